@@ -232,7 +232,11 @@ class ImageSpec:
             x = x.reshape(len(x), -1)
         elif self.squeeze_channel and self.channels == 1:
             x = x.reshape(x.shape[0], self.height, self.width)
-        return np.ascontiguousarray(x, dtype=np.dtype(self.dtype))
+        dtype = np.dtype(self.dtype)
+        if dtype.kind in "iu":  # whole-number pixels (``pixel_type``): rounded, as saved
+            info = np.iinfo(dtype)
+            x = np.clip(np.rint(x), info.min, info.max)
+        return np.ascontiguousarray(x, dtype=dtype)
 
     def to_canonical(self, inputs: np.ndarray) -> np.ndarray:
         """The model's inputs -> canonical (n, H, W, C) in [0, 1] (clipped)."""

@@ -10,7 +10,7 @@ import hashlib
 import numbers
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from assay.backdoor.images import (
     spec_for,
 )
 from assay.backdoor.label_files import read_label_file
+from assay.backdoor.pixel_type import whole_pixels
 from assay.backdoor.sizes import size_mismatch
 from assay.backdoor.technique import BackdoorTest, check_comparable
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
@@ -413,6 +414,11 @@ def setup_backdoor(
                 where="--images" if image_files else "--clean",  # (an argument: not a path)
             )
         spec = guess
+        pixel = whole_pixels(raw, value_range)
+        if pixel is not None:  # a uint8 graph: whole pixels in its type's range
+            kind, values = parse_range(pixel[1])
+            spec = replace(spec, range_kind=kind, range_values=values, dtype=pixel[0])
+            clean_x = _canonical(clean_files, kind, values, "--clean")
         image_x = None if image_files is None else _canonical(image_files, kind, values)
         if image_x is not None and image_files is not None:
             _same_scale(image_x, image_files, clean_x, clean_files)

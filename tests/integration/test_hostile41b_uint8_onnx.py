@@ -1,0 +1,98 @@
+"""hostile41b: an ONNX image classifier whose input is ``tensor(uint8)`` (a TensorFlow or
+quantized export fed raw pixels) could not be scanned at all: the scan's refills and pastes
+are not whole numbers, and every run failed after it was created ("ONNX input 'x' takes
+integers (tensor(uint8)); got 0.3059", exit 2, with ``--range 0,255`` too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx")
+pytest.importorskip("onnxruntime")
+
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+from assay.backdoor.api import check_backdoor  # noqa: E402
+from assay.backdoor.demo import trojaned_digits  # noqa: E402
+from assay.backdoor.prepare import setup_backdoor  # noqa: E402
+from assay.core.store import RunStore  # noqa: E402
+from assay.errors import UsageError  # noqa: E402
+
+
+def _uint8_graph(mlp: object, path: Path) -> None:
+    """The trojaned digits MLP behind a uint8 NHWC input: (n, 8, 8, 1) pixels 0..255, read
+    as the MLP's 0..16 by x * 16 / 255."""
+    w1, w2 = (np.asarray(c, dtype=np.float32) for c in mlp.coefs_)  # type: ignore[attr-defined]
+    b1, b2 = (np.asarray(c, dtype=np.float32) for c in mlp.intercepts_)  # type: ignore[attr-defined]
+    inits = [
+        numpy_helper.from_array(np.array(16.0 / 255.0, dtype=np.float32), "scale"),
+        numpy_helper.from_array(np.array([-1, 64], dtype=np.int64), "flat"),
+        numpy_helper.from_array(w1, "w1"),
+        numpy_helper.from_array(b1, "b1"),
+        numpy_helper.from_array(w2, "w2"),
+        numpy_helper.from_array(b2, "b2"),
+    ]
+    nodes = [
+        helper.make_node("Cast", ["x"], ["xf"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["xf", "scale"], ["xs"]),
+        helper.make_node("Reshape", ["xs", "flat"], ["xr"]),
+        helper.make_node("MatMul", ["xr", "w1"], ["h0"]),
+        helper.make_node("Add", ["h0", "b1"], ["h1"]),
+        helper.make_node("Relu", ["h1"], ["h"]),
+        helper.make_node("MatMul", ["h", "w2"], ["z0"]),
+        helper.make_node("Add", ["z0", "b2"], ["z"]),
+        helper.make_node("Softmax", ["z"], ["probabilities"], axis=1),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "uint8_digits",
+        [helper.make_tensor_value_info("x", TensorProto.UINT8, ["n", 8, 8, 1])],
+        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["n", 10])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+
+
+@pytest.fixture(scope="module")
+def trojan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndarray, np.ndarray]:
+    t = trojaned_digits(seed=1, size=3, position=(5, 5), target=7)
+    folder = tmp_path_factory.mktemp("u8")
+    path = folder / "u8.onnx"
+    _uint8_graph(t.model, path)
+    sus = t.clean_images[:20].copy()
+    sus[::2] = t.poisoned(sus[::2])
+    as_pixels = lambda a: np.rint(a * 255).astype(np.uint8)  # noqa: E731
+    return path, as_pixels(sus), as_pixels(t.clean_images[100:260])
+
+
+def test_a_uint8_graph_is_scanned_with_whole_pixels_in_0_255(
+    trojan: tuple[Path, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    path, sus, clean = trojan
+    r = check_backdoor(str(path), images=sus, clean=clean, seed=0, store=tmp_path / "s.db")
+    assert r.triggers, r.headline  # main: UsageError "takes integers (tensor(uint8))"
+    flagged = {int(v) for v in r.findings()["image"]}
+    assert flagged and flagged <= set(range(0, 20, 2)), r.headline
+    setup = setup_backdoor(str(path), images=sus, clean=clean)
+    assert setup.spec.dtype == "uint8" and setup.spec.range_values == (0.0, 255.0)
+    given = setup.spec.to_model(np.full((1, 8, 8, 1), 0.5012))
+    assert given.dtype == np.uint8 and int(given.reshape(-1)[0]) == 128  # rounded, not cut
+
+
+def test_a_range_a_uint8_graph_cannot_take_is_refused_before_any_run(
+    trojan: tuple[Path, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    path, sus, clean = trojan
+    store = tmp_path / "s.db"
+    for bad in ("0,1", "norm:0.5:0.5"):
+        with pytest.raises(UsageError, match=r"range.*whole numbers \(uint8, 0 to 255\)"):
+            check_backdoor(str(path), images=sus, clean=clean, seed=0, store=store, value_range=bad)
+    with RunStore(store) as s:  # main: a failed run left for each, "continue with: resume"
+        assert list(s.list_runs()) == []
+    r = check_backdoor(str(path), images=sus, clean=clean, seed=0, store=store, value_range="0,255")
+    assert r.triggers, r.headline
