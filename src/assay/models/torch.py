@@ -5,8 +5,10 @@
   TorchScript code and tensors, not arbitrary pickles),
 - ``torch.export`` programs (``.pt2``: ``torch.export.load``).
 
-Answers: the module's outputs as class scores.  Rows that are not probabilities (logits) are
-turned into probabilities with a softmax; ``n_classes`` is the width of the output.  Inputs
+Answers: the module's outputs as class scores.  Rows that are not probabilities (logits: a
+score outside [0, 1]) are turned into probabilities with a softmax; scores all in [0, 1]
+whose rows do not sum to one (a sigmoid per class) are refused as for every model (they
+were softmaxed into near-uniform rows); ``n_classes`` is the width of the output.  Inputs
 are cast to the type of the module's parameters; a module that answers one input at a time
 is called so (``TorchModel``).
 """
@@ -195,6 +197,12 @@ class TorchModel:
             if slack > 1e-4:
                 normed: np.ndarray = out / out.sum(axis=1, keepdims=True)
                 return normed
+            return out
+        if out.size and np.all(out >= 0) and np.all(out <= 1):
+            # every score in [0, 1], rows not summing to one: a sigmoid per class, refused as
+            # for every other model (``checked._check_rows``); through a softmax they became
+            # near-uniform rows, and STRIP flagged 0 of 40 images (18 with the same network's
+            # softmax), exit 0
             return out
         z = out - out.max(axis=1, keepdims=True)
         e = np.exp(z)
