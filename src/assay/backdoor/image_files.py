@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -289,12 +290,32 @@ def folder_labels(
             )
             raise UsageError(
                 f"the subfolder {sub!r} names no class of the model ({classes}); the "
-                "subfolders of an image folder are its images' labels (images/cat/1.png)",
+                "subfolders of an image folder are its images' labels (images/cat/1.png)"
+                + _name_them(files.label_names, class_names, n_classes),
                 argument="--images",
                 path=files.path,
             )
         index[sub] = got
     return np.asarray([index[sub] for sub in files.label_names], dtype=np.int64)
+
+
+def _name_them(subfolders: list[str], class_names: tuple[str, ...] | None, n: int) -> str:
+    """How to name a model's classes that names none, when the subfolders are names: as
+    torchvision's ``ImageFolder`` numbers its classes (sorted) when there are as many
+    subfolders as classes; else the order is the user's to say."""
+    if class_names:
+        return ""
+    names = sorted(set(subfolders))
+    if len(names) == n and not any("," in v for v in names):
+        return (
+            f"; a model trained through torchvision's ImageFolder on these {n} subfolders "
+            f"numbers its classes in their sorted order: --classes {shlex.quote(','.join(names))} "
+            "(classes=[...]) names them so"
+        )
+    return (
+        f"; to read the subfolders by name, give the model's {n} class names in its order: "
+        "--classes NAME,NAME,... (classes=[...])"
+    )
 
 
 def _class_indices(values: np.ndarray, key: str, p: Path, argument: str) -> np.ndarray:
