@@ -31,6 +31,7 @@ from assay.cli.console import Output, command_streams, guard_stdout, silence_std
 from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.repeated import refuse_repeated
 from assay.cli.user_words import keep_on_one_line
+from assay.core.calls import calls_left_running, end_process
 from assay.core.clock import entered, process_started
 from assay.core.handlers import own_handler
 from assay.core.kept_signals import held as signals_held
@@ -515,8 +516,18 @@ def _main(argv: list[str] | None) -> None:
     signal.signal(signal.SIGTERM, _as_interrupt)
     guard_stdout()  # a reader of stdout that goes away (| head) stops no run
     with command_streams():  # (assay's lines on them, whatever a model makes of sys.stdout)
-        code = _parsed(args)
+        try:
+            code = _parsed(args)
+        except SystemExit as exc:  # (an interrupt's 130 too: a model call left running)
+            if argv is not None or not isinstance(exc.code, int) or not calls_left_running():
+                raise
+            code = exc.code
     _quick_end(exiting=argv is None)
+    if argv is None and calls_left_running():
+        # a model call given up on still runs on its daemon thread: the interpreter's
+        # finalization would end it inside the model's native code (torch: exit 134 or 139,
+        # not the run's own code, every time)
+        end_process(code)
     sys.exit(code)
 
 

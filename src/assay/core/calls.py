@@ -13,8 +13,11 @@ once, whichever caller is used.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +42,8 @@ __all__ = [
     "WatchedCaller",
     "call_deadline",
     "call_progress",
+    "calls_left_running",
+    "end_process",
     "guard_process_exit",
     "shielded",
     "usable_cores",
@@ -163,6 +168,30 @@ def _guarded_exit(code: int) -> NoReturn:
     orphan), a forked child's (as in multiprocessing), and assay's own."""
     if os.getpid() == _guarded_pid and _in_model.get(threading.get_ident(), 0) > 0:
         raise _ModelExit(code)
+    _REAL_EXIT(code)
+
+
+def calls_left_running() -> bool:
+    """Whether a model call on another thread of this process is still in progress at the
+    command's end: a call the run gave up on (``--max-time``, ``--call-timeout``, a stop),
+    left running on its daemon thread (``WatchedCaller``)."""
+    if _guarded_pid != os.getpid():
+        return False
+    me = threading.get_ident()
+    with _in_model_lock:
+        return any(n > 0 for who, n in _in_model.items() if who != me)
+
+
+def end_process(code: int) -> NoReturn:
+    """End the process with ``code`` without the interpreter's finalization, its ``atexit``
+    hooks run and its streams flushed first.  A daemon thread still inside a model's native
+    code (torch) when the interpreter finalizes is ended under it: "terminate called without
+    an active exception", exit 134, or a segmentation fault, 139, in place of the run's own
+    code (hostile41b: a torch model given up on by ``--max-time``, every time)."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
     _REAL_EXIT(code)
 
 
