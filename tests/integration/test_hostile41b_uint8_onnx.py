@@ -96,3 +96,28 @@ def test_a_range_a_uint8_graph_cannot_take_is_refused_before_any_run(
         assert list(s.list_runs()) == []
     r = check_backdoor(str(path), images=sus, clean=clean, seed=0, store=store, value_range="0,255")
     assert r.triggers, r.headline
+
+
+class _Port:
+    name = "x"
+
+    def __init__(self, dtype: type) -> None:
+        self.dtype = dtype
+
+
+class _Graph:
+    def __init__(self, dtype: type) -> None:
+        self.inputs = [_Port(dtype)]
+
+
+def test_whole_pixels_reads_the_declared_type() -> None:
+    from assay.backdoor.pixel_type import whole_pixels
+
+    assert whole_pixels(_Graph(np.uint8), None) == ("uint8", "0,255")
+    assert whole_pixels(_Graph(np.uint16), "0,4095") == ("uint16", "0,4095")
+    assert whole_pixels(_Graph(np.float32), None) is None
+    with pytest.raises(UsageError, match=r"say which whole values .* --range -128,127"):
+        whole_pixels(_Graph(np.int8), None)
+    assert whole_pixels(_Graph(np.int8), "-128,127") == ("int8", "-128,127")
+    with pytest.raises(UsageError, match="cannot be given"):
+        whole_pixels(_Graph(np.uint8), "0,300")

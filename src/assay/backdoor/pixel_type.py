@@ -50,10 +50,11 @@ def whole_pixels(raw: Any, value_range: str | None) -> tuple[str, str] | None:
     info = np.iinfo(dtype)
     said = f"its input {name!r} takes whole numbers ({dtype.name}, {info.min} to {info.max})"
     if value_range is None:
-        if info.min < 0:
+        if info.min < 0:  # (int8 pixels may be -128..127 or 0..127: the user's to say)
+            example = "0,255 for 8-bit pixels" if info.max >= 255 else f"{info.min},{info.max}"
             raise UsageError(
-                f"the model's {said}: say which values its pixels are, e.g. --range "
-                f"{info.min},{info.max}",
+                f"the model's {said}: say which whole values its pixels take, e.g. --range "
+                f"{example}",
                 argument="--range",
             )
         return dtype.name, f"0,{info.max}"
