@@ -42,6 +42,13 @@ def changed_during_scan(search: Any, summary: dict[str, Any], name: Any) -> str 
     if answered_alike(merged if merged is not None else [getattr(search, "again", None)]):
         return None  # (asked again at the end, the images were answered as at the start)
     labelled = np.asarray(labels)
+    # the images the scan asked about: a run its budget cut (2 of 6 reached, both of the
+    # class every answer was) was said to have "changed" by the 4 it never reached
+    reached = sorted(
+        {int(r["image"]) for r in search.rows or [] if r.get("queries") and "image" in r}
+    )
+    if reached and len(reached) < len(labelled):
+        labelled = labelled[[i for i in reached if i < len(labelled)]]
     labelled = labelled[labelled >= 0]
     other = int(np.sum(labelled != scan[0]))
     if not other:  # (the images scanned are of that class: a steady model may keep it)
