@@ -40,3 +40,16 @@ def test_runs_json_reads_no_file_of_a_run_show_json_names_the_changed_one(
         main(["show", run_id, "--store", str(store), "--json"])
     note = json.loads(capsys.readouterr().out)["rerun_note"]
     assert hashed and "the model file" in note and "changed since the run" in note
+
+
+def test_a_run_reads_none_of_its_files_again_for_its_own_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Its reports at its end name no changed file: it read them as they are; each is hashed
+    again only for a stored run shown later.  With every report naming them (DO2) the run's
+    model and data were read twice.)"""
+    hashed: list[object] = []
+    real = integrity._now
+    monkeypatch.setattr(integrity, "_now", lambda stored: hashed.append(stored) or real(stored))
+    _run(tmp_path, monkeypatch)
+    assert hashed == []
