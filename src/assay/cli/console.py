@@ -269,6 +269,8 @@ def _to_null(fd: int) -> None:
 
 # the streams a command started with (``command_streams``)
 _COMMAND: list[tuple[TextIO, TextIO]] = []
+# per command running, the JSON keep made before it began (``_KEPT``'s last, or None)
+_KEPT_BEFORE: list[object | None] = []
 
 
 @contextmanager
@@ -280,10 +282,12 @@ def command_streams() -> Iterator[None]:
     When the command ends, ``sys.stdout`` and ``sys.stderr`` are put back as it left them."""
     _COMMAND.append((sys.stdout, sys.stderr))
     kept_before = _KEPT[-1] if _KEPT else None
+    _KEPT_BEFORE.append(kept_before)
     try:
         with commanded():  # (an API call within leaves them to this: core.kept_streams)
             yield
     finally:
+        _KEPT_BEFORE.pop()
         out, err = _COMMAND.pop()
         for stream in (out, err):
             with contextlib.suppress(Exception):  # (closed, or on a full disk: said before)
@@ -316,8 +320,10 @@ def _keep_stdout_for_json() -> TextIO:
     that prints, in Python or in native code) goes to stderr.  Returns the stream to write
     the JSON to (the same one for every ``Output`` of the process: a second one, such as the
     error document of a command that failed, must not write to the stderr the first made of
-    stdout)."""
-    if _KEPT and sys.stdout is _KEPT[-1][1]:
+    stdout; nor to a stream a model made ``sys.stdout`` since, in the command that kept it:
+    a ``--json`` run whose model replaced ``sys.stdout`` and then failed wrote its error
+    document into the model's ``StringIO``, stdout left empty: mutation41)."""
+    if _KEPT and (sys.stdout is _KEPT[-1][1] or _kept_by_this_command()):
         return _KEPT[-1][0]
     _KEPT.clear()
     original = sys.stdout
@@ -337,6 +343,12 @@ def _keep_stdout_for_json() -> TextIO:
     sys.stdout = sys.stderr  # Python-level prints too
     _KEPT.append((stream, sys.stdout))
     return stream
+
+
+def _kept_by_this_command() -> bool:
+    """Whether stdout was kept for the JSON by the command running now (whatever
+    ``sys.stdout`` is now: a model's replacement made during the command)."""
+    return bool(_KEPT_BEFORE) and bool(_KEPT) and _KEPT[-1] is not _KEPT_BEFORE[-1]
 
 
 class _PipeSafe:
