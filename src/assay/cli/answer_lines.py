@@ -121,10 +121,10 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
         first = first_idi(summary)
         if first:
             out.say(first)
-    from assay.fairness.verdict import BARE_NAME, BY_POSITION  # (loaded lazily)
+    from assay.fairness.verdict import BARE_NAME, BY_POSITION, BY_THE_OTHER  # (loaded lazily)
 
     how = str((summary.get("favourable") or {}).get("how") or "")
-    if summary.get("verdict") and how.startswith((BY_POSITION, BARE_NAME)):
+    if summary.get("verdict") and how.startswith((BY_POSITION, BARE_NAME, BY_THE_OTHER)):
         # the lines name who gets the favourable class: which one that is was a guess
         out.say(f"note: favourable outcome {how}")
     for v in summary.get("verdict") or []:  # (the model never moved with the attribute)

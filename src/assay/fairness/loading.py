@@ -51,6 +51,7 @@ from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
+from assay.fairness.written_names import as_written
 from assay.models.http import ServingOptions
 
 __all__ = [
@@ -531,6 +532,8 @@ def _setup(
         invocation["model"] = f"builtin:{kind}"
     else:
         given = getattr(model, "feature_names_in_", None)  # an estimator object: before its probe
+        if given is not None:
+            given = as_written([str(c) for c in given], the_schema.names, model)
         the_schema, encoded = _model_order(the_schema, encoded, given)
         if given is not None:
             _check_names([str(c) for c in given], the_schema.names, schema_file=schema)
@@ -566,6 +569,8 @@ def _setup(
             if numbers:
                 raise _ReadAsText(tuple(numbers))
         fitted = _fitted_names(inner, estimator)
+        if fitted is not None:
+            fitted = as_written(fitted, the_schema.names, estimator)
         if schema is None and data is not None:
             the_schema, encoded, set_aside = select_declared(the_schema, encoded, fitted, unusable)
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
@@ -578,6 +583,8 @@ def _setup(
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     _steady_missing(inner_model, the_schema)
+    if form.columns is not None and getattr(inner_model, "feature_names", None) is not None:
+        inner_model.feature_names = list(form.columns)  # LightGBM's 'a_b' given as 'a b'
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
         # every call gets the user's dtypes, as the model was fitted on
         inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))

@@ -1,0 +1,32 @@
+"""The model's column names as the user's data writes them.
+
+LightGBM takes no spaces in a feature name: fitted on a DataFrame with a column
+``monthly income``, its ``feature_names_in_`` say ``monthly_income``, while it answers the
+user's own frame (its predict reads columns by position).  Compared name for name, such a
+model was refused ("which is which is unknown") on the data it was fitted on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["as_written"]
+
+
+def as_written(fitted: Sequence[str], names: Sequence[str], model: Any) -> list[str]:
+    """``fitted`` (the names ``model`` declares) with each name the data does not hold
+    replaced by the one data column that LightGBM's rule (a space written ``_``) turns into
+    it, when ``model`` is LightGBM's; other names, and other models' names, as they are
+    (a scikit-learn estimator refuses a frame whose names are not its own)."""
+    if not type(model).__module__.startswith("lightgbm."):
+        return list(fitted)
+    have = set(names)
+    by_rule: dict[str, list[str]] = {}
+    for name in names:
+        by_rule.setdefault(name.replace(" ", "_"), []).append(name)
+    written = []
+    for name in fitted:
+        found = by_rule.get(name, [])
+        written.append(found[0] if name not in have and len(found) == 1 else name)
+    return written
