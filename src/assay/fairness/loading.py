@@ -220,6 +220,19 @@ def _dataset_labels(
     )
 
 
+def _coded_classes(key: str, class_names: tuple[str, ...]) -> str:
+    """Why a label named in words meets classes that are numbers: the labels were encoded
+    before fitting (XGBoost takes only 0 to K-1), and the way to give them."""
+    if not all(n.lstrip("-").isdigit() for n in class_names) or key.lstrip("-").isdigit():
+        return ""
+    return (
+        " (numbers: the model was fitted on labels encoded as numbers, as XGBoost needs, "
+        "and the data's labels are names); give a label column of the model's numbers "
+        "(the codes its labels were fitted as, e.g. LabelEncoder's: "
+        "frame[label] = encoder.transform(frame[label])), or leave the label out"
+    )
+
+
 def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) -> np.ndarray:
     """True labels as class indices of the model (by class name when the model has names)."""
     import pandas as pd
@@ -244,7 +257,7 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
             if key not in lookup:
                 raise UsageError(
                     f"label value {key!r} (row {i + 1}) is not one of the model's classes: "
-                    f"{', '.join(class_names)}",
+                    f"{', '.join(class_names)}" + _coded_classes(key, class_names),
                     argument="--label",
                 )
             out[i] = lookup[key]
