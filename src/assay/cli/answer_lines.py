@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from assay.cli.console import Output
-from assay.core.display import percent
+from assay.core.display import listed, percent
 from assay.report.region_text import covered, covered_text
 from assay.report.verdict_text import favoured_text, share_text
 
@@ -262,7 +262,7 @@ def _example(summary: dict[str, Any], attribute: str) -> str | None:
 
 def _values(row: dict[str, Any], left_out: set[str]) -> str:
     return ", ".join(
-        f"{k} {'missing' if v is None else v}" for k, v in row.items() if k not in left_out
+        f"{k} {'missing' if v is None else listed(v)}" for k, v in row.items() if k not in left_out
     )
 
 
