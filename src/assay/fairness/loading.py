@@ -673,7 +673,19 @@ def _setup(
         labels_left_out=labels_left_out,
         incomplete=incomplete,
         empty=empty,
+        class_values=_class_values(estimator),
     )
+
+
+def _class_values(estimator: Any) -> tuple[Any, ...] | None:
+    """A classifier's ``classes_`` as Python values when they are booleans or numbers."""
+    classes = getattr(estimator, "classes_", None)
+    if classes is None:
+        return None
+    held = np.asarray(classes)
+    if held.ndim != 1 or held.dtype.kind not in "biuf":
+        return None
+    return tuple(v.item() for v in held)
 
 
 def _is_text(feature: Any) -> bool:
