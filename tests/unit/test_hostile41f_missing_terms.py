@@ -48,3 +48,11 @@ def test_a_model_that_cannot_read_missing_values_is_told_in_both_terms(tmp_path:
             model, frame, protected="female", missing="value", max_queries=300, store=tmp_path / "s"
         )
     assert 'missing="drop"' in str(failed.value)
+
+
+def test_a_polars_lazy_frame_is_told_to_collect_its_rows(tmp_path: Path) -> None:
+    polars = pytest.importorskip("polars")
+    model, frame = _case()
+    lazy = polars.from_pandas(frame.dropna()).lazy()
+    with pytest.raises(assay.UsageError, match=r"lazy_frame\.collect\(\)"):
+        assay.check_fairness(model, lazy, protected="female", store=tmp_path / "s")

@@ -138,11 +138,13 @@ def _data_path(data: Any) -> str | os.PathLike[str]:
         return data
     shape = getattr(data, "shape", None)
     what = type(data).__name__ + (f" of shape {tuple(shape)}" if shape is not None else "")
-    raise UsageError(
-        f"data is a {what}: give a pandas DataFrame with named columns "
-        "(`pandas.DataFrame(array, columns=[...])`) or the path of a data file",
-        argument="data",
+    way = (
+        "collect its rows first (data=lazy_frame.collect())"
+        if callable(getattr(data, "collect", None))  # a polars LazyFrame: a query, no rows
+        else "give a pandas DataFrame with named columns "
+        "(`pandas.DataFrame(array, columns=[...])`) or the path of a data file"
     )
+    raise UsageError(f"data is a {what}: {way}", argument="data")
 
 
 def _as_frame(data: Any) -> Any:
