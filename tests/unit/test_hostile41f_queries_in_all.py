@@ -38,3 +38,10 @@ def test_show_gives_every_query_asked(tmp_path: Path, capsys: pytest.CaptureFixt
         main(["show", result.run_id, "--store", str(store)])
     out = capsys.readouterr().out
     assert f"({total:,} asked of the model in all)" in out
+
+
+def test_the_time_in_the_model_says_it_is_the_searchs() -> None:
+    progress = {"queries": 3000, "elapsed": 0.937, "model_seconds": 0.73}
+    run = {"id": "r", "progress": progress, "summary": {"wall_seconds": 10.28}}
+    rows = dict((k, v) for k, v, _ in _header(run, {}))
+    assert rows.get("Time in the model while searching") == "0.73 s"

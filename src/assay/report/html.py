@@ -171,7 +171,9 @@ def _header(run: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, Any, st
         total = summary["wall_seconds_with_retraining"]
         rows.append(("With the retraining after it", format_number(total, "s"), ""))
     if _is_number(progress.get("model_seconds")):
-        rows.append(("Time in the model", format_number(progress["model_seconds"], "s"), ""))
+        # (the search's calls: the answer's and the checks' are in their phases' times)
+        inside = "Time in the model while searching" if _is_number(search) else "Time in the model"
+        rows.append((inside, format_number(progress["model_seconds"], "s"), ""))
     phases = _phases(summary.get("seconds_by_phase"))
     if phases:
         rows.append(("Time by phase", phases, ""))
