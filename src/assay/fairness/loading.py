@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -51,7 +52,7 @@ from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
-from assay.fairness.written_names import as_written
+from assay.fairness.written_names import as_written, unicode_form
 from assay.models.http import ServingOptions
 
 __all__ = [
@@ -454,6 +455,9 @@ def _setup(
                 str(c): t for c, t in frame.dtypes.items() if getattr(t, "name", "") == "category"
             }
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
+        written = [str(c) for c in frame.columns]
+        names = tuple(unicode_form(n, written) for n in names)  # (a macOS header's é)
+        bins = {unicode_form(n, written): b for n, b in bins.items()}
         frame = dropped(frame, column_names(drop, "--drop"), names, src)
         if missing == "drop":
             frame, incomplete = set_aside_incomplete(frame, src)
@@ -816,10 +820,26 @@ def _near_names(fitted: Sequence[str], names: Sequence[str]) -> str:
         for n in names
         if n not in set(fitted) and n.strip().casefold() in wanted
     ]
+    composed = {unicodedata.normalize("NFC", str(n)): str(n) for n in fitted}
+    forms = [
+        (n, composed[unicodedata.normalize("NFC", n)])
+        for n in names
+        if n not in set(fitted) and unicodedata.normalize("NFC", n) in composed
+    ]
+    said = ""
+    if forms:
+        shown = ", ".join(f"{n!a} (the model's {m!a})" for n, m in forms)
+        said = (
+            f"; these are the model's names written in another Unicode form (accents "
+            f"decomposed, as macOS saves text): {shown}: rename them (frame.columns = "
+            "[unicodedata.normalize('NFC', c) for c in frame.columns], or save the file "
+            "again from an editor that writes NFC)"
+        )
+    near = [(n, m) for n, m in near if (n, m) not in forms]
     if not near:
-        return ""
+        return said
     shown = ", ".join(f"{n!r} (the model's {m!r})" for n, m in near)
-    return (
+    return said + (
         f"; these differ from the model's only in spaces or case: {shown}: rename them "
         "(for spaces: frame.columns = frame.columns.str.strip())"
     )

@@ -1,4 +1,4 @@
-"""The model's column names as the user's data writes them.
+"""Names as the user's data writes them: a model's column names, and the names typed.
 
 LightGBM takes no spaces in a feature name: fitted on a DataFrame with a column
 ``monthly income``, its ``feature_names_in_`` say ``monthly_income``, while it answers the
@@ -8,10 +8,11 @@ model was refused ("which is which is unknown") on the data it was fitted on.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["as_written"]
+__all__ = ["as_written", "unicode_form"]
 
 
 def as_written(fitted: Sequence[str], names: Sequence[str], model: Any) -> list[str]:
@@ -30,3 +31,15 @@ def as_written(fitted: Sequence[str], names: Sequence[str], model: Any) -> list[
         found = by_rule.get(name, [])
         written.append(found[0] if name not in have and len(found) == 1 else name)
     return written
+
+
+def unicode_form(name: str, columns: Sequence[str]) -> str:
+    """``name`` as ``columns`` write it when only its Unicode form differs: a header saved on
+    macOS writes ``région`` decomposed (``e`` and a combining accent), a name typed in a shell
+    or a notebook is composed; the two look alike and compared unequal ("protected attribute
+    'région' is not a column; columns are: ..., région, ...").  ``name`` itself otherwise."""
+    if name in columns:
+        return name
+    composed = unicodedata.normalize("NFC", name)
+    same = [c for c in columns if unicodedata.normalize("NFC", c) == composed]
+    return same[0] if len(same) == 1 else name
