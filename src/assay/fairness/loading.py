@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -52,7 +51,7 @@ from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
-from assay.fairness.written_names import as_written, unicode_form
+from assay.fairness.written_names import as_written, near_names, unicode_form
 from assay.models.http import ServingOptions
 
 __all__ = [
@@ -806,42 +805,8 @@ def _check_names(fitted: Sequence[str], names: Sequence[str], *, schema_file: An
     raise UsageError(
         f"the model takes the columns {', '.join(fitted)}; {where} are {', '.join(names)}: "
         f"which is which is unknown (by position, values would reach other columns); {fix} "
-        "the model's column names" + _near_names(fitted, names),
+        "the model's column names" + near_names(fitted, names),
         argument=argument,
-    )
-
-
-def _near_names(fitted: Sequence[str], names: Sequence[str]) -> str:
-    """The columns whose names are the model's but for spaces or case (a header written with
-    ``a, b``), which read alike in a message: named with their quotes."""
-    wanted = {str(n).strip().casefold(): str(n) for n in fitted}
-    near = [
-        (n, wanted[n.strip().casefold()])
-        for n in names
-        if n not in set(fitted) and n.strip().casefold() in wanted
-    ]
-    composed = {unicodedata.normalize("NFC", str(n)): str(n) for n in fitted}
-    forms = [
-        (n, composed[unicodedata.normalize("NFC", n)])
-        for n in names
-        if n not in set(fitted) and unicodedata.normalize("NFC", n) in composed
-    ]
-    said = ""
-    if forms:
-        shown = ", ".join(f"{n!a} (the model's {m!a})" for n, m in forms)
-        said = (
-            f"; these are the model's names written in another Unicode form (accents "
-            f"decomposed, as macOS saves text): {shown}: rename them (frame.columns = "
-            "[unicodedata.normalize('NFC', c) for c in frame.columns], or save the file "
-            "again from an editor that writes NFC)"
-        )
-    near = [(n, m) for n, m in near if (n, m) not in forms]
-    if not near:
-        return said
-    shown = ", ".join(f"{n!r} (the model's {m!r})" for n, m in near)
-    return said + (
-        f"; these differ from the model's only in spaces or case: {shown}: rename them "
-        "(for spaces: frame.columns = frame.columns.str.strip())"
     )
 
 
@@ -898,7 +863,7 @@ def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bo
             )
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"
-    return hint + _near_names([str(n) for n in fitted], names)
+    return hint + near_names([str(n) for n in fitted], names)
 
 
 def _steady_missing(inner_model: Any, schema: Schema) -> None:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["as_written", "unicode_form"]
+__all__ = ["as_written", "near_names", "unicode_form"]
 
 
 def as_written(fitted: Sequence[str], names: Sequence[str], model: Any) -> list[str]:
@@ -43,3 +43,38 @@ def unicode_form(name: str, columns: Sequence[str]) -> str:
     composed = unicodedata.normalize("NFC", name)
     same = [c for c in columns if unicodedata.normalize("NFC", c) == composed]
     return same[0] if len(same) == 1 else name
+
+
+def near_names(fitted: Sequence[str], names: Sequence[str]) -> str:
+    """The columns whose names are the model's but for spaces or case (a header written with
+    ``a, b``), or for their Unicode form (``é`` decomposed), which read alike in a message:
+    named with their quotes (their escapes)."""
+    wanted = {str(n).strip().casefold(): str(n) for n in fitted}
+    near = [
+        (n, wanted[n.strip().casefold()])
+        for n in names
+        if n not in set(fitted) and n.strip().casefold() in wanted
+    ]
+    composed = {unicodedata.normalize("NFC", str(n)): str(n) for n in fitted}
+    forms = [
+        (n, composed[unicodedata.normalize("NFC", n)])
+        for n in names
+        if n not in set(fitted) and unicodedata.normalize("NFC", n) in composed
+    ]
+    said = ""
+    if forms:
+        shown = ", ".join(f"{n!a} (the model's {m!a})" for n, m in forms)
+        said = (
+            f"; these are the model's names written in another Unicode form (accents "
+            f"decomposed, as macOS saves text): {shown}: rename them (frame.columns = "
+            "[unicodedata.normalize('NFC', c) for c in frame.columns], or save the file "
+            "again from an editor that writes NFC)"
+        )
+    near = [(n, m) for n, m in near if (n, m) not in forms]
+    if not near:
+        return said
+    shown = ", ".join(f"{n!r} (the model's {m!r})" for n, m in near)
+    return said + (
+        f"; these differ from the model's only in spaces or case: {shown}: rename them "
+        "(for spaces: frame.columns = frame.columns.str.strip())"
+    )
