@@ -59,3 +59,19 @@ def test_a_model_of_the_composed_name_says_the_data_writes_it_otherwise(tmp_path
             max_queries=400,
             store=tmp_path / "s",
         )
+
+
+def test_a_label_and_a_drop_typed_composed_find_their_decomposed_columns(tmp_path: Path) -> None:
+    frame, y = _frame("sex")
+    model = _model(frame, y, "sex")
+    named = frame.assign(**{DECOMPOSED: y, "Stadt é": "x"})
+    result = assay.check_fairness(
+        model,
+        named.rename(columns={"Stadt é": unicodedata.normalize("NFD", "Stadt é")}),
+        protected="sex",
+        label=COMPOSED,
+        drop=["Stadt é"],
+        max_queries=400,
+        store=tmp_path / "s",
+    )
+    assert len(result.findings()) > 0

@@ -457,7 +457,10 @@ def _setup(
         written = [str(c) for c in frame.columns]
         names = tuple(unicode_form(n, written) for n in names)  # (a macOS header's é)
         bins = {unicode_form(n, written): b for n, b in bins.items()}
-        frame = dropped(frame, column_names(drop, "--drop"), names, src)
+        if isinstance(label, str):
+            label = unicode_form(label, written)
+        aside = tuple(unicode_form(n, written) for n in column_names(drop, "--drop"))
+        frame = dropped(frame, aside, names, src)
         if missing == "drop":
             frame, incomplete = set_aside_incomplete(frame, src)
         frame, bins = apply_bins(frame, bins, src)
