@@ -68,9 +68,9 @@ def missing_hint(inputs: ModelInputs) -> str:
     if not held:
         return ""
     return (
-        "; the batch held missing values (NaN: a fairness run's --missing value tests empty "
-        "cells): a model that does not read them is tested with --missing drop, or behind an "
-        "imputer"
+        "; the batch held missing values (NaN: a fairness run's --missing value, in Python "
+        'missing="value", tests empty cells): a model that does not read them is tested with '
+        '--missing drop (missing="drop"), or behind an imputer'
     )
 
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from assay.core.display import value
+from assay.core.display import listed, value
 from assay.core.labels import split_labels
 from assay.core.missing_code import MISSING_LABEL, stored_missing
 from assay.report._text import compact
@@ -71,7 +71,7 @@ def _in_own_values(
 
 
 def _named(features: list[Any], k: int, row: list[str]) -> str:
-    return f"{_as_dict(features[k]).get('name', k)}={row[k]}"
+    return f"{_as_dict(features[k]).get('name', k)}={listed(row[k])}"
 
 
 def fairness_key(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:
