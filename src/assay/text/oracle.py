@@ -545,3 +545,26 @@ def _picks(n: int, case: Case) -> list[int]:
     seed = int.from_bytes(hashlib.blake2b(said, digest_size=8).digest(), "little")
     picked = np.random.default_rng(seed).choice(n, MEMBERS, replace=False)
     return sorted(picked.tolist())
+
+
+def refuse_unreachable(oracle: Oracle, grammar: Grammar) -> None:
+    """Before a new run: a test about a symbol no sentence uses can never judge a case,
+    so the run could only end "not everything was tested" whatever its budget; refused,
+    naming the test's line (a misspelt or unlinked rule).  (A run where every test is
+    such is refused by ``Oracle`` itself; a stored run is replayed as it was.)"""
+    reach = reachable_symbols(grammar)
+    lost = [r for r in oracle.relations if r.symbol not in reach]
+    if not lost:
+        return
+    rel = lost[0]
+    more = f", nor of {len(lost) - 1} more test(s) of the grammar" if len(lost) > 1 else ""
+    raise UsageError(
+        f"{grammar.directive(rel, most=8)} is about a symbol no sentence uses "
+        f"({grammar.names[rel.symbol]!r} is unreachable from {grammar.names[grammar.start]!r}), "
+        'so no case of it could be tested whatever the budget (the run could only end "not '
+        f'everything was tested"){more}: derive it from a rule the start symbol reaches, or '
+        "remove the line",
+        argument="--grammar",
+        path=grammar.source,
+        line=rel.line,
+    )

@@ -23,6 +23,7 @@ from assay.text.grammar import Grammar, load_grammar, parse_grammar
 from assay.text.label_map_dict import KeptLabelMap, checked_label_map
 from assay.text.lag import lag_from
 from assay.text.loading import load_classifiers, name_of, outputs_per_classifier
+from assay.text.oracle import refuse_unreachable
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
 from assay.text.setup import TextSetup
@@ -84,6 +85,7 @@ def setup_text(
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     rounds: int | None = None,
     floor: int | None = None,
+    stored: bool = False,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -197,6 +199,9 @@ def setup_text(
         floor=suite_floor(floor, oracle, strategy),
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
+    if not stored:  # (a stored run is replayed, resumed and shown as it was made)
+        oracle_now = test.make_oracle(Sampler(test.grammar, max_depth=test.max_depth))
+        refuse_unreachable(oracle_now, test.grammar)
     invocation: dict[str, Any] = {
         # paths as absolute: a resume may run in another directory
         "models": [absolute_spec(s) if isinstance(s, str) else None for s in specs],
@@ -315,6 +320,7 @@ def setup_from_record(
             rounds=inv.get("rounds", 1),
             floor=int(inv.get("floor", 0)),
             output=inv.get("output"),
+            stored=True,
             answered_labels=_stored_labels(record) if resumed else None,
             probe_replay=record.config.get("loading_answers") if resumed else None,
             # the run's deadline per call (a resume's --call-timeout is stored before this)
