@@ -23,6 +23,7 @@ from assay.models import probe_answers, probed
 from assay.models.answer_order import in_input_order
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
+from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
     covers,
     is_ranked,
@@ -623,6 +624,7 @@ def probe_call(
         ) from exc
     finally:
         caller.close()
+    refuse_lazy(answer, what)  # (an async def or yielding model: before it reads as one value)
     if per_input:
         _refuse_short(answer, probe, what)
         _refuse_non_finite(answer, probe, what)
