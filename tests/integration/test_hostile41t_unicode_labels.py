@@ -55,3 +55,12 @@ def test_a_label_map_written_in_nfd_maps_the_label_answered_in_nfc(tmp_path: Pat
         max_queries=300, seed=1, store=str(tmp_path / "s.db"),
     )  # fmt: skip
     assert "no disagreement" in as_dict.headline, as_dict.headline
+
+
+def test_a_class_a_grammar_names_in_nfd_is_the_label_answered_in_nfc(tmp_path: Path) -> None:
+    grammar = GRAMMAR + f'%expect who: "Lei" -> {NFD}\n'
+    result = assay.check_text(
+        _nfc, grammar=grammar, oracle="expect", max_queries=300, seed=1,
+        store=str(tmp_path / "s.db"),
+    )  # fmt: skip
+    assert "no expectation failure" in result.headline, result.headline

@@ -30,6 +30,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -233,6 +234,22 @@ class Grammar:
         self.invariants = [replace(r, line=at[r.line]) for r in self.invariants]
         self.directionals = [replace(r, line=at[r.line]) for r in self.directionals]
         self.expectations = [replace(r, line=at[r.line]) for r in self.expectations]
+
+    def name_classes_as(self, labels: Sequence[str]) -> None:
+        """Write the classes the tests name (``%expect NAME -> CLASS``, ``%directional ...
+        up CLASS``) as ``labels`` write them where they are the same text in another
+        Unicode normal form (a grammar saved in NFD, the classifiers answering NFC): they
+        print alike, and "names class 'négatif'; the classifiers' labels are négatif"
+        contradicted itself.  Others are left as written (checked, and refused, on load)."""
+        norm = {unicodedata.normalize("NFC", x): x for x in labels}
+
+        def named(label: str | None) -> str | None:
+            if label is None or label in labels:
+                return label
+            return norm.get(unicodedata.normalize("NFC", label), label)
+
+        self.directionals = [replace(r, label=named(r.label)) for r in self.directionals]
+        self.expectations = [replace(r, label=str(named(r.label))) for r in self.expectations]
 
     def directive(self, rel: Relation, most: int | None = None) -> str:
         """The directive's line in assay's format (the tolerance always written); ``most``:

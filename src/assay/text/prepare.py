@@ -182,6 +182,7 @@ def setup_text(
     else:
         mapping = load_label_map(label_map, loaded, the_names)
     layout = build_layout(loaded, the_names, mapping, differential=oracle == "differential")
+    the_grammar.name_classes_as(layout.common)  # (a class in NFD, labels in NFC: one)
     test = TextTest(
         grammar=the_grammar,
         layout=layout,
