@@ -27,6 +27,7 @@ from assay.text.oracle import refuse_unreachable
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
 from assay.text.setup import TextSetup
+from assay.text.sizes import refuse_long_sentences
 from assay.text.strategies import DEFAULT_STRATEGY
 from assay.text.technique import TextTest
 from assay.text.verify_terms import labels_refused, verified_specs
@@ -141,9 +142,13 @@ def setup_text(
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     chosen = outputs_per_classifier(output, len(specs))
     probes: list[Any] = []
+    sampler = Sampler(the_grammar, max_depth=max_depth)  # (checks --max-depth first)
+    # (loading draws its sentences by the weights; the search by them or alike, --uniform)
+    for by_weight in {True, weighted}:
+        refuse_long_sentences(the_grammar, max_depth, weighted=by_weight)
     loaded, asked = load_classifiers(
         specs,
-        Sampler(the_grammar, max_depth=max_depth),
+        sampler,
         chosen=chosen,
         model_type=model_type,
         allow_pickle=allow_pickle,
