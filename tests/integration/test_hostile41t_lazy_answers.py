@@ -83,3 +83,18 @@ def test_a_lazy_tabular_model_is_refused_naming_what_it_answered(tmp_path: Path)
             store=str(tmp_path / "s.db"),
         )  # fmt: skip
     assert "answered a coroutine" in str(caught.value), caught.value
+
+
+def bytes_labels(batch: list[str]) -> Any:
+    return np.array([_label(s).encode() for s in batch])  # dtype |S3
+
+
+def test_labels_answered_as_bytes_are_refused_naming_the_decode(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as caught:
+        assay.check_text(
+            [plain, bytes_labels], grammar=GRAMMAR, max_queries=200, seed=1,
+            store=str(tmp_path / "s.db"),
+        )  # fmt: skip
+    text = str(caught.value)
+    assert "as bytes (b'neg', b'pos')" in text and "y.decode()" in text, text
+    assert "class index" not in text, text

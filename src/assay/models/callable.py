@@ -211,6 +211,13 @@ def infer_capabilities(
             argument="--classes" if n_classes is not None else "MODEL",
         )
         raise numbered(refusal, seen, n_classes)
+    if out.ndim == 1 and len(out) and all(isinstance(v, bytes) for v in out.tolist()):
+        seen_bytes = sorted(set(out.tolist()))[:5]
+        raise UsageError(
+            f"the model answers its labels as bytes ({', '.join(map(repr, seen_bytes))}): "
+            "answer them as text, e.g. `lambda batch: [y.decode() for y in FUNCTION(batch)]`",
+            argument="MODEL",
+        )
     raise UsageError(
         f"cannot tell what the model answers from an answer of shape {out.shape} and type "
         f"{out.dtype}; it must answer a batch with one class index per input (labels) or one "
