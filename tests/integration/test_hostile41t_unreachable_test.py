@@ -53,3 +53,24 @@ def test_a_run_of_another_kind_of_test_runs(tmp_path: Path) -> None:
         store=str(tmp_path / "s.db"),
     )  # fmt: skip
     assert result.run_id
+
+
+def test_a_test_reachable_only_beyond_max_depth_is_refused_saying_so(tmp_path: Path) -> None:
+    chain = "".join(f"Y{i} -> Y{i + 1}\n" for i in range(30)) + 'Y30 -> "deep"\n'
+    grammar = (
+        'S -> subj "was" q "." | "it was" Y0\nsubj -> "the food" | "the service"\n'
+        'q -> "good" | "bad"\n' + chain + "%invariant subj\n%expect Y30 -> neg\n"
+    )
+    with pytest.raises(UsageError) as caught:
+        assay.check_text(
+            decl, grammar=grammar, oracle="suite", max_queries=300, seed=1,
+            store=str(tmp_path / "s.db"),
+        )  # fmt: skip
+    said = str(caught.value)
+    assert "no sentence within max_depth 24 derives 'Y30'" in said, said  # (the API's words)
+    assert "raise max_depth" in said and "max_queries" not in said, said
+    result = assay.check_text(
+        decl, grammar=grammar, oracle="suite", max_queries=300, seed=1, max_depth=40,
+        store=str(tmp_path / "s.db"),
+    )  # fmt: skip
+    assert result.run_id

@@ -207,7 +207,7 @@ def setup_text(
     ).validate()
     if not stored:  # (a stored run is replayed, resumed and shown as it was made)
         oracle_now = test.make_oracle(Sampler(test.grammar, max_depth=test.max_depth))
-        refuse_unreachable(oracle_now, test.grammar)
+        refuse_unreachable(oracle_now, test.grammar, test.max_depth)
     invocation: dict[str, Any] = {
         # paths as absolute: a resume may run in another directory
         "models": [absolute_spec(s) if isinstance(s, str) else None for s in specs],
