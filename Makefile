@@ -93,12 +93,17 @@ BESIDE := $(filter-out $(TIMED),$(wildcard tests/unit/test_*.py tests/quality/te
 ALONE := tests/unit/test_text_pipeline.py
 
 test: lint
-	@( $(BIN)/pytest -q -p no:cacheprovider --durations=10 $(filter-out $(ALONE),$(BESIDE)) && \
+	@( $(BIN)/pytest -q -p no:cacheprovider --durations=10 --junitxml=.test-times-beside.xml \
+	    $(filter-out $(ALONE),$(BESIDE)) && \
 	  $(BIN)/pytest -q -p no:cacheprovider $(ALONE) ) > .unit-tests.log 2>&1 & beside=$$!; \
-	$(BIN)/pytest --durations=25 $(addprefix --ignore=,$(BESIDE) $(ALONE)); main=$$?; \
+	$(BIN)/pytest --durations=25 --junitxml=.test-times-rest.xml \
+	  $(addprefix --ignore=,$(BESIDE) $(ALONE)); main=$$?; \
 	wait $$beside; units=$$?; \
 	echo "== tests run beside the rest (exit $$units) =="; cat .unit-tests.log; \
-	rm -f .unit-tests.log; test $$main -eq 0 && test $$units -eq 0
+	echo "== seconds per test file, each half (for rebalancing them: bench/suite_times.py) =="; \
+	$(BIN)/python bench/suite_times.py .test-times-rest.xml .test-times-beside.xml --top 40 || true; \
+	rm -f .unit-tests.log .test-times-rest.xml .test-times-beside.xml; \
+	test $$main -eq 0 && test $$units -eq 0
 
 bench: $(VENV)/.dev $(VENV)/.kernel
 	$(BIN)/python bench/fairness.py
