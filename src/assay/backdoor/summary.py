@@ -417,8 +417,13 @@ def _input_summary(search: Any) -> dict[str, Any]:
     # flatter the mean)
     clean_rows = [r for r in rows if not r["poisoned"] and r.get("status") == "done"]
     q_clean = float(np.mean([r["queries"] for r in clean_rows])) if clean_rows else 0.0
-    known = [r for r in poisoned if r.get("known_trigger")]
+    # images checked against a trigger known when they were reached: an image flagged by the
+    # recheck after the scan (``recheck.py``) had its own full search before its trigger was
+    # known, and its queries are that search's (hostile41b's greydir run: 221.5 "per image with a
+    # known trigger" against 52.5 per unflagged image); counted apart
+    known = [r for r in poisoned if r.get("known_trigger") and not r.get("rechecked")]
     q_known = float(np.mean([r["queries"] for r in known])) if known else None
+    late = sum(bool(r.get("rechecked")) for r in poisoned)
     q_all = float(np.mean([r["queries"] for r in rows])) if rows else 0.0
     s_all = float(np.mean([r["seconds"] for r in rows])) if rows else 0.0
     undecided = sum(r["status"] == "budget" for r in rows)
@@ -448,6 +453,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 else f"; {q_all:.1f} queries per image"
             )
             + (f", {q_known:.1f} per image with a known trigger" if q_known is not None else "")
+            + (
+                f" ({late} flagged by the recheck after the scan not counted: their own scans "
+                "ran before the trigger was known)"
+                if late and q_known is not None
+                else ""
+            )
             + (f"; {undecided} undecided (per-image budget)" if undecided else "")
             + (
                 f"; {unverified} not verified (too few clean images in another class than theirs)"
@@ -513,6 +524,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
         metrics["queries per unflagged image (mean)"] = round(q_clean, 2)
     if q_known is not None:
         metrics["queries per image with a known trigger (mean)"] = round(q_known, 2)
+    if late:
+        metrics["images flagged by the recheck after the scan"] = late
     if strategy == "strip":
         from assay.backdoor.strip import strip_rate
 
