@@ -446,6 +446,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
         headline = (
             f"{len(poisoned)} of {n} images carry a confirmed trigger"
             + (f" ({len(trig)} distinct: " + "; ".join(parts) + ")" if trig else "")
+            + looked_for_clause(t)
             # with no image left unflagged, no mean over them (it read 0.0 queries)
             + (
                 f"; {q_clean:.1f} queries per unflagged image"
@@ -480,9 +481,6 @@ def _input_summary(search: Any) -> dict[str, Any]:
             "survives partial occlusion and is missed silently (the default strategy looks for "
             "those)"
         )
-    bound = getattr(t, "max_trigger", None)
-    if bound and strategy == "assay":  # the user's bound on what was looked for, said with it
-        headline += f"; triggers looked for up to {bound}x{bound} pixels (--max-trigger {bound})"
     unchecked = _unchecked_targets(search) if strategy == "assay" else []
     if unchecked:
         many = len(unchecked) > 1
@@ -602,10 +600,35 @@ def _input_summary(search: Any) -> dict[str, Any]:
         # images against them all; the exported filter does too: ``phases.export_filter``)
         "matchers": [[k, tr.to_json()] for k, tr in getattr(search, "matchers", []) or []],
         "mode": "inputs",
+        **({"looked_for": looked_for(t)} if looked_for(t) else {}),
         # images decided (an image the budget left undecided was not tested): 0 means
         # nothing was tested, never a pass
         "tested": n - undecided - unverified,
     }
+
+
+def looked_for(t: Any) -> str | None:
+    """What the default scan looks for (``patch triggers up to 16x16 pixels``); None for
+    another strategy."""
+    top = getattr(t, "top", None)
+    if getattr(t, "strategy", None) != "assay" or not isinstance(top, int):
+        return None
+    return f"patch triggers up to {top}x{top} pixels"
+
+
+def looked_for_clause(t: Any) -> str:
+    """The headline's word on what was looked for: "0 of 40 images carry a confirmed trigger"
+    of a blended trigger (20 of the 40 carrying it, hostile41b) read as a clean model."""
+    what = looked_for(t)
+    if what is None:
+        return ""
+    bound = getattr(t, "max_trigger", None)
+    why = (
+        f"--max-trigger {bound}"
+        if bound
+        else "not blended or image-wide triggers: --strategy strip looks at those"
+    )
+    return f"; looked for {what} only ({why})"
 
 
 def _usual_box(rows: list[dict[str, Any]], k: int, first: Any) -> str:
