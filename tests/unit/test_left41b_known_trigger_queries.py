@@ -56,5 +56,6 @@ def test_no_figure_when_only_the_recheck_found_images_with_a_known_trigger() -> 
     ]
     s = _summary(rows)
     assert "per image with a known trigger" not in s["headline"]  # main: "412.0 per image ..."
+    assert "; 1 flagged by the recheck after the scan" in s["headline"]
     assert "queries per image with a known trigger (mean)" not in s["metrics"]
     assert s["metrics"]["images flagged by the recheck after the scan"] == 1

@@ -458,7 +458,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 f" ({late} flagged by the recheck after the scan not counted: their own scans "
                 "ran before the trigger was known)"
                 if late and q_known is not None
-                else ""
+                else (f"; {late} flagged by the recheck after the scan" if late else "")
             )
             + (f"; {undecided} undecided (per-image budget)" if undecided else "")
             + (
