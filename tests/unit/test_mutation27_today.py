@@ -59,9 +59,10 @@ def _example(values: dict[str, Any], answer: str) -> dict[str, Any]:
 
 
 def test_a_line_of_exactly_the_width_is_not_cut() -> None:
-    short = first_idi({"examples": [_example({"v": ""}, "bad")]})
+    # (a one-letter value: an empty one is shown quoted, '', since hostile41f)
+    short = first_idi({"examples": [_example({"v": "x"}, "bad")]})
     assert short is not None
-    pad = _EXAMPLE_CHARS - len(short)
+    pad = _EXAMPLE_CHARS - len(short) + 1
     line = first_idi({"examples": [_example({"v": "x" * pad}, "bad")]})
     assert line is not None and len(line) == _EXAMPLE_CHARS and " ..." not in line
 
