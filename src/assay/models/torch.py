@@ -35,6 +35,9 @@ from assay.models.torch_forms import class_scores, evaluating, exported_input, t
 __all__ = ["TorchModel", "from_torch", "is_torch_module", "load_torch_file"]
 
 TORCH_SUFFIXES = (".pt", ".pth", ".torchscript", ".pt2")
+# rows every score of which lay in [0, 1], not summing to one, before the answers are read as a
+# sigmoid per class (refused) and no longer as logits that fell in [0, 1] by chance
+_SIGMOID_ROWS = 8
 
 
 def _torch() -> Any:
@@ -82,6 +85,8 @@ class TorchModel:
         self._switched = False
         self._labels = False  # it answers whole-number labels (read from its first answer)
         self._sum_slack = 0.0  # how far from one the answer's type lets probabilities sum
+        self._logits = False  # a score outside [0, 1] answered: rows are logits (softmaxed)
+        self._inside_rows = 0  # rows answered so far, not summing to one, every score in [0, 1]
         self._dtype, self._torch_dtype = _input_dtype(module)
         self.info["input_dtype"] = str(self._torch_dtype).removeprefix("torch.")
         self._batch, item = exported_input(module)
@@ -114,6 +119,20 @@ class TorchModel:
         self.capabilities = Capabilities(
             modality=modality, n_classes=n_classes, outputs=outputs, max_batch=max_batch
         )
+
+    def _sigmoid_like(self, out: np.ndarray) -> bool:
+        """Whether rows not summing to one are a sigmoid per class (refused) rather than
+        logits (softmaxed): every score the module answered so far in [0, 1], over at least
+        ``_SIGMOID_ROWS`` rows.  Logits fall in [0, 1] by chance on a few rows (a module
+        answering one input a time: its first row's logits were [0.0, 0.7], and the run was
+        refused); one score outside [0, 1] ever says logits for good."""
+        if self._logits:
+            return False
+        if not (np.all(out >= 0) and np.all(out <= 1)):
+            self._logits = True
+            return False
+        self._inside_rows += len(out)
+        return self._inside_rows >= _SIGMOID_ROWS
 
     def _probe(self, probe: np.ndarray, modality: Modality) -> tuple[np.ndarray, int | None]:
         """The answer to the probe batch, and 1 when the module answers one input at a time."""
@@ -202,7 +221,7 @@ class TorchModel:
                 normed: np.ndarray = out / out.sum(axis=1, keepdims=True)
                 return normed
             return out
-        if out.size and np.all(out >= 0) and np.all(out <= 1):
+        if out.size and self._sigmoid_like(out):
             # every score in [0, 1], rows not summing to one: a sigmoid per class, refused as
             # for every other model (``checked._check_rows``); through a softmax they became
             # near-uniform rows, and STRIP flagged 0 of 40 images (18 with the same network's
