@@ -118,3 +118,36 @@ def test_a_text_classifier_taking_at_most_32_sentences_runs_under_batch_size_32(
     summary, free_summary = doc["summary"], free_doc["summary"]
     assert isinstance(summary, dict) and isinstance(free_summary, dict)
     assert summary["model_queries"] == free_summary["model_queries"]
+
+
+def test_a_backdoor_scan_with_the_limit_finds_what_an_unsplit_scan_finds(tmp_path: Path) -> None:
+    from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
+
+    trigger = PlantedTrigger(box=(0, 5, 3, 3), content=checker(3), target=1)
+    digits = trojaned_digits(seed=2, triggers=[trigger])
+    sizes: list[int] = []
+
+    def answer(limit: int | None) -> object:
+        def call(x: np.ndarray) -> np.ndarray:
+            sizes.append(len(x))
+            if limit is not None and len(x) > limit:
+                raise ValueError(f"batch of {len(x)} exceeds max batch size {limit}")
+            return np.asarray(digits.model.predict_proba(np.asarray(x).reshape(len(x), -1)))
+
+        return call
+
+    x, y = digits.clean_images, digits.clean_labels
+    scan = x[200:230].copy()
+    planted = (np.arange(30) % 2 == 0) & (y[200:230] != trigger.target)
+    scan[planted] = trigger.apply(scan[planted])
+    common = {"images": scan, "clean": x[:150], "seed": 1, "max_queries": 5000}
+    one = assay.check_backdoor(
+        answer(8), store=tmp_path / "a.db", serving={"batch_size": 8}, **common
+    )
+    limited = list(sizes)
+    sizes.clear()
+    other = assay.check_backdoor(answer(None), store=tmp_path / "b.db", **common)
+    assert max(limited) <= 8 < max(sizes) and sum(limited) == sum(sizes)
+    assert one.n_findings == other.n_findings > 0
+    kept = [c for c in one.findings().columns if c != "seconds"]
+    assert one.findings()[kept].equals(other.findings()[kept])
