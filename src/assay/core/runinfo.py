@@ -202,9 +202,11 @@ def pasteable(
     summary: Mapping[str, Any] | None = None,
 ) -> str:
     """A run's rerun ``command`` as it can be pasted here: after ``cd DIR &&`` when the run
-    was started in another directory, whose relative paths the command holds; ``anywhere``:
-    after ``cd DIR &&`` always (a report, read wherever it was copied to).  With the run's
-    ``summary``, a choice the run made from the model's measured speed is pinned."""
+    was started in another directory, or when the command names a file by a relative path
+    (``lr.skops --data people.csv``: the line printed in the run's folder is pasted from
+    another too, as the resume line is; left41); ``anywhere``: after ``cd DIR &&`` always (a
+    report, read wherever it was copied to).  With the run's ``summary``, a choice the run
+    made from the model's measured speed is pinned."""
     command = _longer_deadline(_pinned(pinned_keep(command, config), config, summary), config)
     command = _units_said(command, config)
     if not command.startswith("assay "):
@@ -214,11 +216,34 @@ def pasteable(
     if not isinstance(where, str):
         return command
     try:
-        if not anywhere and Path(where).resolve() == Path.cwd().resolve():
+        if (
+            not anywhere
+            and Path(where).resolve() == Path.cwd().resolve()
+            and not _names_relative_paths(command, where)
+        ):
             return command
     except OSError:
         return command
     return f"{shell_join(['cd', where])} && {command}"
+
+
+def _names_relative_paths(command: str, where: str) -> bool:
+    """Whether ``command`` names a file or folder of ``where`` by a relative path (a word,
+    an ``--option=value``'s value, a ``file.py:function``'s file)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return True  # (unreadable: the folder said, as a report does)
+    for word in words[1:]:
+        for part in {word, word.partition("=")[2], word.rpartition(":")[0]}:
+            if not part or part.startswith("-") or os.path.isabs(part) or "://" in part:
+                continue
+            try:
+                if os.path.exists(os.path.join(where, part)):
+                    return True
+            except (OSError, ValueError):
+                continue
+    return False
 
 
 def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:
