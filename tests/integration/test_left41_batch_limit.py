@@ -151,3 +151,17 @@ def test_a_backdoor_scan_with_the_limit_finds_what_an_unsplit_scan_finds(tmp_pat
     assert one.n_findings == other.n_findings > 0
     kept = [c for c in one.findings().columns if c != "seconds"]
     assert one.findings()[kept].equals(other.findings()[kept])
+
+
+def test_a_run_stored_before_keeps_its_local_models_calls_whole() -> None:
+    """Runs stored before left41 kept --batch-size's old default (1000) untyped: resumed or
+    verified, a local model is not split at 1000 (its first session's calls were whole)."""
+    from types import SimpleNamespace
+
+    from assay.core.runinfo import stored_serving
+
+    old = {"invocation": {"serving": {"batch_size": 1000, "timeout": 30.0}}}
+    untyped = SimpleNamespace(id="r", config=old, command="assay fairness m.py:f --data d.csv")
+    assert stored_serving(untyped)["batch_size"] is None
+    typed = SimpleNamespace(id="r", config=old, command="assay fairness m.py:f --batch-size 1000")
+    assert stored_serving(typed)["batch_size"] == 1000

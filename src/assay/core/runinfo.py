@@ -159,6 +159,9 @@ def launch_dir(argv: Sequence[str] | None) -> str | None:
     return None if argv is None else os.getcwd()
 
 
+_OLD_DEFAULT_BATCH = 1000
+
+
 def stored_serving(record: Any) -> Any:
     """A stored run's serving options (``invocation["serving"]``), their ``--template`` file
     by a path that reads from here.  Runs store it absolute since the nineteenth session; one
@@ -170,6 +173,10 @@ def stored_serving(record: Any) -> Any:
     serving = (config.get("invocation") or {}).get("serving")
     if not isinstance(serving, Mapping):
         return serving
+    if serving.get("batch_size") == _OLD_DEFAULT_BATCH and "batch" not in str(record.command):
+        # (a run stored before left41 kept --batch-size's old default, 1000, untyped: it split
+        # a served model's requests only; resumed, a local model's calls stay whole)
+        serving = {**serving, "batch_size": None}
     template = serving.get("template")
     if not isinstance(template, str) or os.path.isabs(template):
         return serving
