@@ -146,6 +146,14 @@ def _line(text: str, after: str) -> str:
     return _as_pasted(found.group(1))
 
 
+def _in_folder(line: str, folder: Path) -> str:
+    """A printed rerun naming files by relative paths, after its folder (``cd DIR &&``:
+    left41, so that it works pasted anywhere): the command after it."""
+    prefix = f"cd {shlex.quote(str(folder))} && "
+    assert line.startswith(prefix), line
+    return line[len(prefix) :]
+
+
 COMMANDS = {
     "fairness": "fairness {p}.models:unfair --data d.csv --protected sex --max-queries 3000",
     "text": "text {p}.models:good {p}.models:great --grammar builtin:reviews --max-queries 3000",
@@ -168,7 +176,7 @@ def test_a_model_importable_through_pythonpath_alone_gets_a_rerun_that_works_in_
         PYTHONPATH=str(lib),
     )
     assert code in (0, 1), out + err
-    again = _line(out, "to reproduce:")
+    again = _in_folder(_line(out, "to reproduce:"), work)
     assert again.startswith(f"PYTHONPATH={lib.resolve()} assay "), again
     resume = _line(err, "resume with:")
     assert resume.startswith(f"PYTHONPATH={lib.resolve()} assay resume "), resume
@@ -215,7 +223,7 @@ def test_a_module_in_the_working_folder_under_python_m_assay_is_rerun_by_the_scr
         tmp_path, work, f"{line} --seed 3 --store s.db", name="m", PYTHONPATH=str(SRC)
     )
     assert code in (0, 1), out + err
-    again = _line(out, "to reproduce:")
+    again = _in_folder(_line(out, "to reproduce:"), work)
     assert again.startswith("PYTHONPATH=. assay fairness"), again
     assert _line(err, "resume with:").startswith(f"PYTHONPATH={work.resolve()} assay resume")
     pasted = f"cd {shlex.quote(str(work))} && {again}"
@@ -246,7 +254,7 @@ def test_a_model_file_importing_a_package_through_pythonpath_gets_it_in_its_reru
         PYTHONPATH=f"{lib}{os.pathsep}{tmp_path / 'gone'}",  # (an entry that does not exist)
     )
     assert code in (0, 1), out + err
-    again = _line(out, "to reproduce:")  # (main: "assay fairness m.py:unfair ...")
+    again = _in_folder(_line(out, "to reproduce:"), work)  # (main: "assay fairness m.py:...")
     assert again.startswith(f"PYTHONPATH={lib.resolve()} assay {technique} m.py:"), again
     resume = _line(err, "resume with:")
     assert resume.startswith(f"PYTHONPATH={lib.resolve()} assay resume "), resume
@@ -293,7 +301,9 @@ def test_a_failed_run_says_on_stdout_what_a_finished_run_does_and_its_wall_clock
     assert run_id, out
     for name in ("j.xml", "h.html", "r.json"):
         assert f"wrote {name}" in out, out
-    assert re.search(r"^seed 7; to reproduce: PYTHONPATH=\S+ assay ", _as_pasted(out), re.M), out
+    assert re.search(
+        r"^seed 7; to reproduce: cd \S+ && PYTHONPATH=\S+ assay ", _as_pasted(out), re.M
+    ), out
     resume = _line(out, "once the problem is fixed, continue with:")
     assert resume.startswith(f"PYTHONPATH={lib.resolve()} assay resume {run_id.group(1)} ")
     # the command's wall clock, loading (a 2 s import) included, not the engine's alone

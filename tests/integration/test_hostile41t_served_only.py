@@ -30,7 +30,6 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 @pytest.mark.parametrize(
     ("option", "said"),
     [
-        (["--batch-size", "32"], "at most N inputs a call"),
         (["--timeout", "3"], "--call-timeout bounds"),
         (["--concurrency", "4"], "--concurrency is for served models"),
     ],
@@ -62,8 +61,8 @@ def test_at_its_default_or_empty_it_is_a_note_and_the_run_goes_on(
 ) -> None:
     args = ["fairness", "--dataset", "german", "--protected", "sex", "--max-queries", "300",
             "--seed", "1", "--no-determinism-check", "--store", str(tmp_path / "s.db"),
-            "--batch-size", "1000", "--template", ""]  # fmt: skip
+            "--retries", "3", "--template", ""]  # fmt: skip
     code, out, err = _run(args, capsys)
     assert code in (0, 1), (out, err)
-    assert "--batch-size 1000 (its default) is not used by this run" in out + err
+    assert "--retries 3 (its default) is not used by this run" in out + err
     assert "--template" not in out + err

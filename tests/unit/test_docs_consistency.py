@@ -965,9 +965,9 @@ def test_documented_defaults_are_the_parsers() -> None:
     assert "--batch-size" in said  # the pattern reads the docs' way of saying it
     distance = "`--mode distance --threshold T` (default 0.7): the distance is T or more"
     assert check_defaults(group, distance) == ["assay text --threshold defaults to 0.5, not 0.7"]
-    stale = "`--batch-size N` (default 500): at most N inputs per request."
-    assert check_defaults(group, stale) == [
-        f"assay {name} --batch-size defaults to 1000, not 500"
+    stale = "`--concurrency N` (default 4): requests in flight at once."
+    assert check_defaults(group, stale) == [  # (--batch-size has no default since left41)
+        f"assay {name} --concurrency defaults to 1, not 4"
         for name in ("fairness", "backdoor", "text")
     ]
 

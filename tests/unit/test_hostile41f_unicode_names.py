@@ -75,3 +75,26 @@ def test_a_label_and_a_drop_typed_composed_find_their_decomposed_columns(tmp_pat
         store=tmp_path / "s",
     )
     assert len(result.findings()) > 0
+
+
+def test_a_schema_file_written_composed_reads_a_decomposed_header(tmp_path: Path) -> None:
+    """left41 (hostile41f's Left): a schema file's names were compared as written ("lacks
+    column(s) région that the schema lists; it has: région, income")."""
+    frame, y = _frame(DECOMPOSED)
+    model = _model(frame, y, DECOMPOSED)
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    (tmp_path / "s.yaml").write_text(
+        "features:\n"
+        f"  - {{name: {COMPOSED}, type: categorical, categories: [Nord, Süd]}}\n"
+        "  - {name: income, type: continuous, low: -5, high: 5}\n",
+        encoding="utf-8",
+    )
+    result = assay.check_fairness(
+        model,
+        tmp_path / "d.csv",
+        schema=tmp_path / "s.yaml",
+        protected=COMPOSED,
+        max_queries=400,
+        store=tmp_path / "s",
+    )
+    assert len(result.findings()) > 0

@@ -65,7 +65,11 @@ Overlap = Annotated[
 
 # -- served models (HTTP) and executors ---------------------------------------------------
 BatchSize = Annotated[
-    int, typer.Option(help="Served models: at most this many inputs per request.")
+    int | None,
+    typer.Option(
+        help="At most this many inputs per model call, for any model (a served model's "
+        "requests: 1000 unless given)."
+    ),
 ]
 Concurrency = Annotated[int, typer.Option(help="Served models: requests in flight at once.")]
 Timeout = Annotated[float, typer.Option(help="Served models: seconds to wait for an answer.")]
@@ -118,7 +122,7 @@ Units = Annotated[
 
 def serving_options(
     *,
-    batch_size: int,
+    batch_size: int | None,
     concurrency: int,
     timeout: float,
     retries: int,

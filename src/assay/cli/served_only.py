@@ -1,9 +1,8 @@
-"""The served-model options (``--batch-size``, ``--concurrency``, ``--timeout``, ...) typed
-for a run whose models are none of them served: they were taken and ignored, so a
-classifier that fails on batches over 32 still got batches of 60 under ``--batch-size 32``
-and the run failed (exit 3) as if the option had not been typed.  Refused (another value
-than the default) or said in a note (the default), as every option a run ignores is
-(``argv.unused``)."""
+"""The served-model options (``--concurrency``, ``--timeout``, ``--retries``, ...) typed
+for a run whose models are none of them served: they were taken and ignored.
+(``--batch-size`` was among them until left41: it now splits any model's calls,
+``models.batch_limit``.)  Refused (another value than the default) or said in a note (the
+default), as every option a run ignores is (``argv.unused``)."""
 
 from __future__ import annotations
 
@@ -15,8 +14,7 @@ from assay.cli.argv import unused
 
 __all__ = ["check_served_only"]
 
-SERVED_ONLY = (
-    "batch_size",
+SERVED_ONLY = (  # (--batch-size splits any model's calls: models.batch_limit)
     "concurrency",
     "timeout",
     "retries",
@@ -27,9 +25,6 @@ SERVED_ONLY = (
 )
 
 _ADVICE = {
-    "batch_size": "; a function is called with the batches the search makes: one that takes at "
-    "most N inputs a call can be given as "
-    "`lambda batch: [y for i in range(0, len(batch), N) for y in f(batch[i:i + N])]`",
     "timeout": "; --call-timeout bounds every model's call",
 }
 

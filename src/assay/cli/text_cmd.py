@@ -177,7 +177,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         units: Units = None,
         store: RunStorePath = DEFAULT_STORE,
         keep_findings: KeepFindings = str(DEFAULT_KEEP),
-        batch_size: BatchSize = 1000,
+        batch_size: BatchSize = None,
         concurrency: Concurrency = 1,
         timeout: Timeout = 30.0,
         retries: Retries = 3,

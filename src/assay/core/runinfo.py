@@ -159,6 +159,9 @@ def launch_dir(argv: Sequence[str] | None) -> str | None:
     return None if argv is None else os.getcwd()
 
 
+_OLD_DEFAULT_BATCH = 1000
+
+
 def stored_serving(record: Any) -> Any:
     """A stored run's serving options (``invocation["serving"]``), their ``--template`` file
     by a path that reads from here.  Runs store it absolute since the nineteenth session; one
@@ -170,6 +173,10 @@ def stored_serving(record: Any) -> Any:
     serving = (config.get("invocation") or {}).get("serving")
     if not isinstance(serving, Mapping):
         return serving
+    if serving.get("batch_size") == _OLD_DEFAULT_BATCH and "batch" not in str(record.command):
+        # (a run stored before left41 kept --batch-size's old default, 1000, untyped: it split
+        # a served model's requests only; resumed, a local model's calls stay whole)
+        serving = {**serving, "batch_size": None}
     template = serving.get("template")
     if not isinstance(template, str) or os.path.isabs(template):
         return serving
@@ -202,9 +209,11 @@ def pasteable(
     summary: Mapping[str, Any] | None = None,
 ) -> str:
     """A run's rerun ``command`` as it can be pasted here: after ``cd DIR &&`` when the run
-    was started in another directory, whose relative paths the command holds; ``anywhere``:
-    after ``cd DIR &&`` always (a report, read wherever it was copied to).  With the run's
-    ``summary``, a choice the run made from the model's measured speed is pinned."""
+    was started in another directory, or when the command names a file by a relative path
+    (``lr.skops --data people.csv``: the line printed in the run's folder is pasted from
+    another too, as the resume line is; left41); ``anywhere``: after ``cd DIR &&`` always (a
+    report, read wherever it was copied to).  With the run's ``summary``, a choice the run
+    made from the model's measured speed is pinned."""
     command = _longer_deadline(_pinned(pinned_keep(command, config), config, summary), config)
     command = _units_said(command, config)
     if not command.startswith("assay "):
@@ -214,11 +223,34 @@ def pasteable(
     if not isinstance(where, str):
         return command
     try:
-        if not anywhere and Path(where).resolve() == Path.cwd().resolve():
+        if (
+            not anywhere
+            and Path(where).resolve() == Path.cwd().resolve()
+            and not _names_relative_paths(command, where)
+        ):
             return command
     except OSError:
         return command
     return f"{shell_join(['cd', where])} && {command}"
+
+
+def _names_relative_paths(command: str, where: str) -> bool:
+    """Whether ``command`` names a file or folder of ``where`` by a relative path (a word,
+    an ``--option=value``'s value, a ``file.py:function``'s file)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return True  # (unreadable: the folder said, as a report does)
+    for word in words[1:]:
+        for part in {word, word.partition("=")[2], word.rpartition(":")[0]}:
+            if not part or part.startswith("-") or os.path.isabs(part) or "://" in part:
+                continue
+            try:
+                if os.path.exists(os.path.join(where, part)):
+                    return True
+            except (OSError, ValueError):
+                continue
+    return False
 
 
 def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:

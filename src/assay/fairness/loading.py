@@ -51,7 +51,12 @@ from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
-from assay.fairness.written_names import as_written, near_names, unicode_form
+from assay.fairness.written_names import (
+    as_written,
+    near_names,
+    schema_as_written,
+    unicode_form,
+)
 from assay.models.http import ServingOptions
 
 __all__ = [
@@ -477,10 +482,11 @@ def _setup(
                     argument="--label",
                 )
             labels_raw = frame[by_name[label]].to_numpy()
-        if isinstance(schema, Schema):
-            the_schema = schema if not names else bin_schema(schema, bins).with_protected(names)
-        elif schema is not None:
-            loaded = _read(load_schema, schema, "--schema")
+        if schema is not None:  # (its names in the header's Unicode form: a macOS header's é)
+            loaded = (
+                schema if isinstance(schema, Schema) else _read(load_schema, schema, "--schema")
+            )
+            loaded = schema_as_written(loaded, written)
             the_schema = loaded if not names else bin_schema(loaded, bins).with_protected(names)
         else:
             plain = tuple(n for n in names if n not in bins)  # binned: categories of bins

@@ -53,13 +53,24 @@ from assay.fairness.schema import MISSING_DRAW, ROW_CELLS, Schema, rows_within
 
 __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
 
-_FAVOURABLE_WORDS = ("yes", "true", "good", "approve", "accept", "grant", "hire", "pass", ">50k")
+_FAVOURABLE_WORDS = ("yes", "true", "good", "approv", "accept", "grant", "hire", "pass", ">50k")
 _NEGATIONS = frozenset(("not", "no", "non", "false", "never", "n", "denied", "rejected", "bad"))
 _NEGATED_PREFIXES = ("un", "dis", "non", "not", "no")
 _AFFIRMATIVES = frozenset(("yes", "y", "true", "t", "positive", "pos"))
 _UNFAVOURABLE_WORDS = (
-    "recid", "reoffend", "arrest", "default", "fraud", "churn", "risk", "denied", "rejected", "bad"
+    "recid", "reoffend", "arrest", "default", "fraud", "churn", "risk", "denied", "reject", "bad",
+    "declin", "refus", "fail",
 )  # fmt: skip
+# a stem is read in a word as the word's start (after a prefix that negates it, ``un``, or one
+# of these) followed by one of the endings: ``approved``, ``acceptance``, ``defaulted``,
+# ``highrisk``; never inside another word (``bypass``, ``immigrant``, ``eyes``, ``brisk``)
+_PREFIXES = ("pre", "high", "low")
+_ENDINGS = frozenset(
+    ("", "e", "s", "d", "ed", "es", "ing", "al", "ance", "able", "y", "er", "ers", "ure", "ulent",
+     "ion", "ions", "ivism", "ivist", "ivists", "ivate", "ated", "ation")
+)  # fmt: skip
+# a word that makes an unfavourable event the lesser outcome: ``low risk`` beside ``high risk``
+_LESSER = frozenset(("low", "lower", "lowest", "little", "less", "least", "minimal", "small"))
 
 
 @dataclass(frozen=True)
@@ -214,11 +225,29 @@ def _reads_unfavourable(name: str) -> bool:
     words = [w for w in re.split(r"[^a-z]+", name.strip().lower()) if w]
     if any(w in _NEGATIONS and w not in _UNFAVOURABLE_WORDS for w in words):
         return False
-    return any(
-        stem in w and not w[: w.index(stem)].endswith(_NEGATED_PREFIXES)
-        for w in words
-        for stem in _UNFAVOURABLE_WORDS
-    )
+    if any(w in _LESSER for w in words):
+        return False  # ("low risk": the lesser of the event, beside "high risk")
+    for w in words:
+        for stem in _UNFAVOURABLE_WORDS:
+            before = _stem_in(w, stem)
+            if before is not None:
+                return before not in _NEGATED_PREFIXES and before != "low"
+    return False
+
+
+def _stem_in(word: str, stem: str) -> str | None:
+    """The prefix before ``stem`` when ``word`` is ``stem`` with a known ending, after no
+    prefix, a negating one or one of ``_PREFIXES``; None when the word is not of the stem
+    (``bypass`` is not of ``pass``, ``immigrant`` not of ``grant``)."""
+    at = word.find(stem)
+    while at >= 0:
+        before, after = word[:at], word[at + len(stem) :]
+        if (not before or before in _NEGATED_PREFIXES or before in _PREFIXES) and (
+            after in _ENDINGS
+        ):
+            return before
+        at = word.find(stem, at + 1)
+    return None
 
 
 def _by_the_other(names: Sequence[str], i: int) -> str:
@@ -243,9 +272,9 @@ def _reads_favourable(name: str) -> bool:
         return False
     for w in words:
         for stem in _FAVOURABLE_WORDS:
-            if stem in w:
-                before = w[: w.index(stem)]
-                return not before.endswith(_NEGATED_PREFIXES)
+            before = _stem_in(w, stem)
+            if before is not None:
+                return before not in _NEGATED_PREFIXES
     return False
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["as_written", "near_names", "unicode_form"]
+__all__ = ["as_written", "near_names", "schema_as_written", "unicode_form"]
 
 
 def as_written(fitted: Sequence[str], names: Sequence[str], model: Any) -> list[str]:
@@ -43,6 +43,22 @@ def unicode_form(name: str, columns: Sequence[str]) -> str:
     composed = unicodedata.normalize("NFC", name)
     same = [c for c in columns if unicodedata.normalize("NFC", c) == composed]
     return same[0] if len(same) == 1 else name
+
+
+def schema_as_written(schema: Any, columns: Sequence[str]) -> Any:
+    """A schema file's feature (and protected) names as the data's header writes them when
+    only their Unicode form differs (a schema typed composed, a header saved on macOS
+    decomposed: "lacks column(s) région that the schema lists; it has: ..., région, ...")."""
+    from dataclasses import replace
+
+    renamed = {f.name: unicode_form(f.name, columns) for f in schema.features}
+    if all(old == new for old, new in renamed.items()):
+        return schema
+    return replace(
+        schema,
+        features=tuple(replace(f, name=renamed[f.name]) for f in schema.features),
+        protected=tuple(renamed.get(p, p) for p in schema.protected),
+    )
 
 
 def near_names(fitted: Sequence[str], names: Sequence[str]) -> str:

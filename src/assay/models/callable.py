@@ -21,6 +21,7 @@ from assay.core.named_code import remember, remember_module
 from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
 from assay.models.answer_order import in_input_order
+from assay.models.batch_limit import current_limit, in_chunks
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
 from assay.models.lazy_answers import refuse_lazy
@@ -617,7 +618,8 @@ def probe_call(
     probed.asked(len(probe))
     try:
         try:
-            answer = caller.submit(lambda: ask(probe)).result()
+            limit = current_limit()  # (read here: the call runs on the caller's thread)
+            answer = caller.submit(lambda: in_chunks(ask, probe, limit)).result()
         except BaseException:
             probe_answers.not_kept(probe)  # (its place in the order: asked again on resume)
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ from assay.core.calls import shielded
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
 from assay.core.workdir import take_back
 from assay.errors import AssayError, ModelError
+from assay.models.batch_limit import in_chunks
 
 __all__ = ["CheckedModel", "array_hint", "empty_answer", "missing_hint"]
 
@@ -90,10 +92,20 @@ class CheckedModel:
     ``spec_info`` is the JSON summary ``load_model`` attaches for storing with a run.
     """
 
-    def __init__(self, inner: Model, *, spec_info: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        inner: Model,
+        *,
+        spec_info: dict[str, Any] | None = None,
+        max_batch: int | None = None,
+    ) -> None:
         take_back()  # (a folder the model moved to in its loading is its own: core.workdir)
         self.inner = inner
-        self.capabilities: Capabilities = inner.capabilities
+        caps = inner.capabilities
+        if max_batch is not None and (caps.max_batch is None or max_batch < caps.max_batch):
+            caps = replace(caps, max_batch=max_batch)  # (--batch-size: models.batch_limit)
+        self.capabilities: Capabilities = caps
+        self.limit = max_batch  # (split here; an adapter splitting its own keeps doing so)
         self.spec_info: dict[str, Any] = dict(spec_info or {})
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
@@ -102,7 +114,7 @@ class CheckedModel:
             return empty_answer(self.capabilities)
         given = _own_copy(inputs)
         try:
-            raw = shielded(lambda: self.inner.predict(given))()
+            raw = shielded(lambda: in_chunks(self.inner.predict, given, self.limit or len(given)))()
         except AssayError:
             raise
         except Exception as exc:

@@ -67,6 +67,7 @@ from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
 __all__ = [
+    "DEFAULT_REQUEST_BATCH",
     "HttpModel",
     "ServingOptions",
     "ServingStats",
@@ -192,6 +193,9 @@ _NOT_ONE_LABEL = ValueError(
 )
 
 
+DEFAULT_REQUEST_BATCH = 1000  # inputs per request to a served model (--batch-size)
+
+
 @dataclass(frozen=True)
 class ServingOptions:
     """How to talk to a served model (all JSON data, so a run can store and rebuild it).
@@ -200,7 +204,7 @@ class ServingOptions:
     """
 
     protocol: str = "auto"
-    batch_size: int = 1000
+    batch_size: int | None = None  # (a served model's requests: DEFAULT_REQUEST_BATCH)
     concurrency: int = 1
     timeout: float = 30.0
     retries: int = 3
@@ -215,7 +219,12 @@ class ServingOptions:
 
     def validate(self) -> ServingOptions:
         checks = [
-            (self.batch_size >= 1, "--batch-size", "at least 1", self.batch_size),
+            (
+                self.batch_size is None or self.batch_size >= 1,
+                "--batch-size",
+                "at least 1",
+                self.batch_size,
+            ),
             (self.concurrency >= 1, "--concurrency", "at least 1", self.concurrency),
             (self.timeout > 0, "--timeout", "positive", self.timeout),
             (self.retries >= 0, "--retries", "0 or more", self.retries),
@@ -390,7 +399,7 @@ class HttpModel:
         capabilities: Capabilities | None,
         timeout: float = 30,
         headers: Mapping[str, str] | None = None,
-        max_batch: int = 1000,
+        max_batch: int = DEFAULT_REQUEST_BATCH,
         retries: int = 2,
         backoff: float = 0.5,
         protocol: str | Codec = "auto",

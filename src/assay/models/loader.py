@@ -12,6 +12,7 @@ from assay.core.integrity import file_fingerprint
 from assay.core.kept_signals import kept
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
+from assay.models.batch_limit import limited
 from assay.models.callable import (
     DECLARED_BY,
     NamedLabelsModel,
@@ -27,7 +28,7 @@ from assay.models.callable import resolve_spec as _resolve_spec
 from assay.models.checked import CheckedModel
 from assay.models.classes import class_names, named_capabilities
 from assay.models.files import read_pickle, read_skops
-from assay.models.http import HttpModel, ServingOptions, redact
+from assay.models.http import DEFAULT_REQUEST_BATCH, HttpModel, ServingOptions, redact
 from assay.models.import_path import import_entries
 from assay.models.native import booster_advice, native_advice
 from assay.models.pipeline_answers import pipeline_classes
@@ -272,7 +273,8 @@ def load_model(
         "dtypes": dtypes,
     }
     # (a model's import that sets Ctrl-C aside leaves the command's put back: core.kept_signals)
-    with kept():
+    limit = _local_limit(spec, model_type, serving)
+    with kept(), limited(limit):
         try:
             inner, kind, info = _inner_model(spec, names, **given)
         except (UsageError, ModelError) as exc:
@@ -287,9 +289,22 @@ def load_model(
     if names is not None:
         _name_classes(inner, names, kind)
     info["type"] = kind
-    model = CheckedModel(inner)
+    model = CheckedModel(inner, max_batch=limit)
     model.spec_info = describe(model, extra=info)
     return model
+
+
+def _local_limit(spec: Any, model_type: str | None, serving: ServingOptions | None) -> int | None:
+    """``--batch-size`` (``serving=ServingOptions(batch_size=N)``) for a model that is not
+    served: at most N inputs a call (``models.batch_limit``); a served one's requests are
+    split by its transport."""
+    if serving is None or serving.batch_size is None:
+        return None
+    served = isinstance(spec, str) and (model_type or _type_of(spec)) in _SERVED
+    if served:
+        return None
+    serving.validate()
+    return int(serving.batch_size)
 
 
 def _inner_model(
@@ -452,7 +467,7 @@ def _served(url: str, caps: Capabilities, opts: ServingOptions) -> HttpModel:
         protocol=opts.protocol,
         timeout=opts.timeout,
         headers=header_values(opts.header_env),
-        max_batch=opts.batch_size,
+        max_batch=opts.batch_size or DEFAULT_REQUEST_BATCH,
         retries=opts.retries,
         backoff=opts.backoff,
         concurrency=opts.concurrency,

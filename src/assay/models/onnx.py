@@ -21,6 +21,7 @@ from assay.core.extras import pip_install
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
+from assay.models.batch_limit import in_chunks
 from assay.models.onnx_locale import is_locale_error, with_available_locale
 from assay.models.sklearn import index_of
 
@@ -323,7 +324,7 @@ class OnnxModel:
         if probe is not None:
             probed.asked(len(probe))
         try:
-            answer = self._run(batch)
+            answer = in_chunks(self._run, batch)
         except Exception as exc:
             raise UsageError(
                 f"could not count the classes of output {self.output.name!r} "

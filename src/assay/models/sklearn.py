@@ -10,6 +10,7 @@ import numpy as np
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
+from assay.models.batch_limit import in_chunks
 from assay.models.checked import FRAME_ADVICE
 
 __all__ = ["SklearnModel", "from_sklearn", "index_of"]
@@ -269,7 +270,7 @@ def _duck_classifier(
         # in the form every later call takes (a DataFrame of its feature_names_in_)
         framed = SklearnModel(estimator, Capabilities(modality, None, "proba"), None)._frame
         try:
-            answer = np.asarray(estimator.predict_proba(framed(probe)))
+            answer = np.asarray(in_chunks(lambda b: estimator.predict_proba(framed(b)), probe))
         except Exception as exc:  # (the user's model: a ModelError, never a bare traceback)
             shape = getattr(probe, "shape", None)
             given = f"a numpy array of shape {shape}" if shape is not None else "a batch"

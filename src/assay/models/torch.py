@@ -29,6 +29,7 @@ from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.core.quiet import quiet
 from assay.errors import ModelError, UsageError
 from assay.models import probed
+from assay.models.batch_limit import in_chunks
 from assay.models.torch_files import is_export_archive, pickled_torch_note
 from assay.models.torch_forms import class_scores, evaluating, exported_input, training
 
@@ -138,7 +139,7 @@ class TorchModel:
         """The answer to the probe batch, and 1 when the module answers one input at a time."""
         probed.asked(len(probe))
         try:
-            return self._forward(probe), None
+            return in_chunks(self._forward, probe), None
         except ModelError:
             raise  # the answer's form (a dict without logits ...): no layout hint helps
         except Exception as exc:

@@ -9,7 +9,7 @@ from collections import deque
 from assay.text.generate import DEEPEST
 from assay.text.grammar import Grammar, reachable_symbols
 
-__all__ = ["beyond_depth", "within_depth"]
+__all__ = ["beyond_depth", "levels_within", "within_depth"]
 
 
 def beyond_depth(grammar: Grammar, max_depth: int) -> str | None:
@@ -40,6 +40,13 @@ def beyond_depth(grammar: Grammar, max_depth: int) -> str | None:
 def within_depth(grammar: Grammar, max_depth: int) -> set[int]:
     """The symbols some sentence of at most ``max_depth`` levels derives."""
     return set(_levels(grammar, max_depth)[0])
+
+
+def levels_within(grammar: Grammar, max_depth: int) -> dict[int, int]:
+    """Per symbol some sentence of at most ``max_depth`` levels derives, the fewest levels
+    below the start it is reached at (its production ``p`` is then usable when that plus
+    ``grammar.prod_height[p]`` is at most ``max_depth``)."""
+    return _levels(grammar, max_depth)[0]
 
 
 def _levels(grammar: Grammar, max_depth: int) -> tuple[dict[int, int], list[tuple[int, int]]]:

@@ -225,6 +225,7 @@ def _labels_as_answered(
     determinism re-check's reserve and beyond it from the search, whose findings then were
     not the uninterrupted run's."""
     from assay.models import probed
+    from assay.models.batch_limit import limited
     from assay.models.callable import NamedLabelsModel, probe_call
     from assay.models.checked import CheckedModel
 
@@ -251,7 +252,7 @@ def _labels_as_answered(
         _refuse_beyond(max_queries, needed, names[k], needed - 1, _LABELS_HINT)
         info = inner.info  # a function's, or an endpoint's answering labels by name
         what = f"the function {info['callable']}" if "callable" in info else info.get("url")
-        with probed.counting() as tally:
+        with probed.counting() as tally, limited(getattr(m, "limit", None)):
             said = probe_call(
                 inner.labels_answered,
                 more,
@@ -272,7 +273,11 @@ def _labels_as_answered(
             for x in (x for labels in own for x in labels):
                 if fold_label(x) not in {fold_label(n) for n in names}:
                     names.append(x)
-        wide = CheckedModel(inner.with_labels(tuple(names)), spec_info=getattr(m, "spec_info", {}))
+        wide = CheckedModel(
+            inner.with_labels(tuple(names)),
+            spec_info=getattr(m, "spec_info", {}),
+            max_batch=getattr(m, "limit", None),
+        )
         wide.spec_info["capabilities"] = wide.capabilities.to_json()
         wide.spec_info["own_labels"] = list(own[k])  # (what it answered: said in refusals)
         out.append(wide)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from assay.errors import ModelError, UsageError
-from assay.text.depth import within_depth
+from assay.text.depth import levels_within
 from assay.text.expected import expected_class
 from assay.text.generate import (
     DEEPEST,
@@ -556,9 +556,10 @@ def refuse_unreachable(oracle: Oracle, grammar: Grammar, max_depth: int) -> None
     rule, a rule too deep).  (A run where every test is about an unreachable symbol is
     refused by ``Oracle`` itself; a stored run is replayed as it was.)"""
     reach = reachable_symbols(grammar)
-    usable = within_depth(grammar, max_depth)
-    lost = [r for r in oracle.relations if r.symbol not in usable]
+    levels = levels_within(grammar, max_depth)
+    lost = [r for r in oracle.relations if r.symbol not in levels]
     if not lost:
+        _refuse_deep_source(oracle, grammar, max_depth, levels)
         return
     rel = lost[0]
     name = grammar.names[rel.symbol]
@@ -577,3 +578,33 @@ def refuse_unreachable(oracle: Oracle, grammar: Grammar, max_depth: int) -> None
         path=grammar.source,
         line=rel.line,
     )
+
+
+def _refuse_deep_source(
+    oracle: Oracle, grammar: Grammar, max_depth: int, levels: dict[int, int]
+) -> None:
+    """A ``%directional`` whose symbol is derived within ``max_depth`` but whose source
+    alternative alone is not: no sentence holds the source to replace, so it judged no case
+    and the run ended "a larger --max-queries ..." (hostile41t's Left 5); refused at its
+    line as an unreachable symbol is."""
+    for rel in oracle.relations:
+        if not isinstance(rel, Directional):
+            continue
+        prod = grammar.alternatives[rel.symbol][rel.source]
+        need = levels[rel.symbol] + grammar.prod_height[prod]
+        if need <= max_depth:
+            continue
+        fix = (
+            f"raise --max-depth to {need} (at most {DEEPEST}) or shorten the rules it leads to"
+            if need <= DEEPEST
+            else f"it is deeper than assay generates ({DEEPEST}): shorten the rules it leads to"
+        )
+        raise UsageError(
+            f"{grammar.directive(rel, most=8)}: its source {grammar.describe(prod)} needs "
+            f"{need} levels and no sentence within --max-depth {max_depth} holds it, so no case "
+            'of it could be tested whatever the budget (the run could only end "not '
+            f'everything was tested"): {fix}',
+            argument="--grammar",
+            path=grammar.source,
+            line=rel.line,
+        )
