@@ -38,24 +38,45 @@ def mean_words(grammar: Grammar, max_depth: int, *, weighted: bool = True) -> fl
             lex_ww[s] += weight[p] * words[p]
         else:
             inner[s].append(p)
-    memo: dict[tuple[int, int], float] = {}
+    means = _Means(g, weight, words, lex_w, lex_ww, inner)
+    return means.mean(g.start, max_depth)
 
-    def mean(s: int, levels: int) -> float:
+
+class _Means:
+    """The mean words of a symbol's sentences within a number of levels, memoised (a class,
+    not a closure calling itself: that is a reference cycle per call, see
+    ``test_no_closure_of_the_text_search_calls_itself``)."""
+
+    def __init__(
+        self,
+        g: Grammar,
+        weight: list[float],
+        words: list[int],
+        lex_w: list[float],
+        lex_ww: list[float],
+        inner: list[list[int]],
+    ) -> None:
+        self.g, self.weight, self.words = g, weight, words
+        self.lex_w, self.lex_ww, self.inner = lex_w, lex_ww, inner
+        self.memo: dict[tuple[int, int], float] = {}
+
+    def mean(self, s: int, levels: int) -> float:
         key = (s, levels)
-        got = memo.get(key)
+        got = self.memo.get(key)
         if got is not None:
             return got
-        total_w, total = lex_w[s], lex_ww[s]
-        for p in inner[s]:
+        g, weight = self.g, self.weight
+        total_w, total = self.lex_w[s], self.lex_ww[s]
+        for p in self.inner[s]:
             if g.prod_height[p] > levels:
                 continue
-            below = sum(mean(it, levels - 1) for it in g.productions[p][1] if isinstance(it, int))
+            below = sum(
+                self.mean(it, levels - 1) for it in g.productions[p][1] if isinstance(it, int)
+            )
             total_w += weight[p]
-            total += weight[p] * (words[p] + below)
-        memo[key] = got = total / total_w if total_w else 0.0
+            total += weight[p] * (self.words[p] + below)
+        self.memo[key] = got = total / total_w if total_w else 0.0
         return got
-
-    return mean(g.start, max_depth)
 
 
 def refuse_long_sentences(grammar: Grammar, max_depth: int, *, weighted: bool = True) -> None:
