@@ -604,7 +604,8 @@ def input_targets(totals: dict[tuple[str, str], dict[str, Any]]) -> list[Check]:
         quiet = [g for g in groups if g == "clean"]
         given = sum(sum(acc[g]["second_given"]) for g in quiet)
         n_quiet = sum(sum(acc[g]["second_runs"]) for g in quiet)
-        out.append(("second opinion quiet on clean models", given == 0, f"{given}/{n_quiet}"))
+        if n_quiet:
+            out.append(("second opinion quiet on clean models", given == 0, f"{given}/{n_quiet}"))
         wrong = sum(sum(acc[g]["second_clean"]) for g in groups)
         out.append(("  (clean images it flagged)", wrong == 0, f"{wrong}/{n_clean}"))
     known = {g: float(np.mean(acc[g]["q_known"])) for g in trig if acc[g]["q_known"]}

@@ -77,32 +77,9 @@ def test_the_clean_twin_is_quiet_and_its_cost_is_fixed(tmp_path: Path) -> None:
 def test_the_command_exits_1_on_the_blended_trojan_and_0_on_its_twin(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    images, clean = _data()
-    np.save(tmp_path / "images.npy", images)
-    np.save(tmp_path / "clean.npy", clean)
-    (tmp_path / "models.py").write_text(
-        Path(__file__).read_text(encoding="utf-8").split("def _data")[0], encoding="utf-8"
-    )
     codes = {}
     for name in ("blend_trojan", "clean_model"):
-        with pytest.raises(SystemExit) as ended:
-            main(
-                [
-                    "backdoor",
-                    f"{tmp_path / 'models.py'}:{name}",
-                    "--images",
-                    str(tmp_path / "images.npy"),
-                    "--clean",
-                    str(tmp_path / "clean.npy"),
-                    "--classes",
-                    "4",
-                    "--seed",
-                    "0",
-                    "--store",
-                    str(tmp_path / "runs.db"),
-                ]
-            )
-        codes[name] = ended.value.code
+        codes[name] = _command(tmp_path, name)
         out = capsys.readouterr().out
         assert ("NOT CLEAN by STRIP's second opinion" in out) == (name == "blend_trojan"), out
     assert codes == {"blend_trojan": 1, "clean_model": 0}
@@ -130,3 +107,43 @@ def test_the_opinion_wants_more_low_images_than_clean_ones_leave() -> None:
     assert many["given"] and many["flagged"] == list(range(12)), many
     assert "NOT CLEAN" in describe(many) and "NOT CLEAN" not in describe(few)
     assert describe(None) == "" and "not asked" in describe({"skipped": "the budget"})
+
+
+def _command(tmp_path: Path, name: str, *extra: str) -> int:
+    """``assay backdoor models.py:NAME`` on the images, its exit code."""
+    images, clean = _data()
+    np.save(tmp_path / "images.npy", images)
+    np.save(tmp_path / "clean.npy", clean)
+    (tmp_path / "models.py").write_text(
+        Path(__file__).read_text(encoding="utf-8").split("def _data")[0], encoding="utf-8"
+    )
+    with pytest.raises(SystemExit) as ended:
+        main(
+            [
+                "backdoor",
+                f"{tmp_path / 'models.py'}:{name}",
+                "--images",
+                str(tmp_path / "images.npy"),
+                "--clean",
+                str(tmp_path / "clean.npy"),
+                "--classes",
+                "4",
+                "--seed",
+                "0",
+                "--store",
+                str(tmp_path / "runs.db"),
+                *extra,
+            ]
+        )
+    return int(ended.value.code or 0)
+
+
+def test_no_second_opinion_turns_it_off_and_is_refused_with_strip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = _command(tmp_path, "blend_trojan", "--no-second-opinion")
+    out = capsys.readouterr().out
+    assert code == 0 and "second opinion" not in out, out  # as before bd41
+    code = _command(tmp_path, "blend_trojan", "--no-second-opinion", "--strategy", "strip")
+    err = capsys.readouterr().err
+    assert code == 2 and "--no-second-opinion is for the default scan" in err, err
