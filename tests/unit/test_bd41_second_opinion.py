@@ -2,7 +2,7 @@
 
 A trigger mixed into the whole image (a blend) has no patch for the default scan to find:
 hostile41b's blended CNN got "0 of 40 images carry a confirmed trigger", exit 0, while STRIP
-flagged 15 of its 20 blended images.  Here a fake model answers class 3 whenever an image
+flagged 15 of its 20 blended images.  Here a fake model answers class 2 whenever an image
 holds enough of a fixed pixel pattern (a blend of it at 50 %), and softly by a random
 projection otherwise; its twin without the rule is the clean control."""
 
@@ -29,12 +29,12 @@ def clean_model(x: np.ndarray) -> np.ndarray:
 
 
 def blend_trojan(x: np.ndarray) -> np.ndarray:
-    """Class 3 when the pattern's pixels are brighter than the others by 0.18 (clean random
-    images reach 0.17 at most here; blended ones 0.41 or more, and 0.17-0.25 still once
-    superimposed on another clean image)."""
+    """Class 2 (a class of many clean images) when the pattern's pixels are brighter than
+    the others by 0.18 (clean random images reach 0.17 at most here; blended ones 0.41 or
+    more, and 0.17-0.25 still once superimposed on another clean image)."""
     v = np.asarray(x, dtype=np.float64).reshape(len(x), 8, 8)
     p = clean_model(x)
-    p[v[:, PATTERN].mean(axis=1) - v[:, ~PATTERN].mean(axis=1) > 0.18] = [0.01, 0.01, 0.01, 0.97]
+    p[v[:, PATTERN].mean(axis=1) - v[:, ~PATTERN].mean(axis=1) > 0.18] = [0.01, 0.01, 0.97, 0.01]
     return p
 
 
@@ -99,11 +99,17 @@ def test_the_opinion_wants_more_low_images_than_clean_ones_leave() -> None:
     images = rng.random((40, 4, 4, 1))
     images[: LEAST - 1, 0] = 1.0  # too few steady images: no opinion
     pool, calib = np.arange(30), np.arange(30, 60)
-    left = list(range(40))
-    few = second_opinion(images, left, clean, pool, calib, _scores, rng, lambda: 0)
+    left, labels, clean_labels = list(range(40)), np.zeros(40, int), np.zeros(60, int)
+
+    def opinion() -> dict[str, object]:
+        return second_opinion(
+            images, labels, left, clean, clean_labels, pool, calib, _scores, rng, lambda: 0
+        )
+
+    few = opinion()
     assert not few["given"] and few["flagged"] == [], few
     images[:12, 0] = 1.0
-    many = second_opinion(images, left, clean, pool, calib, _scores, rng, lambda: 0)
+    many = opinion()
     assert many["given"] and many["flagged"] == list(range(12)), many
     assert "NOT CLEAN" in describe(many) and "NOT CLEAN" not in describe(few)
     assert describe(None) == "" and "not asked" in describe({"skipped": "the budget"})

@@ -45,36 +45,69 @@ def cost(n_unconfirmed: int, n_calibration: int) -> int:
     return (min(CALIBRATION, n_calibration) + min(SAMPLE, n_unconfirmed)) * BLENDS
 
 
+def by_class(calibration: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """``CALIBRATION`` of the ``calibration`` indices, taken in turn from each class the model
+    gave them (``labels``: every clean image's class), so that every class has some."""
+    groups = [list(calibration[labels[calibration] == c]) for c in np.unique(labels[calibration])]
+    out: list[int] = []
+    while len(out) < min(CALIBRATION, len(calibration)):
+        for g in groups:
+            if g and len(out) < CALIBRATION:
+                out.append(int(g.pop(0)))
+    return np.asarray(out, dtype=np.int64)
+
+
+def judged_classes(classes: np.ndarray) -> set[int]:
+    """The classes ``LEAST - 1`` or more of the clean images blended are in.  An image of
+    another class is not judged: images brighter than every clean one, read by a model of
+    brightness, keep their class under every blend (superimposing adds light) with no clean
+    image of that class to show it, and were flagged.  (A class's clean images are not asked
+    to be unsteady themselves: a blended trojan's target class is steady too, its clean
+    images blended fire the trigger.)"""
+    values, counts = np.unique(classes, return_counts=True)
+    return {int(c) for c, n in zip(values.tolist(), counts.tolist(), strict=True) if n >= LEAST - 1}
+
+
 def second_opinion(
     images: np.ndarray,
+    labels: np.ndarray,
     left: list[int],
     clean: np.ndarray,
+    clean_labels: np.ndarray,
     pool: np.ndarray,
     calibration: np.ndarray,
     scores: Scorer,
     rng: np.random.Generator,
     queries: Callable[[], int],
 ) -> dict[str, Any]:
-    """The opinion on the images ``left`` unconfirmed (indices into ``images``): blended with
-    ``clean[pool]``, their entropies against those of ``clean[calibration]``'s blends."""
+    """The opinion on the images ``left`` unconfirmed (indices into ``images``, whose classes
+    are ``labels``): blended with ``clean[pool]``, their entropies against those of
+    ``clean[calibration]``'s blends (some of each class: ``by_class``).  An image counts only
+    when some of those are of its class (``judged_classes``)."""
     q0 = queries()
-    calib = calibration[:CALIBRATION]
+    calib = by_class(calibration, clean_labels)
     ec = blend_entropy(clean[calib], scores, clean[pool], rng, BLENDS)
     median = float(np.median(ec))
     line = STRIP_WIDE * median
     order = rng.permutation(np.asarray(left, dtype=np.int64))
     sample, rest = np.sort(order[:SAMPLE]), np.sort(order[SAMPLE:])
     es = blend_entropy(images[sample], scores, clean[pool], rng, BLENDS)
-    low = int(np.sum(es < line))
+    told = judged_classes(clean_labels[calib])
+    judged = np.asarray([int(labels[i]) in told for i in sample.tolist()], dtype=bool)
+    low = int(np.sum((es < line) & judged))
     clean_low = int(np.sum(ec < line))
     share = (clean_low + 1) / (len(ec) + 1)
-    odds = _tail(low, len(sample), share) if low else 1.0
+    odds = _tail(low, int(judged.sum()), share) if low else 1.0
     given = line > 0 and low >= LEAST and odds < STRIP_ODDS
     entropy = dict(zip(sample.tolist(), es.tolist(), strict=True))
     if given and len(rest):
         er = blend_entropy(images[rest], scores, clean[pool], rng, BLENDS)
         entropy.update(zip(rest.tolist(), er.tolist(), strict=True))
-    flagged = sorted(i for i, e in entropy.items() if e < line) if given else []
+    flagged = (
+        sorted(i for i, e in entropy.items() if e < line and int(labels[i]) in told)
+        if given
+        else []
+    )
     return {
         "given": bool(given),
         "blends": BLENDS,
@@ -82,10 +115,11 @@ def second_opinion(
         "clean_median": round(median, 6),
         "clean_low": clean_low,
         "clean": len(ec),
-        "sampled": len(sample),
+        "sampled": int(judged.sum()),
         "low": low,
         "odds": float(odds),
         "unconfirmed": len(left),
+        "judged_classes": sorted(told),
         "flagged": flagged,
         "entropy": {str(i): round(float(e), 6) for i, e in sorted(entropy.items())},
         "queries": queries() - q0,

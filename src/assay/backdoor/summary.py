@@ -57,6 +57,8 @@ def summarise(search: Any) -> dict[str, Any]:
     t = search.test
     summary = _model_summary(search) if t.mode == "model" else _input_summary(search)
     second = getattr(search, "second", None)
+    if second is None and getattr(search, "phase", None) == "second":  # (ended before it)
+        second = {"skipped": "the run ended before it"}
     if second and isinstance(summary.get("headline"), str):  # (``second``'s own words)
         summary["headline"] += describe(second)
         summary["second_opinion"] = second
@@ -126,7 +128,7 @@ def _not_asked_again(search: Any) -> str | None:
     """Why a scan that ended after its last image or class has not passed all the same:
     its budget ran out before it asked the start's images again (``again``), so a model
     stuck on one class midway could not be told from a steady one."""
-    if getattr(search, "phase", None) != "again":
+    if getattr(search, "phase", None) not in ("second", "again"):  # (``second`` is before it)
         return None
     remaining = getattr(getattr(search, "model", None), "remaining", None)
     left = remaining() if callable(remaining) else None

@@ -478,13 +478,16 @@ class BackdoorSearch:
             return []
         pool, calib = self._strip_split()
         budget = self.model.remaining() if hasattr(self.model, "remaining") else None
-        if budget is not None and budget < cost(len(left), len(calib)) + 2:
+        if budget is not None and budget < cost(len(left), len(calib)) + AGAIN:
             self.second = {"skipped": f"the query budget left {budget:,}"}
             return []
+        assert self.image_labels is not None and self.clean_labels is not None
         self.second = second_opinion(
             t.images,
+            self.image_labels,
             left,
             t.clean,
+            self.clean_labels,
             pool,
             calib,
             lambda x: self._scores(self.model, x),
@@ -1098,7 +1101,7 @@ class BackdoorSearch:
             "scan_answered": self.scan_answered,
             "again": self.again,
             "rechecked": self.rechecked,
-            "second": self.second,
+            "second": getattr(self, "second", None),
         }
         arrays = {}
         if self.clean_labels is not None:
