@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.first_answer import check_first_answer
 from assay.backdoor.image_files import (
     ImageFiles,
     fit_channels,
@@ -488,8 +489,10 @@ def setup_backdoor(
     ).validate()
     if test.mode == "model" and not replay:
         check_comparable(test, caps.n_classes)
+    model_of_images = ImageModel(raw, spec)
+    check_first_answer(raw, model_of_images, clean_x)  # (before a run is made)
     return BackdoorSetup(
-        test=test, model=ImageModel(raw, spec), raw_model=raw, spec=spec, invocation=invocation
+        test=test, model=model_of_images, raw_model=raw, spec=spec, invocation=invocation
     )
 
 

@@ -424,8 +424,13 @@ def _input_summary(search: Any) -> dict[str, Any]:
     # flatter the mean)
     clean_rows = [r for r in rows if not r["poisoned"] and r.get("status") == "done"]
     q_clean = float(np.mean([r["queries"] for r in clean_rows])) if clean_rows else 0.0
-    known = [r for r in poisoned if r.get("known_trigger")]
+    # images checked against a trigger known when they were reached: an image flagged by the
+    # recheck after the scan (``recheck.py``) had its own full search before its trigger was
+    # known, and its queries are that search's (hostile41b's greydir run: 221.5 "per image with a
+    # known trigger" against 52.5 per unflagged image); counted apart
+    known = [r for r in poisoned if r.get("known_trigger") and not r.get("rechecked")]
     q_known = float(np.mean([r["queries"] for r in known])) if known else None
+    late = sum(bool(r.get("rechecked")) for r in poisoned)
     q_all = float(np.mean([r["queries"] for r in rows])) if rows else 0.0
     s_all = float(np.mean([r["seconds"] for r in rows])) if rows else 0.0
     undecided = sum(r["status"] == "budget" for r in rows)
@@ -448,6 +453,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
         headline = (
             f"{len(poisoned)} of {n} images carry a confirmed trigger"
             + (f" ({len(trig)} distinct: " + "; ".join(parts) + ")" if trig else "")
+            + looked_for_clause(t)
             # with no image left unflagged, no mean over them (it read 0.0 queries)
             + (
                 f"; {q_clean:.1f} queries per unflagged image"
@@ -455,6 +461,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 else f"; {q_all:.1f} queries per image"
             )
             + (f", {q_known:.1f} per image with a known trigger" if q_known is not None else "")
+            + (
+                f" ({late} flagged by the recheck after the scan not counted: their own scans "
+                "ran before the trigger was known)"
+                if late and q_known is not None
+                else (f"; {late} flagged by the recheck after the scan" if late else "")
+            )
             + (f"; {undecided} undecided (per-image budget)" if undecided else "")
             + (
                 f"; {unverified} not verified (too few clean images in another class than theirs)"
@@ -476,9 +488,6 @@ def _input_summary(search: Any) -> dict[str, Any]:
             "survives partial occlusion and is missed silently (the default strategy looks for "
             "those)"
         )
-    bound = getattr(t, "max_trigger", None)
-    if bound and strategy == "assay":  # the user's bound on what was looked for, said with it
-        headline += f"; triggers looked for up to {bound}x{bound} pixels (--max-trigger {bound})"
     unchecked = _unchecked_targets(search) if strategy == "assay" else []
     if unchecked:
         many = len(unchecked) > 1
@@ -520,6 +529,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
         metrics["queries per unflagged image (mean)"] = round(q_clean, 2)
     if q_known is not None:
         metrics["queries per image with a known trigger (mean)"] = round(q_known, 2)
+    if late:
+        metrics["images flagged by the recheck after the scan"] = late
     if strategy == "strip":
         from assay.backdoor.strip import strip_rate
 
@@ -596,10 +607,35 @@ def _input_summary(search: Any) -> dict[str, Any]:
         # images against them all; the exported filter does too: ``phases.export_filter``)
         "matchers": [[k, tr.to_json()] for k, tr in getattr(search, "matchers", []) or []],
         "mode": "inputs",
+        **({"looked_for": looked_for(t)} if looked_for(t) else {}),
         # images decided (an image the budget left undecided was not tested): 0 means
         # nothing was tested, never a pass
         "tested": n - undecided - unverified,
     }
+
+
+def looked_for(t: Any) -> str | None:
+    """What the default scan looks for (``patch triggers up to 16x16 pixels``); None for
+    another strategy."""
+    top = getattr(t, "top", None)
+    if getattr(t, "strategy", None) != "assay" or not isinstance(top, int):
+        return None
+    return f"patch triggers up to {top}x{top} pixels"
+
+
+def looked_for_clause(t: Any) -> str:
+    """The headline's word on what was looked for: "0 of 40 images carry a confirmed trigger"
+    of a blended trigger (20 of the 40 carrying it, hostile41b) read as a clean model."""
+    what = looked_for(t)
+    if what is None:
+        return ""
+    bound = getattr(t, "max_trigger", None)
+    why = (
+        f"--max-trigger {bound}"
+        if bound
+        else "not blended or image-wide triggers: --strategy strip looks at those"
+    )
+    return f"; looked for {what} only ({why})"
 
 
 def _usual_box(rows: list[dict[str, Any]], k: int, first: Any) -> str:

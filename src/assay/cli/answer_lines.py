@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from assay.cli.console import Output
-from assay.core.display import percent
+from assay.core.display import listed, percent
 from assay.report.region_text import covered, covered_text
 from assay.report.verdict_text import favoured_text, share_text
 
@@ -121,10 +121,10 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
         first = first_idi(summary)
         if first:
             out.say(first)
-    from assay.fairness.verdict import BARE_NAME, BY_POSITION  # (loaded lazily)
+    from assay.fairness.verdict import BARE_NAME, BY_POSITION, BY_THE_OTHER  # (loaded lazily)
 
     how = str((summary.get("favourable") or {}).get("how") or "")
-    if summary.get("verdict") and how.startswith((BY_POSITION, BARE_NAME)):
+    if summary.get("verdict") and how.startswith((BY_POSITION, BARE_NAME, BY_THE_OTHER)):
         # the lines name who gets the favourable class: which one that is was a guess
         out.say(f"note: favourable outcome {how}")
     for v in summary.get("verdict") or []:  # (the model never moved with the attribute)
@@ -262,7 +262,7 @@ def _example(summary: dict[str, Any], attribute: str) -> str | None:
 
 def _values(row: dict[str, Any], left_out: set[str]) -> str:
     return ", ".join(
-        f"{k} {'missing' if v is None else v}" for k, v in row.items() if k not in left_out
+        f"{k} {'missing' if v is None else listed(v)}" for k, v in row.items() if k not in left_out
     )
 
 

@@ -44,6 +44,7 @@ from assay.cli.options import (
     serving_options,
 )
 from assay.cli.reporting import announce, finish_run
+from assay.cli.served_only import check_served_only
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
@@ -232,6 +233,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"assay backdoor: demonstration on {model} (an MLP trained on 8x8 digits; the "
                 "trojaned one answers 7 for any digit with a 3x3 checkerboard in the corner)"
             )
+        for served_note in check_served_only(ctx, [model]):  # never silently ignored
+            out.note(served_note)
         check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay backdoor: loading the model and images ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too

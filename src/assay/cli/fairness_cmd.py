@@ -42,6 +42,7 @@ from assay.cli.options import (
     serving_options,
 )
 from assay.cli.reporting import announce, finish_run, formula_note
+from assay.cli.served_only import check_served_only
 from assay.cli.user_words import keep_on_one_line, schema_words
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
@@ -300,6 +301,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             from assay.fairness.retrain import refuse_unrefittable
 
             refuse_unrefittable(model)  # before a served model is asked anything
+        for served_note in check_served_only(ctx, [model]):  # never silently ignored
+            out.note(served_note)
         check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay fairness: loading the model and data ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too

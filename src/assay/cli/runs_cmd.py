@@ -43,6 +43,7 @@ from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
 from assay.core.unfinished import KEY, nothing_to_resume
 from assay.core.witnesses import stored_keep
 from assay.errors import StoreError, UsageError
+from assay.report._text import queries_text
 
 __all__ = ["register"]
 
@@ -170,7 +171,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
 
         if bound := bytes_bound(the_store.witness_counts(r.id), the_store.keep_policy(r.id)):
             out.say(f"          (note: {bound})")
-        out.say(f"queries   {r.progress.get('queries', 0):,}")
+        out.say(f"queries   {queries_text(r.progress, r.summary or {}) or 0}")
         failed = not_a_pass(r.summary) if r.status in ENDED else None
         if failed:  # said first, as the reports say it: such a run has not passed
             out.say(f"{failed[0].upper()}: {failed[1]}")

@@ -47,6 +47,7 @@ from assay.cli.reporting import (
     not_exported,
     not_written,
 )
+from assay.cli.served_only import check_served_only
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.core.budget import check_budget
@@ -227,6 +228,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 max_queries = 3_000
         if not specs:
             raise UsageError("give one or more classifiers, or --demo", argument="MODEL")
+        for served_note in check_served_only(ctx, specs):  # never silently ignored
+            out.note(served_note)
         if grammar is None:
             raise UsageError(
                 "give a grammar: --grammar FILE or builtin:reviews", argument="--grammar"

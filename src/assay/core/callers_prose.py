@@ -17,8 +17,8 @@ __all__ = [
     "summary_in_callers_terms",
 ]
 
-# the options a summary's advice names (a budget to raise)
-_KEYWORDS = frozenset({"max_queries", "max_time"})
+# the options a summary's advice names (a budget to raise, the empty values set aside)
+_KEYWORDS = frozenset({"max_queries", "max_time", "missing"})
 # the option a verdict names (the threshold it judges by)
 _JUDGED = frozenset({"fail_on"})
 # the summary's prose: what is said, not figures or names a reader matches on

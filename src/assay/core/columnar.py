@@ -14,8 +14,14 @@ in the smallest form that gives back exactly the same values:
 - ``sorted``: non-decreasing integers (e.g. a sorted set of 64-bit keys) as the differences
   between neighbours, each in the narrowest of four byte widths chosen for the column (a
   2-bit tag per value says which), when that is smaller than ``int``/``bytes``;
-- ``dict``: at most 256 distinct floats (e.g. a decision tree's leaf probabilities) as one
-  byte per row and a table;
+- ``dict``: at most 256 distinct floats (e.g. a decision tree's leaf probabilities, or the
+  pixels of images read from 8-bit files and scaled) as one byte per row and a table (up to
+  65,536 as two bytes per row, ``"code": "<u2"``, in a column 32 times as long); when
+  the column holds ``k`` copies of an image one after another (a backdoor finding's image,
+  the image with its trigger blocked, a clean image with the trigger pasted), copies after
+  the first are stored as their byte codes' differences from the first's (``"period"``:
+  mostly zeros where the copies agree), and the codes are deflated when that saves an
+  eighth;
 - ``f32``: floats that float32 holds exactly;
 - ``text``: strings (numpy ``U``) as their UTF-8 lengths and bytes, deflated (zlib): a
   200-word sentence takes its UTF-8 bytes or fewer, not four bytes a character padded to
@@ -49,6 +55,11 @@ _MAX_POSITIONS = 64  # up to this many positions per row, always one column per 
 # (images: thousands of pixels a row, each column header costing more than it saves)
 _MAX_COLUMNS = 4096
 _DICT_MAX = 256
+# a table of up to 65,536 values (two-byte codes) for a column at least _WIDE_ROWS times as
+# long as its table (8-bit images given per-channel normalization: 768 values; several
+# images' fills beside their 256 levels)
+_WIDE_MAX = 1 << 16
+_WIDE_ROWS = 32
 _SAMPLE = 1024
 _SORTED_MIN = 64  # values: below this, a sorted column is stored as any other
 _DEFLATE_MIN = 256  # bytes: a byte column's buffer below this is never deflated
@@ -108,7 +119,8 @@ def _encode_array(a: np.ndarray) -> tuple[list[dict[str, Any]], list[bytes | Non
     if a.ndim == 0 or a.size == 0 or a.dtype.kind not in "biuf":  # (n, 0): no column to keep
         return [{"how": "raw"}], [np.ascontiguousarray(a).tobytes()]
     if not _by_position(n, positions):
-        return _encode_columns(a.reshape(-1, 1), a.dtype, first=None)
+        period = positions // a.shape[1] if a.ndim > 2 and a.shape[1] > 1 else None
+        return _encode_columns(a.reshape(-1, 1), a.dtype, first=None, period=period)
     flat = a.reshape(n, positions)
     block = int(np.prod(a.shape[2:], dtype=np.int64)) if a.ndim > 2 else positions
     return _encode_columns(flat, a.dtype, first=block if a.ndim > 2 else None)
@@ -124,8 +136,10 @@ def _by_position(n: int, positions: int) -> bool:
 
 
 def _encode_columns(
-    flat: np.ndarray, dtype: np.dtype[Any], *, first: int | None
+    flat: np.ndarray, dtype: np.dtype[Any], *, first: int | None, period: int | None = None
 ) -> tuple[list[dict[str, Any]], list[bytes | None]]:
+    """``period``: for one column holding rows of copies (``(n, k, *image)`` flattened), the
+    values of one copy."""
     specs: list[dict[str, Any]] = []
     bufs: list[bytes | None] = []
     # one column after another in memory: each is scanned several times
@@ -138,12 +152,17 @@ def _encode_columns(
                 specs.append({"how": "same", "ref": ref})
                 bufs.append(None)
                 continue
-        spec, buf = _encode_column(col, dtype)
-        if buf is not None and dtype.itemsize == 1 and len(buf) >= _DEFLATE_MIN:
+        spec, buf = _encode_column(col, dtype, period)
+        if buf is not None and _deflatable(spec, dtype) and len(buf) >= _DEFLATE_MIN:
             spec, buf = _deflated(spec, buf)
         specs.append(spec)
         bufs.append(buf)
     return specs, bufs
+
+
+def _deflatable(spec: dict[str, Any], dtype: np.dtype[Any]) -> bool:
+    """A column of bytes, or of a table's one-byte codes."""
+    return dtype.itemsize == 1 or spec["how"] == "dict"
 
 
 def _deflated(spec: dict[str, Any], buf: bytes) -> tuple[dict[str, Any], bytes]:
@@ -175,7 +194,9 @@ def _decode_text(raw: bytes, dtype: np.dtype[Any], shape: tuple[int, ...]) -> np
     return np.array(texts, dtype=dtype).reshape(shape)
 
 
-def _encode_column(col: np.ndarray, dtype: np.dtype[Any]) -> tuple[dict[str, Any], bytes | None]:
+def _encode_column(
+    col: np.ndarray, dtype: np.dtype[Any], period: int | None = None
+) -> tuple[dict[str, Any], bytes | None]:
     first = col[:1]
     if bool((col == first).all()):
         return {"how": "const", "value": first.tobytes().hex()}, None
@@ -192,8 +213,15 @@ def _encode_column(col: np.ndarray, dtype: np.dtype[Any]) -> tuple[dict[str, Any
             return _encode_ints(col.astype(np.int64))
         table = _small_table(col)
         if table is not None:
-            codes = np.searchsorted(table, col).astype(np.uint8)
-            return {"how": "dict", "table": table.tobytes().hex()}, codes.tobytes()
+            wide = len(table) > _DICT_MAX
+            codes = np.searchsorted(table, col).astype(np.uint16 if wide else np.uint8)
+            spec: dict[str, Any] = {"how": "dict", "table": table.tobytes().hex()}
+            if wide:
+                spec["code"] = "<u2"
+            if period is not None and len(codes) > period and len(codes) % period == 0:
+                codes = _copies_as_deltas(codes, period)
+                spec["period"] = period
+            return spec, codes.tobytes()
         if dtype.itemsize > 4:
             f32 = col.astype(np.float32)
             if np.array_equal(f32.astype(dtype), col):
@@ -306,13 +334,35 @@ def _decode_sorted(col: dict[str, Any], body: memoryview, n: int) -> np.ndarray:
     return out
 
 
+def _copies_as_deltas(codes: np.ndarray, period: int) -> np.ndarray:
+    """Codes of copies one after another (each ``period`` long): every copy after the first
+    as its difference from the copy before it, modulo the codes' type (zeros where
+    neighbouring copies agree: an image and the same image with its trigger blocked)."""
+    by_copy = codes.reshape(-1, period)
+    out = by_copy.copy()
+    out[1:] -= by_copy[:-1]
+    return out.reshape(-1)
+
+
+def _deltas_as_copies(codes: np.ndarray, period: int) -> np.ndarray:
+    by_copy = codes.reshape(-1, period)
+    return np.cumsum(by_copy, axis=0, dtype=codes.dtype).reshape(-1)
+
+
 def _small_table(col: np.ndarray) -> np.ndarray | None:
-    """The sorted distinct values of ``col`` if there are at most 256 of them, else None
-    (decided from a sample first, so that a column of many values costs little)."""
-    if len(np.unique(col[:_SAMPLE])) > _DICT_MAX // 2:
+    """The sorted distinct values of ``col`` if there are at most 256 of them, or at most
+    65,536 in a column ``_WIDE_ROWS`` times as long; else None (decided from a sample first,
+    so that a column of many values costs little: a sample of 1,024 values more than 256 of
+    them distinct rules a short column out, one of mostly distinct values any column; images
+    of 8-bit pixels, whose first thousand values may hold 200 of the 256, are kept in a
+    table)."""
+    seen = len(np.unique(col[:_SAMPLE]))
+    if seen > _SAMPLE - _SAMPLE // 8 or (seen > _DICT_MAX and len(col) < _WIDE_ROWS * seen):
         return None
     table = np.unique(col)
-    return table if len(table) <= _DICT_MAX else None
+    if len(table) <= _DICT_MAX:
+        return table
+    return table if len(table) <= _WIDE_MAX and len(col) >= _WIDE_ROWS * len(table) else None
 
 
 def _decode_array(spec: dict[str, Any], body: memoryview) -> np.ndarray:
@@ -349,7 +399,10 @@ def _decode_column(col: dict[str, Any], body: memoryview, n: int, dtype: np.dtyp
         return np.frombuffer(_buf(col, body), dtype=np.float32).astype(dtype)
     if how == "dict":
         table = np.frombuffer(bytes.fromhex(col["table"]), dtype=dtype)
-        return table[np.frombuffer(_buf(col, body), dtype=np.uint8)]
+        codes = np.frombuffer(_buf(col, body), dtype=np.dtype(col.get("code", "u1")))
+        if "period" in col:
+            codes = _deltas_as_copies(codes, int(col["period"]))
+        return table[codes]
     if how == "range":
         return (np.arange(n, dtype=np.int64) + int(col["start"])).astype(dtype)
     if how == "bits":

@@ -23,6 +23,7 @@ import numpy as np
 __all__ = [
     "PERCENT_DECIMALS",
     "count",
+    "listed",
     "number",
     "percent",
     "percent_points",
@@ -33,6 +34,16 @@ __all__ = [
 ]
 
 PERCENT_DECIMALS = 2
+
+
+def listed(text: object) -> str:
+    """A value shown among others (``region Ost, Mitte, edu uni``; ``region=Ost, Mitte,
+    edu=uni``): quoted when it would read as more than one (a comma, ``;``, ``:`` or ``=``
+    in it, spaces around it, or nothing at all), as it is otherwise."""
+    shown = str(text)
+    if shown and shown == shown.strip() and not any(c in shown for c in ",;:="):
+        return shown
+    return "'" + shown.replace("'", "\\'") + "'"
 
 
 def value(code: float) -> str:

@@ -170,6 +170,8 @@ _FLAG = re.compile(r"--([a-z][a-z-]*)")
 _API_FORMS = {
     "--label-map FILE": "label_map= (a file, or a dict {CLASSIFIER: {LABEL: COMMON}}, the "
     "classifier by its position from 0 or its name)",
+    "--missing drop": 'missing="drop"',
+    "--missing value": 'missing="value"',
 }
 
 

@@ -84,6 +84,8 @@ class Verdict:
     failing: list[str] | None
     untested: tuple[str, str] | None
     demo: bool
+    # what a backdoor scan looked for ("patch triggers up to 16x16 pixels"), said with a pass
+    looked_for: str | None = None
 
 
 def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> Verdict:
@@ -121,6 +123,7 @@ def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> V
         failing=failing,
         untested=failed,
         demo=demo,
+        looked_for=looked if isinstance(looked := summary.get("looked_for"), str) else None,
     )
 
 
@@ -160,4 +163,6 @@ def _judged(verdict: Verdict, status: str) -> str:
         said = f"tested, no attribute's share above --fail-on {verdict.rule}"
     else:
         said = f"tested, nothing found at or above --fail-on {verdict.fail_on:g}"
+        if verdict.looked_for:
+            said += f" (looked for {verdict.looked_for} only)"
     return said

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from assay.fairness.written_names import as_written
+
 __all__ = ["InputForm"]
 
 
@@ -37,6 +39,7 @@ class InputForm:
         dtypes = None
         if frame is not None and hasattr(frame, "dtypes"):
             given = {str(c): t for c, t in frame.dtypes.items()}
+            columns = tuple(as_written(columns, list(given), estimator))  # LightGBM's a_b: a b
             if all(c in given for c in columns):
                 dtypes = tuple(given[c] for c in columns)
         return cls(columns=columns, dtypes=dtypes)

@@ -36,12 +36,15 @@ def findings_frame(
     dtypes: dict[str, Any] | None = None,
     proba: bool = False,
     labels: dict[str, Any] | None = None,
+    class_values: tuple[Any, ...] | None = None,
 ) -> Any:
     """The first ``limit`` IDIs (None: all) of ``batches`` as a DataFrame (see the module).
     ``proba``: the model answers probabilities of ``class_names``: a frame of no IDI has
     their ``p(CLASS)`` columns too (code written on a run's IDIs runs on a clean run's).
     ``labels``: the user's own column labels that are not the names read (``pd.DataFrame(X)``'s
-    whole numbers: ``frame[1]``, not ``frame["1"]``), by those names."""
+    whole numbers: ``frame[1]``, not ``frame["1"]``), by those names.  ``class_values``: the
+    model's classes as it holds them (``False, True``; ``0, 1``): the ``prediction`` column
+    holds them where they are the names read, not their strings."""
     import pandas as pd
 
     inputs: list[np.ndarray] = []
@@ -84,7 +87,7 @@ def findings_frame(
         codes = np.argmax(flat, axis=1)
         probs = flat
     if class_names and len(class_names) > int(codes.max(initial=0)):
-        frame[own("prediction")] = np.asarray(class_names, dtype=object)[codes]
+        frame[own("prediction")] = _classes_held(class_names, class_values)[codes]
     else:
         frame[own("prediction")] = codes
     if probs is not None:
@@ -93,6 +96,16 @@ def findings_frame(
             label = names[c] if c < len(names) else str(c)
             frame[own(f"p({label})")] = probs[:, c]
     return frame
+
+
+def _classes_held(names: tuple[str, ...], values: tuple[Any, ...] | None) -> np.ndarray:
+    """The classes as the model holds them (a model fitted on ``True``/``False`` or 0/1
+    answers those: ``findings()["prediction"] == True`` selects its rows), where they are
+    the names read (``str(value) == name``); the names otherwise (the data's label names
+    given to a model of indices)."""
+    if values is not None and [str(v) for v in values] == list(names):
+        return np.asarray(values)
+    return np.asarray(names, dtype=object)
 
 
 def relabelled(rows: Iterable[dict[str, Any]], labels: dict[str, Any]) -> list[dict[str, Any]]:

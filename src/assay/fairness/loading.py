@@ -51,6 +51,7 @@ from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
+from assay.fairness.written_names import as_written, near_names, unicode_form
 from assay.models.http import ServingOptions
 
 __all__ = [
@@ -137,11 +138,13 @@ def _data_path(data: Any) -> str | os.PathLike[str]:
         return data
     shape = getattr(data, "shape", None)
     what = type(data).__name__ + (f" of shape {tuple(shape)}" if shape is not None else "")
-    raise UsageError(
-        f"data is a {what}: give a pandas DataFrame with named columns "
-        "(`pandas.DataFrame(array, columns=[...])`) or the path of a data file",
-        argument="data",
+    way = (
+        "collect its rows first (data=lazy_frame.collect())"
+        if callable(getattr(data, "collect", None))  # a polars LazyFrame: a query, no rows
+        else "give a pandas DataFrame with named columns "
+        "(`pandas.DataFrame(array, columns=[...])`) or the path of a data file"
     )
+    raise UsageError(f"data is a {what}: {way}", argument="data")
 
 
 def _as_frame(data: Any) -> Any:
@@ -219,6 +222,19 @@ def _dataset_labels(
     )
 
 
+def _coded_classes(key: str, class_names: tuple[str, ...]) -> str:
+    """Why a label named in words meets classes that are numbers: the labels were encoded
+    before fitting (XGBoost takes only 0 to K-1), and the way to give them."""
+    if not all(n.lstrip("-").isdigit() for n in class_names) or key.lstrip("-").isdigit():
+        return ""
+    return (
+        " (numbers: the model was fitted on labels encoded as numbers, as XGBoost needs, "
+        "and the data's labels are names); give a label column of the model's numbers "
+        "(the codes its labels were fitted as, e.g. LabelEncoder's: "
+        "frame[label] = encoder.transform(frame[label])), or leave the label out"
+    )
+
+
 def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) -> np.ndarray:
     """True labels as class indices of the model (by class name when the model has names)."""
     import pandas as pd
@@ -243,7 +259,7 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
             if key not in lookup:
                 raise UsageError(
                     f"label value {key!r} (row {i + 1}) is not one of the model's classes: "
-                    f"{', '.join(class_names)}",
+                    f"{', '.join(class_names)}" + _coded_classes(key, class_names),
                     argument="--label",
                 )
             out[i] = lookup[key]
@@ -438,7 +454,13 @@ def _setup(
                 str(c): t for c, t in frame.dtypes.items() if getattr(t, "name", "") == "category"
             }
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
-        frame = dropped(frame, column_names(drop, "--drop"), names, src)
+        written = [str(c) for c in frame.columns]
+        names = tuple(unicode_form(n, written) for n in names)  # (a macOS header's é)
+        bins = {unicode_form(n, written): b for n, b in bins.items()}
+        if isinstance(label, str):
+            label = unicode_form(label, written)
+        aside = tuple(unicode_form(n, written) for n in column_names(drop, "--drop"))
+        frame = dropped(frame, aside, names, src)
         if missing == "drop":
             frame, incomplete = set_aside_incomplete(frame, src)
         frame, bins = apply_bins(frame, bins, src)
@@ -531,6 +553,8 @@ def _setup(
         invocation["model"] = f"builtin:{kind}"
     else:
         given = getattr(model, "feature_names_in_", None)  # an estimator object: before its probe
+        if given is not None:
+            given = as_written([str(c) for c in given], the_schema.names, model)
         the_schema, encoded = _model_order(the_schema, encoded, given)
         if given is not None:
             _check_names([str(c) for c in given], the_schema.names, schema_file=schema)
@@ -566,6 +590,8 @@ def _setup(
             if numbers:
                 raise _ReadAsText(tuple(numbers))
         fitted = _fitted_names(inner, estimator)
+        if fitted is not None:
+            fitted = as_written(fitted, the_schema.names, estimator)
         if schema is None and data is not None:
             the_schema, encoded, set_aside = select_declared(the_schema, encoded, fitted, unusable)
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
@@ -578,6 +604,8 @@ def _setup(
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     _steady_missing(inner_model, the_schema)
+    if form.columns is not None and getattr(inner_model, "feature_names", None) is not None:
+        inner_model.feature_names = list(form.columns)  # LightGBM's 'a_b' given as 'a b'
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
         # every call gets the user's dtypes, as the model was fitted on
         inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
@@ -653,7 +681,19 @@ def _setup(
         labels_left_out=labels_left_out,
         incomplete=incomplete,
         empty=empty,
+        class_values=_class_values(estimator),
     )
+
+
+def _class_values(estimator: Any) -> tuple[Any, ...] | None:
+    """A classifier's ``classes_`` as Python values when they are booleans or numbers."""
+    classes = getattr(estimator, "classes_", None)
+    if classes is None:
+        return None
+    held = np.asarray(classes)
+    if held.ndim != 1 or held.dtype.kind not in "biuf":
+        return None
+    return tuple(v.item() for v in held)
 
 
 def _is_text(feature: Any) -> bool:
@@ -768,26 +808,8 @@ def _check_names(fitted: Sequence[str], names: Sequence[str], *, schema_file: An
     raise UsageError(
         f"the model takes the columns {', '.join(fitted)}; {where} are {', '.join(names)}: "
         f"which is which is unknown (by position, values would reach other columns); {fix} "
-        "the model's column names" + _near_names(fitted, names),
+        "the model's column names" + near_names(fitted, names),
         argument=argument,
-    )
-
-
-def _near_names(fitted: Sequence[str], names: Sequence[str]) -> str:
-    """The columns whose names are the model's but for spaces or case (a header written with
-    ``a, b``), which read alike in a message: named with their quotes."""
-    wanted = {str(n).strip().casefold(): str(n) for n in fitted}
-    near = [
-        (n, wanted[n.strip().casefold()])
-        for n in names
-        if n not in set(fitted) and n.strip().casefold() in wanted
-    ]
-    if not near:
-        return ""
-    shown = ", ".join(f"{n!r} (the model's {m!r})" for n, m in near)
-    return (
-        f"; these differ from the model's only in spaces or case: {shown}: rename them "
-        "(for spaces: frame.columns = frame.columns.str.strip())"
     )
 
 
@@ -844,7 +866,7 @@ def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bo
             )
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"
-    return hint + _near_names([str(n) for n in fitted], names)
+    return hint + near_names([str(n) for n in fitted], names)
 
 
 def _steady_missing(inner_model: Any, schema: Schema) -> None:

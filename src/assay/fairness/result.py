@@ -85,6 +85,7 @@ class FairnessResult(EndedRunMixin):
                 dtypes=self.setup.user_dtypes,
                 labels=self.setup.user_columns,
                 proba=self.setup.raw_model.capabilities.outputs == "proba",
+                class_values=self.setup.class_values,
             )
 
     def export(self, path: str | os.PathLike[str]) -> Path:

@@ -49,3 +49,6 @@ class FairnessSetup:
     incomplete: Incomplete | None = None
     # the data's empty cells, tested as one more value of their columns (--missing value)
     empty: Empty | None = None
+    # the model's classes as it holds them when they are not text (False/True, 0/1): the
+    # findings' predictions are given back in them
+    class_values: tuple[Any, ...] | None = None

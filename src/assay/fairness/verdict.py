@@ -57,6 +57,9 @@ _FAVOURABLE_WORDS = ("yes", "true", "good", "approve", "accept", "grant", "hire"
 _NEGATIONS = frozenset(("not", "no", "non", "false", "never", "n", "denied", "rejected", "bad"))
 _NEGATED_PREFIXES = ("un", "dis", "non", "not", "no")
 _AFFIRMATIVES = frozenset(("yes", "y", "true", "t", "positive", "pos"))
+_UNFAVOURABLE_WORDS = (
+    "recid", "reoffend", "arrest", "default", "fraud", "churn", "risk", "denied", "rejected", "bad"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,16 @@ def favourable_class(
             if _bare_affirmative(name):
                 return i, name, _bare(names, i)
             return i, name, f"inferred from the class name {name!r}; set it with --favourable"
+    other = _other_than_unfavourable(names)
+    if other is not None:
+        return other, names[other], _by_the_other(names, other)
     i = len(names) - 1
     return i, names[i], by_position(names)
 
 
 BY_POSITION = "inferred: class "
 BARE_NAME = "inferred from the bare class name "
+BY_THE_OTHER = "inferred: the class other than "
 """The prefixes of the ways of choosing the favourable class that are guesses the terminal
 says, with the option that names another."""
 
@@ -185,6 +192,41 @@ def by_position(names: Sequence[str]) -> str:
     return (
         f"{BY_POSITION}{names[-1]!r} (the last class: no class name says which outcome is "
         f"favourable); if {names[-1]!r} is the unfavourable outcome (a default, a risk), {other}"
+    )
+
+
+def _other_than_unfavourable(names: Sequence[str]) -> int | None:
+    """Of two classes none of whose names says the favourable outcome, the one whose other
+    names an unfavourable event (``two_year_recid`` beside ``no_recid``: COMPAS's reoffence;
+    ``default``, ``churn``): by position the event itself was taken as favourable, and the
+    answer said "the Other variant gets 'two_year_recid'" as if it were favoured."""
+    if len(names) != 2:
+        return None
+    bad = [_reads_unfavourable(n) for n in names]
+    if bad.count(True) != 1:
+        return None
+    return bad.index(False)
+
+
+def _reads_unfavourable(name: str) -> bool:
+    """Whether a class name says an unfavourable event happened (``two_year_recid``,
+    ``default``, ``high_risk``), not negated (``no_recid``, ``no default``)."""
+    words = [w for w in re.split(r"[^a-z]+", name.strip().lower()) if w]
+    if any(w in _NEGATIONS and w not in _UNFAVOURABLE_WORDS for w in words):
+        return False
+    return any(
+        stem in w and not w[: w.index(stem)].endswith(_NEGATED_PREFIXES)
+        for w in words
+        for stem in _UNFAVOURABLE_WORDS
+    )
+
+
+def _by_the_other(names: Sequence[str], i: int) -> str:
+    event = names[1 - i]
+    return (
+        f"{BY_THE_OTHER}{event!r} (its name reads as an unfavourable outcome: a reoffence, a "
+        f"default, a risk); if {names[i]!r} is the unfavourable one, pass --favourable "
+        f"{shell_word(event)}"
     )
 
 

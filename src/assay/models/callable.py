@@ -23,6 +23,7 @@ from assay.models import probe_answers, probed
 from assay.models.answer_order import in_input_order
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
+from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
     covers,
     is_ranked,
@@ -210,6 +211,13 @@ def infer_capabilities(
             argument="--classes" if n_classes is not None else "MODEL",
         )
         raise numbered(refusal, seen, n_classes)
+    if out.ndim == 1 and len(out) and all(isinstance(v, bytes) for v in out.tolist()):
+        seen_bytes = sorted(set(out.tolist()))[:5]
+        raise UsageError(
+            f"the model answers its labels as bytes ({', '.join(map(repr, seen_bytes))}): "
+            "answer them as text, e.g. `lambda batch: [y.decode() for y in FUNCTION(batch)]`",
+            argument="MODEL",
+        )
     raise UsageError(
         f"cannot tell what the model answers from an answer of shape {out.shape} and type "
         f"{out.dtype}; it must answer a batch with one class index per input (labels) or one "
@@ -623,6 +631,7 @@ def probe_call(
         ) from exc
     finally:
         caller.close()
+    refuse_lazy(answer, what)  # (an async def or yielding model: before it reads as one value)
     if per_input:
         _refuse_short(answer, probe, what)
         _refuse_non_finite(answer, probe, what)

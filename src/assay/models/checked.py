@@ -68,9 +68,9 @@ def missing_hint(inputs: ModelInputs) -> str:
     if not held:
         return ""
     return (
-        "; the batch held missing values (NaN: a fairness run's --missing value tests empty "
-        "cells): a model that does not read them is tested with --missing drop, or behind an "
-        "imputer"
+        "; the batch held missing values (NaN: a fairness run's --missing value, in Python "
+        'missing="value", tests empty cells): a model that does not read them is tested with '
+        '--missing drop (missing="drop"), or behind an imputer'
     )
 
 
@@ -111,6 +111,11 @@ class CheckedModel:
                 f"{n} inputs; first input: {describe_input(inputs, 0)}{array_hint(exc, inputs)}"
                 f"{missing_hint(inputs)}"
             ) from exc
+        return self.checked(raw, inputs)
+
+    def checked(self, raw: Any, inputs: ModelInputs) -> np.ndarray:
+        """``raw``, the model's answer to ``inputs``, checked as every answer is (also a
+        loading probe's answer, checked before a run is made)."""
         out = check_outputs(raw, inputs, self.capabilities)
         if self.capabilities.outputs == "proba" and out.ndim == 2 and out.shape[1] >= 2:
             _check_rows(out, inputs)

@@ -101,8 +101,12 @@ class TorchModel:
                 "cannot tell how many classes the torch model has: give n_classes or a probe",
                 argument="MODEL",
             )
+        # the probe and the module's answer to it (``CheckedModel.checked`` reads it before a
+        # run is made: a sigmoid per class was refused only on the run's first batch)
+        self.probe_answer: tuple[np.ndarray, np.ndarray] | None = None
         if probe is not None:
             out, max_batch = self._probe(np.asarray(probe), modality)
+            self.probe_answer = (np.asarray(probe)[: len(out)], out)
             if self._labels:  # whole numbers, one per input: its classes (argmax inside)
                 outputs = "labels"  # how many: n_classes, else the caller asks for them
             else:

@@ -8,7 +8,14 @@ from typing import Any
 
 from assay.core.display import number
 
-__all__ = ["compact", "finding_json", "format_number", "run_seconds", "safe_text"]
+__all__ = [
+    "compact",
+    "finding_json",
+    "format_number",
+    "queries_text",
+    "run_seconds",
+    "safe_text",
+]
 
 # Characters XML 1.0 forbids (and HTML shows badly): C0 controls but tab/newline/return, DEL,
 # lone surrogates and the two non-characters U+FFFE/U+FFFF.
@@ -85,3 +92,19 @@ def run_seconds(run: dict[str, Any]) -> float | None:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
     return None
+
+
+def queries_text(progress: dict[str, Any], summary: dict[str, Any]) -> str | None:
+    """A run's queries as a header shows them: the search's count (what ``--max-queries``
+    bounds), and every query the model was asked beside it when that is more (the answer's
+    samples, the checks: ``3,000 (11,146 asked in all)``; a paid endpoint bills the
+    second)."""
+    counted = progress.get("queries")
+    if not isinstance(counted, int | float) or isinstance(counted, bool):
+        return None
+    text = format_number(counted)
+    asked = summary.get("model_queries")
+    total = asked.get("total") if isinstance(asked, dict) else None
+    if isinstance(total, int | float) and not isinstance(total, bool) and total > counted:
+        text += f" ({format_number(total)} asked of the model in all)"
+    return text

@@ -24,7 +24,14 @@ from assay.core.display import percent, percent_points
 from assay.core.display import value as display_value
 from assay.core.outcome import answer_rule, document_status, not_a_pass, stored_fail_on
 from assay.core.store import ENDED
-from assay.report._text import compact, finding_json, format_number, run_seconds, safe_text
+from assay.report._text import (
+    compact,
+    finding_json,
+    format_number,
+    queries_text,
+    run_seconds,
+    safe_text,
+)
 from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
 from assay.report.region_text import covered_text
@@ -151,8 +158,8 @@ def _header(run: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, Any, st
         ("Started", _when(run.get("created")), ""),
         ("Last update", _when(run.get("updated")), ""),
     ]
-    if _is_number(progress.get("queries")):
-        rows.append(("Queries", format_number(progress["queries"]), ""))
+    if asked := queries_text(progress, summary):
+        rows.append(("Queries", asked, ""))
     wall, search = run_seconds(run), progress.get("elapsed")
     if wall is not None and _is_number(search) and wall != float(search):
         # the wall clock the headline and the rates count; the search's own beside it
@@ -164,7 +171,9 @@ def _header(run: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, Any, st
         total = summary["wall_seconds_with_retraining"]
         rows.append(("With the retraining after it", format_number(total, "s"), ""))
     if _is_number(progress.get("model_seconds")):
-        rows.append(("Time in the model", format_number(progress["model_seconds"], "s"), ""))
+        # (the search's calls: the answer's and the checks' are in their phases' times)
+        inside = "Time in the model while searching" if _is_number(search) else "Time in the model"
+        rows.append((inside, format_number(progress["model_seconds"], "s"), ""))
     phases = _phases(summary.get("seconds_by_phase"))
     if phases:
         rows.append(("Time by phase", phases, ""))

@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from assay.core.display import value
+from assay.core.display import listed, value
 from assay.core.labels import split_labels
 from assay.core.missing_code import MISSING_LABEL, stored_missing
 from assay.report._text import compact
@@ -37,6 +37,9 @@ def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
     # of several classifiers, those that failed the test (a metamorphic finding's ``failed``)
     failed = split_labels(str(details["failed"])) if details.get("failed") else []
     by = f" (failed by {', '.join(failed)})" if failed else ""
+    by += _the_test(details)
+    if isinstance(variant, str) and variant and labels and " -> " not in labels:
+        labels = f"{labels} -> {labels}"  # (one label both times: a flip or a move not made)
     if variant and " -> " in labels:
         before, after = labels.split(" -> ", 1)
         said = f'{quoted} -> {before}, "{compact(variant, 100)}" -> {after}'
@@ -48,6 +51,15 @@ def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
         pairs = ", ".join(f"{n}: {a}" for n, a in zip(names, answers, strict=True))
         return quoted, f"{pairs} on {quoted}{by}"
     return quoted, f"{labels} on {quoted}{by}" if labels else f"on {quoted}{by}"
+
+
+def _the_test(details: dict[str, Any]) -> str:
+    """`` (line 7: %directional ...)``: the test of a suite (several tests) a finding
+    failed, as its grammar's line declares it; empty for a run of one test or none."""
+    tests, relation = details.get("tests"), details.get("relation")
+    if not isinstance(tests, list) or len(tests) < 2 or not isinstance(relation, int):
+        return ""
+    return f" ({compact(str(tests[relation]), 120)})" if 0 <= relation < len(tests) else ""
 
 
 def _in_own_values(
@@ -71,7 +83,7 @@ def _in_own_values(
 
 
 def _named(features: list[Any], k: int, row: list[str]) -> str:
-    return f"{_as_dict(features[k]).get('name', k)}={row[k]}"
+    return f"{_as_dict(features[k]).get('name', k)}={listed(row[k])}"
 
 
 def fairness_key(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:

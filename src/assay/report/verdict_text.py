@@ -29,8 +29,12 @@ def run_verdict_text(doc: dict[str, Any]) -> str | None:
     (judged on whether it found the bugs it plants).  A run made from Python's in the API's
     keyword (``fail_on 0.2``)."""
     said = _verdict_text(doc)
-    command = _dict(doc.get("run")).get("command")
-    return None if said is None else judged_in_callers_terms(said, command)
+    run = _dict(doc.get("run"))
+    looked = _dict(run.get("summary")).get("looked_for")
+    if said is not None and said.startswith("passes") and isinstance(looked, str):
+        # a backdoor scan's pass is of what it looked for (a blended trigger read as clean)
+        said += f" (looked for {looked} only)"
+    return None if said is None else judged_in_callers_terms(said, run.get("command"))
 
 
 def _verdict_text(doc: dict[str, Any]) -> str | None:

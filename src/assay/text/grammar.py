@@ -30,6 +30,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -234,8 +235,25 @@ class Grammar:
         self.directionals = [replace(r, line=at[r.line]) for r in self.directionals]
         self.expectations = [replace(r, line=at[r.line]) for r in self.expectations]
 
+    def name_classes_as(self, labels: Sequence[str]) -> None:
+        """Write the classes the tests name (``%expect NAME -> CLASS``, ``%directional ...
+        up CLASS``) as ``labels`` write them where they are the same text in another
+        Unicode normal form (a grammar saved in NFD, the classifiers answering NFC): they
+        print alike, and "names class 'négatif'; the classifiers' labels are négatif"
+        contradicted itself.  Others are left as written (checked, and refused, on load)."""
+        norm = {unicodedata.normalize("NFC", x): x for x in labels}
+
+        def named(label: str | None) -> str | None:
+            if label is None or label in labels:
+                return label
+            return norm.get(unicodedata.normalize("NFC", label), label)
+
+        self.directionals = [replace(r, label=named(r.label)) for r in self.directionals]
+        self.expectations = [replace(r, label=str(named(r.label))) for r in self.expectations]
+
     def directive(self, rel: Relation, most: int | None = None) -> str:
-        """The directive's line in assay's format (the tolerance always written); ``most``:
+        """The directive's line in assay's format (the tolerance always written, but for
+        ``flip``, which takes none); ``most``:
         an invariance class's first members only, and how many it has (a name to show)."""
         name = self.names[rel.symbol]
         if isinstance(rel, Invariant | Expectation):
@@ -251,9 +269,11 @@ class Grammar:
             more = f" | ... ({len(alts):,} members)" if cut else ""
             return f"{head} {name}: {members}{more}{tail}"
         tail = f" {rel.label}" if rel.label else ""
+        if rel.expect != "flip":  # ('flip' takes none: written, the text did not read back)
+            tail += f" {rel.tolerance:g}"
         return (
             f"%directional {name}: {self._alt_text(rel.symbol, rel.source)} -> "
-            f"{self._alt_text(rel.symbol, rel.target)} {rel.expect}{tail} {rel.tolerance:g}"
+            f"{self._alt_text(rel.symbol, rel.target)} {rel.expect}{tail}"
         )
 
     def _alt_text(self, s: int, a: int) -> str:
@@ -813,7 +833,8 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
             raise lex.error(
                 f"expected a tolerance (a number), found {tail[0][0]!r}", tail[0][1]
             ) from None
-        if expect == "flip":
+        if expect == "flip" and tolerance != 0.0:  # (0: as runs stored 2026-12-02 to 12-06
+            # wrote every flip test, read back to verify or resume them)
             raise lex.error("'flip' takes no tolerance (the label changes or not)", tail[0][1])
         if not 0.0 <= tolerance <= 1.0:  # also NaN
             # how far a probability must move (or may move the wrong way: not-up, not-down)

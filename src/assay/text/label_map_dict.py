@@ -10,7 +10,7 @@ from typing import Any
 
 from assay.core.model import Model
 from assay.errors import UsageError
-from assay.text.panel import common_too_long, labels_of
+from assay.text.panel import as_answered, common_too_long, labels_of
 
 __all__ = ["KeptLabelMap", "checked_label_map"]
 
@@ -48,6 +48,7 @@ def checked_label_map(
                 argument="label_map",
             )
         own = labels_of(models[k])
+        pairs = {as_answered(str(a), own): b for a, b in pairs.items()}
         for label in pairs:
             if str(label) not in own:
                 raise UsageError(

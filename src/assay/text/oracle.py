@@ -28,8 +28,10 @@ from typing import Any
 import numpy as np
 
 from assay.errors import ModelError, UsageError
+from assay.text.depth import within_depth
 from assay.text.expected import expected_class
 from assay.text.generate import (
+    DEEPEST,
     Draws,
     Sampler,
     Tree,
@@ -545,3 +547,33 @@ def _picks(n: int, case: Case) -> list[int]:
     seed = int.from_bytes(hashlib.blake2b(said, digest_size=8).digest(), "little")
     picked = np.random.default_rng(seed).choice(n, MEMBERS, replace=False)
     return sorted(picked.tolist())
+
+
+def refuse_unreachable(oracle: Oracle, grammar: Grammar, max_depth: int) -> None:
+    """Before a new run: a test about a symbol no sentence uses, or none within
+    ``max_depth`` levels, can never judge a case, so the run could only end "not everything
+    was tested" whatever its budget; refused, naming the test's line (a misspelt or unlinked
+    rule, a rule too deep).  (A run where every test is about an unreachable symbol is
+    refused by ``Oracle`` itself; a stored run is replayed as it was.)"""
+    reach = reachable_symbols(grammar)
+    usable = within_depth(grammar, max_depth)
+    lost = [r for r in oracle.relations if r.symbol not in usable]
+    if not lost:
+        return
+    rel = lost[0]
+    name = grammar.names[rel.symbol]
+    more = f", nor of {len(lost) - 1} more test(s) of the grammar" if len(lost) > 1 else ""
+    if rel.symbol in reach:
+        why = f"no sentence within --max-depth {max_depth} derives {name!r}"
+        fix = f"raise --max-depth (at most {DEEPEST}) or shorten the rules leading to it"
+    else:
+        why = f"{name!r} is unreachable from {grammar.names[grammar.start]!r}"
+        fix = "derive it from a rule the start symbol reaches, or remove the line"
+    raise UsageError(
+        f"{grammar.directive(rel, most=8)} is about a symbol no sentence uses ({why}), so no "
+        'case of it could be tested whatever the budget (the run could only end "not '
+        f'everything was tested"){more}: {fix}',
+        argument="--grammar",
+        path=grammar.source,
+        line=rel.line,
+    )

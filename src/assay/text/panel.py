@@ -9,6 +9,7 @@ counterpart are reported, never guessed.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "CallCost",
     "Layout",
     "Panel",
+    "as_answered",
     "build_layout",
     "common_too_long",
     "fold_label",
@@ -301,10 +303,12 @@ def _refuse_one_prediction(
 
 
 def fold_label(label: str) -> str:
-    """A label as compared when no label map aligns it: spaces and case ignored, and a whole
-    number written as a float ('1.0', from a label column that held a NaN once, as
-    scikit-learn keeps it) as that number ('1')."""
-    folded = " ".join(label.split()).casefold()
+    """A label as compared when no label map aligns it: spaces and case ignored, Unicode's
+    canonically equivalent forms one ('négatif' with its é as one character, NFC, or as an
+    e and a combining accent, NFD: a macOS file name, a PDF copied), and a whole number
+    written as a float ('1.0', from a label column that held a NaN once, as scikit-learn
+    keeps it) as that number ('1')."""
+    folded = unicodedata.normalize("NFC", " ".join(label.split()).casefold())
     try:
         number = float(folded)
     except ValueError:
@@ -365,6 +369,7 @@ def load_label_map(
                 n,
                 fields.who_at,
             )
+        own = as_answered(own, labels[k])
         if own not in labels[k]:
             near = [x for x in labels[k] if fold_label(x) == fold_label(own)]
             hint = f" (did you mean {near[0]!r}? labels are matched exactly)" if near else ""
@@ -395,6 +400,19 @@ def load_label_map(
             )
         out[k][own] = common
     return out
+
+
+def as_answered(label: str, labels: Sequence[str]) -> str:
+    """``label`` as the classifier writes it when it is the same text in another Unicode
+    normal form (a map written in NFD, the classifier answering NFC): the two print alike,
+    and "has no label 'négatif'; its labels are négatif, positif" contradicted itself.
+    Otherwise ``label`` as it is (matched exactly, or refused)."""
+    if label in labels:
+        return label
+    same = [
+        x for x in labels if unicodedata.normalize("NFC", x) == unicodedata.normalize("NFC", label)
+    ]
+    return same[0] if len(same) == 1 else label
 
 
 def _map_error(message: str, where: str, line: int, column: int) -> UsageError:

@@ -150,8 +150,13 @@ def _serve(panel: Any, conn: Any, theirs: Any, now: Any = None) -> None:
             )
         try:
             conn.send(reply)
+        except (BrokenPipeError, ConnectionResetError):  # the run's process is gone (kill -9):
+            return  # no one to answer, and no traceback on the terminal it leaves
         except (OSError, ValueError) as exc:  # an answer that cannot be sent back
-            conn.send(("error", f"the classifiers' answer could not be sent back: {exc}"))
+            try:
+                conn.send(("error", f"the classifiers' answer could not be sent back: {exc}"))
+            except OSError:
+                return
 
 
 class PanelWorker:

@@ -23,9 +23,11 @@ from assay.text.grammar import Grammar, load_grammar, parse_grammar
 from assay.text.label_map_dict import KeptLabelMap, checked_label_map
 from assay.text.lag import lag_from
 from assay.text.loading import load_classifiers, name_of, outputs_per_classifier
+from assay.text.oracle import refuse_unreachable
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
 from assay.text.setup import TextSetup
+from assay.text.sizes import refuse_long_sentences
 from assay.text.strategies import DEFAULT_STRATEGY
 from assay.text.technique import TextTest
 from assay.text.verify_terms import labels_refused, verified_specs
@@ -84,6 +86,7 @@ def setup_text(
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     rounds: int | None = None,
     floor: int | None = None,
+    stored: bool = False,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -139,9 +142,13 @@ def setup_text(
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     chosen = outputs_per_classifier(output, len(specs))
     probes: list[Any] = []
+    sampler = Sampler(the_grammar, max_depth=max_depth)  # (checks --max-depth first)
+    # (loading draws its sentences by the weights; the search by them or alike, --uniform)
+    for by_weight in {True, weighted}:
+        refuse_long_sentences(the_grammar, max_depth, weighted=by_weight)
     loaded, asked = load_classifiers(
         specs,
-        Sampler(the_grammar, max_depth=max_depth),
+        sampler,
         chosen=chosen,
         model_type=model_type,
         allow_pickle=allow_pickle,
@@ -180,6 +187,7 @@ def setup_text(
     else:
         mapping = load_label_map(label_map, loaded, the_names)
     layout = build_layout(loaded, the_names, mapping, differential=oracle == "differential")
+    the_grammar.name_classes_as(layout.common)  # (a class in NFD, labels in NFC: one)
     test = TextTest(
         grammar=the_grammar,
         layout=layout,
@@ -197,6 +205,9 @@ def setup_text(
         floor=suite_floor(floor, oracle, strategy),
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
+    if not stored:  # (a stored run is replayed, resumed and shown as it was made)
+        oracle_now = test.make_oracle(Sampler(test.grammar, max_depth=test.max_depth))
+        refuse_unreachable(oracle_now, test.grammar, test.max_depth)
     invocation: dict[str, Any] = {
         # paths as absolute: a resume may run in another directory
         "models": [absolute_spec(s) if isinstance(s, str) else None for s in specs],
@@ -315,6 +326,7 @@ def setup_from_record(
             rounds=inv.get("rounds", 1),
             floor=int(inv.get("floor", 0)),
             output=inv.get("output"),
+            stored=True,
             answered_labels=_stored_labels(record) if resumed else None,
             probe_replay=record.config.get("loading_answers") if resumed else None,
             # the run's deadline per call (a resume's --call-timeout is stored before this)

@@ -1,0 +1,38 @@
+"""The model's answer to a couple of clean images, checked before a run is made.
+
+Every answer a run gets is checked (``models.checked.CheckedModel``: its shape, NaN, class
+probabilities summing to one); a model answering in a way those checks refuse (a sigmoid per
+class, hostile41b) was refused on the run's first batch, exit 3 with a failed run and a resume
+line left in the store.  Loading's probe answer is checked here when the adapter kept it
+(torch); a model read from a file (ONNX, scikit-learn, skops) is asked the first two clean
+images once (one call, not counted in the run's queries).  A function or a served model is
+not asked again (each call may cost or change what it answers next: a function counting its
+calls, an endpoint billed per request); its first batch in the run is checked as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.core.model import Model
+
+__all__ = ["check_first_answer"]
+
+_NOT_ASKED_AGAIN = ("callable", "http")
+
+
+def check_first_answer(raw: Model, model: Model, clean: np.ndarray) -> None:
+    """``raw``: the loaded (checked) model; ``model``: it taking canonical images; ``clean``:
+    the clean images.  Raises the checks' ``ModelError``."""
+    checked = getattr(raw, "checked", None)
+    seen: Any = getattr(getattr(raw, "inner", None), "probe_answer", None)
+    if callable(checked) and seen is not None:
+        inputs, answer = seen
+        checked(answer, inputs)
+        return
+    kind = str((getattr(raw, "spec_info", None) or {}).get("type") or "")
+    if not kind or kind.startswith(_NOT_ASKED_AGAIN):
+        return
+    model.predict(clean[:2])
