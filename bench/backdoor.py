@@ -171,7 +171,32 @@ def run_one(
     finally:
         inputscan.REFILL_COARSE = True
         inputscan.VOTE = vote_default
-    return {"rows": r.summary["rows"], "seconds": time.perf_counter() - t0}
+    return {
+        "rows": r.summary["rows"],
+        "seconds": time.perf_counter() - t0,
+        "second": r.summary.get("second_opinion"),
+    }
+
+
+def second_figures(second: dict[str, Any] | None, poisoned: np.ndarray) -> dict[str, int]:
+    """STRIP's second opinion on the images a default run left unconfirmed (``second``):
+    given or not, its queries, and the clean and poisoned images it flagged."""
+    if not second or second.get("skipped"):
+        return {
+            "second_runs": 0,
+            "second_given": 0,
+            "second_q": 0,
+            "second_clean": 0,
+            "second_pois": 0,
+        }
+    flagged = np.asarray(second.get("flagged") or [], dtype=np.int64)
+    return {
+        "second_runs": 1,
+        "second_given": int(second["given"]),
+        "second_q": int(second["queries"]),
+        "second_clean": int(np.sum(~poisoned[flagged])) if len(flagged) else 0,
+        "second_pois": int(np.sum(poisoned[flagged])) if len(flagged) else 0,
+    }
 
 
 def measure(
@@ -481,6 +506,15 @@ def print_inputs(
             f"{pct(sum(acc['corrected_own']), n_det):>17} {qc:8.1f} {qk:8.1f} "
             f"{sum(acc['afresh']):>3}/{len(acc['q_after']):<3} {per_img:8.4f}"
         )
+    for (group, strategy), acc in sorted(totals.items()):
+        if strategy == "assay" and sum(acc["second_runs"]):
+            print(
+                f"{group:13} second opinion (STRIP on the unconfirmed images): given on "
+                f"{sum(acc['second_given'])} of {sum(acc['second_runs'])} runs, flagged "
+                f"{sum(acc['second_pois'])} poisoned and {sum(acc['second_clean'])} clean "
+                f"images, {sum(acc['second_q']) / max(sum(acc['n_clean']), 1):.1f} queries per "
+                "clean image beside q/clean"
+            )
     print()
     print("(trigger fires): among poisoned images whose answer the trigger changed (where it does")
     print("not, the model does not act on it and no scan of the model's answers can see it);")
@@ -558,6 +592,22 @@ def input_targets(totals: dict[tuple[str, str], dict[str, Any]]) -> list[Check]:
     q_clean = [q for g in groups for q in acc[g]["q_clean"]]
     mean_clean = float(np.mean(q_clean)) if q_clean else float("nan")
     out.append(("<= 50 queries per clean image", mean_clean <= 50, f"{mean_clean:.1f} (all)"))
+    n_clean = sum(sum(acc[g]["n_clean"]) for g in groups)
+    second_q = sum(sum(acc[g]["second_q"]) for g in groups)
+    if second_q and n_clean:  # (its fixed cost per run, spread over the run's clean images)
+        with_second = mean_clean + second_q / n_clean
+        out.append(
+            ("  (with STRIP's second opinion)", with_second <= 50, f"{with_second:.1f} (all)")
+        )
+    runs = sum(sum(acc[g]["second_runs"]) for g in groups)
+    if runs:
+        quiet = [g for g in groups if g == "clean"]
+        given = sum(sum(acc[g]["second_given"]) for g in quiet)
+        n_quiet = sum(sum(acc[g]["second_runs"]) for g in quiet)
+        if n_quiet:
+            out.append(("second opinion quiet on clean models", given == 0, f"{given}/{n_quiet}"))
+        wrong = sum(sum(acc[g]["second_clean"]) for g in groups)
+        out.append(("  (clean images it flagged)", wrong == 0, f"{wrong}/{n_clean}"))
     known = {g: float(np.mean(acc[g]["q_known"])) for g in trig if acc[g]["q_known"]}
     if known:
         worst = max(known, key=lambda g: known[g])
@@ -733,6 +783,8 @@ def main() -> None:
                         else:
                             acc[key].append(val)
                     acc["seconds"].append(out["seconds"])
+                    for key, val in second_figures(out["second"], data["poisoned"]).items():
+                        acc[key].append(val)
             if args.only != "inputs":
                 suspects, queries, cpu, pixels, checked = model_scan(d, tmp / f"{side}-{k}-scan.db")
                 target = trig.target if trig else None

@@ -218,6 +218,10 @@ def main() -> None:
                             for key, val in m.items():
                                 acc[key].extend(val if isinstance(val, list) else [val])
                             acc["seconds"].append(out["seconds"] / len(trigs))
+                        acc = totals[(names[0], strategy)]
+                        poisoned = np.asarray(data["poisoned"], dtype=bool)
+                        for key, val in bench.second_figures(out["second"], poisoned).items():
+                            acc[key].append(val)
                 if args.only != "inputs":
                     suspects, queries, cpu, pixels, checked = bench.model_scan(
                         d, tmp / f"{side}-{case}-{seed}-scan.db"

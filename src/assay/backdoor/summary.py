@@ -14,6 +14,7 @@ from assay.backdoor.again import AGAIN, asked_figures, stuck_reason
 from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.patches import paste
+from assay.backdoor.second import describe
 from assay.backdoor.strip import STRIP_WIDE, low_cluster, low_unflagged
 
 __all__ = ["summarise", "to_pixels"]
@@ -55,6 +56,12 @@ _CLASS_COLUMNS = ("prediction", "true_label", "target", "corrected")
 def summarise(search: Any) -> dict[str, Any]:
     t = search.test
     summary = _model_summary(search) if t.mode == "model" else _input_summary(search)
+    second = getattr(search, "second", None)
+    if second is None and getattr(search, "phase", None) == "second":  # (ended before it)
+        second = {"skipped": "the run ended before it"}
+    if second and isinstance(summary.get("headline"), str):  # (``second``'s own words)
+        summary["headline"] += describe(second)
+        summary["second_opinion"] = second
     names = getattr(getattr(search, "caps", None), "class_names", None)
     if names:  # (rows, triggers and findings hold class indices: these are their names)
         summary["class_names"] = [str(n) for n in names]
@@ -121,7 +128,7 @@ def _not_asked_again(search: Any) -> str | None:
     """Why a scan that ended after its last image or class has not passed all the same:
     its budget ran out before it asked the start's images again (``again``), so a model
     stuck on one class midway could not be told from a steady one."""
-    if getattr(search, "phase", None) != "again":
+    if getattr(search, "phase", None) not in ("second", "again"):  # (``second`` is before it)
         return None
     remaining = getattr(getattr(search, "model", None), "remaining", None)
     left = remaining() if callable(remaining) else None

@@ -36,6 +36,7 @@ from assay.backdoor.modelscan import (
 )
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, paste
 from assay.backdoor.recheck import recheck, replaced
+from assay.backdoor.second import cost, second_opinion, unconfirmed
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.backdoor.summary import summarise
 from assay.backdoor.sweep import class_score, shared_screen, sweep_scores
@@ -122,6 +123,8 @@ class BackdoorTest:
     threshold: float | None = None
     strip_fpr: float = 0.01
     strip_blends: int = 20
+    # STRIP's second opinion on the images the default scan did not confirm (``second``)
+    second_opinion: bool = True
     max_queries_per_image: int | None = None
     scan_tau: float = 0.95
     anomaly_threshold: float = 2.0
@@ -223,6 +226,7 @@ class BackdoorTest:
             "threshold": self.threshold,
             "strip_fpr": self.strip_fpr,
             "strip_blends": self.strip_blends,
+            "second_opinion": self.second_opinion,
             "max_queries_per_image": self.max_queries_per_image,
             "scan_tau": self.scan_tau,
             "anomaly_threshold": self.anomaly_threshold,
@@ -351,6 +355,8 @@ class BackdoorSearch:
         self.threshold: float | None = None
         self.clean_entropy: list[float] = []
         self.verdict: dict[str, Any] | None = None
+        # STRIP's second opinion on the images the scan left unconfirmed (``second``)
+        self.second: dict[str, Any] | None = None
         # the rows of images matched again after the scan (``recheck``), replacing theirs
         self.rechecked: list[dict[str, Any]] = []
         # the classes the model answered (top-1), up to two: a model that gave one class to
@@ -422,12 +428,15 @@ class BackdoorSearch:
             assert t.images is not None
             found = self._strip_chunk() if t.strategy == "strip" else self._one_image()
             if self.position >= self.stop:
-                self.phase = "recheck" if t.strategy == "assay" and self.matchers else "again"
+                self.phase = "recheck" if t.strategy == "assay" and self.matchers else "second"
             return found
         if self.phase == "recheck":
             found = self._recheck()
-            self.phase = "again"
+            self.phase = "second"
             return found
+        if self.phase == "second":
+            self.phase = "again"
+            return self._second_opinion()
         if self.phase == "classes":
             self._one_class()
             if self.position >= (self.caps.n_classes or 0):
@@ -459,6 +468,48 @@ class BackdoorSearch:
         images = np.stack([t.clean[i] if i < n else scanned[i - n] for i in idx.tolist()])
         now = ask_again(self.model, images, self.caps)
         self.again = {"then": labels[idx].tolist(), "now": now.tolist()}
+
+    def _second_opinion(self) -> list[FindingBatch]:
+        """STRIP's second opinion on the images the default scan left unconfirmed
+        (``second``): findings when it is given."""
+        t = self.test
+        left = unconfirmed(self.rows)
+        if t.strategy != "assay" or not t.second_opinion or t.images is None or not left:
+            return []
+        pool, calib = self._strip_split()
+        budget = self.model.remaining() if hasattr(self.model, "remaining") else None
+        if budget is not None and budget < cost(len(left), len(calib)) + AGAIN:
+            self.second = {"skipped": f"the query budget left {budget:,}"}
+            return []
+        assert self.image_labels is not None and self.clean_labels is not None
+        self.second = second_opinion(
+            t.images,
+            self.image_labels,
+            left,
+            t.clean,
+            self.clean_labels,
+            pool,
+            calib,
+            lambda x: self._scores(self.model, x),
+            generator(self.base_seed, 6),
+            lambda: self.model.queries,
+        )
+        flagged = np.asarray(self.second["flagged"], dtype=np.int64)
+        if not len(flagged):
+            return []
+        assert self.image_labels is not None
+        ent = np.asarray([self.second["entropy"][str(i)] for i in flagged.tolist()])
+        line = float(self.second["line"])
+        return [
+            FindingBatch(
+                kind="strip-flag",
+                inputs=t.images[flagged][:, None],
+                outputs=self.image_labels[flagged][:, None],
+                severity=np.clip(1.0 - ent / max(line, 1e-9), 0.0, 1.0),
+                columns={"image": flagged, "entropy": ent, **self._names(flagged)},
+                details={"threshold": line, "strategy": "assay-second-opinion"},
+            )
+        ]
 
     def _strip_split(self) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.test.clean)
@@ -1050,6 +1101,7 @@ class BackdoorSearch:
             "scan_answered": self.scan_answered,
             "again": self.again,
             "rechecked": self.rechecked,
+            "second": getattr(self, "second", None),
         }
         arrays = {}
         if self.clean_labels is not None:
@@ -1083,6 +1135,7 @@ class BackdoorSearch:
         self.threshold = v.get("threshold")
         self.clean_entropy = list(v.get("clean_entropy", []))
         self.verdict = v.get("verdict")
+        self.second = v.get("second")
         # a state stored before the watch: None, never judged untested
         answered = v.get("answered")
         self.answered = None if answered is None else [int(c) for c in answered]

@@ -118,6 +118,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         blocker: Annotated[int, typer.Option(help="Neo's blocker side in pixels.")] = 2,
         fpr: Annotated[float, typer.Option(help="STRIP's false-positive rate on clean.")] = 0.01,
         blends: Annotated[int, typer.Option(help="STRIP's blends per image.")] = 20,
+        second_opinion: Annotated[
+            bool,
+            typer.Option(
+                "--second-opinion/--no-second-opinion",
+                help="After the default scan, STRIP's second opinion on the images it did not "
+                "confirm (a blended trigger has no patch; at most 576 queries a run).",
+            ),
+        ] = True,
         max_queries_per_image: Annotated[
             int | None, typer.Option(help="Query budget for one image.")
         ] = None,
@@ -243,6 +251,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 blocker=blocker,
                 fpr=fpr,
                 blends=blends,
+                second_opinion=second_opinion,
                 max_queries_per_image=max_queries_per_image,
                 model_type=model_type,
                 allow_pickle=allow_pickle,
@@ -369,6 +378,11 @@ _STRATEGY_OPTIONS = (
 )
 
 
+def _second_flag(ctx: typer.Context) -> str:
+    """The second opinion's flag as typed."""
+    return "--second-opinion" if ctx.params.get("second_opinion", True) else "--no-second-opinion"
+
+
 def _check_scan_options(
     ctx: typer.Context,
     scan_only: bool,
@@ -392,6 +406,7 @@ def _check_scan_options(
     if scan_only:
         names = [("--strategy", "strategy")]
         names += [(flag, name) for flag, name, _ in _STRATEGY_OPTIONS]
+        names += [(_second_flag(ctx), "second_opinion")]
         for flag, name in [*names, ("--max-queries-per-image", "max_queries_per_image")]:
             why = (
                 f"{flag} is for scanning images (--images with --clean); the model scan "
@@ -399,6 +414,12 @@ def _check_scan_options(
             )
             unused(ctx, name, why, argument=flag, notes=notes)
         return notes
+    if strategy != "assay":
+        why = (
+            f"{_second_flag(ctx)} is for the default scan's STRIP second opinion; this run's "
+            f"strategy is {strategy}: drop it, or give --strategy assay"
+        )
+        unused(ctx, "second_opinion", why, argument=_second_flag(ctx), notes=notes)
     for flag, name, owner in _STRATEGY_OPTIONS:
         if strategy != owner:
             why = (
