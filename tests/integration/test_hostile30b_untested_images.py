@@ -134,8 +134,7 @@ def test_a_bound_on_the_trigger_size_is_said_in_the_headline(
     bound the user put on what was looked for not said."""
     x = trojan.clean_images
     r = _run(trojan, tmp_path, images=_scan_set(trojan), clean=x[200:500], max_trigger=1)
-    assert "looked for patch triggers up to 1x1 pixels only (--max-trigger 1)" in r.headline, (
-        r.headline
-    )
+    assert "looked for patch triggers up to 1x1 pixels" in r.headline, r.headline
+    assert "(patches: --max-trigger 1)" in r.headline, r.headline  # (STRIP's opinion asked)
     r = _run(trojan, tmp_path, images=_scan_set(trojan)[:4], clean=x[200:500])
     assert "--max-trigger" not in r.headline

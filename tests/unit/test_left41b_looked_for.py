@@ -16,14 +16,22 @@ from assay.core.verdict import run_verdict, verdict_line
 from assay.report.verdict_text import run_verdict_text
 
 
-def _summary(strategy: str, max_trigger: int | None, top: int) -> dict[str, Any]:
+def _summary(
+    strategy: str, max_trigger: int | None, top: int, second: dict[str, Any] | None = None
+) -> dict[str, Any]:
     test = SimpleNamespace(strategy=strategy, images=None, max_trigger=max_trigger, top=top)
     rows = [
         {"image": i, "poisoned": False, "queries": 40, "seconds": 0.01, "status": "done"}
         for i in range(40)
     ]
     search = SimpleNamespace(
-        test=test, rows=rows, triggers=[], model=None, clean_labels=None, threshold=0.1
+        test=test,
+        rows=rows,
+        triggers=[],
+        model=None,
+        clean_labels=None,
+        threshold=0.1,
+        second=second,
     )
     return _input_summary(search)
 
@@ -35,6 +43,20 @@ def test_the_default_scan_says_it_looked_for_patches_up_to_its_bound() -> None:
         "only (not blended or image-wide triggers: --strategy strip looks at those); "
     ), s["headline"]
     assert s["looked_for"] == "patch triggers up to 16x16 pixels"
+
+
+def test_a_scan_with_strip_s_second_opinion_does_not_say_patches_only() -> None:
+    """bd41: the default scan asks STRIP's second opinion on the images it did not confirm;
+    "patch triggers ... only (not blended ...)" beside it contradicted the opinion's words."""
+    s = _summary("assay", None, 16, {"given": False, "low": 0})
+    assert s["headline"].startswith(
+        "0 of 40 images carry a confirmed trigger; looked for patch triggers up to 16x16 pixels "
+        "and other triggers by STRIP's second opinion; "
+    ), s["headline"]
+    assert "only" not in s["headline"].split(";")[1]
+    assert s["looked_for"].endswith("and other triggers by STRIP's second opinion")
+    skipped = _summary("assay", None, 16, {"skipped": "the budget"})  # (not asked: patches only)
+    assert "16x16 pixels only (not blended" in skipped["headline"]
 
 
 def test_the_user_s_bound_is_named() -> None:

@@ -453,7 +453,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
         headline = (
             f"{len(poisoned)} of {n} images carry a confirmed trigger"
             + (f" ({len(trig)} distinct: " + "; ".join(parts) + ")" if trig else "")
-            + looked_for_clause(t)
+            + looked_for_clause(t, strip_asked(search))
             # with no image left unflagged, no mean over them (it read 0.0 queries)
             + (
                 f"; {q_clean:.1f} queries per unflagged image"
@@ -607,29 +607,43 @@ def _input_summary(search: Any) -> dict[str, Any]:
         # images against them all; the exported filter does too: ``phases.export_filter``)
         "matchers": [[k, tr.to_json()] for k, tr in getattr(search, "matchers", []) or []],
         "mode": "inputs",
-        **({"looked_for": looked_for(t)} if looked_for(t) else {}),
+        **(
+            {"looked_for": looked_for(t, strip_asked(search))}
+            if looked_for(t, strip_asked(search))
+            else {}
+        ),
         # images decided (an image the budget left undecided was not tested): 0 means
         # nothing was tested, never a pass
         "tested": n - undecided - unverified,
     }
 
 
-def looked_for(t: Any) -> str | None:
-    """What the default scan looks for (``patch triggers up to 16x16 pixels``); None for
-    another strategy."""
+def strip_asked(search: Any) -> bool:
+    """Whether STRIP's second opinion was asked in the run (bd41; not when skipped)."""
+    second = getattr(search, "second", None)
+    return isinstance(second, dict) and not second.get("skipped")
+
+
+def looked_for(t: Any, strip_too: bool = False) -> str | None:
+    """What the default scan looks for (``patch triggers up to 16x16 pixels``, and ``and
+    other triggers by STRIP's second opinion`` when that was asked); None for another
+    strategy."""
     top = getattr(t, "top", None)
     if getattr(t, "strategy", None) != "assay" or not isinstance(top, int):
         return None
-    return f"patch triggers up to {top}x{top} pixels"
+    more = " and other triggers by STRIP's second opinion" if strip_too else ""
+    return f"patch triggers up to {top}x{top} pixels{more}"
 
 
-def looked_for_clause(t: Any) -> str:
+def looked_for_clause(t: Any, strip_too: bool = False) -> str:
     """The headline's word on what was looked for: "0 of 40 images carry a confirmed trigger"
     of a blended trigger (20 of the 40 carrying it, hostile41b) read as a clean model."""
-    what = looked_for(t)
+    what = looked_for(t, strip_too)
     if what is None:
         return ""
     bound = getattr(t, "max_trigger", None)
+    if strip_too:  # (the opinion's own words follow in the headline)
+        return f"; looked for {what}" + (f" (patches: --max-trigger {bound})" if bound else "")
     why = (
         f"--max-trigger {bound}"
         if bound
