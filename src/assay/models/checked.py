@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +30,24 @@ FRAME_ADVICE = (
     "an object that needs a pandas DataFrame says so by its feature_names_in_ (the columns it "
     "takes, in order), as a fitted scikit-learn estimator does, and is then given one"
 )
+
+
+_SIZE_WORDS = ("batch", "size", "too many", "too large", "at most", "exceed", "out of memory")
+
+
+def batch_hint(exc: BaseException, n: int, limit: int | None) -> str:
+    """What to add to a model's failure that reads as a limit on the inputs per call (a
+    function raising "batch of 44 > 40": the run failed, the option that splits assay's calls
+    unsaid)."""
+    text = str(exc).lower()
+    if n < 2 or limit is not None:
+        return ""
+    if not (any(w in text for w in _SIZE_WORDS) or str(n) in re.findall(r"\d+", text)):
+        return ""
+    return (
+        "; a model that takes at most so many inputs a call: --batch-size N makes assay's "
+        "calls no larger"
+    )
 
 
 def array_hint(exc: BaseException, inputs: ModelInputs) -> str:
@@ -121,7 +140,7 @@ class CheckedModel:
             raise ModelError(
                 f"the model raised {type(exc).__name__}: {_short(str(exc))} on a batch of "
                 f"{n} inputs; first input: {describe_input(inputs, 0)}{array_hint(exc, inputs)}"
-                f"{missing_hint(inputs)}"
+                f"{missing_hint(inputs)}{batch_hint(exc, n, self.limit)}"
             ) from exc
         return self.checked(raw, inputs)
 
