@@ -100,7 +100,7 @@ def test_a_scheduler_with_no_worker_is_an_error_not_a_hang(tree, tmp_path, monke
 
     monkeypatch.setattr(dask_units, "WORKER_WAIT", 2.0)
     store = RunStore(tmp_path / "r.db")
-    cluster = distributed.LocalCluster(n_workers=0, dashboard_address=None, processes=False)
+    cluster = distributed.LocalCluster(n_workers=0, dashboard_address=":0", processes=False)
     with cluster, pytest.raises(UsageError, match="has no worker") as err:
         check_fairness(
             tree, dataset="adult", protected="sex", max_queries=2000, seed=SEED,
@@ -305,7 +305,7 @@ def test_a_cancelled_campaign_stops_its_units_on_the_cluster(tmp_path: Path) -> 
     store = RunStore(tmp_path / "r.db")
     run_id = _new_run(store)
     cluster = distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
     )
     executor = DaskUnits(scheduler=cluster.scheduler_address)
     threading.Thread(target=ctrl_c_once_asked, daemon=True).start()

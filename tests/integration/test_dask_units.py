@@ -179,7 +179,7 @@ def test_a_worker_with_two_threads_gives_each_its_own_model(tree, tmp_path) -> N
     )
     here = check_fairness(Exclusive(tree), **kw)
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, dashboard_address=None, silence_logs=logging.ERROR
+        n_workers=1, threads_per_worker=2, dashboard_address=":0", silence_logs=logging.ERROR
     ) as cluster:
         there = check_fairness(
             Exclusive(tree), executor="dask", scheduler=cluster.scheduler_address, **kw

@@ -83,7 +83,7 @@ def test_a_real_scheduler_counts_the_deaths_of_a_task_that_kills_its_worker() ->
     from assay.execution.dask_deaths import deaths
 
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster, distributed.Client(cluster) as client:  # fmt: skip
         future = client.submit(_die, key="assay-unit-0-of-1-t", pure=False)
         found: dict[int, int] = {}

@@ -43,7 +43,7 @@ def test_a_second_campaign_of_the_same_seed_counts_no_lost_attempt(
     tree = DecisionTreeClassifier(random_state=0, max_depth=6).fit(ds.X, ds.target)
     store = RunStore(tmp_path / "r.db")
     cluster = distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
     )
     with cluster:
         for _ in range(2):

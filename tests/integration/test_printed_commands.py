@@ -14,13 +14,22 @@ from assay.cli.app import app, register
 register()
 runner = CliRunner()
 
+# (a rerun naming files by relative paths starts "cd DIR && ", as --json's command does: left41)
 COMMAND = re.compile(
-    r"(?:^|: )(assay (?:demo|report|runs|show|resume|verify|fairness)(?![:\w])[^\n]*)"
+    r"(?:^|: )(?:cd (\S+) && )?"
+    r"(assay (?:demo|report|runs|show|resume|verify|fairness)(?![:\w])[^\n]*)"
 )
 
 
-def printed_commands(output: str) -> list[str]:
-    return [m.group(1).strip() for m in COMMAND.finditer(output)]
+def printed_commands(output: str, here: Path | None = None) -> list[str]:
+    """The commands printed; a ``cd DIR &&`` before one must name ``here`` (the tests run
+    them in the folder the first command ran in)."""
+    found = []
+    for m in COMMAND.finditer(output):
+        if m.group(1) is not None and here is not None:
+            assert Path(shlex.split(m.group(1))[0]).resolve() == here.resolve(), m.group(0)
+        found.append(m.group(2).strip())
+    return found
 
 
 @pytest.mark.parametrize("with_store", [False, True])
@@ -40,7 +49,7 @@ def test_the_commands_the_demo_prints_work_as_printed(
     unanswered = "was not computed within --max-time" in first.output
     share = re.search(r"^sex: share [\d.]+ % of the input space", first.output, re.M)
     assert share or unanswered, first.output
-    commands = printed_commands(first.output)
+    commands = printed_commands(first.output, tmp_path)
     kinds = {shlex.split(c)[1] for c in commands}
     assert {"demo", "report", "runs"} <= kinds, first.output
     for command in commands:

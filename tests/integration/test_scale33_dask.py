@@ -23,7 +23,7 @@ def test_a_lambda_model_runs_on_workers_of_several_threads(tmp_path: Path) -> No
 
     lam = lambda texts: [positive(t) for t in texts]  # noqa: E731  (the case itself)
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
     ) as cluster:
         result = check_text(
             [lam, "builtin:tfidf"],
@@ -47,7 +47,7 @@ def test_a_fairness_campaign_on_dask_reports_its_search_rate_per_wall_clock_seco
     from assay import check_fairness
 
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         result = check_fairness(
             dataset="adult",
@@ -113,7 +113,7 @@ def test_workers_that_cannot_import_assay_are_named_before_any_unit(tmp_path: Pa
     preload = tmp_path / "no_assay.py"
     preload.write_text(_NO_ASSAY)
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, dashboard_address=None, preload=[str(preload)]
+        n_workers=1, threads_per_worker=1, dashboard_address=":0", preload=[str(preload)]
     ) as cluster:
         with pytest.raises(UsageError, match=r"cannot import assay: tcp://.*ModuleNotFound"):
             check_fairness(
@@ -132,7 +132,7 @@ def test_workers_running_another_assay_are_refused(
     from assay.errors import UsageError
 
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, dashboard_address=None
+        n_workers=1, threads_per_worker=1, dashboard_address=":0"
     ) as cluster:
         monkeypatch.setattr(assay, "__version__", "9.9.9")  # (here only: workers import it)
         with pytest.raises(UsageError, match=r"run another assay than this one \(assay 9\.9\.9"):
