@@ -27,12 +27,14 @@ from assay.models.classes import classes_advice, numbered
 from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
     covers,
+    is_partial,
     is_ranked,
     pipeline_classes,
     ranked_labels,
     ranked_to_labels,
     ranked_to_proba,
 )
+from assay.models.score_dicts import read_score_dicts
 
 __all__ = [
     "CallableModel",
@@ -360,6 +362,7 @@ class NamedLabelsModel(CallableModel):
         from_answers: bool = False,
         declared_by: str = "classes_",
         who: str = "the model",
+        ranked: bool = False,
     ) -> None:
         super().__init__(fn, capabilities)
         # where the names were declared (a function's classes_, or --classes) and who
@@ -378,6 +381,8 @@ class NamedLabelsModel(CallableModel):
         # classifier answering names on some calls and numbers on others is refused, its
         # numbers never guessed to be indices of the labels it named
         self._form: str | None = _NAMES if from_answers else None
+        if from_answers and ranked:  # a pipeline's top_k lists: its labels read off them
+            self._form = _RANKED
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         raw = by_column_names(in_input_order(self.fn(inputs), len(inputs)), self._index)
@@ -486,6 +491,7 @@ class NamedLabelsModel(CallableModel):
             from_answers=self.from_answers,
             declared_by=self.declared_by,
             who=self.who,
+            ranked=self._form == _RANKED,
         )
         served = getattr(self, "model", None)
         if served is not None:  # an endpoint's labels by name (loader._http): the same one
@@ -495,13 +501,14 @@ class NamedLabelsModel(CallableModel):
 
 
 _NAMES = "labels by name"
+_RANKED = "{label, score} lists"
 
 
 def _form_of(raw: Any, outputs: str) -> str | None:
     """The form of an answer: labels by name, class indices (numbers), probabilities, or
     None when it says nothing (an empty batch) or is none of them (refused downstream)."""
     if is_ranked(raw):
-        return "{label, score} lists"
+        return _RANKED
     if isinstance(raw, list | tuple) and raw and all(_is_label(v) for v in raw):
         return _NAMES
     try:
@@ -559,8 +566,9 @@ def declared_model(
         raw = answered
         if raw is None:
             raw = probe_call(fn, probe, what=_qualname(fn), timeout=call_timeout)
+        fn, raw = read_score_dicts(fn, raw)  # spaCy's cats: {class: score} per input
         answer = np.asarray(raw) if not is_ranked(raw) else np.zeros((0, 0), dtype=object)
-        if is_ranked(raw) and covers(raw, names):
+        if is_ranked(raw) and covers(raw, names) and not is_partial(raw):
             outputs = "proba"
         one_column = answer.ndim == 1 or (answer.ndim == 2 and answer.shape[1] == 1)
         if answer.dtype.kind == "f" and one_column and answer.size:
@@ -641,13 +649,19 @@ def probe_call(
     return answer
 
 
+def _one_value(answer: Any) -> bool:
+    """Whether ``answer`` is one value, not one per input (``np.ndim`` raised on a ragged
+    list: a pipeline's rows naming two classes and three, exit 5)."""
+    if isinstance(answer, str | bytes | dict) or not hasattr(answer, "__len__"):
+        return True
+    return isinstance(answer, np.ndarray) and answer.ndim == 0
+
+
 def _refuse_short(answer: Any, probe: ModelInputs, what: str) -> None:
     """A probe answered with a list of another length than its batch (one answer too few:
     the run's first batch failed so, after a run was made).  One value (a function of one
     sentence, a dict) is left to the checks that name what to write instead."""
-    if isinstance(answer, str | bytes | dict) or not hasattr(answer, "__len__"):
-        return
-    if np.ndim(answer) == 0 or len(answer) == len(probe):
+    if _one_value(answer) or len(answer) == len(probe):
         return
     raise ModelError(
         f"{what} returned {len(answer)} answer{'' if len(answer) == 1 else 's'} for "
@@ -772,12 +786,13 @@ def from_callable(
             if modality == "text" and "'list'" in str(exc):
                 raise ModelError(f"{exc}; {_ONE_SENTENCE.format(_bare(fn))}") from exc
             raise
-        if modality == "text" and (isinstance(answer, dict) or np.ndim(answer) == 0):
+        if modality == "text" and _one_value(answer):
             raise UsageError(
                 f"{_qualname(fn)} answered one value ({answer!r}) to a batch of "
                 f"{len(probe)} sentences; {_ONE_SENTENCE.format(_bare(fn))}",
                 argument="MODEL",
             )
+        fn, answer = read_score_dicts(fn, answer)  # spaCy's cats: {class: score} per input
         found = ranked_labels(answer)
         if found is None and modality == "text":
             found = column_names(answer)  # pd.DataFrame(proba, columns=clf.classes_)
@@ -799,7 +814,8 @@ def from_callable(
             caps = Capabilities(
                 modality=modality, n_classes=len(seen), outputs="labels", class_names=seen
             )
-            return NamedLabelsModel(fn, caps, seen, from_answers=True)
+            ranked = is_ranked(_one_column(answer))  # (top_k=1: one label each)
+            return NamedLabelsModel(fn, caps, seen, from_answers=True, ranked=ranked)
         caps = infer_capabilities(answer, modality=modality, n_classes=n_classes)
         return CallableModel(fn, caps)
     if capabilities is None:

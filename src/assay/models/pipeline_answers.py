@@ -10,6 +10,7 @@ model's class order); otherwise the label with the best score is the answer.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +18,14 @@ import numpy as np
 
 from assay.errors import ModelError
 
-__all__ = ["is_ranked", "pipeline_classes", "ranked_labels", "ranked_to_labels", "ranked_to_proba"]
+__all__ = [
+    "is_partial",
+    "is_ranked",
+    "pipeline_classes",
+    "ranked_labels",
+    "ranked_to_labels",
+    "ranked_to_proba",
+]
 
 
 def pipeline_classes(obj: Any) -> tuple[str, ...] | None:
@@ -57,13 +65,27 @@ def is_ranked(answer: Any) -> bool:
 def ranked_labels(answer: Any) -> tuple[str, ...] | None:
     """The class names of a ranked answer whose every row names the same classes (a
     pipeline called with ``top_k=None``), sorted; None otherwise."""
-    if not is_ranked(answer):
-        return None
+    if not is_ranked(answer) or is_partial(answer):
+        return None  # (a top_k below the classes: its labels are read off its answers)
     sets = {frozenset(str(e["label"]) for e in row) for row in answer}
     if len(sets) != 1:
         return None
     (names,) = sets
     return tuple(sorted(names)) if len(names) >= 2 else None
+
+
+def is_partial(answer: Any) -> bool:
+    """Whether a row of a ranked answer holds probabilities adding up to less than 1 (by
+    more than 0.02, as ``checked`` allows): a part of the distribution.  A pipeline called
+    with ``top_k=2`` over three classes answers so: its best label, not probabilities (read
+    as probabilities, its two classes were taken for all of them and the run ended "class
+    probabilities ... sum to 0.9, not 1", exit 3).  Scores outside [0, 1] (logits) are read
+    as before."""
+    try:
+        rows = [[float(e["score"]) for e in row] for row in answer]
+    except (TypeError, ValueError):
+        return False
+    return any(all(0.0 <= v <= 1.0 for v in row) and sum(row) < 0.98 for row in rows)
 
 
 def covers(answer: Any, names: Sequence[str]) -> bool:
@@ -113,9 +135,12 @@ def _position(entry: dict[str, Any], index: dict[str, int], i: int) -> int:
 
 def _score(entry: dict[str, Any], i: int) -> float:
     try:
-        return float(entry["score"])
+        score = float(entry["score"])
     except (TypeError, ValueError):
+        score = math.nan
+    if not math.isfinite(score):  # (a NaN read as "lacks the class", or ranked anywhere)
         raise ModelError(
             f"the model's score for {entry['label']!r} (input {i}) is {entry['score']!r}, "
-            "not a number"
-        ) from None
+            "not a finite number"
+        )
+    return score
