@@ -347,7 +347,10 @@ def rerun_note(
     )
     timed = _time_budget_note(config, command, summary)
     late = None if terms == "demo" else _late_switch_note(config, summary, terms == "api")
-    notes = [*(n for n in (timed, late) if n), *summary_caveats(summary, terms=terms)]
+    from assay.core.piped_paths import piped_note
+
+    piped = None if terms == "api" else piped_note(command)
+    notes = [*(n for n in (piped, timed, late) if n), *summary_caveats(summary, terms=terms)]
     if files_now:
         from assay.core.integrity import changed_files_note
 
