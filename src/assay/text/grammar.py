@@ -345,7 +345,14 @@ class _Lexer:
         m = _SYMBOL.match(self.text, self.i)
         if not m:
             found = self.text[self.i : self.i + 10] or "end of line"
-            raise self.error(f"expected a symbol name, found {found!r}")
+            json = found[:1] in "{[" and not self.text[: self.i].strip()
+            hint = (
+                '; this looks like JSON: a grammar is rules, one a line (`s -> "the food '
+                'was" q`, docs/text.md, Grammars)'
+                if json
+                else ""
+            )
+            raise self.error(f"expected a symbol name, found {found!r}{hint}")
         col = self.i
         self.i = m.end()
         return m.group(0), col

@@ -34,8 +34,36 @@ class MapLine:
 _EXPECTED = "expected 'CLASSIFIER LABEL -> COMMON_LABEL'"
 
 
+def _expected(line: str) -> str:
+    """What a line that is no map line should have been, naming the form it is in when it
+    is a known other one: a JSON document (the API's dict written to a file) or CSV."""
+    text = line.strip()
+    if text[:1] in "{[":
+        return (
+            f"{_EXPECTED}: this looks like JSON; a label map file is lines, one a label "
+            "(`2 LABEL_0 -> neg`, the classifier counted from 1); a dict {CLASSIFIER: {LABEL: "
+            "COMMON}} is taken from Python (label_map=, counted from 0)"
+        )
+    if "->" not in text and ("," in text or "\t" in text):
+        return (
+            f"{_EXPECTED}: this looks like CSV (or tab-separated); write each label as "
+            "`CLASSIFIER LABEL -> COMMON` (`2 LABEL_0 -> neg`), a label holding spaces in "
+            "double quotes"
+        )
+    return _EXPECTED
+
+
 def read_map_line(line: str) -> MapLine:
     """The fields of ``line`` (neither blank nor a comment), or ``MapLineError``."""
+    try:
+        return _read_map_line(line)
+    except MapLineError as exc:
+        if str(exc) != _EXPECTED:
+            raise
+        raise MapLineError(_expected(line), exc.column) from None
+
+
+def _read_map_line(line: str) -> MapLine:
     i = _skip(line, 0)
     who_at = i
     if i < len(line) and line[i] == '"':  # a classifier whose name holds spaces, quoted
