@@ -24,6 +24,7 @@ from assay.models.answer_order import in_input_order
 from assay.models.batch_limit import current_limit, in_chunks
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
+from assay.models.empty_text import empty_text_hint
 from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
     covers,
@@ -637,7 +638,7 @@ def probe_call(
         text = " ".join(str(exc).split())[:300]
         raise ModelError(
             f"{what} raised {type(exc).__name__}: {text} on its first call (a probe batch of "
-            f"{len(probe)} inputs){array_hint(exc, probe)}"
+            f"{len(probe)} inputs){array_hint(exc, probe)}{empty_text_hint(probe)}"
         ) from exc
     finally:
         caller.close()

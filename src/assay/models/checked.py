@@ -13,6 +13,7 @@ from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, de
 from assay.core.workdir import take_back
 from assay.errors import AssayError, ModelError
 from assay.models.batch_limit import in_chunks
+from assay.models.empty_text import empty_text_hint
 
 __all__ = ["CheckedModel", "array_hint", "empty_answer", "missing_hint"]
 
@@ -140,7 +141,7 @@ class CheckedModel:
             raise ModelError(
                 f"the model raised {type(exc).__name__}: {_short(str(exc))} on a batch of "
                 f"{n} inputs; first input: {describe_input(inputs, 0)}{array_hint(exc, inputs)}"
-                f"{missing_hint(inputs)}{batch_hint(exc, n, self.limit)}"
+                f"{missing_hint(inputs)}{empty_text_hint(inputs)}{batch_hint(exc, n, self.limit)}"
             ) from exc
         return self.checked(raw, inputs)
 
