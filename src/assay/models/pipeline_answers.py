@@ -5,7 +5,10 @@ Such a pipeline answers a batch with one ``{"label": ..., "score": ...}`` per in
 class), or, called with ``top_k=None`` (or ``top_k=k``), a list of them per input, best
 first.  Its classes are in ``pipeline.model.config.id2label`` ({0: "NEGATIVE", ...}).
 A list per input that names every class is a row of probabilities (each class's score in the
-model's class order); otherwise the label with the best score is the answer.
+model's class order); otherwise the label with the best score is the answer (so too a list
+whose probabilities add up to less than 1: ``top_k`` below the number of classes, whose
+labels are read off its answers, ``is_partial``).  spaCy's ``{class: score}`` dicts are read
+as such lists (``score_dicts``).
 """
 
 from __future__ import annotations
