@@ -21,6 +21,7 @@ from assay.core.textfile import read_text_file
 from assay.errors import AssayError, ModelError, UsageError
 from assay.text.label_map_line import MapLineError, read_map_line
 from assay.text.lines import file_lines
+from assay.text.shared_labels import shared_hint
 
 __all__ = [
     "LONGEST_LABEL",
@@ -257,7 +258,7 @@ def build_layout(
                         f"the classifiers name their labels differently: {names[0]} has "
                         f"{_own(models[0], labels[0])}; {names[k]} has "
                         f"{_own(models[k], labels[k])}. Give --label-map FILE mapping each "
-                        f"one's labels to common ones{hint}",
+                        f"one's labels to common ones{hint}{shared_hint(mapped, k)}",
                         argument="--label-map",
                     )
         if differential:  # read off the answers: widened with each other's, never disjoint
