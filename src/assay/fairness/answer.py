@@ -146,7 +146,7 @@ def exact_analysis(
     t_read = time.monotonic() if started is None else started
     if schema.may_be_missing and getattr(arrays, "conversion", ""):
         arrays = MISSING_CONVERTED
-    model = arrays if isinstance(arrays, str) else compose_read(schema, arrays)
+    model = arrays if isinstance(arrays, str) else compose_read(schema, arrays, setup.test.data)
     if not isinstance(model, str):
         # the arrays must answer as the model does: check on a few inputs before trusting them
         model = checked(schema, model, arrays, _classes(setup), setup.test.data)
