@@ -19,7 +19,8 @@ __all__ = ["known_values"]
 def known_values(steps: Sequence[Any]) -> dict[str, np.ndarray]:
     """Per input column name, the numeric categories of the encoders fitted on it among
     ``steps`` (a Pipeline's steps before the trees; ColumnTransformers and inner Pipelines
-    looked into)."""
+    looked into).  Extra values only add points to the probe, which an affine column passes
+    at every one of them: one taken from the wrong column costs a query, never a reading."""
     out: dict[str, list[np.ndarray]] = {}
     for step in steps:
         _collect(step, _names(step), out)
@@ -42,8 +43,10 @@ def _collect(step: Any, names: list[str] | None, out: dict[str, list[np.ndarray]
                 _collect(inner, picked, out)
         return
     if kind == "Pipeline":
-        for _, inner in step.steps[:1]:  # later steps see the first one's output
-            _collect(inner, names, out)
+        # an imputer, then an encoder: the encoder's categories are still the raw values (a
+        # later step's in other units are only more points on the line, never a false pass)
+        for _, inner in step.steps:
+            _collect(inner, _names(inner) or names, out)
         return
     categories = getattr(step, "categories_", None)
     if categories is None or names is None or len(names) != len(categories):
