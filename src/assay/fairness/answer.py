@@ -205,6 +205,8 @@ def exact_analysis(
                 give_up=None if options.exact or options.time_given else AUTO_GIVE_UP,
                 direction=True,  # who is favoured, counted over the boxes decided
             )
+        if isinstance(analysed, ExactResult):  # (the answer's samples check the trees)
+            analysed.classes_of = model.predict_encoded
         results[attribute] = analysed
     return results
 
