@@ -146,7 +146,7 @@ def exact_analysis(
     t_read = time.monotonic() if started is None else started
     if schema.may_be_missing and getattr(arrays, "conversion", ""):
         arrays = MISSING_CONVERTED
-    model = arrays if isinstance(arrays, str) else compose_read(schema, arrays)
+    model = arrays if isinstance(arrays, str) else compose_read(schema, arrays, setup.test.data)
     if not isinstance(model, str):
         # the arrays must answer as the model does: check on a few inputs before trusting them
         model = checked(schema, model, arrays, _classes(setup), setup.test.data)
@@ -205,6 +205,8 @@ def exact_analysis(
                 give_up=None if options.exact or options.time_given else AUTO_GIVE_UP,
                 direction=True,  # who is favoured, counted over the boxes decided
             )
+        if isinstance(analysed, ExactResult):  # (the answer's samples check the trees)
+            analysed.classes_of = model.predict_encoded
         results[attribute] = analysed
     return results
 

@@ -37,6 +37,7 @@ from assay.fairness.exact_direction import (
     boxes_direction,
     enumerated_direction,
 )
+from assay.fairness.exact_misread import misread
 from assay.fairness.exact_regions import exact_regions, figures_note, why_sampled
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
@@ -508,7 +509,9 @@ def answer(
             queries += real.queries
             reused += n_kept
         if isinstance(ex, ExactResult):
-            withdrawn = _contradicted(ex, uniform, real)
+            withdrawn = _contradicted(ex, uniform, real) or misread(
+                schema, attribute, ex, [(uniform, "uniform inputs"), (real, "data rows")]
+            )
             if withdrawn is not None:
                 ex = withdrawn
                 warnings.append(f"{attribute}: {withdrawn}")

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 from assay.core.extras import pip_install
+from assay.models.step_values import known_values
 
 __all__ = ["Ensemble", "TreeArrays", "read_graph", "read_trees"]
 
@@ -78,6 +79,9 @@ class Ensemble:
     # seconds spent reading (an in-memory booster's conversion): part of the exact analysis's
     # time (``fairness.answer``)
     read_seconds: float = 0.0
+    # per raw input column, the values its encoders were fitted on (``step_values``): the
+    # preprocessing is probed there too
+    known: dict[str, np.ndarray] | None = None
 
 
 NOT_CONVERTED = (
@@ -176,6 +180,7 @@ def _from_sklearn(
         steps=tuple(type(s).__name__ for s in steps) + trees.steps,
         transform=transform,
         inputs32=trees.inputs32 or name in _ROUNDS32,
+        known=known_values(steps) or None,
     )
 
 

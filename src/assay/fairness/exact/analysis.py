@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import heapq
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -82,6 +83,12 @@ class ExactResult:
     # why who is favoured was not counted over the boxes when asked (the answer's sample's
     # figures then stand; said in the terminal beside them)
     direction_sampled: str | None = None
+    # the trees' class of encoded rows (``TreeModel.predict_encoded``), for the answer's own
+    # samples to check the reading against the model's answers (``fairness.exact_misread``);
+    # None when the figures are the model's own answers (an enumeration asking it)
+    classes_of: Callable[[np.ndarray], np.ndarray] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def width(self) -> float:

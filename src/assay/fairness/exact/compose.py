@@ -3,7 +3,10 @@
 The model's own preprocessing (one-hot encoders, scalers, column selection) is composed into
 the boxes by probing it: each encoded feature is varied alone, and every output column must
 move with at most one feature; a discrete feature's column is then a table of values, and a
-continuous feature's column must be affine in it.  Anything else is refused with the reason.
+continuous feature's column must be affine in it: at its bounds, at points between them, and
+at the data rows' values of it (an encoder of categories in front of a wide integer, a zip
+code, is constant between the codes it knows and moves at the data's).  Anything else is
+refused with the reason.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ def compose(
     transform: Callable[[Any], np.ndarray] | None = None,
     float32: bool = False,
     inputs32: bool = False,
+    data: np.ndarray | None = None,
+    known: dict[str, np.ndarray] | None = None,
 ) -> TreeModel | str:
     """A ``TreeModel`` over ``schema``, or why the columns cannot be composed into boxes.
 
@@ -40,7 +45,10 @@ def compose(
     ``transform``: the model's raw rows (``schema.decode``) to the columns the trees see;
     ``inputs32``: the trees round each value to float32 before it meets a threshold
     (scikit-learn's trees and forests, an ONNX graph fed floats): each threshold moves to the
-    largest float64 that rounding lets pass, so that the boxes are cut where the model cuts.
+    largest float64 that rounding lets pass, so that the boxes are cut where the model cuts;
+    ``data``: encoded data rows, whose values of each continuous or wide feature are probed
+    too (``probe_points``), as are ``known``'s values (per feature name: the categories the
+    model's encoders were fitted on).
     """
     plain = tuple(
         Tree(
@@ -58,7 +66,7 @@ def compose(
     if transform is None:
         columns: tuple[Column, ...] | str = tuple(_identity(schema, j) for j in range(len(schema)))
     else:
-        columns = _probe(schema, transform)
+        columns = _probe(schema, transform, data, known or {})
     if isinstance(columns, str):
         return columns
     used = max((int(t.feature.max()) for t in plain), default=-1)
@@ -83,10 +91,10 @@ def compose(
     )
 
 
-def compose_read(schema: Schema, arrays: Any) -> TreeModel | str:
+def compose_read(schema: Schema, arrays: Any, data: np.ndarray | None = None) -> TreeModel | str:
     """``compose`` with the fields of a model's trees as read (``assay.models.trees``'s
     ``Ensemble``: trees, combine, base, scale, cut, source, steps, transform, float32,
-    inputs32)."""
+    inputs32), and the encoded data rows (``data``) the preprocessing is probed at too."""
     return compose(
         schema,
         arrays.trees,
@@ -99,6 +107,8 @@ def compose_read(schema: Schema, arrays: Any) -> TreeModel | str:
         transform=arrays.transform,
         float32=getattr(arrays, "float32", False),
         inputs32=getattr(arrays, "inputs32", False),
+        data=data,
+        known=getattr(arrays, "known", None),
     )
 
 
@@ -155,7 +165,12 @@ def _identity(schema: Schema, j: int) -> Column:
     return Column(j, table, low=f.encoded_low)
 
 
-def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Column, ...] | str:
+def _probe(
+    schema: Schema,
+    transform: Callable[[Any], np.ndarray],
+    data: np.ndarray | None,
+    known: dict[str, np.ndarray],
+) -> tuple[Column, ...] | str:
     base_row = schema.sample_uniform(np.random.default_rng(0), 1)[0]
 
     def columns_of(encoded: np.ndarray) -> np.ndarray:
@@ -171,11 +186,10 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
     grids: list[np.ndarray] = []
     for j, f in enumerate(schema.features):
         if _ranged(f):
-            # a continuous feature's own bounds (rounding them would measure the slope
-            # between other points than the ones it is divided by)
-            grid = np.linspace(f.encoded_low, f.known_high, 3)
-            if f.kind != "continuous":
-                grid = np.round(grid)
+            seen = [] if data is None else [np.asarray(data, dtype=np.float64)[:, j]]
+            if f.name in known:
+                seen.append(np.asarray(known[f.name], dtype=np.float64))
+            grid = probe_points(f, np.concatenate(seen) if seen else None)
             if f.missing:  # what the column is when the feature is missing, probed last
                 grid = np.append(grid, f.encoded_high)
         else:
@@ -203,11 +217,20 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
         f = schema.features[j]
         values = probes[j][:, c]
         if _ranged(f):
-            lo, mid, hi = (float(v) for v in grids[j][:3])  # the points probed
-            slope = (values[2] - values[0]) / (hi - lo) if hi > lo else 0.0
+            points = grids[j][: len(grids[j]) - int(f.missing)]
+            lo, hi = float(points[0]), float(points[1])  # the bounds, first
+            slope = (values[1] - values[0]) / (hi - lo) if hi > lo else 0.0
             offset = values[0] - slope * lo
-            if not np.isclose(values[1], slope * mid + offset):
-                return f"the column derived from {f.name} is not an affine function of it"
+            line = slope * points + offset
+            # float noise of an affine step on large values (a timestamp scaled) is no kink
+            noise = 1e-8 * max(1.0, float(np.max(np.abs(line))), abs(float(offset)))
+            off = ~np.isclose(values[: len(points)], line, atol=noise)
+            if off.any():
+                at = f.display(f.value(float(points[int(np.argmax(off))])))
+                return (
+                    f"the column derived from {f.name} is not an affine function of it "
+                    f"(not on the line through its bounds at {f.name} = {at})"
+                )
             columns.append(
                 Column(
                     j,
@@ -215,12 +238,37 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
                     scale=float(slope),
                     offset=float(offset),
                     missing_above=f.known_high if f.missing else None,
-                    at_missing=float(values[3]) if f.missing else float("nan"),
+                    at_missing=float(values[-1]) if f.missing else float("nan"),
                 )
             )
         else:
             columns.append(Column(j, values.copy(), low=f.encoded_low))
     return tuple(columns)
+
+
+PROBED_BETWEEN = 33  # evenly spaced points of a continuous or wide feature, bounds included
+PROBED_DATA = 1024  # and at most this many distinct values of the data's and encoders'
+
+
+def probe_points(f: Any, column: np.ndarray | None) -> np.ndarray:
+    """Where a continuous or wide integer feature's columns are probed: its bounds first
+    (the line through them is what the rest must lie on), then points evenly between them,
+    then ``column``: the data rows' values of it and its encoders' categories (at most
+    ``PROBED_DATA``, evenly among the distinct ones): a zip code's encoder knows its codes
+    only, so a column constant at the bounds and between them may still move there.  Wide
+    integers are probed at integers."""
+    lo, hi = float(f.encoded_low), float(f.known_high)
+    between = np.linspace(lo, hi, PROBED_BETWEEN)[1:-1]
+    seen = np.empty(0)
+    if column is not None and len(column):
+        c = np.asarray(column, dtype=np.float64)
+        seen = np.unique(c[np.isfinite(c) & (c >= lo) & (c <= hi)])
+        if len(seen) > PROBED_DATA:
+            seen = seen[np.linspace(0, len(seen) - 1, PROBED_DATA).round().astype(np.int64)]
+    points = np.concatenate([[lo, hi], between, seen])
+    if f.kind != "continuous":
+        points = np.round(points)
+    return points
 
 
 def _ranged(f: Any) -> bool:
