@@ -174,6 +174,10 @@ def test_the_opinion_comes_back_with_the_scans_state() -> None:
     search = technique.BackdoorSearch(
         setup.test, BudgetedModel(setup.model, cache_size=0), np.random.default_rng(0)
     )
+    while search.phase != "second":
+        search.step()
+    ended = summarise(search)["headline"]  # (a run stopped before the opinion: said so)
+    assert "STRIP's second opinion not asked (the run ended before it)" in ended, ended
     while search.phase != "again":
         search.step()
     assert isinstance(search.second, dict) and "given" in search.second, search.second
@@ -183,3 +187,45 @@ def test_the_opinion_comes_back_with_the_scans_state() -> None:
     again.restore(search.snapshot())
     assert again.second == search.second
     assert "STRIP's second opinion on" in summarise(again)["headline"]
+
+
+def test_an_image_flagged_by_the_opinion_is_as_severe_as_its_blends_are_steady(
+    tmp_path: Path,
+) -> None:
+    """The ``strip-flag`` findings' severity: 1 at entropy 0, 0 at the line (``--fail-on``
+    reads it; inverted, the steadiest images were the least severe)."""
+    w = np.random.default_rng(5).normal(size=(64, 4))
+    pattern = np.random.default_rng(7).random((8, 8)) < 0.5
+
+    def model(x: np.ndarray) -> np.ndarray:
+        v = np.asarray(x, dtype=np.float64).reshape(len(x), 8, 8)
+        z = v.reshape(len(x), -1) @ w
+        p = np.exp(0.5 * (z - z.max(axis=1, keepdims=True)))
+        p = p / p.sum(axis=1, keepdims=True)
+        p[v[:, pattern].mean(axis=1) - v[:, ~pattern].mean(axis=1) > 0.18] = [
+            0.01,
+            0.01,
+            0.97,
+            0.01,
+        ]
+        return p
+
+    rng = np.random.default_rng(1)
+    clean, images = rng.random((200, 8, 8)), rng.random((40, 8, 8))
+    images[::2] = 0.5 * images[::2] + 0.5 * pattern
+    r = assay.check_backdoor(
+        model, images=images, clean=clean, n_classes=4, seed=0, store=tmp_path / "runs.db"
+    )
+    second = r.summary["second_opinion"]
+    assert second["given"], second
+    from assay.core.store import RunStore
+
+    flags = [
+        b for b in RunStore(tmp_path / "runs.db").iter_batches(r.run_id) if b.kind == "strip-flag"
+    ]
+    assert sum(len(b.severity) for b in flags) == len(second["flagged"]) > 0
+    line = float(second["line"])
+    for b in flags:
+        for image, severity in zip(b.columns["image"], b.severity, strict=True):
+            entropy = second["entropy"][str(int(image))]
+            assert severity == pytest.approx(1.0 - entropy / line, abs=1e-4), (image, severity)
