@@ -103,5 +103,5 @@ def test_an_image_whose_row_holds_no_query_was_not_reached() -> None:
 def test_a_one_word_class_name_lessened_or_negated_is_not_the_event(
     names: list[str], favourable: str
 ) -> None:
-    i, name, how = favourable_class(names, None, None)
+    _, name, how = favourable_class(names, None, None)
     assert name == favourable and how.startswith("inferred: the class other than"), how
