@@ -105,3 +105,88 @@ def test_a_one_word_class_name_lessened_or_negated_is_not_the_event(
 ) -> None:
     _, name, how = favourable_class(names, None, None)
     assert name == favourable and how.startswith("inferred: the class other than"), how
+
+
+@pytest.mark.parametrize(
+    ("names", "favourable"),
+    [
+        (["passenger", "crew"], "crew"),  # ("pass" with no ending of a word of it: by position)
+        (["approval", "pending"], "approval"),  # (the stem "approv": approval, approving)
+        (["ok", "failed"], "ok"),  # (a failure: the unfavourable event)
+    ],
+)
+def test_a_stem_is_read_with_its_endings_only(names: list[str], favourable: str) -> None:
+    _, name, how = favourable_class(names, None, None)
+    assert name == favourable, (name, how)
+
+
+def test_a_fractional_range_for_whole_pixels_is_refused() -> None:
+    from types import SimpleNamespace
+
+    from assay.backdoor.pixel_type import whole_pixels
+
+    raw = SimpleNamespace(inputs=[SimpleNamespace(name="x", dtype=np.uint8)])
+    assert whole_pixels(raw, None) == ("uint8", "0,255")
+    assert whole_pixels(raw, "0,127") == ("uint8", "0,127")
+    for bad in ("0.5,255", "0,254.5", "0,256", "-1,255", "0,1"):
+        with pytest.raises(UsageError, match="--range|whole-number range"):
+            whole_pixels(raw, bad)
+
+
+def test_an_https_or_upper_case_endpoint_is_served() -> None:
+    """``--timeout`` typed for ``HTTPS://...``: the endpoint is served (a mutant reading
+    ``http://`` alone refused it as "no model of this run is served")."""
+    from types import SimpleNamespace
+
+    from assay.cli.served_only import check_served_only
+
+    ctx = SimpleNamespace(params={"timeout": 5.0, "concurrency": 4})
+    for url in ("https://example.invalid/v1", "HTTP://127.0.0.1:9/x"):
+        assert check_served_only(ctx, [url]) == []  # type: ignore[arg-type]
+
+
+def test_a_failing_runs_verdict_text_says_nothing_of_what_was_looked_for() -> None:
+    """ "(looked for ... only)" qualifies a pass; a failure found what it found."""
+    from assay.report.verdict_text import run_verdict_text
+
+    summary = {"tested": 40, "looked_for": "patch triggers up to 16x16 pixels"}
+    doc = {
+        "run": {
+            "id": "backdoor-1", "technique": "backdoor", "status": "completed",
+            "command": "assay backdoor m.onnx --images s.npy --clean c.npy",
+            "config": {"fail_on": 0.0}, "summary": summary,
+        },
+        "findings": {"total": 3, "at_or_above_fail_on": 3, "examples": []},
+    }  # fmt: skip
+    said = run_verdict_text(doc)
+    assert said is not None and not said.startswith("passes"), said
+    assert "looked for" not in said, said
+
+
+def test_a_value_listed_with_a_quote_in_it_escapes_the_quote() -> None:
+    from assay.core.display import listed
+
+    assert listed("O'Brien, Jr") == "'O\\'Brien, Jr'"
+    assert listed("Nord") == "Nord" and listed("") == "''"
+
+
+def test_the_encoded_labels_advice_is_for_names_against_numbers_only() -> None:
+    from assay.fairness.loading import _coded_classes
+
+    assert "encoded as numbers" in _coded_classes("approved", ("0", "1"))
+    assert _coded_classes("2", ("0", "1")) == ""  # (a number the model has not: no names)
+    assert _coded_classes("approved", ("denied", "ok")) == ""
+
+
+def test_a_header_env_typed_for_a_run_with_no_served_model_is_refused(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assay.cli.app import main
+
+    with pytest.raises(SystemExit) as ended:
+        main(
+            ["fairness", "--dataset", "german", "--protected", "sex", "--max-queries", "300",
+             "--store", f"{tmp_path}/s.db", "--header-env", "API_TOKEN"]
+        )  # fmt: skip
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and "argument --header-env" in err, err
