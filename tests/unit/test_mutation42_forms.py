@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import assay
 from assay.backdoor.images import ImageSpec
 from assay.core.runinfo import _names_relative_paths
 from assay.errors import UsageError
@@ -190,3 +191,33 @@ def test_a_header_env_typed_for_a_run_with_no_served_model_is_refused(
         )  # fmt: skip
     err = capsys.readouterr().err
     assert ended.value.code == 2 and "argument --header-env" in err, err
+
+
+class _SigmoidHead(torch.nn.Module):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.lin = torch.nn.Linear(36, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.lin(x.flatten(1)) * 4.0)
+
+
+def test_a_torch_sigmoid_is_refused_by_its_probe_answer_before_a_run(tmp_path: object) -> None:
+    """left41b checks torch's loading probe answer (no model call more); its test scanned
+    ONNX graphs and functions only: a mutant leaving the probe answer unchecked made a
+    failed run (resume line and all) for a torch module."""
+    from assay.core.store import RunStore
+    from assay.errors import ModelError
+
+    rng = np.random.default_rng(0)
+    store = f"{tmp_path}/runs.db"
+    with pytest.raises(ModelError, match="not 1"):
+        assay.check_backdoor(
+            _SigmoidHead().eval(), images=rng.random((2, 6, 6, 1)).astype(np.float32),
+            clean=rng.random((12, 6, 6, 1)).astype(np.float32), n_classes=3,
+            strategy="strip", seed=0, store=store,
+        )  # fmt: skip
+    from pathlib import Path
+
+    assert not Path(store).exists() or not list(RunStore(store, read_only=True).list_runs())

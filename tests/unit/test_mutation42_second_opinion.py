@@ -229,3 +229,40 @@ def test_an_image_flagged_by_the_opinion_is_as_severe_as_its_blends_are_steady(
         for image, severity in zip(b.columns["image"], b.severity, strict=True):
             entropy = second["entropy"][str(int(image))]
             assert severity == pytest.approx(1.0 - entropy / line, abs=1e-4), (image, severity)
+
+
+@pytest.mark.parametrize("short", [1, 0])
+def test_the_opinion_is_asked_only_with_its_cost_and_the_last_asking_left(short: int) -> None:
+    """Its fixed cost and the ``AGAIN`` images asked at the end: one query short, it is not
+    asked (said why), so the end's asking again, which tells a model stuck midway from a
+    steady one, keeps its queries; with both left, it is."""
+    import assay.backdoor.technique as technique
+    from assay.backdoor.again import AGAIN
+    from assay.backdoor.api import setup_backdoor
+    from assay.core.budget import BudgetedModel
+
+    setup = setup_backdoor("builtin:trojan")
+    model = BudgetedModel(setup.model, cache_size=0)
+    search = technique.BackdoorSearch(setup.test, model, np.random.default_rng(0))
+    while search.phase != "second":
+        search.step()
+    _, calib = search._strip_split()
+    need = cost(len(unconfirmed(search.rows)), len(calib)) + AGAIN
+    model.max_queries = model.queries + need - short
+    search.step()
+    assert search.second is not None
+    assert ("skipped" in search.second) == bool(short), search.second
+
+
+def test_the_model_scan_refuses_the_second_opinions_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The model scan (no ``--images``) has no unconfirmed images: ``--no-second-opinion``
+    typed for it is refused as the image scan's other options are (bd41 tested strip's)."""
+    with pytest.raises(SystemExit) as ended:
+        main(
+            ["backdoor", "builtin:trojan", "--model-scan", "--no-second-opinion", "--store",
+             str(tmp_path / "runs.db")]
+        )  # fmt: skip
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and "--no-second-opinion is for scanning images" in err, err
