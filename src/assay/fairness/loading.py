@@ -461,7 +461,10 @@ def _setup(
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         written = [str(c) for c in frame.columns]
         names = tuple(unicode_form(n, written) for n in names)  # (a macOS header's é)
-        bins = {unicode_form(n, written): b for n, b in bins.items()}
+        bins = {  # (the bins' own name too: the schema's feature is named by it)
+            unicode_form(n, written): replace(b, name=unicode_form(n, written))
+            for n, b in bins.items()
+        }
         if isinstance(label, str):
             label = unicode_form(label, written)
         aside = tuple(unicode_form(n, written) for n in column_names(drop, "--drop"))
