@@ -1103,3 +1103,120 @@ def test_documented_builtins_and_datasets_exist() -> None:
         problems.append(f"README lists datasets {sorted(listed)}, assay has {sorted(DATASETS)}")
     assert not problems, "\n".join(problems)
     assert "tfidf-nonegation" in known and "tfidf-negation" not in known
+
+
+# -- references between pages, and options on the page of their technique -------------------
+
+PAGE_REFERENCE = re.compile(r'`((?:docs/)?[a-z-]+\.md)`,?\s+"([^"]+)"')
+RESULTS_REFERENCE = re.compile(r"bench/RESULTS\.md`?,?\s+(?:section\s+)?([a-z]+[0-9]+[a-z]?)\b")
+TECHNIQUE_PAGES = {
+    "docs/fairness.md": "fairness",
+    "docs/text.md": "text",
+    "docs/backdoor.md": "backdoor",
+}
+
+
+def headings(text: str) -> list[str]:
+    prose = re.sub(r"```.*?```", "", text, flags=re.S)  # a `# comment` is no heading
+    return [
+        " ".join(line.lstrip("#").split())
+        for line in prose.splitlines()
+        if re.match(r"#{1,6} ", line)
+    ]
+
+
+def check_references(texts: dict[str, str], results: str) -> list[str]:
+    """What is wrong with the pages' references to each other (`docs/fairness.md`, "Missing
+    values": a page and one of its headings) and to `bench/RESULTS.md`'s sections (`bd41`)."""
+    sections = set(re.findall(r"^## ([a-z]+[0-9]+[a-z]?) ", results, flags=re.M))
+    problems = []
+    for doc, text in texts.items():
+        for match in PAGE_REFERENCE.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            page = match.group(1) if "/" in match.group(1) else f"docs/{match.group(1)}"
+            wanted = " ".join(match.group(2).split())
+            if page not in texts:
+                problems.append(f"{doc}:{line}: {page} is not a page of the docs")
+            elif not any(h.startswith(wanted) for h in headings(texts[page])):
+                problems.append(f'{doc}:{line}: {page} has no heading "{wanted}"')
+        for match in RESULTS_REFERENCE.finditer(text):
+            if match.group(1) not in sections:
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(f"{doc}:{line}: bench/RESULTS.md has no section {match.group(1)}")
+    return problems
+
+
+def test_references_between_pages_resolve() -> None:
+    results = (BENCH / "RESULTS.md").read_text(encoding="utf-8")
+    texts = doc_texts()
+    # the check reads what is there: a dozen page references, dozens of sections named
+    assert sum(len(PAGE_REFERENCE.findall(t)) for t in texts.values()) >= 4
+    assert sum(len(RESULTS_REFERENCE.findall(t)) for t in texts.values()) >= 20
+    problems = check_references(texts, results)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_reference_check_catches_a_stale_reference() -> None:
+    results = (BENCH / "RESULTS.md").read_text(encoding="utf-8")
+    texts = doc_texts()
+    readme = texts["README.md"]
+    stale = readme.replace('"Missing values"', '"Empty cells"', 1)
+    stale = stale.replace("`bench/RESULTS.md`, bench40", "`bench/RESULTS.md`, bench99", 1)
+    stale += '\nSee `docs/serve.md`, "Dask".\n'
+    assert stale.count("bench99") == 1 and "Empty cells" in stale
+    found = check_references({**texts, "README.md": stale}, results)
+    assert any('docs/fairness.md has no heading "Empty cells"' in p for p in found), found
+    assert any("bench/RESULTS.md has no section bench99" in p for p in found), found
+    assert any("docs/serve.md is not a page of the docs" in p for p in found), found
+    assert len(found) == 3, found
+
+
+def technique_options(group: Any) -> dict[str, set[str]]:
+    """Each subcommand's options (``--no-`` forms too)."""
+    return {
+        name: {
+            opt
+            for param in sub.params
+            for opt in (*param.opts, *getattr(param, "secondary_opts", ()))
+            if opt.startswith("-")
+        }
+        for name, sub in group.commands.items()
+    }
+
+
+def check_page_options(doc: str, text: str, per: dict[str, set[str]], bench: set[str]) -> list[str]:
+    """An option named on a technique's page (`--fpr`) must be that technique's, one of the
+    commands every run shares (`resume`, `report`, `verify`, ...), or a benchmark script's: an
+    option of another technique named there reads as this one's."""
+    technique = TECHNIQUE_PAGES.get(doc)
+    if technique is None:
+        return []
+    shared = set().union(*(o for n, o in per.items() if n not in TECHNIQUE_PAGES.values()))
+    known = per[technique] | shared | bench
+    return [
+        f"{doc}:{span.line}: `{span.text}`: `assay {technique}` has no {name}"
+        for span in option_spans(text)
+        if (name := span.text.split()[0].split("=")[0].rstrip(",")) not in known
+    ]
+
+
+def test_options_on_a_techniques_page_are_its_own() -> None:
+    per = technique_options(cli_group())
+    bench = set().union(*(bench_options(p) for p in BENCH.glob("*.py")))
+    problems = [
+        problem
+        for doc, text in doc_texts().items()
+        for problem in check_page_options(doc, text, per, bench)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_page_option_check_catches_another_techniques_option() -> None:
+    per = technique_options(cli_group())
+    text = doc_texts()["docs/text.md"]
+    assert check_page_options("docs/text.md", text, per, set()) != []  # bench's --quick
+    stale = text + "\nGive `--fpr 0.05` and `--max-queries 100`.\n"
+    found = check_page_options("docs/text.md", stale, per, {"--quick"})
+    assert found == [
+        f"docs/text.md:{stale.count(chr(10))}: `--fpr 0.05`: `assay text` has no --fpr"
+    ], found

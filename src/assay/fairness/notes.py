@@ -26,14 +26,16 @@ __all__ = [
 
 def by_position_note(setup: FairnessSetup) -> str | None:
     """What to say of a model that names none of its columns (one ONNX input, a model fitted
-    on a matrix, a callable): the data's columns reached it in their order, which nothing in
-    the model can confirm."""
+    on a matrix, a callable): the data's columns (a schema's, given alone) reached it in their
+    order, which nothing in the model can confirm."""
     names = setup.by_position
     if not names:
         return None
     shown = ", ".join(names[:6]) + (f", ... ({len(names)} in all)" if len(names) > 6 else "")
+    # a run given a schema alone has no data: its inputs are the schema's columns
+    whose = "the data's" if setup.test.data is not None else "the schema's"
     return (
-        f"The model names none of its columns: the data's were fed to it in their order "
+        f"The model names none of its columns: {whose} were fed to it in their order "
         f"({shown}); if it was fitted on them in another order, its answers are about other "
         "columns"
     )

@@ -1,0 +1,36 @@
+"""What docs42 found following the README and docs/ to the letter: a run given a schema
+alone was told its model had been fed "the data's" columns (README's `model.onnx --schema
+space.yaml` line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def test_a_schema_only_runs_by_position_note_names_the_schema(tmp_path: Path) -> None:
+    """A model naming none of its columns, given a schema and no data: its inputs are the
+    schema's columns in their order, and the note says so (it said "the data's" on main)."""
+    from assay import check_fairness
+    from assay.core.store import RunStore
+
+    schema = tmp_path / "space.yaml"
+    schema.write_text(
+        "features:\n"
+        "  - {name: age, type: integer, low: 18, high: 80}\n"
+        "  - {name: sex, type: integer, low: 0, high: 1}\n"
+        "  - {name: hours, type: integer, low: 10, high: 60}\n"
+    )
+
+    def by_age(x: np.ndarray) -> np.ndarray:
+        return (np.asarray(x, dtype=float)[:, 0] > 40).astype(int)
+
+    by_age.classes_ = [0, 1]  # type: ignore[attr-defined]
+    store = RunStore(tmp_path / "runs.db")
+    r = check_fairness(
+        by_age, schema=str(schema), protected="sex", max_queries=300, seed=1, store=store
+    )
+    said = [w for w in r.warnings if "names none of its columns" in w]
+    assert said and "the schema's were fed to it in their order (age, sex, hours)" in said[0]
+    assert "the data's" not in said[0], said
