@@ -62,6 +62,7 @@ from assay.models.http_answer import (
     redirect_target,
 )
 from assay.models.http_error_body import said_error
+from assay.models.http_hints import envelope_hint, size_hint
 from assay.models.http_plain import is_loopback, warn_plain_credentials
 from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
@@ -487,6 +488,10 @@ class HttpModel:
         # by a later run in the same process counts only what it sent since
         self.recorded: dict[str, Any] | None = None
         self._tls_tried = False  # (whether the port was tried for TLS: ``_not_plain_to_tls``)
+        # since when (time.monotonic()) every attempt has failed, no request answered, and
+        # the last failure: a run whose time ran out there ended by the endpoint, not by its
+        # budget (``serving.stopped_answering``)
+        self.failing: tuple[float, str] | None = None
         self.info: dict[str, Any] = {
             "url": self.shown,
             "protocol": self.codec.name,
@@ -605,6 +610,7 @@ class HttpModel:
         # cannot be pickled, and a worker's counts come back through ``since``)
         state["followed"] = None
         state["_outcomes"] = deque(maxlen=self._outcomes.maxlen)
+        state["failing"] = None
         # credentials never travel in a pickle (a Dask worker spilling the model to disk
         # wrote them there): a copy is given them by whoever sent it (``give_secrets``;
         # ``execution.dask``, with each unit) and refuses to send a request until then
@@ -687,19 +693,22 @@ class HttpModel:
                 out = names.values  # "pos"/"neg": read by name (NamedLabelsModel)
             except (KeyError, TypeError, ValueError, IndexError) as exc:
                 # JSON of the wrong form: the protocol is not what the server speaks
-                raise self._wrong_form(exc, raw) from None
+                hint = envelope_hint(exc, payload, self.codec.name)
+                raise self._wrong_form(exc, raw, hint) from None
             with self._conn().lock:
                 self._outcomes.append(True)
                 self.stats.answered += 1
+                self.failing = None
             if tick is not None:
                 tick()
             return out
 
-    def _wrong_form(self, exc: Exception, raw: bytes) -> ModelError:
+    def _wrong_form(self, exc: Exception, raw: bytes, hint: str = "") -> ModelError:
         what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else exc
         return ModelError(
             f"the endpoint {self.shown} ({self.codec.name} protocol) answered in the "
             f"wrong form ({self._scrub(str(what))}); body starts: {self._scrub(excerpt(raw))}"
+            f"{self._scrub(hint)}"
         )
 
     def _failed(self, error: str) -> None:
@@ -735,6 +744,9 @@ class HttpModel:
                 return self._once(body, n, deadline)
             except _Retry as exc:
                 last = exc
+                with self._conn().lock:
+                    since = self.failing[0] if self.failing else time.monotonic()
+                    self.failing = (since, str(exc))
         raise last
 
     def _delay(self, attempt: int, asked: float | None) -> float:
@@ -797,6 +809,7 @@ class HttpModel:
             raise ModelError(
                 f"the endpoint {self.shown} answered status {status}; body starts: "
                 f"{self._scrub(excerpt(data))}{self._refused_hint(status)}"
+                f"{size_hint(status, data, n, len(body))}"
             )
         try:  # parsed once, here: the answer is read from this
             payload = json.loads(data)
