@@ -64,6 +64,7 @@ from assay.models.http_answer import (
 from assay.models.http_error_body import said_error
 from assay.models.http_hints import envelope_hint, size_hint
 from assay.models.http_plain import is_loopback, warn_plain_credentials
+from assay.models.http_query import QUERY, codec_at, query_of, with_query
 from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
@@ -534,7 +535,8 @@ class HttpModel:
         if self._withheld:  # (never a request without them: a 401, or a server's log of it)
             raise ModelError(
                 f"the endpoint {self.shown}: this copy of the model was made from a pickle, "
-                f"which never holds its credential headers ({', '.join(self._withheld)}), and "
+                "which never holds its credential headers or URL query ("
+                f"{', '.join(k.strip() for k in self._withheld)}), and "
                 "was not given them again (HttpModel.give_secrets)"
             )
         local = self._conn()
@@ -616,24 +618,39 @@ class HttpModel:
         # ``execution.dask``, with each unit) and refuses to send a request until then
         kept = self.withheld_secrets()
         state["headers"] = {k: v for k, v in self.headers.items() if k not in kept}
+        if QUERY in kept:  # (the URL's query, its key: ``models.http_query``)
+            state["url"] = with_query(self.url, "")
+            state["codec"] = codec_at(self.codec, "")
         state["_withheld"] = tuple(sorted({*kept, *self._withheld}))
-        state["_secrets"] = sorted(set(hidden_values(self.url)), key=lambda v: (-len(v), v))
+        state["_secrets"] = sorted(set(hidden_values(state["url"])), key=lambda v: (-len(v), v))
         return state
 
     def withheld_secrets(self) -> dict[str, str]:
         """The credential headers (every header but ``Content-Type`` and ``Accept``) and
-        their values, which this model's pickle goes without."""
-        return {k: v for k, v in self.headers.items() if k not in _PLAIN_HEADERS}
+        their values, and the URL's query (under ``http_query.QUERY``), which this model's
+        pickle goes without."""
+        kept = {k: v for k, v in self.headers.items() if k not in _PLAIN_HEADERS}
+        if query_of(self.url):
+            kept[QUERY] = query_of(self.url)
+        return kept
 
     def give_secrets(self, headers: Mapping[str, str]) -> None:
-        """Give a copy made from a pickle the credential headers it went without."""
+        """Give a copy made from a pickle the credential headers (and URL query) it went
+        without."""
+        query = headers.get(QUERY)
+        headers = {k: v for k, v in headers.items() if k != QUERY}
         self.headers.update(headers)
         secrets = set(self._secrets)
         for value in headers.values():
             if value:
                 secrets.update(header_secrets(value))
+        if query:
+            self.url = with_query(self.url, query)
+            self.codec = codec_at(self.codec, query)
+            secrets.update(hidden_values(self.url))
         self._secrets = sorted(secrets, key=lambda v: (-len(v), v))
-        self._withheld = tuple(k for k in self._withheld if k not in headers)
+        given = {*headers, QUERY} if query else set(headers)
+        self._withheld = tuple(k for k in self._withheld if k not in given)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
