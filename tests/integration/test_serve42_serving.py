@@ -28,6 +28,7 @@ from test_hostile25a_serving import CAPS, send_body, serve  # noqa: F401  (the f
 from typer.testing import CliRunner
 
 from assay.cli.app import app, register
+from assay.core.store import RunStore
 from assay.errors import ModelError, ModelUnavailable
 from assay.models.http import HttpModel
 from assay.models.http_answer import beyond_deadline
@@ -158,3 +159,61 @@ def test_the_call_timeout_advised_outlives_what_the_call_spent() -> None:
     with pytest.raises(ModelUnavailable) as err:  # (a call just begun: as before)
         beyond_deadline("http://h/p", "status 429", 20.0, (5.0, 5.0))
     assert "--call-timeout 40" in str(err.value)
+
+
+def test_a_server_gone_mid_call_is_unavailable_not_a_hung_model() -> None:
+    """Connections refused (the server's process gone) under a call deadline: each request
+    failed after its retries and was sent again, below the error-rate window (the run's
+    earlier answers), until ``--call-timeout`` said "it may be hung" (main: ``CallTimeout``
+    after 5 s).  Now the endpoint is said to have stopped answering before that."""
+    from assay.core.calls import CallTimeout, WatchedCaller
+
+    with FaultServer(lambda x: np.full((len(x), 2), 0.5)) as server:
+        model = HttpModel(
+            server.url, capabilities=CAPS, retries=1, backoff=0.5, max_error_rate=0.99
+        )
+        caller = WatchedCaller(call_timeout=5)
+        try:
+            model.predict(np.zeros((2, 3)))
+            server.down = True
+            t0 = time.monotonic()
+            with pytest.raises(ModelUnavailable) as err:
+                caller.submit(lambda: model.predict(np.zeros((2, 3)))).result()
+            assert not isinstance(err.value, CallTimeout)
+            assert time.monotonic() - t0 < 5
+        finally:
+            caller.close()
+            model.close()
+    text = str(err.value)
+    assert "stopped answering" in text and "it is not hung" in text and "--call-timeout" in text
+
+
+def test_a_resume_refused_for_its_url_names_the_store_in_its_command(
+    serve,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """`assay resume RUN --store S` of a run whose URL held a key: refused, "give the URL
+    again: assay resume RUN --model URL", a command that looked in the default store (main:
+    no --store in it)."""
+
+    def gone(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        if k < 40:
+            send_body(h, 200, json.dumps({"outputs": _scores(h)}).encode())
+        else:
+            send_body(h, 500, b'{"error": "gone"}')
+
+    store = tmp_path / "sub" / "r.db"
+    made = runner.invoke(
+        app,
+        ["fairness", f"{serve(gone)}?api_key={SECRET}", "--dataset", "german",
+         "--protected", "sex", "--max-queries", "20000", "--retries", "0", "--batch-size",
+         "20", "--no-determinism-check", "--store", str(store)],
+    )  # fmt: skip
+    assert made.exit_code == 3, made.output
+    run_id = RunStore(store).list_runs()[0].id
+    result = runner.invoke(app, ["resume", run_id, "--store", str(store)])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 2, out
+    again = f"give the URL again: assay resume {run_id} --store {store.as_posix()} --model URL"
+    assert again in out, out
+    assert SECRET not in out

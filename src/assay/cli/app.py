@@ -29,6 +29,7 @@ from assay.cli import leftover
 from assay.cli.argv import home_expanded
 from assay.cli.console import Output, command_streams, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup, use_options_panel
+from assay.cli.model_again import model_again_here
 from assay.cli.repeated import refuse_repeated
 from assay.cli.user_words import keep_on_one_line
 from assay.core.calls import calls_left_running, end_process
@@ -109,6 +110,8 @@ def guarded(fn: F) -> F:
         except (typer.Abort, typer.TyperException):
             raise
         except UsageError as exc:
+            if command == "resume" and exc.argument == "--model":
+                exc = model_again_here(exc, kwargs.get("store"))
             out.error(redact_text(str(exc)))
             if isinstance(exc, leftover.ReportsLeftAlone):
                 if kwargs.get("as_json"):

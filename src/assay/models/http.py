@@ -691,6 +691,7 @@ class HttpModel:
                 raw, payload = self._attempts(body, len(inputs), deadline)
             except _Retry as exc:
                 self._failed(str(exc))
+                self._outlived(deadline, str(exc))
                 continue
             said = said_error(payload)
             if said is not None:  # a 200 carrying a failure: its outputs are not the model's
@@ -744,6 +745,24 @@ class HttpModel:
                 f"failed after {self.retries + 1} attempts each (more than "
                 f"{self.max_error_rate:.0%}); last: {error}"
             )
+
+    def _outlived(self, deadline: _Deadline, error: str) -> None:
+        """A ``ModelUnavailable`` when a request failed after its retries and the call has
+        less left before ``--call-timeout`` than another request's retries wait: a server
+        gone (connections refused) was sent the request again and again until the call
+        timeout called the model "may be hung" (exit 3 after 60 s, the resume advised a
+        longer --call-timeout), below the error-rate window that says it is unavailable."""
+        got = deadline() if deadline is not None else None
+        waits = self.backoff * 1.5 * (2**self.retries - 1) + 1.0  # (at the jitter's most)
+        if got is None or got[0] >= waits:
+            return
+        since = self.failing[0] if self.failing else time.monotonic()
+        raise ModelUnavailable(
+            f"the endpoint {self.shown} stopped answering: every attempt of the last "
+            f"{time.monotonic() - since:,.0f} s failed (last: {error}); the model call "
+            f"would reach --call-timeout ({got[1]:g} s) before another request's attempts, "
+            "and it is not hung: resume the run once the endpoint answers again"
+        )
 
     def _attempts(self, body: bytes, n: int, deadline: _Deadline = None) -> tuple[bytes, Any]:
         """One request with its retries: the body of its 200 answer and its JSON, or

@@ -1,0 +1,37 @@
+"""``assay resume RUN`` of a run whose model URL held credentials: the refusal's command.
+
+The loading code refuses such a resume with "give the URL again: assay resume RUN --model
+URL", a command without the run's store: pasted after `assay resume RUN --store runs.db`,
+it looked for the run in the default store ("no run RUN").  The command line's refusal
+names the store it was given (a Python caller's is turned into the call:
+``core.keywords``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+from assay.core.runinfo import store_option
+from assay.errors import UsageError
+
+__all__ = ["model_again_here"]
+
+
+def model_again_here(exc: UsageError, store: str | os.PathLike[str] | None) -> UsageError:
+    """``exc`` with its ``assay resume RUN --model URL`` naming ``store`` (the same error
+    when it names no such command, or the store is the default)."""
+    option = store_option(store) if store is not None else []
+    said = exc.bare_message
+    found = re.search(r"assay resume (\S+) --model URL", said)
+    if not option or found is None:
+        return exc
+    line = f"assay resume {found[1]} {shlex.join(option)} --model URL"
+    return UsageError(
+        said[: found.start()] + line + said[found.end() :],
+        argument=exc.argument,
+        path=exc.path,
+        line=exc.line,
+        column=exc.column,
+    )
