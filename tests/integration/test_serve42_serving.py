@@ -217,3 +217,17 @@ def test_a_resume_refused_for_its_url_names_the_store_in_its_command(
     again = f"give the URL again: assay resume {run_id} --store {store.as_posix()} --model URL"
     assert again in out, out
     assert SECRET not in out
+
+
+def test_an_mlflow_pyfunc_answering_a_data_frame_as_records_is_read() -> None:
+    """MLflow's server writes a pyfunc's DataFrame answer as records; refused on main as
+    "holds values that are not numbers"."""
+    from assay.models.protocols import MlflowCodec
+
+    codec = MlflowCodec("http://h/invocations")
+    records = {"predictions": [{"no": 0.75, "yes": 0.25}, {"no": 0.1, "yes": 0.9}]}
+    out = codec.decode(records, 2)
+    assert out.tolist() == [[0.75, 0.25], [0.1, 0.9]]
+    assert codec.decode({"predictions": [{"label": 1}, {"label": 0}]}, 2).tolist() == [1, 0]
+    with pytest.raises(ValueError, match="not numbers"):  # (columns that differ: refused)
+        codec.decode({"predictions": [{"a": 1}, {"b": 0}]}, 2)
