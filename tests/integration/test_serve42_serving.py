@@ -45,6 +45,18 @@ def _scores(h: BaseHTTPRequestHandler) -> list[list[float]]:
     return [[1 - q, q] for q in p]
 
 
+def _stopped_run(url: str, store: Path, *options: str) -> tuple[str, str]:
+    """A fairness run (German, sex) of ``url`` that the endpoint stops (exit 3): its id and
+    output."""
+    made = runner.invoke(
+        app,
+        ["fairness", url, "--dataset", "german", "--protected", "sex", "--seed", "1",
+         "--store", str(store), *options],
+    )  # fmt: skip
+    assert made.exit_code == 3, made.output
+    return RunStore(store).list_runs()[0].id, made.output
+
+
 def test_a_quota_spent_mid_run_is_the_endpoint_stopping_not_the_time_budget(
     serve,  # noqa: F811
     tmp_path: Path,
@@ -203,14 +215,10 @@ def test_a_resume_refused_for_its_url_names_the_store_in_its_command(
             send_body(h, 500, b'{"error": "gone"}')
 
     store = tmp_path / "sub" / "r.db"
-    made = runner.invoke(
-        app,
-        ["fairness", f"{serve(gone)}?api_key={SECRET}", "--dataset", "german",
-         "--protected", "sex", "--max-queries", "20000", "--retries", "0", "--batch-size",
-         "20", "--no-determinism-check", "--store", str(store)],
+    run_id, _ = _stopped_run(
+        f"{serve(gone)}?api_key={SECRET}", store, "--max-queries", "20000", "--retries", "0",
+        "--batch-size", "20", "--no-determinism-check",
     )  # fmt: skip
-    assert made.exit_code == 3, made.output
-    run_id = RunStore(store).list_runs()[0].id
     result = runner.invoke(app, ["resume", run_id, "--store", str(store)])
     out = " ".join(result.output.split())
     assert result.exit_code == 2, out
@@ -231,3 +239,76 @@ def test_an_mlflow_pyfunc_answering_a_data_frame_as_records_is_read() -> None:
     assert codec.decode({"predictions": [{"label": 1}, {"label": 0}]}, 2).tolist() == [1, 0]
     with pytest.raises(ValueError, match="not numbers"):  # (columns that differ: refused)
         codec.decode({"predictions": [{"a": 1}, {"b": 0}]}, 2)
+
+
+def test_a_run_stopped_by_a_413_resumes_with_a_smaller_batch_size(
+    serve,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """main: `assay resume` took no --batch-size (exit 2, "No such option"): a run stopped
+    by a proxy's 413 mid-run could only be run again from the start."""
+
+    def limited(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        if n > 20:
+            send_body(h, 413, b"<html>413 Request Entity Too Large</html>")
+        else:
+            send_body(h, 200, json.dumps({"outputs": _scores(h)}).encode())
+
+    url = serve(limited)
+    store = tmp_path / "r.db"
+    run_id, said = _stopped_run(url, store, "--max-queries", "1500", "--no-determinism-check")
+    assert "--batch-size" in said
+    first = RunStore(store).get_run(run_id).summary["serving"]["statuses"]
+    again = ["resume", run_id, "--store", str(store), "--batch-size", "16"]
+    result = runner.invoke(app, again)
+    assert result.exit_code in (0, 1), result.output
+    record = RunStore(store).get_run(run_id)
+    assert record.status == "completed"
+    assert record.config["invocation"]["serving"]["batch_size"] == 16
+    statuses = record.summary["serving"]["statuses"]
+    assert statuses["413"] == first["413"]  # (none since the resume)
+
+
+def test_a_resume_of_a_local_model_refuses_batch_size(tmp_path: Path) -> None:
+    from assay import check_fairness, resume_run
+    from assay.errors import UsageError
+
+    result = check_fairness(
+        "builtin:logistic", dataset="german", protected="sex", max_queries=200, seed=1,
+        store=tmp_path / "r.db",
+    )  # fmt: skip
+    with pytest.raises(UsageError, match="asks no served model"):
+        resume_run(result.run_id, store=tmp_path / "r.db", batch_size=8)
+    with pytest.raises(UsageError, match="at least 1"):
+        resume_run(result.run_id, store=tmp_path / "r.db", batch_size=0)
+
+
+def test_a_resumed_run_keeps_the_requests_of_the_session_that_stopped(
+    serve,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A run stopped as unavailable (503s) and resumed once the endpoint was back said only
+    the resumed session's requests (main: 128 of 262, no 503 left): its first checkpoint
+    wrote a summary without the counts recorded before."""
+    down = [True]
+
+    def flaky(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        if k > 30 and down[0]:
+            send_body(h, 503, b'{"error": "upstream down"}')
+        else:
+            send_body(h, 200, json.dumps({"outputs": _scores(h)}).encode())
+
+    url = serve(flaky)
+    store = tmp_path / "r.db"
+    run_id, _ = _stopped_run(
+        url, store, "--max-queries", "3000", "--batch-size", "20", "--retries", "0"
+    )
+    first = RunStore(store).get_run(run_id).summary["serving"]
+    assert first["statuses"].get("503", 0) > 0
+    down[0] = False
+    result = runner.invoke(app, ["resume", run_id, "--store", str(store)])
+    assert result.exit_code in (0, 1), result.output
+    both = RunStore(store).get_run(run_id).summary["serving"]
+    assert both["statuses"]["503"] == first["statuses"]["503"], both
+    assert both["requests"] > first["requests"]
+    assert both["requests"] == sum(both["statuses"].values()), both
