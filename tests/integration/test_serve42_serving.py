@@ -258,6 +258,7 @@ def test_a_run_stopped_by_a_413_resumes_with_a_smaller_batch_size(
     store = tmp_path / "r.db"
     run_id, said = _stopped_run(url, store, "--max-queries", "1500", "--no-determinism-check")
     assert "--batch-size" in said
+    assert f"continue with: assay resume {run_id} --store {store} --batch-size 16" in said, said
     first = RunStore(store).get_run(run_id).summary["serving"]["statuses"]
     again = ["resume", run_id, "--store", str(store), "--batch-size", "16"]
     result = runner.invoke(app, again)

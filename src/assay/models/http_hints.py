@@ -42,7 +42,8 @@ def size_hint(status: int, body: bytes, n: int, sent: int) -> str:
         return ""
     return (
         f"; the request held {n:,} inputs ({sent:,} bytes), a size the server refused: "
-        f"run again with a smaller --batch-size (below {n:,}, e.g. --batch-size {max(n // 2, 1)})"
+        f"give a smaller --batch-size (below {n:,}, e.g. --batch-size {max(n // 2, 1)}; a "
+        f"stopped run: assay resume RUN_ID --batch-size {max(n // 2, 1)})"
     )
 
 
