@@ -172,3 +172,50 @@ def test_verify_of_a_scan_holds_every_flag_of_the_unchanged_model(tmp_path: Path
     assert res.total == r.n_findings > 0 and res.still_failing == res.total, res
     fixed = replay_backdoor_run(store, store.get_run(r.run_id), model=clean_model, clean=clean)
     assert fixed.still_failing == 0, fixed
+
+
+def test_a_run_in_units_says_the_units_opinions(tmp_path: Path) -> None:
+    """Before: each unit's opinion made findings, the merged headline said nothing of it."""
+    r = _api(tmp_path, blend_trojan, units=2)
+    assert "NOT CLEAN by STRIP's second opinion (in each of the 2 units" in r.headline, r.headline
+    merged = r.summary["second_opinion"]
+    assert merged["units"] == 2 and merged["given"] >= 1 and merged["flagged"], merged
+    assert r.n_findings == len(merged["flagged"])
+    quiet = _api(tmp_path, clean_model, units=2)
+    assert "nothing more than clean images show" in quiet.headline, quiet.headline
+    assert quiet.passed
+    # a unit's budget too small for it: not a pass, as one search's
+    tight = _api(tmp_path, clean_model, units=2, max_queries=1400)
+    assert tight.not_a_pass is not None, tight.headline
+    assert "not asked (in 2 of 2 units" in tight.not_a_pass[1], tight.not_a_pass
+
+
+def test_the_opinions_images_are_marked_and_its_queries_said(tmp_path: Path) -> None:
+    """Before: every row "poisoned: false", ``findings()`` empty on a failed run, and the
+    opinion's queries in "queries in all" only."""
+    r = _api(tmp_path, blend_trojan)
+    flagged = r.summary["second_opinion"]["flagged"]
+    rows = {row["image"]: row for row in r.summary["rows"]}
+    assert all(rows[i]["strip_flag"] and not rows[i]["poisoned"] for i in flagged)
+    assert sum(bool(row.get("strip_flag")) for row in rows.values()) == len(flagged)
+    table = next(s["table"] for s in r.summary["sections"] if s.get("title") == "Images")
+    assert "strip_flag" in table["columns"] and "blend_entropy" in table["columns"]
+    frame = r.findings()
+    assert sorted(frame["image"]) == flagged and frame["strip_flag"].all()
+    q = r.summary["second_opinion"]["queries"]
+    assert f"STRIP's second opinion ({q:,} queries, " in r.headline, r.headline
+    assert r.summary["metrics"]["queries of STRIP's second opinion"] == q
+
+
+def test_the_filter_says_it_does_not_block_the_opinions_images(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: "it holds no trigger ..., so it blocks nothing" and nothing of the 12 images."""
+    import json
+
+    code = _command(tmp_path, "blend_trojan", "--export-filter", str(tmp_path / "f.json"))
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "it does not block the 12 image(s) STRIP's second opinion flagged" in out, out
+    covers = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))["covers"]
+    assert "no check for a trigger blended" in covers
