@@ -84,7 +84,7 @@ def test_a_trojan_found_under_a_tight_budget_still_fails(tmp_path: Path) -> None
         max_queries=q - second + 100,  # (the screen needs 584)
     )
     assert "not asked" in tight.headline and tight.n_findings > 0, tight.headline
-    assert not tight.passed
+    assert not tight.passed and tight.not_a_pass is None  # (failed by its finding alone)
 
 
 @pytest.mark.parametrize(

@@ -181,7 +181,8 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
             or _shared(search, rows)
             or _pasted(search, rows)
             or _not_asked_again(search)
-            or not_asked(getattr(search, "second", None))
+            # (a run that found a trigger fails whatever the opinion: its skip is said only)
+            or (None if any(r.get("poisoned") for r in rows) else _opinion_not_asked(search))
         )
     given = _images_given(search.test)
     flagged = sum(bool(r.get("poisoned")) for r in rows)
@@ -190,6 +191,10 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
         f"{given - missed:,} scanned, {flagged:,} carry a confirmed trigger, and an image "
         f"never scanned may too; {rerun}" + (f"; also, {left}" if left else "")
     )
+
+
+def _opinion_not_asked(search: Any) -> str | None:
+    return not_asked(getattr(search, "second", None))
 
 
 def _shared(search: Any, rows: list[dict[str, Any]]) -> str | None:
