@@ -123,7 +123,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             typer.Option(
                 "--second-opinion/--no-second-opinion",
                 help="After the default scan, STRIP's second opinion on the images it did not "
-                "confirm (a blended trigger has no patch; at most 576 queries a run).",
+                "confirm (a blended trigger has no patch; 576 queries a run, per unit with "
+                "--units, more when it flags; a --max-queries too small for it leaves a run "
+                "that found nothing not a pass: --no-second-opinion passes on patch triggers "
+                "alone).",
             ),
         ] = True,
         max_queries_per_image: Annotated[
