@@ -219,3 +219,19 @@ def test_the_filter_says_it_does_not_block_the_opinions_images(
     assert "it does not block the 12 image(s) STRIP's second opinion flagged" in out, out
     covers = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))["covers"]
     assert "no check for a trigger blended" in covers
+
+
+def test_the_advice_suffices_for_an_opinion_that_flags(tmp_path: Path) -> None:
+    """Raising the budget by what the skip said gives the whole opinion on the trojan; a
+    budget between its screen and the whole blends what it can and says how many it left
+    (before: the given opinion ran out of budget mid-step, its words lost, "the scan ended
+    before it asked 8 of the images ... again", on hostile41b's CNN)."""
+    short = _api(tmp_path, blend_trojan, max_queries=int(TIGHT)).summary["second_opinion"]
+    whole = _api(tmp_path, blend_trojan, max_queries=int(TIGHT) + short["short"])
+    assert "NOT CLEAN by STRIP's second opinion" in whole.headline, whole.headline
+    assert whole.summary["second_opinion"]["unblended"] == 0
+    cut = _api(tmp_path, blend_trojan, max_queries=int(TIGHT) + short["short"] - 40)
+    opinion = cut.summary["second_opinion"]
+    assert opinion["given"] and opinion["unblended"] == 5, opinion
+    assert "5 of the 40 unconfirmed images were not blended" in cut.headline, cut.headline
+    assert cut.n_findings == len(opinion["flagged"]) > 0 and not cut.passed

@@ -53,9 +53,10 @@ def unconfirmed(rows: list[dict[str, Any]]) -> list[int]:
     return [int(r["image"]) for r in rows if not r["poisoned"] and r.get("status") == "done"]
 
 
-def cost(n_unconfirmed: int, n_calibration: int) -> int:
-    """The queries the opinion asks before it is given (at most)."""
-    return (min(CALIBRATION, n_calibration) + min(SAMPLE, n_unconfirmed)) * BLENDS
+def cost(n_unconfirmed: int, n_calibration: int, sample: int = SAMPLE) -> int:
+    """The queries the opinion asks before it is given (at most); with ``sample`` the number
+    of unconfirmed images, when given."""
+    return (min(CALIBRATION, n_calibration) + min(sample, n_unconfirmed)) * BLENDS
 
 
 def refuse_unused_opinion(options: dict[str, Any]) -> None:
@@ -77,12 +78,14 @@ def refuse_unused_opinion(options: dict[str, Any]) -> None:
     )
 
 
-def skipped_for_budget(left: int, needs: int) -> dict[str, Any]:
+def skipped_for_budget(left: int, needs: int, whole: int) -> dict[str, Any]:
     """The opinion's record when the query budget ``left`` is short of the ``needs`` of the
-    screen (and of the images asked again after it)."""
+    screen (and of the images asked again after it); ``whole``: what it needs when it is
+    given and blends every unconfirmed image (the advice: raising the budget by less left a
+    given opinion cut short by the budget, its words lost)."""
     return {
         "skipped": f"the query budget left {left:,} of the {needs:,} it needs",
-        "short": needs - left,
+        "short": whole - left,
     }
 
 
@@ -137,6 +140,7 @@ def second_opinion(
     scores: Scorer,
     rng: np.random.Generator,
     queries: Callable[[], int],
+    room: int | None = None,
 ) -> dict[str, Any]:
     """The opinion on the images ``left`` unconfirmed (indices into ``images``, whose classes
     are ``labels``): blended with ``clean[pool]``, their entropies against those of
@@ -160,8 +164,12 @@ def second_opinion(
     odds = _tail(low, int(judged.sum()), share) if low else 1.0
     given = line > 0 and low >= LEAST and odds < STRIP_ODDS
     entropy = dict(zip(sample.tolist(), es.tolist(), strict=True))
+    unblended = 0
     if given and len(rest):
         drawn.update(zip(rest.tolist(), picks(rng, len(rest), len(pool)), strict=True))
+        if room is not None and room < len(rest) * BLENDS:  # (what the budget leaves)
+            unblended = len(rest) - max(0, room) // BLENDS
+            rest = rest[: len(rest) - unblended]
         er = blend_entropy(images[rest], scores, clean[pool], rng, picks=_rows(drawn, rest))
         entropy.update(zip(rest.tolist(), er.tolist(), strict=True))
     flagged = (
@@ -180,6 +188,7 @@ def second_opinion(
         "low": low,
         "odds": float(odds),
         "unconfirmed": len(left),
+        "unblended": unblended,  # (given: the unconfirmed images its budget left unblended)
         "judged_classes": sorted(told),
         "flagged": flagged,
         "entropy": {str(i): round(float(e), 6) for i, e in sorted(entropy.items())},
@@ -232,6 +241,18 @@ def describe(opinion: dict[str, Any] | None) -> str:
         f"blending ({where}; {low} of {sampled} sampled, odds {opinion['odds']:.1g} for clean "
         "images): a trigger that is not a patch (a blend over the whole image, a long line) "
         "is likely; they are not located (--strategy strip scores each image)"
+        + unblended_words(opinion)
+    )
+
+
+def unblended_words(opinion: dict[str, Any]) -> str:
+    """The words for unconfirmed images a given opinion's budget left unblended."""
+    n = int(opinion.get("unblended") or 0)
+    if not n:
+        return ""
+    return (
+        f"; {n} of the {opinion['unconfirmed']} unconfirmed images were not blended (the "
+        "query budget ran short: raise --max-queries to judge them)"
     )
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from assay.backdoor.second import unblended_words
+
 __all__ = ["describe_units", "mark_rows", "merge_opinions", "opinion_metrics"]
 
 
@@ -47,6 +49,7 @@ def merge_opinions(opinions: list[dict[str, Any] | None]) -> dict[str, Any] | No
         "sampled": sum(int(o.get("sampled") or 0) for o in asked),
         "low": sum(int(o.get("low") or 0) for o in asked),
         "queries": sum(int(o.get("queries") or 0) for o in asked),
+        "unblended": sum(int(o.get("unblended") or 0) for o in asked),
         "entropy": {k: v for o in asked for k, v in (o.get("entropy") or {}).items()},
     }
     if skipped:
@@ -72,6 +75,7 @@ def describe_units(opinion: dict[str, Any]) -> str:
                 f"{u} images the patch scan did not confirm keep one answer under blending: a "
                 "trigger that is not a patch (a blend over the whole image, a long line) is "
                 "likely; they are not located (--strategy strip scores each image)"
+                + unblended_words(opinion)
             )
         else:
             words = (

@@ -480,7 +480,8 @@ class BackdoorSearch:
         budget = self.model.remaining() if hasattr(self.model, "remaining") else None
         needs = cost(len(left), len(calib)) + AGAIN
         if budget is not None and budget < needs:
-            self.second = skipped_for_budget(budget, needs)
+            whole = cost(len(left), len(calib), len(left)) + AGAIN
+            self.second = skipped_for_budget(budget, needs, whole)
             return []
         assert self.image_labels is not None and self.clean_labels is not None
         opinion = second_opinion(
@@ -494,6 +495,7 @@ class BackdoorSearch:
             lambda x: self._scores(self.model, x),
             generator(self.base_seed, 6),
             lambda: self.model.queries,
+            room=None if budget is None else budget - needs,
         )
         asked = {k: opinion.pop(k) for k in ("calibration", "calibration_blends", "blends_of")}
         self.second = opinion
