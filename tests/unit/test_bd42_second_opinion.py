@@ -159,15 +159,17 @@ def test_verify_replays_the_opinions_flags_by_its_own_rule() -> None:
     assert replay(Steady(fixed=True)).still_failing == 0
 
 
-def test_verify_of_a_scan_holds_every_flag_of_the_unchanged_model(tmp_path: Path) -> None:
+@pytest.mark.parametrize("units", [None, 2])
+def test_verify_of_a_scan_holds_every_flag_of_the_unchanged_model(
+    tmp_path: Path, units: int | None
+) -> None:
+    """(Each unit's flags against its own calibration's line.)"""
     from assay.backdoor.api import replay_backdoor_run
     from assay.core.store import RunStore
 
-    images, clean = _data()
-    r = assay.check_backdoor(
-        blend_trojan, images=images, clean=clean, n_classes=4, seed=0, store=tmp_path / "r.db"
-    )
-    store = RunStore(tmp_path / "r.db")
+    _, clean = _data()
+    r = _api(tmp_path, blend_trojan, units=units)
+    store = RunStore(tmp_path / "runs.db")
     res = replay_backdoor_run(store, store.get_run(r.run_id), model=blend_trojan, clean=clean)
     assert res.total == r.n_findings > 0 and res.still_failing == res.total, res
     fixed = replay_backdoor_run(store, store.get_run(r.run_id), model=clean_model, clean=clean)

@@ -50,7 +50,8 @@ class _Replayer:
         self._clean_labels: np.ndarray | None = None
         self._rates: dict[tuple[Any, ...], float | None] = {}
         self._strip: dict[tuple[int, float], float] = {}
-        self._line: float | None = None  # (the second opinion's: ``opinion_line``)
+        # the second opinion's line per calibration asked (``opinion_line``: one per unit)
+        self._lines: dict[str, float] = {}
         self.classes = OneClass()  # (a model giving one class to every image fixes nothing)
         # the triggered images alone, and how many of their clean images were in other
         # classes asked alone: one class for all of them fixes nothing either (``untested``)
@@ -142,9 +143,10 @@ class _Replayer:
     def opinion_line(self, details: dict[str, Any]) -> float:
         """STRIP's second opinion's line on the model now (``second.second_opinion``):
         ``STRIP_WIDE`` of the median entropy of the run's calibration clean images, with the
-        blends it asked (``details``; by an older run: some of each class the model gives
-        the calibration half now, blends drawn afresh)."""
-        if self._line is None:
+        blends it asked (``details``: a unit's own; by an older run: some of each class the
+        model gives the calibration half now, blends drawn afresh)."""
+        key = repr((details.get("calibration"), details.get("calibration_blends")))
+        if key not in self._lines:
             pool, calib = self.strip_halves()
             chosen = np.asarray(details.get("calibration") or [], dtype=np.int64)
             stored = np.asarray(details.get("calibration_blends") or [], dtype=np.int64)
@@ -160,8 +162,8 @@ class _Replayer:
             ent = blend_entropy(
                 self.clean[chosen], self.scores, self.clean[pool], self.rng(4), BLENDS, picks=picks
             )
-            self._line = STRIP_WIDE * float(np.median(ent))
-        return self._line
+            self._lines[key] = STRIP_WIDE * float(np.median(ent))
+        return self._lines[key]
 
     def strip_halves(self) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.clean)
