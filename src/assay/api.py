@@ -33,6 +33,7 @@ from assay.core.named_code import check_run_named
 from assay.core.notices import told_to
 from assay.core.program import as_invoked
 from assay.core.replay import ReplayResult, judged
+from assay.core.resume_batch import check_batch_size, refuse_unserved, set_batch_size
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import imported_so, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
@@ -96,6 +97,7 @@ def resume_run(
     call_timeout: float | None = None,
     on_start: Callable[[Any], None] | None = None,
     stop: StopEvent | None = None,
+    batch_size: int | None = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
     A run stopped after its search ended (killed, interrupted or stopped while a fairness run
@@ -115,6 +117,8 @@ def resume_run(
     ``stop``: as ``check_fairness``'s, a ``threading.Event`` another thread sets to stop the
     run again at its search's next step (interrupted, resumable; the result returned as it
     stands).
+    ``batch_size``: a served run's requests hold at most this many inputs from now on (a
+    run stopped by a 413; kept for later resumes: ``core.resume_batch``).
     ``on_note`` is also told, when the run's wall clock ended past its ``max_time`` (which
     bounds the search and its checks over the run's sessions), what it bounded and how long
     this session's loading took (``core.resume_time``), as ``assay resume`` says it.
@@ -122,6 +126,7 @@ def resume_run(
     started = call_started()  # (this session's start: its loading is beside the budget)
     if call_timeout is not None:  # a bad value is a usage error before the run is touched
         check_budget(call_timeout=call_timeout)
+    check_batch_size(batch_size)
     check_callbacks(on_progress=on_progress, on_note=on_note, on_start=on_start)
     check_stop(stop)
     on_progress = theirs("on_progress", on_progress)
@@ -153,6 +158,8 @@ def resume_run(
                 on_note(note)
         if read:  # (the store does not make assay import code, --force or not: core.named_code)
             check_run_named(record, model, verb="resume", force=force, store=the_store.path)
+        if batch_size is not None:
+            refuse_unserved(record)
         given: dict[str, Any] = {}
         if data is not None:
             if record.technique != "fairness":
@@ -182,6 +189,8 @@ def resume_run(
             on_start(record)
         if call_timeout is not None and (record.status not in ENDED or finishing):
             the_store.set_budget(record.id, call_timeout=float(call_timeout))
+        if batch_size is not None:
+            set_batch_size(the_store, record, batch_size)
         # (the exit code of the command that last ran it is no longer the run's: ``assay
         # resume`` marked the run its own in on_start, keeping its code as it ends; a call
         # from Python keeps none, and is marked until it returns: ``core.command_exit``)

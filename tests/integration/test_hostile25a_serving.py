@@ -39,6 +39,11 @@ Reply = Callable[[BaseHTTPRequestHandler, int, int], Any]
 
 def _json_answer(h: BaseHTTPRequestHandler, n: int, status: int = 200, **headers: str) -> None:
     body = json.dumps({"outputs": [[0.5, 0.5]] * n}).encode() if status == 200 else b"busy"
+    send_body(h, status, body, **headers)
+
+
+def send_body(h: BaseHTTPRequestHandler, status: int, body: bytes, **headers: str) -> None:
+    """Answer ``status`` with ``body`` (JSON unless ``headers`` say otherwise)."""
     h.send_response(status)
     for k, v in {"Content-Type": "application/json", **headers}.items():
         h.send_header(k, v)

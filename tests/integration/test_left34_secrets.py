@@ -45,9 +45,15 @@ def test_the_pickle_of_a_served_model_holds_no_credential() -> None:
     assert copy.headers == model.headers and not copy._withheld
 
 
+URL_KEY = "qk-7d1e9b3c5a2f"
+
+
+@pytest.mark.parametrize("where", ["header", "query"])
 def test_a_served_model_with_a_token_runs_on_dask_without_it_in_any_pickle(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
+    """The token as a header (left34), or as a key in the URL's query (serve42: the pickle
+    held it twice, the URL and the values to scrub)."""
     distributed = pytest.importorskip("distributed")
     from sklearn.tree import DecisionTreeClassifier
 
@@ -66,15 +72,23 @@ def test_a_served_model_with_a_token_runs_on_dask_without_it_in_any_pickle(
         return blobs[-1]
 
     monkeypatch.setattr(dask_units, "_pickled", kept)
-    opts = ServingOptions(batch_size=500, header_env=("Authorization=LEFT34_TOKEN",))
+    by_header = where == "header"
+    opts = ServingOptions(
+        batch_size=500, header_env=("Authorization=LEFT34_TOKEN",) if by_header else ()
+    )
+    secret = b"tok-4f9c2a7e1b" if by_header else URL_KEY.encode()
     with (
-        FaultServer(tree.predict_proba, token=TOKEN) as server,
+        FaultServer(
+            tree.predict_proba,
+            token=TOKEN if by_header else None,
+            url_token=None if by_header else URL_KEY,
+        ) as server,
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as cluster,
     ):
         result = check_fairness(
-            server.url,
+            server.url if by_header else f"{server.url}?token={URL_KEY}",
             serving=opts,
             dataset="adult",
             protected="sex",
@@ -90,7 +104,8 @@ def test_a_served_model_with_a_token_runs_on_dask_without_it_in_any_pickle(
     stats = result.summary["serving"]
     assert stats["statuses"].get("401", 0) == 0 and stats["requests"] > 0
     assert len(result.summary["units"]["queries"]) == 2
-    assert blobs and all(b"tok-4f9c2a7e1b" not in b for b in blobs)
+    assert blobs and all(secret not in b for b in blobs)
+    assert secret not in (tmp_path / "r.db").read_bytes()
     assert "tok-4f9c2a7e1b" not in repr(
         dask_units.Sealed(_served(server.url, headers={"A": TOKEN}))
     )

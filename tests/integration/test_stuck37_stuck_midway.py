@@ -177,7 +177,7 @@ def test_the_images_asked_again_fit_the_budget_left_or_the_run_says_it_did_not_a
     clean = rng.random((24, 8, 8)) * 0.8
     images = 0.3 + 0.7 * rng.random((6, 8, 8))
 
-    def run(max_queries: int) -> Any:
+    def run(max_queries: int, **kw: Any) -> Any:
         return assay.check_backdoor(
             _steady,
             images=images,
@@ -186,15 +186,19 @@ def test_the_images_asked_again_fit_the_budget_left_or_the_run_says_it_did_not_a
             classes=2,
             seed=1,
             max_queries=max_queries,
+            **kw,
         )
 
     roomy = run(1_000)
-    # (and STRIP's second opinion beside the scan: bd41; a budget too small for it skips it)
+    # (and STRIP's second opinion beside the scan: bd41; a budget too small for it skips it,
+    # and a run that found nothing then has not passed, bd42: here the opinion is turned off)
     second = roomy.summary["second_opinion"]["queries"]
     assert roomy.passed and roomy.progress["queries"] == 90 + second + AGAIN
-    fits = run(105)
+    fits = run(105, second_opinion=False)
     assert fits.passed and fits.progress["queries"] == 95  # (5 asked again)
-    edge = run(100)  # main: passed, none asked again
+    skipped = run(105)  # (the same budget with the opinion: its skip is said, not a pass)
+    assert not skipped.passed and "second opinion was not asked" in skipped.not_a_pass[1]
+    edge = run(100, second_opinion=False)  # main: passed, none asked again
     assert not edge.passed and edge.untested is None
     assert "ended before it asked 8 of the images" in edge.summary["incomplete_reason"]
     assert "(0 queries of its budget left)" in edge.summary["incomplete_reason"]

@@ -27,6 +27,7 @@ from assay.backdoor.prepare import (
     setup_backdoor,
 )
 from assay.backdoor.resume import replay_backdoor_run, resume_backdoor, setup_from_record
+from assay.backdoor.second import refuse_unused_opinion
 from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.call_exit import leaves_nothing
@@ -161,6 +162,8 @@ def check_backdoor(
             "file was asked for (give --export-filter FILE too)",
             argument="--filter-images",
         )
+    if setup is None:
+        refuse_unused_opinion(options)
     keep = parse_keep(keep_findings)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query

@@ -163,6 +163,14 @@ class TriggerFilter:
         )
 
 
+# what the file blocks, in its own words (read by no code: the file's reader, and the docs)
+COVERS = (
+    "the patch triggers the scan confirmed (their boxes and pixel patterns) only; no check "
+    "for a trigger blended over the whole image or a long line: an image STRIP's second "
+    "opinion flagged passes this filter unchanged"
+)
+
+
 def _document(
     spec: ImageSpec,
     triggers: Sequence[Trigger],
@@ -180,6 +188,7 @@ def _document(
         "triggers": [t.to_json() for t in triggers],
         "model": model,
         "references": encode_references(references),
+        "covers": COVERS,
     }
 
 

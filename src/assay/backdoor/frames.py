@@ -1,6 +1,7 @@
 """A backdoor run's findings as a pandas DataFrame (``BackdoorResult.findings()``).
 
-An input scan: one row per flagged image, in the user's own terms (the file name when the
+An input scan: one row per flagged image (by the patch scan, or by STRIP's second opinion:
+``strip_flag``), in the user's own terms (the file name when the
 images were files, class names when the model names its classes).  A model scan: one row per
 class scanned, with whether it is a suspected target.
 """
@@ -58,8 +59,11 @@ def findings_frame(
         ]
         frame = pd.DataFrame(rows, columns=list(_SCAN_COLUMNS))
     else:
-        flagged = [r for r in summary.get("rows") or [] if r.get("poisoned")]
+        # (an image STRIP's second opinion flagged: ``strip_flag``, its blends' entropy)
+        flagged = [r for r in summary.get("rows") or [] if r.get("poisoned") or r.get("strip_flag")]
         columns = [c for c in _IMAGE_COLUMNS if c != "name" or any("name" in r for r in flagged)]
+        if any(r.get("strip_flag") for r in flagged):
+            columns[columns.index("box") : columns.index("box")] = ["strip_flag", "blend_entropy"]
         frame = pd.DataFrame(
             [{c: name(r.get(c)) if c in _CLASSES else r.get(c) for c in columns} for r in flagged],
             columns=columns,

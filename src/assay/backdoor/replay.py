@@ -4,7 +4,8 @@ Each stored trigger (one found in an image, or a model scan's suspected target) 
 the image it is stored with and pasted, at its box, onto the run's clean images that the model
 now puts in other classes; it still holds when it sends at least the run's confirming share of
 them to its class.  A STRIP flag still holds when the stored image's blends still have an
-entropy below the threshold set, on the model as it is now, from the run's clean images.  A
+entropy below the threshold set, on the model as it is now, from the run's clean images (a
+flag of the default scan's second opinion: below the opinion's own line, ``_opinion``).  A
 finding that cannot be asked so (too few clean images outside its class now, images of another
 shape) is skipped with the reason, never counted as fixed.
 """
@@ -19,7 +20,8 @@ import numpy as np
 from assay.backdoor.again import ask_again, pick_again, stuck_reason
 from assay.backdoor.patches import paste
 from assay.backdoor.replay_stuck import stuck_on_pasted
-from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
+from assay.backdoor.second import BLENDS, OPINION, by_class
+from assay.backdoor.strip import STRIP_WIDE, blend_entropy, class_scores, strip_threshold
 from assay.core.findings import FindingBatch
 from assay.core.model import Model, labels_of
 from assay.core.replay import OneClass, ReplayResult
@@ -48,6 +50,8 @@ class _Replayer:
         self._clean_labels: np.ndarray | None = None
         self._rates: dict[tuple[Any, ...], float | None] = {}
         self._strip: dict[tuple[int, float], float] = {}
+        # the second opinion's line per calibration asked (``opinion_line``: one per unit)
+        self._lines: dict[str, float] = {}
         self.classes = OneClass()  # (a model giving one class to every image fixes nothing)
         # the triggered images alone, and how many of their clean images were in other
         # classes asked alone: one class for all of them fixes nothing either (``untested``)
@@ -135,6 +139,31 @@ class _Replayer:
             )
             self._strip[key] = strip_threshold(ent, fpr)
         return self._strip[key]
+
+    def opinion_line(self, details: dict[str, Any]) -> float:
+        """STRIP's second opinion's line on the model now (``second.second_opinion``):
+        ``STRIP_WIDE`` of the median entropy of the run's calibration clean images, with the
+        blends it asked (``details``: a unit's own; by an older run: some of each class the
+        model gives the calibration half now, blends drawn afresh)."""
+        key = repr((details.get("calibration"), details.get("calibration_blends")))
+        if key not in self._lines:
+            pool, calib = self.strip_halves()
+            chosen = np.asarray(details.get("calibration") or [], dtype=np.int64)
+            stored = np.asarray(details.get("calibration_blends") or [], dtype=np.int64)
+            fits = (
+                len(chosen)
+                and stored.shape == (len(chosen), BLENDS)
+                and chosen.max() < len(self.clean)
+                and stored.max() < len(pool)
+            )
+            picks = stored if fits else None  # (clean images of another number now: afresh)
+            if not fits:
+                chosen = by_class(calib, self.clean_labels())
+            ent = blend_entropy(
+                self.clean[chosen], self.scores, self.clean[pool], self.rng(4), BLENDS, picks=picks
+            )
+            self._lines[key] = STRIP_WIDE * float(np.median(ent))
+        return self._lines[key]
 
     def strip_halves(self) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.clean)
@@ -226,6 +255,8 @@ def _judge(
             f"its images are {'x'.join(map(str, inputs.shape[2:]))} but the run's clean images "
             f"are now {'x'.join(map(str, shape))}"
         ] * n
+    if batch.kind == "strip-flag" and batch.details.get("strategy") == OPINION:
+        return _opinion(inputs[:, 0], batch, replayer)
     if batch.kind == "strip-flag":
         return _strip(inputs[:, 0], replayer, strip_fpr, strip_blends)
     boxes, targets = batch.columns.get("box"), batch.columns.get("target")
@@ -251,13 +282,46 @@ def _judge(
     return out
 
 
+def _opinion(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:
+    """A flag of STRIP's second opinion still holds by the opinion's own rule: the image's
+    entropy over its blends under ``STRIP_WIDE`` of the median of the run's calibration clean
+    images' (``second.second_opinion``), each blended with the pool images the run blended it
+    with (stored with the finding: an unchanged model gives the scan's entropies again).  Not
+    STRIP's own ``--fpr`` threshold over 20 fresh blends, nor fresh blends of the opinion's: 5
+    of 12 flags of bd41's blended fake read "no longer holds" on the unchanged model so."""
+    pool, _ = replayer.strip_halves()
+    stored = batch.columns.get("blends")
+    picks = None if stored is None else np.asarray(stored, dtype=np.int64)
+    if picks is not None and (picks.ndim != 2 or len(picks) != len(images)):
+        picks = None
+    if picks is not None and (picks.min(initial=0) < 0 or picks.max(initial=0) >= len(pool)):
+        picks = None  # (clean images of another number now: drawn afresh)
+    line = replayer.opinion_line(batch.details)
+    what = "the second opinion's line on the model now is 0 bits (its clean images keep one "
+    return _below(images, replayer, line, what + "answer under most blends)", 3, BLENDS, picks)
+
+
 def _strip(images: np.ndarray, replayer: _Replayer, fpr: float, blends: int) -> list[bool | str]:
     cut = replayer.strip_threshold(blends, fpr)
+    what = "STRIP's threshold on the model now is 0 bits (its clean images keep one answer "
+    return _below(images, replayer, cut, what + "under every blend)", 2, blends)
+
+
+def _below(
+    images: np.ndarray,
+    replayer: _Replayer,
+    cut: float,
+    zero: str,
+    key: int,
+    blends: int,
+    picks: np.ndarray | None = None,
+) -> list[bool | str]:
+    """Whether each image's blends' entropy is still under ``cut`` (``zero``: why nothing is
+    asked when ``cut`` is 0 bits)."""
     if cut <= 0:
-        return [
-            "STRIP's threshold on the model now is 0 bits (its clean images keep one answer "
-            "under every blend): it can flag nothing"
-        ] * len(images)
+        return [f"{zero}: it can flag nothing"] * len(images)
     pool, _ = replayer.strip_halves()
-    ent = blend_entropy(images, replayer.scores, replayer.clean[pool], replayer.rng(2), blends)
+    ent = blend_entropy(
+        images, replayer.scores, replayer.clean[pool], replayer.rng(key), blends, picks=picks
+    )
     return [bool(e < cut) for e in ent]

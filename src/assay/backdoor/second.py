@@ -25,13 +25,26 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.strip import STRIP_ODDS, STRIP_WIDE, Scorer, _tail, blend_entropy
+from assay.errors import UsageError
 
-__all__ = ["BLENDS", "CALIBRATION", "SAMPLE", "describe", "second_opinion", "unconfirmed"]
+__all__ = [
+    "BLENDS",
+    "CALIBRATION",
+    "OPINION",
+    "SAMPLE",
+    "describe",
+    "not_asked",
+    "refuse_unused_opinion",
+    "second_opinion",
+    "skipped_for_budget",
+    "unconfirmed",
+]
 
 BLENDS = 8  # blends per image (STRIP's own default is 20: this is a screen of the run)
 CALIBRATION = 40  # clean images whose blends set the line
 SAMPLE = 32  # unconfirmed images blended first
 LEAST = 3  # the fewest low images an opinion is given on
+OPINION = "assay-second-opinion"  # its findings' ``strategy`` (``assay verify`` reads it)
 
 
 def unconfirmed(rows: list[dict[str, Any]]) -> list[int]:
@@ -40,9 +53,57 @@ def unconfirmed(rows: list[dict[str, Any]]) -> list[int]:
     return [int(r["image"]) for r in rows if not r["poisoned"] and r.get("status") == "done"]
 
 
-def cost(n_unconfirmed: int, n_calibration: int) -> int:
-    """The queries the opinion asks before it is given (at most)."""
-    return (min(CALIBRATION, n_calibration) + min(SAMPLE, n_unconfirmed)) * BLENDS
+def cost(n_unconfirmed: int, n_calibration: int, sample: int = SAMPLE) -> int:
+    """The queries the opinion asks before it is given (at most); with ``sample`` the number
+    of unconfirmed images, when given."""
+    return (min(CALIBRATION, n_calibration) + min(sample, n_unconfirmed)) * BLENDS
+
+
+def refuse_unused_opinion(options: dict[str, Any]) -> None:
+    """``second_opinion=False`` where no opinion is asked (Neo, STRIP, the model scan) is
+    refused, as the command line refuses ``--no-second-opinion`` there: it was ignored."""
+    if options.get("second_opinion", True) is not False:
+        return
+    strategy = options.get("strategy", "assay")
+    if options.get("images") is None or options.get("images") is False:
+        why = "the model scan (no images) asks none"
+    elif strategy != "assay":
+        why = f"this run's strategy is {strategy!r}, which asks none"
+    else:
+        return
+    raise UsageError(
+        "second_opinion=False turns off the default scan's STRIP second opinion on the images "
+        f"it did not confirm; {why}: drop second_opinion, or give strategy='assay' with images",
+        argument="second_opinion",
+    )
+
+
+def skipped_for_budget(left: int, needs: int, whole: int) -> dict[str, Any]:
+    """The opinion's record when the query budget ``left`` is short of the ``needs`` of the
+    screen (and of the images asked again after it); ``whole``: what it needs when it is
+    given and blends every unconfirmed image (the advice: raising the budget by less left a
+    given opinion cut short by the budget, its words lost)."""
+    return {
+        "skipped": f"the query budget left {left:,} of the {needs:,} it needs",
+        "short": whole - left,
+    }
+
+
+def not_asked(opinion: dict[str, Any] | None) -> str | None:
+    """Why a run whose budget left no room for the opinion has not passed (``None``: it was
+    asked, or turned off, or not needed): the patch scan does not find a trigger blended over
+    the whole image, and nothing else looked for one, so "0 images carry a confirmed trigger"
+    is no pass for those (``summary.incomplete_reason``: exit 2, NOT EVERYTHING WAS TESTED, as
+    for images a budget left unscanned).  bd41's hostile41b blended CNN under
+    ``--max-queries`` 2,500: "0 of 40", exit 0 before."""
+    if not opinion or "short" not in opinion:
+        return None
+    return (
+        f"STRIP's second opinion was not asked ({opinion['skipped']}), so a trigger that is "
+        "not a patch (a blend over the whole image, a long line), which the patch scan does "
+        f"not find, was not looked for; raise --max-queries by {int(opinion['short']):,} or "
+        "more and run it again, or give --no-second-opinion to pass on patch triggers alone"
+    )
 
 
 def by_class(calibration: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -79,6 +140,7 @@ def second_opinion(
     scores: Scorer,
     rng: np.random.Generator,
     queries: Callable[[], int],
+    room: int | None = None,
 ) -> dict[str, Any]:
     """The opinion on the images ``left`` unconfirmed (indices into ``images``, whose classes
     are ``labels``): blended with ``clean[pool]``, their entropies against those of
@@ -86,12 +148,14 @@ def second_opinion(
     when some of those are of its class (``judged_classes``)."""
     q0 = queries()
     calib = by_class(calibration, clean_labels)
-    ec = blend_entropy(clean[calib], scores, clean[pool], rng, BLENDS)
+    c_picks = picks(rng, len(calib), len(pool))
+    ec = blend_entropy(clean[calib], scores, clean[pool], rng, picks=c_picks)
     median = float(np.median(ec))
     line = STRIP_WIDE * median
     order = rng.permutation(np.asarray(left, dtype=np.int64))
     sample, rest = np.sort(order[:SAMPLE]), np.sort(order[SAMPLE:])
-    es = blend_entropy(images[sample], scores, clean[pool], rng, BLENDS)
+    drawn = dict(zip(sample.tolist(), picks(rng, len(sample), len(pool)), strict=True))
+    es = blend_entropy(images[sample], scores, clean[pool], rng, picks=_rows(drawn, sample))
     told = judged_classes(clean_labels[calib])
     judged = np.asarray([int(labels[i]) in told for i in sample.tolist()], dtype=bool)
     low = int(np.sum((es < line) & judged))
@@ -100,8 +164,13 @@ def second_opinion(
     odds = _tail(low, int(judged.sum()), share) if low else 1.0
     given = line > 0 and low >= LEAST and odds < STRIP_ODDS
     entropy = dict(zip(sample.tolist(), es.tolist(), strict=True))
+    unblended = 0
     if given and len(rest):
-        er = blend_entropy(images[rest], scores, clean[pool], rng, BLENDS)
+        drawn.update(zip(rest.tolist(), picks(rng, len(rest), len(pool)), strict=True))
+        if room is not None and room < len(rest) * BLENDS:  # (what the budget leaves)
+            unblended = len(rest) - max(0, room) // BLENDS
+            rest = rest[: len(rest) - unblended]
+        er = blend_entropy(images[rest], scores, clean[pool], rng, picks=_rows(drawn, rest))
         entropy.update(zip(rest.tolist(), er.tolist(), strict=True))
     flagged = (
         sorted(i for i, e in entropy.items() if e < line and int(labels[i]) in told)
@@ -119,17 +188,38 @@ def second_opinion(
         "low": low,
         "odds": float(odds),
         "unconfirmed": len(left),
+        "unblended": unblended,  # (given: the unconfirmed images its budget left unblended)
         "judged_classes": sorted(told),
         "flagged": flagged,
         "entropy": {str(i): round(float(e), 6) for i, e in sorted(entropy.items())},
         "queries": queries() - q0,
+        # the blends asked (``assay verify`` asks the same: ``replay._opinion``), not stored
+        # with the summary: the calibration's, and each flagged image's (its finding's column)
+        "calibration": [int(i) for i in calib],
+        "calibration_blends": c_picks,
+        "blends_of": {i: drawn[i] for i in flagged},
     }
 
 
+def picks(rng: np.random.Generator, n: int, n_pool: int) -> np.ndarray:
+    """The pool images ``n`` images are each blended with (as ``blend_entropy`` draws them)."""
+    out: np.ndarray = rng.integers(0, n_pool, size=(n, BLENDS))
+    return out
+
+
+def _rows(drawn: dict[int, np.ndarray], idx: np.ndarray) -> np.ndarray:
+    return np.stack([drawn[i] for i in idx.tolist()]) if len(idx) else np.zeros((0, BLENDS), int)
+
+
 def describe(opinion: dict[str, Any] | None) -> str:
-    """The headline's words for the opinion ("" when none was asked)."""
+    """The headline's words for the opinion ("" when none was asked).  Its queries are said
+    beside it: the headline's "queries per unflagged image" are the images' own scans'."""
     if not opinion:
         return ""
+    if "units" in opinion:  # (a run split into units: ``second_view.merge_opinions``)
+        from assay.backdoor.second_view import describe_units
+
+        return describe_units(opinion)
     if opinion.get("skipped"):
         return f"; STRIP's second opinion not asked ({opinion['skipped']})"
     low, sampled = opinion["low"], opinion["sampled"]
@@ -140,14 +230,36 @@ def describe(opinion: dict[str, Any] | None) -> str:
     )
     if not opinion["given"]:
         return (
-            f"; STRIP's second opinion on {sampled} unconfirmed images: {low} keep one answer "
-            f"under blending ({where}): nothing more than clean images show"
+            f"; STRIP's second opinion on {sampled} unconfirmed images{cost_words(opinion)}: "
+            f"{low} keep one answer under blending ({where}): nothing more than clean images "
+            "show"
         )
     flagged = len(opinion["flagged"])
     return (
-        f"; NOT CLEAN by STRIP's second opinion: {flagged} of the {opinion['unconfirmed']} "
-        f"images the patch scan did not confirm keep one answer under blending ({where}; "
-        f"{low} of {sampled} sampled, odds {opinion['odds']:.1g} for clean images): a "
-        "trigger that is not a patch (a blend over the whole image, a long line) is likely; "
-        "they are not located (--strategy strip scores each image)"
+        f"; NOT CLEAN by STRIP's second opinion{cost_words(opinion)}: {flagged} of the "
+        f"{opinion['unconfirmed']} images the patch scan did not confirm keep one answer under "
+        f"blending ({where}; {low} of {sampled} sampled, odds {opinion['odds']:.1g} for clean "
+        "images): a trigger that is not a patch (a blend over the whole image, a long line) "
+        "is likely; they are not located (--strategy strip scores each image)"
+        + unblended_words(opinion)
     )
+
+
+def unblended_words(opinion: dict[str, Any]) -> str:
+    """The words for unconfirmed images a given opinion's budget left unblended."""
+    n = int(opinion.get("unblended") or 0)
+    if not n:
+        return ""
+    return (
+        f"; {n} of the {opinion['unconfirmed']} unconfirmed images were not blended (the "
+        "query budget ran short: raise --max-queries to judge them)"
+    )
+
+
+def cost_words(opinion: dict[str, Any]) -> str:
+    """`` (576 queries, 14.4 more per unflagged image)``: the opinion's queries, which the
+    headline's "queries per unflagged image" (the images' own scans) do not count."""
+    q, n = opinion.get("queries"), opinion.get("unconfirmed")
+    if not isinstance(q, int) or not n:
+        return ""
+    return f" ({q:,} queries, {q / n:.1f} more per unflagged image)"

@@ -43,12 +43,15 @@ def blend_entropy(
     rng: np.random.Generator,
     n_blend: int = 20,
     alpha: float | None = None,
+    picks: np.ndarray | None = None,
 ) -> np.ndarray:
     """For each image, the mean over ``n_blend`` blends of each blend's entropy when the model gives
     probabilities, and the entropy of the blends' label histogram when it gives labels only
     (both low for a trigger that survives blending).  One model call for the whole batch."""
     n = len(images)
-    picks = rng.integers(0, len(pool), size=(n, n_blend))
+    if picks is None:  # (``picks``: the pool images each image is blended with, given)
+        picks = rng.integers(0, len(pool), size=(n, n_blend))
+    n_blend = picks.shape[1]
     if alpha is None:  # superimposed (added and clipped), as in STRIP's experiments
         blends = np.clip(images[:, None] + pool[picks], 0.0, 1.0)
     else:

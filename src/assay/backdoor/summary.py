@@ -14,7 +14,8 @@ from assay.backdoor.again import AGAIN, asked_figures, stuck_reason
 from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.patches import paste
-from assay.backdoor.second import describe
+from assay.backdoor.second import describe, not_asked
+from assay.backdoor.second_view import mark_rows, opinion_metrics
 from assay.backdoor.strip import STRIP_WIDE, low_cluster, low_unflagged
 
 __all__ = ["summarise", "to_pixels"]
@@ -62,6 +63,8 @@ def summarise(search: Any) -> dict[str, Any]:
     if second and isinstance(summary.get("headline"), str):  # (``second``'s own words)
         summary["headline"] += describe(second)
         summary["second_opinion"] = second
+        if isinstance(summary.get("metrics"), dict) and "queries" in second:
+            summary["metrics"].update(opinion_metrics(second))
     names = getattr(getattr(search, "caps", None), "class_names", None)
     if names:  # (rows, triggers and findings hold class indices: these are their names)
         summary["class_names"] = [str(n) for n in names]
@@ -173,7 +176,14 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
     )
     missed = int((summary.get("metrics") or {}).get("images not reached") or 0)
     if not missed:
-        return left or _shared(search, rows) or _pasted(search, rows) or _not_asked_again(search)
+        return (
+            left
+            or _shared(search, rows)
+            or _pasted(search, rows)
+            or _not_asked_again(search)
+            # (a run that found a trigger fails whatever the opinion: its skip is said only)
+            or (None if any(r.get("poisoned") for r in rows) else _opinion_not_asked(search))
+        )
     given = _images_given(search.test)
     flagged = sum(bool(r.get("poisoned")) for r in rows)
     return (
@@ -181,6 +191,10 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
         f"{given - missed:,} scanned, {flagged:,} carry a confirmed trigger, and an image "
         f"never scanned may too; {rerun}" + (f"; also, {left}" if left else "")
     )
+
+
+def _opinion_not_asked(search: Any) -> str | None:
+    return not_asked(getattr(search, "second", None))
 
 
 def _shared(search: Any, rows: list[dict[str, Any]]) -> str | None:
@@ -417,7 +431,8 @@ def _strip_set(search: Any) -> str:
 def _input_summary(search: Any) -> dict[str, Any]:
     t = search.test
     name = _namer(search)
-    rows: list[dict[str, Any]] = search.rows
+    # the second opinion's entropies and flags beside the patch scan's (``second_view``)
+    rows: list[dict[str, Any]] = mark_rows(search.rows, getattr(search, "second", None))
     n = len(rows)
     poisoned = [r for r in rows if r["poisoned"]]
     # an image its budget left undecided is not an unflagged image (its few queries would
@@ -567,6 +582,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
     ]
     if strategy == "strip":
         columns = ["image", "prediction", "poisoned", "entropy", "queries", "seconds"]
+    elif any("blend_entropy" in r for r in rows):
+        columns[3:3] = ["strip_flag", "blend_entropy"]
     if any("true_label" in r for r in rows):
         columns.insert(2, "true_label")
     if any("name" in r for r in rows):
@@ -601,7 +618,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "headline": headline,
         "metrics": metrics,
         "sections": sections,
-        **_kept_rows(rows, poisoned),
+        **_kept_rows(rows, [r for r in rows if r["poisoned"] or r.get("strip_flag")]),
         "triggers": [tr.to_json() for tr in search.triggers],
         # every box and pixel pattern each trigger was confirmed as (the scan matches later
         # images against them all; the exported filter does too: ``phases.export_filter``)

@@ -36,7 +36,7 @@ from assay.backdoor.modelscan import (
 )
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, paste
 from assay.backdoor.recheck import recheck, replaced
-from assay.backdoor.second import cost, second_opinion, unconfirmed
+from assay.backdoor.second import OPINION, cost, second_opinion, skipped_for_budget, unconfirmed
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.backdoor.summary import summarise
 from assay.backdoor.sweep import class_score, shared_screen, sweep_scores
@@ -478,11 +478,13 @@ class BackdoorSearch:
             return []
         pool, calib = self._strip_split()
         budget = self.model.remaining() if hasattr(self.model, "remaining") else None
-        if budget is not None and budget < cost(len(left), len(calib)) + AGAIN:
-            self.second = {"skipped": f"the query budget left {budget:,}"}
+        needs = cost(len(left), len(calib)) + AGAIN
+        if budget is not None and budget < needs:
+            whole = cost(len(left), len(calib), len(left)) + AGAIN
+            self.second = skipped_for_budget(budget, needs, whole)
             return []
         assert self.image_labels is not None and self.clean_labels is not None
-        self.second = second_opinion(
+        opinion = second_opinion(
             t.images,
             self.image_labels,
             left,
@@ -493,11 +495,14 @@ class BackdoorSearch:
             lambda x: self._scores(self.model, x),
             generator(self.base_seed, 6),
             lambda: self.model.queries,
+            room=None if budget is None else budget - needs,
         )
+        asked = {k: opinion.pop(k) for k in ("calibration", "calibration_blends", "blends_of")}
+        self.second = opinion
         flagged = np.asarray(self.second["flagged"], dtype=np.int64)
         if not len(flagged):
             return []
-        assert self.image_labels is not None
+        blends = np.stack([asked["blends_of"][i] for i in flagged.tolist()])
         ent = np.asarray([self.second["entropy"][str(i)] for i in flagged.tolist()])
         line = float(self.second["line"])
         return [
@@ -506,8 +511,18 @@ class BackdoorSearch:
                 inputs=t.images[flagged][:, None],
                 outputs=self.image_labels[flagged][:, None],
                 severity=np.clip(1.0 - ent / max(line, 1e-9), 0.0, 1.0),
-                columns={"image": flagged, "entropy": ent, **self._names(flagged)},
-                details={"threshold": line, "strategy": "assay-second-opinion"},
+                columns={
+                    "image": flagged,
+                    "entropy": ent,
+                    "blends": blends,
+                    **self._names(flagged),
+                },
+                details={
+                    "threshold": line,
+                    "strategy": OPINION,
+                    "calibration": asked["calibration"],
+                    "calibration_blends": asked["calibration_blends"].tolist(),
+                },
             )
         ]
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assay.backdoor.patches import Trigger
+from assay.backdoor.second_view import merge_opinions
 from assay.backdoor.summary import summarise
 from assay.core.findings import FindingBatch
 
@@ -80,6 +81,7 @@ class _Merged:
     image_labels: np.ndarray | None = None
     agains: list[dict[str, Any] | None] = field(default_factory=list)
     n_classes: int | None = None
+    second: dict[str, Any] | None = None  # (the units' second opinions: ``merge_opinions``)
 
 
 def merge_summaries(
@@ -117,6 +119,7 @@ def merge_summaries(
         else:
             merged.answered = sorted({*merged.answered, *map(int, answered)})[:2]
         _merge_watch(merged, state)
+    merged.second = merge_opinions([s.get("second_opinion") for s in summaries])
     summary = summarise(merged)
     if stopped:
         summary["stopped_early"] = stopped

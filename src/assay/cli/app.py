@@ -29,6 +29,7 @@ from assay.cli import leftover
 from assay.cli.argv import home_expanded
 from assay.cli.console import Output, command_streams, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup, use_options_panel
+from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
 from assay.cli.user_words import keep_on_one_line
 from assay.core.calls import calls_left_running, end_process
@@ -109,6 +110,8 @@ def guarded(fn: F) -> F:
         except (typer.Abort, typer.TyperException):
             raise
         except UsageError as exc:
+            if command == "resume" and exc.argument == "--model":
+                exc = model_again_here(exc, kwargs.get("store"))
             out.error(redact_text(str(exc)))
             if isinstance(exc, leftover.ReportsLeftAlone):
                 if kwargs.get("as_json"):
@@ -288,6 +291,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             budget = record.config.get("budget") or {}
             longer = 4 * float(budget.get("call_timeout") or 60.0)
             line += f" --call-timeout {longer:g}"
+        line += smaller_batches(message)  # (a request refused for its size: a 413)
         go_on = f"once the problem is fixed, continue with: {line}"
     forced = ""
     if go_on and kind == "model_error" and (changed := _model_files(record.config)):

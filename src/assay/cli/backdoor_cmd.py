@@ -123,7 +123,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             typer.Option(
                 "--second-opinion/--no-second-opinion",
                 help="After the default scan, STRIP's second opinion on the images it did not "
-                "confirm (a blended trigger has no patch; at most 576 queries a run).",
+                "confirm (a blended trigger has no patch; 576 queries a run, per unit with "
+                "--units, more when it flags; a --max-queries too small for it leaves a run "
+                "that found nothing not a pass: --no-second-opinion passes on patch triggers "
+                "alone).",
             ),
         ] = True,
         max_queries_per_image: Annotated[
@@ -339,8 +342,28 @@ def filter_export(result: Any) -> dict[str, Any]:
             "triggers": len(result.triggers),
             "overhead_scanned": result.filter_overhead,
             "overhead_clean": result.filter_overhead_clean,
+            # (no blend check: the second opinion's flags pass the filter unchanged)
+            "not_blocked": len(opinion_flags(result)),
         }
     }
+
+
+def opinion_flags(result: Any) -> list[int]:
+    """The images STRIP's second opinion flagged in ``result``'s run (none: ``[]``)."""
+    opinion = (getattr(result, "summary", None) or {}).get("second_opinion") or {}
+    return [int(i) for i in opinion.get("flagged") or []]
+
+
+def not_blocked(result: Any) -> str:
+    """The filter line's words on the second opinion's flags, which the filter cannot block."""
+    n = len(opinion_flags(result))
+    if not n:
+        return ""
+    return (
+        f"; it does not block the {n} image(s) STRIP's second opinion flagged (the filter "
+        "holds patch triggers only, no blend check: a trigger blended over the whole image "
+        "passes it)"
+    )
 
 
 def filter_line(result: Any) -> str:
@@ -351,7 +374,7 @@ def filter_line(result: Any) -> str:
     if not n:
         return (
             f"filter written to {result.filter_path}: it holds no trigger (none was "
-            "confirmed), so it blocks nothing and answers as the model does"
+            "confirmed), so it blocks nothing and answers as the model does" + not_blocked(result)
         )
     costs = [
         f"{value:.3f} on the {what}"
@@ -367,7 +390,7 @@ def filter_line(result: Any) -> str:
         f"filter written to {result.filter_path}: {n} trigger(s){shown}; overhead in extra "
         "queries "
         f"per input: {', '.join(costs) or 'not measured'}; load it around this model only: "
-        "assay.backdoor.filter.load_filter(path, model)"
+        "assay.backdoor.filter.load_filter(path, model)" + not_blocked(result)
     )
 
 

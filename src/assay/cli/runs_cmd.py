@@ -328,6 +328,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "a run that failed on slow calls resumes with a longer one)."
             ),
         ] = None,
+        batch_size: Annotated[
+            int | None,
+            typer.Option(
+                help="A served model's requests hold at most this many inputs from now on (a "
+                "run stopped by a 413, a request too large; kept for later resumes)."
+            ),
+        ] = None,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
@@ -403,6 +410,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 on_note=lambda said: out.note(f"note: {said}"),
                 allow_pickle=allow_pickle,
                 call_timeout=call_timeout,
+                batch_size=batch_size,
                 # said once the run is checked: a refused one (a changed model) is not
                 # announced as resuming first
                 on_start=began,

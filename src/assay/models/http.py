@@ -62,7 +62,9 @@ from assay.models.http_answer import (
     redirect_target,
 )
 from assay.models.http_error_body import said_error
+from assay.models.http_hints import envelope_hint, size_hint
 from assay.models.http_plain import is_loopback, warn_plain_credentials
+from assay.models.http_query import QUERY, codec_at, query_of, with_query
 from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
@@ -487,6 +489,10 @@ class HttpModel:
         # by a later run in the same process counts only what it sent since
         self.recorded: dict[str, Any] | None = None
         self._tls_tried = False  # (whether the port was tried for TLS: ``_not_plain_to_tls``)
+        # since when (time.monotonic()) every attempt has failed, no request answered, and
+        # the last failure: a run whose time ran out there ended by the endpoint, not by its
+        # budget (``serving.stopped_answering``)
+        self.failing: tuple[float, str] | None = None
         self.info: dict[str, Any] = {
             "url": self.shown,
             "protocol": self.codec.name,
@@ -529,7 +535,8 @@ class HttpModel:
         if self._withheld:  # (never a request without them: a 401, or a server's log of it)
             raise ModelError(
                 f"the endpoint {self.shown}: this copy of the model was made from a pickle, "
-                f"which never holds its credential headers ({', '.join(self._withheld)}), and "
+                "which never holds its credential headers or URL query ("
+                f"{', '.join(k.strip() for k in self._withheld)}), and "
                 "was not given them again (HttpModel.give_secrets)"
             )
         local = self._conn()
@@ -605,29 +612,45 @@ class HttpModel:
         # cannot be pickled, and a worker's counts come back through ``since``)
         state["followed"] = None
         state["_outcomes"] = deque(maxlen=self._outcomes.maxlen)
+        state["failing"] = None
         # credentials never travel in a pickle (a Dask worker spilling the model to disk
         # wrote them there): a copy is given them by whoever sent it (``give_secrets``;
         # ``execution.dask``, with each unit) and refuses to send a request until then
         kept = self.withheld_secrets()
         state["headers"] = {k: v for k, v in self.headers.items() if k not in kept}
+        if QUERY in kept:  # (the URL's query, its key: ``models.http_query``)
+            state["url"] = with_query(self.url, "")
+            state["codec"] = codec_at(self.codec, "")
         state["_withheld"] = tuple(sorted({*kept, *self._withheld}))
-        state["_secrets"] = sorted(set(hidden_values(self.url)), key=lambda v: (-len(v), v))
+        state["_secrets"] = sorted(set(hidden_values(state["url"])), key=lambda v: (-len(v), v))
         return state
 
     def withheld_secrets(self) -> dict[str, str]:
         """The credential headers (every header but ``Content-Type`` and ``Accept``) and
-        their values, which this model's pickle goes without."""
-        return {k: v for k, v in self.headers.items() if k not in _PLAIN_HEADERS}
+        their values, and the URL's query (under ``http_query.QUERY``), which this model's
+        pickle goes without."""
+        kept = {k: v for k, v in self.headers.items() if k not in _PLAIN_HEADERS}
+        if query_of(self.url):
+            kept[QUERY] = query_of(self.url)
+        return kept
 
     def give_secrets(self, headers: Mapping[str, str]) -> None:
-        """Give a copy made from a pickle the credential headers it went without."""
+        """Give a copy made from a pickle the credential headers (and URL query) it went
+        without."""
+        query = headers.get(QUERY)
+        headers = {k: v for k, v in headers.items() if k != QUERY}
         self.headers.update(headers)
         secrets = set(self._secrets)
         for value in headers.values():
             if value:
                 secrets.update(header_secrets(value))
+        if query:
+            self.url = with_query(self.url, query)
+            self.codec = codec_at(self.codec, query)
+            secrets.update(hidden_values(self.url))
         self._secrets = sorted(secrets, key=lambda v: (-len(v), v))
-        self._withheld = tuple(k for k in self._withheld if k not in headers)
+        given = {*headers, QUERY} if query else set(headers)
+        self._withheld = tuple(k for k in self._withheld if k not in given)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -668,6 +691,7 @@ class HttpModel:
                 raw, payload = self._attempts(body, len(inputs), deadline)
             except _Retry as exc:
                 self._failed(str(exc))
+                self._outlived(deadline, str(exc))
                 continue
             said = said_error(payload)
             if said is not None:  # a 200 carrying a failure: its outputs are not the model's
@@ -687,19 +711,22 @@ class HttpModel:
                 out = names.values  # "pos"/"neg": read by name (NamedLabelsModel)
             except (KeyError, TypeError, ValueError, IndexError) as exc:
                 # JSON of the wrong form: the protocol is not what the server speaks
-                raise self._wrong_form(exc, raw) from None
+                hint = envelope_hint(exc, payload, self.codec.name)
+                raise self._wrong_form(exc, raw, hint) from None
             with self._conn().lock:
                 self._outcomes.append(True)
                 self.stats.answered += 1
+                self.failing = None
             if tick is not None:
                 tick()
             return out
 
-    def _wrong_form(self, exc: Exception, raw: bytes) -> ModelError:
+    def _wrong_form(self, exc: Exception, raw: bytes, hint: str = "") -> ModelError:
         what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else exc
         return ModelError(
             f"the endpoint {self.shown} ({self.codec.name} protocol) answered in the "
             f"wrong form ({self._scrub(str(what))}); body starts: {self._scrub(excerpt(raw))}"
+            f"{self._scrub(hint)}"
         )
 
     def _failed(self, error: str) -> None:
@@ -719,6 +746,24 @@ class HttpModel:
                 f"{self.max_error_rate:.0%}); last: {error}"
             )
 
+    def _outlived(self, deadline: _Deadline, error: str) -> None:
+        """A ``ModelUnavailable`` when a request failed after its retries and the call has
+        less left before ``--call-timeout`` than another request's retries wait: a server
+        gone (connections refused) was sent the request again and again until the call
+        timeout called the model "may be hung" (exit 3 after 60 s, the resume advised a
+        longer --call-timeout), below the error-rate window that says it is unavailable."""
+        got = deadline() if deadline is not None else None
+        waits = self.backoff * 1.5 * (2**self.retries - 1) + 1.0  # (at the jitter's most)
+        if got is None or got[0] >= waits:
+            return
+        since = self.failing[0] if self.failing else time.monotonic()
+        raise ModelUnavailable(
+            f"the endpoint {self.shown} stopped answering: every attempt of the last "
+            f"{time.monotonic() - since:,.0f} s failed (last: {error}); the model call "
+            f"would reach --call-timeout ({got[1]:g} s) before another request's attempts, "
+            "and it is not hung: resume the run once the endpoint answers again"
+        )
+
     def _attempts(self, body: bytes, n: int, deadline: _Deadline = None) -> tuple[bytes, Any]:
         """One request with its retries: the body of its 200 answer and its JSON, or
         ``_Retry``; a wait the server asked for that the call's deadline (``deadline``:
@@ -735,6 +780,9 @@ class HttpModel:
                 return self._once(body, n, deadline)
             except _Retry as exc:
                 last = exc
+                with self._conn().lock:
+                    since = self.failing[0] if self.failing else time.monotonic()
+                    self.failing = (since, str(exc))
         raise last
 
     def _delay(self, attempt: int, asked: float | None) -> float:
@@ -797,6 +845,7 @@ class HttpModel:
             raise ModelError(
                 f"the endpoint {self.shown} answered status {status}; body starts: "
                 f"{self._scrub(excerpt(data))}{self._refused_hint(status)}"
+                f"{size_hint(status, data, n, len(body))}"
             )
         try:  # parsed once, here: the answer is read from this
             payload = json.loads(data)

@@ -146,7 +146,9 @@ def beyond_deadline(shown: str, said: str, wait: float, got: tuple[float, float]
     if got is None or wait < got[0]:
         return
     left, timeout = got
-    longer = math.ceil(max(2 * wait, wait + 10))
+    # (the call has spent ``timeout - left`` already: a timeout outliving the wait from
+    # here, never the one in force: "--call-timeout 60" was advised under --call-timeout 60)
+    longer = math.ceil(max(2 * wait, timeout - max(left, 0.0) + wait + 10))
     raise ModelUnavailable(
         f"the endpoint {shown} is not taking requests now: it answered {said}, asking to "
         f"retry after {wait:,.0f} s (Retry-After), longer than the call has left within "

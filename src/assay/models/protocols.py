@@ -330,7 +330,21 @@ class MlflowCodec:
 
     def decode(self, payload: Any, n: int) -> np.ndarray:
         preds = payload["predictions"] if isinstance(payload, dict) else payload
-        return _array(preds, n, '"predictions"')
+        return _array(_records(preds), n, '"predictions"')
+
+
+def _records(preds: Any) -> Any:
+    """A pyfunc model's DataFrame answer, which MLflow's server writes as records (``[{"0":
+    0.74, "1": 0.26}, ...]``: one object per row, its columns in the frame's order), as rows
+    of its values; anything else as it is.  (Refused before as "values that are not
+    numbers".)  Rows whose columns differ stay objects, refused as before."""
+    if not isinstance(preds, list) or not preds or not isinstance(preds[0], dict):
+        return preds
+    columns = list(preds[0])
+    if not columns or not all(isinstance(r, dict) and list(r) == columns for r in preds):
+        return preds
+    rows = [list(r.values()) for r in preds]
+    return [r[0] for r in rows] if len(columns) == 1 else rows
 
 
 class KServeV1Codec:

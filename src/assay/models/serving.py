@@ -20,6 +20,7 @@ all of them when it had none yet.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,8 +40,10 @@ __all__ = [
 ]
 
 _ADDED = ("requests", "answered", "retried", "failed", "unanswered", "unit_attempts_lost")
+FAILING_SECONDS = 5.0  # a request failing this long as the run stops: the endpoint's doing
 EVERY = 2.0  # seconds between the timer's writes of a session's counts (``_keep_writing``)
 _PENDING = "serving_session"  # the config entry of a session's counts so far
+_RECORDED = "serving_recorded"  # the config entry of the counts recorded (every session's)
 _SECONDS = ("wall_seconds", "busy_seconds")
 _TITLE = "Serving"
 
@@ -103,7 +106,32 @@ def stopped_answering(models: Any) -> str | None:
                 f"after {served.retries + 1} attempts ({last}), so the run did not end by "
                 "its budget"
             )
+        refusing = _refusing(served)
+        if refusing is not None:
+            return refusing
     return None
+
+
+def _refusing(served: HttpModel) -> str | None:
+    """Why ``served`` has stopped answering when a request is still in its retries as the
+    run stops: every attempt since ``FAILING_SECONDS`` or more (and a tenth of the time
+    since its first request) failed.  (A server answering 429 with ``Retry-After: 30`` once
+    its quota was spent used up --max-time in its retries, none yet failed after all of
+    them, and the run said "nothing was tested: the time budget ran out; raise it".)"""
+    failing = served.failing
+    if failing is None:
+        return None
+    since, last = failing
+    seconds = time.monotonic() - since
+    first = served.stats.first
+    served_for = time.time() - first if first is not None else seconds
+    if seconds < max(FAILING_SECONDS, 0.1 * served_for):
+        return None
+    return (
+        f"the endpoint {served.shown} stopped answering: every attempt of the last "
+        f"{seconds:,.0f} s failed, none answered, and the run's time ran out while it was "
+        f"retried (last: {served._scrub(last)}), so the run did not end by its budget"
+    )
 
 
 def check_served(store: RunStore, run_id: str, models: Any) -> None:
@@ -326,7 +354,25 @@ def _plus(stats: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
         out[key] = int(out.get(key, 0) or 0) + int(more.get(key, 0) or 0)
     for key in _SECONDS:
         out[key] = round(float(out.get(key, 0) or 0) + float(more.get(key, 0) or 0), 3)
+    # (answers by status and the last errors of every session: a resumed run said only its
+    # last session's, the 503s that stopped the first gone)
+    statuses = dict(out.get("statuses") or {})
+    for code, count in (more.get("statuses") or {}).items():
+        statuses[code] = int(statuses.get(code, 0) or 0) + int(count or 0)
+    if statuses:
+        out["statuses"] = statuses
+    errors = [*(more.get("errors") or []), *(out.get("errors") or [])]
+    if errors:
+        out["errors"] = sorted(errors, key=_when)[-20:]
     return out
+
+
+def _when(error: Any) -> float:
+    """When a recorded error happened (0: it does not say)."""
+    try:
+        return float(error.get("time") or 0)
+    except (AttributeError, TypeError, ValueError):
+        return 0.0
 
 
 def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, Any]:
@@ -335,7 +381,10 @@ def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, 
     stats["protocol"] = ", ".join(dict.fromkeys(m.codec.name for m in models))
     record = store.get_run(run_id)
     summary = dict(record.summary or {})
-    before = summary.get("serving") or {}
+    # (the sessions recorded before: kept in the config, which checkpoints leave alone; a
+    # resumed session's first checkpoint wrote a summary without them, and a run stopped
+    # as unavailable after 134 requests and resumed said 128, its 104 503s gone)
+    before = record.config.get(_RECORDED) or summary.get("serving") or {}
     followed = getattr(models[0], "followed", None)
     if isinstance(followed, _Followed):
         followed.end()  # (the timer's writes over before the counts are recorded)
@@ -358,8 +407,10 @@ def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, 
     # the counts recorded and the pending ones cleared in one transaction (a kill between
     # the two would count a session twice); then no longer written
     store.ride(run_id, _PENDING, lambda: None)
+    store.ride(run_id, _RECORDED, lambda: stats)
     store.checkpoint(run_id, summary=summary)
     store.ride(run_id, _PENDING, None)
+    store.ride(run_id, _RECORDED, None)
     for m in models:  # (what a later run of the same model object counts starts here)
         with m._lock():
             m.recorded = {**m.stats.mark(), "lost_attempts": m.stats.lost_attempts}

@@ -1,0 +1,100 @@
+"""STRIP's second opinion in a run's summary: its images marked in the per-image table and
+``findings()``, and the opinions of a run split into units (``--units N``, Dask) merged.
+
+Each image the opinion blended gets its ``blend_entropy`` in its row, and each it flagged
+``strip_flag: true`` (its ``poisoned`` stays the patch scan's: false), so the table that says
+"poisoned: false" for every image of a blended trojan also says which ones the opinion
+flagged.  A run in units gives each unit its own opinion on its chunk (its own calibration and
+budget); the merged headline says how many units asked it, what they flagged together, and
+why a unit did not ask it (``second.not_asked`` reads the merged record as one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.backdoor.second import unblended_words
+
+__all__ = ["describe_units", "mark_rows", "merge_opinions", "opinion_metrics"]
+
+
+def mark_rows(rows: list[dict[str, Any]], opinion: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """``rows`` (copies where marked) with the opinion's ``blend_entropy`` and ``strip_flag``."""
+    entropy = (opinion or {}).get("entropy") or {}
+    if not entropy:
+        return rows
+    flagged = {int(i) for i in (opinion or {}).get("flagged") or []}
+    out = []
+    for r in rows:
+        e = entropy.get(str(r.get("image")))
+        if e is None:
+            out.append(r)
+            continue
+        out.append({**r, "blend_entropy": e, "strip_flag": int(r["image"]) in flagged})
+    return out
+
+
+def merge_opinions(opinions: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """The units' opinions as one record (``None`` when no unit had one to ask)."""
+    had = [o for o in opinions if o]
+    if not had:
+        return None
+    asked = [o for o in had if not o.get("skipped")]
+    skipped = [o for o in had if o.get("skipped")]
+    merged: dict[str, Any] = {
+        "units": len(opinions),
+        "asked": len(asked),
+        "given": sum(bool(o.get("given")) for o in asked),
+        "flagged": sorted(int(i) for o in asked for i in o.get("flagged") or []),
+        "unconfirmed": sum(int(o.get("unconfirmed") or 0) for o in asked),
+        "sampled": sum(int(o.get("sampled") or 0) for o in asked),
+        "low": sum(int(o.get("low") or 0) for o in asked),
+        "queries": sum(int(o.get("queries") or 0) for o in asked),
+        "unblended": sum(int(o.get("unblended") or 0) for o in asked),
+        "entropy": {k: v for o in asked for k, v in (o.get("entropy") or {}).items()},
+    }
+    if skipped:
+        merged["skipped"] = f"in {len(skipped)} of {len(opinions)} units: {skipped[0]['skipped']}"
+        shorts = [int(o["short"]) for o in skipped if "short" in o]
+        if shorts:  # (a unit's budget: the run's split evenly, so any unit's is every unit's)
+            merged["short"] = max(shorts) * len(opinions)
+    return merged
+
+
+def describe_units(opinion: dict[str, Any]) -> str:
+    """The merged headline's words for the units' opinions."""
+    n, asked = opinion["units"], opinion["asked"]
+    words = ""
+    if asked:
+        q, u = opinion["queries"], opinion["unconfirmed"]
+        per = f", {q / u:.1f} more per unflagged image" if u else ""
+        each = f"in {asked} of {n} units" if asked < n else f"in each of the {n} units"
+        if opinion["given"]:
+            words = (
+                f"; NOT CLEAN by STRIP's second opinion ({each}, on its own images; {q:,} "
+                f"queries{per}): given in {opinion['given']}, {len(opinion['flagged'])} of the "
+                f"{u} images the patch scan did not confirm keep one answer under blending: a "
+                "trigger that is not a patch (a blend over the whole image, a long line) is "
+                "likely; they are not located (--strategy strip scores each image)"
+                + unblended_words(opinion)
+            )
+        else:
+            words = (
+                f"; STRIP's second opinion ({each}, on its own images; {q:,} queries{per}): "
+                f"{opinion['low']} of {opinion['sampled']} sampled images keep one answer under "
+                "blending: nothing more than clean images show"
+            )
+    if opinion.get("skipped"):
+        words += f"; STRIP's second opinion not asked {opinion['skipped']}"
+    return words
+
+
+def opinion_metrics(opinion: dict[str, Any]) -> dict[str, Any]:
+    """The opinion's figures beside the scan's ("images flagged" and "queries per unflagged
+    image" are the patch scan's own)."""
+    n = int(opinion.get("unconfirmed") or 0)
+    q = int(opinion["queries"])
+    return {
+        "images flagged by STRIP's second opinion": len(opinion.get("flagged") or []),
+        "queries of STRIP's second opinion": q,
+        "second opinion's queries per unflagged image": round(q / n, 2) if n else 0.0,
+    }
