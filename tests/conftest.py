@@ -9,9 +9,12 @@ handler is put back here, and children started from this process inherit the def
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import sys
+import tempfile
 
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -30,3 +33,11 @@ if os.path.isfile(os.path.join(_BIN, "assay")) and _BIN not in _PATH.split(os.pa
 # and terminal tests fail (flake40): the suite's verdict must not depend on who runs it.
 for _forced in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
     os.environ.pop(_forced, None)
+
+# The tests name model code (a `file.py:f` run) as a user does, into a state folder of their
+# own: never this account's ``~/.local/state/assay/named-code``, which the suite had filled
+# with 1,277 lines of ``/tmp/pytest-of-.../m.py`` (docs42: `assay code` listed them to the
+# account's user).  Children inherit it; a test that sets XDG_STATE_HOME itself still does.
+_STATE = tempfile.mkdtemp(prefix="assay-tests-state-")
+os.environ["XDG_STATE_HOME"] = _STATE
+atexit.register(shutil.rmtree, _STATE, True)

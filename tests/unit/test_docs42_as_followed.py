@@ -34,3 +34,18 @@ def test_a_schema_only_runs_by_position_note_names_the_schema(tmp_path: Path) ->
     said = [w for w in r.warnings if "names none of its columns" in w]
     assert said and "the schema's were fed to it in their order (age, sex, hours)" in said[0]
     assert "the data's" not in said[0], said
+
+
+def test_the_suite_names_code_outside_the_accounts_record() -> None:
+    """A run of a `file.py:f` model names its file in the account's record of model code
+    (`assay code`); the suite's runs wrote theirs into the developer's own
+    ``~/.local/state/assay/named-code`` (1,277 test paths on the project's machine)."""
+    import os
+    import tempfile
+
+    from assay.core.named_code import record_path
+
+    home = Path.home() / ".local" / "state"
+    assert not record_path().is_relative_to(home), record_path()
+    assert record_path().is_relative_to(tempfile.gettempdir())
+    assert os.environ["XDG_STATE_HOME"] == str(record_path().parents[1])
