@@ -49,3 +49,31 @@ def test_the_suite_names_code_outside_the_accounts_record() -> None:
     assert not record_path().is_relative_to(home), record_path()
     assert record_path().is_relative_to(tempfile.gettempdir())
     assert os.environ["XDG_STATE_HOME"] == str(record_path().parents[1])
+
+
+def test_a_split_runs_group_metrics_skip_says_what_budget_would_hold_them(
+    tmp_path: Path,
+) -> None:
+    """German credit's 300 labelled rows at `--max-queries 800`: the unsplit run asks them
+    (300 queries); with `--units 8` the first unit asks them from its 100 and skips them.  Its
+    note said "raise --max-queries to at least twice that" (600: a split run still skips them
+    there); the run needs 16 times that (4,800)."""
+    import assay
+    from assay.core.store import RunStore
+
+    store = RunStore(tmp_path / "runs.db")
+    kw = {"dataset": "german", "protected": "sex", "max_queries": 800, "seed": 5}
+    whole = assay.check_fairness("builtin:logistic", store=store, **kw)
+    assert whole.summary["model_queries"]["group"] == 300
+    split = assay.check_fairness("builtin:logistic", store=store, units=8, **kw)
+    said = split.summary["stopped_early"]["context"]
+    assert said.endswith(
+        "raise --max-queries to at least 16 times that (the first of the 8 units asks them, "
+        "from its share of the budget)"
+    ), said
+    assert any("max_queries to at least 16 times that" in n for n in split.budget_notes)
+    bigger = assay.check_fairness(
+        "builtin:logistic", store=store, units=8, **{**kw, "max_queries": 16 * 300}
+    )
+    assert bigger.summary["group"] is not None  # the advice, taken, holds them
+    assert "context" not in (bigger.summary.get("stopped_early") or {})

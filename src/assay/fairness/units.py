@@ -123,6 +123,8 @@ def merge_summaries(
     stopped: dict[str, str] = {}
     for s in summaries:
         stopped.update(s.get("stopped_early") or {})
+    if len(summaries) > 1 and "context" in stopped:
+        stopped["context"] = _first_units_share(stopped["context"], len(summaries))
     context = next(
         (
             {
@@ -154,6 +156,19 @@ def merge_summaries(
         stopped_early=stopped,
         queries=total_queries,
         class_names=test.label_names if class_names is False else class_names,
+    )
+
+
+def _first_units_share(note: str, n_units: int) -> str:
+    """The group metrics' skip note of a campaign in units: the first unit asks them from its
+    share of the budget, so "raise --max-queries to at least twice that" (600 for German
+    credit's 300 labelled rows) is ``2 x units`` times that (4,800 with ``--units 8``)."""
+    said = "raise --max-queries to at least twice that"
+    if not note.endswith(said):
+        return note
+    return note.removesuffix(said) + (
+        f"raise --max-queries to at least {2 * n_units} times that (the first of the "
+        f"{n_units} units asks them, from its share of the budget)"
     )
 
 
