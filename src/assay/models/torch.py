@@ -206,7 +206,7 @@ class TorchModel:
         # runs' callers split by it, but ``load_model(module).predict(rows)`` failed on 10 rows
         limit = self.capabilities.max_batch or len(inputs) or 1
         try:
-            out = in_chunks(self._forward, np.asarray(inputs), limit)
+            out: np.ndarray = in_chunks(self._forward, np.asarray(inputs), limit)
         except ModelError:
             raise
         except Exception as exc:  # a TorchScript traceback: its last line says what failed
