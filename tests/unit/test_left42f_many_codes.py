@@ -10,6 +10,7 @@ feature."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import numpy as np
@@ -19,11 +20,14 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.tree import DecisionTreeClassifier
 
-import assay.fairness.exact.compose as composing
 from assay.fairness.exact import analyse, compose_read
 from assay.fairness.schema import Feature, Schema
 from assay.models import load_model
 from assay.models.trees import read_trees
+
+# (the package's own ``compose`` is the function of that name: the module is read from
+# ``sys.modules``)
+composing = importlib.import_module("assay.fairness.exact.compose")
 
 SCHEMA = Schema(
     (
