@@ -172,7 +172,7 @@ def test_the_answers_samples_withdraw_trees_that_misread_them(
     21.2 %; only an exact zero was withdrawn)."""
     compose = importlib.import_module("assay.fairness.exact.compose")
 
-    def three_points(f: Any, column: Any) -> np.ndarray:
+    def three_points(f: Any, column: Any, codes: Any = None) -> np.ndarray:
         return np.round(np.linspace(f.encoded_low, f.known_high, 3))
 
     monkeypatch.setattr(compose, "probe_points", three_points, raising=False)

@@ -86,8 +86,10 @@ def test_224x224_findings_with_fills_beside_256_levels() -> None:
     rng = np.random.default_rng(1)
     inputs = np.stack([_finding(rng, 224, 0.1 + 0.01 * i) for i in range(3)])
     assert len(np.unique(inputs)) > 256
-    # main: 3,612,672 bytes a finding; two-byte codes and near-zero differences now
-    assert _stored(inputs) / 3 < 3 * 224 * 224 * 3 * 2 * 0.8
+    # main: 3,612,672 bytes a finding; two-byte codes and near-zero differences now:
+    # 421,997 bytes a finding, 0.93 a pixel (left42f: the copies stored whole, not as
+    # deltas, mutation42's CL6, 586,709 bytes, 1.30 a pixel, which 2 * 0.8 let pass)
+    assert _stored(inputs) / 3 < 3 * 224 * 224 * 3 * 1.1
 
 
 def test_continuous_floats_are_kept_exactly() -> None:

@@ -552,7 +552,7 @@ def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str, int]:
     from assay.core.exports import guard_formulas, write_table
 
     frame = result.findings(limit=None)
-    written = write_table(frame, path)
+    written = write_table(frame, path, written_as=result.written_as)
     # assay's IDI number is the first column (``idi``, or ``idi (assay)`` beside a feature
     # named so: counting that one said "the 41 IDIs the store kept of the 102 found")
     held = int(frame.iloc[:, 0].nunique()) if len(frame) else 0

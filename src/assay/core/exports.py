@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -101,9 +102,16 @@ def guard_formulas(frame: Any) -> tuple[Any, int]:
     return out, changed
 
 
-def write_table(frame: Any, path: str | os.PathLike[str], argument: str = "--export") -> Path:
+def write_table(
+    frame: Any,
+    path: str | os.PathLike[str],
+    argument: str = "--export",
+    written_as: Mapping[str, Any] | None = None,
+) -> Path:
     """Write a pandas DataFrame: ``.csv`` (no index), ``.jsonl`` (a record per line) or
-    ``.json`` (a list of records); text as UTF-8, unescaped; missing values empty / null."""
+    ``.json`` (a list of records); text as UTF-8, unescaped; missing values empty / null.
+    ``written_as``: a CSV's ``delimiter``, ``bom`` (a UTF-8 byte-order mark first) and
+    ``decimal`` mark, as the data file read was written (``,``, none and ``.`` otherwise)."""
     check_export(path, argument)
     p = Path(path)
     suffix = p.suffix.lower()
@@ -111,8 +119,17 @@ def write_table(frame: Any, path: str | os.PathLike[str], argument: str = "--exp
         p.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".csv":  # opened in a spreadsheet: no cell runs as a formula
             cells = guard_formulas(frame)[0]
-            with new_file(p, newline="") as fh:  # (a link at the path replaced, not followed)
-                cells.to_csv(fh, index=False, quoting=csv_quoting(cells))
+            how = dict(written_as or {})
+            encoding = "utf-8-sig" if how.get("bom") else "utf-8"
+            # (a link at the path replaced, not followed)
+            with new_file(p, newline="", encoding=encoding) as fh:
+                cells.to_csv(
+                    fh,
+                    index=False,
+                    quoting=csv_quoting(cells),
+                    sep=str(how.get("delimiter") or ","),
+                    decimal=str(how.get("decimal") or "."),
+                )
         elif suffix == ".jsonl":
             text = frame.to_json(orient="records", lines=True, force_ascii=False)
             write_whole(p, text + ("\n" if text and not text.endswith("\n") else ""))

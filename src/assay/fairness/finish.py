@@ -187,7 +187,7 @@ def _export_again(store: RunStore, record: RunRecord, result: FairnessResult) ->
 
     path = record.config.get(_EXPORT)
     if isinstance(path, str):
-        write_table(result.findings(limit=None), path)
+        write_table(result.findings(limit=None), path, written_as=result.written_as)
     export_written(store, record.id)
 
 

@@ -49,7 +49,7 @@ from assay.fairness.incomplete import (
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
-from assay.fairness.tables import NUMBERS_ATTR
+from assay.fairness.tables import NUMBERS_ATTR, WRITTEN_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.fairness.written_names import (
     as_written,
@@ -425,6 +425,7 @@ def _setup(
     user_dtypes: dict[str, Any] = {}
     user_columns: dict[str, Any] = {}
     read_as_numbers: dict[str, str] = {}
+    written_as: dict[str, Any] = {}  # how the CSV read was written (--export likewise)
     unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     incomplete: Incomplete | None = None  # rows with an empty value set aside (--missing drop)
     empty: Empty | None = None  # the empty cells tested as a value (--missing value)
@@ -454,6 +455,7 @@ def _setup(
                 "--data",
             )
             read_as_numbers = dict(frame.attrs.get(NUMBERS_ATTR, {}))
+            written_as = dict(frame.attrs.get(WRITTEN_ATTR, {}))
             # a file's own categories (Parquet keeps them): findings and notes read them
             user_dtypes = {
                 str(c): t for c, t in frame.dtypes.items() if getattr(t, "name", "") == "category"
@@ -683,6 +685,7 @@ def _setup(
         user_dtypes=user_dtypes,
         user_columns=user_columns,
         read_as_numbers=read_as_numbers,
+        written_as=written_as,
         by_position=by_position,
         set_aside=set_aside,
         read_as_text=text_columns,

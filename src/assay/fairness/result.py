@@ -90,10 +90,18 @@ class FairnessResult(EndedRunMixin):
 
     def export(self, path: str | os.PathLike[str]) -> Path:
         """Write every stored IDI (``findings(limit=None)``: your columns and values, one row
-        per input) to ``path``: ``.csv``, ``.jsonl`` or ``.json`` (a list of rows)."""
+        per input) to ``path``: ``.csv``, ``.jsonl`` or ``.json`` (a list of rows).  A CSV
+        takes the data file's delimiter, byte-order mark and decimal mark (``;``, a BOM and
+        ``39,5`` from a spreadsheet set to a European locale), else ``,`` and ``.``."""
         from assay.core.exports import write_table
 
-        return write_table(self.findings(limit=None), path, argument="path")
+        frame = self.findings(limit=None)
+        return write_table(frame, path, argument="path", written_as=self.written_as)
+
+    @property
+    def written_as(self) -> dict[str, Any]:
+        """How the data's CSV file was written (empty: not a CSV file)."""
+        return {} if self.setup is None else dict(self.setup.written_as)
 
     def tables(self) -> dict[str, Any]:
         """The summary's tables as pandas objects holding numbers (shares as fractions, not

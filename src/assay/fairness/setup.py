@@ -41,6 +41,9 @@ class FairnessSetup:
     read_as_text: tuple[str, ...] = ()
     # the data file's text columns read as numbers, and how they were written ('39,5')
     read_as_numbers: dict[str, str] = field(default_factory=dict)
+    # how the data's CSV file was written (delimiter, byte-order mark, decimal mark):
+    # ``--export`` writes its CSV the same way (``fairness.tables.WRITTEN_ATTR``)
+    written_as: dict[str, Any] = field(default_factory=dict)
     # per protected attribute: its values the model's encoder was not fitted on
     unknown_to_model: dict[str, list[str]] = field(default_factory=dict)
     # why a built-in dataset's true labels were left out (the model names its classes else)

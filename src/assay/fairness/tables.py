@@ -45,6 +45,11 @@ PathLike = str | os.PathLike[str]
 SOURCE_ATTR = "assay.source"
 # {column: how} of the text columns read as numbers ("written with a decimal comma ...")
 NUMBERS_ATTR = "assay.read_as_numbers"
+# how a CSV file was written: its delimiter when ';' (a spreadsheet's where the comma is
+# the decimal mark; any other: ','), whether it began with a UTF-8 byte-order mark
+# (a spreadsheet's "CSV UTF-8"), and whether its numbers had decimal commas ('39,5'):
+# ``--export`` writes its file the same way, so that it reads back where the data was made
+WRITTEN_ATTR = "assay.written_as"
 LINE_ATTR = "assay.first_line"  # file line of the first data row; None: rows have no lines
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
@@ -241,7 +246,17 @@ def _read_csv(
         _check_short_rows(p, name, encoding, delimiter, frame.shape[1])
     if delimiter == ";":  # a spreadsheet's export where the comma is the decimal mark
         frame = _decimal_commas(frame, as_text)
+    frame.attrs[WRITTEN_ATTR] = {
+        "delimiter": ";" if delimiter == ";" else ",",  # (a tab or a bar: a .csv's comma)
+        "bom": encoding == "utf-8-sig" and _starts_with_bom(p),
+        "decimal": "," if frame.attrs.get(NUMBERS_ATTR) and delimiter == ";" else ".",
+    }
     return frame, header_line + 1
+
+
+def _starts_with_bom(p: Path) -> bool:
+    with _open_binary(p) as fh:
+        return fh.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
 
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+(?:,\d+)?$")

@@ -27,6 +27,7 @@ from assay.fairness.incomplete import ROWS_ATTR
 from assay.fairness.schema import LONGEST_CATEGORY, Feature, Schema, too_long
 from assay.fairness.schema_files import load_schema
 from assay.fairness.tables import LINE_ATTR, SOURCE_ATTR, read_table
+from assay.fairness.written_names import unicode_form
 
 __all__ = [
     "check_data",
@@ -73,9 +74,14 @@ def infer_schema(
     continuous (integer if every value is whole); string and boolean columns, and the columns
     named in ``categorical``, become categorical with their values sorted.  A string column with
     more than ``max_categories`` values, most of them seen once, is refused (an identifier
-    or free text, most likely).
+    or free text, most likely).  Names (``protected``, ``categorical``, ``target``) that differ
+    from a column's only in their Unicode form (``é`` composed or decomposed) are the column's.
     """
     columns = column_names(frame)
+    # names typed composed, a header saved on macOS decomposed (``é``): the header's form
+    protected = [unicode_form(p, columns) for p in protected]
+    categorical = None if categorical is None else [unicode_form(c, columns) for c in categorical]
+    target = None if target is None else unicode_form(target, columns)
     if len(frame) == 0:  # (each column "holds no values" would blame the column)
         raise UsageError(
             f"{frame.attrs.get(SOURCE_ATTR, 'data')} has no rows (its columns: "

@@ -202,8 +202,11 @@ class TorchModel:
         return arr
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        # a module answering one input at a time (``max_batch`` 1) is asked so here too: the
+        # runs' callers split by it, but ``load_model(module).predict(rows)`` failed on 10 rows
+        limit = self.capabilities.max_batch or len(inputs) or 1
         try:
-            out = self._forward(np.asarray(inputs))
+            out: np.ndarray = in_chunks(self._forward, np.asarray(inputs), limit)
         except ModelError:
             raise
         except Exception as exc:  # a TorchScript traceback: its last line says what failed

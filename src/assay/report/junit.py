@@ -32,6 +32,7 @@ from assay.report.junit_cases import (
     backdoor_key,
     fairness_case,
     fairness_key,
+    in_own_values,
     text_case,
 )
 from assay.report.junit_demo import as_demonstration
@@ -252,7 +253,7 @@ def _finding_case(
         else f"on inputs {compact(finding.get('inputs'), 160)}"
     )
     message = f"severity {sev}: {kind} {on}"
-    body = bounded_json(finding)
+    body = bounded_json(in_own_values(finding, run))  # (an IDI in the data's values)
     if rule is not None:
         text = f"{message} (the run is judged by --fail-on '{rule}')\n{body}"
         _child(case, "system-out", text=safe_text(text))

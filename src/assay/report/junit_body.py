@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from assay.report._text import finding_json
+from assay.report.junit_cases import OWN_VALUES
 
 __all__ = ["MAX_BODY", "bounded_json"]
 
@@ -23,9 +24,11 @@ def bounded_json(finding: dict[str, Any]) -> str:
     body = finding_json(finding)
     if len(body) <= MAX_BODY:
         return body
-    short = {k: _shorten(v) if k in ("inputs", "outputs") else v for k, v in finding.items()}
+    cut = (OWN_VALUES, "inputs", "outputs")
+    short = {k: _shorten(v) if k in cut else v for k, v in finding.items()}
     short["cut"] = (
-        f"inputs and outputs shortened here (the finding's JSON is {len(body):,} characters); "
+        f"inputs (as codes and in your values) and outputs shortened here (the finding's "
+        f"JSON is {len(body):,} characters); "
         "the JSON report (--report, or assay report RUN --report FILE) holds them whole"
     )
     body = finding_json(short)

@@ -12,7 +12,17 @@ from assay.core.labels import split_labels
 from assay.core.missing_code import MISSING_LABEL, stored_missing
 from assay.report._text import compact
 
-__all__ = ["backdoor_case", "backdoor_key", "fairness_case", "fairness_key", "text_case"]
+__all__ = [
+    "backdoor_case",
+    "backdoor_key",
+    "fairness_case",
+    "fairness_key",
+    "in_own_values",
+    "text_case",
+]
+
+
+OWN_VALUES = "in your values"  # the key of a JUnit body's rows in the data's own values
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -143,6 +153,26 @@ def fairness_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | 
     common = ", ".join(_named(features, k, shown[0]) for k in same)
     line = f"{common}: {', '.join(variants)}" if common else ", ".join(variants)
     return compact(line, 400)
+
+
+def in_own_values(finding: dict[str, Any], run: dict[str, Any] | None) -> dict[str, Any]:
+    """``finding`` with its rows as the terminal shows them (a fairness finding the run's
+    schema covers): ``in your values``, one line per variant in the data's own column names
+    (in the data's order) and categories, and the class it was answered (``ville=Bath,
+    âge=41, sex=F -> deny``); the encoded ``inputs`` kept beside (the JSON report's form).
+    Other findings as they are."""
+    own = _in_own_values(finding, run)
+    if own is None:
+        return finding
+    features, shown = own
+    caps = _as_dict(_as_dict(_as_dict(run).get("model")).get("capabilities"))
+    outputs = finding.get("outputs")
+    outs = outputs if isinstance(outputs, list) and len(outputs) == len(shown) else []
+    lines = []
+    for i, row in enumerate(shown):
+        line = ", ".join(_named(features, k, row) for k in range(len(features)))
+        lines.append(f"{line} -> {_answer(outs[i], caps.get('class_names'))}" if outs else line)
+    return {**finding, OWN_VALUES: lines}
 
 
 def _value(feature: Any, code: Any) -> str:

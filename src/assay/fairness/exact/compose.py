@@ -186,10 +186,11 @@ def _probe(
     grids: list[np.ndarray] = []
     for j, f in enumerate(schema.features):
         if _ranged(f):
-            seen = [] if data is None else [np.asarray(data, dtype=np.float64)[:, j]]
-            if f.name in known:
-                seen.append(np.asarray(known[f.name], dtype=np.float64))
-            grid = probe_points(f, np.concatenate(seen) if seen else None)
+            codes = known.get(f.name)
+            too_many = _too_many_codes(f, codes)
+            if too_many is not None:
+                return too_many
+            grid = probe_points(f, None if data is None else np.asarray(data)[:, j], codes)
             if f.missing:  # what the column is when the feature is missing, probed last
                 grid = np.append(grid, f.encoded_high)
         else:
@@ -247,28 +248,48 @@ def _probe(
 
 
 PROBED_BETWEEN = 33  # evenly spaced points of a continuous or wide feature, bounds included
-PROBED_DATA = 1024  # and at most this many distinct values of the data's and encoders'
+PROBED_DATA = 1024  # and at most this many distinct values of the data's
+PROBED_CODES = 2048  # every code an encoder knows in the range, refused beyond this many
 
 
-def probe_points(f: Any, column: np.ndarray | None) -> np.ndarray:
+def probe_points(f: Any, column: np.ndarray | None, codes: np.ndarray | None = None) -> np.ndarray:
     """Where a continuous or wide integer feature's columns are probed: its bounds first
     (the line through them is what the rest must lie on), then points evenly between them,
-    then ``column``: the data rows' values of it and its encoders' categories (at most
-    ``PROBED_DATA``, evenly among the distinct ones): a zip code's encoder knows its codes
-    only, so a column constant at the bounds and between them may still move there.  Wide
-    integers are probed at integers."""
+    then ``column``: the data rows' values of it (at most ``PROBED_DATA``, evenly among the
+    distinct ones), then every one of ``codes`` in the range: the categories its encoders
+    were fitted on.  An encoder's output moves only at its codes (elsewhere it is the
+    unknown one's), so probing each code sees every column it makes move: a zip code's
+    encoder (or a one-hot's frequent codes among infrequent ones) is not read as a constant.
+    Wide integers are probed at integers."""
     lo, hi = float(f.encoded_low), float(f.known_high)
     between = np.linspace(lo, hi, PROBED_BETWEEN)[1:-1]
-    seen = np.empty(0)
-    if column is not None and len(column):
-        c = np.asarray(column, dtype=np.float64)
-        seen = np.unique(c[np.isfinite(c) & (c >= lo) & (c <= hi)])
-        if len(seen) > PROBED_DATA:
-            seen = seen[np.linspace(0, len(seen) - 1, PROBED_DATA).round().astype(np.int64)]
-    points = np.concatenate([[lo, hi], between, seen])
+    seen = _in_range(column, lo, hi)
+    if len(seen) > PROBED_DATA:
+        seen = seen[np.linspace(0, len(seen) - 1, PROBED_DATA).round().astype(np.int64)]
+    points = np.concatenate([[lo, hi], between, seen, _in_range(codes, lo, hi)])
     if f.kind != "continuous":
         points = np.round(points)
     return points
+
+
+def _in_range(values: np.ndarray | None, lo: float, hi: float) -> np.ndarray:
+    if values is None or not len(values):
+        return np.empty(0)
+    c = np.asarray(values, dtype=np.float64)
+    return np.unique(c[np.isfinite(c) & (c >= lo) & (c <= hi)])
+
+
+def _too_many_codes(f: Any, codes: np.ndarray | None) -> str | None:
+    """Why the exact analysis does not read ``f``'s columns: its encoders know more codes in
+    its range than are probed one by one (None: every code is probed)."""
+    n = len(_in_range(codes, float(f.encoded_low), float(f.known_high)))
+    if n <= PROBED_CODES:
+        return None
+    return (
+        f"an encoder in front of the trees was fitted on {n:,} values of {f.name}, more than "
+        f"the {PROBED_CODES:,} the exact analysis probes one by one: its columns are not "
+        "checked to be an affine function of it"
+    )
 
 
 def _ranged(f: Any) -> bool:
