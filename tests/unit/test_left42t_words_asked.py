@@ -37,6 +37,15 @@ def test_time_alone_counts_the_sentences_a_run_may_hold() -> None:
         refuse_long_sentences(g, 12, max_queries=None)
 
 
+def test_a_stored_run_is_checked_by_the_mean_alone() -> None:
+    """A run verified or resumed gives no budget of this session: it was made under its
+    own (a grammar of 150-word sentences, 16,384 of them, would be refused otherwise)."""
+    g = parse_grammar(REC, source="rec.cfg")
+    refuse_long_sentences(g, 12, max_queries=None, stored=True)
+    with pytest.raises(UsageError, match="words on average"):
+        refuse_long_sentences(g, 24, max_queries=None, stored=True)  # (the mean's bound)
+
+
 @pytest.mark.parametrize("name", ["reviews", "names", "topics"])
 def test_the_built_in_grammars_run_with_any_budget(name: str) -> None:
     g = load_grammar(str(builtin_grammar_path(name)))

@@ -89,15 +89,21 @@ class _Means:
 
 
 def refuse_long_sentences(
-    grammar: Grammar, max_depth: int, *, weighted: bool = True, max_queries: int | None = None
+    grammar: Grammar,
+    max_depth: int,
+    *,
+    weighted: bool = True,
+    max_queries: int | None = None,
+    stored: bool = False,
 ) -> None:
     """A ``UsageError`` when the grammar's sentences would hold more than ``LONGEST_MEAN``
     words on average within ``max_depth``, or a run of ``max_queries`` of them (None: time
     alone bounds it) more than ``WORDS_ASKED`` in all, naming the recursive production drawn
-    most."""
+    most.  A ``stored`` run (verified, resumed, reported) is checked by the mean alone: it
+    was made under its own budget, which is not this call's."""
     mean = mean_words(grammar, max_depth, weighted=weighted)
     asked = min(max_queries, SENTENCES_HELD) if max_queries else SENTENCES_HELD
-    if mean <= LONGEST_MEAN and mean * asked <= WORDS_ASKED:
+    if mean <= LONGEST_MEAN and (stored or mean * asked <= WORDS_ASKED):
         return
     g = grammar
     share: dict[int, tuple[float, int]] = {}  # a production holding its own symbol: its
