@@ -306,7 +306,8 @@ class Engine(Dispatch, EngineState):
                 if len(tx) == 1 and not self._tagged:
                     key = keys[0]
                 else:  # (an invariance case: its sentences in any order, ``unordered``)
-                    said = sorted(tx) if self.oracle.unordered[case.relation] else tx
+                    unordered = case.relation >= 0 and self.oracle.unordered[case.relation]
+                    said = sorted(tx) if unordered else tx
                     key = text_key(self.key(said, case))
                 done = (tx, keys, key)
             if len(self._rendered) >= _RENDERED:
