@@ -283,9 +283,11 @@ def test_a_suites_invariance_test_of_a_one_label_classifier_tested_nothing(
 
 
 def test_a_campaigns_merged_tests_count_each_case_once(tmp_path: Path) -> None:
-    """Two units of a small suite both judge every case (40 of the invariance test, 10 of
-    the MFT): the merged table said 80 and 20 (each unit's added, "24 of 40" in
-    checklist34's run): 20 cases are too few to tell, 40 were not."""
+    """Two units of a small suite both judge every case (8 of the invariance test, 10 of
+    the MFT): the merged table said twice as many (each unit's added, "24 of 40" in
+    checklist34's run): 20 cases are too few to tell, 10 were not.  (The invariance test's
+    case is a set of sentences, the five things swapped: 40 sentences, 8 cases; each
+    sentence was its own case, 40, before left42t.)"""
     from assay.core.store import RunStore
     from assay.text.api import check_text
 
@@ -303,7 +305,7 @@ def test_a_campaigns_merged_tests_count_each_case_once(tmp_path: Path) -> None:
         store=RunStore(tmp_path / "s.db"),
     )
     tests = {t["test"]: t for t in result.summary["text"]["tests"]}
-    assert tests["line 5: %invariant thing"]["cases"] == 40, tests
+    assert tests["line 5: %invariant thing"]["cases"] == 8, tests
     mft = tests['line 6: %expect adj: "good" -> pos']
     assert (mft["cases"], mft["failing"]) == (10, 5), tests
 

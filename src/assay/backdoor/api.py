@@ -41,6 +41,7 @@ from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
+from assay.core.piped_paths import named_pipes
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import (
     code_environment,
@@ -213,6 +214,7 @@ def check_backdoor(
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
+    config["piped"] = named_pipes(argv)  # (``core.piped_paths``: mkfifo's)
     config["budget"] = {
         "max_queries": max_queries,
         "max_time": max_time,

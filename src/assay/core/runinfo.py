@@ -349,7 +349,9 @@ def rerun_note(
     late = None if terms == "demo" else _late_switch_note(config, summary, terms == "api")
     from assay.core.piped_paths import piped_note
 
-    piped = None if terms == "api" else piped_note(command)
+    named = (config or {}).get("piped")
+    named = [str(x) for x in named] if isinstance(named, list) else []
+    piped = None if terms == "api" else piped_note(command, named)
     notes = [*(n for n in (piped, timed, late) if n), *summary_caveats(summary, terms=terms)]
     if files_now:
         from assay.core.integrity import changed_files_note

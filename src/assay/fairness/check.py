@@ -24,6 +24,7 @@ from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.loading_time import load_within
 from assay.core.phased import Phased
+from assay.core.piped_paths import named_pipes
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import (
     code_environment,
@@ -262,6 +263,7 @@ def check_fairness(
     config["keep_findings"] = keep_option(keep)
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
+    config["piped"] = named_pipes(argv)  # (``core.piped_paths``: mkfifo's)
     config["budget"] = {
         "max_queries": max_queries,
         "max_time": max_time,

@@ -162,6 +162,8 @@ class Engine(Dispatch, EngineState):
         # the minimal forms by failure signature, for lazy shrinking (rebuilt from
         # ``minimal`` on restore)
         self._known = KnownErrors()
+        # the minimal errors of invariance tests by their sentences sorted (``_as_known``)
+        self._pairs: dict[str, str] = {}
         self.shrink_incomplete = 0
         self.new_minimal: list[Case] = []  # minimal errors new in this round
         # per proposal of this round (its index) that failing was shrunk: the queries its
@@ -301,11 +303,13 @@ class Engine(Dispatch, EngineState):
             else:
                 tx = [tree_text(t) for t in self.oracle.variants(case)]
                 keys = [text_key(t) for t in tx]
-                done = (
-                    tx,
-                    keys,
-                    keys[0] if len(tx) == 1 and not self._tagged else text_key(self.key(tx, case)),
-                )
+                if len(tx) == 1 and not self._tagged:
+                    key = keys[0]
+                else:  # (an invariance case: its sentences in any order, ``unordered``)
+                    unordered = case.relation >= 0 and self.oracle.unordered[case.relation]
+                    said = sorted(tx) if unordered else tx
+                    key = text_key(self.key(said, case))
+                done = (tx, keys, key)
             if len(self._rendered) >= _RENDERED:
                 self._rendered.clear()
             self._rendered[case] = done
@@ -768,7 +772,7 @@ class Engine(Dispatch, EngineState):
             final = None
         rows: list[dict[str, Any]] = []
         for j, (orig_i, small) in enumerate(zip(failing, minimal, strict=True)):
-            key = self.key(small)
+            key = self._as_known(self.key(small), small.relation)
             if key in self.minimal:
                 self._count(key)
                 continue
@@ -782,7 +786,7 @@ class Engine(Dispatch, EngineState):
                 small_out = final.outputs[j]
             else:  # shrinking could not be confirmed: keep the original
                 small = got.cases[orig_i]
-                key = self.key(small)
+                key = self._as_known(self.key(small), small.relation)
                 if key in self.minimal:
                     self._count(key)
                     continue
@@ -809,7 +813,7 @@ class Engine(Dispatch, EngineState):
             rec["signature"] = signature(detail)
             self.new_minimal.append(small)
             self.shrink_credit[orig_i][2] = 1.0
-            self._remember(key, rec["signature"])
+            self._remember(key, rec["signature"], small.relation)
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
         return rows
 
@@ -824,8 +828,27 @@ class Engine(Dispatch, EngineState):
         run knows (None when it holds none)."""
         return self._known_within(case, None)
 
-    def _remember(self, key: str, sig: str) -> None:
+    def _remember(self, key: str, sig: str, relation: int = -1) -> None:
         self._known.add(key, sig, _SEP)
+        unordered = self._unordered(key, relation)
+        if unordered is not None:
+            self._pairs.setdefault(unordered, key)
+
+    def _as_known(self, key: str, relation: int) -> str:
+        """The known minimal error ``key`` is, its sentences in any order for an invariance
+        test (the pair found from "great" is the one found from "good"); else ``key``."""
+        unordered = self._unordered(key, relation)
+        return key if unordered is None else self._pairs.get(unordered, key)
+
+    def _unordered(self, key: str, relation: int) -> str | None:
+        """``key``'s sentences sorted, when the test ``relation`` is an invariance class's
+        (``Oracle.unordered``); None otherwise."""
+        unordered = self.oracle.unordered
+        if not 0 <= relation < len(unordered) or not unordered[relation]:
+            return None
+        parts = key.split(_SEP)
+        tag = [parts.pop()] if self._tagged else []  # (its relation's ``#N``, last)
+        return _SEP.join([*sorted(parts), *tag])
 
     def _known_within(self, case: Case, sig: str | None) -> str | None:
         """A known minimal error that fails the same way as ``case`` and whose every sentence

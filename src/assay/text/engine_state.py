@@ -59,9 +59,10 @@ class EngineState:
     _minimal_new: list[str]
     _counted: set[str]
     _known: KnownErrors
+    _pairs: dict[str, str]
     _ctx: list[dict[str, Any]]
     _stop_next: str | None
-    _remember: Callable[[str, str], None]
+    _remember: Callable[[str, str, int], None]
 
     def snapshot(self) -> Snapshot:
         snap = Snapshot(
@@ -161,9 +162,10 @@ class EngineState:
             for key, n in changed.items():
                 self.minimal[key]["count"] = int(n)
         self._minimal_new, self._counted = [], set()
-        self._known = KnownErrors()
+        self._known, self._pairs = KnownErrors(), {}
         for key, rec in self.minimal.items():
-            self._remember(key, str(rec.get("signature") or signature(rec["detail"])))
+            sig = str(rec.get("signature") or signature(rec["detail"]))
+            self._remember(key, sig, int(rec.get("relation", -1)))
         self.shrink_incomplete = int(v.get("shrink_incomplete", 0))
         self.stop_reason = v.get("stop_reason")
         self._done = bool(v.get("done", False))

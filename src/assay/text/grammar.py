@@ -859,7 +859,22 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
             f"never move and {fate}; name two different alternatives",
             target_at,
         )
+    if tolerance == 1.0 and expect != "flip":
+        said = f"%directional {g.names[s]}: ... {expect}{f' {label}' if label else ''} 1"
+        g.warnings.append(_useless_tolerance(f"{source}:{n}: {said}", expect))
     return Directional(s, source_alt, target_alt, expect, label, tolerance, n, label_column)
+
+
+def _useless_tolerance(where: str, expect: str) -> str:
+    """A tolerance of 1 decides every case before it is asked: a probability moves at most
+    1 (from 1 to 0), so ``up``/``down``/``away``, which must move by more than the tolerance,
+    always fail, and ``not-up``/``not-down``, which may move the wrong way by up to it, never
+    do.  Legal, never useful: said on load."""
+    if expect.startswith("not-"):
+        fate = "no case can fail (a probability cannot move the wrong way by more than 1)"
+    else:
+        fate = "every case fails (a probability moves at most 1, from 1 to 0, never by more)"
+    return f"{where}: a tolerance of 1 means {fate}; a tolerance below 1 makes it a test"
 
 
 def _expectation(g: Grammar, raw: str, n: int, source: str) -> Expectation:

@@ -41,8 +41,8 @@ def _expected(line: str) -> str:
     if text[:1] in "{[":
         return (
             f"{_EXPECTED}: this looks like JSON; a label map file is lines, one a label "
-            "(`2 LABEL_0 -> neg`, the classifier counted from 1); a dict {CLASSIFIER: {LABEL: "
-            "COMMON}} is taken from Python (label_map=, counted from 0)"
+            "(`2 LABEL_0 -> neg`, the classifier counted from 1), or a JSON object "
+            '{"CLASSIFIER": {"LABEL": "COMMON"}} as label_map= takes it (counted from 0)'
         )
     if "->" not in text and ("," in text or "\t" in text):
         return (

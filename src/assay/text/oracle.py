@@ -188,6 +188,10 @@ class Oracle:
         self.relations = rels
         # per relation: whether its case is its sentence alone (an expectation); [] if none is
         self.alone = [isinstance(r, Expectation) for r in rels] if grammar.expectations else []
+        # per relation: whether its case is the set of its sentences, whichever it began from
+        # (an invariance class: "good" swapped for "great" and "great" for "good" are one
+        # pair, one case, one failure; a directional edit has a direction)
+        self.unordered = [isinstance(r, Invariant) for r in rels]
         # each relation as its line declares it: the test a finding failed (``findings()``)
         # two relations making the same sentences (two expectations of one edit): a case's
         # key holds its relation (``Engine.key``), else the second was never judged

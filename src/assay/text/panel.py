@@ -336,7 +336,8 @@ def load_label_map(
     """Read a label map: lines ``CLASSIFIER LABEL -> COMMON`` (classifier by position 1, 2, ...
     or name; a label in double quotes holding spaces, ``\"`` and ``\\`` escaped in it:
     ``text.label_map_line``); ``#`` comments.  An unknown classifier or label is a
-    ``UsageError`` at its line."""
+    ``UsageError`` at its line.  Or a JSON object ``{CLASSIFIER: {LABEL: COMMON}}``, as
+    ``label_map=`` takes it (``text.label_map_json``)."""
     where = str(path)
     try:
         text = read_text_file(path, what="the label map", argument="--label-map")
@@ -348,6 +349,10 @@ def load_label_map(
         raise UsageError(
             f"cannot read the label map: {exc}", argument="--label-map", path=where
         ) from None
+    if text.lstrip("\ufeff \t\r\n").startswith("{"):  # (``label_map=``'s dict as JSON)
+        from assay.text.label_map_json import json_label_map
+
+        return json_label_map(text, where, models, names)
     labels = [labels_of(m) for m in models]
     out: dict[int, dict[str, str]] = {}
     for n, raw in enumerate(file_lines(text), start=1):

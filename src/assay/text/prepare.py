@@ -145,7 +145,9 @@ def setup_text(
     sampler = Sampler(the_grammar, max_depth=max_depth)  # (checks --max-depth first)
     # (loading draws its sentences by the weights; the search by them or alike, --uniform)
     for by_weight in {True, weighted}:
-        refuse_long_sentences(the_grammar, max_depth, weighted=by_weight)
+        refuse_long_sentences(
+            the_grammar, max_depth, weighted=by_weight, max_queries=max_queries, stored=stored
+        )
     loaded, asked = load_classifiers(
         specs,
         sampler,

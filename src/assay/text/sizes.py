@@ -6,6 +6,13 @@ so a sentence doubles at nearly every level down to the depth bound: about 2^23 
 the default ``--max-depth 24``.  Loading such a grammar ran for over five minutes and took
 1.5 GB before anything was asked (34 s and 957 MB at ``--max-depth 14``), saying nothing.
 ``refuse_long_sentences`` says so on load instead, naming the production.
+
+The mean alone let long sentences through whose run still took its memory: ``--max-depth
+14`` (8,964 words on average) ran 500 queries in 957 MB, 1,500 queries at ``--max-depth 12``
+(2,331 words) in 622 MB; a run's memory grows with the words it asks (about 160-280 bytes a
+word, measured linear from 150 to 1,500 queries).  So the words a run would ask are bounded
+too: the mean times the sentences it may ask (``--max-queries``, at most ``SENTENCES_HELD``;
+that many when only time bounds it), at most ``WORDS_ASKED`` (hostile41t's Left 2).
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from __future__ import annotations
 from assay.errors import UsageError
 from assay.text.grammar import Grammar
 
-__all__ = ["LONGEST_MEAN", "mean_words", "refuse_long_sentences"]
+__all__ = ["LONGEST_MEAN", "WORDS_ASKED", "mean_words", "refuse_long_sentences"]
 
 LONGEST_MEAN = 10_000  # words a sentence may hold on average
+WORDS_ASKED = 2_000_000  # words a run's sentences may hold in all (~0.3-0.6 GB)
+SENTENCES_HELD = 16_384  # sentences counted when the budget is larger or time alone
 
 
 def mean_words(grammar: Grammar, max_depth: int, *, weighted: bool = True) -> float:
@@ -79,11 +88,22 @@ class _Means:
         return got
 
 
-def refuse_long_sentences(grammar: Grammar, max_depth: int, *, weighted: bool = True) -> None:
+def refuse_long_sentences(
+    grammar: Grammar,
+    max_depth: int,
+    *,
+    weighted: bool = True,
+    max_queries: int | None = None,
+    stored: bool = False,
+) -> None:
     """A ``UsageError`` when the grammar's sentences would hold more than ``LONGEST_MEAN``
-    words on average within ``max_depth``, naming the recursive production drawn most."""
+    words on average within ``max_depth``, or a run of ``max_queries`` of them (None: time
+    alone bounds it) more than ``WORDS_ASKED`` in all, naming the recursive production drawn
+    most.  A ``stored`` run (verified, resumed, reported) is checked by the mean alone: it
+    was made under its own budget, which is not this call's."""
     mean = mean_words(grammar, max_depth, weighted=weighted)
-    if mean <= LONGEST_MEAN:
+    asked = min(max_queries, SENTENCES_HELD) if max_queries else SENTENCES_HELD
+    if mean <= LONGEST_MEAN and (stored or mean * asked <= WORDS_ASKED):
         return
     g = grammar
     share: dict[int, tuple[float, int]] = {}  # a production holding its own symbol: its
@@ -102,10 +122,22 @@ def refuse_long_sentences(grammar: Grammar, max_depth: int, *, weighted: bool = 
             f"{g.names[g.productions[p][0]]} {'once' if own == 1 else f'{own} times'}: each "
             "level down multiplies the sentence)"
         )
+    if mean > LONGEST_MEAN:
+        bound = f"too long to generate (at most {LONGEST_MEAN:,} on average)"
+        advice = "lower the recursive production's weight, or --max-depth"
+    else:
+        fits = max(1, int(WORDS_ASKED // mean))
+        given = f"--max-queries {max_queries:,}" if max_queries else "a time budget alone"
+        bound = (
+            f"and a run of {given} would ask about {mean * asked:,.0f} words, too many to "
+            f"hold (at most {WORDS_ASKED:,}: some {fits:,} sentences of this length)"
+        )
+        advice = f"give --max-queries {fits:,} or fewer" + (
+            ", lower the recursive production's weight, or --max-depth" if named else ""
+        )
     raise UsageError(
         f"the grammar's sentences would hold about {mean:,.0f} words on average within "
-        f"--max-depth {max_depth}{named}, too long to generate (at most {LONGEST_MEAN:,} on "
-        "average): lower the recursive production's weight, or --max-depth",
+        f"--max-depth {max_depth}{named}, {bound}: {advice}",
         argument="--grammar",
         path=g.source,
         line=line,
