@@ -88,10 +88,15 @@ def _overran(
             "the endpoint is refusing requests: run again once it answers (its quota "
             "renewed, its load lower), a longer --max-time changes nothing while it refuses"
         )
-    also = f"; as it ran out, {refused[1]}" if refused is not None else ""
+    if refused is not None:  # (a wait at the end, after answers: the endpoint said first)
+        return UsageError(
+            f"nothing was tested: {refused[1]} while {what} were loading, and {ran_out}; "
+            "raise --max-time to cover the waits, loading and the search",
+            argument="--max-time",
+        )
     return UsageError(
         f"nothing was tested: loading took all of the time budget: {what} were still "
-        f"loading when {ran_out}; raise --max-time to cover loading and the search{also}",
+        f"loading when {ran_out}; raise --max-time to cover loading and the search",
         argument="--max-time",  # (max_time= to a Python caller: core.keywords)
     )
 

@@ -75,6 +75,10 @@ def _asked(model: Any) -> str:
     return "" if wait is None else f", asking to retry after {wait:,.0f} s (Retry-After)"
 
 
+def _in_a_row(n: int) -> str:
+    return "1 attempt" if n == 1 else f"{n:,} attempts in a row"
+
+
 def refusing(model: Any) -> str | None:
     """Why ``model``'s endpoint has stopped answering when a request is still in its
     retries as the run stops (see the module), or None (a budget stop)."""
@@ -90,7 +94,7 @@ def refusing(model: Any) -> str | None:
         return None  # (one wait, late in the run: the budget ended the run, said beside)
     return (
         f"the endpoint {model.shown} stopped answering: every attempt of the last "
-        f"{seconds:,.0f} s failed ({attempts:,} in a row), none answered, and the run's time "
+        f"{seconds:,.0f} s failed ({_in_a_row(attempts)}), none answered, and the run's time "
         f"ran out while it was retried (last: {model._scrub(model.failing[1])}"
         f"{_asked(model)}), so the run did not end by its budget"
     )
@@ -98,16 +102,20 @@ def refusing(model: Any) -> str | None:
 
 def refusal_since(model: Any, started: float) -> tuple[bool, str] | None:
     """``model``'s streak begun at ``started`` (``time.monotonic()``) or later, if one goes
-    on: whether it is the endpoint refusing (``refusing``), and what to say of it."""
+    on: whether it is the endpoint refusing (``refusing``; or, never answered, it asked to
+    wait or failed twice), and what to say of it."""
     failing = model.failing
     if failing is None or failing[0] < started:
         return None
+    attempts = getattr(model, "failed_attempts", 0)
     said = (
         f"the endpoint {model.shown} failed every attempt of the last {_seconds(model):,.0f} s "
-        f"({getattr(model, 'failed_attempts', 0):,} in a row; last: "
-        f"{model._scrub(failing[1])}{_asked(model)})"
+        f"({_in_a_row(attempts)}; last: {model._scrub(failing[1])}{_asked(model)})"
     )
-    return refusing(model) is not None, said
+    never = model.stats.answered == 0 and (
+        attempts >= 2 or getattr(model, "asked_wait", None) is not None
+    )
+    return never or refusing(model) is not None, said
 
 
 def gone(model: Any, retries: int) -> None:
