@@ -37,7 +37,8 @@ from types import FrameType
 from typing import TypeVar
 
 from assay.core.deadline import run_deadline
-from assay.errors import UsageError
+from assay.core.refusals import refused_since
+from assay.errors import AssayError, ModelUnavailable, UsageError
 
 __all__ = ["load_within", "loading_within"]
 
@@ -64,7 +65,10 @@ def _alarm_is_ours() -> bool:
 
 def _overran(
     what: str, max_time: float, started: float, *, left_running: bool = False
-) -> UsageError:
+) -> AssayError:
+    """The error of loading stopped by ``--max-time``; a served model refusing then
+    (``core.refusals``: 429s with a long ``Retry-After``, a quota spent) is said as the
+    endpoint's doing, its status and wait: "raise --max-time" changed nothing then."""
     spent = time.monotonic() - started
     how = "given up after" if left_running else "stopped after"
     behind = (
@@ -73,11 +77,26 @@ def _overran(
         if left_running
         else ""
     )
+    ran_out = (
+        f"--max-time {max_time:g} ran out ({how} {spent:.1f} s, counted from the command's "
+        f"or call's start{behind}); no run was made, nothing was stored"
+    )
+    refused = refused_since(started)
+    if refused is not None and refused[0]:
+        return ModelUnavailable(
+            f"nothing was tested: {refused[1]} while {what} were loading, and {ran_out}; "
+            "the endpoint is refusing requests: run again once it answers (its quota "
+            "renewed, its load lower), a longer --max-time changes nothing while it refuses"
+        )
+    if refused is not None:  # (a wait at the end, after answers: the endpoint said first)
+        return UsageError(
+            f"nothing was tested: {refused[1]} while {what} were loading, and {ran_out}; "
+            "raise --max-time to cover the waits, loading and the search",
+            argument="--max-time",
+        )
     return UsageError(
         f"nothing was tested: loading took all of the time budget: {what} were still "
-        f"loading when --max-time {max_time:g} ran out ({how} {spent:.1f} s, counted "
-        f"from the command's or call's start{behind}); no run was made, nothing was stored; "
-        "raise --max-time to cover loading and the search",
+        f"loading when {ran_out}; raise --max-time to cover loading and the search",
         argument="--max-time",  # (max_time= to a Python caller: core.keywords)
     )
 

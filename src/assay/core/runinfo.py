@@ -215,6 +215,7 @@ def pasteable(
     report, read wherever it was copied to).  With the run's ``summary``, a choice the run
     made from the model's measured speed is pinned."""
     command = _longer_deadline(_pinned(pinned_keep(command, config), config, summary), config)
+    command = _batch_said(command, config)
     command = _units_said(command, config)
     if not command.startswith("assay "):
         return command
@@ -493,24 +494,46 @@ def _longer_deadline(command: str, config: Mapping[str, Any] | None) -> str:
     wanted = budget.get("call_timeout") if isinstance(budget, Mapping) else None
     if isinstance(wanted, bool) or not isinstance(wanted, (int, float)):
         return command
+    return _option_set(command, "--call-timeout", float(wanted), float(DEFAULT_CALL_TIMEOUT))
+
+
+def _batch_said(command: str, config: Mapping[str, Any] | None) -> str:
+    """A served run resumed with ``--batch-size N`` (``core.resume_batch``: a 413 stopped
+    it) keeps ``N`` in its serving options: the rerun command gives it, so that pasting it
+    does not meet the 413 again with the first command's batches (left42s)."""
+    inv = (config or {}).get("invocation")
+    serving = inv.get("serving") if isinstance(inv, Mapping) else None
+    wanted = serving.get("batch_size") if isinstance(serving, Mapping) else None
+    if isinstance(wanted, bool) or not isinstance(wanted, int):
+        return command
+    if wanted == _OLD_DEFAULT_BATCH and "batch" not in command:
+        return command  # (a run stored before left41: its untyped default, as stored_serving)
+    return _option_set(command, "--batch-size", wanted, None)
+
+
+def _option_set(command: str, option: str, wanted: float, default: float | None) -> str:
+    """``command`` (a test's: fairness, text, backdoor) with ``option`` given ``wanted``,
+    when it gives another value (or none, and ``default`` differs from ``wanted``)."""
     try:
         words = shlex.split(command)
     except ValueError:
         return command
     if words[:1] != ["assay"] or words[1:2] not in (["fairness"], ["text"], ["backdoor"]):
-        return command  # (`assay demo` takes no --call-timeout)
-    at = next((i for i, w in enumerate(words) if w.split("=")[0] == "--call-timeout"), None)
-    given = [str(DEFAULT_CALL_TIMEOUT)]
+        return command  # (`assay demo` takes neither option)
+    at = next((i for i, w in enumerate(words) if w.split("=")[0] == option), None)
+    given = [] if default is None else [str(default)]
     if at is not None:
         given = words[at].split("=", 1)[1:] if "=" in words[at] else words[at + 1 : at + 2]
+    if at is not None and not given:
+        return command  # (an option without its value: the command as it was)
     try:
-        if not given or float(given[0]) == float(wanted):
+        if given and float(given[0]) == float(wanted):
             return command
     except ValueError:
         return command
     if at is None:
-        return f"{command} --call-timeout {float(wanted):g}"
-    words[at : at + (1 if "=" in words[at] else 2)] = ["--call-timeout", f"{float(wanted):g}"]
+        return f"{command} {option} {wanted:g}"
+    words[at : at + (1 if "=" in words[at] else 2)] = [option, f"{wanted:g}"]
     return shlex.join(words)
 
 

@@ -48,6 +48,7 @@ import numpy as np
 from assay.core.calls import call_deadline, call_progress
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
+from assay.core.refusals import watch
 from assay.errors import ModelError, ModelUnavailable, UsageError
 from assay.models.classes import numbered
 from assay.models.http_answer import (
@@ -65,6 +66,14 @@ from assay.models.http_error_body import said_error
 from assay.models.http_hints import envelope_hint, size_hint
 from assay.models.http_plain import is_loopback, warn_plain_credentials
 from assay.models.http_query import QUERY, codec_at, query_of, with_query
+from assay.models.http_streak import (
+    answered,
+    attempt_failed,
+    gone,
+    refusal_since,
+    streak_state,
+    take_streak,
+)
 from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
@@ -386,9 +395,10 @@ class ServingStats:
 class _Retry(Exception):
     """One attempt failed in a way worth another (connection, timeout, 429, 5xx, garbage)."""
 
-    def __init__(self, message: str, *, wait: float | None = None) -> None:
+    def __init__(self, message: str, *, wait: float | None = None, refused: bool = False) -> None:
         super().__init__(message)
         self.wait = wait
+        self.refused = refused  # (a connection refused: ``http_streak.gone``)
 
 
 class HttpModel:
@@ -493,6 +503,12 @@ class HttpModel:
         # the last failure: a run whose time ran out there ended by the endpoint, not by its
         # budget (``serving.stopped_answering``)
         self.failing: tuple[float, str] | None = None
+        # ...those attempts, whether each was a refused connection, the last wait asked
+        # for (``http_streak``: whether the endpoint is refusing, or gone)
+        self.failed_attempts = 0
+        self.refused_run: tuple[float, int] | None = None
+        self.asked_wait: float | None = None
+        watch(self)  # (``core.refusals``: loading's --max-time says the refusals)
         self.info: dict[str, Any] = {
             "url": self.shown,
             "protocol": self.codec.name,
@@ -518,12 +534,18 @@ class HttpModel:
             return self.stats.mark()
 
     def counts_since(self, mark: dict[str, Any]) -> dict[str, Any]:
-        with self._lock():
-            return self.stats.since(mark)
+        with self._lock():  # (a unit's streak at its end: a Dask client's copy takes it)
+            return {**self.stats.since(mark), "streak": streak_state(self)}
 
     def add_counts(self, counts: Mapping[str, Any]) -> None:
         with self._lock():
             self.stats.add(counts)
+            if "streak" in counts:  # (a unit's end, not the lost attempts)
+                take_streak(self, counts["streak"])
+
+    def refusal_since(self, started: float) -> tuple[bool, str] | None:
+        """``http_streak.refusal_since`` (``core.refusals``)."""
+        return refusal_since(self, started)
 
     def _conn(self) -> _Local:
         if self._local is None:
@@ -613,6 +635,7 @@ class HttpModel:
         state["followed"] = None
         state["_outcomes"] = deque(maxlen=self._outcomes.maxlen)
         state["failing"] = None
+        state["failed_attempts"], state["refused_run"], state["asked_wait"] = 0, None, None
         # credentials never travel in a pickle (a Dask worker spilling the model to disk
         # wrote them there): a copy is given them by whoever sent it (``give_secrets``;
         # ``execution.dask``, with each unit) and refuses to send a request until then
@@ -691,6 +714,7 @@ class HttpModel:
                 raw, payload = self._attempts(body, len(inputs), deadline)
             except _Retry as exc:
                 self._failed(str(exc))
+                gone(self, self.retries)  # (connections refused for seconds: no server)
                 self._outlived(deadline, str(exc))
                 continue
             said = said_error(payload)
@@ -716,7 +740,7 @@ class HttpModel:
             with self._conn().lock:
                 self._outcomes.append(True)
                 self.stats.answered += 1
-                self.failing = None
+                answered(self)
             if tick is not None:
                 tick()
             return out
@@ -781,8 +805,7 @@ class HttpModel:
             except _Retry as exc:
                 last = exc
                 with self._conn().lock:
-                    since = self.failing[0] if self.failing else time.monotonic()
-                    self.failing = (since, str(exc))
+                    attempt_failed(self, str(exc), refused=exc.refused, wait=exc.wait)
         raise last
 
     def _delay(self, attempt: int, asked: float | None) -> float:
@@ -828,7 +851,8 @@ class HttpModel:
             self._not_plain_to_tls(exc)
             self._no_answer()
             detail = self._scrub(str(exc)) or type(exc).__name__
-            raise _Retry(f"connection failed: {detail}") from None
+            unreached = isinstance(exc, httpx.ConnectError)
+            raise _Retry(f"connection failed: {detail}", refused=unreached) from None
         data = r.content
         latency = time.perf_counter() - t0
         status = r.status

@@ -20,13 +20,13 @@ all of them when it had none yet.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from assay.core.store import RunStore
 from assay.models.http import HttpModel, ServingStats
+from assay.models.http_streak import refusing as http_refusing
 
 __all__ = [
     "check_served",
@@ -40,7 +40,6 @@ __all__ = [
 ]
 
 _ADDED = ("requests", "answered", "retried", "failed", "unanswered", "unit_attempts_lost")
-FAILING_SECONDS = 5.0  # a request failing this long as the run stops: the endpoint's doing
 EVERY = 2.0  # seconds between the timer's writes of a session's counts (``_keep_writing``)
 _PENDING = "serving_session"  # the config entry of a session's counts so far
 _RECORDED = "serving_recorded"  # the config entry of the counts recorded (every session's)
@@ -106,32 +105,10 @@ def stopped_answering(models: Any) -> str | None:
                 f"after {served.retries + 1} attempts ({last}), so the run did not end by "
                 "its budget"
             )
-        refusing = _refusing(served)
+        refusing = http_refusing(served)
         if refusing is not None:
             return refusing
     return None
-
-
-def _refusing(served: HttpModel) -> str | None:
-    """Why ``served`` has stopped answering when a request is still in its retries as the
-    run stops: every attempt since ``FAILING_SECONDS`` or more (and a tenth of the time
-    since its first request) failed.  (A server answering 429 with ``Retry-After: 30`` once
-    its quota was spent used up --max-time in its retries, none yet failed after all of
-    them, and the run said "nothing was tested: the time budget ran out; raise it".)"""
-    failing = served.failing
-    if failing is None:
-        return None
-    since, last = failing
-    seconds = time.monotonic() - since
-    first = served.stats.first
-    served_for = time.time() - first if first is not None else seconds
-    if seconds < max(FAILING_SECONDS, 0.1 * served_for):
-        return None
-    return (
-        f"the endpoint {served.shown} stopped answering: every attempt of the last "
-        f"{seconds:,.0f} s failed, none answered, and the run's time ran out while it was "
-        f"retried (last: {served._scrub(last)}), so the run did not end by its budget"
-    )
 
 
 def check_served(store: RunStore, run_id: str, models: Any) -> None:
