@@ -3,8 +3,8 @@ refused by the backdoor command only on the run's first batch: exit 3 with a fai
 "resume with: assay resume RUN" left in the store (hostile41b's Left 7; the sigmoid ONNX
 export of its patch CNN: "backdoor-...: failed").  Its answer to two clean images is checked
 before a run is made now: loading's probe answer for torch, one call of two images for a model
-read from a file (an ONNX graph here); a function is not asked again (its first batch in the
-run still refuses it)."""
+read from a file (an ONNX graph here); a function is not asked again: the answer it gave
+loading's probe is checked (bd42b)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,10 @@ def test_a_model_answering_probabilities_is_scanned(tmp_path: Path, name: str) -
     assert len(_runs(store)) == 1
 
 
-def test_a_function_is_not_asked_again_its_first_batch_refuses_it(tmp_path: Path) -> None:
+def test_a_functions_probe_answer_refuses_it_before_a_run(tmp_path: Path) -> None:
+    """bd42b: a function is not asked again, but the answer it gave loading's probe is
+    checked (before: refused on the run's first batch, a failed run and a resume line)."""
     code, said, store = _scan(tmp_path, "sigmoid")
     assert code == 3 and "sum to" in said, said
-    assert len(_runs(store)) == 1  # (a failed run: the function's calls are its own)
+    assert "No run was made" in said and "resume" not in said, said
+    assert _runs(store) == []

@@ -48,6 +48,7 @@ import numpy as np
 from assay.backdoor.across import ACROSS_RATE, across_classes
 from assay.backdoor.consensus import trigger_mask
 from assay.backdoor.drawn import class_draws
+from assay.backdoor.moved import drawn_elsewhere
 from assay.backdoor.patches import (
     Box,
     Trigger,
@@ -122,6 +123,13 @@ COPY_SHARE = 0.75
 # poisoned images against 11,878: its first boxes, found larger, filled its forms;
 # bench/RESULTS.md, bd38 and bd39)
 NATURAL_BY_CONTENT = True
+
+# a candidate that is not the class's own feature at its place is tried with the class's clean
+# images' content nearest it wherever it is (``moved.py``: objects that stand anywhere); a
+# class with fewer clean images than that check's sources takes the images scanned that the
+# model puts in it too (``natural_pool``)
+MOVED = True
+MOVED_SOURCES = 5
 
 # A known trigger's place tried with the image's own pixels before the windows (``places.py``):
 # the first poisoned images of a trigger first confirmed on a lured clean image's stroke
@@ -390,6 +398,10 @@ def assay_scan(
     sources, source_labels = natural_pool(
         verify, verify_labels, label, index, scanned, scanned_labels, known
     )
+    in_class, in_class_labels = natural_pool(
+        verify, verify_labels, label, index, scanned, scanned_labels, known, need=MOVED_SOURCES
+    )
+    moved = in_class[in_class_labels == label] if MOVED else None
     screen = verify[order[:5]]
 
     def across(box: Box) -> bool:
@@ -403,6 +415,13 @@ def assay_scan(
         return rate is None or rate >= ACROSS_RATE
 
     chosen = verify[order[:n_verify]]
+
+    def confirm(box: Box) -> float | None:
+        return _confirm(
+            image, box, label, labels, chosen, threshold, sources, source_labels, moved=moved,
+            fills=fills,
+        )  # fmt: skip
+
     tried: set[Box] = set()
     best: tuple[Box, int, Box, float] | None = None
     # a known trigger's place with the image's own pixels first (``places.py``)
@@ -410,7 +429,7 @@ def assay_scan(
         if box in tried:
             continue
         tried.add(box)
-        rate = _confirm(image, box, label, labels, chosen, threshold, sources, source_labels)
+        rate = confirm(box)
         if rate is None or rate <= 0 or not across(box):
             continue
         # the grown box holds the image's own strokes too: taken only tightened to a trigger's
@@ -419,7 +438,7 @@ def assay_scan(
         if tight[2] > top or tight[3] > top:
             continue
         if tight != box:
-            rate = _confirm(image, tight, label, labels, chosen, threshold, sources, source_labels)
+            rate = confirm(tight)
             if rate is None or rate <= 0 or not across(tight):
                 continue
         best = (tight, label, tight, rate)
@@ -457,7 +476,7 @@ def assay_scan(
             if box in tried or (best is not None and not _better(box, cover, best)):
                 continue
             tried.add(box)
-            rate = _confirm(image, box, label, labels, chosen, threshold, sources, source_labels)
+            rate = confirm(box)
             if rate is None:
                 continue
             if rate < 0:  # the class's own feature: windows around it would find it again
@@ -477,9 +496,7 @@ def assay_scan(
     if tight != box:  # the pixels unlike clean images there, kept when they are a trigger too;
         # the region to block stays the one found (a trimmed edge may still hold a part that
         # fires); the tight box is what later images are matched by
-        tight_rate = _confirm(
-            image, tight, label, labels, chosen, threshold, sources, source_labels
-        )
+        tight_rate = confirm(tight)
         if tight_rate is not None and tight_rate > 0 and across(tight):
             box, rate = tight, tight_rate
     if box[2] > top or box[3] > top:  # larger than any trigger looked for, even trimmed: that
@@ -520,9 +537,10 @@ def natural_pool(
     scanned: np.ndarray | None,
     scanned_labels: np.ndarray | None,
     known: Sequence[Trigger] = (),
+    need: int = NATURAL_SOURCES,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The images the natural-feature check (``_natural``) takes its sources of class
-    ``label`` from: the clean images, and when the model puts fewer than ``NATURAL_SOURCES`` of
+    ``label`` from: the clean images, and when the model puts fewer than ``need`` of
     them in ``label``, also the other images scanned that it puts there, except those carrying
     a trigger already confirmed (``known``: in the class because of it; copies of the
     candidate's own pixels are left out later, as for clean ones: ``copies``).  Without them
@@ -531,7 +549,7 @@ def natural_pool(
     if (
         scanned is None
         or scanned_labels is None
-        or int(np.count_nonzero(verify_labels == label)) >= NATURAL_SOURCES
+        or int(np.count_nonzero(verify_labels == label)) >= need
     ):
         return verify, verify_labels
     mine = np.flatnonzero(scanned_labels == label)
@@ -571,6 +589,9 @@ def _confirm(
     verify: np.ndarray,
     verify_labels: np.ndarray,
     parts: tuple[int, ...] = (5, 10),
+    *,
+    moved: np.ndarray | None = None,
+    fills: int = 5,
 ) -> float | None:
     """The flip rate of the box's pixels pasted onto the verification images ``chosen`` when
     it reaches ``threshold`` and the box is not the class's own feature (``_natural``); -1.0
@@ -580,7 +601,8 @@ def _confirm(
     ``len(chosen) * (1 - threshold)`` images is out.  After the second part the natural-feature
     check runs on the images asked so far with one source (a large piece of the class's own
     digit is out there, before the rest is asked); a candidate that survives is checked on
-    every image with every source."""
+    every image with every source, then with ``moved`` (the class's images whose content
+    nearest the candidate's, wherever it is, is pasted: ``moved.drawn_elsewhere``)."""
     allowed = math.floor(len(chosen) * (1.0 - threshold) + 1e-9)
     cuts = [0, *(p for p in parts if p < len(chosen)), len(chosen)]
     hits: list[np.ndarray] = []
@@ -599,6 +621,23 @@ def _confirm(
     if rate < threshold:
         return None
     if _natural(box, label, rate, labels, verify, verify_labels, chosen, image=image):
+        return -1.0
+    if moved is not None and drawn_elsewhere(
+        box,
+        label,
+        rate,
+        labels,
+        moved,
+        chosen,
+        image,
+        references=verify,
+        fills=fills,
+        tolerance=COPY_TOLERANCE,
+        share=COPY_SHARE,
+        n_sources=MOVED_SOURCES,
+        margin=0.5,
+        need=NATURAL_SOURCES,
+    ):
         return -1.0
     return rate
 

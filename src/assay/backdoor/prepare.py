@@ -47,6 +47,7 @@ from assay.core.out_of_memory import says_out_of_memory
 from assay.core.paths import absolute_spec
 from assay.core.workdir import holding
 from assay.errors import ModelError, UsageError
+from assay.models import probed
 
 __all__ = ["DEMO_MODELS", "BackdoorSetup", "setup_backdoor"]
 
@@ -319,6 +320,7 @@ def setup_backdoor(
                 )
         estimator, spec, scan_x, scan_y, clean_x = _demo(model)
         raw = load_model(estimator, modality="image")
+        probe_answers: list[tuple[Any, Any]] = []
         # named as the user named it (the JUnit suite, the reports): not the estimator's type,
         # which the trojaned and the clean model share
         raw.spec_info = {**(getattr(raw, "spec_info", None) or {}), "spec": model}
@@ -387,7 +389,9 @@ def setup_backdoor(
         )
         clean_x = _canonical(clean_files, kind, values, "--clean")
         try:
-            raw = load(guess.to_model(clean_x[:2]))
+            with probed.keeping() as kept:
+                raw = load(guess.to_model(clean_x[:2]))
+            probe_answers = kept
         except ModelError as exc:
             raise _shape_refused(exc, input_shape, layout) from exc
         found = _declared_shape(raw)
@@ -490,7 +494,7 @@ def setup_backdoor(
     if test.mode == "model" and not replay:
         check_comparable(test, caps.n_classes)
     model_of_images = ImageModel(raw, spec)
-    check_first_answer(raw, model_of_images, clean_x)  # (before a run is made)
+    check_first_answer(raw, model_of_images, clean_x, probe_answers)  # (before a run is made)
     return BackdoorSetup(
         test=test, model=model_of_images, raw_model=raw, spec=spec, invocation=invocation
     )

@@ -17,12 +17,13 @@ __all__ = [
     "summary_in_callers_terms",
 ]
 
-# the options a summary's advice names (a budget to raise, the empty values set aside)
-_KEYWORDS = frozenset({"max_queries", "max_time", "missing"})
+# the options a summary's advice names (a budget to raise, the empty values set aside, the
+# backdoor scan's second opinion to turn off)
+_KEYWORDS = frozenset({"max_queries", "max_time", "missing", "second_opinion"})
 # the option a verdict names (the threshold it judges by)
 _JUDGED = frozenset({"fail_on"})
 # the summary's prose: what is said, not figures or names a reader matches on
-_PROSE = ("headline", "stop_reason")
+_PROSE = ("headline", "stop_reason", "incomplete_reason", "untested_reason")
 _PROSE_LISTS = ("warnings", "notes")
 _SECTION_PROSE = ("note", "text")
 

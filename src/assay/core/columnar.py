@@ -23,6 +23,9 @@ in the smallest form that gives back exactly the same values:
   mostly zeros where the copies agree), and the codes are deflated when that saves an
   eighth;
 - ``f32``: floats that float32 holds exactly;
+- ``f32x``: floats float32 holds exactly but for up to a quarter, those kept beside as
+  positions and values (a float image's finding: its copies' float32 bits as differences,
+  deflated, and its trigger box refilled with float64 means);
 - ``text``: strings (numpy ``U``) as their UTF-8 lengths and bytes, deflated (zlib): a
   200-word sentence takes its UTF-8 bytes or fewer, not four bytes a character padded to
   the longest sentence of the batch;
@@ -63,6 +66,7 @@ _WIDE_ROWS = 32
 _SAMPLE = 1024
 _SORTED_MIN = 64  # values: below this, a sorted column is stored as any other
 _DEFLATE_MIN = 256  # bytes: a byte column's buffer below this is never deflated
+_F32X_SHARE = 0.25  # values float32 does not hold, at most, for ``f32x``
 _LEVEL = 6  # zlib's default: text witnesses and JSON lines are small, written once
 
 
@@ -162,7 +166,7 @@ def _encode_columns(
 
 def _deflatable(spec: dict[str, Any], dtype: np.dtype[Any]) -> bool:
     """A column of bytes, or of a table's one-byte codes."""
-    return dtype.itemsize == 1 or spec["how"] == "dict"
+    return dtype.itemsize == 1 or spec["how"] in ("dict", "f32x")
 
 
 def _deflated(spec: dict[str, Any], buf: bytes) -> tuple[dict[str, Any], bytes]:
@@ -226,8 +230,29 @@ def _encode_column(
             f32 = col.astype(np.float32)
             if np.array_equal(f32.astype(dtype), col):
                 return {"how": "f32"}, f32.tobytes()
+            return _f32_and_exceptions(col, f32, dtype, period)
         return {"how": "raw"}, np.ascontiguousarray(col).tobytes()
     return _encode_ints(col.astype(np.int64) if dtype.kind != "u" else col.astype(np.uint64))
+
+
+def _f32_and_exceptions(
+    col: np.ndarray, f32: np.ndarray, dtype: np.dtype[Any], period: int | None
+) -> tuple[dict[str, Any], bytes | None]:
+    """``f32x``: floats that float32 holds exactly but for a few (at most ``_F32X_SHARE``):
+    the float32 bit patterns (copies after the first as their differences from the first's:
+    ``period``), then the positions (``<u4``) and the values of the others.  An image read
+    from a float file (float32) beside its trigger's box refilled with float64 means: 8 bytes
+    a value raw before."""
+    missed = np.flatnonzero(f32.astype(dtype) != col)
+    if len(missed) > len(col) * _F32X_SHARE or len(col) >= 2**32:
+        return {"how": "raw"}, np.ascontiguousarray(col).tobytes()
+    bits = f32.view(np.uint32)
+    spec: dict[str, Any] = {"how": "f32x", "n": len(missed)}
+    if period is not None and len(bits) > period and len(bits) % period == 0:
+        bits = _copies_as_deltas(bits, period)
+        spec["period"] = period
+    body = bits.astype("<u4").tobytes() + missed.astype("<u4").tobytes()
+    return spec, body + col[missed].astype(dtype.newbyteorder("<")).tobytes()
 
 
 def _encode_ints(col: np.ndarray) -> tuple[dict[str, Any], bytes | None]:
@@ -397,6 +422,16 @@ def _decode_column(col: dict[str, Any], body: memoryview, n: int, dtype: np.dtyp
         return np.frombuffer(_buf(col, body), dtype=dtype)
     if how == "f32":
         return np.frombuffer(_buf(col, body), dtype=np.float32).astype(dtype)
+    if how == "f32x":
+        raw = _buf(col, body)
+        bits = np.frombuffer(raw[: 4 * n], dtype="<u4")
+        if "period" in col:
+            bits = _deltas_as_copies(bits, int(col["period"]))
+        out = bits.astype(np.uint32).view(np.float32).astype(dtype)
+        k = int(col["n"])
+        at = np.frombuffer(raw[4 * n : 4 * n + 4 * k], dtype="<u4")
+        out[at] = np.frombuffer(raw[4 * n + 4 * k :], dtype=dtype.newbyteorder("<"))
+        return out
     if how == "dict":
         table = np.frombuffer(bytes.fromhex(col["table"]), dtype=dtype)
         codes = np.frombuffer(_buf(col, body), dtype=np.dtype(col.get("code", "u1")))

@@ -172,7 +172,15 @@ _API_FORMS = {
     "classifier by its position from 0 or its name)",
     "--missing drop": 'missing="drop"',
     "--missing value": 'missing="value"',
+    "--no-second-opinion": "second_opinion=False",
 }
+
+
+def _keyword_of(flag: str) -> str:
+    """The keyword an ``_API_FORMS`` option sets: ``--missing drop`` -> ``missing``, a
+    switch's negative ``--no-second-opinion`` -> ``second_opinion``."""
+    name = flag.split()[0][2:]
+    return name.removeprefix("no-").replace("-", "_")
 
 
 def _prose_in_keywords(message: str, accepted: set[str]) -> str:
@@ -183,7 +191,7 @@ def _prose_in_keywords(message: str, accepted: set[str]) -> str:
         return message
 
     for flag, python in _API_FORMS.items():  # (a keyword taking more than the option)
-        if flag.split()[0][2:].replace("-", "_") in accepted:
+        if _keyword_of(flag) in accepted:
             message = message.replace(flag, python)
 
     def keyword(m: re.Match[str]) -> str:

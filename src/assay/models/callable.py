@@ -615,6 +615,7 @@ def probe_call(
     # that loading spent before the first call is a budget too small, not a model failure
     known = probe_answers.replayed(probe)  # (a resumed run's: its first session's answer)
     if known is not probe_answers.NOT_KEPT:
+        probed.answered(probe, known)
         return known
     left = time_left()
     if left is not None and (left() or 0.0) <= 0:
@@ -647,6 +648,7 @@ def probe_call(
         _refuse_short(answer, probe, what)
         _refuse_non_finite(answer, probe, what)
     probe_answers.kept(probe, answer)
+    probed.answered(probe, answer)
     return answer
 
 
