@@ -131,7 +131,9 @@ def test_a_scan_killed_before_its_filter_is_finished_with_the_same_filter(
     assert finishable(record) and "filter" in missing_parts(record)  # (never a finished run)
     code = exit_of(["resume", record.id, "--store", str(killed), "--quiet"])
     expected_code = exit_of([*args, "--export-filter", "c.json", "--quiet", "--store", str(clean)])
-    assert code == expected_code == 1
+    # (the same code as an uninterrupted scan: the brightness model's "trigger" is read as its
+    # class's own feature since bd42b, so both may now end 0; what is checked is the finish)
+    assert code == expected_code
     assert (files / "k.json").read_bytes() == (files / "c.json").read_bytes()
     finished, n_after = the_run(killed)
     expected, _ = the_run(clean)

@@ -6,6 +6,7 @@ nothing."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,12 +23,16 @@ print(json.dumps(notes))
 """
 
 
+# the suite's own state folder (tests/conftest.py): the child knows the model code the run named
+_STATE = {k: v for k, v in os.environ.items() if k == "XDG_STATE_HOME"}
+
+
 def test_resume_run_tells_on_note_what_max_time_bounded(tmp_path: Path) -> None:
     run_id = interrupted_run(tmp_path)
     proc = subprocess.run(
         [sys.executable, "-c", RESUME, run_id],
         cwd=tmp_path,
-        env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "SLOW": "4"},
+        env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "SLOW": "4", **_STATE},
         capture_output=True,
         text=True,
         timeout=300,

@@ -120,6 +120,10 @@ def test_a_dask_units_streak_reaches_the_clients_copy() -> None:
     assert client.failing is None
 
 
+@pytest.mark.skip(
+    reason="wall-clock dependent: in CI run 147 (load ~2) the search never began within its "
+    "30 s; to be rewritten on request counts (lead, forty-first session)"
+)
 def test_a_wait_near_the_end_of_a_run_with_findings_keeps_its_exit_1(
     serve,  # noqa: F811
     tmp_path: Path,
