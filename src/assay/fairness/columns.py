@@ -111,14 +111,28 @@ def select_declared(
     encoded: np.ndarray | None,
     fitted: Sequence[str] | None,
     unusable: dict[str, UsageError],
+    estimator: Any = None,
 ) -> tuple[Schema, np.ndarray | None, tuple[str, ...]]:
     """The schema (and rows) of the columns the model declares it takes, and the data's
     columns set aside, when every declared column is in the data; a column that is no
     feature (``unusable``) and that the model takes, or that a model naming none of its
-    columns might take, is refused with why."""
+    columns might take, is refused with why (and, when the model's ``ColumnTransformer``
+    never reads it, with the value to give it: ``unread_hint``)."""
+    from assay.fairness.unread_columns import unread_hint
+
     declared = None if fitted is None or numbered(fitted) else [str(c) for c in fitted]
     for name, exc in unusable.items():
         if declared is None or name in declared:
+            hint = unread_hint([name], estimator)
+            if hint:
+                said = exc.bare_message.split(": if the model does not take it", 1)[0]
+                raise UsageError(
+                    said + hint,
+                    argument=exc.argument,
+                    path=exc.path,
+                    line=exc.line,
+                    column=exc.column,
+                ) from None
             raise exc  # the model takes it, or names none of its columns: it may
     if declared is None:
         return schema, encoded, ()

@@ -51,6 +51,7 @@ from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.tables import NUMBERS_ATTR, WRITTEN_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
+from assay.fairness.unread_columns import unread_hint
 from assay.fairness.written_names import (
     as_written,
     near_names,
@@ -604,7 +605,9 @@ def _setup(
         if fitted is not None:
             fitted = as_written(fitted, the_schema.names, estimator)
         if schema is None and data is not None:
-            the_schema, encoded, set_aside = select_declared(the_schema, encoded, fitted, unusable)
+            the_schema, encoded, set_aside = select_declared(
+                the_schema, encoded, fitted, unusable, estimator
+            )
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
         if fitted is not None:
             _check_names(fitted, the_schema.names, schema_file=schema)
@@ -878,6 +881,7 @@ def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bo
             )
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"
+        hint += unread_hint(missing, estimator)
     return hint + near_names([str(n) for n in fitted], names)
 
 

@@ -1,0 +1,93 @@
+"""Columns a scikit-learn model declares (``feature_names_in_``) and never reads.
+
+A Pipeline fitted on a whole DataFrame declares every column of it, a date or a duration
+too, even when its ``ColumnTransformer`` reads a few by name and drops the rest
+(``remainder="drop"``).  Such a model refuses a frame without them (scikit-learn checks the
+names), and assay cannot search a date: the user was told to set the column aside, then that
+the model's features were missing, with no way forward.  Any value of such a column gives the
+same answers, so the way forward is to give it as one number, which is what is said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assay.core.terminal import shell_word
+
+__all__ = ["unread_declared", "unread_hint"]
+
+
+def _front(estimator: Any) -> Any:
+    """The ``ColumnTransformer`` that first reads the model's input, or None."""
+    steps = getattr(estimator, "steps", None)
+    first = steps[0][1] if isinstance(steps, list) and steps else estimator
+    return first if hasattr(first, "transformers_") else None
+
+
+def _selected(columns: Any, names: Sequence[str]) -> set[str] | None:
+    """The names a transformer's column selection reads; None when it is not understood."""
+    if isinstance(columns, str | int) and not isinstance(columns, bool):
+        columns = [columns]
+    if isinstance(columns, slice):
+        return set(names[columns])
+    try:
+        items = list(columns)
+    except TypeError:
+        return None  # a callable left unresolved: unknown
+    if items and all(isinstance(c, bool) for c in items) and len(items) == len(names):
+        return {n for n, keep in zip(names, items, strict=True) if keep}
+    read: set[str] = set()
+    for c in items:
+        if isinstance(c, str):
+            read.add(c)
+        elif isinstance(c, int) and not isinstance(c, bool) and -len(names) <= c < len(names):
+            read.add(names[c])
+        else:
+            try:
+                at = int(c)  # numpy integers
+            except (TypeError, ValueError):
+                return None
+            if not -len(names) <= at < len(names):
+                return None
+            read.add(names[at])
+    return read
+
+
+def unread_declared(estimator: Any) -> tuple[str, ...]:
+    """The declared columns that the model's front ``ColumnTransformer`` drops (no
+    transformer of it selects them, or only ``"drop"`` does); () when that is not known."""
+    names = getattr(estimator, "feature_names_in_", None)
+    front = _front(estimator)
+    if names is None or front is None:
+        return ()
+    declared = [str(n) for n in names]
+    read: set[str] = set()
+    for _, transformer, columns in front.transformers_:
+        if isinstance(transformer, str) and transformer == "drop":
+            continue
+        chosen = _selected(columns, declared)
+        if chosen is None:
+            return ()
+        read |= chosen
+    return tuple(n for n in declared if n not in read)
+
+
+def unread_hint(names: Sequence[str], estimator: Any) -> str:
+    """Said beside a refusal of ``names`` (dates, times, or columns missing from the data)
+    when the model declares them but never reads them; "" otherwise."""
+    unread = set(unread_declared(estimator))
+    these = [n for n in names if n in unread]
+    if not these:
+        return ""
+    assigned = ", ".join(f"{n}=0" if n.isidentifier() else f"**{{{n!r}: 0}}" for n in these)
+    listed = ", ".join(repr(n) for n in these)
+    return (
+        f"; the model declares {listed} (its feature_names_in_: the frame it was fitted on "
+        f"held {'it' if len(these) == 1 else 'them'}) but never reads "
+        f"{'it' if len(these) == 1 else 'them'}: its ColumnTransformer drops "
+        f"{'it' if len(these) == 1 else 'them'}, so any one value gives the same answers; give "
+        f"{'it' if len(these) == 1 else 'them'} as a number it ignores: in Python "
+        f"data.assign({assigned}); in a data file, a column of 0 "
+        f"({', '.join(shell_word(n) for n in these)})"
+    )
