@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.display import listed
 from assay.core.extras import pip_install
 from assay.core.paths import absolute_spec
 from assay.core.redact import is_redacted, redact_text
@@ -52,6 +53,7 @@ from assay.fairness.setup import FairnessSetup
 from assay.fairness.tables import NUMBERS_ATTR, WRITTEN_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.fairness.unread_columns import unread_hint
+from assay.fairness.verdict import near_class
 from assay.fairness.written_names import (
     as_written,
     near_names,
@@ -265,7 +267,9 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
             if key not in lookup:
                 raise UsageError(
                     f"label value {key!r} (row {i + 1}) is not one of the model's classes: "
-                    f"{', '.join(class_names)}" + _coded_classes(key, class_names),
+                    f"{', '.join(map(listed, class_names))}"
+                    + _coded_classes(key, class_names)
+                    + near_class(key, class_names, lambda _: "give the label column its names"),
                     argument="--label",
                 )
             out[i] = lookup[key]

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.display import listed
 from assay.core.model import Model, labels_of
 from assay.core.terminal import shell_word
 from assay.errors import UsageError
@@ -150,7 +151,8 @@ def favourable_class(
         if given.isdigit() and int(given) < len(names):
             return int(given), names[int(given)], "named by the user (--favourable)"
         raise UsageError(
-            f"{given!r} is not one of the model's classes: {', '.join(names)}",
+            f"{given!r} is not one of the model's classes: {', '.join(map(listed, names))}"
+            + near_class(given, names, _typed),
             argument="--favourable",
         )
     for i, name in enumerate(names):
@@ -163,6 +165,20 @@ def favourable_class(
         return other, names[other], _by_the_other(names, other)
     i = len(names) - 1
     return i, names[i], by_position(names)
+
+
+def near_class(given: str, names: Sequence[str], way: Callable[[str], str]) -> str:
+    """Said when one class is ``given`` but for spaces around it or case (``' Good '`` for
+    ``good``: labels exported with padding): that class, and ``way(it)``, what to give
+    instead; "" when none is, or more than one."""
+    near = [n for n in names if n.strip().casefold() == given.strip().casefold()]
+    if len(near) != 1:
+        return ""
+    return f"; the model's class {near[0]!r} differs from it only in spaces or case: {way(near[0])}"
+
+
+def _typed(near: str) -> str:
+    return f"pass --favourable {shell_word(near)} (in Python favourable={near!r})"
 
 
 BY_POSITION = "inferred: class "
