@@ -31,7 +31,7 @@ def test_a_favourable_class_in_another_case_is_named_as_it_must_be_typed(
     model = DecisionTreeClassifier(max_depth=3).fit(frame, label)
     with pytest.raises(UsageError, match="' Good ', BAD") as refused:
         assay.check_fairness(
-            model, frame, protected="sex", favourable="good", max_queries=200, store=tmp_path
+            model, frame, protected="sex", favourable="good", max_queries=200, store=tmp_path / "s"
         )
     assert "--favourable ' Good '" in str(refused.value)
     assert "favourable=' Good '" in str(refused.value)
@@ -47,6 +47,6 @@ def test_a_label_column_in_another_case_says_which_class_it_is_near(tmp_path: Pa
             protected="sex",
             label="y",
             max_queries=200,
-            store=tmp_path,
+            store=tmp_path / "s",
         )
     assert "differs from it only in spaces or case" in str(refused.value)

@@ -10,6 +10,7 @@ from assay.fairness.setup import FairnessSetup
 
 __all__ = [
     "bins_note",
+    "blank_values_note",
     "by_position_note",
     "frame_note",
     "mixed_numbers_note",
@@ -131,6 +132,27 @@ def near_values_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def blank_values_note(setup: FairnessSetup) -> str | None:
+    """What to say of a protected attribute holding empty text (``''``, ``' '``) as a value:
+    in a DataFrame it is a category like any other (only NaN, None and ``pd.NA`` are missing),
+    so "no answer" was tested as one more sex, silently; it most often means not known."""
+    said = []
+    for name in setup.test.schema.protected:
+        f = setup.test.schema.feature(name)
+        blank = [c for c in f.categories or () if isinstance(c, str) and not c.strip()]
+        if f.kind == "categorical" and blank:
+            said.append(f"{name} ({', '.join(repr(v) for v in blank)})")
+    if not said:
+        return None
+    return (
+        f"A protected attribute holds empty text as one of its values: {', '.join(said)}; it "
+        "was tested as one more value, against the others (only an empty cell, NaN, None or "
+        "pd.NA is missing): if it means the value is not known, make it missing "
+        "(data[column].replace(r'^\\s*$', pd.NA, regex=True)) and choose missing='value' "
+        "(tested as missing) or missing='drop' (its rows set aside)"
+    )
+
+
 def read_as_text_note(setup: FairnessSetup) -> str | None:
     """What to say of data columns read as text because the model was fitted on them so."""
     if not setup.read_as_text:
@@ -240,6 +262,7 @@ def _said(setup: FairnessSetup) -> list[tuple[str | None, bool]]:
         (numbers_note(setup), False),
         (bins_note(setup), False),
         (near_values_note(setup), True),
+        (blank_values_note(setup), True),
         (unknown_values_note(setup), True),
         (unheld_categories_note(setup), True),
         (mixed_numbers_note(setup), True),
