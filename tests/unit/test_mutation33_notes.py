@@ -13,6 +13,7 @@ from assay.fairness import notes
 # the notes that make the figures less trustworthy: the run's warnings
 WARNINGS = {
     "near_values_note",
+    "blank_values_note",
     "unknown_values_note",
     "unheld_categories_note",
     "mixed_numbers_note",
