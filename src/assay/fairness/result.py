@@ -4,12 +4,14 @@ figures and summary, its findings and tables as pandas objects, and a Jupyter vi
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assay.core.callers_prose import made_from_python
 from assay.core.display import percent
 from assay.core.outcome import EndedRunMixin
 from assay.core.run import RunOutcome
@@ -285,7 +287,26 @@ class FairnessResult(EndedRunMixin):
         """What the run says of how it read the data and the model as it was asked (columns
         set aside, a protected number tested by bins, a function given DataFrames): said,
         and not counted among the ``warnings``."""
-        return [self._callers(str(n)) or "" for n in self.summary.get("notes", [])]
+        said = [self._callers(str(n)) or "" for n in self.summary.get("notes", [])]
+        guess = self._favourable_guess()
+        return [*said, guess] if guess else said
+
+    def _favourable_guess(self) -> str | None:
+        """Which class the answer's direction takes as favourable, when that was a guess (the
+        last of ``A``/``B``/``C``; a bare ``yes``), as the command line says under its lines:
+        a notebook's ``direction`` and HTML said "the F variant gets 'C'" and never that 'C'
+        was a guess, perhaps the worst grade."""
+        from assay.fairness.verdict import BARE_NAME, BY_POSITION, BY_THE_OTHER
+
+        how = str((self.summary.get("favourable") or {}).get("how") or "")
+        if not self.summary.get("verdict") or not how.startswith(
+            (BY_POSITION, BARE_NAME, BY_THE_OTHER)
+        ):
+            return None
+        said = f"Favourable outcome {how}"
+        if not made_from_python(self.command):
+            return said
+        return re.sub(r"--favourable ('[^']*'|\S+)", _favourable_keyword, said)
 
     @property
     def budget_notes(self) -> list[str]:
@@ -334,6 +355,14 @@ class FairnessResult(EndedRunMixin):
                     row[f"{key}_low"], row[f"{key}_high"] = got.get("low"), got.get("high")
             rows.append(row)
         return self._frame(rows)
+
+
+def _favourable_keyword(m: re.Match[str]) -> str:
+    """``--favourable no`` as a Python caller passes it: ``favourable='no'``."""
+    word = m.group(1)
+    if word == "CLASS" or word.startswith("'"):  # (a placeholder, or quoted already)
+        return f"favourable={word}"
+    return f"favourable={word!r}"
 
 
 def _verdict_line(v: dict[str, Any]) -> str:
