@@ -128,8 +128,9 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
         # the lines name who gets the favourable class: which one that is was a guess
         out.say(f"note: favourable outcome {how}")
     for v in summary.get("verdict") or []:  # (the model never moved with the attribute)
-        if isinstance(v, dict) and isinstance(v.get("unmoved"), str):
-            out.say(f"note: {v['unmoved']}")
+        for said in ("untested", "unmoved"):  # (values never tested; never moved)
+            if isinstance(v, dict) and isinstance(v.get(said), str):
+                out.say(f"note: {v[said]}")
 
 
 def answer_notes(summary: dict[str, Any]) -> set[str]:

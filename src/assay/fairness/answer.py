@@ -24,6 +24,7 @@ from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
 from assay.fairness.exact.timecut import NO_TIME_LEFT, cut_by_time
+from assay.fairness.notes import shown_values, unheld_categories
 from assay.fairness.verdict import FailRule, answer, favourable_class
 
 __all__ = [
@@ -278,6 +279,7 @@ def compute_answer(
         kept=getattr(setup.test, "kept", None),
         deadline=deadline,
     )
+    _scope_to_held(result, unheld_categories(setup) if hasattr(setup, "user_dtypes") else {})
     if options.bounded:  # (many protected values under a small query budget)
         result["analysis"] = {**(result.get("analysis") or {}), "samples_bound": options.bounded}
     if timed:  # (a rerun's exact figures may differ: said beside its command)
@@ -293,6 +295,39 @@ def compute_answer(
     if warnings:
         result["warnings"] = warnings
     return result
+
+
+def _scope_to_held(result: dict[str, Any], unheld: dict[str, list[str]]) -> None:
+    """No certificate for a protected attribute whose dtype lists values no data row holds:
+    the search and the analysis vary the values the data holds, so "no input changes
+    outcome with sex" was certified between 'F' and 'M' while the model gave every 'X'
+    (a category it was fitted on) the other class; the run passed, "certified zero", and
+    its note said the model may not read sex at all.  The figures stand, said of the
+    values held; what was not tested is said beside them."""
+    for v in result.get("verdict") or []:
+        values = unheld.get(str(v.get("attribute")))
+        if not values:
+            continue
+        why = (
+            f"{v['attribute']}: {shown_values(values)}, among the column's categories but held "
+            "by no data row, was never tested: the figures are of the values the data holds"
+        )
+        if v.get("certificate"):
+            v["certificate"] = None
+            v["level"] = "pass" if v.get("fails") is False else "none found"
+            why += ", and no certificate is given"
+        if isinstance(v.get("unmoved"), str):
+            a, said = v["attribute"], v["unmoved"]
+            v["unmoved"] = said.replace(
+                f"did not change with {a}", f"did not change with {a} between the values held"
+            )
+            notes = result.get("notes") or []
+            result["notes"] = [v["unmoved"] if n == said else n for n in notes]
+        v["untested"] = why  # (said under the answer's lines)
+        result.setdefault("notes", []).append(why)
+    for e in result.get("exact") or []:
+        if unheld.get(str(e.get("attribute"))) and e.get("certificate"):
+            e["certificate"] = None
 
 
 def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:

@@ -20,6 +20,8 @@ __all__ = [
     "set_aside_note",
     "setup_notes",
     "setup_warnings",
+    "shown_values",
+    "unheld_categories",
     "unheld_categories_note",
     "unknown_values_note",
 ]
@@ -188,11 +190,9 @@ def unknown_values_note(setup: FairnessSetup) -> str | None:
     )
 
 
-def unheld_categories_note(setup: FairnessSetup) -> str | None:
-    """What to say of a protected ``category`` column whose dtype lists values no row holds
-    (a sample without its rare group): the search varies the values the data holds, so
-    those were never tested, and a model that treats only them otherwise passes."""
-    said = []
+def unheld_categories(setup: FairnessSetup) -> dict[str, list[str]]:
+    """Per protected ``category`` column, the values its dtype lists that no row holds."""
+    unheld: dict[str, list[str]] = {}
     for name in setup.test.schema.protected:
         categories = getattr(setup.user_dtypes.get(name), "categories", None)
         if categories is None:
@@ -200,8 +200,20 @@ def unheld_categories_note(setup: FairnessSetup) -> str | None:
         held = {str(c) for c in setup.test.schema.feature(name).categories or ()}
         missing = [str(c) for c in categories if str(c) not in held]
         if missing:
-            shown = ", ".join(repr(v) for v in missing[:5]) + (", ..." if len(missing) > 5 else "")
-            said.append(f"{name}: {shown}")
+            unheld[name] = missing
+    return unheld
+
+
+def shown_values(values: list[str]) -> str:
+    """Up to five values, quoted (``'X', 'Y', ...``)."""
+    return ", ".join(repr(v) for v in values[:5]) + (", ..." if len(values) > 5 else "")
+
+
+def unheld_categories_note(setup: FairnessSetup) -> str | None:
+    """What to say of a protected ``category`` column whose dtype lists values no row holds
+    (a sample without its rare group): the search varies the values the data holds, so
+    those were never tested, and a model that treats only them otherwise passes."""
+    said = [f"{name}: {shown_values(v)}" for name, v in unheld_categories(setup).items()]
     if not said:
         return None
     return (

@@ -1,0 +1,45 @@
+"""hostile43f: a false certificate.  A protected ``category`` column lists ``F``, ``M`` and
+``X``; the sample the user gives holds no ``X`` (a rare group left out), and the model, fitted
+on every category, gives every ``X`` the unfavourable class.  The search and the exact analysis
+vary the values the data holds: "certified zero" between ``F`` and ``M``, exit 0, and a note
+that the model may not read ``sex`` at all, with a warning elsewhere that ``X`` was not
+tested.  No certificate is given now; the figures are said to be of the values held."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.tree import DecisionTreeClassifier
+
+import assay
+
+
+def test_a_category_no_row_holds_leaves_the_attribute_uncertified(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    kinds = ["F", "M", "X"]
+    frame = pd.DataFrame(
+        {
+            "sex": pd.Categorical(rng.choice(["F", "M"], 400), categories=kinds),
+            "income": rng.integers(10, 120, 400),
+        }
+    )
+    label = np.where(frame["income"] > 60, "good", "bad")
+    rare = pd.DataFrame(
+        {"sex": pd.Categorical(["X"] * 40, categories=kinds), "income": rng.integers(10, 120, 40)}
+    )
+    front = ColumnTransformer([("oh", OneHotEncoder(), ["sex"])], remainder="passthrough")
+    model = Pipeline([("ct", front), ("tree", DecisionTreeClassifier(random_state=0))])
+    model.fit(pd.concat([frame, rare]), np.concatenate([label, ["bad"] * 40]))
+    result = assay.check_fairness(
+        model, frame, protected="sex", max_queries=500, seed=1, store=tmp_path / "s"
+    )
+    verdict = result.summary["verdict"][0]
+    assert verdict["certificate"] is None and verdict["level"] == "none found"
+    said = [n for n in result.notes if "was never tested" in n]
+    assert len(said) == 1 and "'X'" in said[0] and "no certificate" in said[0]
+    assert not any("did not change with sex on" in n for n in result.notes)
