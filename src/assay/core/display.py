@@ -17,6 +17,7 @@ JSON reports keep the numbers themselves; these are only their display.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +45,16 @@ def listed(text: object) -> str:
     if shown and shown == shown.strip() and not any(c in shown for c in ",;:="):
         return shown
     return "'" + shown.replace("'", "\\'") + "'"
+
+
+def data_rows(verdict: dict[str, Any]) -> str:
+    """What a verdict's share over the data is of: ``the data rows``, or, when rows with an
+    empty value were set aside (``--missing drop``), ``the 471 complete data rows (129 set
+    aside)``: the figure is not of the rows the user gave."""
+    kept, aside = verdict.get("data_rows"), verdict.get("rows_set_aside")
+    if not isinstance(kept, int) or not isinstance(aside, int) or aside <= 0:
+        return "the data rows"
+    return f"the {kept:,} complete data rows ({aside:,} with an empty value set aside)"
 
 
 def value(code: float) -> str:

@@ -280,6 +280,10 @@ def compute_answer(
         deadline=deadline,
     )
     _scope_to_held(result, unheld_categories(setup) if hasattr(setup, "user_dtypes") else {})
+    incomplete = getattr(setup, "incomplete", None)
+    if incomplete is not None and setup.test.data is not None:  # (--missing drop)
+        for v in result.get("verdict") or []:
+            v["data_rows"], v["rows_set_aside"] = len(setup.test.data), int(incomplete.rows)
     if options.bounded:  # (many protected values under a small query budget)
         result["analysis"] = {**(result.get("analysis") or {}), "samples_bound": options.bounded}
     if timed:  # (a rerun's exact figures may differ: said beside its command)
@@ -377,14 +381,14 @@ def _found_by_answer_only(summary: dict[str, Any], n_findings: int) -> str | Non
     """What the answer found where the search stored nothing ("no discriminatory input found
     for sex ..." headed a run whose data rows were 55 % discriminatory): said in the
     headline, which the reports and ``assay show`` lead with."""
-    from assay.core.display import percent
+    from assay.core.display import data_rows, percent
 
     if n_findings:
         return None
     found = [
         f"{v.get('attribute')} ({percent(v.get('share_uniform') or 0)} of the input space"
         + (
-            f", {percent(v['share_data'])} of the data rows)"
+            f", {percent(v['share_data'])} of {data_rows(v)})"
             if v.get("share_data") is not None
             else ")"
         )

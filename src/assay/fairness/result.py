@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.callers_prose import made_from_python
-from assay.core.display import percent
+from assay.core.display import data_rows, percent
 from assay.core.outcome import EndedRunMixin
 from assay.core.run import RunOutcome
 from assay.core.store import RunStore
@@ -385,7 +385,7 @@ def _verdict_line(v: dict[str, Any]) -> str:
     elif share is not None:
         text += interval(v.get("uniform_low"), v.get("uniform_high"), "95 % CI")
     if v.get("share_data") is not None:
-        text += f", {percent(v['share_data'])} of the data rows"
+        text += f", {percent(v['share_data'])} of {data_rows(v)}"
         if v.get("exact_data_low") is not None and basis != "sampled":
             text += interval(v.get("exact_data_low"), v.get("exact_data_high"), "exact bounds")
         else:

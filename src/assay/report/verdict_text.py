@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from assay.core.callers_prose import judged_in_callers_terms
-from assay.core.display import percent
+from assay.core.display import data_rows, percent
 from assay.core.outcome import (
     answer_fails,
     answer_found,
@@ -117,7 +117,7 @@ def share_text(v: dict[str, Any]) -> str:
     if v["basis"] == "exact" and v.get("share_data") is not None and not data_exact:
         text += " (exact)"  # the data's share was sampled: the suffix must not claim it
     if v.get("share_data") is not None:
-        text += f", {percent(v['share_data'])} of the data rows"
+        text += f", {percent(v['share_data'])} of {data_rows(v)}"
         if not data_exact and v.get("data_low") is not None:
             # how many rows were drawn, as the input space's sample says: the figure is a
             # sample's, not a count over every row of the data
