@@ -139,19 +139,30 @@ def _too_big(path: Any, exc: MemoryError) -> str:
     )
 
 
-def _data_path(data: Any) -> str | os.PathLike[str]:
+def _data_path(data: Any, model: Any = None) -> str | os.PathLike[str]:
     """``data`` when it names a file; anything else but a DataFrame is refused by its type
-    (an array's values are never printed: it has no column names to test by)."""
+    (an array's values are never printed: it has no column names to test by); an array as
+    wide as the columns the model was fitted on is told to take them."""
     if isinstance(data, str | os.PathLike):
         return data
     shape = getattr(data, "shape", None)
     what = type(data).__name__ + (f" of shape {tuple(shape)}" if shape is not None else "")
-    way = (
-        "collect its rows first (data=lazy_frame.collect())"
-        if callable(getattr(data, "collect", None))  # a polars LazyFrame: a query, no rows
-        else "give a pandas DataFrame with named columns "
-        "(`pandas.DataFrame(array, columns=[...])`) or the path of a data file"
-    )
+    fitted = getattr(model, "feature_names_in_", None)
+    if callable(getattr(data, "collect", None)):  # a polars LazyFrame: a query, no rows
+        way = "collect its rows first (data=lazy_frame.collect())"
+    elif fitted is not None and shape is not None and len(shape) == 2 and shape[1] == len(fitted):
+        shown = ", ".join(str(c) for c in list(fitted)[:8]) + (", ..." if len(fitted) > 8 else "")
+        way = (
+            f"the model was fitted on a DataFrame of {len(fitted)} named columns ({shown}; "
+            "its feature_names_in_): give the rows in them, "
+            "data=pandas.DataFrame(array, columns=model.feature_names_in_), if the array's "
+            "columns are in that order"
+        )
+    else:
+        way = (
+            "give a pandas DataFrame with named columns "
+            "(`pandas.DataFrame(array, columns=[...])`) or the path of a data file"
+        )
     raise UsageError(f"data is a {what}: {way}", argument="data")
 
 
@@ -456,7 +467,7 @@ def _setup(
         if frame is None:
             frame = _read(
                 lambda p: read_table(p, encoding=encoding, text=text_columns),
-                _data_path(data),
+                _data_path(data, model),
                 "--data",
             )
             read_as_numbers = dict(frame.attrs.get(NUMBERS_ATTR, {}))
