@@ -11,12 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier
 
 import assay
+from assay.errors import UsageError
 
 
 def test_a_category_no_row_holds_leaves_the_attribute_uncertified(tmp_path: Path) -> None:
@@ -43,3 +45,17 @@ def test_a_category_no_row_holds_leaves_the_attribute_uncertified(tmp_path: Path
     said = [n for n in result.notes if "was never tested" in n]
     assert len(said) == 1 and "'X'" in said[0] and "no certificate" in said[0]
     assert not any("did not change with sex on" in n for n in result.notes)
+
+
+def test_a_one_valued_category_column_names_the_values_its_dtype_lists(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "sex": pd.Categorical(["F"] * 100, categories=["F", "M"]),
+            "income": rng.integers(0, 9, 100),
+        }
+    )
+    model = DecisionTreeClassifier(max_depth=2).fit(frame[["income"]], frame["income"] > 4)
+    with pytest.raises(UsageError, match="single value") as refused:
+        assay.check_fairness(model, frame, protected="sex", max_queries=100, store=tmp_path / "s")
+    assert "its dtype also lists 'M', which no row holds" in str(refused.value)

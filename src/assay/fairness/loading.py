@@ -139,6 +139,24 @@ def _too_big(path: Any, exc: MemoryError) -> str:
     )
 
 
+def _listed_unheld(schema: Schema, dtypes: dict[str, Any]) -> str:
+    """Said beside a one-valued protected ``category`` column whose dtype lists values no
+    row holds (``F`` held, ``M`` listed: a filter left them out)."""
+    for name in schema.protected:
+        feature = schema.feature(name)
+        categories = getattr(dtypes.get(name), "categories", None)
+        if categories is None or feature.n_values is None or feature.n_values >= 2:
+            continue
+        held = {str(c) for c in feature.categories or ()}
+        unheld = [repr(str(c)) for c in categories if str(c) not in held]
+        if unheld:
+            return (
+                f" (its dtype also lists {', '.join(unheld[:5])}, which no row holds: a "
+                "filter or a sample left them out?)"
+            )
+    return ""
+
+
 def _data_path(data: Any, model: Any = None) -> str | os.PathLike[str]:
     """``data`` when it names a file; anything else but a DataFrame is refused by its type
     (an array's values are never printed: it has no column names to test by); an array as
@@ -541,6 +559,9 @@ def _setup(
     try:
         check_protected(the_schema)
     except UsageError as exc:
+        listed = _listed_unheld(the_schema, user_dtypes)
+        if incomplete is None and listed:
+            raise UsageError(f"{exc.bare_message}{listed}", argument=exc.argument) from None
         if incomplete is None:
             raise
         raise UsageError(  # the rows set aside may have held the other values
