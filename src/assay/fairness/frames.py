@@ -66,7 +66,11 @@ def findings_frame(
     columns = [own("idi"), own("variant"), own("generated"), *schema.names, own("prediction")]
     if not inputs:
         chances = [own(f"p({c})") for c in class_names or ()] if proba else []
-        return _empty(schema, columns, chances, dtypes or {}).rename(columns=labels or {})
+        empty = _empty(schema, columns, chances, dtypes or {})
+        if class_names:  # (the dtype a frame of IDIs gives them: str for text, bool, int)
+            held = pd.Series(_classes_held(class_names, class_values))
+            empty[own("prediction")] = empty[own("prediction")].astype(held.dtype)
+        return empty.rename(columns=labels or {})
     ins, outs, gen = np.concatenate(inputs), np.concatenate(outputs), np.concatenate(generated)
     n, k, d = ins.shape
     decoded = schema.decode(ins.reshape(n * k, d))
