@@ -36,6 +36,7 @@ from assay.core.checkpoint import Snapshot
 from assay.core.columnar import is_columnar
 from assay.core.config_cache import parsed_entry
 from assay.core.findings import FindingBatch, to_jsonable
+from assay.core.message_secrets import redact_message
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
 from assay.core.runlock import (
@@ -503,7 +504,7 @@ class RunStore:
         if status is not None and status not in STATUSES:
             raise ValueError(f"unknown run status {status!r}")
         if error is not None:
-            error = redact_text(error)
+            error = redact_message(error)
         self._check_still_there()
         if status == "running":  # (re)starting it: this process's alone (``claim``)
             self.claim(run_id)
