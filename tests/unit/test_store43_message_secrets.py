@@ -107,3 +107,30 @@ def test_a_cli_run_whose_model_echoes_an_environment_key_keeps_it_out_of_everyth
     assert folder.name in result.output  # the rerun line names the model's folder as it is
     written = b"".join(p.read_bytes() for p in [*tmp_path.glob("runs.db*"), *out])
     assert ENV_SECRET not in result.output and ENV_SECRET.encode() not in written
+
+
+def test_the_api_caller_gets_the_models_error_with_its_key_masked_and_chained(
+    tmp_path: Path,
+) -> None:
+    import pandas as pd
+
+    import assay
+    from assay.errors import ModelError
+
+    class Remote:  # a client holding its key, echoing it when the service refuses it
+        api_key = "sk-live-Q7wPz9Xr"
+
+        def predict(self, rows: object) -> np.ndarray:
+            raise RuntimeError(f"401: bad credentials for key {self.api_key}")
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.integers(0, 50, 100), "sex": rng.integers(0, 2, 100)})
+    with pytest.raises(ModelError) as err:
+        assay.check_fairness(
+            Remote(), data=frame, protected="sex", max_queries=200, store=tmp_path / "r.db"
+        )
+    assert "Q7wPz9Xr" not in str(err.value) and "bad credentials for key ***" in str(err.value)
+    cause = err.value.__cause__
+    while cause is not None and "Q7wPz9Xr" not in str(cause):  # the model's own, as raised
+        cause = cause.__cause__
+    assert cause is not None

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import shielded
+from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
 from assay.core.workdir import take_back
 from assay.errors import AssayError, ModelError
@@ -97,7 +98,9 @@ def missing_hint(inputs: ModelInputs) -> str:
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())
+    """A model's error message on one line, cut, its credentials masked (the exception itself
+    stays the error's ``__cause__``, as it was)."""
+    text = redact_message(" ".join(text.split()))
     return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 3] + "..."
 
 
