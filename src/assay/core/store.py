@@ -78,6 +78,7 @@ from assay.core.store_file import (
     open_another,
     open_read_only,
     refuse_foreign,
+    refused_write_hint,
     say_upgraded,
     schema_version,
     why_not_writable,
@@ -268,7 +269,11 @@ class RunStore:
                 )
                 say_upgraded(self.path, older)
         except (sqlite3.Error, OSError) as exc:
-            hint = damage_hint(self.path, str(exc)) or why_not_writable(self.path)
+            hint = (
+                damage_hint(self.path, str(exc))
+                or refused_write_hint(str(exc), then="run the command again")
+                or why_not_writable(self.path)
+            )
             raise StoreError(f"{self.path}: cannot open the run store: {exc}{hint}") from exc
         self._identity = identity(self.path)
         _OPEN.add(self)
