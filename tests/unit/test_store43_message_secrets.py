@@ -134,3 +134,33 @@ def test_the_api_caller_gets_the_models_error_with_its_key_masked_and_chained(
     while cause is not None and "Q7wPz9Xr" not in str(cause):  # the model's own, as raised
         cause = cause.__cause__
     assert cause is not None
+
+
+def test_a_model_objects_own_credentials_are_kept_out_of_its_errors(tmp_path: Path) -> None:
+    import pandas as pd
+
+    import assay
+    from assay.core.message_secrets import object_secrets
+    from assay.errors import ModelError
+
+    class Client:
+        def __init__(self) -> None:
+            self.api_key = "hunterpass"  # letters only, short: no pattern would see it
+            self.pad_token = "[PAD]"  # a tokenizer's word, not a credential
+
+    class Remote:
+        def __init__(self) -> None:
+            self.client = Client()
+
+        def predict(self, rows: object) -> np.ndarray:
+            raise RuntimeError(f"refused: {self.client.api_key} is not a valid key")
+
+    assert object_secrets(Remote()) == ["hunterpass"]
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.integers(0, 50, 100), "sex": rng.integers(0, 2, 100)})
+    store = tmp_path / "r.db"
+    with pytest.raises(ModelError) as err:
+        assay.check_fairness(Remote(), data=frame, protected="sex", max_queries=200, store=store)
+    assert "refused: *** is not a valid key" in str(err.value)
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("r.db*"))
+    assert b"hunterpass" not in stored

@@ -13,6 +13,9 @@ URLs in it, and ``redact_message`` also masks
 - the value of every environment variable whose name says it is a credential
   (``OPENAI_API_KEY``, ``HF_TOKEN``, ``DB_PASSWORD``), 8 characters or more, wherever it stands.
 
+``object_secrets`` lists the credential-named string attributes of a Python model object (and
+of the objects it holds: a client's ``api_key``), for its errors to be scrubbed of them.
+
 A word beside a ``/`` is a file path's (a model under a folder named like a token) and stays.
 """
 
@@ -20,10 +23,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from assay.core.redact import MASK, redact_text, scrub
 
-__all__ = ["environment_secrets", "redact_message"]
+__all__ = ["environment_secrets", "object_secrets", "redact_message"]
 
 _NAME = (
     r"(?:[A-Za-z_\-]*(?:api[_\-]?key|apikey|token|secret|passw(?:or)?d|pwd|credential"
@@ -59,6 +64,39 @@ def environment_secrets() -> list[str]:
         and len(value) >= _MIN_ENV
         and not value.startswith(("/", "~"))
     }
+    return sorted(found, key=lambda v: (-len(v), v))
+
+
+_MIN_ATTRIBUTE = 4  # an attribute's value is known exactly: a short one is masked too
+_DEPTH = 2  # the model, and the objects it holds (``self.client.api_key``)
+# a tokenizer's special tokens (``pad_token = "[PAD]"``) are words of its vocabulary
+_SPECIAL = re.compile(r"_*(pad|unk|eos|bos|sep|cls|mask|additional_special)_token")
+
+
+def object_secrets(obj: Any) -> list[str]:
+    """The string values of ``obj``'s credential-named attributes (``api_key``, ``token``,
+    ``password``: its own and its class's), and of the objects it holds, two levels down;
+    longest first.  Read from ``__dict__`` only: no property is run."""
+    found: set[str] = set()
+    seen: set[int] = set()
+
+    def walk(o: Any, depth: int) -> None:
+        if id(o) in seen or depth > _DEPTH or isinstance(o, str | bytes | int | float):
+            return
+        seen.add(id(o))
+        for owner in (o, type(o)):
+            own = getattr(owner, "__dict__", None)
+            if not isinstance(own, Mapping):
+                continue
+            for name, value in list(own.items())[:200]:
+                if isinstance(value, str):
+                    named = _ENV_NAME.search(str(name)) and not _SPECIAL.match(str(name))
+                    if named and len(value) >= _MIN_ATTRIBUTE:
+                        found.add(value)
+                elif owner is o and not callable(value):
+                    walk(value, depth + 1)
+
+    walk(obj, 0)
     return sorted(found, key=lambda v: (-len(v), v))
 
 

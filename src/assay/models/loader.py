@@ -11,6 +11,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint
 from assay.core.kept_signals import kept
 from assay.core.label_length import check_label_lengths
+from assay.core.message_secrets import object_secrets
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models.batch_limit import limited
@@ -298,6 +299,8 @@ def load_model(
         )
     info["type"] = kind
     model = CheckedModel(inner, max_batch=limit)
+    if not isinstance(spec, str):  # a Python object: its own credentials kept out of errors
+        model.hidden = object_secrets(spec)
     model.spec_info = describe(model, extra=info)
     return model
 
