@@ -32,6 +32,7 @@ KEPT = [
     "assay fairness m.py:f --keep-findings 100000 --seed 1",
     "cannot import /data/ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/m.py",
     "the model answered 'sk-learn'",
+    "the variable API_TOKEN_2 of --header-env Authorization=API_TOKEN_2 is not set",
 ]
 
 

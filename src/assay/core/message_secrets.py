@@ -100,10 +100,15 @@ def object_secrets(obj: Any) -> list[str]:
     return sorted(found, key=lambda v: (-len(v), v))
 
 
+_VARIABLE = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
 def _value_is_secret(value: str) -> bool:
-    """Letters and digits both, not a path (``key /models/v2``)."""
+    """Letters and digits both, not a path (``key /models/v2``), nor a variable's name
+    (``--header-env Authorization=API_TOKEN_2`` names where the secret is)."""
     return (
         not value.startswith("/")
+        and not _VARIABLE.fullmatch(value)
         and any(c.isdigit() for c in value)
         and any(c.isalpha() for c in value)
     )
