@@ -165,3 +165,18 @@ def test_a_model_objects_own_credentials_are_kept_out_of_its_errors(tmp_path: Pa
     assert "refused: *** is not a valid key" in str(err.value)
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("r.db*"))
     assert b"hunterpass" not in stored
+
+
+def test_an_error_stored_before_masking_is_read_back_masked(tmp_path: Path) -> None:
+    import sqlite3
+
+    with RunStore(tmp_path / "runs.db") as store:
+        store.create_run(
+            run_id="r", technique="fairness", seed=1, command="assay fairness m.py:f",
+            config={}, model={"spec": "m.py:f"}, versions={},
+        )  # fmt: skip
+        store.checkpoint("r", status="failed", error="failed")
+    with sqlite3.connect(tmp_path / "runs.db") as db:  # as an older assay wrote it
+        db.execute("UPDATE runs SET error=? WHERE id='r'", (f"x: {MASKED['named']}",))
+    with RunStore(tmp_path / "runs.db", read_only=True) as store:
+        assert store.get_run("r").error == "x: bad credentials for key ***"

@@ -1073,7 +1073,9 @@ class RunStore:
             versions=json.loads(row[7]),
             progress=json.loads(row[8]),
             summary=summary,
-            error=row[10],
+            # (a store written before errors were masked of credentials outside URLs: its
+            # reports, rendered again, do not carry them further)
+            error=None if row[10] is None else redact_message(row[10]),
             created=row[11],
             updated=row[12],
             n_findings=int(counts[0]),
