@@ -58,13 +58,17 @@ def test_a_credential_variables_value_is_masked_wherever_it_stands(
     assert ENV_SECRET not in shown and "/work/project" in shown
 
 
-def test_a_models_error_is_stored_without_the_key_it_carries(tmp_path: Path) -> None:
-    with RunStore(tmp_path / "runs.db") as store:
+def _failed_run(path: Path, error: str) -> None:
+    with RunStore(path) as store:
         store.create_run(
             run_id="r", technique="fairness", seed=1, command="assay fairness m.py:f",
             config={}, model={"spec": "m.py:f"}, versions={},
         )  # fmt: skip
-        store.checkpoint("r", status="failed", error=f"the model raised: {MASKED['named']}")
+        store.checkpoint("r", status="failed", error=error)
+
+
+def test_a_models_error_is_stored_without_the_key_it_carries(tmp_path: Path) -> None:
+    _failed_run(tmp_path / "runs.db", f"the model raised: {MASKED['named']}")
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("runs.db*"))
     assert b"Q7wPz9Xr" not in stored
 
@@ -170,12 +174,7 @@ def test_a_model_objects_own_credentials_are_kept_out_of_its_errors(tmp_path: Pa
 def test_an_error_stored_before_masking_is_read_back_masked(tmp_path: Path) -> None:
     import sqlite3
 
-    with RunStore(tmp_path / "runs.db") as store:
-        store.create_run(
-            run_id="r", technique="fairness", seed=1, command="assay fairness m.py:f",
-            config={}, model={"spec": "m.py:f"}, versions={},
-        )  # fmt: skip
-        store.checkpoint("r", status="failed", error="failed")
+    _failed_run(tmp_path / "runs.db", "failed")
     with sqlite3.connect(tmp_path / "runs.db") as db:  # as an older assay wrote it
         db.execute("UPDATE runs SET error=? WHERE id='r'", (f"x: {MASKED['named']}",))
     with RunStore(tmp_path / "runs.db", read_only=True) as store:
