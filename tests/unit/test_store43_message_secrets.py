@@ -24,6 +24,7 @@ MASKED = {
     "json header": 'headers={"X-API-Key": "k3y-V4lue-99"}',
     "known shape": "denied for sk_live_51HqLmN8pQrStUvWx",
     "aws": "not allowed: AKIAIOSFODNN7EXAMPLE",
+    "hugging face": "401 for hf_AbCdEfGhIjKlMnOpQrStUvWxYz",
     "long hex": "invalid key 5f4dcc3b5aa765d61d8327deb882cf99",
 }
 KEPT = [
@@ -32,6 +33,8 @@ KEPT = [
     "assay fairness m.py:f --keep-findings 100000 --seed 1",
     "cannot import /data/ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/m.py",
     "the model answered 'sk-learn'",
+    "cannot load sk-learn-pipeline-v2.skops",
+    "cannot load hf_sentimentclassifierlarge.onnx",
     "the variable API_TOKEN_2 of --header-env Authorization=API_TOKEN_2 is not set",
 ]
 

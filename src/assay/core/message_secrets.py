@@ -129,4 +129,17 @@ def redact_message(text: str) -> str:
     """``text`` (a message: an error, a log line) with its URLs redacted (``redact_text``) and
     the credentials it carries elsewhere masked (see the module's docstring)."""
     text = scrub(redact_text(text), environment_secrets())
-    return _KNOWN.sub(MASK, _NAMED.sub(_named, text))
+    return _KNOWN.sub(_known, _NAMED.sub(_named, text))
+
+
+def _known(m: re.Match[str]) -> str:
+    """A token of a known shape masked; ``sk-`` and ``hf_`` only with the mixed cases of a
+    key (and ``sk-`` a digit: ``sk-learn-pipeline-v2.skops``, ``hf_sentimentmodel_large``
+    are files' names)."""
+    token = m.group(0)
+    mixed = token.lower() != token and token[3:].upper() != token[3:]
+    if token.startswith("sk-") and not (mixed and any(c.isdigit() for c in token)):
+        return token
+    if token.startswith("hf_") and not mixed:
+        return token
+    return MASK
