@@ -182,3 +182,11 @@ def test_an_error_stored_before_masking_is_read_back_masked(tmp_path: Path) -> N
         db.execute("UPDATE runs SET error=? WHERE id='r'", (f"x: {MASKED['named']}",))
     with RunStore(tmp_path / "runs.db", read_only=True) as store:
         assert store.get_run("r").error == "x: bad credentials for key ***"
+
+
+def test_a_cookies_session_value_echoed_alone_is_scrubbed() -> None:
+    from assay.core.redact import header_secrets, scrub
+
+    secrets = header_secrets("session=abcdefghij; theme=dark")  # --header-env Cookie=VAR
+    assert scrub("cookie rejected: session=abcdefghij", secrets) == "cookie rejected: session=***"
+    assert "dark" not in secrets  # a cookie that is no credential is not hunted in messages
