@@ -37,8 +37,8 @@ from assay.core.clock import entered, process_started
 from assay.core.handlers import own_handler
 from assay.core.kept_signals import held as signals_held
 from assay.core.kept_signals import restored as signals_restored
+from assay.core.message_secrets import redact_message
 from assay.core.notices import told_to
-from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, close_open_stores
 from assay.core.store_file import damage_hint
 from assay.core.terminal import terminal_text
@@ -67,7 +67,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: stdout's reader went away
 
 def _crash_log(exc: BaseException) -> str:
     """Write the traceback of an unexpected exception to a log file; return its path."""
-    text = redact_text("".join(traceback.format_exception(exc)))
+    text = redact_message("".join(traceback.format_exception(exc)))
     try:
         fd, path = tempfile.mkstemp(
             prefix=time.strftime("assay-crash-%Y%m%d-%H%M%S-"), suffix=".log"
@@ -112,17 +112,17 @@ def guarded(fn: F) -> F:
         except UsageError as exc:
             if command == "resume" and exc.argument == "--model":
                 exc = model_again_here(exc, kwargs.get("store"))
-            out.error(redact_text(str(exc)))
+            out.error(redact_message(str(exc)))
             if isinstance(exc, leftover.ReportsLeftAlone):
                 if kwargs.get("as_json"):
-                    _json_error(EXIT_USAGE, "usage_error", redact_text(str(exc)), command)
+                    _json_error(EXIT_USAGE, "usage_error", redact_message(str(exc)), command)
                 raise typer.Exit(EXIT_USAGE) from None
             # (an export the run writes after its search, not written: said as that, not as a
             # usage error, as a text run's is: ``reporting.not_written``)
             why = leftover.unexported_why(exc.argument) if exc.argument in EXPORTS else None
-            raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc)), why) from None
+            raise fail(EXIT_USAGE, "usage_error", redact_message(str(exc)), why) from None
         except ModelError as exc:
-            out.error(f"the model failed: {redact_text(str(exc))}")
+            out.error(f"the model failed: {redact_message(str(exc))}")
             # (not under --quiet: its resume line says what the store holds, ``_left_behind``)
             if command == "verify":  # (it makes no run: the run it replays is as it was)
                 speaking.note("Nothing was verified: the run and its findings are unchanged.")
@@ -130,20 +130,20 @@ def guarded(fn: F) -> F:
                 speaking.note("No run was made: nothing was stored.")
             else:
                 speaking.note("Findings made before the failure stay in the store.")
-            raise fail(EXIT_MODEL, "model_error", redact_text(str(exc))) from None
+            raise fail(EXIT_MODEL, "model_error", redact_message(str(exc))) from None
         except (StoreError, sqlite3.Error) as exc:
-            text = redact_text(str(exc))
+            text = redact_message(str(exc))
             if isinstance(exc, sqlite3.Error):  # (read past opening: which file, what to do)
                 where = kwargs.get("store") or DEFAULT_STORE
                 text = f"{where}: {text}{damage_hint(where, text)}"
             out.error(f"the run store failed: {text}")
             raise fail(EXIT_STORE, "store_error", text) from None
         except ClusterError as exc:  # exit 2 as documented; a JSON or JUnit reader told it apart
-            out.error(redact_text(str(exc)))
-            raise fail(EXIT_USAGE, "cluster_error", redact_text(str(exc))) from None
+            out.error(redact_message(str(exc)))
+            raise fail(EXIT_USAGE, "cluster_error", redact_message(str(exc))) from None
         except AssayError as exc:
-            out.error(redact_text(str(exc)))
-            raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
+            out.error(redact_message(str(exc)))
+            raise fail(EXIT_USAGE, "usage_error", redact_message(str(exc))) from None
         except BrokenPipeError:
             # the reader of stdout went away (| head): nothing more to say, as a shell
             # reports a writer killed by SIGPIPE
@@ -154,7 +154,7 @@ def guarded(fn: F) -> F:
                 out.error(_internal(exc))
                 raise fail(EXIT_INTERNAL, "internal_error", str(exc)) from None
             # a file the user named cannot be read or written
-            message = redact_text(f"{exc.filename}: {exc.strerror or exc}")
+            message = redact_message(f"{exc.filename}: {exc.strerror or exc}")
             out.error(message)
             raise fail(EXIT_USAGE, "usage_error", message) from None
         except KeyboardInterrupt as exc:
@@ -228,7 +228,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     Returns ``code``."""
     made = leftover.current()
     if made is None:
-        leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
+        leftover.error_junit(options.get("junit"), command, kind, redact_message(message))
         return code
     from assay.cli.reporting import resume_command
     from assay.core.finishing import finishable, shown_status
@@ -259,7 +259,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
                 arguments={"json": "--report"},
             )
     except Exception:  # (a store that failed may not be read either): the error alone
-        leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
+        leftover.error_junit(options.get("junit"), command, kind, redact_message(message))
         return code
     # (a run the store still says is running is no one's once this process ends: stalled)
     # (one stopped after its search ended: "unfinished", as its headline says, not the
@@ -404,7 +404,7 @@ def _internal(exc: BaseException) -> str:
     where = _crash_log(exc)
     return (
         f"internal error (a bug in assay): {type(exc).__name__}: "
-        f"{redact_text(str(exc))[:300]}; the traceback is in {where}; please report it"
+        f"{redact_message(str(exc))[:300]}; the traceback is in {where}; please report it"
     )
 
 
@@ -556,11 +556,11 @@ def _parsed(args: list[str]) -> int:
             Output().error(f"{_with_value(exc, args, message())} (see: {where} --help)")
             options = args[: args.index("--")] if "--" in args else args
             if "--json" in options:  # a JSON reader gets JSON, whatever went wrong
-                _json_error(status, "usage_error", redact_text(message()))
+                _json_error(status, "usage_error", redact_message(message()))
             # a CI job reads the JUnit file it asked for: one error, not an earlier pass
             command = args[0] if args and not args[0].startswith("-") else "assay"
             leftover.error_junit(
-                leftover.junit_in_argv(args), command, "usage_error", redact_text(message())
+                leftover.junit_in_argv(args), command, "usage_error", redact_message(message())
             )
             leftover.drop_stale_reports(options)  # nor an earlier run's JSON or HTML report
         sys.exit(status)
@@ -586,7 +586,7 @@ def _with_value(exc: Exception, args: list[str], message: str) -> str:
     if given is None:
         return message
     head = f"Invalid value for {opts[0]!r}: "
-    shown = redact_text(given if len(given) <= 80 else given[:77] + "...")
+    shown = redact_message(given if len(given) <= 80 else given[:77] + "...")
     if message.startswith(head):
         return f"{head}{shown!r}: {message[len(head) :]}"
     return f"{message} (given: {shown!r})"

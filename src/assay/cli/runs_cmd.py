@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +38,7 @@ from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, not_a_pass
 from assay.core.program import as_invoked
 from assay.core.redact import GivenAgain, redact_text
+from assay.core.retention import store_bytes
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.runlock import QUIET_SECONDS
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
@@ -125,6 +127,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(
                 f"{r.id:<{wide}}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
                 f"seed {r.seed}  {_when(r.created)}" + (f"  {failed[0].upper()}" if failed else "")
+            )
+        held = the_store.count_runs()
+        if held > len(records):  # a CI job's store grows by a run a job: say so, and the cure
+            prune = shlex.join(["assay", "prune", "--keep-last", "N", "--store", str(store)])
+            out.say(
+                f"{len(records):,} of {held:,} runs shown (--limit N shows more); the store "
+                f"takes {store_bytes(the_store.path) / 1e6:,.1f} MB: {as_invoked(prune)} "
+                "deletes the older runs (--dry-run lists them)"
             )
         stalled = [r for r in records if _stale(the_store, r)]
         if stalled:

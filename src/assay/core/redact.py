@@ -136,10 +136,17 @@ def hidden_values(url: str) -> list[str]:
 
 def header_secrets(value: str) -> list[str]:
     """The parts of an authorisation-like header's value to scrub from any text: the value,
-    its credential without the scheme (``Bearer TOKEN``: TOKEN), and for Basic the decoded
-    ``user:password`` and the password (a server's 401 page may echo any of them)."""
+    its credential without the scheme (``Bearer TOKEN``: TOKEN), for Basic the decoded
+    ``user:password`` and the password, and a cookie's credential values (``session=V``: V)
+    (a server's 401 page may echo any of them)."""
     value = value.strip()
     found = [value]
+    # a cookie's pairs (``Cookie: session=V; theme=dark``): the values of credential-like
+    # names, token-like or long ones (a server echoing ``session=V`` alone kept V before)
+    for part in value.split(";"):
+        name, eq, pair_value = part.strip().partition("=")
+        if eq and (_is_secret(name) or _token_like(pair_value) or len(pair_value) >= _LONG_VALUE):
+            found.append(pair_value)
     scheme, _, credential = value.partition(" ")
     credential = credential.strip()
     if credential:

@@ -33,6 +33,7 @@ __all__ = [
     "parse_age",
     "select",
     "status_of",
+    "store_bytes",
 ]
 
 STALLED = "stalled"
@@ -199,7 +200,7 @@ def select(store: RunStore, policy: Policy, *, now: float | None = None) -> Dele
             skipped.append((r, why))
             continue
         chosen.append(r)
-    size = _size(store.path)
+    size = store_bytes(store.path)
     return Deletion(chosen, len(records) - len(chosen), size, size, True, skipped)
 
 
@@ -226,7 +227,7 @@ def named(
                 argument=names["run_ids"],
             )
         records[r.id] = r
-    size = _size(store.path)
+    size = store_bytes(store.path)
     total = len(store.list_runs(limit=-1, brief=True))
     return Deletion(list(records.values()), total - len(records), size, size, True)
 
@@ -238,14 +239,14 @@ def delete(store: RunStore, chosen: Deletion) -> Deletion:
         chosen.runs,
         chosen.kept,
         chosen.bytes_before,
-        _size(store.path),
+        store_bytes(store.path),
         False,
         chosen.skipped,
         note,
     )
 
 
-def _size(path: Path) -> int:
+def store_bytes(path: Path) -> int:
     """Bytes of the store: its file and its write-ahead log."""
     total = 0
     for p in (path, path.with_name(path.name + "-wal")):

@@ -36,6 +36,7 @@ from assay.core.checkpoint import Snapshot
 from assay.core.columnar import is_columnar
 from assay.core.config_cache import parsed_entry
 from assay.core.findings import FindingBatch, to_jsonable
+from assay.core.message_secrets import redact_message
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
 from assay.core.runlock import (
@@ -77,6 +78,7 @@ from assay.core.store_file import (
     open_another,
     open_read_only,
     refuse_foreign,
+    refused_write_hint,
     say_upgraded,
     schema_version,
     why_not_writable,
@@ -267,7 +269,11 @@ class RunStore:
                 )
                 say_upgraded(self.path, older)
         except (sqlite3.Error, OSError) as exc:
-            hint = damage_hint(self.path, str(exc)) or why_not_writable(self.path)
+            hint = (
+                damage_hint(self.path, str(exc))
+                or refused_write_hint(str(exc), then="run the command again")
+                or why_not_writable(self.path)
+            )
             raise StoreError(f"{self.path}: cannot open the run store: {exc}{hint}") from exc
         self._identity = identity(self.path)
         _OPEN.add(self)
@@ -503,7 +509,7 @@ class RunStore:
         if status is not None and status not in STATUSES:
             raise ValueError(f"unknown run status {status!r}")
         if error is not None:
-            error = redact_text(error)
+            error = redact_message(error)
         self._check_still_there()
         if status == "running":  # (re)starting it: this process's alone (``claim``)
             self.claim(run_id)
@@ -1067,7 +1073,9 @@ class RunStore:
             versions=json.loads(row[7]),
             progress=json.loads(row[8]),
             summary=summary,
-            error=row[10],
+            # (a store written before errors were masked of credentials outside URLs: its
+            # reports, rendered again, do not carry them further)
+            error=None if row[10] is None else redact_message(row[10]),
             created=row[11],
             updated=row[12],
             n_findings=int(counts[0]),
@@ -1106,6 +1114,10 @@ class RunStore:
         (``core.retention``), and what ``assay runs`` prints, where reading each run's
         whole JSON took 0.6 MB of memory a run (400 MB for 600)."""
         return list(self.iter_runs(limit, brief=brief, summary_keys=summary_keys))
+
+    def count_runs(self) -> int:
+        """How many runs the store holds."""
+        return int(self._db.execute("SELECT count(*) FROM runs").fetchone()[0])
 
     def iter_runs(
         self, limit: int = 50, *, brief: bool = False, summary_keys: Sequence[str] = ()

@@ -22,6 +22,7 @@ __all__ = [
     "open_another",
     "open_read_only",
     "refuse_foreign",
+    "refused_write_hint",
     "say_upgraded",
     "schema_version",
     "why_not_writable",
@@ -65,6 +66,20 @@ def damage_hint(path: Path | str, text: str) -> str:
         f"then move it aside (mv {here} {aside}); the next run makes a new store there, or "
         "give another --store"
     )
+
+
+def refused_write_hint(text: str, *, then: str) -> str:
+    """Why the file system refused a write SQLite reports as ``text`` (a full disk, or an I/O
+    error: SQLite says no more of why), and what to do ``then``; empty for any other error.
+    Opening a new store under ``ulimit -f`` said "disk I/O error" and nothing else."""
+    if "full" in text:
+        return f"; free some space, then {then}"
+    if "disk i/o error" in text.lower():
+        return (
+            "; the file system refused the write: a limit on file sizes (ulimit -f), a "
+            f"network file system gone, a failing disk; once fixed, {then}"
+        )
+    return ""
 
 
 def make_private(path: Path) -> None:
@@ -296,17 +311,9 @@ class Transaction:
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
         text = str(exc)
-        hint = ""
-        if "full" in text:
-            hint = "; free some space, then continue the run with assay resume RUN_ID"
-        elif "readonly" in text or "read-only" in text:
+        hint = refused_write_hint(text, then="continue the run with assay resume RUN_ID")
+        if not hint and ("readonly" in text or "read-only" in text):
             hint = "; the store cannot be written (read-only file or filesystem): pass --store"
-        elif "disk i/o error" in text.lower():  # (SQLite says no more of why)
-            hint = (
-                "; the file system refused the write: a limit on file sizes (ulimit -f), a "
-                "network file system gone, a failing disk; once fixed, continue the run with "
-                "assay resume RUN_ID"
-            )
-        else:
+        elif not hint:
             hint = damage_hint(self.path, text)
         return StoreError(f"{self.path}: writing the run store failed: {text}{hint}")

@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import shielded
+from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
+from assay.core.redact import scrub
 from assay.core.workdir import take_back
 from assay.errors import AssayError, ModelError
 from assay.models.batch_limit import in_chunks
@@ -96,8 +98,10 @@ def missing_hint(inputs: ModelInputs) -> str:
     )
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
+def _short(text: str, hidden: list[str]) -> str:
+    """A model's error message on one line, cut, its credentials masked (``hidden``: those
+    the model object holds; the exception itself stays the error's ``__cause__``)."""
+    text = redact_message(scrub(" ".join(text.split()), hidden))
     return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 3] + "..."
 
 
@@ -127,6 +131,7 @@ class CheckedModel:
         self.capabilities: Capabilities = caps
         self.limit = max_batch  # (split here; an adapter splitting its own keeps doing so)
         self.spec_info: dict[str, Any] = dict(spec_info or {})
+        self.hidden: list[str] = []  # the model object's credentials (``object_secrets``)
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         n = len(inputs)
@@ -139,8 +144,9 @@ class CheckedModel:
             raise
         except Exception as exc:
             raise ModelError(
-                f"the model raised {type(exc).__name__}: {_short(str(exc))} on a batch of "
-                f"{n} inputs; first input: {describe_input(inputs, 0)}{array_hint(exc, inputs)}"
+                f"the model raised {type(exc).__name__}: {_short(str(exc), self.hidden)} on a "
+                f"batch of {n} inputs; first input: {describe_input(inputs, 0)}"
+                f"{array_hint(exc, inputs)}"
                 f"{missing_hint(inputs)}{empty_text_hint(inputs)}{batch_hint(exc, n, self.limit)}"
             ) from exc
         return self.checked(raw, inputs)

@@ -10,6 +10,8 @@ from typing import Any
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint
 from assay.core.kept_signals import kept
+from assay.core.label_length import check_label_lengths
+from assay.core.message_secrets import object_secrets
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models.batch_limit import limited
@@ -288,8 +290,17 @@ def load_model(
             inner, kind, info = _inner_model(spec, names, **given)
     if names is not None:
         _name_classes(inner, names, kind)
+    declared = inner.capabilities.class_names
+    if declared:
+        check_label_lengths(
+            spec if isinstance(spec, str) else "the model",
+            [str(c) for c in declared],
+            argument="MODEL" if names is None else "--classes",
+        )
     info["type"] = kind
     model = CheckedModel(inner, max_batch=limit)
+    if not isinstance(spec, str):  # a Python object: its own credentials kept out of errors
+        model.hidden = object_secrets(spec)
     model.spec_info = describe(model, extra=info)
     return model
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.label_length import LONGEST_LABEL, check_label_lengths
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.core.textfile import read_text_file
 from assay.errors import AssayError, ModelError, UsageError
@@ -140,23 +141,6 @@ def labels_of(model: Model) -> tuple[str, ...]:
     return tuple(str(i) for i in range(caps.n_classes if caps.n_classes > 1 else 2))
 
 
-LONGEST_LABEL = 10_000
-"""Characters of the longest label a classifier may have: every finding holds its labels
-(a function answering a 20 MB string as a label took 22 GB in 1,600 queries, then the
-out-of-memory killer)."""
-
-
-def _check_lengths(name: str, labels: Sequence[str]) -> None:
-    long = next((x for x in labels if len(x) > LONGEST_LABEL), None)
-    if long is not None:
-        raise UsageError(
-            f"{name} has a label of {len(long):,} characters ({long[:60]!r}...); a label is "
-            f"at most {LONGEST_LABEL:,}: is it answering text rather than a label? Give it "
-            "a function that answers the label alone",
-            argument="MODEL",
-        )
-
-
 def common_too_long(common: str) -> str | None:
     """What is wrong with a label map's common label longer than a label may be, or None."""
     if len(common) <= LONGEST_LABEL:
@@ -215,7 +199,7 @@ def build_layout(
     """Align the classifiers' labels by name or by ``label_map``; refuse what cannot align."""
     labels = [labels_of(m) for m in models]
     for name, lab in zip(names, labels, strict=False):
-        _check_lengths(name, lab)
+        check_label_lengths(name, lab)
     offsets, acc = [], 0
     for lab in labels:
         offsets.append(acc)

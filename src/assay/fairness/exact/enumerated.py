@@ -43,6 +43,18 @@ _FIRST = 128  # the first block, which measures the model's pace
 Classes = Callable[[np.ndarray], np.ndarray]  # encoded rows -> predicted class indices
 
 
+_WRITTEN_OUT = 10**18
+
+
+def _count(n: int) -> str:
+    """``n`` as a count to read: written out up to 10^18, else its power of ten (a domain of
+    10,000 columns has more inputs than Python writes as a number, 4,300 digits at most:
+    ``f"{n:,}"`` raised and the run ended as an internal error)."""
+    if n < _WRITTEN_OUT:
+        return f"{n:,}"
+    return f"about 10^{int(n.bit_length() * math.log10(2)):,}"
+
+
 def enumerate_share(
     schema: Schema,
     classes: Classes,
@@ -73,8 +85,8 @@ def enumerate_share(
     notes: list[str] = []
     if size * k > max_queries:
         return (
-            f"the domain has {size:,} inputs besides {attribute}: enumerating it would take "
-            f"{size * k:,} queries, more than {max_queries:,}"
+            f"the domain has {_count(size)} inputs besides {attribute}: enumerating it would "
+            f"take {_count(size * k)} queries, more than {max_queries:,}"
         )
     pace = _Pace(size * k, deadline)
     counted = _changed_in_domain(schema, classes, a, pace, MAX_IDI_ROWS)
