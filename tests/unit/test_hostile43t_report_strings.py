@@ -1,0 +1,40 @@
+"""The HTML report of sentences not written as English is (hostile43t): what shrinking removed
+from a Chinese or Japanese sentence was marked by words split at spaces, and such a sentence
+has none, so the whole first sentence was struck through ("正直に言うと、李雷は..." struck
+where "正直に言うと、" was removed); an Arabic sentence and its labels were set in the page's
+left-to-right direction, its final mark shown at the wrong end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.report.text_html import render_text_section
+
+
+def _doc(sentence: str, original: str, label: str) -> dict[str, Any]:
+    out = {"classifier": "c", "label": label, "probability": 1.0}
+    minimal = {"sentence": sentence, "original": original, "count": 1, "margin": -1.0}
+    text = {
+        "oracle": "differential",
+        "classifiers": ["c"],
+        "minimal": [{**minimal, "outputs": [out]}],
+    }
+    return {"run": {"technique": "text", "summary": {"text": text}}}
+
+
+def test_what_shrinking_removed_from_an_unspaced_sentence_is_struck_by_characters() -> None:
+    html = render_text_section(
+        _doc("李雷はこの映画が大好き。", "正直に言うと、李雷はこの映画が大好き。", "否定")
+    )
+    assert "<bdi><del>正直に言うと、</del>李雷はこの映画が大好き。</bdi>" in html
+
+
+def test_words_removed_from_a_spaced_sentence_are_struck_as_before() -> None:
+    html = render_text_section(_doc("the food was bad.", "honestly, the food was very bad.", "neg"))
+    assert "<del>honestly,</del> the food was <del>very</del> bad." in html
+
+
+def test_a_right_to_left_sentence_and_its_label_are_isolated_in_their_direction() -> None:
+    html = render_text_section(_doc("هل كان الطعام جيدا؟", "هل كان الطعام جيدا؟", "سلبي"))
+    assert "<b><bdi>هل كان الطعام جيدا؟</bdi></b>" in html
+    assert "<bdi>سلبي</bdi>" in html
