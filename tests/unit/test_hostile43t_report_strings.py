@@ -38,3 +38,12 @@ def test_a_right_to_left_sentence_and_its_label_are_isolated_in_their_direction(
     html = render_text_section(_doc("هل كان الطعام جيدا؟", "هل كان الطعام جيدا؟", "سلبي"))
     assert "<b><bdi>هل كان الطعام جيدا؟</bdi></b>" in html
     assert "<bdi>سلبي</bdi>" in html
+
+
+def test_a_sentence_and_variant_printing_alike_are_told_apart_on_the_terminal() -> None:
+    from assay.cli.text_lines import _forms_apart
+
+    nfc, nfd = "das Essen war sch\u00f6n.", "das Essen war scho\u0308n."
+    said = _forms_apart(nfd, nfc)
+    assert "Unicode normal form only: the sentence NFD, the variant NFC" in said
+    assert _forms_apart("the food was good.", "the food was bad.") == ""

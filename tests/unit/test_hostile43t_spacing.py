@@ -82,3 +82,14 @@ def test_a_chinese_grammar_is_sent_without_spaces(tmp_path: Path) -> None:
     assert not [s for s in sent if " " in s]
     # every edit moved the label: nothing fails (before, every case failed on the spaces)
     assert result.summary["text"]["errors"] == 0, result.headline
+
+
+def test_bulk_generation_spaces_as_the_search_does() -> None:
+    import numpy as np
+
+    from assay.text.generate import BatchGenerator
+    from assay.text.grammar import parse_grammar
+
+    g = parse_grammar('s -> "我" neg "喜欢" "。"\nneg -> "" | "不"\n', source="g.cfg")
+    got = set(BatchGenerator(g, np.random.default_rng(0)).sentences(20))
+    assert got == {"我喜欢。", "我不喜欢。"}

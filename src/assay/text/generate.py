@@ -521,7 +521,9 @@ class BatchGenerator:
 
     def sentences(self, n: int) -> list[str]:
         out = self._gen(self.g.start, self.sampler.max_depth, n)
-        return [t[1:] if t[:1] == " " else t for t in out.tolist()]
+        got = [t[1:] if t[:1] == " " else t for t in out.tolist()]
+        # (beyond ASCII, spaced as ``detok`` spaces it: "我不喜欢", not "我 不 喜欢")
+        return [t if t.isascii() else _spaced(t) for t in got]
 
     @property
     def coverage(self) -> float:
