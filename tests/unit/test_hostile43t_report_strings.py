@@ -47,3 +47,34 @@ def test_a_sentence_and_variant_printing_alike_are_told_apart_on_the_terminal() 
     said = _forms_apart(nfd, nfc)
     assert "Unicode normal form only: the sentence NFD, the variant NFC" in said
     assert _forms_apart("the food was good.", "the food was bad.") == ""
+
+
+def test_a_junit_failure_names_each_classifiers_own_label_beside_the_common_one() -> None:
+    from assay.report.junit_cases import text_case
+
+    finding = {
+        "kind": "text-differential",
+        "inputs": ["هل كان الطعام ممتازا؟", "هل كان الطعام ممتازا؟"],
+        "outputs": [[1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0]],
+        "details": {
+            "classifiers": ["a.py:ar", "a.py:en"],
+            "columns": ["a.py:ar: إيجابي", "a.py:ar: سلبي", "a.py:en: neg", "a.py:en: pos"],
+            "labels": "pos; neg",
+        },
+    }
+    got = text_case(finding)
+    assert got is not None
+    assert got[1].startswith("a.py:ar: إيجابي = pos, a.py:en: neg on "), got
+
+
+def test_the_json_report_keeps_every_scripts_letters_and_escapes_what_a_terminal_acts_on() -> None:
+    import json
+
+    from assay.report.json_text import dumps_document
+
+    doc = {"sentence": "我不喜欢。 هل؟ 👨\u200d👩 \u202eevil \ud800", "label\u2028": "否定"}
+    text = dumps_document(doc)
+    assert "我不喜欢。 هل؟ 👨\u200d👩" in text and '"否定"' in text
+    assert "\\u202eevil" in text and "\\ud800" in text and "\\u2028" in text
+    assert json.loads(text) == doc
+    text.encode("utf-8")  # (a lone surrogate escaped: the file can be written)

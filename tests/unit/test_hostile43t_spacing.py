@@ -32,6 +32,8 @@ from assay.text.spacing import glued
         ("मुझे पसंद है ।", "मुझे पसंद है।"),
         ("¿ te gusta ? ¡ sí !", "¿te gusta? ¡sí!"),
         ("می \u200c خواهم", "می\u200cخواهم"),
+        ("ฉัน \u200b ไม่ ชอบ", "ฉัน\u200bไม่ชอบ"),
+        ("the food was \u200b good .", "the food was \u200b good."),
         ("👨 \u200d 👩 \u200d 👧 fine", "👨\u200d👩\u200d👧 fine"),
         ("das Essen war schön , nicht süß .", "das Essen war schön, nicht süß."),
         ("사과 를 좋아 해요 .", "사과 를 좋아 해요."),  # Korean is written with spaces
