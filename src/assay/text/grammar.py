@@ -53,7 +53,9 @@ __all__ = [
 
 Item = int | str  # a nonterminal id or a terminal string
 
-_SYMBOL = re.compile(r"[A-Za-z_$][A-Za-z0-9_\-$/.<>']*")
+# a symbol's name: a letter of any script (NLTK names them so: ``句子 -> 主语 谓语``), "_" or
+# "$", then those, digits and ``-$/.<>'``
+_SYMBOL = re.compile(r"[^\W\d$][\w\-$/.<>']*|\$[\w\-$/.<>']*")
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?")
 _BLANKS = re.compile(r"[ \t\r]*")
 # the longest terminal read (a paragraph fits; a 50 MB terminal, a quote closed megabytes
@@ -552,7 +554,16 @@ def _read_heads(text: str, source: str, notes: list[str], base: Path) -> _Heads:
         lhs, col = lex.symbol()
         lex.skip()
         if not lex.text.startswith("->", lex.i):
-            raise lex.error(f"expected '->' after {lhs!r}")
+            printed = stripped.startswith("Grammar with ") and "productions" in stripped
+            raise lex.error(
+                f"expected '->' after {lhs!r}"
+                + (
+                    "; this is str() of an NLTK grammar: give the grammar itself (Python: "
+                    "grammar=nltk.CFG.fromstring(...)) or the text it was read from"
+                    if printed
+                    else ""
+                )
+            )
         heads.rules.append((n, raw, lex.i + 2, lhs))
         heads.first_line.setdefault(lhs, (n, col))
     return heads
@@ -983,7 +994,11 @@ def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
     elif isinstance(spec, str):
         p = Path(spec)
     else:
-        raise UsageError("a grammar is a file path or builtin:NAME", argument="--grammar")
+        raise UsageError(
+            "a grammar is a file path or builtin:NAME (in Python also its text, a Grammar, or "
+            f"an NLTK CFG/PCFG), not {type(spec).__name__}",
+            argument="--grammar",
+        )
     try:
         text = read_text_file(p, what="the grammar file", argument="--grammar")
     except FileNotFoundError:
