@@ -36,3 +36,29 @@ def test_a_suite_test_whose_variants_were_all_its_sentences_is_not_a_pass(tmp_pa
     cases = suite_test_cases("assay.text", {"text": {"tests": tests}})
     skipped = [c.find("skipped") for c in cases]
     assert skipped[0] is not None and "its sentence" in skipped[0].get("message", "")
+
+
+def test_which_tests_had_a_variant_apart_is_kept_by_a_resumed_engine() -> None:
+    """A resumed run says what its earlier sessions saw; a state stored before takes every
+    test as apart (never judged untested for want of the record)."""
+    import dataclasses
+
+    from test_text36_suite import _engine
+
+    from assay.text.engine import thaw
+
+    try:
+        a = _engine(1)
+        a.apart_tests = [False] + [True] * (len(a.apart_tests) - 1)
+        snap = a.snapshot()
+        b = _engine(2)
+        b.restore(snap)
+        assert b.apart_tests == a.apart_tests
+        old = dataclasses.replace(
+            snap, values={k: v for k, v in snap.values.items() if k != "apart_tests"}
+        )
+        c = _engine(3)
+        c.restore(old)
+        assert c.apart_tests == [True] * len(a.apart_tests)
+    finally:
+        thaw()
