@@ -1,0 +1,35 @@
+"""Labels in Turkish capitals (hostile43t): 'İYİ' from one classifier and 'iyi' from another
+are one label, as 'KÖTÜ' and 'kötü' were; Python's casefold makes 'İ' an i and a combining
+dot, so the two were two labels and every sentence both called good a "disagreement" (3
+where 1 was real)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import assay
+from assay.text.panel import fold_label
+
+GRAMMAR = "S -> NP VP '.'\nNP -> 'İstanbul' | 'Ankara' | 'İzmir'\nVP -> 'güzel' | 'güzel' 'değil'\n"
+
+
+def upper(batch: list[str]) -> list[str]:
+    return ["KÖTÜ" if "değil" in s else "İYİ" for s in batch]
+
+
+def lower(batch: list[str]) -> list[str]:
+    return ["kötü" if ("değil" in s or "Ankara" in s) else "iyi" for s in batch]
+
+
+def test_dotted_and_dotless_capitals_fold_as_their_small_letters() -> None:
+    assert fold_label("İYİ") == fold_label("iyi")
+    assert fold_label("KIRMIZI") == fold_label("kırmızı")
+    assert fold_label("STRASSE") == fold_label("straße")
+    assert fold_label("positive") == "positive"
+
+
+def test_one_turkish_label_in_two_cases_is_no_disagreement(tmp_path: Path) -> None:
+    result = assay.check_text(
+        [upper, lower], grammar=GRAMMAR, max_queries=300, seed=1, store=tmp_path / "r.db"
+    )
+    assert list(result.findings()["sentence"]) == ["Ankara güzel."], result.headline
