@@ -33,3 +33,17 @@ def test_one_turkish_label_in_two_cases_is_no_disagreement(tmp_path: Path) -> No
         [upper, lower], grammar=GRAMMAR, max_queries=300, seed=1, store=tmp_path / "r.db"
     )
     assert list(result.findings()["sentence"]) == ["Ankara güzel."], result.headline
+
+
+def test_a_class_written_in_another_case_is_refused_naming_the_label_meant(
+    tmp_path: Path,
+) -> None:
+    import pytest
+
+    from assay.errors import UsageError
+
+    grammar = GRAMMAR + "%expect VP: 'güzel' 'değil' -> KÖTÜ\n"
+    with pytest.raises(UsageError, match="did you mean 'kötü'"):
+        assay.check_text(
+            lower, grammar=grammar, oracle="expect", max_queries=300, store=tmp_path / "r.db"
+        )
