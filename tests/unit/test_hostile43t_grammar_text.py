@@ -39,3 +39,11 @@ def test_a_no_break_space_at_a_terminals_end_is_warned_of() -> None:
 def test_spaces_around_a_terminal_are_not_warned_of() -> None:
     g = parse_grammar('s -> "the " q " ."\nq -> "good" | "bad"\n', source="g.cfg")
     assert not [w for w in g.warnings if "whitespace" in w], g.warnings
+
+
+def test_a_label_map_line_split_at_a_no_break_space_names_it() -> None:
+    from assay.text.label_map_line import MapLineError, read_map_line
+
+    with pytest.raises(MapLineError, match="U\\+00A0 NO-BREAK SPACE.*double quotes"):
+        read_map_line("1 très\u00a0bien -> pos")
+    assert read_map_line('1 "très\u00a0bien" -> pos').own == "très\u00a0bien"
