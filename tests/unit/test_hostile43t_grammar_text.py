@@ -44,6 +44,6 @@ def test_spaces_around_a_terminal_are_not_warned_of() -> None:
 def test_a_label_map_line_split_at_a_no_break_space_names_it() -> None:
     from assay.text.label_map_line import MapLineError, read_map_line
 
-    with pytest.raises(MapLineError, match="U\\+00A0 NO-BREAK SPACE.*double quotes"):
+    with pytest.raises(MapLineError, match=r"U\+00A0 NO-BREAK SPACE.*double quotes"):
         read_map_line("1 très\u00a0bien -> pos")
     assert read_map_line('1 "très\u00a0bien" -> pos').own == "très\u00a0bien"
