@@ -47,3 +47,34 @@ def test_a_class_written_in_another_case_is_refused_naming_the_label_meant(
         assay.check_text(
             lower, grammar=grammar, oracle="expect", max_queries=300, store=tmp_path / "r.db"
         )
+
+
+def mixed_forms(batch: list[str]) -> list[str]:
+    """One label, "négatif", answered NFC to some sentences and NFD to others."""
+    import unicodedata
+
+    labels = ["négatif" if "pas" in s.split() else "positif" for s in batch]
+    return [
+        unicodedata.normalize("NFD", x) if "plat" in s else x
+        for x, s in zip(labels, batch, strict=True)
+    ]
+
+
+def test_one_label_answered_in_two_normal_forms_by_one_classifier_is_one_label(
+    tmp_path: Path,
+) -> None:
+    """main: "le film n'est pas bon." vs "le plat n'est pas bon." [négatif -> négatif], an
+    invariance failure of one label printed twice alike."""
+    grammar = (
+        's -> "le" obj "n\'est" neg "bon" "."\nobj -> "plat" | "film" | "livre"\n'
+        'neg -> "" | "pas"\n%invariant obj\n'
+    )
+    result = assay.check_text(
+        mixed_forms,
+        grammar=grammar,
+        oracle="invariance",
+        max_queries=300,
+        seed=1,
+        store=tmp_path / "r.db",
+    )
+    assert result.summary["text"]["errors"] == 0, result.headline
