@@ -78,3 +78,12 @@ def test_the_json_report_keeps_every_scripts_letters_and_escapes_what_a_terminal
     assert "\\u202eevil" in text and "\\ud800" in text and "\\u2028" in text
     assert json.loads(text) == doc
     text.encode("utf-8")  # (a lone surrogate escaped: the file can be written)
+
+
+def test_the_html_says_a_variant_printing_as_its_sentence_differs_in_normal_form() -> None:
+    doc = _doc("das Essen war scho\u0308n.", "das Essen war scho\u0308n.", "negativ")
+    doc["run"]["summary"]["text"]["oracle"] = "invariance"
+    doc["run"]["summary"]["text"]["minimal"][0]["variant"] = "das Essen war sch\u00f6n."
+    assert "in Unicode normal form only" in render_text_section(doc)
+    doc["run"]["summary"]["text"]["minimal"][0]["variant"] = "das Essen war gut."
+    assert "normal form" not in render_text_section(doc)

@@ -8,6 +8,7 @@ the page layout so that it can move into a template as one block.
 from __future__ import annotations
 
 import re
+import unicodedata
 from html import escape
 from typing import Any
 
@@ -32,6 +33,15 @@ def _user(value: object) -> str:
     """A string of the user's (a sentence, a label), isolated in its own direction: an Arabic
     or Hebrew sentence in a left-to-right page shows its marks where its readers write them."""
     return f"<bdi>{_e(value)}</bdi>"
+
+
+def _forms_apart(m: dict[str, Any]) -> str:
+    """A note under a variant that prints as its sentence does, differing in Unicode normal
+    form only (the terminal's line says the same)."""
+    a, b = str(m.get("sentence", "")), str(m.get("variant", ""))
+    if a == b or unicodedata.normalize("NFC", a) != unicodedata.normalize("NFC", b):
+        return ""
+    return '<br><small class="muted">differs from the sentence in Unicode normal form only</small>'
 
 
 def _removed(small: str, big: str) -> str:
@@ -110,7 +120,7 @@ def render_text_section(doc: dict[str, Any]) -> str:
             f"{_removed(str(m.get('sentence', '')), str(m.get('original', '')))}</small>",
         ]
         if metamorphic:
-            cells.append(_user(m.get("variant", "")))
+            cells.append(_user(m.get("variant", "")) + _forms_apart(m))
         cells += [_e(m.get("count", "")), _e(m.get("margin", ""))]
         outs = [o for o in m.get("outputs") or [] if isinstance(o, dict)]
         cells += [_output(o) for o in outs]
