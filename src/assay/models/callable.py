@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 import sys
 import threading
+import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -373,7 +374,7 @@ class NamedLabelsModel(CallableModel):
         self._index = {n: i for i, n in enumerate(names)}
         # labels added from other classifiers are written their way ("neutral"): this one's
         # "NEUTRAL" is that label when no other of its labels is written alike
-        folds = [" ".join(n.split()).casefold() for n in names]
+        folds = [_folded(n) for n in names]
         self._folded = {f: i for i, f in enumerate(folds) if folds.count(f) == 1}
         # names read off its answers (a text classifier answering "pos"/"neg" without
         # classes_), not declared: the text technique may widen them (``with_labels``)
@@ -444,8 +445,8 @@ class NamedLabelsModel(CallableModel):
 
     def _at(self, name: str) -> int | None:
         """The index of a label it was widened with that ``name`` writes differently only
-        in case or spaces (None: none, or more than one)."""
-        return self._folded.get(" ".join(name.split()).casefold())
+        in case, spaces or Unicode normal form (None: none, or more than one)."""
+        return self._folded.get(_folded(name))
 
     def _unknown(self, name: str, i: int) -> str:
         if len(name) > _SHOWN_LABEL:  # an answer of megabytes is not repeated whole
@@ -499,6 +500,13 @@ class NamedLabelsModel(CallableModel):
             widened.model = served
             widened.info = self.info
         return widened
+
+
+def _folded(name: str) -> str:
+    """A label as ``NamedLabelsModel`` matches one written otherwise: spaces and case
+    ignored, its canonically equivalent forms one ("négatif" NFC and NFD: a function
+    answering both answers one label)."""
+    return unicodedata.normalize("NFC", " ".join(name.split()).casefold())
 
 
 _NAMES = "labels by name"

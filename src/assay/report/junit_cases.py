@@ -58,9 +58,36 @@ def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
         return quoted, said + by
     answers = split_labels(labels)
     if isinstance(names, list) and len(names) == len(answers):
-        pairs = ", ".join(f"{n}: {a}" for n, a in zip(names, answers, strict=True))
+        own = _own_labels(finding, names)
+        pairs = ", ".join(
+            f"{n}: {a}" if o in (None, a) else f"{n}: {o} = {a}"
+            for n, a, o in zip(names, answers, own, strict=True)
+        )
         return quoted, f"{pairs} on {quoted}{by}"
     return quoted, f"{labels} on {quoted}{by}" if labels else f"on {quoted}{by}"
+
+
+def _own_labels(finding: dict[str, Any], names: list[Any]) -> list[str | None]:
+    """Each classifier's own label on a differential finding's minimal sentence (its likeliest
+    column, ``NAME: LABEL``), where a label map compared it as a common one (``否定`` as
+    ``neg``): the message shows both, as the terminal does; None where not told."""
+    columns = _as_dict(finding.get("details")).get("columns")
+    rows = finding.get("outputs")
+    row = rows[0] if isinstance(rows, list) and rows else None
+    if not isinstance(columns, list) or not isinstance(row, list) or len(row) != len(columns):
+        return [None] * len(names)
+    out: list[str | None] = []
+    for name in names:
+        head = f"{name}: "
+        mine = [
+            (v, str(c)[len(head) :])
+            for c, v in zip(columns, row, strict=True)
+            if str(c).startswith(head) and isinstance(v, int | float)
+        ]
+        top = max((v for v, _ in mine), default=None)
+        best = [label for v, label in mine if v == top]
+        out.append(best[0] if len(best) == 1 else None)
+    return out
 
 
 def _the_test(details: dict[str, Any]) -> str:

@@ -201,6 +201,9 @@ class Engine(Dispatch, EngineState):
         self.wordy = False
         # did a metamorphic case's variant ever differ from its sentence? (``_judge_apart``)
         self.apart = not oracle.metamorphic
+        # and per test (a suite's test whose every case's variants were its sentence tested
+        # nothing, though the run's other tests did: ``summary.test_table``)
+        self.apart_tests = [False for _ in self.per_test]
         # the answer columns that never changed (None: not watched, a state stored before):
         # a classifier whose every column is still the same tested nothing of invariance
         self.still: list[bool] | None = None
@@ -493,10 +496,13 @@ class Engine(Dispatch, EngineState):
         edit into an empty symbol) could not fail: it is no error, and a run of no other
         case tested nothing (``apart``, ``untested``).  A minimum functionality test's case
         is its sentence alone: judged as it is."""
-        alone = self.oracle.alone
+        alone, apart = self.oracle.alone, self.apart_tests
         for i, e in enumerate(entries):
-            if len(set(e[2])) > 1 or (alone and alone[cases[i].relation]):
+            r = cases[i].relation
+            if len(set(e[2])) > 1 or (alone and alone[r]):
                 self.apart = True
+                if 0 <= r < len(apart):
+                    apart[r] = True
             elif verdict.error[i]:
                 verdict.error[i] = False
                 verdict.margin[i] = max(float(verdict.margin[i]), 1e-6)

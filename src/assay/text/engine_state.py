@@ -52,6 +52,7 @@ class EngineState:
     label_watch: LabelWatch
     wordy: bool
     apart: bool
+    apart_tests: list[bool]
     asked: set[int]
     keys: set[int]
     _asked_log: list[int]
@@ -86,6 +87,7 @@ class EngineState:
                 "label_watch": self.label_watch.state(),
                 "wordy": self.wordy,
                 "apart": self.apart,
+                "apart_tests": self.apart_tests,
                 "strategy": self.strategy.state(),
                 "lanes": [c["strategy"].state() for c in self._ctx[1:]],
                 "stop_next": self._stop_next,
@@ -180,6 +182,13 @@ class EngineState:
         self.label_watch.load(v.get("label_watch"))
         self.wordy = bool(v.get("wordy", True))
         self.apart = bool(v.get("apart", True))
+        # (a state stored before: every test taken as apart, never judged untested)
+        told = v.get("apart_tests")
+        self.apart_tests = (
+            [bool(x) for x in told]
+            if isinstance(told, list) and len(told) == len(self.per_test)
+            else [True for _ in self.per_test]
+        )
         self.strategy.load(dict(v.get("strategy", {})))
         for c, st in zip(self._ctx[1:], v.get("lanes", []), strict=False):
             c["strategy"].load(dict(st))

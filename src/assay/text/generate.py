@@ -18,6 +18,7 @@ import numpy as np
 
 from assay.errors import UsageError
 from assay.text.grammar import Grammar
+from assay.text.spacing import spaced as _spaced
 
 __all__ = [
     "BatchGenerator",
@@ -54,9 +55,13 @@ def detok(text: str) -> str:
     (``,.!?;:``: "good , but" reads "good, but", "wait ..." "wait...").  A word that merely
     starts with one keeps its space: an emoticon (``:)``, ``:-(``, ``;)``) is a word of its
     own to a sentiment lexicon, and "fine :)" read "fine:)" before (VADER scores that as
-    "fine" alone: a CheckList-style "add a smiley" test could never be written)."""
+    "fine" alone: a CheckList-style "add a smiley" test could never be written).  Text
+    beyond ASCII follows its languages' rules too (``spacing``: no space between Chinese,
+    Japanese or Thai words nor around their punctuation, none before Arabic's marks, ...)."""
     if " " not in text:
         return text
+    if not text.isascii():
+        return _spaced(text)
     for spaced in _SPACED:
         if spaced in text:
             return _GLUED.sub("", text)
@@ -516,7 +521,9 @@ class BatchGenerator:
 
     def sentences(self, n: int) -> list[str]:
         out = self._gen(self.g.start, self.sampler.max_depth, n)
-        return [t[1:] if t[:1] == " " else t for t in out.tolist()]
+        got = [t[1:] if t[:1] == " " else t for t in out.tolist()]
+        # (beyond ASCII, spaced as ``detok`` spaces it: "我不喜欢", not "我 不 喜欢")
+        return [t if t.isascii() else _spaced(t) for t in got]
 
     @property
     def coverage(self) -> float:

@@ -21,6 +21,7 @@ from assay.text.generate import (
     tree_from_json,
 )
 from assay.text.oracle import Case
+from assay.text.spacing import glued
 
 __all__ = [
     "core_paths",
@@ -405,8 +406,8 @@ def core_paths(engine: Engine, case: Case) -> set[tuple[int, ...]]:
 
 def _leaves(tree: Tree) -> list[tuple[str, list[tuple[int, ...]]]]:
     """The tokens of a tree's text as ``tree_text`` gives them (a word starting with a mark
-    of punctuation joins the word before it), each with the paths of the nodes holding its
-    parts."""
+    of punctuation joins the word before it, as do words ``spacing.glued`` joins), each with
+    the paths of the nodes holding its parts."""
     out: list[tuple[str, list[tuple[int, ...]]]] = []
     _leaves_into(tree, (), out)
     return out
@@ -421,7 +422,10 @@ def _leaves_into(
     for i, c in enumerate(t[1]):
         if c.__class__ is str:
             for word in c.split():
-                if out and word[:1] in _MARKS:
+                if out and (
+                    word[:1] in _MARKS
+                    or (not (word.isascii() and out[-1][0].isascii()) and glued(out[-1][0], word))
+                ):
                     out[-1] = (out[-1][0] + word, [*out[-1][1], path])
                 else:
                     out.append((word, [path]))

@@ -23,6 +23,7 @@ from assay.text.grammar import Grammar, load_grammar, parse_grammar
 from assay.text.label_map_dict import KeptLabelMap, checked_label_map
 from assay.text.lag import lag_from
 from assay.text.loading import load_classifiers, name_of, outputs_per_classifier
+from assay.text.nltk_grammar import nltk_text
 from assay.text.oracle import refuse_unreachable
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
@@ -139,6 +140,8 @@ def setup_text(
         )
     if isinstance(grammar, str) and _grammar_text(grammar):  # a grammar's text (a notebook's)
         grammar = parse_grammar(grammar, source="the grammar text")
+    elif (text := nltk_text(grammar)) is not None:  # nltk.CFG.fromstring(...)
+        grammar = parse_grammar(text, source="the NLTK grammar")
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     chosen = outputs_per_classifier(output, len(specs))
     probes: list[Any] = []

@@ -1,0 +1,63 @@
+"""Where a sentence's words take no space between them, beyond ASCII.
+
+A sentence is its terminals joined by single spaces (``generate.detok``); English's marks
+(``,.!?;:``) take none before them.  Languages are written otherwise: Chinese, Japanese and
+Thai put no space between words ("我不喜欢" is three words; "我 不 喜欢" is not how anyone
+writes, and a model trained on real text reads the spaces as noise), their punctuation
+(``。、，！「」``) takes none on either side, Arabic's marks (``، ؛ ؟``) and Devanagari's danda
+(``।``) none before, Spanish's ``¿ ¡`` none after, a zero-width joiner or non-joiner (Persian
+writes "می‌خواهم" with one) is written between its neighbours, never with spaces around it,
+and a zero-width space so beside a word of a script written without spaces (it is the
+space between Thai or Khmer words; between English words it stays a word of its own).
+``spaced`` applies these rules to words joined by single spaces; ``glued`` says whether the
+space between two words goes.  Text of ASCII
+alone never reaches here (``detok``'s rule is English's, unchanged)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from assay.core.scripts import CJK_MARKS, UNSPACED
+
+__all__ = ["glued", "spaced"]
+
+_IS_UNSPACED = re.compile(f"[{UNSPACED}]")
+_IS_CJK_MARK = re.compile(f"[{CJK_MARKS}]")
+_CLOSING = frozenset(",.!?;:\u060c\u061b\u061f\u06d4\u0964\u0965\u2026\u203c\u2047\u2048\u2049")
+_OPENING = frozenset("\u00a1\u00bf")  # ¡ ¿
+# zero-width non-joiner, joiner, word joiner: parts of a word, no space on either side
+_JOINERS = frozenset("\u200c\u200d\u2060")
+_ZWSP = frozenset("\u200b")  # a zero-width space: the space between words written unspaced
+
+
+def _made_of(word: str, marks: frozenset[str]) -> bool:
+    return bool(word) and all(c in marks for c in word)
+
+
+def glued(left: str, right: str) -> bool:
+    """Whether the words ``left`` and ``right``, in this order, are written with no space
+    between them."""
+    if _made_of(right, _CLOSING):
+        return True
+    if not left or not right:
+        return False
+    if _made_of(left, _OPENING) or _made_of(left, _JOINERS) or _made_of(right, _JOINERS):
+        return True
+    a, b = left[-1], right[0]
+    if _made_of(right, _ZWSP):  # (beside a word of an unspaced script only)
+        return bool(_IS_UNSPACED.match(a))
+    if _made_of(left, _ZWSP):
+        return bool(_IS_UNSPACED.match(b))
+    if _IS_CJK_MARK.match(a) or _IS_CJK_MARK.match(b):
+        return True
+    return bool(_IS_UNSPACED.match(a) and _IS_UNSPACED.match(b))
+
+
+def spaced(text: str) -> str:
+    """``text`` (words joined by single spaces) with the spaces ``glued`` drops taken out."""
+    words = text.split(" ")
+    out = words[0]
+    for before, word in itertools.pairwise(words):
+        out += word if glued(before, word) else " " + word
+    return out
