@@ -85,10 +85,9 @@ def test_exactly_the_codes_probed_are_not_too_many() -> None:
     assert _too_many_codes(wide, outside) is None
 
 
-def test_an_encoder_fitted_without_column_names_is_seen_at_the_data_rows() -> None:
-    """An OrdinalEncoder of zip codes fitted on a NumPy array knows no column names, so its
-    codes are not known by name (``step_values``); the data rows' values of zip are probed
-    and the encoder is seen not to be affine (without them, read as a constant)."""
+def _unnamed_zip_encoder() -> tuple[Schema, pd.DataFrame, Any]:
+    """An OrdinalEncoder of zip codes fitted on a NumPy array (no column names), a tree
+    behind it changing outcome with sex at eight of the forty codes."""
     schema = Schema(
         (
             Feature("zip", "integer", 10000, 99999),
@@ -110,9 +109,34 @@ def test_an_encoder_fitted_without_column_names_is_seen_at_the_data_rows() -> No
     )
     pipe = make_pipeline(front, DecisionTreeClassifier(random_state=0))
     pipe.fit(frame.to_numpy(), y.to_numpy())
+    return schema, frame, pipe
+
+
+def test_an_encoder_fitted_without_column_names_is_seen_at_the_data_rows() -> None:
+    """Its codes are not known by name (``step_values``); the data rows' values of zip are
+    probed and the encoder is seen not to be affine (without them, read as a constant)."""
+    schema, frame, pipe = _unnamed_zip_encoder()
     arrays = read_trees(load_model(pipe))
     assert not isinstance(arrays, str) and not arrays.known
-    data = schema.encode(frame.head(1000))
-    model = compose_read(schema, arrays, data)
+    model = compose_read(schema, arrays, schema.encode(frame.head(1000)))
     assert isinstance(model, str)
     assert "the column derived from zip is not an affine function of it" in model
+
+
+def test_a_run_probes_the_encoder_at_its_data_rows(tmp_path: Any) -> None:
+    """The run hands its data rows to the composition (AN2: not handed, the encoder of
+    unnamed columns read as a constant and an exact figure reported)."""
+    import assay
+
+    schema, frame, pipe = _unnamed_zip_encoder()
+    result = assay.check_fairness(
+        model=pipe,
+        data=frame.head(1000),
+        schema=schema,
+        protected=["sex"],
+        max_queries=1000,
+        store=tmp_path / "runs.db",
+    )
+    (exact,) = result.summary["exact"]
+    assert exact["status"] == "unavailable", exact
+    assert "the column derived from zip is not an affine function of it" in exact["reason"]

@@ -129,6 +129,10 @@ def test_a_never_answered_endpoint_refuses_after_two_attempts_or_a_wait(clock: C
     late = _failing(clock, 1, 2, 100, wait=20.0)
     late.stats.answered = 5
     assert refusal_since(late, 0.0)[0] is False  # type: ignore[index]
+    # after answers, a streak that is the endpoint refusing (three attempts over 5 s)
+    refusing_late = _failing(clock, 6, 3, 100)
+    refusing_late.stats.answered = 5
+    assert refusal_since(refusing_late, 0.0)[0] is True  # type: ignore[index]
 
 
 def _refused(clock: Clock, seconds: float, attempts: int) -> Any:
@@ -173,3 +177,69 @@ def test_loading_hears_of_the_refusing_endpoint_first(monkeypatch: pytest.Monkey
     for m in (a, b, c):
         refusals.watch(m)
     assert refusals.refused_since(0.0) == (True, "refusing")
+
+
+def _dropping_server() -> tuple[str, Any]:
+    """A server that accepts each connection and closes it at once (a dropped one)."""
+    import socket
+    import threading
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+
+    def close() -> None:
+        stop.set()
+        sock.close()
+
+    return f"http://127.0.0.1:{sock.getsockname()[1]}/predict", close
+
+
+def _closed_port() -> str:
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return f"http://127.0.0.1:{port}/predict"
+
+
+def test_only_a_refused_connection_counts_toward_a_server_gone() -> None:
+    """A connection the server accepted and dropped is a failure, not a refused one (HT4:
+    every connection failure taken as refused; ten seconds of a server dropping requests,
+    busy, would be said "gone or not listening")."""
+    import numpy as np
+
+    from assay.core.model import Capabilities
+    from assay.models.http import HttpModel
+
+    caps = Capabilities(modality="tabular", n_classes=2, outputs="proba")
+    url, close = _dropping_server()
+    dropped = HttpModel(url, capabilities=caps, retries=1, backoff=0.0)
+    try:
+        with pytest.raises(Exception):  # noqa: B017  (whichever: the state is the test)
+            dropped.predict(np.zeros((2, 3)))
+        assert dropped.failing is not None and dropped.refused_run is None
+    finally:
+        dropped.close()
+        close()
+    refused = HttpModel(_closed_port(), capabilities=caps, retries=1, backoff=0.0)
+    try:
+        with pytest.raises(Exception):  # noqa: B017
+            refused.predict(np.zeros((2, 3)))
+        assert refused.refused_run is not None and refused.refused_run[1] >= 2
+    finally:
+        refused.close()

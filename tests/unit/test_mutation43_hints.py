@@ -1,0 +1,52 @@
+"""mutation43: the forty-first session's advice for a served model's refusals
+(``models.http_hints``) and the API's refusal of an unused ``second_opinion=False``, rule by
+rule (mutants of each condition passed its end-to-end tests)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assay.backdoor.second import refuse_unused_opinion
+from assay.errors import UsageError
+from assay.models.http_hints import envelope_hint, size_hint
+
+
+def test_a_single_input_refused_for_its_size_gets_no_batch_size_hint() -> None:
+    """A request of one input cannot be made smaller by --batch-size (HH1: "below 1")."""
+    assert size_hint(413, b"<html>413</html>", 1, 9000) == ""
+    assert "--batch-size 1;" in size_hint(413, b"<html>413</html>", 2, 9000)
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 429])
+def test_refusals_that_are_not_about_size_get_no_hint(status: int) -> None:
+    """An auth failure, a wrong path or a quota whose body says "limit" is not a size."""
+    assert size_hint(status, b'{"error": "rate limit exceeded"}', 64, 9000) == ""
+
+
+def test_a_413_is_a_size_whatever_its_body_and_a_400_only_by_its_words() -> None:
+    assert "a size the server refused" in size_hint(413, b"", 64, 9000)
+    assert size_hint(400, b'{"error": "expected 13 features"}', 64, 9000) == ""
+    assert "a size the server refused" in size_hint(400, b'{"error": "batch too big"}', 64, 9000)
+
+
+def test_the_envelope_hint_is_for_a_missing_field_only_and_names_the_list() -> None:
+    payload = {"model": "m", "predictions": [[0.1, 0.9]]}
+    said = envelope_hint(KeyError("outputs"), payload, "json")
+    assert "(its fields: model, predictions)" in said
+    assert "(outputs: predictions)" in said  # (the field holding a list, not the first)
+    assert envelope_hint(ValueError("not numbers"), payload, "json") == ""
+
+
+def test_second_opinion_false_for_a_model_scan_is_refused_in_either_form() -> None:
+    for images in (None, False):
+        with pytest.raises(UsageError, match="the model scan"):
+            refuse_unused_opinion({"second_opinion": False, "images": images})
+
+
+def test_only_second_opinion_false_is_refused() -> None:
+    """None (not given) or True are not a turning off: nothing to refuse."""
+    for given in (None, True):
+        refuse_unused_opinion({"second_opinion": given, "strategy": "strip", "images": np.zeros(1)})
+    with pytest.raises(UsageError, match="strategy is 'strip'"):
+        refuse_unused_opinion({"second_opinion": False, "strategy": "strip", "images": np.zeros(1)})
