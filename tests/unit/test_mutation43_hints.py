@@ -50,3 +50,17 @@ def test_only_second_opinion_false_is_refused() -> None:
         refuse_unused_opinion({"second_opinion": given, "strategy": "strip", "images": np.zeros(1)})
     with pytest.raises(UsageError, match="strategy is 'strip'"):
         refuse_unused_opinion({"second_opinion": False, "strategy": "strip", "images": np.zeros(1)})
+
+
+def test_units_that_skipped_the_opinion_advise_the_whole_runs_queries() -> None:
+    """Each unit has its share of the budget: the advice raises the run's by a unit's
+    shortfall times the units (BU24: one unit's; BU25: none, no exit 2 then)."""
+    from assay.backdoor.second import not_asked
+    from assay.backdoor.second_view import merge_opinions
+
+    merged = merge_opinions(
+        [{"skipped": "the query budget left 10", "short": 100}, {"skipped": "x", "short": 80}]
+    )
+    assert merged is not None and merged["short"] == 200
+    why = not_asked(merged)
+    assert why is not None and "raise --max-queries by 200 or more" in why
