@@ -64,3 +64,12 @@ def test_units_that_skipped_the_opinion_advise_the_whole_runs_queries() -> None:
     assert merged is not None and merged["short"] == 200
     why = not_asked(merged)
     assert why is not None and "raise --max-queries by 200 or more" in why
+
+
+def test_a_unit_that_skipped_the_opinion_is_not_counted_as_asking_it() -> None:
+    from assay.backdoor.second_view import describe_units, merge_opinions
+
+    given = {"given": True, "flagged": [3], "unconfirmed": 10, "sampled": 8, "low": 5}
+    merged = merge_opinions([{**given, "queries": 80}, {"skipped": "left 10", "short": 50}])
+    assert merged is not None and (merged["asked"], merged["given"]) == (1, 1)
+    assert "in 1 of 2 units" in describe_units(merged)
