@@ -140,3 +140,25 @@ def test_a_run_probes_the_encoder_at_its_data_rows(tmp_path: Any) -> None:
     (exact,) = result.summary["exact"]
     assert exact["status"] == "unavailable", exact
     assert "the column derived from zip is not an affine function of it" in exact["reason"]
+
+
+def test_an_encoder_of_a_column_given_by_position_knows_its_codes() -> None:
+    """A ColumnTransformer naming zip by position (``[0]``) on a DataFrame: its encoder's
+    codes are zip's (SV10: another column's taken, zip read as a constant with no data)."""
+    from sklearn.compose import make_column_transformer as columns
+
+    rng = np.random.default_rng(0)
+    zips = rng.choice(np.arange(20000, 90000), 40, replace=False)
+    frame = pd.DataFrame(
+        {
+            "zip": rng.choice(zips, 3000),
+            "sex": rng.integers(0, 2, 3000),
+            "h": rng.integers(0, 10, 3000),
+        }
+    )
+    y = ((frame.h > 5) | (frame.zip.isin(zips[:8]) & (frame.sex == 1))).astype(int)
+    encoder = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+    pipe = make_pipeline(columns((encoder, [0]), remainder="passthrough"), DecisionTreeClassifier())
+    arrays = read_trees(load_model(pipe.fit(frame, y)))
+    assert not isinstance(arrays, str) and arrays.known is not None
+    assert sorted(arrays.known) == ["zip"] and len(arrays.known["zip"]) == 40
