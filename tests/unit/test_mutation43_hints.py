@@ -73,3 +73,31 @@ def test_a_unit_that_skipped_the_opinion_is_not_counted_as_asking_it() -> None:
     merged = merge_opinions([{**given, "queries": 80}, {"skipped": "left 10", "short": 50}])
     assert merged is not None and (merged["asked"], merged["given"]) == (1, 1)
     assert "in 1 of 2 units" in describe_units(merged)
+
+
+def test_loading_out_of_time_says_the_endpoint_only_when_it_refuses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A late wait after answers: the budget's ("raise --max-time", exit 2); an endpoint
+    refusing: exit 3, "a longer --max-time changes nothing" (LT1: every streak exit 3)."""
+    import time
+
+    from assay.core import loading_time
+    from assay.errors import ModelUnavailable
+
+    started = time.monotonic()
+    monkeypatch.setattr(loading_time, "refused_since", lambda _: (False, "a wait"))
+    late = loading_time._overran("the model", 30.0, started)
+    assert isinstance(late, UsageError) and "raise --max-time" in str(late)
+    monkeypatch.setattr(loading_time, "refused_since", lambda _: (True, "refusing"))
+    refusing = loading_time._overran("the model", 30.0, started)
+    assert isinstance(refusing, ModelUnavailable) and "changes nothing" in str(refusing)
+
+
+def test_a_resumes_batch_size_is_a_whole_number_not_a_bool() -> None:
+    from assay.core.resume_batch import check_batch_size
+
+    for bad in (True, 0, 2.5):
+        with pytest.raises(UsageError, match="--batch-size"):
+            check_batch_size(bad)  # type: ignore[arg-type]
+    check_batch_size(1)
