@@ -89,6 +89,7 @@ def test_loading_out_of_time_says_the_endpoint_only_when_it_refuses(
     monkeypatch.setattr(loading_time, "refused_since", lambda _: (False, "a wait"))
     late = loading_time._overran("the model", 30.0, started)
     assert isinstance(late, UsageError) and "raise --max-time" in str(late)
+    assert "nothing was tested: a wait while the model were loading" in str(late)  # (LT3)
     monkeypatch.setattr(loading_time, "refused_since", lambda _: (True, "refusing"))
     refusing = loading_time._overran("the model", 30.0, started)
     assert isinstance(refusing, ModelUnavailable) and "changes nothing" in str(refusing)
@@ -101,3 +102,17 @@ def test_a_resumes_batch_size_is_a_whole_number_not_a_bool() -> None:
         with pytest.raises(UsageError, match="--batch-size"):
             check_batch_size(bad)  # type: ignore[arg-type]
     check_batch_size(1)
+
+
+def test_a_text_runs_served_classifiers_make_it_a_served_run() -> None:
+    """A text run's classifiers are its ``models`` (RB3: only ``model`` read, a panel of
+    URLs refused --batch-size on resume)."""
+    from types import SimpleNamespace
+
+    from assay.core.resume_batch import served_run
+
+    def record(**inv: object) -> object:
+        return SimpleNamespace(config={"invocation": inv})
+
+    assert served_run(record(models=["builtin:tfidf", "http://127.0.0.1:9/predict"]))
+    assert not served_run(record(models=["builtin:tfidf"], model=None))
