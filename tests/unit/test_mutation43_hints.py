@@ -70,8 +70,11 @@ def test_a_unit_that_skipped_the_opinion_is_not_counted_as_asking_it() -> None:
     from assay.backdoor.second_view import describe_units, merge_opinions
 
     given = {"given": True, "flagged": [3], "unconfirmed": 10, "sampled": 8, "low": 5}
-    merged = merge_opinions([{**given, "queries": 80}, {"skipped": "left 10", "short": 50}])
+    merged = merge_opinions(
+        [{**given, "queries": 80, "unblended": 2}, {"skipped": "left 10", "short": 50}]
+    )
     assert merged is not None and (merged["asked"], merged["given"]) == (1, 1)
+    assert merged["unblended"] == 2  # (said in the headline: BU30)
     assert "in 1 of 2 units" in describe_units(merged)
 
 
@@ -86,10 +89,17 @@ def test_loading_out_of_time_says_the_endpoint_only_when_it_refuses(
     from assay.errors import ModelUnavailable
 
     started = time.monotonic()
-    monkeypatch.setattr(loading_time, "refused_since", lambda _: (False, "a wait"))
+    asked: list[float] = []
+
+    def since(t: float) -> tuple[bool, str]:
+        asked.append(t)
+        return (False, "a wait")
+
+    monkeypatch.setattr(loading_time, "refused_since", since)
     late = loading_time._overran("the model", 30.0, started)
     assert isinstance(late, UsageError) and "raise --max-time" in str(late)
     assert "nothing was tested: a wait while the model were loading" in str(late)  # (LT3)
+    assert asked == [started]  # (a streak of before loading is not loading's: LT4)
     monkeypatch.setattr(loading_time, "refused_since", lambda _: (True, "refusing"))
     refusing = loading_time._overran("the model", 30.0, started)
     assert isinstance(refusing, ModelUnavailable) and "changes nothing" in str(refusing)
