@@ -126,3 +126,15 @@ def test_a_text_runs_served_classifiers_make_it_a_served_run() -> None:
 
     assert served_run(record(models=["builtin:tfidf", "http://127.0.0.1:9/predict"]))
     assert not served_run(record(models=["builtin:tfidf"], model=None))
+
+
+def test_a_resumed_runs_errors_keep_the_latest_of_every_session() -> None:
+    """Statuses added and the 20 latest errors kept across sessions (SE2: the earlier
+    statuses dropped; SE3: the 20 earliest kept, the stop's own errors lost)."""
+    from assay.models.serving import _plus
+
+    first = {"statuses": {"200": 30, "503": 104}, "errors": [{"time": t} for t in range(15)]}
+    more = {"statuses": {"200": 128}, "errors": [{"time": 100 + t} for t in range(15)]}
+    out = _plus(first, more)
+    assert out["statuses"] == {"200": 158, "503": 104}
+    assert [e["time"] for e in out["errors"]] == [*range(10, 15), *range(100, 115)]
