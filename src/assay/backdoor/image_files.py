@@ -35,7 +35,9 @@ _SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 @dataclass
 class ImageFiles:
-    """Raw pixel values (n, H, W, C); ``uint8``: values are 0..255 (else: the model's range)."""
+    """Raw pixel values (n, H, W, C); ``uint8``: pixels read from image files, uint8 values
+    0..255, or float values in [0, 1] where a file was deeper (16-bit or float grey: kept at
+    their depth, ``pixels.read_file``); else an array's values in the model's range."""
 
     values: np.ndarray
     uint8: bool
@@ -200,6 +202,8 @@ def _stack(
     refuses one for a grey model, naming it); one of another size is refused, naming it."""
     if len({a.shape[-1] for a in read}) > 1:
         read = [np.repeat(a, 3, axis=-1) if a.shape[-1] == 1 else a for a in read]
+    if any(a.dtype != np.uint8 for a in read):  # 16-bit files beside 8-bit ones: all in [0, 1]
+        read = [a / 255.0 if a.dtype == np.uint8 else a for a in read]
     first = read[0]
     for i, arr in enumerate(read):
         if arr.shape[:2] != first.shape[:2]:

@@ -104,8 +104,8 @@ def _canonical(
             argument=argument,
             path=files.path if files.path != "array" else None,
         )
-    if files.uint8:
-        return x / 255.0
+    if files.uint8:  # image files: 0..255, or [0, 1] where a 16-bit or float file was read
+        return x / 255.0 if files.values.dtype == np.uint8 else np.clip(x, 0.0, 1.0)
     spec = ImageSpec(1, 1, 1, range_kind=kind, range_values=values)
     unit = spec._unscale(x)
     # values outside the model's range (0..255 read as 0..1) were clipped to white: every
