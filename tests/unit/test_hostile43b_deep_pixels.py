@@ -82,3 +82,18 @@ def test_eight_and_sixteen_bit_files_in_one_folder_share_one_scale(tmp_path: Pat
     PIL.fromarray(np.full((8, 8), 13_107, np.uint16)).save(tmp_path / "m" / "b.png")
     got = read_images(tmp_path / "m", argument="--images").values
     assert np.allclose(got[..., 0].reshape(2, -1).max(axis=1), [0.2, 0.2])
+
+
+def test_a_uint16_array_out_of_range_is_told_its_scale(tmp_path: Path) -> None:
+    """A uint16 array is read as the model's values (uint8 arrays only as pixels): the
+    refusal said "e.g. --range 0,255", which leaves 16-bit values out of range again."""
+    x = (np.random.default_rng(0).random((12, 8, 8)) * 65535).astype(np.uint16)
+    np.save(tmp_path / "x.npy", x)
+    with pytest.raises(UsageError, match=r"uint16 array .* divide the array by 65535"):
+        check_backdoor(
+            _windowed,
+            images=str(tmp_path / "x.npy"),
+            clean=str(tmp_path / "x.npy"),
+            seed=0,
+            store=RunStore(tmp_path / "runs.db"),
+        )
