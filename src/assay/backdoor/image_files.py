@@ -355,6 +355,16 @@ def image_array(values: np.ndarray, argument: str, path: str | None = None) -> n
     1, 3 or 4 last is refused (channels first, (n, C, H, W), was read as H = C)."""
     if values.ndim == 3:
         values = values[..., None]
+    if values.ndim == 4 and len(values) and _first(values):
+        _, c, h, w = values.shape
+        raise UsageError(
+            f"array has shape {values.shape}: {c} plane(s) of {h}x{w} pixels, channels first "
+            f"as torch keeps them, or {c}x{h} images of {w} channels?  assay reads arrays "
+            "channels last (n, H, W, C): give np.transpose(a, (0, 2, 3, 1)) for channels "
+            "first (--input-shape C,H,W tells assay the model takes them so)",
+            argument=argument,
+            path=path,
+        )
     if values.ndim != 4 or values.shape[-1] not in (1, 3, 4) or not len(values):
         first = values.ndim == 4 and values.shape[1] in (1, 3, 4)
         raise UsageError(
@@ -370,6 +380,15 @@ def image_array(values: np.ndarray, argument: str, path: str | None = None) -> n
             path=path,
         )
     return values
+
+
+def _first(values: np.ndarray) -> bool:
+    """Small images stored channels first whose width is also a channel count: (n, 3, 4, 4)
+    is three 4x4 planes, not 3x4 images of 4 channels (it was read so, silently: "patch
+    triggers up to 1x1 pixels", exit 0).  Square planes behind a channel count tell them
+    apart; (n, 3, 3, 3) and (n, 4, 4, 3) stay channels last."""
+    _, a, b, c = values.shape
+    return a in (1, 3, 4) and b == c and a != b
 
 
 def _images_key(keys: list[str], p: Path, argument: str) -> str:
