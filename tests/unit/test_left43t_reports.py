@@ -80,3 +80,17 @@ def test_json_for_a_narrow_stream_stays_ascii(monkeypatch: pytest.MonkeyPatch) -
         Output(quiet=True, as_json=True).emit_json({"s": "我"})
     narrow.flush()
     assert narrow.buffer.getvalue().decode("ascii").strip() == '{\n  "s": "\\u6211"\n}'  # type: ignore[attr-defined]
+
+
+def test_an_expect_message_gives_the_common_label_beside_the_own() -> None:
+    finding = {
+        "kind": "text-expect",
+        "inputs": ["田中さんはこの映画が好きじゃない。"],
+        "details": {
+            "classifiers": RUN["config"]["layout"]["names"],
+            "labels": "否定; ネガ",
+            "failed": "clf.py:ja_bias; clf.py:ja_ok",
+        },
+    }
+    _, said = text_case(finding, RUN)
+    assert said.startswith("clf.py:ja_bias: 否定 = neg, clf.py:ja_ok: ネガ = neg on ")

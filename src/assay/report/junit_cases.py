@@ -55,8 +55,11 @@ def text_case(finding: dict[str, Any], run: dict[str, Any] | None = None) -> tup
         return quoted, _variant_said(quoted, str(variant), answers, names, run) + by
     if isinstance(names, list) and len(names) == len(answers):
         own = _own_labels(finding, names)
+        # (a differential finding's labels are the common ones, its own read off its
+        # columns; an %expect finding's are the classifiers' own: the common from the map)
+        common = _common_of(None if finding.get("kind") == "text-differential" else run)
         pairs = ", ".join(
-            f"{n}: {a}" if o in (None, a) else f"{n}: {o} = {a}"
+            f"{n}: {_beside(o if o is not None else a, a, common(n, a))}"
             for n, a, o in zip(names, answers, own, strict=True)
         )
         return quoted, f"{pairs} on {quoted}{by}"
@@ -84,6 +87,14 @@ def _variant_said(
     if len(moves) > 1:
         line = f'{quoted} -> {before}; "{compact(variant, 100)}" -> {after}'
     return line + (f" ({names[0]})" if names is not None and len(names) == 1 else "")
+
+
+def _beside(own: str, answered: str, mapped: str | None) -> str:
+    """``own = common`` where a map compared a classifier's own label as another, else
+    ``own``: ``answered`` is the finding's label (common for a differential finding),
+    ``mapped`` the common one the run's layout gives ``answered`` (None: not told)."""
+    common = answered if answered != own else mapped
+    return own if common in (None, own) else f"{own} = {common}"
 
 
 def _common_of(run: dict[str, Any] | None) -> Any:
