@@ -51,8 +51,8 @@ def text_case(finding: dict[str, Any], run: dict[str, Any] | None = None) -> tup
     by = f" (failed by {', '.join(failed)})" if failed else ""
     by += _the_test(details)
     answers = split_labels(labels)
-    if variant and labels:
-        return quoted, _variant_said(quoted, str(variant), answers, names, run) + by
+    if isinstance(variant, str) and variant and labels:  # (an %expect finding's: none)
+        return quoted, _variant_said(quoted, variant, answers, names, run) + by
     if isinstance(names, list) and len(names) == len(answers):
         own = _own_labels(finding, names)
         # (a differential finding's labels are the common ones, its own read off its
