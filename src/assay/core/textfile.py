@@ -33,9 +33,17 @@ def decode_text(raw: bytes, *, what: str, path: str, argument: str | None = None
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
         shown = " ".join(f"0x{b:02x}" for b in raw[at : start + exc.end][:4])
+        likely = _likely_utf16(raw) if encoding == "utf-8" else ""
+        guess = (
+            f"it reads as {likely.upper()} text without a byte-order mark, few of its bytes "
+            "NULs as in Chinese, Japanese or Korean text: save it as UTF-8 (an editor's 'save "
+            f"as', or `iconv -f {likely.upper()[:6]}{likely.upper()[7:]} -t UTF-8 "
+            f"{Path(path).name} > utf8.txt`)"
+            if likely
+            else "saved in another encoding, e.g. Latin-1 or Windows-1252? save it as UTF-8"
+        )
         raise UsageError(
-            f"{what} is not {encoding.upper()} text: byte(s) {shown} do not decode (saved in "
-            "another encoding, e.g. Latin-1 or Windows-1252? save it as UTF-8)",
+            f"{what} is not {encoding.upper()} text: byte(s) {shown} do not decode ({guess})",
             argument=argument,
             path=path,
             line=line,
@@ -56,6 +64,25 @@ def _bomless_utf16(raw: bytes) -> str:
     if raw[0::2].count(0) * 2 > half:
         return "utf-16-be"
     return ""
+
+
+def _likely_utf16(raw: bytes) -> str:
+    """ "utf-16-le" or "utf-16-be" for bytes that are not UTF-8 but are UTF-16 text without a
+    byte-order mark too few of whose bytes are NULs for ``_bomless_utf16`` (Chinese text: a
+    NUL in the units of its few spaces, marks and line breaks only): NULs at one parity only,
+    decoding strictly into printable characters and line breaks; else "" (Latin-1 text has
+    no NUL)."""
+    if len(raw) % 2 or b"\x00" not in raw:
+        return ""
+    odd, even = raw[1::2].count(0), raw[0::2].count(0)
+    if odd and even:
+        return ""
+    encoding = "utf-16-le" if odd else "utf-16-be"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return ""
+    return encoding if all(c.isprintable() or c in "\n\r\t" for c in text) else ""
 
 
 def read_text_file(path: str | os.PathLike[str], *, what: str, argument: str | None = None) -> str:

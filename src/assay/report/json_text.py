@@ -15,7 +15,7 @@ from typing import Any
 
 from assay.core.terminal import unsafe
 
-__all__ = ["dumps_document"]
+__all__ = ["dumps_document", "letters_as_written"]
 
 _INDENT = "  "
 _UNSAFE = re.compile("[^\x00-\x7f]")  # (each looked at: ``_escaped``)
@@ -56,6 +56,13 @@ def _string(text: str) -> str:
     if text.isascii():
         return json.dumps(text)
     return _UNSAFE.sub(_escaped, json.dumps(text, ensure_ascii=False))
+
+
+def letters_as_written(text: str) -> str:
+    """JSON text ``json.dumps(..., ensure_ascii=False)`` made, with what a terminal would act
+    on (and lone surrogates) escaped as ``_string`` escapes them: characters beyond ASCII are
+    found only inside its strings, so each is escaped, or kept, where it stands."""
+    return text if text.isascii() else _UNSAFE.sub(_escaped, text)
 
 
 def _escaped(match: re.Match[str]) -> str:

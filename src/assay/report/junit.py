@@ -234,7 +234,7 @@ def _finding_case(
     sev = f"{severity:.3g}" if isinstance(severity, int | float) else safe_text(severity)
     details = finding.get("details")
     name = details.get("name") if isinstance(details, dict) else None
-    sentence = text_case(finding)
+    sentence = text_case(finding, run)
     # a sentence, an image or an IDI's values name its case (the same one is the same case in
     # the next run, whatever its position among the findings); other findings by position
     key = sentence[0] if sentence else backdoor_key(finding, run) or fairness_key(finding, run)

@@ -38,6 +38,7 @@ from assay.text.label_watch import LabelWatch, watch_of
 from assay.text.lag import Lag, step_lagged
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.pipeline import Turns
+from assay.text.segment import Words
 from assay.text.shrink import Shrinker, case_size
 from assay.text.untested import untested_reason
 
@@ -161,7 +162,8 @@ class Engine(Dispatch, EngineState):
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
         # the minimal forms by failure signature, for lazy shrinking (rebuilt from
         # ``minimal`` on restore)
-        self._known = KnownErrors()
+        self._words = Words(self.g)  # (a sentence's words: Chinese ones too)
+        self._known = KnownErrors(self._words.words)
         # the minimal errors of invariance tests by their sentences sorted (``_as_known``)
         self._pairs: dict[str, str] = {}
         self.shrink_incomplete = 0

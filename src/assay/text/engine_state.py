@@ -14,6 +14,7 @@ import numpy as np
 
 from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
 from assay.text.known import KnownErrors, signature
+from assay.text.segment import Words
 
 if TYPE_CHECKING:
     from assay.text.grammar import Grammar
@@ -60,6 +61,7 @@ class EngineState:
     _minimal_new: list[str]
     _counted: set[str]
     _known: KnownErrors
+    _words: Words
     _pairs: dict[str, str]
     _ctx: list[dict[str, Any]]
     _stop_next: str | None
@@ -164,7 +166,7 @@ class EngineState:
             for key, n in changed.items():
                 self.minimal[key]["count"] = int(n)
         self._minimal_new, self._counted = [], set()
-        self._known, self._pairs = KnownErrors(), {}
+        self._known, self._pairs = KnownErrors(self._words.words), {}
         for key, rec in self.minimal.items():
             sig = str(rec.get("signature") or signature(rec["detail"]))
             self._remember(key, sig, int(rec.get("relation", -1)))

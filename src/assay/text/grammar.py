@@ -46,6 +46,7 @@ __all__ = [
     "Expectation",
     "Grammar",
     "Invariant",
+    "cycle_text",
     "load_grammar",
     "parse_grammar",
     "reachable_symbols",
@@ -126,6 +127,9 @@ class Grammar:
     warnings: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # line of each production
     infinite: bool = False
+    # a symbol deriving itself, as the rules go round (``a -> b -> a``: an infinite
+    # language's, named where it is warned of and where exhaustive enumeration is refused)
+    cycle: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._analyse()
@@ -704,11 +708,15 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
             g.warnings.append(
                 f"{source}:{line}: symbol {names[s]!r} is unreachable from {names[start_id]!r}"
             )
-    if _has_cycle(g, reach):
+    cycle = _cycle(g, reach)
+    if cycle:
         g.infinite = True
+        g.cycle = tuple(names[t] for t in cycle)
+        line, _ = first_line[names[cycle[0]]]
         g.warnings.append(
-            f"{source}: the language is infinite (a symbol derives itself); generation is "
-            "depth-bounded and exhaustive enumeration is unavailable"
+            f"{source}:{line}: the language is infinite (a symbol derives itself: "
+            f"{cycle_text(g)}); generation is depth-bounded and exhaustive enumeration is "
+            "unavailable"
         )
     for n, raw in heads.inv_lines:
         g.invariants.append(_invariant(g, raw, n, source))
@@ -754,9 +762,10 @@ def _reachable(g: Grammar) -> set[int]:
     return seen
 
 
-def _has_cycle(g: Grammar, reach: set[int]) -> bool:
-    """Does a reachable symbol derive itself?  A depth-first search with its own stack (a
-    chain of thousands of rules exceeded Python's recursion limit: exit 5)."""
+def _cycle(g: Grammar, reach: set[int]) -> list[int]:
+    """A reachable symbol deriving itself, as the rules go round (``[a, b, a]``: ``a``'s
+    alternatives hold ``b``, whose hold ``a``), else [].  A depth-first search with its own
+    stack (a chain of thousands of rules exceeded Python's recursion limit: exit 5)."""
     state: dict[int, int] = {}  # 1: on the current path, 2: done
     for root in sorted(reach):
         if root in state:
@@ -770,11 +779,18 @@ def _has_cycle(g: Grammar, reach: set[int]) -> bool:
                 state[s] = 2
                 stack.pop()
             elif state.get(child) == 1:
-                return True
+                path = [t for t, _ in stack]
+                return [*path[path.index(child) :], child]
             elif child not in state:
                 state[child] = 1
                 stack.append((child, iter(_symbols_of(g, child))))
-    return False
+    return []
+
+
+def cycle_text(g: Grammar, longest: int = 8) -> str:
+    """``g.cycle`` as the rules go round, ``a -> b -> a`` (its first ``longest`` symbols)."""
+    shown = list(g.cycle[:longest]) + (["..."] if len(g.cycle) > longest else [])
+    return " -> ".join(shown)
 
 
 def _symbols_of(g: Grammar, s: int) -> list[int]:

@@ -11,16 +11,79 @@ and a zero-width space so beside a word of a script written without spaces (it i
 space between Thai or Khmer words; between English words it stays a word of its own).
 ``spaced`` applies these rules to words joined by single spaces; ``glued`` says whether the
 space between two words goes.  Text of ASCII
-alone never reaches here (``detok``'s rule is English's, unchanged)."""
+alone never reaches here (``detok``'s rule is English's, unchanged).
+
+These rules are the joining rule ``BEYOND_ASCII`` (2), kept in a run's configuration
+(``config["spacing"]``).  A run stored before them (no such key) joined every script as
+English (``ENGLISH_ONLY``, 1: "我 不 喜欢 。"); its resumed sessions, its verification and
+its rerun join its sentences so too (``joined_as``; ``$ASSAY_TEXT_SPACING=1`` makes a new
+run so), or its later sessions would ask other sentences than its first."""
 
 from __future__ import annotations
 
 import itertools
+import os
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
 
 from assay.core.scripts import CJK_MARKS, UNSPACED
+from assay.errors import UsageError
 
-__all__ = ["glued", "spaced"]
+__all__ = [
+    "BEYOND_ASCII",
+    "ENGLISH_ONLY",
+    "SPACING_ENV",
+    "glued",
+    "joined_as",
+    "of_run",
+    "rule",
+    "spaced",
+]
+
+ENGLISH_ONLY = 1  # a space between every two terminals but before ``,.!?;:`` (any script)
+BEYOND_ASCII = 2  # this module's rules beyond ASCII (runs made from 2026-12-06)
+SPACING_ENV = "ASSAY_TEXT_SPACING"
+_RULES = (ENGLISH_ONLY, BEYOND_ASCII)
+# the rule of the run being searched, resumed or verified, innermost last (a module's list,
+# not a context variable: a walk's lanes run in threads of their own and must see it too)
+_ACTIVE: list[int] = []
+
+
+def rule() -> int:
+    """The joining rule in force: the run's (``joined_as``), else ``$ASSAY_TEXT_SPACING``,
+    else ``BEYOND_ASCII``."""
+    if _ACTIVE:
+        return _ACTIVE[-1]
+    raw = os.environ.get(SPACING_ENV, "").strip()
+    if not raw:
+        return BEYOND_ASCII
+    if raw not in ("1", "2"):
+        raise UsageError(
+            f"must be 1 (every script joined as English, as runs made before 2026-12-06) or "
+            f"2 (the rules of each script), not {raw!r}",
+            argument=SPACING_ENV,
+        )
+    return int(raw)
+
+
+def of_run(config: Mapping[str, Any] | None) -> int:
+    """The joining rule a stored run was made with (absent: ``ENGLISH_ONLY``, the rule of
+    the runs stored before it was kept)."""
+    got = (config or {}).get("spacing", ENGLISH_ONLY)
+    return got if got in _RULES else ENGLISH_ONLY
+
+
+@contextmanager
+def joined_as(the_rule: int) -> Iterator[None]:
+    """Sentences joined by ``the_rule`` within the block (a run's search, resume, replay)."""
+    _ACTIVE.append(the_rule)
+    try:
+        yield
+    finally:
+        _ACTIVE.pop()
+
 
 _IS_UNSPACED = re.compile(f"[{UNSPACED}]")
 _IS_CJK_MARK = re.compile(f"[{CJK_MARKS}]")
