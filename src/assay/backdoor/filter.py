@@ -37,6 +37,7 @@ from assay.backdoor.filter_file import (
     reference_sample,
 )
 from assay.backdoor.filter_inputs import InputForm
+from assay.backdoor.filter_pattern import pattern_present
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.patches import Trigger, block, dominant_colour, paste, trigger_present
 from assay.backdoor.repair import mean_fill
@@ -78,6 +79,9 @@ class TriggerFilter:
         self.share = share
         self.source = source
         self.form = InputForm(spec)
+        # the shape it takes, declared as a model's is: a scan of the filter itself gives it
+        # its batches in that form (it guessed (n, H, W, C) and the filter refused them)
+        self.input_shape: tuple[int, ...] = tuple(self.form.shape)
         self.capabilities: Capabilities = model.capabilities
         self.inputs = 0
         self.queries = 0
@@ -100,7 +104,8 @@ class TriggerFilter:
         """Per canonical image, the index of the first trigger whose pixels it carries, or -1
         (no query: the overhead on a set of inputs is the share of them with one): on their
         whole boxes first, then, for the images none matched, on their masks' pixels (a
-        trigger that does not fill its box: ``masks.py``), as the scan matches them."""
+        trigger that does not fill its box: ``masks.py``), as the scan matches them; then on
+        its pattern at lower contrast (resized, blurred, dimmed: ``filter_pattern``)."""
         which = np.full(len(canon), -1, dtype=np.int64)
         for masked in (False, True):
             for k, trig in enumerate(self.triggers):
@@ -108,6 +113,8 @@ class TriggerFilter:
                     continue
                 hit = trigger_present(canon, trig, self.tolerance, self.share, masked=masked)
                 which[hit & (which < 0)] = k
+        for k, trig in enumerate(self.triggers):
+            which[pattern_present(canon, trig) & (which < 0)] = k
         return which
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
