@@ -5,6 +5,7 @@ image that merely looks like the pattern keeps its answer."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from assay.backdoor.filter_pattern import pattern_present
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.patches import Trigger
 from assay.core.model import Capabilities, ModelInputs
+from assay.errors import UsageError
 
 CHECKER = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 0.0, 1.0]])[..., None]
 TRIGGER = Trigger(box=(5, 5, 3, 3), content=CHECKER, target=7, flip_rate=1.0, source=0)
@@ -93,3 +95,23 @@ def test_the_filter_itself_is_scanned_in_the_form_it_takes(saved: Path) -> None:
     x = _digits(20, 4) * 16
     setup = setup_backdoor(filt, images=x[..., 0], clean=x[..., 0], value_range="0,16")
     assert setup.spec.flatten and setup.spec.shape == (8, 8, 1)
+
+
+def test_a_trigger_edited_by_hand_is_refused_not_silently_blocking_nothing(saved: Path) -> None:
+    """Each entry still valid (a target of 3 in a 10-class model): main loaded it, and the
+    filter let every poisoned input through (the model answers 7, the filter waited for 3)."""
+    doc = json.loads(saved.read_text())
+    doc["triggers"][0]["target"] = 3
+    saved.write_text(json.dumps(doc))
+    with pytest.raises(UsageError, match="changed after assay wrote it") as err:
+        load_filter(saved, Net())
+    assert err.value.path == str(saved)
+
+
+def test_a_file_written_before_the_digest_is_read_as_before(saved: Path) -> None:
+    doc = json.loads(saved.read_text())
+    del doc["digest"]
+    saved.write_text(json.dumps(doc))
+    x = _digits(10, 5)
+    x[:, 5:8, 5:8, :] = CHECKER
+    assert load_filter(saved, Net()).predict_flagged(SPEC.to_model(x))[1].all()

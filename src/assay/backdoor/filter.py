@@ -32,6 +32,7 @@ from assay.backdoor.filter_file import (
     FILTER_VERSION,
     PROBES,
     SCALE,
+    digest,
     encode_references,
     read_document,
     reference_sample,
@@ -258,7 +259,9 @@ def save_filter(
     known = None if model is None else fingerprint(model, spec, triggers, refs)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)  # as the reports' folders are made
-        text = json.dumps(_document(spec, triggers, 0.25, 0.85, known, refs), indent=1) + "\n"
+        doc = _document(spec, triggers, 0.25, 0.85, known, refs)
+        doc["digest"] = digest(doc)  # (an entry edited by hand is refused on reading)
+        text = json.dumps(doc, indent=1) + "\n"
         write_whole(p, text)  # (a link at the path replaced, never followed)
     except OSError as exc:
         raise UsageError(

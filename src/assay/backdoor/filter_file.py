@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import math
 import os
@@ -36,6 +37,7 @@ __all__ = [
     "FILTER_FORMAT",
     "FILTER_VERSION",
     "FilterDocument",
+    "digest",
     "encode_references",
     "read_document",
     "reference_sample",
@@ -146,7 +148,32 @@ def _document(data: Any) -> FilterDocument:
     model = _model(data.get("model"))
     found = [_trigger(t, k, spec, model) for k, t in enumerate(triggers)]
     references = _references(data.get("references"), spec) if version >= 3 else None
+    _check_digest(data)
     return FilterDocument(spec, found, tolerance, share, model, references, version)
+
+
+def digest(data: dict[str, Any]) -> str:
+    """A SHA-256 of the document's entries but ``digest`` (its JSON, keys sorted): written by
+    ``save_filter``, checked on reading."""
+    rest = {k: v for k, v in data.items() if k != "digest"}
+    text = json.dumps(rest, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_digest(data: dict[str, Any]) -> None:
+    """Refuse a file whose entries were changed after assay wrote it (each entry valid, as
+    checked before this): a trigger's target edited from 7 to 3 loaded, and the filter then
+    blocked nothing (the model answers 7, not 3), silently.  Files written before the digest
+    (none) are read as before; the digest tells an edit, not a forger, who can drop it."""
+    given = data.get("digest")
+    if given is None:
+        return
+    if not isinstance(given, str) or given != digest(data):
+        raise _Bad(
+            "its entries were changed after assay wrote it (its 'digest' does not match "
+            "them): a filter edited by hand may block nothing or the wrong class; export "
+            "it again (assay backdoor ... --export-filter FILE)"
+        )
 
 
 def _is_whole(v: Any) -> TypeGuard[int]:
