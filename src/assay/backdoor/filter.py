@@ -1,19 +1,21 @@
 """The run-time filter: a Model that wraps a model and blocks known triggers.
 
-For each batch: inputs that carry a known trigger's pixels (a pixel comparison, no query) are
-asked twice, as they are and with the trigger's region refilled from the nearest of the
-scan's clean images (as the scan's corrected label is; files of format version 1 and 2, which
-hold no clean images, block it with the image's dominant colour); when the model answers the
+For each batch: inputs that carry a known trigger's pixels (a pixel comparison, no query), or
+its pattern at lower contrast (resized, blurred, dimmed: ``filter_pattern``), are asked
+twice, as they are and with the trigger's region refilled from the nearest of the scan's
+clean images (as the scan's corrected label is; files of format version 1 and 2, which hold
+no clean images, block it with the image's dominant colour); when the model answers the
 trigger's target for the input and something else once refilled, the filter answers the
 refilled prediction and flags the input.  Other inputs are asked once.  The overhead is the
-share of inputs that carry a trigger's pixels: ``extra_queries / inputs`` per input.
+share of inputs that match a trigger: ``extra_queries / inputs`` per input.
 
-Exported as a JSON data file (image spec, triggers, a sample of the clean images, and the
-scanned model's classes and answers to a few seeded probe images), never as code; read back
-by ``filter_file``, which checks every entry.  Loading it around a model asks that
-model the probes: a model that answers them otherwise than the scanned one (another model,
-another class order) is refused, since the triggers' targets and pixels are the scanned
-model's.  Inputs must come in the form the scan gave the model (``filter_inputs``).
+Exported as a JSON data file (image spec, triggers, a sample of the clean images, the
+scanned model's classes and answers to a few seeded probe images, and a digest of them),
+never as code; read back by ``filter_file``, which checks every entry and the digest.
+Loading it around a model asks that model the probes: a model that answers them otherwise
+than the scanned one (another model, another class order) is refused, since the triggers'
+targets and pixels are the scanned model's.  Inputs must come in the form the scan gave the
+model (``filter_inputs``).
 """
 
 from __future__ import annotations
