@@ -115,3 +115,19 @@ def test_a_file_written_before_the_digest_is_read_as_before(saved: Path) -> None
     x = _digits(10, 5)
     x[:, 5:8, 5:8, :] = CHECKER
     assert load_filter(saved, Net()).predict_flagged(SPEC.to_model(x))[1].all()
+
+
+def test_a_solid_colour_trigger_has_no_pattern_a_red_photograph_is_not_taken_for_it() -> None:
+    """Its channels differ, its pixels do not: correlated over the channels, every reddish
+    region of a clean colour image matched it (an extra query, and its answer at stake)."""
+    red = np.zeros((3, 3, 3))
+    red[..., 0] = 1.0
+    trig = Trigger(box=(2, 2, 3, 3), content=red, target=4, flip_rate=1.0, source=0)
+    x = np.random.default_rng(6).uniform(0.0, 0.2, (10, 8, 8, 3))
+    x[..., 0] += np.linspace(0.5, 0.8, 8)[None, :, None]  # reddish photographs, shaded
+    assert not pattern_present(x, trig).any()
+    stripes = np.tile(np.array([1.0, 0.0, 1.0])[:, None, None], (1, 3, 3))
+    striped = Trigger(box=(2, 2, 3, 3), content=stripes, target=4, flip_rate=1.0, source=0)
+    dim = np.full((1, 8, 8, 3), 0.5)
+    dim[0, 2:5, 2:5, :] = 0.4 + 0.2 * stripes  # a pattern in space, dimmed: still matched
+    assert pattern_present(dim, striped).all()

@@ -34,13 +34,18 @@ def pattern_present(images: np.ndarray, trigger: Trigger) -> np.ndarray:
     content = np.asarray(trigger.content, dtype=np.float64)
     if trigger.mask is not None:
         region, content = region[:, trigger.mask], content[trigger.mask]
-    want = content.reshape(-1) - content.mean()
+    # deviations from each channel's own mean over the box: a pattern in space, so a trigger
+    # of one colour (solid red: its channels differ, its pixels do not) has none, and a red
+    # region of a clean photograph is not taken for it
+    channels = content.shape[-1]
+    flat = content.reshape(-1, channels)
+    want = (flat - flat.mean(axis=0)).reshape(-1)
     spread = float(np.linalg.norm(want))
     found = np.zeros(len(images), dtype=bool)
     if want.size < MIN_VALUES or spread < 1e-9 or not len(images):
         return found
-    got = region.reshape(len(images), -1).astype(np.float64)
-    got = got - got.mean(axis=1, keepdims=True)
+    got = region.reshape(len(images), -1, channels).astype(np.float64)
+    got = (got - got.mean(axis=1, keepdims=True)).reshape(len(images), -1)
     norms = np.linalg.norm(got, axis=1)
     contrast = norms >= MIN_CONTRAST * spread
     corr = (got @ want) / np.maximum(norms * spread, 1e-12)

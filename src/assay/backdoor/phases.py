@@ -109,9 +109,10 @@ def export_filter(
 ) -> tuple[Path, float | None, float | None]:
     """Write the filter file (with the model's answers to its probe images); its overhead
     (extra queries per input) on the scanned images and on the clean ones, counted without a
-    query: an input costs one more exactly when it carries a trigger's pixels.  ``images``:
-    whether the file carries clean images to refill a trigger's region from (without them,
-    the region is covered with the image's dominant colour, and the probes are noise)."""
+    query: an input costs one more exactly when it matches a trigger (its pixels or its
+    pattern).  ``images``: whether the file carries clean images to refill a trigger's region
+    from (without them, the region is covered with the image's dominant colour, and the
+    probes are noise)."""
     references = setup.test.clean if images else None
     p = save_filter(path, setup.spec, triggers, model=setup.raw_model, references=references)
     filt = TriggerFilter(setup.raw_model, setup.spec, triggers)
