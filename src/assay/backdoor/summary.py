@@ -199,15 +199,28 @@ def _opinion_not_asked(search: Any) -> str | None:
 
 
 def _copies_of_one(search: Any, summary: dict[str, Any], rows: list[dict[str, Any]]) -> str | None:
-    """Why a scan that flagged nothing in images that are all copies of one has not passed:
-    it tested one image (a loader repeating one image, one file given many times: 40 copies
-    of one scan read "0 of 40 images carry a confirmed trigger", exit 0)."""
+    """Why a scan that flagged nothing in images that are mostly copies has not passed: it
+    tested its distinct images only (a loader repeating images, one file given many times: 40
+    copies of one scan read "0 of 40 images carry a confirmed trigger", exit 0, and 40 images
+    of 2 distinct did too).  The rule: a pass is over the images given, so a scan where at
+    least half of them are copies of others (``distinct * 2 <= n``) is not one; a set with a
+    few copies among many distinct images passes, its headline saying how many differ."""
     n = int((summary.get("metrics") or {}).get("images scanned") or 0)
-    if n < 2 or any(r.get("poisoned") for r in rows) or _distinct(search, n) != 1:
+    if n < 2 or any(r.get("poisoned") for r in rows):
         return None
+    distinct = _distinct(search, n)
+    if distinct * 2 > n:
+        return None
+    if distinct == 1:
+        return (
+            f"the {n:,} images scanned are copies of one image, so one image was tested (a "
+            "loader repeating one image, or one file given many times?); give the images to scan"
+        )
     return (
-        f"the {n:,} images scanned are copies of one image, so one image was tested (a "
-        "loader repeating one image, or one file given many times?); give the images to scan"
+        f"the {n:,} images scanned are {distinct:,} distinct images and {n - distinct:,} copies "
+        f"of them, so {distinct:,} images were tested, not {n:,} (a loader repeating images, "
+        "or files given many times?); give the images to scan (a pass asks that fewer than "
+        "half of them be copies)"
     )
 
 
@@ -466,9 +479,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
     # too few clean images in another class than the image's to confirm a trigger: not tested
     unverified = sum(r["status"] == "unverified" for r in rows)
     strategy = t.strategy
+    distinct = _distinct(search, n)
     if strategy == "strip":
         headline = (
-            f"STRIP flagged {len(poisoned)} of {n} images (entropy below "
+            f"STRIP flagged {len(poisoned)} of {n} images"
+            + (f" (only {distinct} distinct)" if distinct < n else "")
+            + " (entropy below "
             f"{search.threshold or 0:.3f} bits, {_strip_set(search)}); {q_all:.0f} queries per "
             "image"
         ) + (_strip_cluster(search) if poisoned else "")
@@ -480,7 +496,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
             for k, tr in enumerate(trig)
         ]
         headline = (
-            f"{len(poisoned)} of {n} images carry a confirmed trigger"
+            f"{len(poisoned)} of {n} images"
+            + (f" (only {distinct} distinct)" if distinct < n else "")
+            + " carry a confirmed trigger"
             + (f" ({len(trig)} distinct: " + "; ".join(parts) + ")" if trig else "")
             + looked_for_clause(t, strip_asked(search))
             # with no image left unflagged, no mean over them (it read 0.0 queries)
@@ -538,7 +556,6 @@ def _input_summary(search: Any) -> dict[str, Any]:
             f"; corrected label = true label for {right} of {len(scored)} flagged images "
             f"({right / len(scored):.1%})"
         )
-    distinct = _distinct(search, n)
     if distinct < n:  # copies are answered from the first one's queries
         headline += f"; {n} images scanned are {distinct} distinct (copies cost no queries)"
     given = _images_given(t)
