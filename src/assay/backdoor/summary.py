@@ -559,7 +559,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
     if distinct < n:  # copies are answered from the first one's queries
         headline += f"; {n} images scanned are {distinct} distinct (copies cost no queries)"
     given = _images_given(t)
-    if n < given:  # the run ended before these images (never scanned)
+    if n == 0 and given:  # (it read "0 of 0 images carry a confirmed trigger")
+        headline = _none_scanned(search, given)
+    elif n < given:  # the run ended before these images (never scanned)
         headline += f"; {given - n} of {given} images not reached ({_why_ended(search)})"
     metrics: dict[str, Any] = {
         "strategy": strategy,
@@ -761,6 +763,18 @@ def _why_ended(search: Any) -> str:
     exhausted = getattr(getattr(search, "model", None), "exhausted", None)
     spent = exhausted() if callable(exhausted) else None
     return "the run's budget ran out" if spent else "the run ended before them"
+
+
+def _none_scanned(search: Any, given: int) -> str:
+    """The headline of an input scan that ended before its first image (a model failing on
+    its first calls, a budget spent on the clean images): none of the images was tested
+    (hostile43b: a model returning NaN from its 31st call read "0 of 0 images carry a
+    confirmed trigger")."""
+    why = _why_ended(search).replace(" before them", "")
+    return (
+        f"no image was scanned: {why} before the first of the {given:,} images given, so "
+        "none of them was tested"
+    )
 
 
 def _distinct(search: Any, n: int) -> int:
