@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable
 from hashlib import blake2b
 from typing import Any
 
@@ -19,6 +20,10 @@ from assay.backdoor.second_view import mark_rows, opinion_metrics
 from assay.backdoor.strip import STRIP_WIDE, low_cluster, low_unflagged
 
 __all__ = ["summarise", "to_pixels"]
+
+# clean images of a confirmed trigger's class below which its check against the class's own
+# features (``inputscan._natural``, five sources) is said to rest on weak evidence
+WEAK_HOLDERS = 5
 
 MAX_GALLERY = 12
 ROWS_KEPT = 5_000
@@ -549,6 +554,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
             "scanned that the model puts there stand in for them, those carrying a trigger "
             "already confirmed left out; give clean images of every class)"
         )
+    weak, n_weak = _weak_clause(search, name) if strategy == "assay" else ("", 0)
+    headline += weak
     scored = [r for r in poisoned if "true_label" in r and r.get("corrected") is not None]
     right = sum(int(r["corrected"]) == int(r["true_label"]) for r in scored)
     if scored and strategy != "strip":  # the true labels given score the corrected labels
@@ -592,6 +599,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
         metrics["triggers not checked against their class (too few clean images in it)"] = len(
             unchecked
         )
+    if n_weak:
+        weak_key = f"triggers checked against their class on fewer than {WEAK_HOLDERS} clean images"
+        metrics[weak_key] = n_weak
     if unverified:
         metrics["not verified (too few clean images of another class)"] = unverified
     if scored and strategy != "strip":
@@ -729,11 +739,14 @@ def _how_corrected(strategy: str) -> str:
     )
 
 
-def _unchecked_targets(search: Any) -> list[tuple[int, int, int]]:
+def _unchecked_targets(
+    search: Any, low: int = 0, below: int = NATURAL_SOURCES
+) -> list[tuple[int, int, int]]:
     """(index, target, clean images in it) of each confirmed trigger whose target class holds
     fewer clean images than the check that tells a trigger from the class's own features
     takes its box from (``inputscan._natural``'s two sources): a 16x16 centre of an '8' on
-    32x32 digits passed as a trigger when the clean images were '3's (one answered '8')."""
+    32x32 digits passed as a trigger when the clean images were '3's (one answered '8').
+    With ``low`` and ``below``: those whose class holds ``low`` to ``below - 1``."""
     labels = getattr(search, "clean_labels", None)
     if labels is None:
         return []
@@ -742,8 +755,32 @@ def _unchecked_targets(search: Any) -> list[tuple[int, int, int]]:
     return [
         (k, int(tr.target), held.get(int(tr.target), 0))
         for k, tr in enumerate(getattr(search, "triggers", []) or [])
-        if held.get(int(tr.target), 0) < NATURAL_SOURCES
+        if low <= held.get(int(tr.target), 0) < below
     ]
+
+
+def _weak_clause(search: Any, name: Callable[[int], str]) -> tuple[str, int]:
+    """The headline's word on confirmed triggers checked against their class's own features
+    on fewer clean images of it than the check asks (``WEAK_HOLDERS``, ``_natural``'s five
+    sources; two at least: fewer is ``_unchecked_targets``), and how many.  hostile41b's 12
+    clean images: a clean scene's ring confirmed "14x14 ... -> class 4" on the two clean
+    images of class 4, the class's own rings sending 40-90 % of other scenes there."""
+    weak = _unchecked_targets(search, NATURAL_SOURCES, WEAK_HOLDERS)
+    if not weak:
+        return "", 0
+    many = len(weak) > 1
+    classes = sorted({(c, n) for _, c, n in weak})
+    return (
+        f"; weak evidence for trigger{'s' if many else ''} "
+        + ", ".join(str(k) for k, _, _ in weak)
+        + f": {'their' if many else 'its'} check against the class's own features rested on "
+        + ", ".join(f"{n} clean images of class {name(c)}" for c, n in classes)
+        + f" (it asks {WEAK_HOLDERS}: with fewer, a piece of the class's own images can pass "
+        "as a trigger; give more clean images of "
+        + ("those classes" if len(classes) > 1 else "that class")
+        + ")",
+        len(weak),
+    )
 
 
 def _kept_rows(rows: list[dict[str, Any]], flagged: list[dict[str, Any]]) -> dict[str, Any]:
