@@ -29,6 +29,17 @@ MODEL = (
     "    z = np.asarray(x, dtype=float).reshape(len(x), -1)[:, :3] * 4 - 2\n"
     "    e = np.exp(z)\n"
     "    return e / e.sum(axis=1, keepdims=True)\n"
+    "def dicts(x, f=sigmoid):\n"
+    "    return [dict(zip('abc', map(float, r))) for r in f(x)]\n"
+    "def ranked(x, f=sigmoid):\n"
+    "    rows = [sorted(zip('abc', map(float, r)), key=lambda t: -t[1]) for r in f(x)]\n"
+    "    return [[{'label': k, 'score': v} for k, v in row] for row in rows]\n"
+    "def dicts_one(x):\n"
+    "    return dicts(x, softmax)\n"
+    "def ranked_one(x):\n"
+    "    return ranked(x, softmax)\n"
+    "for f in (dicts, ranked, dicts_one, ranked_one):\n"
+    "    f.classes_ = ['a', 'b', 'c']\n"
 )
 
 
@@ -88,17 +99,20 @@ def test_a_sigmoid_per_class_is_refused_before_a_run_is_made(tmp_path: Path) -> 
     assert _runs(store) == []
 
 
-@pytest.mark.parametrize("name", ["onnx_softmax", "softmax"])
+@pytest.mark.parametrize("name", ["onnx_softmax", "softmax", "dicts_one", "ranked_one"])
 def test_a_model_answering_probabilities_is_scanned(tmp_path: Path, name: str) -> None:
     code, said, store = _scan(tmp_path, name)
     assert code in (0, 1), said
     assert len(_runs(store)) == 1
 
 
-def test_a_functions_probe_answer_refuses_it_before_a_run(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["sigmoid", "dicts", "ranked"])
+def test_a_functions_probe_answer_refuses_it_before_a_run(tmp_path: Path, name: str) -> None:
     """bd42b: a function is not asked again, but the answer it gave loading's probe is
-    checked (before: refused on the run's first batch, a failed run and a resume line)."""
-    code, said, store = _scan(tmp_path, "sigmoid")
+    checked (before: refused on the run's first batch, a failed run and a resume line).
+    left43b: score dicts and ranked labels too, read into scores as the run reads them (they
+    were refused on the run's first batch: bd42b's Left 5)."""
+    code, said, store = _scan(tmp_path, name)
     assert code == 3 and "sum to" in said, said
     assert "No run was made" in said and "resume" not in said, said
     assert _runs(store) == []

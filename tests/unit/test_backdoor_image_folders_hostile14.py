@@ -217,12 +217,13 @@ def test_images_that_would_not_fit_in_memory_are_refused_before_reading(
 
     for i in range(3):
         _png(tmp_path / f"{i}.png", i, size=100)
-    # 3 images of 100x100 grey: 720,000 bytes as the scan holds them; a 2 MB machine's quarter
-    # is 500,000
+    # 3 images of 100x100 grey: 720,000 bytes as the scan holds them and 5,120,000 as it works
+    # on them (left43b: 64 such images); a 2 MB machine's quarter is 500,000, a 24 MB one's
+    # 6,000,000
     monkeypatch.setattr(pixels, "_memory", lambda: 2_000_000)
     with pytest.raises(UsageError, match=r"3 images of 100x100 pixels would take"):
         read_images(tmp_path, argument="--clean")
-    monkeypatch.setattr(pixels, "_memory", lambda: 4_000_000)
+    monkeypatch.setattr(pixels, "_memory", lambda: 24_000_000)
     assert read_images(tmp_path, argument="--clean").values.shape == (3, 100, 100, 1)
 
 

@@ -10,11 +10,14 @@ not asked again (each call may cost or change what it answers next: a function c
 calls, an endpoint billed per request): the answer it gave loading's probe (``probed.keeping``)
 is checked instead when it is an array of class scores, as its run's answers are (a sigmoid
 per class refused with no run made, left41b's Left 2); an answer an adapter reads into scores
-(score dicts, ranked labels, a DataFrame) is left to the run's first batch, as before.
+(score dicts, ranked labels) is read as the run reads it (``NamedLabelsModel.read``) and
+checked so too (they were refused on the run's first batch, bd42b's Left 5); other forms (a
+DataFrame, a served model's JSON) are left to the run's first batch, as before.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,12 +46,38 @@ def check_first_answer(
     if not kind:
         return
     if kind.startswith(_NOT_ASKED_AGAIN):
+        if not callable(checked) or raw.capabilities.outputs != "proba" or not probed:
+            return
         scores = [(p, a) for p, a in probed if _scores(a, p)]
-        if callable(checked) and scores and raw.capabilities.outputs == "proba":
+        if scores:
             inputs, answer = scores[-1]
             checked(np.asarray(answer), inputs)
+            return
+        read = _read(raw, *probed[-1])
+        if read is not None:  # score dicts, ranked labels: read as the run reads them
+            checked(read, probed[-1][0])
         return
     model.predict(clean[:2])
+
+
+def _read(raw: Model, probe: Any, answer: Any) -> np.ndarray | None:
+    """Loading's probe ``answer`` as the adapter reads an answer into class scores (a
+    function's score dicts or ranked labels: ``NamedLabelsModel.read``), on a copy of it (its
+    record of the answers' form left as it is); None when it has no such reader or the answer
+    is not read into float scores (its own errors are the run's, as before)."""
+    from assay.errors import ModelError
+    from assay.models.score_dicts import as_ranked, is_score_dicts
+
+    read = getattr(copy.copy(getattr(raw, "inner", None)), "read", None)
+    if not callable(read):
+        return None
+    if is_score_dicts(answer):  # (the run's function answers them so: ``ScoreDictFunction``)
+        answer = as_ranked(answer)
+    try:
+        out = np.asarray(read(answer, probe))
+    except (ModelError, TypeError, ValueError, KeyError):
+        return None
+    return out if out.dtype.kind == "f" and out.ndim == 2 else None
 
 
 def _scores(answer: Any, probe: Any) -> bool:

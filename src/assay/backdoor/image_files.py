@@ -7,6 +7,9 @@ import math
 import os
 import shlex
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -350,18 +353,33 @@ def _class_indices(values: np.ndarray, key: str, p: Path, argument: str) -> np.n
     )
 
 
+_CHANNELS_LAST: ContextVar[bool] = ContextVar("channels_last", default=False)
+
+
+@contextmanager
+def arrays_channels_last(given: bool) -> Iterator[None]:
+    """Arrays read within are channels last as given (``--channels-last``): (n, 3, 4, 4) as
+    3x4 images of 4 channels, which ``_first`` refuses as channels first otherwise."""
+    token = _CHANNELS_LAST.set(bool(given))
+    try:
+        yield
+    finally:
+        _CHANNELS_LAST.reset(token)
+
+
 def image_array(values: np.ndarray, argument: str, path: str | None = None) -> np.ndarray:
     """An array of images as (n, H, W, C): (n, H, W) gets one channel; anything else but C
     1, 3 or 4 last is refused (channels first, (n, C, H, W), was read as H = C)."""
     if values.ndim == 3:
         values = values[..., None]
-    if values.ndim == 4 and len(values) and _first(values):
+    if values.ndim == 4 and len(values) and _first(values) and not _CHANNELS_LAST.get():
         _, c, h, w = values.shape
         raise UsageError(
             f"array has shape {values.shape}: {c} plane(s) of {h}x{w} pixels, channels first "
             f"as torch keeps them, or {c}x{h} images of {w} channels?  assay reads arrays "
             "channels last (n, H, W, C): give np.transpose(a, (0, 2, 3, 1)) for channels "
-            "first (--input-shape C,H,W tells assay the model takes them so)",
+            "first (--input-shape C,H,W tells assay the model takes them so), or "
+            f"--channels-last for {c}x{h} images of {w} channels",
             argument=argument,
             path=path,
         )

@@ -20,6 +20,11 @@ __all__ = ["check_room", "check_sizes", "pixels", "read_file"]
 # the most memory one set of images may take as the scan holds them (float64, three copies:
 # the values read, in [0, 1], and as the model takes them): a share of the machine's
 MEMORY_SHARE = 0.25
+# the scan's working arrays as float64 images of the size scanned, beside the images held
+# (``check_room``): hostile43b's 512x512 grey run (10 images, 20 clean: 63 MB as float64)
+# peaked at 300 MB of numpy allocations at its start, 189 MB of them the images' three copies,
+# the rest ~53 images' worth (the whole run's resident peak, interpreter and all, 1.05 GB)
+WORKING_IMAGES = 64
 
 
 def pixels(im: Any, where: str, argument: str) -> np.ndarray:
@@ -231,16 +236,21 @@ def check_room(
     n: int, size: tuple[int, int], values: int, argument: str, path: str | None = None
 ) -> None:
     """Refuse ``n`` images of ``size`` (``values`` pixel values in all) that would not fit in
-    memory as the scan holds them (float64, about three copies), before any is read."""
-    need = values * 8 * 3
+    memory as the scan holds them (float64, about three copies) and works on them (its
+    batches of pasted, refilled and blended images: ``WORKING_IMAGES`` float64 images of
+    that size), before any is read."""
+    held = values * 8 * 3
+    working = WORKING_IMAGES * (values // max(n, 1)) * 8
+    need = held + working
     have = _memory()
     if have and need > MEMORY_SHARE * have:
         h, w = size
         raise UsageError(
             f"{n:,} images of {h}x{w} pixels would take {need / 2**30:.1f} GiB as the "
-            f"scan holds them, more than a quarter of this machine's {have / 2**30:.0f} GiB; "
-            "give fewer images (a few hundred clean images are plenty), or resize them to the "
-            "size the model takes",
+            f"scan holds them ({held / 2**30:.2f} GiB) and works on them (batches of "
+            f"{WORKING_IMAGES} such images: {working / 2**30:.2f} GiB), more than a quarter "
+            f"of this machine's {have / 2**30:.0f} GiB; give fewer images (a few hundred clean "
+            "images are plenty), or resize them to the size the model takes",
             argument=argument,
             path=path,
         )

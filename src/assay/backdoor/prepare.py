@@ -19,6 +19,7 @@ import numpy as np
 from assay.backdoor.first_answer import check_first_answer
 from assay.backdoor.image_files import (
     ImageFiles,
+    arrays_channels_last,
     fit_channels,
     folder_labels,
     image_array,
@@ -247,6 +248,7 @@ def setup_backdoor(
     replay: bool = False,
     classes: Any = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    channels_last: bool = False,
 ) -> BackdoorSetup:
     """Load the model and images and check that they fit together.
 
@@ -257,7 +259,9 @@ def setup_backdoor(
     for an endpoint or ONNX graph answering labels by name; or their number, as
     ``n_classes``.  ``call_timeout``: seconds each of loading's probe calls may take (the
     run's ``--call-timeout``: a model that hangs on its first images is stopped after it,
-    not after the default 60 s)."""
+    not after the default 60 s).  ``channels_last``: arrays of images are (n, H, W, C) as
+    given even where their shape reads as channels first (``--channels-last``: (n, 3, 4, 4)
+    as 3x4 images of 4 channels, refused as 4x4 planes otherwise)."""
     from assay.models import load_model
     from assay.models.classes import declared_count_or_names
     from assay.models.http import ServingOptions
@@ -305,6 +309,7 @@ def setup_backdoor(
         "n_classes": n_classes,
         "classes": list(class_names) if class_names is not None else None,
         "allow_pickle": allow_pickle,
+        **({"channels_last": True} if channels_last else {}),  # (a resume reads them so too)
         "output": output,
         "labels": absolute_spec(labels) if isinstance(labels, str | os.PathLike) else None,
     }
@@ -340,13 +345,15 @@ def setup_backdoor(
             raise UsageError(
                 "give a MODEL (or builtin:trojan / builtin:clean, or --demo)", argument="MODEL"
             )
-        clean_files = _as_files(clean, "--clean")
+        with arrays_channels_last(channels_last):
+            clean_files = _as_files(clean, "--clean")
         if clean_files is None:
             raise UsageError(
                 "give clean images (--clean PATH): they verify triggers and calibrate scans",
                 argument="--clean",
             )
-        image_files = None if images is False else _as_files(images, "--images")
+        with arrays_channels_last(channels_last):
+            image_files = None if images is False else _as_files(images, "--images")
         declared = parse_shape(input_shape) if input_shape else None
         if declared is not None:  # grey or colour as the model takes them, when nothing is lost
             clean_files, image_files = _fit_channels(clean_files, image_files, declared, layout)

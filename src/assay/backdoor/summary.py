@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable
 from hashlib import blake2b
 from typing import Any
 
@@ -19,6 +20,10 @@ from assay.backdoor.second_view import mark_rows, opinion_metrics
 from assay.backdoor.strip import STRIP_WIDE, low_cluster, low_unflagged
 
 __all__ = ["summarise", "to_pixels"]
+
+# clean images of a confirmed trigger's class below which its check against the class's own
+# features (``inputscan._natural``, five sources) is said to rest on weak evidence
+WEAK_HOLDERS = 5
 
 MAX_GALLERY = 12
 ROWS_KEPT = 5_000
@@ -199,15 +204,28 @@ def _opinion_not_asked(search: Any) -> str | None:
 
 
 def _copies_of_one(search: Any, summary: dict[str, Any], rows: list[dict[str, Any]]) -> str | None:
-    """Why a scan that flagged nothing in images that are all copies of one has not passed:
-    it tested one image (a loader repeating one image, one file given many times: 40 copies
-    of one scan read "0 of 40 images carry a confirmed trigger", exit 0)."""
+    """Why a scan that flagged nothing in images that are mostly copies has not passed: it
+    tested its distinct images only (a loader repeating images, one file given many times: 40
+    copies of one scan read "0 of 40 images carry a confirmed trigger", exit 0, and 40 images
+    of 2 distinct did too).  The rule: a pass is over the images given, so a scan where at
+    least half of them are copies of others (``distinct * 2 <= n``) is not one; a set with a
+    few copies among many distinct images passes, its headline saying how many differ."""
     n = int((summary.get("metrics") or {}).get("images scanned") or 0)
-    if n < 2 or any(r.get("poisoned") for r in rows) or _distinct(search, n) != 1:
+    if n < 2 or any(r.get("poisoned") for r in rows):
         return None
+    distinct = _distinct(search, n)
+    if distinct * 2 > n:
+        return None
+    if distinct == 1:
+        return (
+            f"the {n:,} images scanned are copies of one image, so one image was tested (a "
+            "loader repeating one image, or one file given many times?); give the images to scan"
+        )
     return (
-        f"the {n:,} images scanned are copies of one image, so one image was tested (a "
-        "loader repeating one image, or one file given many times?); give the images to scan"
+        f"the {n:,} images scanned are {distinct:,} distinct images and {n - distinct:,} copies "
+        f"of them, so {distinct:,} images were tested, not {n:,} (a loader repeating images, "
+        "or files given many times?); give the images to scan (a pass asks that fewer than "
+        "half of them be copies)"
     )
 
 
@@ -466,9 +484,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
     # too few clean images in another class than the image's to confirm a trigger: not tested
     unverified = sum(r["status"] == "unverified" for r in rows)
     strategy = t.strategy
+    distinct = _distinct(search, n)
     if strategy == "strip":
         headline = (
-            f"STRIP flagged {len(poisoned)} of {n} images (entropy below "
+            f"STRIP flagged {len(poisoned)} of {n} images"
+            + (f" (only {distinct} distinct)" if distinct < n else "")
+            + " (entropy below "
             f"{search.threshold or 0:.3f} bits, {_strip_set(search)}); {q_all:.0f} queries per "
             "image"
         ) + (_strip_cluster(search) if poisoned else "")
@@ -480,7 +501,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
             for k, tr in enumerate(trig)
         ]
         headline = (
-            f"{len(poisoned)} of {n} images carry a confirmed trigger"
+            f"{len(poisoned)} of {n} images"
+            + (f" (only {distinct} distinct)" if distinct < n else "")
+            + " carry a confirmed trigger"
             + (f" ({len(trig)} distinct: " + "; ".join(parts) + ")" if trig else "")
             + looked_for_clause(t, strip_asked(search))
             # with no image left unflagged, no mean over them (it read 0.0 queries)
@@ -531,6 +554,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
             "scanned that the model puts there stand in for them, those carrying a trigger "
             "already confirmed left out; give clean images of every class)"
         )
+    weak, n_weak = _weak_clause(search, name) if strategy == "assay" else ("", 0)
+    headline += weak
     scored = [r for r in poisoned if "true_label" in r and r.get("corrected") is not None]
     right = sum(int(r["corrected"]) == int(r["true_label"]) for r in scored)
     if scored and strategy != "strip":  # the true labels given score the corrected labels
@@ -538,11 +563,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
             f"; corrected label = true label for {right} of {len(scored)} flagged images "
             f"({right / len(scored):.1%})"
         )
-    distinct = _distinct(search, n)
     if distinct < n:  # copies are answered from the first one's queries
         headline += f"; {n} images scanned are {distinct} distinct (copies cost no queries)"
     given = _images_given(t)
-    if n < given:  # the run ended before these images (never scanned)
+    if n == 0 and given:  # (it read "0 of 0 images carry a confirmed trigger")
+        headline = _none_scanned(search, given)
+    elif n < given:  # the run ended before these images (never scanned)
         headline += f"; {given - n} of {given} images not reached ({_why_ended(search)})"
     metrics: dict[str, Any] = {
         "strategy": strategy,
@@ -573,6 +599,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
         metrics["triggers not checked against their class (too few clean images in it)"] = len(
             unchecked
         )
+    if n_weak:
+        weak_key = f"triggers checked against their class on fewer than {WEAK_HOLDERS} clean images"
+        metrics[weak_key] = n_weak
     if unverified:
         metrics["not verified (too few clean images of another class)"] = unverified
     if scored and strategy != "strip":
@@ -710,11 +739,14 @@ def _how_corrected(strategy: str) -> str:
     )
 
 
-def _unchecked_targets(search: Any) -> list[tuple[int, int, int]]:
+def _unchecked_targets(
+    search: Any, low: int = 0, below: int = NATURAL_SOURCES
+) -> list[tuple[int, int, int]]:
     """(index, target, clean images in it) of each confirmed trigger whose target class holds
     fewer clean images than the check that tells a trigger from the class's own features
     takes its box from (``inputscan._natural``'s two sources): a 16x16 centre of an '8' on
-    32x32 digits passed as a trigger when the clean images were '3's (one answered '8')."""
+    32x32 digits passed as a trigger when the clean images were '3's (one answered '8').
+    With ``low`` and ``below``: those whose class holds ``low`` to ``below - 1``."""
     labels = getattr(search, "clean_labels", None)
     if labels is None:
         return []
@@ -723,8 +755,32 @@ def _unchecked_targets(search: Any) -> list[tuple[int, int, int]]:
     return [
         (k, int(tr.target), held.get(int(tr.target), 0))
         for k, tr in enumerate(getattr(search, "triggers", []) or [])
-        if held.get(int(tr.target), 0) < NATURAL_SOURCES
+        if low <= held.get(int(tr.target), 0) < below
     ]
+
+
+def _weak_clause(search: Any, name: Callable[[int], str]) -> tuple[str, int]:
+    """The headline's word on confirmed triggers checked against their class's own features
+    on fewer clean images of it than the check asks (``WEAK_HOLDERS``, ``_natural``'s five
+    sources; two at least: fewer is ``_unchecked_targets``), and how many.  hostile41b's 12
+    clean images: a clean scene's ring confirmed "14x14 ... -> class 4" on the two clean
+    images of class 4, the class's own rings sending 40-90 % of other scenes there."""
+    weak = _unchecked_targets(search, NATURAL_SOURCES, WEAK_HOLDERS)
+    if not weak:
+        return "", 0
+    many = len(weak) > 1
+    classes = sorted({(c, n) for _, c, n in weak})
+    return (
+        f"; weak evidence for trigger{'s' if many else ''} "
+        + ", ".join(str(k) for k, _, _ in weak)
+        + f": {'their' if many else 'its'} check against the class's own features rested on "
+        + ", ".join(f"{n} clean images of class {name(c)}" for c, n in classes)
+        + f" (it asks {WEAK_HOLDERS}: with fewer, a piece of the class's own images can pass "
+        "as a trigger; give more clean images of "
+        + ("those classes" if len(classes) > 1 else "that class")
+        + ")",
+        len(weak),
+    )
 
 
 def _kept_rows(rows: list[dict[str, Any]], flagged: list[dict[str, Any]]) -> dict[str, Any]:
@@ -744,6 +800,18 @@ def _why_ended(search: Any) -> str:
     exhausted = getattr(getattr(search, "model", None), "exhausted", None)
     spent = exhausted() if callable(exhausted) else None
     return "the run's budget ran out" if spent else "the run ended before them"
+
+
+def _none_scanned(search: Any, given: int) -> str:
+    """The headline of an input scan that ended before its first image (a model failing on
+    its first calls, a budget spent on the clean images): none of the images was tested
+    (hostile43b: a model returning NaN from its 31st call read "0 of 0 images carry a
+    confirmed trigger")."""
+    why = _why_ended(search).replace(" before them", "")
+    return (
+        f"no image was scanned: {why} before the first of the {given:,} images given, so "
+        "none of them was tested"
+    )
 
 
 def _distinct(search: Any, n: int) -> int:

@@ -100,6 +100,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         layout: Annotated[
             str | None, typer.Option(help="nhwc, nchw or flat (when the model does not say).")
         ] = None,
+        channels_last: Annotated[
+            bool,
+            typer.Option(
+                "--channels-last",
+                help="Image arrays are (n, H, W, C) as given, even (n, 3, 4, 4): 3x4 images "
+                "of 4 channels, not 4x4 planes channels first.",
+            ),
+        ] = False,
         value_range: Annotated[
             str | None,
             typer.Option(
@@ -249,6 +257,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 strategy=strategy,
                 input_shape=input_shape,
                 layout=layout,
+                channels_last=channels_last,
                 value_range=value_range,
                 max_trigger=max_trigger,
                 blocker=blocker,

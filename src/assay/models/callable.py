@@ -390,7 +390,13 @@ class NamedLabelsModel(CallableModel):
             self._form = _RANKED
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
-        raw = by_column_names(in_input_order(self.fn(inputs), len(inputs)), self._index)
+        return self.read(self.fn(inputs), inputs)
+
+    def read(self, answer: Any, inputs: ModelInputs) -> np.ndarray:
+        """``answer``, the function's answer to ``inputs``, as ``predict`` reads it (score
+        dicts and ranked labels into class scores): also loading's probe answer, checked
+        before a run is made (``backdoor.first_answer``) with no call more."""
+        raw = by_column_names(in_input_order(answer, len(inputs)), self._index)
         self._same_form(raw)
         if is_ranked(raw):
             index = self._index
