@@ -16,9 +16,12 @@ margin 0.5, two agreeing)."""
 
 from __future__ import annotations
 
+from itertools import combinations
+from typing import Any
+
 import numpy as np
 
-from assay.backdoor.moved import drawn_elsewhere
+from assay.backdoor.moved import APART, drawn_elsewhere, nearest_windows
 
 CORNER = (0, 6, 2, 2)
 
@@ -168,3 +171,51 @@ def test_a_source_whose_windows_do_not_hold_the_class_is_passed_over() -> None:
     twice = _image((0, 0, 0.9, 0.05), (0, 5, 0.9, 0.05))
     image = _image((1, 2, 1.0, 0.0))
     assert _asked(_model(), image, (1, 2, 2, 2), [twice, *OBJECTS[:2]])
+
+
+def _nearest(pool: list[np.ndarray], image: np.ndarray, box: tuple[int, int, int, int]) -> Any:
+    return nearest_windows(np.stack(pool), image, box, 0.05, 0.75, 3)
+
+
+def test_the_windows_of_a_source_stand_apart() -> None:
+    """A bright 3x3 block's four 2x2 windows are equally near a bright 2x2 candidate: of
+    them only two at least ``APART`` apart are tried, the third elsewhere (MV2: three
+    pixel shifts of one window)."""
+    image = np.zeros((8, 8, 1))
+    image[1:3, 1:3] = 1.0
+    src = np.zeros((8, 8, 1))
+    src[4:7, 4:7] = 0.8
+    ((_, windows),) = _nearest([src], image, (1, 1, 2, 2))
+    places = [(r, c) for r, c, _, _ in windows]
+    assert len(places) == 3 and all(4 <= r <= 5 and 4 <= c <= 5 for r, c in places[:2])
+    assert not all(4 <= r <= 5 and 4 <= c <= 5 for r, c in places)
+    assert all(abs(a - c) + abs(b - d) >= APART for (a, b), (c, d) in combinations(places, 2))
+
+
+def test_the_image_itself_is_no_source() -> None:
+    """(MV4: the image's own other windows taken, its box being a copy of itself.)"""
+    image = _image((1, 1, 1.0, 0.0))
+    found = _nearest([image, OBJECTS[0]], image, (1, 1, 2, 2))
+    assert len(found) == 1 and np.array_equal(found[0][0], OBJECTS[0])
+
+
+def test_a_window_like_the_candidate_only_in_its_background_is_no_copy() -> None:
+    """A candidate of one bright pixel and three dark ones: windows of another image's dark
+    background match three of its four pixels, not its bright one: no copy of it (MV11:
+    every such window a copy, no source left)."""
+    image = np.zeros((8, 8, 1))
+    image[2, 2] = 1.0
+    src = np.zeros((8, 8, 1))
+    src[5, 5] = 0.5
+    ((_, windows),) = _nearest([src], image, (2, 2, 2, 2))
+    assert windows[0][:2] == (5, 5)
+
+
+def test_a_candidate_of_the_images_own_background_colour_copies_nothing() -> None:
+    """No pixel of the box unlike the image's dominant colour: no window is its copy (MV12:
+    the rule asked on no pixel, a mean of none)."""
+    image = np.zeros((8, 8, 1))
+    src = np.zeros((8, 8, 1))
+    src[0, 0] = 0.5
+    ((_, windows),) = _nearest([src], image, (3, 3, 2, 2))
+    assert len(windows) == 3
