@@ -71,6 +71,17 @@ SHAPES: dict[str, Callable[[], Any]] = {
     "slice": lambda: make_pipeline(
         make_column_transformer((_encoder(), slice(0, 1)), remainder="passthrough"), _tree()
     ),
+    # an inner Pipeline whose first step puts the columns in another order, by name (its
+    # encoder's own names: SV2, the Pipeline's taken, gave zip's codes to h)
+    "reordered by name": lambda: make_pipeline(
+        make_pipeline(
+            make_column_transformer(
+                ("passthrough", ["h", "sex", "zip"]), verbose_feature_names_out=False
+            ).set_output(transform="pandas"),
+            _encoder(),
+        ),
+        _tree(),
+    ),
     # the encoder sees zip and the imputer's indicator: two categories, one name (SV5)
     "imputer's indicator": lambda: make_pipeline(
         make_column_transformer(
@@ -135,6 +146,23 @@ def test_a_masks_codes_are_its_columns() -> None:
     known = known_values([pipe.steps[0][1]])
     assert sorted(known) == ["h", "sex", "zip"]
     assert len(known["zip"]) == 40 and len(known["sex"]) == 2 and len(known["h"]) == 10
+
+
+def test_a_slices_codes_are_its_columns() -> None:
+    pipe, _ = _fitted("slice")
+    known = known_values([pipe.steps[0][1]])
+    assert list(known) == ["zip"] and len(known["zip"]) == 40
+
+
+def test_codes_of_a_column_given_by_position_without_names_are_kept() -> None:
+    """A ColumnTransformer fitted on a NumPy array, zip given as ``[0]``: no name to place
+    its encoder's 40 codes on, kept for every feature (not dropped)."""
+    frame, y, _ = _frame()
+    pipe = make_pipeline(
+        make_column_transformer((_encoder(), [0]), remainder="passthrough"), _tree()
+    ).fit(frame.to_numpy(), y)
+    (codes,) = known_values([pipe.steps[0][1]]).values()
+    assert len(codes) == 40
 
 
 def test_codes_of_an_encoder_fed_another_steps_columns_are_kept_unplaced() -> None:
