@@ -67,3 +67,37 @@ def test_a_resumed_run_counts_a_pair_once(tmp_path: Path, monkeypatch: pytest.Mo
     sets = _sets(resumed)
     assert len(sets) == len(set(sets)), sets
     assert first.n_findings == 8 and resumed.n_findings == 8, resumed.headline
+
+
+def all_pos(batch: Sequence[str]) -> list[str]:
+    return ["pos" for _ in batch]
+
+
+all_pos.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+TWO_EXPECTATIONS = (
+    's -> "the film was" adj "."\nadj -> "good" | "great" | "bad"\n'
+    '%invariant adj: "good" | "great"\n'
+    '%expect adj: "bad" -> neg\n'
+    '%expect adj: "bad" -> not pos\n'
+)
+
+
+def test_two_expectations_of_one_sentence_are_both_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two ``%expect`` lines about "the film was bad.": its case is one sentence for each, a
+    key of its own per test (IV14: the sentence alone, the second expectation never judged:
+    its failure lost)."""
+    monkeypatch.setenv(WORKER_ENV, "inline")
+    result = check_text(
+        f"{HERE}:all_pos", grammar=TWO_EXPECTATIONS, oracle="suite", max_queries=200, seed=0,
+        store=RunStore(tmp_path / "s.db"),
+    )  # fmt: skip
+    tests = {t["test"]: t for t in result.summary["text"]["tests"]}
+    failing = {name.split(": ", 1)[1]: t["failing"] for name, t in tests.items()}
+    assert failing == {
+        '%invariant adj: "good" | "great"': 0,
+        '%expect adj: "bad" -> neg': 1,
+        '%expect adj: "bad" -> not pos': 1,
+    }, tests
