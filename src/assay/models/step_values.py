@@ -48,9 +48,13 @@ def _collect(step: Any, names: list[str] | None, out: dict[str, list[np.ndarray]
         return
     if kind == "Pipeline":
         # an imputer, then an encoder: the encoder's categories are still the raw values (a
-        # later step's in other units are only more points on the line, never a false pass)
+        # later step's in other units are only more points on the line, never a false pass);
+        # each step sees the names of the columns the step before it made (a ColumnTransformer
+        # puts them in another order), None where they are not known
         for _, inner in step.steps:
-            _collect(inner, _names(inner) or names, out)
+            own = _names(inner) or names
+            _collect(inner, own, out)
+            names = _names_out(inner, own)
         return
     categories = getattr(step, "categories_", None)
     if categories is None:
@@ -63,6 +67,18 @@ def _collect(step: Any, names: list[str] | None, out: dict[str, list[np.ndarray]
         except (TypeError, ValueError):
             continue
         out.setdefault(name, []).append(numbers[np.isfinite(numbers)])
+
+
+def _names_out(step: Any, names: list[str] | None) -> list[str] | None:
+    """The names of the columns ``step`` makes of ``names`` (None: not known)."""
+    if step is None or isinstance(step, str):
+        return names  # "passthrough"
+    if names is None or not hasattr(step, "get_feature_names_out"):
+        return None
+    try:
+        return [str(n) for n in step.get_feature_names_out(names)]
+    except (AttributeError, TypeError, ValueError):  # (not fitted on as many columns)
+        return None
 
 
 def _picked(columns: Any, names: list[str] | None) -> list[str] | None:
