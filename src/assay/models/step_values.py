@@ -13,14 +13,20 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["known_values"]
+__all__ = ["UNPLACED", "known_values"]
+
+# the key of codes whose input column is not known (an encoder fed another step's unnamed
+# output, a mask or slice not read): probed for every continuous or wide feature
+UNPLACED = "\0unplaced"
 
 
 def known_values(steps: Sequence[Any]) -> dict[str, np.ndarray]:
     """Per input column name, the numeric categories of the encoders fitted on it among
     ``steps`` (a Pipeline's steps before the trees; ColumnTransformers and inner Pipelines
     looked into).  Extra values only add points to the probe, which an affine column passes
-    at every one of them: one taken from the wrong column costs a query, never a reading."""
+    at every one of them: one taken from the wrong column costs a query, never a reading.
+    Codes not placed on a column by name (``UNPLACED``) are kept for every column: a code
+    lost would leave its encoder read as a constant between the points probed."""
     out: dict[str, list[np.ndarray]] = {}
     for step in steps:
         _collect(step, _names(step), out)
@@ -38,19 +44,23 @@ def _collect(step: Any, names: list[str] | None, out: dict[str, list[np.ndarray]
     kind = type(step).__name__
     if kind == "ColumnTransformer":
         for _, inner, columns in getattr(step, "transformers_", ()):
-            picked = _picked(columns, names)
-            if picked is not None:
-                _collect(inner, picked, out)
+            _collect(inner, _picked(columns, names), out)  # None: its codes unplaced
         return
     if kind == "Pipeline":
         # an imputer, then an encoder: the encoder's categories are still the raw values (a
-        # later step's in other units are only more points on the line, never a false pass)
+        # later step's in other units are only more points on the line, never a false pass);
+        # each step sees the names of the columns the step before it made (a ColumnTransformer
+        # puts them in another order), None where they are not known
         for _, inner in step.steps:
-            _collect(inner, _names(inner) or names, out)
+            own = _names(inner) or names
+            _collect(inner, own, out)
+            names = _names_out(inner, own)
         return
     categories = getattr(step, "categories_", None)
-    if categories is None or names is None or len(names) != len(categories):
+    if categories is None:
         return
+    if names is None or len(names) != len(categories):
+        names = [UNPLACED] * len(categories)  # another step's output, or not its columns
     for name, values in zip(names, categories, strict=True):
         try:
             numbers = np.asarray(values, dtype=np.float64)
@@ -59,16 +69,34 @@ def _collect(step: Any, names: list[str] | None, out: dict[str, list[np.ndarray]
         out.setdefault(name, []).append(numbers[np.isfinite(numbers)])
 
 
+def _names_out(step: Any, names: list[str] | None) -> list[str] | None:
+    """The names of the columns ``step`` makes of ``names`` (None: not known)."""
+    if step is None or isinstance(step, str):
+        return names  # "passthrough"
+    if names is None or not hasattr(step, "get_feature_names_out"):
+        return None
+    try:
+        return [str(n) for n in step.get_feature_names_out(names)]
+    except (AttributeError, TypeError, ValueError):  # (not fitted on as many columns)
+        return None
+
+
 def _picked(columns: Any, names: list[str] | None) -> list[str] | None:
     """The column names a ColumnTransformer's entry takes (None: not known)."""
     if isinstance(columns, str):
         columns = [columns]
-    if isinstance(columns, slice) or callable(columns):
+    if isinstance(columns, slice):
+        by_position = all(e is None or isinstance(e, int) for e in (columns.start, columns.stop))
+        return names[columns] if names is not None and by_position else None
+    if callable(columns):
         return None
+    given = np.atleast_1d(np.asarray(columns, dtype=object)).tolist()
+    if given and all(isinstance(c, (bool, np.bool_)) for c in given):  # a boolean mask
+        if names is None or len(names) != len(given):
+            return None
+        return [name for name, take in zip(names, given, strict=True) if take]
     picked: list[str] = []
-    for c in np.atleast_1d(np.asarray(columns, dtype=object)).tolist():
-        if isinstance(c, bool):
-            return None  # a boolean mask: rare, and read by position only with the names
+    for c in given:
         if isinstance(c, (int, np.integer)):
             if names is None or not 0 <= int(c) < len(names):
                 return None

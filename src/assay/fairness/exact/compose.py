@@ -182,11 +182,16 @@ def _probe(
 
     ref = columns_of(base_row[None])[0]
     owner = np.full(len(ref), -1)
+    # codes not placed on one of the schema's features by name (an encoder fed another
+    # step's output, a pandas output's "remainder__zip"): probed for each of them
+    names = {f.name for f in schema.features}
+    unplaced = [v for name, v in known.items() if name not in names]
     probes: list[np.ndarray] = []
     grids: list[np.ndarray] = []
     for j, f in enumerate(schema.features):
         if _ranged(f):
-            codes = known.get(f.name)
+            parts = [*unplaced, *([known[f.name]] if f.name in known else [])]
+            codes = np.unique(np.concatenate(parts)) if parts else None
             too_many = _too_many_codes(f, codes)
             if too_many is not None:
                 return too_many
