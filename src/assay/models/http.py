@@ -46,6 +46,7 @@ import httpx
 import numpy as np
 
 from assay.core.calls import call_deadline, call_progress
+from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
 from assay.core.refusals import watch
@@ -396,7 +397,7 @@ class _Retry(Exception):
     """One attempt failed in a way worth another (connection, timeout, 429, 5xx, garbage)."""
 
     def __init__(self, message: str, *, wait: float | None = None, refused: bool = False) -> None:
-        super().__init__(message)
+        super().__init__(redact_message(message))  # (kept in the run's serving counts)
         self.wait = wait
         self.refused = refused  # (a connection refused: ``http_streak.gone``)
 
