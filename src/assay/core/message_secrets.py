@@ -54,15 +54,26 @@ _MIN_ENV = 8
 _LONG_SAID = 24
 
 
+_named_env: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+def _credential_names() -> tuple[str, ...]:
+    """The environment's credential-like variable names, found again only when the names
+    change (every ``AssayError`` masks its message: a scan of every name was ~0.1 ms)."""
+    global _named_env
+    names = tuple(os.environ)
+    if names != _named_env[0]:
+        found = tuple(n for n in names if n not in _NOT_SECRET_ENV and _ENV_NAME.search(n))
+        _named_env = (names, found)
+    return _named_env[1]
+
+
 def environment_secrets() -> list[str]:
     """The values of the environment's credential-like variables (not paths), longest first."""
     found = {
         value
-        for name, value in os.environ.items()
-        if name not in _NOT_SECRET_ENV
-        and _ENV_NAME.search(name)
-        and len(value) >= _MIN_ENV
-        and not value.startswith(("/", "~"))
+        for value in (os.environ.get(name, "") for name in _credential_names())
+        if len(value) >= _MIN_ENV and not value.startswith(("/", "~"))
     }
     return sorted(found, key=lambda v: (-len(v), v))
 
