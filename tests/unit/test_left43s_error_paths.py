@@ -122,3 +122,22 @@ def test_a_cookie_header_is_withheld_from_a_served_models_pickle() -> None:
     # (the worker needs it to call the endpoint: it travels in each unit's task, never shown)
     sealed = Sealed(served)
     assert "sessVALUEabc123" in str(sealed.values) and "sessVALUEabc123" not in repr(sealed)
+
+
+def test_a_model_objects_credential_is_kept_out_of_its_probes_error() -> None:
+    """A letters-only key (no pattern sees it) held by the object: store43 scrubbed it from
+    the errors of a run, not from the loading probe's, raised before the run."""
+
+    class Client:
+        api_key = "hunterpass"
+
+    class Remote:
+        def __init__(self) -> None:
+            self.client = Client()
+
+        def predict_proba(self, rows: object) -> np.ndarray:
+            raise RuntimeError(f"refused: {self.client.api_key} is not a valid key")
+
+    with pytest.raises(ModelError) as err:
+        load_model(Remote(), modality="tabular", probe=np.zeros((4, 3)))
+    assert "hunterpass" not in str(err.value) and "refused: ***" in str(err.value)

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from assay.core.redact import MASK, redact_text, scrub
+from assay.errors import AssayError, UsageError
 
-__all__ = ["environment_secrets", "object_secrets", "redact_message"]
+__all__ = ["environment_secrets", "object_secrets", "redact_message", "secrets_masked"]
 
 _NAME = (
     r"(?:[A-Za-z_\-]*(?:api[_\-]?key|apikey|token|secret|passw(?:or)?d|pwd|credential"
@@ -154,3 +156,18 @@ def _known(m: re.Match[str]) -> str:
     if token.startswith("hf_") and not mixed:
         return token
     return MASK
+
+
+@contextmanager
+def secrets_masked(hidden: Sequence[str]) -> Iterator[None]:
+    """An ``AssayError`` raised inside goes on with ``hidden`` (a model object's credentials,
+    ``object_secrets``) scrubbed from its message: its loading probe's error, raised before
+    the checked model that scrubs its later errors exists."""
+    try:
+        yield
+    except AssayError as exc:
+        if hidden:
+            exc.args = tuple(scrub(a, list(hidden)) if isinstance(a, str) else a for a in exc.args)
+            if isinstance(exc, UsageError):
+                exc.bare_message = scrub(exc.bare_message, list(hidden))
+        raise
