@@ -1030,12 +1030,13 @@ def test_sixteen_bit_pngs_keep_their_picture(tmp_path: Path) -> None:
     for i, a in enumerate(wide):
         Image.fromarray(a).save(tmp_path / f"x{i}.png")
     got = read_images(tmp_path, argument="--images").values[..., 0]
-    assert np.abs(got.astype(int) - np.round(wide / 257)).max() <= 1
+    assert np.allclose(got, wide / 65535)  # at full depth (hostile43b), not rounded to 8 bits
     (tmp_path / "a0.png").unlink(missing_ok=True)
     Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(tmp_path / "a0.png")  # RGB first
     colour = read_images(tmp_path, argument="--images").values
     assert colour.shape == (4, 8, 8, 3)
     assert np.array_equal(colour[1, ..., 0], got[0]) and np.array_equal(colour[1, ..., 2], got[0])
+    assert colour.dtype == np.float64 and colour[0].max() == 0.0  # the 8-bit file in [0, 1]
 
 
 def test_a_flagged_image_is_named_in_the_junit_file(

@@ -86,6 +86,8 @@ def test_the_filter_blocks_the_trigger_in_the_scanned_form_batch_of_one_too(save
     ("form", "said"),
     [
         (lambda x: (_nchw(x) * 255).astype(np.uint8), "divide by 255"),
+        # hostile43b: 16-bit pixels were told to "divide by 255" (still out of range)
+        (lambda x: (_nchw(x) * 65535).astype(np.uint16), "divide by 65535"),
         (lambda x: x.astype(np.float32), "another axis order"),  # NHWC to an NCHW model
         (lambda x: _nchw(x)[0], "without its batch axis"),
         (lambda x: _nchw(x).reshape(len(x), -1), "in another shape"),

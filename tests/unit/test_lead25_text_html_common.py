@@ -39,5 +39,5 @@ def test_the_common_label_of_a_mapped_label_is_shown_escaped() -> None:
         }
     }
     html = render_text_section(doc)
-    assert "Z = &lt;neutral&gt;" in html
-    assert "P = positive" in html
+    assert "Z</bdi> = <bdi>&lt;neutral&gt;" in html
+    assert "P</bdi> = <bdi>positive" in html

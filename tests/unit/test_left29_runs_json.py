@@ -33,7 +33,11 @@ def test_the_list_is_the_bytes_one_document_would_be(n: int) -> None:
     out = Output()
     out._json_stream = stream
     out.emit_json_list("runs", iter(items))
-    expected = json.dumps({"runs": items}, indent=2, sort_keys=True, default=str) + "\n"
+    # (letters as written since left43t: "é", not "\\u00e9")
+    expected = (
+        json.dumps({"runs": items}, indent=2, sort_keys=True, default=str, ensure_ascii=False)
+        + "\n"
+    )
     assert stream.getvalue() == expected
 
 

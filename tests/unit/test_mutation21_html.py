@@ -169,7 +169,7 @@ def test_the_text_sections_sentences_labels_and_classifier_names_are_escaped() -
     html = render_html({"run": run})
     _no_injected_element(html)
     assert "<del>&lt;i</del> <del>id=t&gt;so&lt;/i&gt;</del>" in html
-    assert "&lt;s id=n&gt;bad&lt;/s&gt;" in html and "&rarr; &lt;u id=file&gt;neg" in html
+    assert "&lt;s id=n&gt;bad&lt;/s&gt;" in html and "&rarr; <bdi>&lt;u id=file&gt;neg" in html
     assert "&lt;em id=h&gt;pos&lt;/em&gt;" in html and "&lt;i id=f&gt;c1&lt;/i&gt;" in html
 
 

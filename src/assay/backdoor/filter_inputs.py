@@ -96,6 +96,8 @@ class InputForm:
 
     def _range_hint(self, values: np.ndarray) -> str:
         top = float(values.max()) if len(values) else 0.0
+        if top > 255.5 and float(np.max(self.high)) <= 1.5:  # 16-bit: /255 stays out of range
+            return "; 16-bit pixels (0..65535)? divide by 65535 as the scan's images were"
         if top > 1.5 and float(np.max(self.high)) <= 1.5:
             return "; 0..255 pixels? divide by 255 as the scan's images were"
         return ""

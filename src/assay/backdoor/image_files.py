@@ -35,7 +35,9 @@ _SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 @dataclass
 class ImageFiles:
-    """Raw pixel values (n, H, W, C); ``uint8``: values are 0..255 (else: the model's range)."""
+    """Raw pixel values (n, H, W, C); ``uint8``: pixels read from image files, uint8 values
+    0..255, or float values in [0, 1] where a file was deeper (16-bit or float grey: kept at
+    their depth, ``pixels.read_file``); else an array's values in the model's range."""
 
     values: np.ndarray
     uint8: bool
@@ -200,6 +202,8 @@ def _stack(
     refuses one for a grey model, naming it); one of another size is refused, naming it."""
     if len({a.shape[-1] for a in read}) > 1:
         read = [np.repeat(a, 3, axis=-1) if a.shape[-1] == 1 else a for a in read]
+    if any(a.dtype != np.uint8 for a in read):  # 16-bit files beside 8-bit ones: all in [0, 1]
+        read = [a / 255.0 if a.dtype == np.uint8 else a for a in read]
     first = read[0]
     for i, arr in enumerate(read):
         if arr.shape[:2] != first.shape[:2]:
@@ -351,6 +355,16 @@ def image_array(values: np.ndarray, argument: str, path: str | None = None) -> n
     1, 3 or 4 last is refused (channels first, (n, C, H, W), was read as H = C)."""
     if values.ndim == 3:
         values = values[..., None]
+    if values.ndim == 4 and len(values) and _first(values):
+        _, c, h, w = values.shape
+        raise UsageError(
+            f"array has shape {values.shape}: {c} plane(s) of {h}x{w} pixels, channels first "
+            f"as torch keeps them, or {c}x{h} images of {w} channels?  assay reads arrays "
+            "channels last (n, H, W, C): give np.transpose(a, (0, 2, 3, 1)) for channels "
+            "first (--input-shape C,H,W tells assay the model takes them so)",
+            argument=argument,
+            path=path,
+        )
     if values.ndim != 4 or values.shape[-1] not in (1, 3, 4) or not len(values):
         first = values.ndim == 4 and values.shape[1] in (1, 3, 4)
         raise UsageError(
@@ -366,6 +380,15 @@ def image_array(values: np.ndarray, argument: str, path: str | None = None) -> n
             path=path,
         )
     return values
+
+
+def _first(values: np.ndarray) -> bool:
+    """Small images stored channels first whose width is also a channel count: (n, 3, 4, 4)
+    is three 4x4 planes, not 3x4 images of 4 channels (it was read so, silently: "patch
+    triggers up to 1x1 pixels", exit 0).  Square planes behind a channel count tell them
+    apart; (n, 3, 3, 3) and (n, 4, 4, 3) stay channels last."""
+    _, a, b, c = values.shape
+    return a in (1, 3, 4) and b == c and a != b
 
 
 def _images_key(keys: list[str], p: Path, argument: str) -> str:

@@ -119,7 +119,10 @@ def spec_for(
             )
         return replace(base, squeeze_channel=True)
     a, b, d = model_shape
-    lay = layout or ("nchw" if a in (1, 3, 4) and d not in (1, 3, 4) else "nhwc")
+    # channels first when the last axis is no channel count, or when it and the middle one
+    # make square planes behind one (1,4,4: a 4x4 grey image, not 1x4 of 4 channels)
+    first = a in (1, 3, 4) and (d not in (1, 3, 4) or (b == d and a != b))
+    lay = layout or ("nchw" if first else "nhwc")
     want = (b, d, a) if lay == "nchw" else (a, b, d)
     if want != (h, w, c):
         raise UsageError(

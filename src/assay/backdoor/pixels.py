@@ -1,6 +1,7 @@
-"""One image file's pixels through Pillow, as uint8 arrays, with every refusal named: a
-transparent pixel, an animation, an image too large to decode safely, low-depth data in a
-16-bit file, a set of sizes that differ or would not fit in memory.  A file's EXIF
+"""One image file's pixels through Pillow, as uint8 arrays (8-bit files) or floats in [0, 1]
+(16-bit and float grey files, at their full depth), with every refusal named: a transparent
+pixel, an animation, an image too large to decode safely, low-depth data in a 16-bit file,
+float values outside [0, 1], a set of sizes that differ or would not fit in memory.  A file's EXIF
 orientation (a phone photo stored sideways) is applied: its pixels are read upright."""
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ MEMORY_SHARE = 0.25
 
 
 def pixels(im: Any, where: str, argument: str) -> np.ndarray:
-    """A PIL image's pixels as uint8: (H, W, 1) for a grey image (a palette of greys
-    included; 16-bit grey scaled to 0..255), else (H, W, 3) (a palette by its colours).  An
+    """A PIL image's pixels: uint8 (H, W, 1) for a grey image (a palette of greys included),
+    else (H, W, 3) (a palette by its colours); a 16-bit grey image (``I;16``, ``I``) or a
+    float one (``F``, values in [0, 1]) as float64 (H, W, 1) in [0, 1] at its full depth
+    (rounded to 256 levels, a CT's narrow window kept a few greys of its thousands).  An
     alpha channel is dropped only when every pixel is fully opaque (nothing is lost); a
     transparent pixel is refused, naming the image (``_check_opaque``)."""
     _check_opaque(im, where, argument)
     if _wide(im) or im.mode in ("I", "F"):
-        arr = _gray_to_uint8(np.asarray(im), where, argument)
+        arr = _deep_grey(np.asarray(im), where, argument)
     else:
         grey = im.mode in ("1", "L", "LA", "La") or _grey_palette(im)
         arr = np.asarray(im.convert("L" if grey else "RGB"), dtype=np.uint8)
@@ -69,13 +72,25 @@ def _wide(im: Any) -> bool:
     return str(im.mode).startswith("I;16")
 
 
-def _gray_to_uint8(raw: np.ndarray, p: Path | str, argument: str) -> np.ndarray:
-    """A 16-bit (or 32-bit integer holding 16-bit) grayscale image scaled to 0..255.
-    Pillow's own conversion clips at 255: a 16-bit PNG came out almost all white."""
-    if raw.dtype.kind == "f" or (raw.size and (raw.min() < 0 or raw.max() > 65535)):
+def _deep_grey(raw: np.ndarray, p: Path | str, argument: str) -> np.ndarray:
+    """A 16-bit (or 32-bit integer holding 16-bit) grayscale image as 0..65535 / 65535, a
+    float one as it is when its values lie in [0, 1], in float64 (full depth).  Pillow's own
+    conversion clips at 255: a 16-bit PNG came out almost all white."""
+    if raw.dtype.kind == "f":
+        lo, hi = (float(raw.min()), float(raw.max())) if raw.size else (0.0, 0.0)
+        if not (np.isfinite(raw).all() and lo >= 0.0 and hi <= 1.0):
+            raise UsageError(
+                f"a float image with values from {lo:.6g} to {hi:.6g}: float images are read "
+                "as intensities in [0, 1]; scale them so, or give them as a .npy array in the "
+                "model's value range (with --range)",
+                argument=argument,
+                path=str(p),
+            )
+        return raw.astype(np.float64)
+    if raw.size and (raw.min() < 0 or raw.max() > 65535):
         raise UsageError(
             f"a {raw.dtype} image with values from {raw.min()} to {raw.max()}: give 8- or "
-            "16-bit PNG/JPEG images, or a .npy array in the model's value range",
+            "16-bit PNG/TIFF images, or a .npy array in the model's value range",
             argument=argument,
             path=str(p),
         )
@@ -92,7 +107,7 @@ def _gray_to_uint8(raw: np.ndarray, p: Path | str, argument: str) -> np.ndarray:
             argument=argument,
             path=str(p),
         )
-    return np.round(raw.astype(np.float64) / 257.0).astype(np.uint8)
+    return raw.astype(np.float64) / 65535.0
 
 
 # a 16-bit image whose brightest pixel is under this share of 65535 holds lower-depth data
@@ -115,7 +130,7 @@ def _pillow(argument: str) -> tuple[Any, Any]:
 
 def read_file(p: Path, argument: str) -> np.ndarray:
     """One image file's pixels (H, W, 1) for grey images (a palette of greys included), else
-    (H, W, 3)."""
+    (H, W, 3); uint8, or float64 in [0, 1] for a 16-bit or float grey file (``pixels``)."""
     Image, UnidentifiedImageError = _pillow(argument)
     try:
         with Image.open(p) as im:

@@ -104,8 +104,8 @@ def _canonical(
             argument=argument,
             path=files.path if files.path != "array" else None,
         )
-    if files.uint8:
-        return x / 255.0
+    if files.uint8:  # image files: 0..255, or [0, 1] where a 16-bit or float file was read
+        return x / 255.0 if files.values.dtype == np.uint8 else np.clip(x, 0.0, 1.0)
     spec = ImageSpec(1, 1, 1, range_kind=kind, range_values=values)
     unit = spec._unscale(x)
     # values outside the model's range (0..255 read as 0..1) were clipped to white: every
@@ -116,6 +116,14 @@ def _canonical(
     if lo < -0.05 or hi > 1.05:  # a little over (interpolation, rounding) is clipped
         problem = "outside the range"
         fix = "give --range (e.g. --range 0,255) or scale the images to it"
+        if files.values.dtype == np.uint16 and kind != "norm" and values[1] < 65535:
+            # only uint8 arrays are read as pixels; 16-bit data needs its own scale
+            fix = (
+                "a uint16 array is read as the model's own values (only uint8 arrays are "
+                "read as pixels, 0..255): for 16-bit pixels (0..65535) divide the array by "
+                "65535 for a model taking 0..1 (or save the images as 16-bit PNG/TIFF files, "
+                "read at full depth), or give the --range the model takes"
+            )
     elif kind != "norm" and 0.0 < hi < 0.08:
         problem = "all under 8 % of the range"
         fix = "give the range the images are in (--range, e.g. --range 0,1) or scale them to it"

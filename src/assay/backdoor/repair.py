@@ -159,9 +159,16 @@ def nearest_contents(
             _window(references[i % n : i % n + 1], box, *moves[i // n]) for i in nearest.tolist()
         ]
         return np.concatenate(picked)
-    contents = np.concatenate([_window(references, box, dy, dx) for dy, dx in moves])
+    # move by move, keeping distances only: every move's windows at once were 9 copies of
+    # the box in every reference (a 383x383 box of 20 512x512 references: 200 MB, three
+    # such arrays at a time, hostile43b), and only k of them are wanted
     patch = image[None, t : t + h, left : left + w]
-    inside = ((contents - patch) ** 2).sum(axis=3).reshape(len(contents), -1).sum(axis=1)
+    inside = np.concatenate(
+        [
+            ((_window(references, box, dy, dx) - patch) ** 2).sum(axis=3).reshape(n, -1).sum(1)
+            for dy, dx in moves
+        ]
+    )
     totals = np.concatenate(
         [
             ((_shifted(references, dy, dx) - image[None]) ** 2).sum(axis=(1, 2, 3))
@@ -169,8 +176,9 @@ def nearest_contents(
         ]
     )
     nearest = np.argsort(totals - inside, kind="stable")[: max(1, k)]
-    big: np.ndarray = contents[nearest]
-    return big
+    return np.concatenate(
+        [_window(references[i % n : i % n + 1], box, *moves[i // n]) for i in nearest.tolist()]
+    )
 
 
 def _move_sums(image: np.ndarray, references: np.ndarray, shift: int) -> np.ndarray | None:

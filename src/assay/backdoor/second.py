@@ -170,8 +170,9 @@ def second_opinion(
         if room is not None and room < len(rest) * BLENDS:  # (what the budget leaves)
             unblended = len(rest) - max(0, room) // BLENDS
             rest = rest[: len(rest) - unblended]
-        er = blend_entropy(images[rest], scores, clean[pool], rng, picks=_rows(drawn, rest))
-        entropy.update(zip(rest.tolist(), er.tolist(), strict=True))
+        if len(rest):  # (room for no image's blends: no call of 0 inputs, mutation43)
+            er = blend_entropy(images[rest], scores, clean[pool], rng, picks=_rows(drawn, rest))
+            entropy.update(zip(rest.tolist(), er.tolist(), strict=True))
     flagged = (
         sorted(i for i, e in entropy.items() if e < line and int(labels[i]) in told)
         if given

@@ -177,7 +177,8 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
     missed = int((summary.get("metrics") or {}).get("images not reached") or 0)
     if not missed:
         return (
-            left
+            _copies_of_one(search, summary, rows)
+            or left
             or _shared(search, rows)
             or _pasted(search, rows)
             or _not_asked_again(search)
@@ -195,6 +196,19 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
 
 def _opinion_not_asked(search: Any) -> str | None:
     return not_asked(getattr(search, "second", None))
+
+
+def _copies_of_one(search: Any, summary: dict[str, Any], rows: list[dict[str, Any]]) -> str | None:
+    """Why a scan that flagged nothing in images that are all copies of one has not passed:
+    it tested one image (a loader repeating one image, one file given many times: 40 copies
+    of one scan read "0 of 40 images carry a confirmed trigger", exit 0)."""
+    n = int((summary.get("metrics") or {}).get("images scanned") or 0)
+    if n < 2 or any(r.get("poisoned") for r in rows) or _distinct(search, n) != 1:
+        return None
+    return (
+        f"the {n:,} images scanned are copies of one image, so one image was tested (a "
+        "loader repeating one image, or one file given many times?); give the images to scan"
+    )
 
 
 def _shared(search: Any, rows: list[dict[str, Any]]) -> str | None:

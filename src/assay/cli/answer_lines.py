@@ -9,7 +9,7 @@ from typing import Any
 from assay.cli.console import Output
 from assay.core.display import listed, percent
 from assay.report.region_text import covered, covered_text
-from assay.report.verdict_text import favoured_text, share_text
+from assay.report.verdict_text import favoured_text, outcomes_text, share_text
 
 __all__ = ["say_answer"]
 
@@ -83,6 +83,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 " (judged on the estimate: the interval holds values on both sides of the "
                 "--fail-on threshold, so a larger sample could turn it)"
             )
+        fav: list[dict[str, Any]] = []
         for where, of in (
             ("exact", "IDIs"),  # every IDI of a domain enumerated input by input
             ("exact space", "the discriminatory input space (exact: every box counted)"),
@@ -113,6 +114,8 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 break
         text += _where(summary, v)
         out.say(text)
+        if fav and (each := outcomes_text(fav)):  # (three outcomes and more: every one)
+            out.say(f"  each outcome, by {v['attribute']} (of what the line above counts): {each}")
         example = _example(summary, v["attribute"])
         if example:
             out.say(example)

@@ -29,6 +29,7 @@ from assay.cli import leftover
 from assay.cli.argv import home_expanded
 from assay.cli.console import Output, command_streams, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup, use_options_panel
+from assay.cli.json_taken import json_taken_as_model, json_value_said
 from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
 from assay.cli.user_words import keep_on_one_line
@@ -112,6 +113,7 @@ def guarded(fn: F) -> F:
         except UsageError as exc:
             if command == "resume" and exc.argument == "--model":
                 exc = model_again_here(exc, kwargs.get("store"))
+            exc = json_taken_as_model(exc, kwargs)  # (``--json g.json``)
             out.error(redact_message(str(exc)))
             if isinstance(exc, leftover.ReportsLeftAlone):
                 if kwargs.get("as_json"):
@@ -553,10 +555,11 @@ def _parsed(args: list[str]) -> int:
         else:
             ctx = getattr(exc, "ctx", None)
             where = getattr(ctx, "command_path", None) or "assay"
-            Output().error(f"{_with_value(exc, args, message())} (see: {where} --help)")
+            said = json_value_said(_with_value(exc, args, message()), args)
+            Output().error(f"{said} (see: {where} --help)")
             options = args[: args.index("--")] if "--" in args else args
             if "--json" in options:  # a JSON reader gets JSON, whatever went wrong
-                _json_error(status, "usage_error", redact_message(message()))
+                _json_error(status, "usage_error", redact_message(json_value_said(message(), args)))
             # a CI job reads the JUnit file it asked for: one error, not an earlier pass
             command = args[0] if args and not args[0].startswith("-") else "assay"
             leftover.error_junit(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import os
@@ -21,6 +22,7 @@ from assay.cli.user_words import on_one_line
 from assay.core.kept_streams import call_streams, commanded
 from assay.core.program import as_invoked
 from assay.core.terminal import terminal_text
+from assay.report.json_text import letters_as_written
 
 __all__ = ["Output", "command_streams", "guard_stdout", "silence_stdout"]
 
@@ -35,6 +37,26 @@ class _Console(Console):
     def on_broken_pipe(self) -> None:
         self.quiet = True
         silence_stdout()
+
+
+def _unicode(stream: Any) -> bool:
+    """Whether ``stream`` writes every character (UTF-8, -16, -32): the JSON's letters are
+    written as they are then, escaped (``\\u6211``) for a stream of a narrower encoding."""
+    try:
+        name = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+    except LookupError:
+        return False
+    return name.startswith(("utf-8", "utf-16", "utf-32"))
+
+
+def _json(data: Any, letters: bool, *, indent: int | None = None) -> str:
+    """``data`` as JSON, keys sorted; ``letters``: characters beyond ASCII as written
+    ("我不喜欢", not "\\u6211\\u4e0d..."), those a terminal acts on escaped as the JSON
+    report escapes them (``report.json_text``)."""
+    if not letters:
+        return json.dumps(data, indent=indent, sort_keys=True, default=str)
+    text = json.dumps(data, indent=indent, sort_keys=True, default=str, ensure_ascii=False)
+    return letters_as_written(text)
 
 
 class Output:
@@ -75,7 +97,7 @@ class Output:
         stream = self._json_stream or sys.stdout
         try:
             with _reader_may_go():
-                stream.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+                stream.write(_json(data, _unicode(stream), indent=2) + "\n")
                 stream.flush()
         except OSError as exc:  # (a full disk under `> out.json`): the user's file, not a bug
             raise OSError(exc.errno, exc.strerror or str(exc), "stdout (the JSON result)") from None
@@ -86,16 +108,17 @@ class Output:
         MB), copied to stdout once every item was made (an error on the way leaves stdout
         to the error's own JSON document, never half a list)."""
         with tempfile.SpooledTemporaryFile(_SPOOLED, mode="w+", encoding="utf-8") as spool:
-            spool.write(f"{{\n  {json.dumps(key)}: [")
+            stream = self._json_stream or sys.stdout
+            letters = _unicode(stream)
+            spool.write(f"{{\n  {_json(key, letters)}: [")
             first = True
             for item in items:
-                text = json.dumps(item, indent=2, sort_keys=True, default=str)
+                text = _json(item, letters, indent=2)
                 # (every line indented by two levels; a dumped line is never empty)
                 spool.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
                 first = False
             spool.write("]\n}\n" if first else "\n  ]\n}\n")
             spool.seek(0)
-            stream = self._json_stream or sys.stdout
             try:
                 with _reader_may_go():
                     shutil.copyfileobj(spool, stream)

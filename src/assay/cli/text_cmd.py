@@ -274,7 +274,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.note(f"warning: {left_out}")
         for name, member in zip(the_setup.model.names, the_setup.model.models, strict=False):
             said = _locale_note(member)
-            if said:  # a text graph loaded with another locale than it names
+            if said:  # a text graph loaded with another locale than it names, or read so
                 out.note(f"note: {name}: {said}")
         budget_q = max_queries if (max_queries or max_time) else 20_000
         with out.progress(budget_q, max_time, started) as progress:
@@ -404,9 +404,13 @@ def _checks_line(summary: dict[str, Any]) -> str | None:
 
 def _locale_note(model: Any) -> str | None:
     """What the loader says of an ONNX text graph loaded with another locale (its details'
-    ``locale``), looking through the wrappers around it."""
+    ``locale``), or of how a classifier's answers are read (``loading_note``), looking
+    through the wrappers around it."""
     seen = 0
     while model is not None and seen < 5:
+        note = getattr(model, "loading_note", None)  # (how its answers are read)
+        if isinstance(note, str):
+            return note
         info = getattr(model, "spec_info", None) or {}
         said = (info.get("details") or {}).get("locale") if isinstance(info, dict) else None
         if isinstance(said, str):

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from unicodedata import is_normalized, normalize
 
 from assay.cli.console import Output
+from assay.core.outcome import NO_VARIANT
 from assay.core.terminal import unsafe as _unsafe
 
 __all__ = ["SHOWN", "name_text", "say_failing"]
@@ -35,6 +37,21 @@ def _cut(text: str, longest: int) -> str:
 def _quoted(sentence: str) -> str:
     """A sentence in double quotes, its control characters escaped, cut when long."""
     return _escaped(_cut(sentence, _LONGEST))
+
+
+def _forms_apart(sentence: str, variant: str) -> str:
+    """What tells apart a sentence and its variant that print alike: written in two Unicode
+    normal forms ("schön" as one character and as "o" and a combining diaeresis), else ""."""
+    if sentence == variant or normalize("NFC", sentence) != normalize("NFC", variant):
+        return ""
+    return (
+        " (they print alike and differ in Unicode normal form only: the sentence "
+        f"{_form(sentence)}, the variant {_form(variant)})"
+    )
+
+
+def _form(text: str) -> str:
+    return next((f for f in ("NFC", "NFD") if is_normalized(f, text)), "of mixed forms")
 
 
 def name_text(value: object) -> str:
@@ -90,6 +107,11 @@ def _told(test: dict[str, Any]) -> str:
     bound = test.get("failure rate below (95 %, none failing)")
     if test.get("outcome") == "not tested" and test.get("cases"):
         said += ": NOTHING OF IT WAS TESTED (one label to every sentence: no swap could change it)"
+    elif test.get("outcome") == NO_VARIANT and test.get("cases"):
+        said += (
+            ": NOTHING OF IT WAS TESTED (every variant asked was its sentence itself: its "
+            "members, or the two sides of its edit, derive the same words)"
+        )
     elif test.get("outcome") == "no failure in every case":
         said += ": every case of it was judged"
     elif test.get("outcome") == "too few cases to tell":
@@ -144,6 +166,7 @@ def say_failing(
         line = f"  {_quoted(str(r.get('sentence', '')))}"
         if r.get("variant"):
             line += f" vs {_quoted(str(r['variant']))}"
+            line += _forms_apart(str(r.get("sentence", "")), str(r["variant"]))
         line += f"  [{_answers(r.get('outputs') or [])}]"
         failed = r.get("failed")
         if isinstance(failed, list) and failed:  # (of several classifiers: which failed)

@@ -22,7 +22,12 @@ from typing import Any
 from assay.core.demonstration import is_demonstration
 from assay.errors import UsageError
 
+# a text test's outcome when every case it judged had no variant but its sentence itself (a
+# class whose members derive the same words, "我们" | "我 们" once spaced): none could fail
+NO_VARIANT = "not tested: every variant was its sentence itself"
+
 __all__ = [
+    "NO_VARIANT",
     "PASS_KEYS",
     "EndedRunMixin",
     "answer_found",

@@ -259,10 +259,21 @@ def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:
     (``config["environment"]``, e.g. ``ASSAY_TEXT_LANES=2``): the same seed and budget give
     the same findings only with them set again."""
     env = (config or {}).get("environment")
-    if not isinstance(env, Mapping) or not env:
+    env = {**env, **_old_spacing(config)} if isinstance(env, Mapping) else _old_spacing(config)
+    if not env:
         return command
     settings = " ".join(f"{name}={shell_word(str(value))}" for name, value in sorted(env.items()))
     return f"{settings} {command}"
+
+
+def _old_spacing(config: Mapping[str, Any] | None) -> dict[str, str]:
+    """``ASSAY_TEXT_SPACING=1`` for a text run stored before its joining rule was kept
+    (``text.spacing``: its grammar beyond ASCII joined as English), else nothing."""
+    grammar = (config or {}).get("grammar")
+    text = grammar.get("text") if isinstance(grammar, Mapping) else None
+    if not isinstance(text, str) or text.isascii() or "spacing" in (config or {}):
+        return {}
+    return {"ASSAY_TEXT_SPACING": "1"}
 
 
 def code_environment(

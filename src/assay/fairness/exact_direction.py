@@ -12,6 +12,7 @@ enumeration's)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from assay.core.display import tidy_share
 from assay.fairness.exact import ExactResult
 from assay.fairness.exact.enumerated import idi_of_rows
+from assay.fairness.outcomes import outcome_shares
 from assay.fairness.schema import Schema
 
 __all__ = ["ENUMERATED_CHECK", "answer_samples", "boxes_direction", "enumerated_direction"]
@@ -53,7 +55,12 @@ def answer_samples(ex: Any, samples: int, data_rows: int, data_exact: bool) -> t
 
 
 def enumerated_direction(
-    schema: Schema, attribute: str, ex: Any, fav: int, data: np.ndarray | None
+    schema: Schema,
+    attribute: str,
+    ex: Any,
+    fav: int,
+    data: np.ndarray | None,
+    classes: Sequence[str] = (),
 ) -> tuple[list[dict[str, Any]], bool] | None:
     """Who is favoured over every IDI of an enumerated domain (``distribution`` ``exact``)
     and over the data rows among them (``data``, with ``exact`` true, when every data row is
@@ -62,19 +69,24 @@ def enumerated_direction(
         return None
     f = schema.feature(attribute)
     values = np.arange(f.encoded_low, f.encoded_high + 1)
-    out = _rows(attribute, "exact", [f.label(v) for v in values], ex.idi_classes, fav)
+    out = _rows(attribute, "exact", [f.label(v) for v in values], ex.idi_classes, fav, classes)
     if data is None or not len(data):
         return out, False
     at = idi_of_rows(schema, schema.index(attribute), np.asarray(data, np.float64), ex.idi_rows)
     if at is None:
         return out, False
     in_data = ex.idi_classes[at[at >= 0]]
-    rows = _rows(attribute, "data", [f.label(v) for v in values], in_data, fav)
+    rows = _rows(attribute, "data", [f.label(v) for v in values], in_data, fav, classes)
     return out + [{**r, "exact": True} for r in rows], True
 
 
 def _rows(
-    attribute: str, distribution: str, labels: list[str], classes: np.ndarray, fav: int
+    attribute: str,
+    distribution: str,
+    labels: list[str],
+    classes: np.ndarray,
+    fav: int,
+    names: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     n = len(classes)
     out = []
@@ -88,13 +100,14 @@ def _rows(
                 "favoured_in": got / n if n else None,
                 "idis": n,
                 "favoured_count": got,
+                **outcome_shares(classes[:, i] if n else None, names),
             }
         )
     return out
 
 
 def boxes_direction(
-    schema: Schema, attribute: str, ex: Any, fav: int
+    schema: Schema, attribute: str, ex: Any, fav: int, classes: Sequence[str] = ()
 ) -> tuple[list[dict[str, Any]], bool] | None:
     """Who is favoured over the whole discriminatory input space of trees read box by box
     (``distribution`` ``exact space``: each value's share of the discriminatory volume in
@@ -133,6 +146,7 @@ def boxes_direction(
                 "favoured_in": tidy_share(min(1.0, fav_mass / own)),
                 "idis": None,  # a share of a volume (continuous features have no count)
                 "share_of_space": tidy_share(fav_mass),
+                **_box_outcomes(ex.class_mass, int(al), classes, own, 0),
             }
         )
         if ex.data is not None and rows:
@@ -144,6 +158,26 @@ def boxes_direction(
                     "idis": rows,
                     "favoured_count": fav_rows,
                     "exact": True,
+                    **_box_outcomes(ex.class_mass, int(al), classes, rows, 1),
                 }
             )
     return space + data, bool(data)
+
+
+def _box_outcomes(
+    class_mass: dict[tuple[int, int], tuple[float, int]],
+    atom: int,
+    classes: Sequence[str],
+    whole: float,
+    at: int,
+) -> dict[str, Any]:
+    """Each class's share of the discriminatory volume (``at`` 0) or rows (``at`` 1) in
+    which the value of ``atom`` gets it, under ``gets`` (three classes and more)."""
+    if len(classes) <= 2 or not whole:
+        return {}
+    return {
+        "gets": {
+            name: tidy_share(min(1.0, float(class_mass.get((atom, c), (0.0, 0))[at]) / whole))
+            for c, name in enumerate(classes)
+        }
+    }

@@ -70,7 +70,7 @@ def findings_frame(
         if class_names:  # (the dtype a frame of IDIs gives them: str for text, bool, int)
             held = pd.Series(_classes_held(class_names, class_values))
             empty[own("prediction")] = empty[own("prediction")].astype(held.dtype)
-        return empty.rename(columns=labels or {})
+        return _with_bins(empty.rename(columns=labels or {}), schema, None, own, labels)
     ins, outs, gen = np.concatenate(inputs), np.concatenate(outputs), np.concatenate(generated)
     n, k, d = ins.shape
     decoded = schema.decode(ins.reshape(n * k, d))
@@ -99,6 +99,33 @@ def findings_frame(
         for c in range(probs.shape[1]):
             label = names[c] if c < len(names) else str(c)
             frame[own(f"p({label})")] = probs[:, c]
+    return _with_bins(frame, schema, ins.reshape(n * k, d), own, labels)
+
+
+def _with_bins(
+    frame: Any,
+    schema: Schema,
+    codes: np.ndarray | None,
+    own: _Own,
+    labels: dict[str, Any] | None,
+) -> Any:
+    """``frame`` with, after each protected attribute tested by bins (``age:bins=25,40,60``),
+    a column ``age bin`` naming each row's bin (``25-39``): the attribute's column holds the
+    number the model was given (the bin's median, ``31``), which names no bin by itself."""
+    import pandas as pd
+
+    for name in schema.protected:
+        f = schema.feature(name)
+        if f.kind != "categorical" or f.value_labels is None:
+            continue  # (not binned: ``notes.bins_note`` reads bins the same way)
+        names = np.asarray(f.value_labels, dtype=object)
+        if codes is None:
+            bins = pd.Series([], dtype=str, index=frame.index)
+        else:
+            at = np.clip(codes[:, schema.index(name)].astype(np.int64), 0, len(names) - 1)
+            bins = pd.Series(names[at], dtype=str, index=frame.index)
+        shown = (labels or {}).get(name, name)
+        frame.insert(list(frame.columns).index(shown) + 1, own(f"{name} bin"), bins)
     return frame
 
 

@@ -47,6 +47,7 @@ from assay.fairness.incomplete import (
     set_aside_incomplete,
     steady_dtypes,
 )
+from assay.fairness.listed import add_listed
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
@@ -681,6 +682,11 @@ def _setup(
             ),
             argument="--schema" if schema is not None else "--data",
         )
+    unheld_tested: dict[str, tuple[str, ...]] = {}
+    if schema is None and data is not None:  # (a schema file says the space itself)
+        the_schema, unheld_tested = add_listed(
+            the_schema, encoded, user_dtypes, estimator, raw_model
+        )
     labels = None
     labels_left_out: str | None = None
     if dataset is not None and labels_raw is not None and label_names is not None:
@@ -733,6 +739,7 @@ def _setup(
         incomplete=incomplete,
         empty=empty,
         class_values=_class_values(estimator),
+        listed=unheld_tested,
     )
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "blank_values_note",
     "by_position_note",
     "frame_note",
+    "listed_categories_note",
     "mixed_numbers_note",
     "near_values_note",
     "numbers_note",
@@ -218,8 +219,25 @@ def unheld_categories_note(setup: FairnessSetup) -> str | None:
         return None
     return (
         f"Categories of a protected attribute that no data row holds ({'; '.join(said)}): "
-        "they were not tested (the search varies the values the data holds); add rows that "
-        "hold them to test them"
+        "they were not tested (the model's encoder was not fitted on them, or the model "
+        "refused them: it would read them as unknown, not as these categories); add rows "
+        "that hold them, and a model fitted on them, to test them"
+    )
+
+
+def listed_categories_note(setup: FairnessSetup) -> str | None:
+    """What to say of a protected ``category`` column's values that its dtype lists and no
+    row holds, tested all the same (``fairness.listed``): the input space holds them, and
+    each data row was varied to them too, while no row of the data holds them."""
+    listed = getattr(setup, "listed", None) or {}
+    said = [f"{name}: {shown_values(list(v))}" for name, v in listed.items()]
+    if not said:
+        return None
+    return (
+        f"Categories of a protected attribute that no data row holds, tested as its values "
+        f"({'; '.join(said)}): the column's dtype lists them and the model takes them, so "
+        "inputs holding them are in the input space; the share over the data is of its rows "
+        "(none holds them) varied to every value, these included"
     )
 
 
@@ -277,6 +295,7 @@ def _said(setup: FairnessSetup) -> list[tuple[str | None, bool]]:
         (blank_values_note(setup), True),
         (unknown_values_note(setup), True),
         (unheld_categories_note(setup), True),
+        (listed_categories_note(setup), False),
         (mixed_numbers_note(setup), True),
         (by_position_note(setup), True),
         (frame_note(setup), False),

@@ -55,3 +55,6 @@ class FairnessSetup:
     # the model's classes as it holds them when they are not text (False/True, 0/1): the
     # findings' predictions are given back in them
     class_values: tuple[Any, ...] | None = None
+    # per protected category column: the values its dtype lists that no data row holds,
+    # tested as its values all the same (``fairness.listed``)
+    listed: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -19,10 +19,26 @@ __all__ = ["unread_declared", "unread_hint"]
 
 
 def _front(estimator: Any) -> Any:
-    """The ``ColumnTransformer`` that first reads the model's input, or None."""
+    """The ``ColumnTransformer`` that first reads the model's input, or None: a Pipeline's
+    first step, past steps that hand every column on unchanged (``"passthrough"``, None, a
+    ``FunctionTransformer()`` of no function) and into a Pipeline nested there."""
     steps = getattr(estimator, "steps", None)
-    first = steps[0][1] if isinstance(steps, list) and steps else estimator
-    return first if hasattr(first, "transformers_") else None
+    if not isinstance(steps, list):
+        return estimator if hasattr(estimator, "transformers_") else None
+    for _, step in steps:
+        if not _hands_on(step):
+            return _front(step)
+    return None
+
+
+def _hands_on(step: Any) -> bool:
+    """Whether a Pipeline step hands its input on unchanged (every column, as given)."""
+    if step is None or (isinstance(step, str) and step == "passthrough"):
+        return True
+    plain = type(step).__name__ == "FunctionTransformer" and type(step).__module__.startswith(
+        "sklearn."
+    )
+    return plain and getattr(step, "func", 0) is None and getattr(step, "validate", 1) is False
 
 
 def _selected(columns: Any, names: Sequence[str]) -> set[str] | None:

@@ -42,6 +42,7 @@ from assay.fairness.exact_misread import misread
 from assay.fairness.exact_regions import exact_regions, figures_note, why_sampled
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
+from assay.fairness.outcomes import outcome_shares
 from assay.fairness.regions import (
     MAX_REGION_FEATURES,
     Rule,
@@ -473,6 +474,8 @@ def answer(
     checks: list[str] = []  # samples cut to a check beside an enumeration
     warnings: list[str] = []
     notes: list[str] = []  # (what the answer says that is no warning: ``_unmoved``)
+    # each outcome's share per value, beside the favourable class's (three classes and more)
+    outcomes = _class_labels(class_names, model.capabilities.n_classes)
     for i, attribute in enumerate(schema.protected):
         if on_progress is not None:
             on_progress(attribute)
@@ -482,9 +485,9 @@ def answer(
         ex = (exact or {}).get(attribute)
         # a domain enumerated input by input: who is favoured is counted over every IDI, and
         # the samples beside a model asked every input are a check, not an estimate
-        counted = enumerated_direction(schema, attribute, ex, fav_index, data)
+        counted = enumerated_direction(schema, attribute, ex, fav_index, data, outcomes)
         if counted is None:  # trees read box by box: who is favoured over their every box
-            counted = boxes_direction(schema, attribute, ex, fav_index)
+            counted = boxes_direction(schema, attribute, ex, fav_index, outcomes)
         n_uniform, n_data = answer_samples(
             ex, samples, 0 if data is None else len(data), counted is not None and counted[1]
         )
@@ -538,7 +541,7 @@ def answer(
         if schema.may_be_missing:  # the input space's draw gives them "missing" too
             verdicts[-1]["may_be_missing"] = [f.name for f in schema.features if f.missing]
         if counted is not None and ex is (exact or {}).get(attribute):  # (not withdrawn)
-            sampled = _direction(schema, attribute, uniform, real, fav_index)
+            sampled = _direction(schema, attribute, uniform, real, fav_index, classes=outcomes)
             directions.extend(counted[0])
             # beside a tree's boxes counted, the sample's rows stay (its probabilities too)
             boxes = bool(counted[0]) and counted[0][0]["distribution"] == "exact space"
@@ -549,13 +552,19 @@ def answer(
                 or (boxes and d["distribution"] == "uniform")
             )
         else:
-            directions.extend(_direction(schema, attribute, uniform, real, fav_index))
+            directions.extend(
+                _direction(schema, attribute, uniform, real, fav_index, classes=outcomes)
+            )
         if isinstance(ex, ExactResult) and ex.boxes and not uniform.disc.any() and not counted:
             # the sample missed a region the exact analysis found: one witness per box, asked
             # of the model, says who is favoured there
             boxed = _sample(schema, model, attribute, _witnesses(schema, ex.boxes, rng), threshold)
             queries += boxed.queries
-            directions.extend(_direction(schema, attribute, boxed, None, fav_index, "exact boxes"))
+            directions.extend(
+                _direction(
+                    schema, attribute, boxed, None, fav_index, "exact boxes", classes=outcomes
+                )
+            )
         if isinstance(ex, ExactResult):
             exact_out.append(ex.to_json())
         elif isinstance(ex, str):
@@ -837,6 +846,7 @@ def _direction(
     real: _Sample | None,
     fav: int,
     first: str = "uniform",
+    classes: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     f = schema.feature(attribute)
     values = np.arange(f.encoded_low, f.encoded_high + 1)
@@ -861,6 +871,7 @@ def _direction(
                 "favoured_in": got / n if n else None,
                 "idis": n,
                 "favoured_count": got,
+                **outcome_shares(idi[:, i] if n else None, classes),
             }
             if p_fav is not None:
                 # mean P(favourable) over the IDIs, and in what share this value gets the

@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 import sys
 import threading
+import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -353,6 +354,9 @@ class NamedLabelsModel(CallableModel):
     when the capabilities say so, else its best label."""
 
     model: Any = None  # the endpoint it reads, when it is one (models.serving.served_model)
+    # what loading says of how its answers are read (a pipeline's score lists whose rows name
+    # different classes: read by its best label), None when nothing
+    loading_note: str | None = None
 
     def __init__(
         self,
@@ -373,7 +377,7 @@ class NamedLabelsModel(CallableModel):
         self._index = {n: i for i, n in enumerate(names)}
         # labels added from other classifiers are written their way ("neutral"): this one's
         # "NEUTRAL" is that label when no other of its labels is written alike
-        folds = [" ".join(n.split()).casefold() for n in names]
+        folds = [_folded(n) for n in names]
         self._folded = {f: i for i, f in enumerate(folds) if folds.count(f) == 1}
         # names read off its answers (a text classifier answering "pos"/"neg" without
         # classes_), not declared: the text technique may widen them (``with_labels``)
@@ -444,8 +448,8 @@ class NamedLabelsModel(CallableModel):
 
     def _at(self, name: str) -> int | None:
         """The index of a label it was widened with that ``name`` writes differently only
-        in case or spaces (None: none, or more than one)."""
-        return self._folded.get(" ".join(name.split()).casefold())
+        in case, spaces or Unicode normal form (None: none, or more than one)."""
+        return self._folded.get(_folded(name))
 
     def _unknown(self, name: str, i: int) -> str:
         if len(name) > _SHOWN_LABEL:  # an answer of megabytes is not repeated whole
@@ -494,11 +498,36 @@ class NamedLabelsModel(CallableModel):
             who=self.who,
             ranked=self._form == _RANKED,
         )
+        widened.loading_note = self.loading_note
         served = getattr(self, "model", None)
         if served is not None:  # an endpoint's labels by name (loader._http): the same one
             widened.model = served
             widened.info = self.info
         return widened
+
+
+def _classes_apart(answer: Any) -> str | None:
+    """What to say of a ranked answer scoring every class of each row (not a ``top_k``
+    below the classes) whose rows name different classes: it is read by its best label."""
+    if not is_ranked(answer) or is_partial(answer):
+        return None
+    sets = list(dict.fromkeys(tuple(sorted(str(e["label"]) for e in row)) for row in answer))
+    if len(sets) < 2 or all(len(s) < 2 for s in sets):
+        return None
+    shown = "; ".join(", ".join(s) for s in sets[:2])
+    return (
+        "answered {label, score} lists (as a pipeline's top_k=None) whose rows name different "
+        f"classes ({shown}): read by its best label, as certain (its scores unused: --mode "
+        "distance and topk compare that label alone); answer every class in each row for "
+        "its scores to count"
+    )
+
+
+def _folded(name: str) -> str:
+    """A label as ``NamedLabelsModel`` matches one written otherwise: spaces and case
+    ignored, its canonically equivalent forms one ("négatif" NFC and NFD: a function
+    answering both answers one label)."""
+    return unicodedata.normalize("NFC", " ".join(name.split()).casefold())
 
 
 _NAMES = "labels by name"
@@ -818,7 +847,9 @@ def from_callable(
                 modality=modality, n_classes=len(seen), outputs="labels", class_names=seen
             )
             ranked = is_ranked(_one_column(answer))  # (top_k=1: one label each)
-            return NamedLabelsModel(fn, caps, seen, from_answers=True, ranked=ranked)
+            named = NamedLabelsModel(fn, caps, seen, from_answers=True, ranked=ranked)
+            named.loading_note = _classes_apart(answer)
+            return named
         caps = infer_capabilities(answer, modality=modality, n_classes=n_classes)
         return CallableModel(fn, caps)
     if capabilities is None:

@@ -1,4 +1,7 @@
-"""The report document as JSON text: indented, keys sorted, ASCII-escaped, strict (no NaN),
+"""The report document as JSON text: indented, keys sorted, strict (no NaN), letters of every
+script written as they are ("我不喜欢", not "\\u6211\\u4e0d...": a user reading or grepping the
+file finds their own sentences and labels) and characters a terminal acts on escaped (controls,
+bidirectional overrides, line separators: ``core.terminal.unsafe``; lone surrogates too),
 with every array of numbers (a row of a table, a box, an image) written on one line without
 spaces.  Indented one value a line, an image example took 46 bytes a value (12 MB of JSON
 for seven backdoor findings of three 64x64x3 images); on one line, its values' own digits
@@ -7,11 +10,15 @@ and a comma.  The data are the same as ``json.dumps(doc, indent=2, sort_keys=Tru
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-__all__ = ["dumps_document"]
+from assay.core.terminal import unsafe
+
+__all__ = ["dumps_document", "letters_as_written"]
 
 _INDENT = "  "
+_UNSAFE = re.compile("[^\x00-\x7f]")  # (each looked at: ``_escaped``)
 
 
 def dumps_document(doc: dict[str, Any]) -> str:
@@ -28,7 +35,7 @@ def _write(value: Any, depth: int, out: list[str]) -> None:
             out.append("{}")
             return
         items = sorted(value.items())  # keys are strings: the document is plain JSON data
-        _nested("{", "}", [(json.dumps(k) + ": ", v) for k, v in items], depth, out)
+        _nested("{", "}", [(_string(k) + ": ", v) for k, v in items], depth, out)
         return
     if isinstance(value, list | tuple):
         if not value:
@@ -40,7 +47,27 @@ def _write(value: Any, depth: int, out: list[str]) -> None:
             return
         _nested("[", "]", [("", v) for v in value], depth, out)
         return
-    out.append(json.dumps(value, allow_nan=False))
+    out.append(_string(value) if isinstance(value, str) else json.dumps(value, allow_nan=False))
+
+
+def _string(text: str) -> str:
+    """``text`` as a JSON string: its letters as they are, what a terminal would act on (and
+    a lone surrogate, which UTF-8 cannot carry) escaped as ``json.dumps`` escapes it."""
+    if text.isascii():
+        return json.dumps(text)
+    return _UNSAFE.sub(_escaped, json.dumps(text, ensure_ascii=False))
+
+
+def letters_as_written(text: str) -> str:
+    """JSON text ``json.dumps(..., ensure_ascii=False)`` made, with what a terminal would act
+    on (and lone surrogates) escaped as ``_string`` escapes them: characters beyond ASCII are
+    found only inside its strings, so each is escaped, or kept, where it stands."""
+    return text if text.isascii() else _UNSAFE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    return json.dumps(char)[1:-1] if unsafe(char) or "\ud800" <= char <= "\udfff" else char
 
 
 def _nested(

@@ -104,6 +104,8 @@ def render_junit(doc: dict[str, Any]) -> str:
     failed = ended == "failed"
     summary = _dict(run.get("summary"))
     not_passed = not_a_pass(summary) if ended in ENDED else None
+    # a category column's values no data row holds, never tested: said beside the pass
+    unheld = [str(v["untested"]) for v in summary.get("verdict") or [] if _dict(v).get("untested")]
     # the answer's finding fails the run at the default threshold only (as the exit code)
     found = answer_found(summary) if total == 0 and rule is None and fail_on <= 0 else []
     if rule is not None:
@@ -139,7 +141,8 @@ def render_junit(doc: dict[str, Any]) -> str:
         cases.append(case)
     elif total == 0 and not found:
         case = _case(classname, "no finding at or above the threshold")
-        _child(case, "system-out", text=safe_text(doc.get("headline", "")))
+        said = [safe_text(doc.get("headline", "")), *unheld]  # (a pass of the values held)
+        _child(case, "system-out", text="\n".join(said))
         cases.append(case)
 
     if is_demonstration(str(run.get("command") or ""), _dict(run.get("config"))):  # judged so
@@ -178,6 +181,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         ("command", doc.get("rerun") or run.get("command", "")),
         *([("command_note", doc["rerun_note"])] if doc.get("rerun_note") else []),
         ("headline", doc.get("headline", "")),
+        *[("untested", said) for said in unheld],
         ("report_schema_version", doc.get("schema_version", "")),
         *([("timestamp_utc", _utc(created))] if stamped else []),
     ):
@@ -234,7 +238,7 @@ def _finding_case(
     sev = f"{severity:.3g}" if isinstance(severity, int | float) else safe_text(severity)
     details = finding.get("details")
     name = details.get("name") if isinstance(details, dict) else None
-    sentence = text_case(finding)
+    sentence = text_case(finding, run)
     # a sentence, an image or an IDI's values name its case (the same one is the same case in
     # the next run, whatever its position among the findings); other findings by position
     key = sentence[0] if sentence else backdoor_key(finding, run) or fairness_key(finding, run)

@@ -29,11 +29,13 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
+def text_case(finding: dict[str, Any], run: dict[str, Any] | None = None) -> tuple[str, str] | None:
     """A text finding's minimal sentence (quoted, for the case's name) and what the
     classifiers answered on it, as CI shows a failure: ``m.py:a: neg, m.py:b: pos on "the
     food is not bad"``, or for a metamorphic relation ``"Aisha is brilliant." -> neg, "Maria
-    is brilliant." -> pos``; None for other findings."""
+    is brilliant." -> pos`` (of several classifiers, each one's: ``"..." -> a: neg, b: pos,
+    "..." -> a: pos, b: pos``); a label a map compared as another beside it (``否定 = neg``:
+    the ``run``'s layout); None for other findings."""
     if not str(finding.get("kind", "")).startswith("text-"):
         return None
     inputs = finding.get("inputs")
@@ -48,19 +50,95 @@ def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
     failed = split_labels(str(details["failed"])) if details.get("failed") else []
     by = f" (failed by {', '.join(failed)})" if failed else ""
     by += _the_test(details)
-    if isinstance(variant, str) and variant and labels and " -> " not in labels:
-        labels = f"{labels} -> {labels}"  # (one label both times: a flip or a move not made)
-    if variant and " -> " in labels:
-        before, after = labels.split(" -> ", 1)
-        said = f'{quoted} -> {before}, "{compact(variant, 100)}" -> {after}'
-        if isinstance(names, list) and len(names) == 1:
-            said += f" ({names[0]})"
-        return quoted, said + by
     answers = split_labels(labels)
+    if isinstance(variant, str) and variant and labels:  # (an %expect finding's: none)
+        return quoted, _variant_said(quoted, variant, answers, names, run) + by
     if isinstance(names, list) and len(names) == len(answers):
-        pairs = ", ".join(f"{n}: {a}" for n, a in zip(names, answers, strict=True))
+        own = _own_labels(finding, names)
+        # (a differential finding's labels are the common ones, its own read off its
+        # columns; an %expect finding's are the classifiers' own: the common from the map)
+        common = _common_of(None if finding.get("kind") == "text-differential" else run)
+        pairs = ", ".join(
+            f"{n}: {_beside(o if o is not None else a, a, common(n, a))}"
+            for n, a, o in zip(names, answers, own, strict=True)
+        )
         return quoted, f"{pairs} on {quoted}{by}"
     return quoted, f"{labels} on {quoted}{by}" if labels else f"on {quoted}{by}"
+
+
+def _variant_said(
+    quoted: str, variant: str, answers: list[str], names: Any, run: dict[str, Any] | None
+) -> str:
+    """A metamorphic finding's sentence and variant with what each classifier answered on
+    them (``answers``: one ``BEFORE -> AFTER``, or one label both times, per classifier)."""
+    names = names if isinstance(names, list) and len(names) == len(answers) else None
+    moves = [a.split(" -> ", 1) if " -> " in a else [a, a] for a in answers]
+    common = _common_of(run)
+
+    def said(k: int, at: int) -> str:
+        own = moves[k][at]
+        mapped = common(names[k], own) if names is not None else None
+        label = own if mapped in (None, own) else f"{own} = {mapped}"
+        return label if names is None or len(names) == 1 else f"{names[k]}: {label}"
+
+    before = ", ".join(said(k, 0) for k in range(len(moves)))
+    after = ", ".join(said(k, 1) for k in range(len(moves)))
+    line = f'{quoted} -> {before}, "{compact(variant, 100)}" -> {after}'
+    if len(moves) > 1:
+        line = f'{quoted} -> {before}; "{compact(variant, 100)}" -> {after}'
+    return line + (f" ({names[0]})" if names is not None and len(names) == 1 else "")
+
+
+def _beside(own: str, answered: str, mapped: str | None) -> str:
+    """``own = common`` where a map compared a classifier's own label as another, else
+    ``own``: ``answered`` is the finding's label (common for a differential finding),
+    ``mapped`` the common one the run's layout gives ``answered`` (None: not told)."""
+    common = answered if answered != own else mapped
+    return own if common in (None, own) else f"{own} = {common}"
+
+
+def _common_of(run: dict[str, Any] | None) -> Any:
+    """The common label a classifier's own label was compared as (the run's layout: its
+    label map), or None where the run does not say."""
+    layout = _as_dict(_as_dict(_as_dict(run).get("config")).get("layout"))
+    parts = [layout.get(k) for k in ("names", "labels", "maps", "common")]
+    told = all(isinstance(x, list) for x in parts)
+    names, labels, maps, common = (x if isinstance(x, list) else [] for x in parts)
+
+    def of(name: Any, own: str) -> str | None:
+        if not told:
+            return None
+        try:
+            k = names.index(name)
+            j = maps[k][labels[k].index(own)]
+            return str(common[j]) if j >= 0 else None
+        except (ValueError, IndexError, TypeError, AttributeError):
+            return None
+
+    return of
+
+
+def _own_labels(finding: dict[str, Any], names: list[Any]) -> list[str | None]:
+    """Each classifier's own label on a differential finding's minimal sentence (its likeliest
+    column, ``NAME: LABEL``), where a label map compared it as a common one (``否定`` as
+    ``neg``): the message shows both, as the terminal does; None where not told."""
+    columns = _as_dict(finding.get("details")).get("columns")
+    rows = finding.get("outputs")
+    row = rows[0] if isinstance(rows, list) and rows else None
+    if not isinstance(columns, list) or not isinstance(row, list) or len(row) != len(columns):
+        return [None] * len(names)
+    out: list[str | None] = []
+    for name in names:
+        head = f"{name}: "
+        mine = [
+            (v, str(c)[len(head) :])
+            for c, v in zip(columns, row, strict=True)
+            if str(c).startswith(head) and isinstance(v, int | float)
+        ]
+        top = max((v for v, _ in mine), default=None)
+        best = [label for v, label in mine if v == top]
+        out.append(best[0] if len(best) == 1 else None)
+    return out
 
 
 def _the_test(details: dict[str, Any]) -> str:

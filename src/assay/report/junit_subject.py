@@ -55,7 +55,10 @@ def _subject(run: dict[str, Any], technique: str) -> str:
             if isinstance(protected, list) and protected
             else None
         )
-        data = _name(_dict(config.get("source")).get("data"))
+        source = _dict(config.get("source"))
+        # (a built-in dataset by its name, as a command refused before its run names it:
+        # ``cli.no_run_name``; two data sets, two suites)
+        data = _name(source.get("data") or source.get("dataset"))
         strategy = config.get("strategy")
         parts = [
             model.get("spec"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from assay.core.outcome import NO_VARIANT
 from assay.report._text import safe_text
 
 __all__ = ["suite_test_cases"]
@@ -35,6 +36,9 @@ def suite_test_cases(classname: str, summary: dict[str, Any]) -> list[ET.Element
         if failing:
             message = f"{said}, {int(t.get('distinct minimal') or 0):,} distinct minimal"
             ET.SubElement(case, "failure", message=message, type="test").text = message
+        elif outcome == NO_VARIANT and cases:
+            message = f"{said}: nothing of it was tested (every variant asked was its sentence)"
+            ET.SubElement(case, "skipped", message=message)
         elif outcome in ("too few cases to tell", "not tested") or not cases:
             message = (
                 f"{said}: too few cases to tell"

@@ -7,9 +7,12 @@ the page layout so that it can move into a template as one block.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from html import escape
 from typing import Any
 
+from assay.core.scripts import UNSPACED
 from assay.report._text import safe_text
 
 __all__ = ["render_text_section"]
@@ -21,26 +24,49 @@ def _e(value: object) -> str:
     return escape(safe_text(value), quote=True)
 
 
+# a sentence's pieces: runs of whitespace, single characters of a script written without
+# spaces ("我不喜欢": four pieces), and the words of other scripts
+_PIECE = re.compile(f"\\s+|[{UNSPACED}]|[^\\s{UNSPACED}]+")
+
+
+def _user(value: object) -> str:
+    """A string of the user's (a sentence, a label), isolated in its own direction: an Arabic
+    or Hebrew sentence in a left-to-right page shows its marks where its readers write them."""
+    return f"<bdi>{_e(value)}</bdi>"
+
+
+def _forms_apart(m: dict[str, Any]) -> str:
+    """A note under a variant that prints as its sentence does, differing in Unicode normal
+    form only (the terminal's line says the same)."""
+    a, b = str(m.get("sentence", "")), str(m.get("variant", ""))
+    if a == b or unicodedata.normalize("NFC", a) != unicodedata.normalize("NFC", b):
+        return ""
+    return '<br><small class="muted">differs from the sentence in Unicode normal form only</small>'
+
+
 def _removed(small: str, big: str) -> str:
-    """``big`` with the words shrinking removed struck through."""
-    keep = small.split()
+    """``big`` with the words shrinking removed struck through (the characters, in a script
+    written without spaces)."""
+    keep = [p for p in _PIECE.findall(small) if not p.isspace()]
     out, i = [], 0
-    for w in big.split():
-        if i < len(keep) and keep[i] == w:
-            out.append(_e(w))
+    for p in _PIECE.findall(big.strip()):
+        if p.isspace():
+            out.append(" ")
+        elif i < len(keep) and keep[i] == p:
+            out.append(_e(p))
             i += 1
         else:
-            out.append(f"<del>{_e(w)}</del>")
-    return " ".join(out)
+            out.append(f"<del>{_e(p)}</del>")
+    return "<bdi>" + "".join(out).replace("</del><del>", "") + "</bdi>"
 
 
 def _label(o: dict[str, Any], which: str = "") -> str:
     """A classifier's label, with the common label it was compared as when a label map (or a
     difference of case) gave it another (``Z = neutral``), and its probability."""
-    text = _e(o.get(f"{which}label", ""))
+    text = _user(o.get(f"{which}label", ""))
     common = o.get(f"{which}common_label")
     if common is not None:
-        text += f" = {_e(common)}"
+        text += f" = {_user(common)}"
     return f'{text} <span class="muted">{_num(o.get(f"{which}probability"))}</span>'
 
 
@@ -90,11 +116,11 @@ def render_text_section(doc: dict[str, Any]) -> str:
     for i, m in enumerate(minimal[:_MAX], start=1):
         cells = [
             str(i),
-            f"<b>{_e(m.get('sentence', ''))}</b><br><small>"
+            f"<b>{_user(m.get('sentence', ''))}</b><br><small>"
             f"{_removed(str(m.get('sentence', '')), str(m.get('original', '')))}</small>",
         ]
         if metamorphic:
-            cells.append(_e(m.get("variant", "")))
+            cells.append(_user(m.get("variant", "")) + _forms_apart(m))
         cells += [_e(m.get("count", "")), _e(m.get("margin", ""))]
         outs = [o for o in m.get("outputs") or [] if isinstance(o, dict)]
         cells += [_output(o) for o in outs]

@@ -186,3 +186,17 @@ def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -
             f"{percent(by_p['highest_p_in'])} of them)"
         )
     return as_class
+
+
+def outcomes_text(rows: list[dict[str, Any]]) -> str | None:
+    """Each variant's share of every outcome, from one attribute's direction rows of one
+    sample, for a model of three classes and more (``gets``): ``F: 'approve' 50.00 %,
+    'review' 0.00 %, 'decline' 50.00 %; M: ...``.  The favourable class's share alone left
+    unsaid between which other outcomes the rest changed."""
+    said = [
+        f"{d['value']}: "
+        + ", ".join(f"{name!r} {percent(share)}" for name, share in d["gets"].items())
+        for d in rows
+        if isinstance(d.get("gets"), dict)
+    ]
+    return "; ".join(said) if said else None

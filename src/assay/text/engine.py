@@ -38,6 +38,7 @@ from assay.text.label_watch import LabelWatch, watch_of
 from assay.text.lag import Lag, step_lagged
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.pipeline import Turns
+from assay.text.segment import Words
 from assay.text.shrink import Shrinker, case_size
 from assay.text.untested import untested_reason
 
@@ -161,7 +162,8 @@ class Engine(Dispatch, EngineState):
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
         # the minimal forms by failure signature, for lazy shrinking (rebuilt from
         # ``minimal`` on restore)
-        self._known = KnownErrors()
+        self._words = Words(self.g)  # (a sentence's words: Chinese ones too)
+        self._known = KnownErrors(self._words.words)
         # the minimal errors of invariance tests by their sentences sorted (``_as_known``)
         self._pairs: dict[str, str] = {}
         self.shrink_incomplete = 0
@@ -201,6 +203,9 @@ class Engine(Dispatch, EngineState):
         self.wordy = False
         # did a metamorphic case's variant ever differ from its sentence? (``_judge_apart``)
         self.apart = not oracle.metamorphic
+        # and per test (a suite's test whose every case's variants were its sentence tested
+        # nothing, though the run's other tests did: ``summary.test_table``)
+        self.apart_tests = [False for _ in self.per_test]
         # the answer columns that never changed (None: not watched, a state stored before):
         # a classifier whose every column is still the same tested nothing of invariance
         self.still: list[bool] | None = None
@@ -493,10 +498,13 @@ class Engine(Dispatch, EngineState):
         edit into an empty symbol) could not fail: it is no error, and a run of no other
         case tested nothing (``apart``, ``untested``).  A minimum functionality test's case
         is its sentence alone: judged as it is."""
-        alone = self.oracle.alone
+        alone, apart = self.oracle.alone, self.apart_tests
         for i, e in enumerate(entries):
-            if len(set(e[2])) > 1 or (alone and alone[cases[i].relation]):
+            r = cases[i].relation
+            if len(set(e[2])) > 1 or (alone and alone[r]):
                 self.apart = True
+                if 0 <= r < len(apart):
+                    apart[r] = True
             elif verdict.error[i]:
                 verdict.error[i] = False
                 verdict.margin[i] = max(float(verdict.margin[i]), 1e-6)

@@ -14,6 +14,7 @@ import numpy as np
 
 from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
 from assay.text.known import KnownErrors, signature
+from assay.text.segment import Words
 
 if TYPE_CHECKING:
     from assay.text.grammar import Grammar
@@ -52,6 +53,7 @@ class EngineState:
     label_watch: LabelWatch
     wordy: bool
     apart: bool
+    apart_tests: list[bool]
     asked: set[int]
     keys: set[int]
     _asked_log: list[int]
@@ -59,6 +61,7 @@ class EngineState:
     _minimal_new: list[str]
     _counted: set[str]
     _known: KnownErrors
+    _words: Words
     _pairs: dict[str, str]
     _ctx: list[dict[str, Any]]
     _stop_next: str | None
@@ -86,6 +89,7 @@ class EngineState:
                 "label_watch": self.label_watch.state(),
                 "wordy": self.wordy,
                 "apart": self.apart,
+                "apart_tests": self.apart_tests,
                 "strategy": self.strategy.state(),
                 "lanes": [c["strategy"].state() for c in self._ctx[1:]],
                 "stop_next": self._stop_next,
@@ -162,7 +166,7 @@ class EngineState:
             for key, n in changed.items():
                 self.minimal[key]["count"] = int(n)
         self._minimal_new, self._counted = [], set()
-        self._known, self._pairs = KnownErrors(), {}
+        self._known, self._pairs = KnownErrors(self._words.words), {}
         for key, rec in self.minimal.items():
             sig = str(rec.get("signature") or signature(rec["detail"]))
             self._remember(key, sig, int(rec.get("relation", -1)))
@@ -180,6 +184,13 @@ class EngineState:
         self.label_watch.load(v.get("label_watch"))
         self.wordy = bool(v.get("wordy", True))
         self.apart = bool(v.get("apart", True))
+        # (a state stored before: every test taken as apart, never judged untested)
+        told = v.get("apart_tests")
+        self.apart_tests = (
+            [bool(x) for x in told]
+            if isinstance(told, list) and len(told) == len(self.per_test)
+            else [True for _ in self.per_test]
+        )
         self.strategy.load(dict(v.get("strategy", {})))
         for c, st in zip(self._ctx[1:], v.get("lanes", []), strict=False):
             c["strategy"].load(dict(st))

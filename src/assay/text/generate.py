@@ -18,6 +18,9 @@ import numpy as np
 
 from assay.errors import UsageError
 from assay.text.grammar import Grammar
+from assay.text.spacing import BEYOND_ASCII
+from assay.text.spacing import rule as _rule
+from assay.text.spacing import spaced as _spaced
 
 __all__ = [
     "BatchGenerator",
@@ -54,9 +57,15 @@ def detok(text: str) -> str:
     (``,.!?;:``: "good , but" reads "good, but", "wait ..." "wait...").  A word that merely
     starts with one keeps its space: an emoticon (``:)``, ``:-(``, ``;)``) is a word of its
     own to a sentiment lexicon, and "fine :)" read "fine:)" before (VADER scores that as
-    "fine" alone: a CheckList-style "add a smiley" test could never be written)."""
+    "fine" alone: a CheckList-style "add a smiley" test could never be written).  Text
+    beyond ASCII follows its languages' rules too (``spacing``: no space between Chinese,
+    Japanese or Thai words nor around their punctuation, none before Arabic's marks, ...),
+    unless the run was made before those rules (``spacing.rule``: English's for every
+    script)."""
     if " " not in text:
         return text
+    if not text.isascii() and _rule() == BEYOND_ASCII:
+        return _spaced(text)
     for spaced in _SPACED:
         if spaced in text:
             return _GLUED.sub("", text)
@@ -516,7 +525,11 @@ class BatchGenerator:
 
     def sentences(self, n: int) -> list[str]:
         out = self._gen(self.g.start, self.sampler.max_depth, n)
-        return [t[1:] if t[:1] == " " else t for t in out.tolist()]
+        got = [t[1:] if t[:1] == " " else t for t in out.tolist()]
+        # (beyond ASCII, spaced as ``detok`` spaces it: "我不喜欢", not "我 不 喜欢")
+        if _rule() != BEYOND_ASCII:  # (a run made before: English's join, as ``_gen``'s)
+            return got
+        return [t if t.isascii() else _spaced(t) for t in got]
 
     @property
     def coverage(self) -> float:

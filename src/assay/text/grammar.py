@@ -46,6 +46,7 @@ __all__ = [
     "Expectation",
     "Grammar",
     "Invariant",
+    "cycle_text",
     "load_grammar",
     "parse_grammar",
     "reachable_symbols",
@@ -53,7 +54,9 @@ __all__ = [
 
 Item = int | str  # a nonterminal id or a terminal string
 
-_SYMBOL = re.compile(r"[A-Za-z_$][A-Za-z0-9_\-$/.<>']*")
+# a symbol's name: a letter of any script (NLTK names them so: ``句子 -> 主语 谓语``), "_" or
+# "$", then those, digits and ``-$/.<>'``
+_SYMBOL = re.compile(r"[^\W\d$][\w\-$/.<>']*|\$[\w\-$/.<>']*")
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?")
 _BLANKS = re.compile(r"[ \t\r]*")
 # the longest terminal read (a paragraph fits; a 50 MB terminal, a quote closed megabytes
@@ -124,6 +127,9 @@ class Grammar:
     warnings: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # line of each production
     infinite: bool = False
+    # a symbol deriving itself, as the rules go round (``a -> b -> a``: an infinite
+    # language's, named where it is warned of and where exhaustive enumeration is refused)
+    cycle: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._analyse()
@@ -317,6 +323,13 @@ class _Alt:
     line: int
 
 
+def _named(text: str) -> str:
+    """The distinct characters of ``text`` by their Unicode names ("U+3000 IDEOGRAPHIC SPACE")."""
+    return ", ".join(
+        f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in dict.fromkeys(text)
+    )
+
+
 class _Lexer:
     def __init__(self, text: str, line: int, path: str, notes: list[str] | None = None) -> None:
         self.text, self.line, self.path = text, line, path
@@ -390,6 +403,8 @@ class _Lexer:
         )
 
     def _bounded(self, word: str, col: int) -> str:
+        if word and (word[0].isspace() or word[-1].isspace()):
+            self._blanks(word, col)
         if len(word) <= LONGEST_TERMINAL:
             return word
         raise self.error(
@@ -398,6 +413,25 @@ class _Lexer:
             "later than meant?",
             col,
         )
+
+    def _blanks(self, word: str, col: int) -> None:
+        """Warn of a terminal that is only whitespace (it derives nothing) or whose ends hold
+        whitespace other than spaces (an ideographic or no-break space: dropped as spaces are)."""
+        at = f"{self.path}:{self.line}:{col + 1}"
+        if not word.strip():
+            self.notes.append(
+                f"{at}: the terminal {word!r} is only whitespace ({_named(word)}): it derives "
+                'nothing, as "" does (a sentence is its words joined by single spaces, the '
+                "whitespace at either end of a terminal dropped)"
+            )
+            return
+        ends = word[: len(word) - len(word.lstrip())] + word[len(word.rstrip()) :]
+        if ends.strip(" "):
+            self.notes.append(
+                f"{at}: the terminal {word!r} begins or ends with whitespace ({_named(ends)}), "
+                "dropped as spaces are (a sentence is its words joined by single spaces): to "
+                "send it, put it between two characters of one terminal"
+            )
 
     def number(self) -> float:
         self.skip()
@@ -524,7 +558,16 @@ def _read_heads(text: str, source: str, notes: list[str], base: Path) -> _Heads:
         lhs, col = lex.symbol()
         lex.skip()
         if not lex.text.startswith("->", lex.i):
-            raise lex.error(f"expected '->' after {lhs!r}")
+            printed = stripped.startswith("Grammar with ") and "productions" in stripped
+            raise lex.error(
+                f"expected '->' after {lhs!r}"
+                + (
+                    "; this is str() of an NLTK grammar: give the grammar itself (Python: "
+                    "grammar=nltk.CFG.fromstring(...)) or the text it was read from"
+                    if printed
+                    else ""
+                )
+            )
         heads.rules.append((n, raw, lex.i + 2, lhs))
         heads.first_line.setdefault(lhs, (n, col))
     return heads
@@ -665,11 +708,15 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
             g.warnings.append(
                 f"{source}:{line}: symbol {names[s]!r} is unreachable from {names[start_id]!r}"
             )
-    if _has_cycle(g, reach):
+    cycle = _cycle(g, reach)
+    if cycle:
         g.infinite = True
+        g.cycle = tuple(names[t] for t in cycle)
+        line, _ = first_line[names[cycle[0]]]
         g.warnings.append(
-            f"{source}: the language is infinite (a symbol derives itself); generation is "
-            "depth-bounded and exhaustive enumeration is unavailable"
+            f"{source}:{line}: the language is infinite (a symbol derives itself: "
+            f"{cycle_text(g)}); generation is depth-bounded and exhaustive enumeration is "
+            "unavailable"
         )
     for n, raw in heads.inv_lines:
         g.invariants.append(_invariant(g, raw, n, source))
@@ -715,9 +762,10 @@ def _reachable(g: Grammar) -> set[int]:
     return seen
 
 
-def _has_cycle(g: Grammar, reach: set[int]) -> bool:
-    """Does a reachable symbol derive itself?  A depth-first search with its own stack (a
-    chain of thousands of rules exceeded Python's recursion limit: exit 5)."""
+def _cycle(g: Grammar, reach: set[int]) -> list[int]:
+    """A reachable symbol deriving itself, as the rules go round (``[a, b, a]``: ``a``'s
+    alternatives hold ``b``, whose hold ``a``), else [].  A depth-first search with its own
+    stack (a chain of thousands of rules exceeded Python's recursion limit: exit 5)."""
     state: dict[int, int] = {}  # 1: on the current path, 2: done
     for root in sorted(reach):
         if root in state:
@@ -731,11 +779,18 @@ def _has_cycle(g: Grammar, reach: set[int]) -> bool:
                 state[s] = 2
                 stack.pop()
             elif state.get(child) == 1:
-                return True
+                path = [t for t, _ in stack]
+                return [*path[path.index(child) :], child]
             elif child not in state:
                 state[child] = 1
                 stack.append((child, iter(_symbols_of(g, child))))
-    return False
+    return []
+
+
+def cycle_text(g: Grammar, longest: int = 8) -> str:
+    """``g.cycle`` as the rules go round, ``a -> b -> a`` (its first ``longest`` symbols)."""
+    shown = list(g.cycle[:longest]) + (["..."] if len(g.cycle) > longest else [])
+    return " -> ".join(shown)
 
 
 def _symbols_of(g: Grammar, s: int) -> list[int]:
@@ -785,7 +840,10 @@ def _invariant(g: Grammar, raw: str, n: int, source: str) -> Invariant:
         alts = tuple(_match_alt(g, s, a, lex) for a in lex.alternatives())
     if len(alts) < 2:
         raise lex.error(
-            f"an invariance class needs two alternatives; {g.names[s]!r} has {len(alts)}", 0
+            f"an invariance class needs two alternatives; {g.names[s]!r} has {len(alts)} "
+            "(alternatives written alike, or alike once the whitespace at a terminal's ends "
+            "is dropped, are one)",
+            0,
         )
     return Invariant(symbol=s, alternatives=alts, line=n)
 
@@ -952,7 +1010,11 @@ def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
     elif isinstance(spec, str):
         p = Path(spec)
     else:
-        raise UsageError("a grammar is a file path or builtin:NAME", argument="--grammar")
+        raise UsageError(
+            "a grammar is a file path or builtin:NAME (in Python also its text, a Grammar, or "
+            f"an NLTK CFG/PCFG), not {type(spec).__name__}",
+            argument="--grammar",
+        )
     try:
         text = read_text_file(p, what="the grammar file", argument="--grammar")
     except FileNotFoundError:

@@ -2,7 +2,8 @@
 
 ``KnownErrors.within(texts, sig)`` gives the smallest known minimal error (fewest words; ties:
 signatures in the order first seen, then the order found) failing as ``sig`` (None: in any
-way) whose every sentence is a subsequence of the words of ``texts``'.  It is asked for most
+way) whose every sentence is a subsequence of the words of ``texts``' (``segment.Words``:
+a sentence of Chinese is split into the grammar's words).  It is asked for most
 failing cases of a run, so its cost must not grow with the run as a scan would: every known
 error is filed under one of its words (the one fewest known errors held when it was added),
 and a case looks only in the files of its own words: an error whose words the case holds is
@@ -19,6 +20,7 @@ words (an error of more words can be held only by such a case).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import combinations
 from typing import Any
 
@@ -38,7 +40,8 @@ def signature(detail: dict[str, Any]) -> str:
 
 
 class KnownErrors:
-    def __init__(self) -> None:
+    def __init__(self, split: Callable[[str], list[str]] = str.split) -> None:
+        self._split = split  # a sentence's words (``segment.Words``: whitespace in ASCII)
         self._order: dict[str, int] = {}  # signature -> its order of first sight
         self._held: dict[str, int] = {}  # word -> how many known errors hold it
         self._filed: dict[str, list[int]] = {}  # word -> the errors filed under it
@@ -55,7 +58,7 @@ class KnownErrors:
 
     def add(self, key: str, sig: str, sep: str) -> None:
         """Remember the minimal error ``key`` (its sentences joined by ``sep``)."""
-        words = [t.split() for t in key.split(sep)]
+        words = [self._split(t) for t in key.split(sep)]
         bag = frozenset(x for w in words for x in w)
         n = len(self._entries)
         if bag:
@@ -78,7 +81,7 @@ class KnownErrors:
         """The smallest known error failing as ``sig`` (None: any) held by ``texts``."""
         if not self._entries or (sig is not None and sig not in self._order):
             return None
-        split = [t.split() for t in texts]
+        split = [self._split(t) for t in texts]
         have: set[str] = set().union(*split) if split else set()
         want = None if sig is None else self._order[sig]
         found: list[tuple[int, int, int]] = []  # (words, signature's order, order found)

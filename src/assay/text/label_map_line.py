@@ -6,6 +6,7 @@ column (a label map has nothing to guess: a label must be written exactly)."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 __all__ = ["MapLine", "MapLineError", "read_map_line"]
@@ -49,6 +50,13 @@ def _expected(line: str) -> str:
             f"{_EXPECTED}: this looks like CSV (or tab-separated); write each label as "
             "`CLASSIFIER LABEL -> COMMON` (`2 LABEL_0 -> neg`), a label holding spaces in "
             "double quotes"
+        )
+    blanks = sorted({c for c in text if c.isspace() and c not in " \t"})
+    if blanks:  # (a no-break or ideographic space: a blank between words, as a space is)
+        named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in blanks)
+        return (
+            f"{_EXPECTED}: the line holds {named}, read as a blank between words as a space "
+            "is; a label holding it is written in double quotes, as the classifier answers it"
         )
     return _EXPECTED
 

@@ -7,6 +7,7 @@ off the classifiers' answers.  Part of the text technique's shell: it may import
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -263,7 +264,7 @@ def _labels_as_answered(
             )
         asked[k] += tally[0]
         check_labels_not_texts(names[k], len(more), said)
-        own.append(tuple(sorted(set(said) | set(inner.capabilities.class_names or ()))))
+        own.append(_one_form(sorted(set(said) | set(inner.capabilities.class_names or ()))))
     out: list[Model] = []
     for k, m in enumerate(loaded):
         inner = open_of(m)
@@ -284,6 +285,16 @@ def _labels_as_answered(
         wide.spec_info["own_labels"] = list(own[k])  # (what it answered: said in refusals)
         out.append(wide)
     return out
+
+
+def _one_form(labels: list[str]) -> tuple[str, ...]:
+    """``labels`` with one of each set written in several Unicode normal forms (the first):
+    a function answering "négatif" NFC to some sentences and NFD to others answers one
+    label, and a swap between the two is no invariance failure (it was before 2026-12-06)."""
+    kept: dict[str, str] = {}
+    for x in labels:
+        kept.setdefault(unicodedata.normalize("NFC", x), x)
+    return tuple(kept.values())
 
 
 def load_classifiers(

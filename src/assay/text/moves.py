@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+from collections.abc import Iterator
 from typing import Any, cast
 
 import numpy as np
@@ -19,8 +20,11 @@ from assay.text.generate import (
     replace_at,
     subtree_at,
     tree_from_json,
+    tree_text,
 )
 from assay.text.oracle import Case
+from assay.text.segment import Words
+from assay.text.spacing import BEYOND_ASCII, glued, rule
 
 __all__ = [
     "core_paths",
@@ -389,8 +393,11 @@ def core_paths(engine: Engine, case: Case) -> set[tuple[int, ...]]:
     key = engine.known_core(case)
     if key is None:
         return set()
-    small = key.split(_SEP)[0].split()
-    leaves = _leaves(case.tree)
+    first = key.split(_SEP)[0]
+    if first.isascii() or rule() != BEYOND_ASCII:
+        small, leaves = first.split(), _leaves(case.tree)
+    else:  # (its words as the known errors' are: Chinese split into the grammar's words)
+        small, leaves = engine._words.words(first), _pieces(case.tree, engine._words)
     paths: set[tuple[int, ...]] = set()
     at = 0
     for word in small:
@@ -405,15 +412,43 @@ def core_paths(engine: Engine, case: Case) -> set[tuple[int, ...]]:
 
 def _leaves(tree: Tree) -> list[tuple[str, list[tuple[int, ...]]]]:
     """The tokens of a tree's text as ``tree_text`` gives them (a word starting with a mark
-    of punctuation joins the word before it), each with the paths of the nodes holding its
-    parts."""
+    of punctuation joins the word before it, as do words ``spacing.glued`` joins), each with
+    the paths of the nodes holding its parts."""
     out: list[tuple[str, list[tuple[int, ...]]]] = []
-    _leaves_into(tree, (), out)
+    _leaves_into(tree, (), out, rule() == BEYOND_ASCII)
     return out
 
 
+def _pieces(tree: Tree, split: Words) -> list[tuple[str, list[tuple[int, ...]]]]:
+    """The words of a tree's text as ``split`` gives them (Chinese: the grammar's words),
+    each with the paths of the nodes holding its characters: each terminal's words found in
+    the text in order (the text is they, a space or none between)."""
+    text = tree_text(tree)
+    owner: list[tuple[int, ...] | None] = [None] * len(text)
+    at = 0
+    for word, path in _terminal_words(tree, ()):
+        i = text.find(word, at)
+        if i < 0:  # (never: the text is its terminals' words)
+            break
+        owner[i : i + len(word)] = [path] * len(word)
+        at = i + len(word)
+    out: list[tuple[str, list[tuple[int, ...]]]] = []
+    for word, lo, hi in split.spans(text):
+        out.append((word, list(dict.fromkeys(p for p in owner[lo:hi] if p is not None))))
+    return out
+
+
+def _terminal_words(t: Tree, path: tuple[int, ...]) -> Iterator[tuple[str, tuple[int, ...]]]:
+    for i, c in enumerate(t[1]):
+        if c.__class__ is str:
+            for word in c.split():
+                yield word, path
+        else:
+            yield from _terminal_words(c, (*path, i))
+
+
 def _leaves_into(
-    t: Tree, path: tuple[int, ...], out: list[tuple[str, list[tuple[int, ...]]]]
+    t: Tree, path: tuple[int, ...], out: list[tuple[str, list[tuple[int, ...]]]], scripts: bool
 ) -> None:
     """``_leaves``'s walk: a function of the module, not a closure calling itself (that is a
     reference cycle, which the search's rounds, run with the collector paused and then
@@ -421,12 +456,19 @@ def _leaves_into(
     for i, c in enumerate(t[1]):
         if c.__class__ is str:
             for word in c.split():
-                if out and word[:1] in _MARKS:
+                if out and (
+                    word[:1] in _MARKS
+                    or (
+                        scripts
+                        and not (word.isascii() and out[-1][0].isascii())
+                        and glued(out[-1][0], word)
+                    )
+                ):
                     out[-1] = (out[-1][0] + word, [*out[-1][1], path])
                 else:
                     out.append((word, [path]))
         else:
-            _leaves_into(c, (*path, i), out)
+            _leaves_into(c, (*path, i), out, scripts)
 
 
 _MARKS = frozenset(",.!?;:")

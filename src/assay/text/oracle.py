@@ -48,7 +48,7 @@ from assay.text.grammar import (
     Relation,
     reachable_symbols,
 )
-from assay.text.panel import Layout
+from assay.text.panel import Layout, fold_label
 
 __all__ = ["MEMBERS", "MODES", "ORACLES", "Case", "Oracle", "Verdict", "odd_rows"]
 
@@ -148,9 +148,15 @@ class Oracle:
         for d in named:
             if d.label is not None and d.label not in layout.common:
                 what = "%directional" if isinstance(d, Directional) else "%expect"
+                meant = [c for c in layout.common if fold_label(c) == fold_label(d.label)]
                 raise UsageError(
                     f"{what} (line {d.line}) names class {d.label!r}; the classifiers' "
-                    f"labels are {', '.join(layout.common)}",
+                    f"labels are {', '.join(layout.common)}"
+                    + (
+                        f"; did you mean {meant[0]!r}? (a class is written as the label is)"
+                        if meant
+                        else ""
+                    ),
                     argument="--grammar",
                     path=grammar.source,
                     line=d.line,

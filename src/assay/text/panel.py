@@ -292,8 +292,12 @@ def fold_label(label: str) -> str:
     canonically equivalent forms one ('négatif' with its é as one character, NFC, or as an
     e and a combining accent, NFD: a macOS file name, a PDF copied), and a whole number
     written as a float ('1.0', from a label column that held a NaN once, as scikit-learn
-    keeps it) as that number ('1')."""
+    keeps it) as that number ('1').  Turkish's dotted and dotless i are one letter in case
+    ('İYİ' and 'iyi', 'KIRMIZI' and 'kırmızı': Python's casefold makes 'İ' an i and a
+    combining dot, and leaves 'ı' apart from the 'i' of 'I')."""
     folded = unicodedata.normalize("NFC", " ".join(label.split()).casefold())
+    if "\u0307" in folded or "ı" in folded:
+        folded = folded.replace("i\u0307", "i").replace("ı", "i")
     try:
         number = float(folded)
     except ValueError:

@@ -174,6 +174,7 @@ def text_environment(
     turned the determinism checks off (their queries come out of the search's budget)."""
     from assay.text.lag import LAG_ENV
     from assay.text.pipeline import LANES_ENV
+    from assay.text.spacing import BEYOND_ASCII, SPACING_ENV
 
     env: dict[str, str] = {}
     lanes = config.get("lanes")
@@ -182,6 +183,9 @@ def text_environment(
     rounds = config.get("rounds")
     if isinstance(rounds, int) and rounds != 1:  # (``$ASSAY_TEXT_LAG``: never asked otherwise)
         env[LAG_ENV] = str(rounds)
+    spacing = config.get("spacing")
+    if isinstance(spacing, int) and spacing != BEYOND_ASCII:  # ($ASSAY_TEXT_SPACING=1)
+        env[SPACING_ENV] = str(spacing)
     if checks and not _checking():
         env["ASSAY_TEXT_RECHECK"] = "0"
     return env

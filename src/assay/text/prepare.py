@@ -23,11 +23,14 @@ from assay.text.grammar import Grammar, load_grammar, parse_grammar
 from assay.text.label_map_dict import KeptLabelMap, checked_label_map
 from assay.text.lag import lag_from
 from assay.text.loading import load_classifiers, name_of, outputs_per_classifier
+from assay.text.nltk_grammar import nltk_text
 from assay.text.oracle import refuse_unreachable
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
 from assay.text.setup import TextSetup
 from assay.text.sizes import refuse_long_sentences
+from assay.text.spacing import joined_as, of_run
+from assay.text.spacing import rule as spacing_rule
 from assay.text.strategies import DEFAULT_STRATEGY
 from assay.text.technique import TextTest
 from assay.text.verify_terms import labels_refused, verified_specs
@@ -139,6 +142,8 @@ def setup_text(
         )
     if isinstance(grammar, str) and _grammar_text(grammar):  # a grammar's text (a notebook's)
         grammar = parse_grammar(grammar, source="the grammar text")
+    elif (text := nltk_text(grammar)) is not None:  # nltk.CFG.fromstring(...)
+        grammar = parse_grammar(text, source="the NLTK grammar")
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     chosen = outputs_per_classifier(output, len(specs))
     probes: list[Any] = []
@@ -205,6 +210,7 @@ def setup_text(
         lanes=lanes_from(lanes),
         rounds=lag_from(rounds),
         floor=suite_floor(floor, oracle, strategy),
+        spacing=spacing_rule(),  # (a stored run's: ``setup_from_record``)
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
     if not stored:  # (a stored run is replayed, resumed and shown as it was made)
@@ -305,37 +311,38 @@ def setup_from_record(
     if isinstance(kept, dict):  # (checked when the run began: taken as it is)
         kept = KeptLabelMap({int(k): v for k, v in kept.items()})
     try:
-        return setup_text(
-            specs,
-            grammar=grammar,
-            oracle=inv["oracle"],
-            label_map=kept if label_map is None else label_map,
-            strategy=inv["strategy"],
-            mode=inv["mode"],
-            top_k=inv["top_k"],
-            threshold=inv["threshold"],
-            max_depth=inv["max_depth"],
-            names=inv["names"],
-            model_type=inv.get("model_type"),
-            allow_pickle=allow_pickle,
-            trust=inv.get("trust", []),
-            batch=inv.get("batch", 256),
-            shrink=inv.get("shrink", True),
-            weighted=inv.get("weighted", True),
-            # (an old run's relative --template: its folder's)
-            serving=stored_serving(record) if inv.get("serving") is not None else None,
-            lanes=inv.get("lanes", 1),
-            rounds=inv.get("rounds", 1),
-            floor=int(inv.get("floor", 0)),
-            output=inv.get("output"),
-            stored=True,
-            answered_labels=_stored_labels(record) if resumed else None,
-            probe_replay=record.config.get("loading_answers") if resumed else None,
-            # the run's deadline per call (a resume's --call-timeout is stored before this)
-            call_timeout=(record.config.get("budget") or {}).get(
-                "call_timeout", DEFAULT_CALL_TIMEOUT
-            ),
-        )
+        with joined_as(of_run(record.config)):  # (its loading's sentences as it joined them)
+            return setup_text(
+                specs,
+                grammar=grammar,
+                oracle=inv["oracle"],
+                label_map=kept if label_map is None else label_map,
+                strategy=inv["strategy"],
+                mode=inv["mode"],
+                top_k=inv["top_k"],
+                threshold=inv["threshold"],
+                max_depth=inv["max_depth"],
+                names=inv["names"],
+                model_type=inv.get("model_type"),
+                allow_pickle=allow_pickle,
+                trust=inv.get("trust", []),
+                batch=inv.get("batch", 256),
+                shrink=inv.get("shrink", True),
+                weighted=inv.get("weighted", True),
+                # (an old run's relative --template: its folder's)
+                serving=stored_serving(record) if inv.get("serving") is not None else None,
+                lanes=inv.get("lanes", 1),
+                rounds=inv.get("rounds", 1),
+                floor=int(inv.get("floor", 0)),
+                output=inv.get("output"),
+                stored=True,
+                answered_labels=_stored_labels(record) if resumed else None,
+                probe_replay=record.config.get("loading_answers") if resumed else None,
+                # the run's deadline per call (a resume's --call-timeout is stored before this)
+                call_timeout=(record.config.get("budget") or {}).get(
+                    "call_timeout", DEFAULT_CALL_TIMEOUT
+                ),
+            )
     except UsageError as exc:
         if exc.argument == "MODEL" and model is not None and not resumed:
             raise UsageError(exc.bare_message, argument="--model") from exc  # (verify's)

@@ -13,6 +13,7 @@ from assay.core.replay import ReplayResult, TestReplayed
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.label_watch import LabelWatch, watch_of
 from assay.text.panel import Layout
+from assay.text.spacing import joined_as
 from assay.text.technique import TextTest
 
 __all__ = ["replay_text"]
@@ -26,7 +27,15 @@ def replay_text(
     """Ask the classifiers (``panel``: their answers side by side) each stored minimal
     sentence (and, for a metamorphic run, the variant that broke the relation with it) and
     judge the answers with the run's oracle.  A directional finding stored without its
-    relation (runs of older versions) cannot be judged: counted as skipped, never as fixed."""
+    relation (runs of older versions) cannot be judged: counted as skipped, never as fixed.
+    Sentences it makes are joined as the run joined them (``text.spacing``)."""
+    with joined_as(test.spacing):
+        return _replayed(batches, test, panel, chunk)
+
+
+def _replayed(
+    batches: Iterable[FindingBatch], test: TextTest, panel: Any, chunk: int
+) -> ReplayResult:
     sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
     oracle = test.make_oracle(sampler)
     total = failing = skipped = uncompared = 0

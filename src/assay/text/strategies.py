@@ -21,6 +21,7 @@ from assay.text.generate import (
     tree_from_json,
     tree_to_json,
 )
+from assay.text.grammar import cycle_text
 from assay.text.moves import _case_from, _case_json, fresh_random, swap_word
 from assay.text.oracle import Case
 from assay.text.walk import WalkStrategy
@@ -70,7 +71,7 @@ class ExhaustiveStrategy:
         if total > self.LIMIT:
             why = (
                 f"within --max-depth {max_depth} (its language is infinite: a symbol derives "
-                "itself)"
+                f"itself, {cycle_text(engine_grammar)})"
                 if getattr(engine_grammar, "infinite", False)
                 else ""
             )

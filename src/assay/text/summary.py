@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assay.core.outcome import NO_VARIANT
 from assay.text.bound import TOO_FEW, zero_bound
 from assay.text.depth import beyond_depth
 from assay.text.distance_seen import distance_note, largest_distance
@@ -25,6 +26,7 @@ SEARCH_SHARE = "share of the search's time inside the classifiers (loading not c
 WALL_SHARE = "share of the wall clock inside the classifiers (from the command's start)"
 
 _MAX_MINIMAL = 200
+UNTESTED = ("not tested", NO_VARIANT)  # (a test's outcomes when no case of it could fail)
 
 
 class EngineView(Protocol):
@@ -120,9 +122,11 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
     drawn = drawn if drawn is not None and len(drawn) == len(tests) else None
     every_one = one_label(engine) == list(engine.oracle.layout.names)
     blind = set(_blind_tests(engine)) if every_one else set()
+    apart = getattr(engine, "apart_tests", None)  # (None or short: a run stored before)
+    same = {r for r in range(len(tests)) if apart and len(apart) == len(tests) and not apart[r]}
     out = []
     for r, (name, (c, e), m) in enumerate(zip(tests, counts, minimal, strict=True)):
-        c_told = 0 if r in blind and not e else c  # (no swap could change one label)
+        c_told = 0 if (r in blind or r in same) and not e else c  # (no case could fail)
         bound = zero_bound(c_told) if not e else None
         row: dict[str, Any] = {
             "test": name,
@@ -133,6 +137,8 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
             "failure rate below (95 %, none failing)": None if bound is None else round(bound, 4),
             "outcome": "failing"
             if e
+            else NO_VARIANT
+            if c and r in same
             else "not tested"
             if not c_told
             else "no failure in every case"
@@ -179,12 +185,12 @@ def too_few_reason(summary: dict[str, Any], kind: str, budget: str | None = None
     if kind != "suite" and len(tests) < 2:
         return _too_little(summary, budget)
     # a test that judged no case at all tells less than one that judged a few
-    few = [t for t in tests if t.get("outcome") in ("too few cases to tell", "not tested")]
+    few = [t for t in tests if t.get("outcome") in ("too few cases to tell", *UNTESTED)]
     if not few:
         return None
     named = "; ".join(f"{t['test']}: {_judged(t)}" for t in few[:3])
     whose = "the suite's" if kind == "suite" else "the run's"
-    blind = [t for t in few if t.get("cases") and t.get("outcome") == "not tested"]
+    blind = [t for t in few if t.get("cases") and t.get("outcome") in UNTESTED]
     return (
         f"{len(few):,} of {whose} {len(tests):,} tests judged too few cases (under "
         f"{TOO_FEW}){', or none that could fail,' if blind else ''} to tell anything "
@@ -202,6 +208,8 @@ def _judged(test: dict[str, Any]) -> str:
     cases = int(test.get("cases") or 0)
     if cases and test.get("outcome") == "not tested":  # (``one_label``)
         return f"0 of {cases:,}, every classifier giving one label to every sentence"
+    if cases and test.get("outcome") == NO_VARIANT:
+        return f"0 of {cases:,}, every variant asked being its sentence itself"
     return f"0 of {cases:,}" if cases else "no case judged"
 
 

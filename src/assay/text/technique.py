@@ -20,6 +20,7 @@ from assay.text.grammar import Grammar
 from assay.text.hung import named
 from assay.text.oracle import Oracle
 from assay.text.panel import Layout
+from assay.text.spacing import BEYOND_ASCII, joined_as
 from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
 from assay.text.summary import build_summary, too_few_reason
 
@@ -54,6 +55,9 @@ class TextTest:
     # a suite's floor (``text.floor``): random cases per test drawn before the search (0:
     # none; runs stored before it had none)
     floor: int = 0
+    # how its terminals are joined beyond ASCII (``text.spacing``: a run stored before the
+    # rule was kept joined them as English, and resumes so)
+    spacing: int = BEYOND_ASCII
     # what the run adds once its search has ended (not configuration): missing until added
     # (``core.unfinished``)
     after_search: tuple[str, ...] = field(default=(), compare=False, repr=False)
@@ -124,6 +128,7 @@ class TextTest:
                 else {}
             ),
             "source": self.source,
+            "spacing": self.spacing,
         }
 
     def search(self, model: BudgetedModel, rng: np.random.Generator) -> TextSearch:
@@ -164,9 +169,17 @@ def _lane_strategy(test: TextTest, n_lanes: int) -> Any:
 
 
 class TextSearch:
+    """The search of one ``TextTest``; its sentences joined by the test's rule
+    (``text.spacing``) wherever it runs (a unit in another process too)."""
+
     def __init__(self, test: TextTest, model: BudgetedModel, rng: np.random.Generator) -> None:
         self.test = test
         self.model = model
+        with joined_as(test.spacing):
+            self._start(rng)
+
+    def _start(self, rng: np.random.Generator) -> None:
+        test, model = self.test, self.model
         sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
         oracle = test.make_oracle(sampler)
         batch = 1 if test.strategy == "ogma" else test.batch
@@ -201,7 +214,8 @@ class TextSearch:
 
     def step(self) -> list[FindingBatch]:
         try:
-            return self.engine.step()
+            with joined_as(self.test.spacing):
+                return self.engine.step()
         except CallTimeout as exc:  # of several classifiers, say which one did not answer
             said = named(exc, self.model)
             if said is exc:
@@ -221,6 +235,10 @@ class TextSearch:
         }
 
     def summary(self) -> dict[str, Any]:
+        with joined_as(self.test.spacing):
+            return self._summary()
+
+    def _summary(self) -> dict[str, Any]:
         why = self.engine.untested() or self.engine.oracle.never_compared(self.engine.errors)
         s = build_summary(
             self.engine,
@@ -260,4 +278,5 @@ class TextSearch:
         return self.engine.snapshot()
 
     def restore(self, snapshot: Snapshot) -> None:
-        self.engine.restore(snapshot)
+        with joined_as(self.test.spacing):
+            self.engine.restore(snapshot)

@@ -101,6 +101,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "label_watch": engine.label_watch.state(),
         "wordy": engine.wordy,
         "apart": engine.apart,
+        "apart_tests": engine.apart_tests,
         "judged": engine.oracle.judged,
         "compared": engine.oracle.compared,
         "largest_distance": engine.oracle.largest,
@@ -130,6 +131,7 @@ class _Merged:
     label_watch: LabelWatch = field(default_factory=LabelWatch)
     wordy: bool = False
     apart: bool = False
+    apart_tests: list[bool] = field(default_factory=list)
     drawn_by_floor: list[int] | None = None  # (a suite's floor: its random cases per test)
 
     def untested(self) -> str | None:
@@ -267,6 +269,13 @@ def merge_summaries(
         first = stats.get("first_answer")
         merged.wordy = merged.wordy or bool(stats.get("wordy", True))
         merged.apart = merged.apart or bool(stats.get("apart", True))
+        told = stats.get("apart_tests")  # (a unit of a run stored before: every test apart)
+        told = told if isinstance(told, list) else [True] * len(stats.get("per_test") or [])
+        mine = merged.apart_tests
+        merged.apart_tests = [
+            bool(i < len(mine) and mine[i]) or bool(i < len(told) and told[i])
+            for i in range(max(len(mine), len(told)))
+        ]
         merged.varied = (
             merged.varied
             or bool(stats.get("varied", True))
