@@ -18,7 +18,22 @@ __all__ = [
 
 
 class AssayError(Exception):
-    """Root of every error assay raises on purpose."""
+    """Root of every error assay raises on purpose.
+
+    Its message is masked as the CLI prints it (``core.message_secrets.redact_message``: a
+    URL's credentials, a value named as a credential, a token of a known shape, a credential
+    variable's value): a model's error text quoting its key reaches an API caller, a log or
+    a store masked whatever path built the message."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(_masked(a) if isinstance(a, str) else a for a in args))
+
+
+def _masked(text: str) -> str:
+    # (imported here: ``core.redact`` imports this module)
+    from assay.core.message_secrets import redact_message
+
+    return redact_message(text)
 
 
 class UsageError(AssayError):
@@ -47,7 +62,7 @@ class UsageError(AssayError):
                 if column is not None:
                     loc += f":{column}"
             where.append(loc)
-        self.bare_message = message
+        self.bare_message = _masked(message)
         said = message
         if argument and argument[0] != "-" and not path and said.startswith(f"{argument}: "):
             # (an API keyword naming an in-memory table as the table's own message does:

@@ -45,7 +45,7 @@ def _runs_json(path: Path, target: Path) -> None:
     command = typer.main.get_command(app)
     with open(target, "w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
         try:
-            command.main(["runs", "--json", "--store", str(path), "--limit", "100"],
+            command.main(["runs", "--json", "--full", "--store", str(path), "--limit", "100"],
                          standalone_mode=False)  # fmt: skip
         except SystemExit as exc:
             assert exc.code in (0, None)
@@ -67,7 +67,7 @@ def test_listing_runs_as_json_holds_one_run_at_a_time(tmp_path: Path) -> None:
         tracemalloc.stop()
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert [r["id"] for r in doc["runs"]] == [f"toy-{k:02d}" for k in range(19, -1, -1)]
-    assert doc["runs"][0]["config"]["grammar"] == big  # every run whole
+    assert doc["runs"][0]["config"]["grammar"] == big  # every run whole (--full)
     assert os.path.getsize(target) > 20_000_000  # (27.7 MB)
     # every run read, then dumped (emit_json of the list): 168 MB; now ~14 MB (80,000 rules a
     # run, 4x the data and the CPU: 584 MB then, 52 MB now)

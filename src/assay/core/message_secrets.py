@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from assay.core.redact import MASK, redact_text, scrub
+from assay.errors import AssayError, UsageError
 
-__all__ = ["environment_secrets", "object_secrets", "redact_message"]
+__all__ = ["environment_secrets", "object_secrets", "redact_message", "secrets_masked"]
 
 _NAME = (
     r"(?:[A-Za-z_\-]*(?:api[_\-]?key|apikey|token|secret|passw(?:or)?d|pwd|credential"
@@ -54,15 +56,26 @@ _MIN_ENV = 8
 _LONG_SAID = 24
 
 
+_named_env: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+def _credential_names() -> tuple[str, ...]:
+    """The environment's credential-like variable names, found again only when the names
+    change (every ``AssayError`` masks its message: a scan of every name was ~0.1 ms)."""
+    global _named_env
+    names = tuple(os.environ)
+    if names != _named_env[0]:
+        found = tuple(n for n in names if n not in _NOT_SECRET_ENV and _ENV_NAME.search(n))
+        _named_env = (names, found)
+    return _named_env[1]
+
+
 def environment_secrets() -> list[str]:
     """The values of the environment's credential-like variables (not paths), longest first."""
     found = {
         value
-        for name, value in os.environ.items()
-        if name not in _NOT_SECRET_ENV
-        and _ENV_NAME.search(name)
-        and len(value) >= _MIN_ENV
-        and not value.startswith(("/", "~"))
+        for value in (os.environ.get(name, "") for name in _credential_names())
+        if len(value) >= _MIN_ENV and not value.startswith(("/", "~"))
     }
     return sorted(found, key=lambda v: (-len(v), v))
 
@@ -143,3 +156,18 @@ def _known(m: re.Match[str]) -> str:
     if token.startswith("hf_") and not mixed:
         return token
     return MASK
+
+
+@contextmanager
+def secrets_masked(hidden: Sequence[str]) -> Iterator[None]:
+    """An ``AssayError`` raised inside goes on with ``hidden`` (a model object's credentials,
+    ``object_secrets``) scrubbed from its message: its loading probe's error, raised before
+    the checked model that scrubs its later errors exists."""
+    try:
+        yield
+    except AssayError as exc:
+        if hidden:
+            exc.args = tuple(scrub(a, list(hidden)) if isinstance(a, str) else a for a in exc.args)
+            if isinstance(exc, UsageError):
+                exc.bare_message = scrub(exc.bare_message, list(hidden))
+        raise

@@ -471,7 +471,7 @@ class RunStore:
         command, config, model = redact_text(command), redact_json(config), redact_json(model)
         tallies = Tallies(keep_findings, seed)
         self.claim(run_id)
-        with self._tx():
+        with self._tx(run_id):
             self._db.execute(
                 "INSERT INTO runs (id, technique, status, seed, command, config, model, versions,"
                 " created, updated) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -518,7 +518,7 @@ class RunStore:
             if run_id in self._locks:
                 self._locks[run_id].deactivate()
         try:
-            with self._tx():
+            with self._tx(run_id):
                 self._checkpoint(run_id, findings, snapshot, progress, status, summary, error)
                 self._write_riders(run_id)
         except BaseException:
@@ -552,7 +552,7 @@ class RunStore:
     def clear_error(self, run_id: str) -> None:
         """The run's error taken away (a run finished after a failed try: stale)."""
         self._check_still_there()
-        with self._tx():
+        with self._tx(run_id):
             self._db.execute("UPDATE runs SET error=NULL WHERE id=?", (run_id,))
 
     def set_budget(self, run_id: str, **changes: Any) -> None:
@@ -572,7 +572,7 @@ class RunStore:
         rows are written (a 13 MB grammar elsewhere in the config stays where it is)."""
         self._check_still_there()
         run_id = self.get_run(run_id, brief=True).id  # (a unique prefix will do)
-        with self._tx():
+        with self._tx(run_id):
             self._write_config(run_id, changes)
             self._write_riders(run_id)  # (what a process counts: kept at each write)
 
@@ -662,7 +662,7 @@ class RunStore:
         Killed half-way, the rest goes when a run in this store next ends.  The appends
         its answer reads (``core.answer_missing.KEPT_FOR_ANSWER``) stay while the run's
         answer is missing, for its finish to read (``drop_state`` once it is added)."""
-        with self._tx():
+        with self._tx(run_id):
             self._db.execute(
                 "DELETE FROM state WHERE rowid IN (SELECT state.rowid FROM state JOIN runs"
                 " ON runs.id = state.run_id WHERE (state.run_id=? OR runs.status IN (?, ?))"
@@ -901,7 +901,7 @@ class RunStore:
         Counts and kept witnesses return to what they were then."""
         tallies = self._read_tallies(run_id)
         if tallies is None:  # a schema-1 run: drop its last batches
-            with self._tx():
+            with self._tx(run_id):
                 rows = self._db.execute(
                     "SELECT seq, n FROM findings WHERE run_id=? ORDER BY seq", (run_id,)
                 ).fetchall()
@@ -919,7 +919,7 @@ class RunStore:
         if keep == 0:  # no snapshot to go back to (e.g. an ended run's state was dropped):
             # the resumed search starts again from its seed, so its findings start afresh
             self._tallies.pop(run_id, None)
-            with self._tx():
+            with self._tx(run_id):
                 self._db.execute("DELETE FROM findings WHERE run_id=?", (run_id,))
                 self._db.execute(
                     "UPDATE tallies SET data=? WHERE run_id=?",
@@ -933,7 +933,7 @@ class RunStore:
                 f"record of its state at {keep:,}; it cannot be resumed exactly"
             )
         self._tallies.pop(run_id, None)
-        with self._tx():
+        with self._tx(run_id):
             self._db.execute(
                 "DELETE FROM findings WHERE run_id=? AND seq>=?", (run_id, int(back["seq"]))
             )
@@ -1196,10 +1196,11 @@ class RunStore:
         return int(n)
 
     # -- plumbing ------------------------------------------------------------------------
-    def _tx(self) -> Transaction:
+    def _tx(self, run_id: str | None = None) -> Transaction:
+        """A transaction writing ``run_id`` (named by a failed write's advice), or no one run."""
         if self.read_only:
             raise StoreError(f"{self.path}: the run store was opened read-only")
-        return Transaction(self._db, self.path)
+        return Transaction(self._db, self.path, run_id)
 
 
 # config entries' parts that only a resume or a verify reads (a text run's grammar text:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.core.kept_streams import own_stderr
-from assay.core.terminal import shell_word
+from assay.core.terminal import shell_join, shell_word
 from assay.errors import StoreError
 
 __all__ = [
@@ -280,11 +280,13 @@ def _nothing_beside(path: Path) -> bool:
 
 class Transaction:
     """BEGIN IMMEDIATE ... COMMIT; any SQLite failure (a full disk) becomes a StoreError
-    after the transaction is rolled back (SQLite may already have rolled it back)."""
+    after the transaction is rolled back (SQLite may already have rolled it back).  Its
+    advice names ``run_id``'s own resume command (a write of no one run: run again)."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, db: sqlite3.Connection, path: Path, run_id: str | None = None) -> None:
         self.db = db
         self.path = path
+        self.run_id = run_id
 
     def __enter__(self) -> None:
         try:
@@ -311,7 +313,9 @@ class Transaction:
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
         text = str(exc)
-        hint = refused_write_hint(text, then="continue the run with assay resume RUN_ID")
+        resume = ["assay", "resume", self.run_id or "", "--store", str(self.path)]
+        then = f"continue the run with {shell_join(resume)}" if self.run_id else "run again"
+        hint = refused_write_hint(text, then=then)
         if not hint and ("readonly" in text or "read-only" in text):
             hint = "; the store cannot be written (read-only file or filesystem): pass --store"
         elif not hint:

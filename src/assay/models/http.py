@@ -46,6 +46,7 @@ import httpx
 import numpy as np
 
 from assay.core.calls import call_deadline, call_progress
+from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
 from assay.core.refusals import watch
@@ -67,6 +68,7 @@ from assay.models.http_hints import envelope_hint, size_hint
 from assay.models.http_plain import is_loopback, warn_plain_credentials
 from assay.models.http_query import QUERY, codec_at, query_of, with_query
 from assay.models.http_streak import (
+    BAD_GATEWAY,
     answered,
     attempt_failed,
     gone,
@@ -396,7 +398,7 @@ class _Retry(Exception):
     """One attempt failed in a way worth another (connection, timeout, 429, 5xx, garbage)."""
 
     def __init__(self, message: str, *, wait: float | None = None, refused: bool = False) -> None:
-        super().__init__(message)
+        super().__init__(redact_message(message))  # (kept in the run's serving counts)
         self.wait = wait
         self.refused = refused  # (a connection refused: ``http_streak.gone``)
 
@@ -936,7 +938,9 @@ class HttpModel:
                 f"({MAX_RETRY_AFTER:g} s); run again later (a stopped run: assay resume RUN_ID), "
                 "or ask less of it (--rate-limit, --concurrency 1)"
             )
-        return _Retry(said, wait=wait)
+        # (a proxy's 502 is its model's server refusing it: ``http_streak.gone`` as a refused
+        # connection; a 503 may be an overload or a restart that passes: ridden out)
+        return _Retry(said, wait=wait, refused=status == BAD_GATEWAY and wait is None)
 
     def _scrub(self, text: str) -> str:
         return scrub(text, self._secrets)

@@ -12,8 +12,10 @@ server asked for (``asked_wait``, a 429's or 503's ``Retry-After``).  From them:
   tenth of the run) read one wait: a single 429 ``Retry-After: 20`` near the end of a long
   run with findings turned its exit 1 into exit 3 (left42s).
 - ``gone``: connections refused in a row for ``GONE_SECONDS``, two requests' attempts or
-  more, none answered: the server is not there (serve42 said it only as the model call neared
-  ``--call-timeout``, 57 s of refused connections at the default 60).
+  more, none answered (or answered ``502 Bad Gateway`` with no ``Retry-After``: a proxy
+  whose model behind it refuses it; left43s): the server is not there (serve42 said it
+  only as the model call neared ``--call-timeout``, 57 s of refused connections at the
+  default 60).
 - ``refusal_since``: what a budget stop says of the streak (its status, the wait asked), for
   ``core.refusals`` (loading's ``--max-time``, which knows no model).
 - ``streak_state``/``take_streak``: a Dask worker's streak at its unit's end, given to the
@@ -28,6 +30,7 @@ from typing import Any
 from assay.errors import ModelUnavailable
 
 __all__ = [
+    "BAD_GATEWAY",
     "FAILING_SECONDS",
     "GONE_SECONDS",
     "answered",
@@ -43,6 +46,7 @@ FAILING_SECONDS = 5.0  # a streak shorter than this as the run stops: a blip, a 
 REFUSING_ATTEMPTS = 3  # failed attempts in a row that are the endpoint refusing
 MOST = 0.5  # ...or a streak over this share of the time since the endpoint's first request
 GONE_SECONDS = 10.0  # refused connections this long (two requests' attempts): gone
+BAD_GATEWAY = 502  # a proxy's "its upstream refused me": counted as a refused connection
 
 
 def attempt_failed(model: Any, error: str, *, refused: bool, wait: float | None) -> None:
@@ -128,11 +132,19 @@ def gone(model: Any, retries: int) -> None:
     seconds = time.monotonic() - since
     if attempts < 2 * (retries + 1) or seconds < GONE_SECONDS:
         return
+    last = model._scrub(failing[1])
+    proxied = last.startswith(f"status {BAD_GATEWAY}")
+    refused_how = (
+        f"was answered {BAD_GATEWAY} (Bad Gateway: the proxy in front of the model could not "
+        "reach it)"
+        if proxied
+        else "was refused"
+    )
     raise ModelUnavailable(
         f"the endpoint {model.shown} stopped answering: every connection of the last "
-        f"{seconds:,.0f} s was refused ({attempts:,} attempts, none answered; last: "
-        f"{model._scrub(failing[1])}): the server is gone or not listening; resume the run "
-        "once the endpoint answers again"
+        f"{seconds:,.0f} s {refused_how} ({attempts:,} attempts, none answered; last: "
+        f"{last}): the server {'behind it ' if proxied else ''}is gone or not listening; "
+        "resume the run once the endpoint answers again"
     )
 
 

@@ -11,7 +11,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint
 from assay.core.kept_signals import kept
 from assay.core.label_length import check_label_lengths
-from assay.core.message_secrets import object_secrets
+from assay.core.message_secrets import object_secrets, secrets_masked
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models.batch_limit import limited
@@ -276,7 +276,9 @@ def load_model(
     }
     # (a model's import that sets Ctrl-C aside leaves the command's put back: core.kept_signals)
     limit = _local_limit(spec, model_type, serving)
-    with kept(), limited(limit):
+    # (a Python object: its own credentials kept out of its errors, its probe's too)
+    hidden = [] if isinstance(spec, str) else object_secrets(spec)
+    with kept(), limited(limit), secrets_masked(hidden):
         try:
             inner, kind, info = _inner_model(spec, names, **given)
         except (UsageError, ModelError) as exc:
@@ -299,8 +301,7 @@ def load_model(
         )
     info["type"] = kind
     model = CheckedModel(inner, max_batch=limit)
-    if not isinstance(spec, str):  # a Python object: its own credentials kept out of errors
-        model.hidden = object_secrets(spec)
+    model.hidden = hidden
     model.spec_info = describe(model, extra=info)
     return model
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.extras import pip_install
+from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.core.quiet import quiet
 from assay.errors import ModelError, UsageError
@@ -306,7 +307,7 @@ def _one_line(exc: Exception) -> Exception:
 def _last_line(exc: BaseException) -> str:
     """The last non-empty line of an exception's text (a TorchScript traceback's error)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    text = lines[-1] if lines else type(exc).__name__
+    text = redact_message(lines[-1]) if lines else type(exc).__name__  # (stored, printed)
     return text if len(text) <= 300 else text[:297] + "..."
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import model_fingerprint
+from assay.core.label_length import check_labels_not_texts
 from assay.core.model import Model
 from assay.errors import UsageError
 from assay.text.generate import Draws, Sampler, tree_text
@@ -262,6 +263,7 @@ def _labels_as_answered(
                 per_input=False,  # the labels said, by name (a missing one left out)
             )
         asked[k] += tally[0]
+        check_labels_not_texts(names[k], len(more), said)
         own.append(_one_form(sorted(set(said) | set(inner.capabilities.class_names or ()))))
     out: list[Model] = []
     for k, m in enumerate(loaded):

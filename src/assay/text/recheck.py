@@ -32,6 +32,7 @@ import numpy as np
 from assay.core.asked_apart import ask_rounds
 from assay.core.budget import BudgetedModel
 from assay.core.display import count, percent
+from assay.core.message_secrets import redact_message
 from assay.core.model import Model
 from assay.core.stopping import StopEvent, asked_stop
 from assay.core.store import RunStore
@@ -309,7 +310,7 @@ def _cause(probed: dict[str, Any] | None) -> str:
 
 def _why(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:300]
+    return redact_message(text)[:300]
 
 
 def _stored(store: RunStore, run_id: str, limit: int) -> tuple[list[str], np.ndarray | None]:
