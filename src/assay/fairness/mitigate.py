@@ -119,6 +119,8 @@ class MitigationReport:
     max_accuracy_loss: float | None = None
     """The bound (points of held-out accuracy against the round's control) a kept round
     stayed within; None: no bound."""
+    planned: int | None = None
+    """The rounds asked for (``rounds``); fewer were run when one found no input."""
 
     @property
     def improved(self) -> bool:
@@ -151,6 +153,8 @@ class MitigationReport:
             "majority_accuracy": None if self.majority is None else self.majority[1],
             "max_accuracy_loss": self.max_accuracy_loss,
             "refused_for_accuracy": len(self._refused()),
+            "rounds_planned": self.planned,
+            "nothing_found": self.nothing_found,
             "text": self._text(),
         }
 
@@ -187,9 +191,45 @@ class MitigationReport:
             },
         }
 
+    @property
+    def nothing_found(self) -> bool:
+        """The first round's search found no discriminatory input: nothing to retrain with."""
+        return bool(self.rounds) and self.rounds[0].get("why") == "no input"
+
+    def _stopped_text(self) -> str:
+        """Why fewer rounds ran than were asked for."""
+        if self.planned is None or len(self.rounds) >= self.planned or not self.rounds:
+            return ""
+        last = self.rounds[-1]["round"]
+        return (
+            f" Round {last} found no discriminatory input on the model as it then was, so "
+            f"the {self.planned - last} round{'s' if self.planned - last > 1 else ''} after it "
+            "(searching the same model again) were not run."
+        )
+
+    def _nothing_text(self, where: dict[str, str]) -> str:
+        """A model the retraining's search finds nothing in: nothing to retrain with."""
+        b = self.before.estimate
+        left = (self.planned or 1) - 1
+        skipped = (
+            f" (the other {left} round{'s were' if left > 1 else ' was'} not run: "
+            f"{'they' if left > 1 else 'it'} would search the same model again)"
+            if left
+            else ""
+        )
+        return (
+            "Nothing to retrain: the retraining's search found no discriminatory input on "
+            "the model, so no rows were added, no clone was refitted and the model is "
+            f"unchanged{skipped}. Measured afresh, the share "
+            f"of discriminatory inputs ({b.where(where)}) is {b.interval_text()}; held-out "
+            f"accuracy {_pct(self.before.accuracy)}."
+        )
+
     def _text(self) -> str:
         b, a, c = self.before.estimate, self.after.estimate, self.control.estimate
         where = {"uniform": "uniform over the schema's input space", "data": "over the data"}
+        if self.nothing_found:
+            return self._nothing_text(where)
         if a.high < b.low:
             change = "fell from"
         elif a.low > b.high:
@@ -213,6 +253,7 @@ class MitigationReport:
             f"to {a.interval_text()}; the refit-only control {control} {c.interval_text()}. "
             f"Held-out accuracy {_pct(self.before.accuracy)} before, "
             f"{_pct(self.after.accuracy)} after, {_pct(self.control.accuracy)} for the control."
+            + self._stopped_text()
             + self._cost_text()
             + self._bound_text()
         )
@@ -356,7 +397,9 @@ def mitigate(
                 added_inputs=0, added_rows=0, kept=False, why="no input", note="no input found"
             )
             log.append(entry)
-            continue
+            # the model searched is the one the next round would search again: a model the
+            # search finds nothing in is not searched (minutes of queries) twice more
+            break
         X_new, y_new = label_variants(
             found,
             schema=schema,
@@ -400,11 +443,21 @@ def mitigate(
             control={"estimate": ctl_est.to_json(), "accuracy": ctl_acc, "kept": ctl_kept},
         )
         log.append(entry)
+    measured: dict[int, Measurement] = {}
+
+    def final(est: Any) -> Measurement:
+        # one model kept as it was (no round kept) is measured once, not thrice: the same
+        # sample gives the same figures
+        if id(est) not in measured:
+            measured[id(est)] = Measurement(measure(est, final_seed), accuracy(est))
+        return measured[id(est)]
+
     return MitigationReport(
-        before=Measurement(measure(base, final_seed), accuracy(base)),
-        after=Measurement(measure(current, final_seed), accuracy(current)),
-        control=Measurement(measure(control, final_seed), accuracy(control)),
+        before=final(base),
+        after=final(current),
+        control=final(control),
         rounds=tuple(log),
+        planned=rounds,
         policy=policy,
         estimator=current,
         majority=_most_common(y_holdout),

@@ -240,7 +240,9 @@ def retrain_model(
     if not report.kept:
         refused = any(r.get("why") == "accuracy" for r in report.rounds)
         section["text"] = f"{section.get('text', '')} " + (
-            "No retrained model was written (the model is unchanged)."
+            "No retrained model was written."
+            if report.nothing_found
+            else "No retrained model was written (the model is unchanged)."
             if refused
             else "No round lowered the share, so no retrained model was written (the model "
             "is unchanged)."
