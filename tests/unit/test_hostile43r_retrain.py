@@ -8,6 +8,8 @@ the share": as if something had been tried and failed.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -83,3 +85,27 @@ def test_a_later_round_finding_nothing_ends_the_rounds_and_says_so() -> None:
         "Round 2 found no discriminatory input on the model as it then was, so the 1 round" in text
     )
     assert report.to_json()["nothing_found"] is False
+
+
+def test_the_retrained_models_manifest_and_printed_line_say_how_to_load_it(
+    tmp_path: Path,
+) -> None:
+    """A user who gave a joblib file got a skops file and no word of how to load it (joblib
+    cannot): the manifest names the types to trust and the Python line, which loads it."""
+    import skops.io
+
+    from assay.cli.reporting import load_hint
+    from assay.fairness.mitigate import save_model_checked
+
+    rng = np.random.default_rng(0)
+    X = SCHEMA.sample_uniform(rng, 100)
+    tree = DecisionTreeClassifier(random_state=0).fit(SCHEMA.decode(X), X[:, 0] >= 50)
+    written, unloadable = save_model_checked(tree, tmp_path / "retrained", schema=SCHEMA)
+    assert unloadable is None
+    manifest = json.loads((tmp_path / "retrained.model.json").read_text())
+    assert manifest["skops_trusted"] == ["sklearn.tree._tree.Tree"]
+    model = eval(manifest["skops_load"], {"skops": skops})  # the line as printed
+    assert (model.predict(SCHEMA.decode(X)) == tree.predict(SCHEMA.decode(X))).all()
+    hint = load_hint(manifest["skops_load"], str(written[0]), manifest["skops_trusted"])
+    assert "joblib and pickle cannot read it" in hint
+    assert "--trust sklearn.tree._tree.Tree" in hint

@@ -52,6 +52,7 @@ __all__ = [
     "MitigationReport",
     "check_max_accuracy_loss",
     "label_variants",
+    "load_line",
     "mitigate",
     "save_model",
     "save_model_checked",
@@ -681,7 +682,10 @@ def save_model_checked(
     skops_path = stem.with_name(stem.name + ".skops")
     with new_file(skops_path, "wb") as fh:  # (a link at the path replaced, never followed)
         skops.io.dump(estimator, fh)
-    unloadable = _loads_back(skops_path, estimator)
+    # the types beyond skops's defaults: what loading it asks the user to trust (named in
+    # the manifest and the printed line, so their own code loads it as assay did)
+    trusted = sorted(skops.io.get_untrusted_types(file=skops_path))
+    unloadable = _loads_back(skops_path, estimator, trusted)
     written = [skops_path]
     onnx_path = stem.with_name(stem.name + ".onnx")
     skipped = _save_onnx(estimator, onnx_path, schema)
@@ -694,6 +698,8 @@ def save_model_checked(
             {
                 "skops": skops_path.name,
                 "skops_unloadable": unloadable,
+                "skops_trusted": trusted,
+                "skops_load": load_line(skops_path, trusted),
                 "onnx": None if skipped else onnx_path.name,
                 "onnx_skipped": skipped,
                 "onnx_input": None if skipped else f"float32 [n, {len(schema)}], decoded rows",
@@ -706,13 +712,19 @@ def save_model_checked(
     return written, unloadable
 
 
-def _loads_back(path: Path, estimator: Any) -> str | None:
+def load_line(path: Path, trusted: list[str]) -> str:
+    """The Python line that loads the skops file at ``path`` (not joblib nor pickle: skops
+    runs no code of the file's, and asks for the types beyond its defaults by name)."""
+    return f"skops.io.load({str(path)!r}, trusted={trusted!r})"
+
+
+def _loads_back(path: Path, estimator: Any, trusted: list[str]) -> str | None:
     """Why the skops file just written cannot be read back as ``estimator``'s type, or None.
     (Its types are trusted here: they are those of the object this process just wrote.)"""
     import skops.io
 
     try:
-        back = skops.io.load(path, trusted=skops.io.get_untrusted_types(file=path))
+        back = skops.io.load(path, trusted=trusted)
     except Exception as exc:  # skops raises what importing and rebuilding the parts raise
         return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
     if type(back) is not type(estimator):

@@ -7,6 +7,7 @@ since a refitted scikit-learn model is compared by its predicted labels.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -257,6 +258,10 @@ def retrain_model(
     result = report.to_json()
     result["saved"] = [str(p) for p in saved]
     result["unloadable"] = unloadable
+    if saved and not unloadable:
+        manifest = json.loads(saved[-1].read_text())
+        result["load"] = manifest["skops_load"]
+        result["trusted"] = manifest["skops_trusted"]
     result["text"] = section.get("text", "")
     record = store.get_run(run_id)
     summary = finished(record.summary, "retrain")
