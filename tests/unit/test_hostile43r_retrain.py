@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -109,3 +110,36 @@ def test_the_retrained_models_manifest_and_printed_line_say_how_to_load_it(
     hint = load_hint(manifest["skops_load"], str(written[0]), manifest["skops_trusted"])
     assert "joblib and pickle cannot read it" in hint
     assert "--trust sklearn.tree._tree.Tree" in hint
+
+
+class _Store:
+    """A run store holding one summary."""
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        self.summary = summary
+
+    def get_run(self, run_id: str) -> Any:
+        return SimpleNamespace(summary=self.summary)
+
+    def checkpoint(self, run_id: str, *, summary: dict[str, Any]) -> None:
+        self.summary = summary
+
+
+def test_a_run_resumed_after_a_kill_in_its_retraining_says_one_wall_clock() -> None:
+    """kill -9 during the retraining, then ``assay resume``: main's headline read "in 19,999
+    queries and 44.9 s (wall clock; 62.0 s with the retraining after it) and 24.7 s (wall
+    clock) (...)": the first session's figure left beside the new one."""
+    from assay.fairness.phases import _record_wall_clock, record_retraining_clock
+
+    store = _Store({"headline": "9 discriminatory inputs found for sex in 99 queries (9 %)"})
+    _record_wall_clock(store, "r", 24.7)  # type: ignore[arg-type]  # the first session
+    assert store.summary["headline"].count("(wall clock") == 1
+    store.summary["wall_seconds_before"] = 24.7  # killed in its retraining; resumed
+    _record_wall_clock(store, "r", 20.2)  # type: ignore[arg-type]
+    record_retraining_clock(store, "r", 62.0)  # type: ignore[arg-type]
+    assert store.summary["headline"] == (
+        "9 discriminatory inputs found for sex in 99 queries and 44.9 s (wall clock; 62.0 s "
+        "with the retraining after it) (9 %)"
+    )
+    record_retraining_clock(store, "r", 63.0)  # type: ignore[arg-type]  # once more
+    assert "(wall clock; 63.0 s with the retraining after it) (9 %)" in store.summary["headline"]
