@@ -143,3 +143,18 @@ def test_a_run_resumed_after_a_kill_in_its_retraining_says_one_wall_clock() -> N
     )
     record_retraining_clock(store, "r", 63.0)  # type: ignore[arg-type]  # once more
     assert "(wall clock; 63.0 s with the retraining after it) (9 %)" in store.summary["headline"]
+
+
+def test_the_junit_report_says_what_was_retrained_and_where_the_model_is() -> None:
+    """main's JUnit said nothing of ``--retrain`` but the seconds it took."""
+    from assay.report.junit import render_junit
+
+    def doc(saved: list[str]) -> dict[str, Any]:
+        mitigation = {"text": "Retrained in 3 rounds ...", "saved": saved}
+        run = {"id": "r", "kind": "fairness", "status": "completed", "seed": 0}
+        return {"run": {**run, "summary": {"mitigation": mitigation}}, "headline": "h"}
+
+    xml = render_junit(doc(["/m/retrained.skops", "/m/retrained.model.json"]))
+    assert '<property name="retraining" value="Retrained in 3 rounds ..."' in xml
+    assert '<property name="retrained_model" value="/m/retrained.skops"' in xml
+    assert "none written (the model is unchanged)" in render_junit(doc([]))
