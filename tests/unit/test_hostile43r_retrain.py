@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pytest
 from sklearn.tree import DecisionTreeClassifier
 
 from assay.fairness.estimate import Estimate
@@ -158,3 +159,39 @@ def test_the_junit_report_says_what_was_retrained_and_where_the_model_is() -> No
     assert '<property name="retraining" value="Retrained in 3 rounds ..."' in xml
     assert '<property name="retrained_model" value="/m/retrained.skops"' in xml
     assert "none written (the model is unchanged)" in render_junit(doc([]))
+
+
+def test_the_reports_section_says_how_to_load_the_retrained_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HTML's mitigation section (its note) named the file only."""
+    import assay.fairness.retrain as retrain
+    from assay.fairness.mitigate import Measurement, MitigationReport
+
+    rng = np.random.default_rng(0)
+    X = SCHEMA.sample_uniform(rng, 100)
+    tree = DecisionTreeClassifier(random_state=0).fit(SCHEMA.decode(X), X[:, 0] >= 50)
+    est = Estimate.of("uniform", 20, 100)
+    kept = {"round": 1, "why": "kept", "kept": True, "added_rows": 2}
+    report = MitigationReport(
+        before=Measurement(est, 0.9),
+        after=Measurement(Estimate.of("uniform", 5, 100), 0.9),
+        control=Measurement(est, 0.9),
+        rounds=(kept,),
+        policy="majority",
+        estimator=tree,
+    )
+    monkeypatch.setattr(retrain, "mitigate", lambda *a, **k: report)
+    monkeypatch.setattr(retrain, "check_retrainable", lambda setup: None)
+    store = _Store({})
+    setup = SimpleNamespace(
+        estimator=tree,
+        train=(X, X[:, 0] >= 50),
+        holdout=(X, X[:, 0] >= 50),
+        form=None,
+        test=SimpleNamespace(schema=SCHEMA, data=None),
+    )
+    retrain.retrain_model(setup, store=store, run_id="r", seed=0, out_dir=tmp_path)  # type: ignore[arg-type]
+    note = store.summary["sections"][-1]["note"]
+    assert f"Retrained model saved to: {tmp_path / 'retrained.skops'}" in note
+    assert "Load it in Python with: import skops.io; model = skops.io.load(" in note

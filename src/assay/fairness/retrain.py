@@ -273,6 +273,11 @@ def retrain_model(
     section["text"] = f"{section.get('text', '')} {why}".strip()
     if saved:
         section["note"] = "Retrained model saved to: " + ", ".join(str(p) for p in saved)
+        if result.get("load"):  # (the HTML reader told how to load it, as the terminal's)
+            section["note"] += (
+                f". Load it in Python with: import skops.io; model = {result['load']} (a "
+                "skops file: joblib and pickle cannot read it)"
+            )
     sections.append(section)
     summary["sections"] = sections
     store.checkpoint(run_id, summary=summary)
