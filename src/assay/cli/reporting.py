@@ -361,7 +361,11 @@ def finish_run(
         if saved:
             beside = f" (with {', '.join(saved[1:])})" if saved[1:] else ""
             broken = (
-                " (it cannot be loaded back: see the NOTE above)" if mit.get("unloadable") else ""
+                " (it cannot be loaded back: see the NOTE above)"
+                if mit.get("unloadable")
+                else " (not shown fairer than the original: see the NOTE above)"
+                if not mit.get("improved")
+                else ""
             )
             out.say(f"wrote the retrained model: {saved[0]}{beside}{broken}")
             if mit.get("load"):

@@ -255,8 +255,31 @@ class MitigationReport:
             f"Held-out accuracy {_pct(self.before.accuracy)} before, "
             f"{_pct(self.after.accuracy)} after, {_pct(self.control.accuracy)} for the control."
             + self._stopped_text()
+            + self._unproven_text()
             + self._cost_text()
             + self._bound_text()
+        )
+
+    def _unproven_text(self) -> str:
+        """A kept round whose model, measured afresh, is not below the original beyond the
+        intervals: kept on the selection sample's figures, it is written, and must not be
+        read (nor shipped) as a fix."""
+        if not self.kept or self.improved:
+            return ""
+        a, c = self.after.estimate, self.control.estimate
+        control = (
+            f"; the refit-only control, refitted without the added rows, measures as low or "
+            f"lower ({c.interval_text()})"
+            if c.share <= a.share
+            else ""
+        )
+        return (
+            f" NOTE: the round{'s' if self.kept > 1 else ''} kept lowered the share on the "
+            f"sample that chose {'them' if self.kept > 1 else 'it'}, but measured afresh the "
+            "retrained model is not shown "
+            "fairer than the original (its interval is not below the original's)"
+            f"{control}: do not ship it as a fix (more rounds, a larger --max-queries or "
+            "another --policy may do better)."
         )
 
     def _refused(self) -> list[dict[str, Any]]:
