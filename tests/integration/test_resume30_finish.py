@@ -102,9 +102,14 @@ _TIMED = ("second", "time", "wall", "elapsed", "saved", "path", "rate", "per_s")
 
 
 def _figures(value: Any) -> Any:
-    """``value`` without its timings (nor the files a retraining wrote)."""
+    """``value`` without its timings (nor the files a retraining wrote, nor the line that
+    loads them: it names the run's folder)."""
     if isinstance(value, dict):
-        return {k: _figures(v) for k, v in value.items() if not any(t in str(k) for t in _TIMED)}
+        return {
+            k: _figures(v)
+            for k, v in value.items()
+            if not any(t in str(k) for t in _TIMED) and k != "load"
+        }
     if isinstance(value, list):
         return [_figures(v) for v in value]
     return value

@@ -59,6 +59,18 @@ def anywhere(path: str | os.PathLike[str]) -> str:
     return Path(os.path.abspath(path)).as_posix()
 
 
+def load_hint(load: str, path: str, trusted: list[str]) -> str:
+    """How the user's own code and ``assay fairness`` load the retrained model (a skops
+    file: joblib or pickle cannot read it; the types beyond skops's defaults named)."""
+    trust = [arg for name in trusted for arg in ("--trust", name)]
+    return (
+        f"load it in Python with `import skops.io; model = {load}` (a skops file: joblib and "
+        "pickle cannot read it; the types named are those of your own model, which assay "
+        f"wrote), and test it again with: {shell_join(['assay', 'fairness', path, *trust])} "
+        "and the run's other options"
+    )
+
+
 def formula_note(path: str | os.PathLike[str], guarded: int) -> str | None:
     """What an export's CSV changed so that a spreadsheet opening it runs nothing: ``None``
     when no cell needed it."""
@@ -349,9 +361,15 @@ def finish_run(
         if saved:
             beside = f" (with {', '.join(saved[1:])})" if saved[1:] else ""
             broken = (
-                " (it cannot be loaded back: see the NOTE above)" if mit.get("unloadable") else ""
+                " (it cannot be loaded back: see the NOTE above)"
+                if mit.get("unloadable")
+                else " (not shown fairer than the original: see the NOTE above)"
+                if not mit.get("improved")
+                else ""
             )
             out.say(f"wrote the retrained model: {saved[0]}{beside}{broken}")
+            if mit.get("load"):
+                out.say(load_hint(str(mit["load"]), saved[0], list(mit.get("trusted") or [])))
     for path in written:
         out.say(f"wrote {path}")
     again = pasteable(record.command, record.config, summary=summary)

@@ -52,6 +52,7 @@ __all__ = [
     "MitigationReport",
     "check_max_accuracy_loss",
     "label_variants",
+    "load_line",
     "mitigate",
     "save_model",
     "save_model_checked",
@@ -119,6 +120,8 @@ class MitigationReport:
     max_accuracy_loss: float | None = None
     """The bound (points of held-out accuracy against the round's control) a kept round
     stayed within; None: no bound."""
+    planned: int | None = None
+    """The rounds asked for (``rounds``); fewer were run when one found no input."""
 
     @property
     def improved(self) -> bool:
@@ -151,6 +154,8 @@ class MitigationReport:
             "majority_accuracy": None if self.majority is None else self.majority[1],
             "max_accuracy_loss": self.max_accuracy_loss,
             "refused_for_accuracy": len(self._refused()),
+            "rounds_planned": self.planned,
+            "nothing_found": self.nothing_found,
             "text": self._text(),
         }
 
@@ -187,9 +192,45 @@ class MitigationReport:
             },
         }
 
+    @property
+    def nothing_found(self) -> bool:
+        """The first round's search found no discriminatory input: nothing to retrain with."""
+        return bool(self.rounds) and self.rounds[0].get("why") == "no input"
+
+    def _stopped_text(self) -> str:
+        """Why fewer rounds ran than were asked for."""
+        if self.planned is None or len(self.rounds) >= self.planned or not self.rounds:
+            return ""
+        last = self.rounds[-1]["round"]
+        return (
+            f" Round {last} found no discriminatory input on the model as it then was, so "
+            f"the {self.planned - last} round{'s' if self.planned - last > 1 else ''} after it "
+            "(searching the same model again) were not run."
+        )
+
+    def _nothing_text(self, where: dict[str, str]) -> str:
+        """A model the retraining's search finds nothing in: nothing to retrain with."""
+        b = self.before.estimate
+        left = (self.planned or 1) - 1
+        skipped = (
+            f" (the other {left} round{'s were' if left > 1 else ' was'} not run: "
+            f"{'they' if left > 1 else 'it'} would search the same model again)"
+            if left
+            else ""
+        )
+        return (
+            "Nothing to retrain: the retraining's search found no discriminatory input on "
+            "the model, so no rows were added, no clone was refitted and the model is "
+            f"unchanged{skipped}. Measured afresh, the share "
+            f"of discriminatory inputs ({b.where(where)}) is {b.interval_text()}; held-out "
+            f"accuracy {_pct(self.before.accuracy)}."
+        )
+
     def _text(self) -> str:
         b, a, c = self.before.estimate, self.after.estimate, self.control.estimate
         where = {"uniform": "uniform over the schema's input space", "data": "over the data"}
+        if self.nothing_found:
+            return self._nothing_text(where)
         if a.high < b.low:
             change = "fell from"
         elif a.low > b.high:
@@ -213,8 +254,38 @@ class MitigationReport:
             f"to {a.interval_text()}; the refit-only control {control} {c.interval_text()}. "
             f"Held-out accuracy {_pct(self.before.accuracy)} before, "
             f"{_pct(self.after.accuracy)} after, {_pct(self.control.accuracy)} for the control."
+            + self._stopped_text()
+            + self._unproven_text()
             + self._cost_text()
             + self._bound_text()
+        )
+
+    def _unproven_text(self) -> str:
+        """A kept round whose model, measured afresh, is not below the original beyond the
+        intervals: kept on the selection sample's figures, it is written, and must not be
+        read (nor shipped) as a fix."""
+        a, c = self.after.estimate, self.control.estimate
+        if self.kept and self.improved and c.high < a.low:
+            return (
+                " NOTE: the refit-only control, refitted without the added rows, measures "
+                f"lower still ({c.interval_text()}): the fall is refitting's, not the added "
+                "rows' (refitting the model on the same rows does more for the share)."
+            )
+        if not self.kept or self.improved:
+            return ""
+        control = (
+            f"; the refit-only control, refitted without the added rows, measures as low or "
+            f"lower ({c.interval_text()})"
+            if c.share <= a.share
+            else ""
+        )
+        return (
+            f" NOTE: the round{'s' if self.kept > 1 else ''} kept lowered the share on the "
+            f"sample that chose {'them' if self.kept > 1 else 'it'}, but measured afresh the "
+            "retrained model is not shown "
+            "fairer than the original (its interval is not below the original's)"
+            f"{control}: do not ship it as a fix (more rounds, a larger --max-queries or "
+            "another --policy may do better)."
         )
 
     def _refused(self) -> list[dict[str, Any]]:
@@ -356,7 +427,9 @@ def mitigate(
                 added_inputs=0, added_rows=0, kept=False, why="no input", note="no input found"
             )
             log.append(entry)
-            continue
+            # the model searched is the one the next round would search again: a model the
+            # search finds nothing in is not searched (minutes of queries) twice more
+            break
         X_new, y_new = label_variants(
             found,
             schema=schema,
@@ -400,11 +473,21 @@ def mitigate(
             control={"estimate": ctl_est.to_json(), "accuracy": ctl_acc, "kept": ctl_kept},
         )
         log.append(entry)
+    measured: dict[int, Measurement] = {}
+
+    def final(est: Any) -> Measurement:
+        # one model kept as it was (no round kept) is measured once, not thrice: the same
+        # sample gives the same figures
+        if id(est) not in measured:
+            measured[id(est)] = Measurement(measure(est, final_seed), accuracy(est))
+        return measured[id(est)]
+
     return MitigationReport(
-        before=Measurement(measure(base, final_seed), accuracy(base)),
-        after=Measurement(measure(current, final_seed), accuracy(current)),
-        control=Measurement(measure(control, final_seed), accuracy(control)),
+        before=final(base),
+        after=final(current),
+        control=final(control),
         rounds=tuple(log),
+        planned=rounds,
         policy=policy,
         estimator=current,
         majority=_most_common(y_holdout),
@@ -628,7 +711,10 @@ def save_model_checked(
     skops_path = stem.with_name(stem.name + ".skops")
     with new_file(skops_path, "wb") as fh:  # (a link at the path replaced, never followed)
         skops.io.dump(estimator, fh)
-    unloadable = _loads_back(skops_path, estimator)
+    # the types beyond skops's defaults: what loading it asks the user to trust (named in
+    # the manifest and the printed line, so their own code loads it as assay did)
+    trusted = sorted(skops.io.get_untrusted_types(file=skops_path))
+    unloadable = _loads_back(skops_path, estimator, trusted)
     written = [skops_path]
     onnx_path = stem.with_name(stem.name + ".onnx")
     skipped = _save_onnx(estimator, onnx_path, schema)
@@ -641,6 +727,8 @@ def save_model_checked(
             {
                 "skops": skops_path.name,
                 "skops_unloadable": unloadable,
+                "skops_trusted": trusted,
+                "skops_load": load_line(skops_path, trusted),
                 "onnx": None if skipped else onnx_path.name,
                 "onnx_skipped": skipped,
                 "onnx_input": None if skipped else f"float32 [n, {len(schema)}], decoded rows",
@@ -653,13 +741,19 @@ def save_model_checked(
     return written, unloadable
 
 
-def _loads_back(path: Path, estimator: Any) -> str | None:
+def load_line(path: Path, trusted: list[str]) -> str:
+    """The Python line that loads the skops file at ``path`` (not joblib nor pickle: skops
+    runs no code of the file's, and asks for the types beyond its defaults by name)."""
+    return f"skops.io.load({str(path)!r}, trusted={trusted!r})"
+
+
+def _loads_back(path: Path, estimator: Any, trusted: list[str]) -> str | None:
     """Why the skops file just written cannot be read back as ``estimator``'s type, or None.
     (Its types are trusted here: they are those of the object this process just wrote.)"""
     import skops.io
 
     try:
-        back = skops.io.load(path, trusted=skops.io.get_untrusted_types(file=path))
+        back = skops.io.load(path, trusted=trusted)
     except Exception as exc:  # skops raises what importing and rebuilding the parts raise
         return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
     if type(back) is not type(estimator):

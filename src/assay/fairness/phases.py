@@ -10,6 +10,7 @@ Part of the technique's shell (see ``fairness.api``): it may import ``models`` a
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -497,11 +498,18 @@ def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
     summary["wall_seconds"] = wall
     summary["idis_per_wall_second"] = rate
     headline = str(summary.get("headline", ""))
-    if headline and " in " in headline and "wall-clock" not in headline:
-        summary["headline"] = headline.replace(
-            " queries ", f" queries and {wall:,.1f} s (wall clock) ", 1
-        )
+    said = f" queries and {wall:,.1f} s (wall clock"
+    if _SAID_WALL.search(headline):
+        # a resumed run (killed during its retraining, say) said its first session's figure:
+        # the new one replaces it (a second "and N s (wall clock)" garbled the headline)
+        summary["headline"] = _SAID_WALL.sub(lambda _: said, headline, count=1)
+    elif headline and " in " in headline and "wall-clock" not in headline:
+        summary["headline"] = headline.replace(" queries ", f"{said}) ", 1)
     store.checkpoint(run_id, summary=summary)
+
+
+_SAID_WALL = re.compile(r" queries and [\d,.]+ s \(wall clock")
+_SAID_RETRAINING = re.compile(r" s \(wall clock; [\d,.]+ s with the retraining after it\) ")
 
 
 def end_clock(
@@ -533,12 +541,11 @@ def record_retraining_clock(store: RunStore, run_id: str, seconds: float) -> Non
     summary["metrics"] = metrics
     headline = str(summary.get("headline", ""))
     said = " s (wall clock) "
-    if said in headline and "retraining" not in headline:
-        summary["headline"] = headline.replace(
-            said,
-            f" s (wall clock; {seconds:,.1f} s with the retraining after it) ",
-            1,
-        )
+    now = f" s (wall clock; {seconds:,.1f} s with the retraining after it) "
+    if _SAID_RETRAINING.search(headline):
+        summary["headline"] = _SAID_RETRAINING.sub(lambda _: now, headline, count=1)
+    elif said in headline and "retraining" not in headline:
+        summary["headline"] = headline.replace(said, now, 1)
     store.checkpoint(run_id, summary=summary)
 
 

@@ -7,6 +7,7 @@ since a refitted scikit-learn model is compared by its predicted labels.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -240,7 +241,9 @@ def retrain_model(
     if not report.kept:
         refused = any(r.get("why") == "accuracy" for r in report.rounds)
         section["text"] = f"{section.get('text', '')} " + (
-            "No retrained model was written (the model is unchanged)."
+            "No retrained model was written."
+            if report.nothing_found
+            else "No retrained model was written (the model is unchanged)."
             if refused
             else "No round lowered the share, so no retrained model was written (the model "
             "is unchanged)."
@@ -255,6 +258,10 @@ def retrain_model(
     result = report.to_json()
     result["saved"] = [str(p) for p in saved]
     result["unloadable"] = unloadable
+    if saved and not unloadable:
+        manifest = json.loads(saved[-1].read_text())
+        result["load"] = manifest["skops_load"]
+        result["trusted"] = manifest["skops_trusted"]
     result["text"] = section.get("text", "")
     record = store.get_run(run_id)
     summary = finished(record.summary, "retrain")
@@ -266,6 +273,11 @@ def retrain_model(
     section["text"] = f"{section.get('text', '')} {why}".strip()
     if saved:
         section["note"] = "Retrained model saved to: " + ", ".join(str(p) for p in saved)
+        if result.get("load"):  # (the HTML reader told how to load it, as the terminal's)
+            section["note"] += (
+                f". Load it in Python with: import skops.io; model = {result['load']} (a "
+                "skops file: joblib and pickle cannot read it)"
+            )
     sections.append(section)
     summary["sections"] = sections
     store.checkpoint(run_id, summary=summary)

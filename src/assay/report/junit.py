@@ -184,12 +184,25 @@ def render_junit(doc: dict[str, Any]) -> str:
         *[("untested", said) for said in unheld],
         ("report_schema_version", doc.get("schema_version", "")),
         *([("timestamp_utc", _utc(created))] if stamped else []),
+        *_retraining(_dict(_dict(run.get("summary")).get("mitigation"))),
     ):
         ET.SubElement(props, "property", name=name, value=safe_text(value))
     suite.extend(cases)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _retraining(mitigation: dict[str, Any]) -> list[tuple[str, Any]]:
+    """What ``--retrain`` did (its text) and the model it wrote, or that it wrote none: a
+    CI job's JUnit reader is told as the JSON and the HTML tell theirs."""
+    if not mitigation:
+        return []
+    saved = mitigation.get("saved") or []
+    return [
+        ("retraining", mitigation.get("text", "")),
+        ("retrained_model", saved[0] if saved else "none written (the model is unchanged)"),
+    ]
 
 
 def _utc(created: Any) -> str:
