@@ -110,6 +110,8 @@ def test_a_certificate_beside_found_inputs_is_withdrawn_everywhere(
     for text in (said.output, *(Path(f"{out}.{x}").read_text() for x in ("json", "html", "xml"))):
         assert CERTIFIED not in text
         assert "certified zero" not in text
+    for text in (said.output, *(Path(f"{out}.{x}").read_text() for x in ("json", "html"))):
+        assert "inputs the search found" in text  # (JUnit: one failing case per finding)
 
 
 def test_an_exact_share_the_found_inputs_contradict_is_withdrawn(

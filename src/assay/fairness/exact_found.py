@@ -146,7 +146,7 @@ def withdraw(summary: dict[str, Any], attribute: str, reason: str, fail_on: Any 
             continue
         certified = bool(v.get("certificate"))
         v["basis"] = "sampled"
-        v["certificate"] = False if certified else None
+        v["certificate"] = None
         v["undecided"] = False
         for key in [k for k in v if k.startswith("exact_")]:
             del v[key]
