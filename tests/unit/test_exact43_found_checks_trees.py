@@ -24,6 +24,9 @@ from typer.testing import CliRunner
 import assay
 import assay.fairness.answer as answer_module
 from assay.cli.app import app, register
+from assay.core.findings import FindingBatch
+from assay.core.store import RunStore
+from assay.fairness.answer import add_answer
 from assay.fairness.schema import Feature, Schema
 from assay.models import load_model
 from assay.models.trees import read_trees
@@ -136,3 +139,41 @@ def test_trees_read_right_keep_their_exact_figures(tmp_path: Path) -> None:
         0.104
     )  # (h 0 or zip 7, not both: 208 of 2,000)
     assert result.summary["verdict"][0]["basis"] == "exact"
+
+
+def test_a_stored_answer_without_its_trees_is_checked_for_the_contradiction(
+    tmp_path: Path,
+) -> None:
+    """An answer added with no trees to class the findings through (a stored one): a found
+    IDI of sex alone, the model's two answers stored with it, withdraws an exact zero's
+    entry, not only its verdict row's certificate; a finding varying another column does
+    not."""
+    store = RunStore(tmp_path / "runs.db")
+    store.create_run(
+        run_id="r1", technique="fairness", seed=1, command="assay fairness", config={},
+        model={}, versions={},
+    )  # fmt: skip
+    inputs = np.array([[[7, 0, 3], [7, 1, 3]], [[8, 0, 3], [9, 1, 3]]], dtype=np.float64)
+    outputs = np.array([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]])
+    details = {"features": ["zip", "sex", "h"], "protected": ["sex"], "threshold": None}
+    batch = FindingBatch("fairness.idi", inputs, outputs, np.ones(2), details=details)
+    store.checkpoint("r1", findings=[batch], status="completed", summary={"headline": "h"})
+    entry = {
+        "attribute": "sex", "status": "exact", "share_uniform": {"low": 0.0, "high": 0.0},
+        "certificate": CERTIFIED,
+    }  # fmt: skip
+    row = {
+        "attribute": "sex", "basis": "exact", "level": "certified zero", "fails": None,
+        "certificate": CERTIFIED, "share_uniform": 0.0, "sampled_share_uniform": 0.0,
+        "uniform_sampled": 100, "exact_uniform_low": 0.0, "exact_uniform_high": 0.0,
+    }  # fmt: skip
+    try:
+        add_answer(store, "r1", {"exact": [entry], "verdict": [row]})
+        summary = store.get_run("r1").summary
+    finally:
+        store.close()
+    (got,) = summary["exact"]
+    assert got["status"] == "unavailable", got
+    assert "the search found 1 the model confirms" in got["reason"]
+    assert summary["verdict"][0]["level"] == "found"
+    assert not summary["verdict"][0]["certificate"]
