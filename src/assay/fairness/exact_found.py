@@ -87,7 +87,9 @@ def _classes(b: FindingBatch, labels: Callable[[np.ndarray], np.ndarray] | None)
     flat = out.reshape(n * k, *out.shape[2:])
     if labels is not None:
         return np.asarray(labels(flat)).reshape(n, k)
-    # (a stored run: the probabilities' argmax, labels as they are)
+    # (a stored run: labels as they are, one probability's side of 0.5, else the argmax)
+    if flat.ndim == 2 and flat.shape[1] == 1:
+        flat = (flat[:, 0] > 0.5).astype(np.int64)
     return np.asarray(flat if flat.ndim == 1 else np.argmax(flat, axis=1)).reshape(n, k)
 
 
