@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.answer_missing import answer_said_missing
+from assay.core.model import labels_of
 from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.core.unfinished import restated
@@ -24,8 +25,9 @@ from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
 from assay.fairness.exact.timecut import NO_TIME_LEFT, cut_by_time
+from assay.fairness.exact_found import READINGS, Readings, check_found, withdraw
 from assay.fairness.notes import shown_values, unheld_categories
-from assay.fairness.verdict import FailRule, answer, favourable_class
+from assay.fairness.verdict import FailRule, answer, favourable_class, parse_fail_on
 
 __all__ = [
     "AnswerOptions",
@@ -230,7 +232,6 @@ def _time_left(
 
 def _classes(setup: Any) -> Callable[[np.ndarray], np.ndarray]:
     """The model's predicted class for encoded rows."""
-    from assay.core.model import labels_of
 
     def classes(rows: np.ndarray) -> np.ndarray:
         return labels_of(np.asarray(setup.model.predict(rows)), setup.model.capabilities)
@@ -280,6 +281,12 @@ def compute_answer(
         deadline=deadline,
     )
     _scope_to_held(result, unheld_categories(setup) if hasattr(setup, "user_dtypes") else {})
+    read = {a: e.classes_of for a, e in exact.items() if isinstance(e, ExactResult)}
+    if any(f is not None for f in read.values()):  # (the search's findings check them)
+        caps = setup.model.capabilities
+        result[READINGS] = Readings(
+            {a: f for a, f in read.items() if f is not None}, lambda out: labels_of(out, caps)
+        )
     incomplete = getattr(setup, "incomplete", None)
     if incomplete is not None and setup.test.data is not None:  # (--missing drop)
         for v in result.get("verdict") or []:
@@ -340,11 +347,18 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     if answer_said_missing(summary.get("incomplete_reason")):  # (``phases.answer_follows``)
         del summary["incomplete_reason"]
         summary = restated(summary)  # what still follows the answer says so
-    summary.update({k: v for k, v in result.items() if k not in ("warnings", "notes")})
+    summary.update({k: v for k, v in result.items() if k not in ("warnings", "notes", READINGS)})
     for kind in ("warnings", "notes"):  # (notes: what is no warning, ``verdict._unmoved``)
         fresh = [w for w in result.get(kind) or [] if w not in (summary.get(kind) or [])]
         if fresh:
             summary[kind] = [*(summary.get(kind) or []), *fresh]
+    readings = result.get(READINGS)
+    check_found(
+        summary,
+        store.iter_batches(run_id),
+        readings if isinstance(readings, Readings) else None,
+        _stored_rule(store, run_id),
+    )
     _contradicted_certificates(summary)
     # what the answer judged: its samples, and the models it analysed exactly
     summary["answer_tested"] = sum(
@@ -417,20 +431,22 @@ def _contradicted_certificates(summary: dict[str, Any]) -> None:
         attribute = v.get("attribute")
         if not (v.get("certificate") and attribute in found):
             continue
-        v["certificate"] = False
-        v["basis"] = "sampled"
-        v["level"] = "found" if v.get("fails") is None else "fail"
-        if v.get("fails") is not None:
-            v["fails"] = True
         witness = found[attribute].get("input")
-        warnings = list(summary.get("warnings") or [])
-        warnings.append(
+        withdraw(
+            summary,
+            str(attribute),
             f"the exact analysis certified that no input changes outcome with {attribute}, "
             f"but the search found one the model confirms ({witness}): the trees it read do "
             "not answer as the model does there; its certificate is withdrawn and its exact "
-            "figures are not to be trusted"
+            "figures are not to be trusted",
         )
-        summary["warnings"] = warnings
+
+
+def _stored_rule(store: RunStore, run_id: str) -> FailRule | None:
+    """The run's --fail-on rule as its first session stored it (None: none)."""
+    stored = store.get_run(run_id).config.get("answer")
+    rule = parse_fail_on(stored.get("fail_on"), stored=True) if isinstance(stored, dict) else None
+    return rule if isinstance(rule, FailRule) else None
 
 
 def check_favourable(setup: Any, options: AnswerOptions) -> None:

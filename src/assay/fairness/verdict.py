@@ -770,6 +770,12 @@ def _verdict(
         "undecided": undecided and not certificate,
     }
     if isinstance(ex, ExactResult):
+        # the samples' own figures, for a withdrawal once the search's findings contradict
+        # the trees read (``exact_found``)
+        row["sampled_share_uniform"], row["sampled_share_data"] = (
+            est_u["share"],
+            (None if est_d is None else est_d["share"]),
+        )
         row["exact_uniform_low"], row["exact_uniform_high"] = ex.uniform
         if ex.estimate is not None:
             row["exact_estimate_low"] = ex.estimate["low"]
