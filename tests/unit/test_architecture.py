@@ -26,7 +26,7 @@ SHELL = ("assay.cli", "assay.report", "assay.api")
 SHELLS = {
     "fairness": ("api", "check", "finish", "loading", "phases", "resume", "warmup"),
     "text": ("api", "finish", "loading", "phases", "prepare"),
-    "backdoor": ("api", "finish", "phases", "prepare", "resume"),
+    "backdoor": ("api", "finish", "first_answer", "phases", "prepare", "resume"),
 }
 
 # package -> packages it must never import
