@@ -21,9 +21,11 @@ from assay.errors import UsageError
 __all__ = [
     "MASK",
     "GivenAgain",
+    "env_name_like",
     "header_secrets",
     "hidden_values",
     "is_redacted",
+    "masked_url_refused",
     "redact_json",
     "redact_text",
     "redact_url",
@@ -55,6 +57,44 @@ def _token_like(segment: str) -> bool:
         any(c.isdigit() for c in run) and any(c.isalpha() for c in run)
         for run in _TOKEN_RUN.findall(segment)
     )
+
+
+# an environment variable's name as ``--header-env HEADER=NAME`` takes it
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def env_name_like(text: str) -> bool:
+    """Whether ``text`` reads as an environment variable's name (``SCORING_TOKEN``), not as a
+    credential typed in its place (``Bearer eyJ...``, ``sk-live-...``, a key of 16 letters and
+    digits or more mixed, not in capitals): ``--header-env 'Authorization=Bearer KEY'`` was
+    echoed whole ("the environment variable Bearer KEY ... is not set") on the terminal, in
+    the JUnit file and in its command."""
+    if not _ENV_NAME.fullmatch(text) or len(text) > 64:
+        return False
+    return text.isupper() or not _token_like(text)
+
+
+# ``--header-env SPEC`` in a command line (quoted as a shell quotes it, or bare)
+_HEADER_ENV = re.compile(r"(--header-env(?:=|\s+))(?:'([^']*)'|\"([^\"]*)\"|([^\s'\"]+))")
+
+
+_HEADER_NAME = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def _header_specs_masked(text: str) -> str:
+    """``text`` with the value of every ``--header-env HEADER=VALUE`` that is no variable's
+    name (``env_name_like``: a credential typed where the name goes) masked."""
+
+    def one(m: re.Match[str]) -> str:
+        spec = next(g for g in m.groups()[1:] if g is not None)
+        header, eq, var = spec.partition("=")
+        if not eq:  # (``Authorization: Bearer KEY``: refused, never shown; a lone name stays)
+            return m.group(0) if _HEADER_NAME.fullmatch(spec) else f"{m.group(1)}'{MASK}'"
+        if env_name_like(var.strip()):
+            return m.group(0)
+        return f"{m.group(1)}'{header}={MASK}'"
+
+    return _HEADER_ENV.sub(one, text)
 
 
 def _redact_path(path: str) -> str:
@@ -179,7 +219,10 @@ def redact_text(text: str) -> str:
     """``text`` with every URL in it redacted (see ``redact_url``), also a network URL whose
     ``//`` a file path folded into one.  Punctuation ending a URL (``the endpoint URL?***:
     ...``, ``(at URL).``) is the sentence's, not the URL's: read as part of its query it was
-    re-encoded (``?%2A%2A%2A%3A=``)."""
+    re-encoded (``?%2A%2A%2A%3A=``).  A ``--header-env`` whose value is a credential typed
+    where a variable's name goes is masked too (``_header_specs_masked``)."""
+    if "--header-env" in text:
+        text = _header_specs_masked(text)
     if ":/" not in text:
         return text
 
@@ -199,6 +242,36 @@ def redact_text(text: str) -> str:
 
 
 _SENTENCE_END = ".,;:!)]}"
+
+
+def masked_url_refused(url: str, *, argument: str = "MODEL") -> None:
+    """Refuse a URL that holds the mask where assay printed it in place of a secret (a
+    password, a query value, a token in the path): a "to reproduce" line pasted as printed
+    sent ``?api_key=***`` to the server, whose 401 was then read as a missing credential
+    header, and an endpoint taking its key as optional ran on without it."""
+    try:
+        parts = urlsplit(url)
+        user, password = parts.username, parts.password
+    except ValueError:
+        return
+    where = [
+        *(["its password"] if MASK in (password, user) else []),
+        *(
+            ["its query"]
+            if parts.query == MASK
+            or any(v == MASK for _, v in parse_qsl(parts.query, keep_blank_values=True))
+            else []
+        ),
+        *(["its path"] if MASK in parts.path.split("/") else []),
+    ]
+    if where:
+        raise UsageError(
+            f"{redact_url(url)} holds {MASK} in {' and '.join(where)}: that is the mask assay "
+            'prints in place of a secret (a "to reproduce" or resume line), not the secret; '
+            'give the URL with its real values (from the variable that holds it: "$MODEL_URL"), '
+            "which assay never prints or stores",
+            argument=argument,
+        )
 
 
 def redact_json(value: Any) -> Any:

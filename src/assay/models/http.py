@@ -48,7 +48,7 @@ import numpy as np
 from assay.core.calls import call_deadline, call_progress
 from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, ModelInputs
-from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
+from assay.core.redact import env_name_like, header_secrets, hidden_values, redact_url, scrub
 from assay.core.refusals import watch
 from assay.errors import ModelError, ModelUnavailable, UsageError
 from assay.models.classes import numbered
@@ -65,7 +65,7 @@ from assay.models.http_answer import (
 )
 from assay.models.http_error_body import said_error
 from assay.models.http_hints import envelope_hint, size_hint
-from assay.models.http_plain import is_loopback, warn_plain_credentials
+from assay.models.http_plain import is_loopback, proxy_refused, warn_plain_credentials
 from assay.models.http_query import QUERY, codec_at, query_of, with_query
 from assay.models.http_streak import (
     BAD_GATEWAY,
@@ -155,8 +155,18 @@ def header_values(specs: Sequence[str], environ: Mapping[str, str] | None = None
         name, sep, var = spec.partition("=")
         name, var = name.strip(), var.strip()
         if not sep or not name or not var:
+            shown = repr(spec) if env_name_like(spec.replace("=", "_")) else _not_shown(spec)
             raise UsageError(
-                f"expected HEADER=ENV_VAR (e.g. Authorization=MY_TOKEN_VAR), not {spec!r}",
+                f"expected HEADER=ENV_VAR (e.g. Authorization=MY_TOKEN_VAR), not {shown}",
+                argument="--header-env",
+            )
+        if not env_name_like(var):
+            raise UsageError(
+                f"for header {name}, {_not_shown(var)} stands where the name of an "
+                "environment variable goes: the header's value is read from that variable, "
+                "never typed on the command line (which CI logs, shell histories and the "
+                "run's rerun line keep): export the value as a variable, then --header-env "
+                f"{name}=VAR_NAME",
                 argument="--header-env",
             )
         if var not in env:
@@ -173,6 +183,11 @@ def header_values(specs: Sequence[str], environ: Mapping[str, str] | None = None
             )
         headers[name] = env[var]
     return headers
+
+
+def _not_shown(text: str) -> str:
+    """What stands for a text that may be a credential, in a message: its length only."""
+    return f"a text of {len(text)} characters (not shown: it reads as a credential, not a name)"
 
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header's name (RFC 9110)
@@ -957,14 +972,17 @@ class _Local:
 
     def __init__(self, model: HttpModel) -> None:
         self.lock = threading.RLock()
-        self.client = httpx.Client(
-            timeout=model.timeout,
-            limits=httpx.Limits(
-                max_connections=model.concurrency, max_keepalive_connections=model.concurrency
-            ),
-            trust_env=not model._loopback,  # no proxy for loopback
-            verify=tls_verify(),  # (SSL_CERT_FILE read for loopback too)
-        )
+        try:
+            self.client = httpx.Client(
+                timeout=model.timeout,
+                limits=httpx.Limits(
+                    max_connections=model.concurrency, max_keepalive_connections=model.concurrency
+                ),
+                trust_env=not model._loopback,  # no proxy for loopback
+                verify=tls_verify(),  # (SSL_CERT_FILE read for loopback too)
+            )
+        except (ImportError, ValueError) as exc:  # a proxy variable httpx cannot use
+            raise UsageError(proxy_refused(exc), argument="MODEL") from None
         self.jitter = random.Random()  # timing only: never touches a finding
         self._pool: ThreadPoolExecutor | None = None
         self._concurrency = model.concurrency

@@ -11,12 +11,23 @@ of ``core.notices`` (the command line's stderr unless ``--quiet``; an API caller
 from __future__ import annotations
 
 import ipaddress
+import os
 import threading
 from collections.abc import Collection, Mapping
 
 from assay.core.notices import warn
 
-__all__ = ["LOOPBACK", "is_loopback", "warn_plain_credentials"]
+__all__ = ["LOOPBACK", "is_loopback", "proxy_refused", "warn_plain_credentials"]
+
+# the variables httpx reads a proxy from (a client for a host not this machine reads them)
+PROXY_VARIABLES = (
+    "ALL_PROXY",
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
+    "all_proxy",
+    "https_proxy",
+    "http_proxy",
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # (this machine: nothing leaves it)
 _said: set[str] = set()
@@ -59,3 +70,23 @@ def warn_plain_credentials(
         "anyone on the way; use https:// if the server has it"
     )
     return True
+
+
+def proxy_refused(exc: BaseException) -> str:
+    """What to say when httpx refuses to make a client for the proxy the environment names
+    (``ALL_PROXY=socks5://...`` without the ``socksio`` package; a scheme httpx has no
+    transport for): it was an internal error (exit 5, "a bug in assay"), the variable
+    unnamed.  The variables set are named, their values' credentials masked."""
+    from assay.core.redact import redact_url
+
+    named = ", ".join(
+        f"{name}={redact_url(os.environ[name])}" for name in PROXY_VARIABLES if os.environ.get(name)
+    )
+    why = str(exc).split(". Make sure", 1)[0].rstrip(".")
+    return (
+        f"the environment names a proxy assay cannot use ({named or 'a proxy variable'}): "
+        f"{why}; for a SOCKS "
+        "proxy install httpx's support (pip install 'httpx[socks]'), else unset the "
+        "variable for assay (env -u VARIABLE assay ...; NO_PROXY does not help: the client "
+        "is made for every proxy named)"
+    )

@@ -13,6 +13,7 @@ from assay.core.kept_signals import kept
 from assay.core.label_length import check_label_lengths
 from assay.core.message_secrets import object_secrets, secrets_masked
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
+from assay.core.redact import masked_url_refused
 from assay.errors import ModelError, UsageError
 from assay.models.batch_limit import limited
 from assay.models.callable import (
@@ -505,6 +506,7 @@ def _http(
     """The endpoint as a Model: an ``HttpModel``, or for a text classifier that answers its
     labels by name a ``NamedLabelsModel`` over it (its labels read off its answers, as a
     callable's); with declared ``classes``, a ``NamedLabelsModel`` reading them."""
+    masked_url_refused(url)  # (a printed line's ``?api_key=***`` pasted: never sent)
     opts = (opts or ServingOptions()).validate()
     if classes is not None:
         return _http_declared(url, modality, probe, call_timeout, opts, classes)
