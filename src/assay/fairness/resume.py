@@ -14,6 +14,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.finishing import finishable
 from assay.core.phased import Phased
+from assay.core.served_answers import same_served_model
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
@@ -75,6 +76,7 @@ def resume_fairness(
     started = call_started()  # the call's (core.clock)
     given = {} if data is None else {"data": data}
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
+    same_served_model(record, getattr(the_setup.raw_model, "spec_info", None))
     budget = record.config.get("budget", {})
     before = earlier_seconds(record)
     spent = session_clock(record, started, the_store)  # (added to the earlier sessions')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from assay.core.label_length import check_label_lengths
 from assay.core.message_secrets import object_secrets, secrets_masked
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.core.redact import masked_url_refused
+from assay.core.served_answers import PROBE_ANSWER, answer_print
 from assay.errors import ModelError, UsageError
 from assay.models.batch_limit import limited
 from assay.models.callable import (
@@ -519,14 +520,23 @@ def _http(
     )
     provisional.declared_count = n_classes
     provisional.connect()
+    seen: list[Any] = []
+
+    def ask(inputs: ModelInputs) -> Any:
+        answer = provisional.predict(inputs)
+        seen.append(answer)
+        return answer
+
     try:  # (closed on a refusal too: labels '0'..'9' with --classes 10 are loaded again)
         caps, names = _endpoint_answers(
-            provisional, modality, n_classes, outputs, probe, call_timeout, redact(url)
+            ask, modality, n_classes, outputs, probe, call_timeout, redact(url)
         )
     finally:
         provisional.close()
     model = _served(url, caps, opts)
     model.stats = provisional.stats  # the probe was a request to the server too
+    if seen:  # what it answered the probe: a resume asks it again (``core.served_answers``)
+        model.info[PROBE_ANSWER] = answer_print(seen[0])
     model.connect()
     return model if names is None else _read_by_name(model, names)
 
@@ -570,7 +580,7 @@ def _http_declared(
 
 
 def _endpoint_answers(
-    provisional: HttpModel,
+    ask: Callable[[ModelInputs], Any],
     modality: Modality,
     n_classes: int | None,
     outputs: OutputKind | None,
@@ -578,8 +588,9 @@ def _endpoint_answers(
     call_timeout: float | None,
     shown: str,
 ) -> tuple[Capabilities, tuple[str, ...] | None]:
-    """What the endpoint answers (declared, or read off one probe call), and a text
-    classifier's labels when it answers them by name ("pos"/"neg")."""
+    """What the endpoint answers (declared, or read off one probe call, ``ask``: the
+    provisional model's, recording the answer), and a text classifier's labels when it
+    answers them by name ("pos"/"neg")."""
     what = f"the endpoint {shown}"
     if modality != "text" or outputs is not None or probe is None:
         caps = declared_capabilities(
@@ -587,12 +598,12 @@ def _endpoint_answers(
             n_classes=n_classes,
             outputs=outputs,
             probe=probe,
-            ask=provisional.predict,
+            ask=ask,
             what=what,
             timeout=call_timeout,
         )
         return caps, None
-    answer = probe_call(provisional.predict, probe, what=what, timeout=call_timeout)
+    answer = probe_call(ask, probe, what=what, timeout=call_timeout)
     names = labels_by_name(answer, len(probe))
     if names is None:
         return infer_capabilities(answer, modality=modality, n_classes=n_classes), None

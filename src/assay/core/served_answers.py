@@ -1,0 +1,101 @@
+"""A served model's answers to loading's probe, kept with a run and asked again on resume.
+
+A model file is fingerprinted, and a resume refused once it changed (``core.integrity``):
+the findings of two models must never be mixed.  An endpoint has no file: a deployment
+between a CI job's timeout and its resume put a new model behind the same URL, and the
+resumed run kept the old model's findings beside the new one's, saying of the old ones that
+no longer held that "the model's answers depend on the batch they are asked in" (hostile44s:
+463 stored IDIs of the first model, 6 % of the IDIs re-checked failing, the cause misnamed).
+
+Loading asks every model a probe (a few rows of the data, the same on every load of the
+run); a served model's answer to it is kept in its info (``PROBE_ANSWER``, at no request
+more), and ``answers_changed`` compares the answer of the resumed session's load with it.
+A model that answers the same input differently from call to call (the run's determinism
+check said so) is not compared: its answers say nothing of a change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.core.run_record import RunRecord
+
+__all__ = ["PROBE_ANSWER", "answer_print", "answers_changed", "same_served_model"]
+
+PROBE_ANSWER = "probe_answer"  # the key in a served model's info (``spec_info["details"]``)
+_MOST = 256  # values kept at most (a probe of a few inputs; a text probe's 64 labels)
+_TOLERANCE = 1e-4  # a float32 server's jitter from call to call is below it; a retrain is not
+
+
+def answer_print(answer: Any) -> dict[str, Any] | None:
+    """What to keep of a probe's answer: its shape and its first values (numbers rounded,
+    labels as text); None for an answer of no array form."""
+    try:
+        values = np.asarray(answer)
+    except (TypeError, ValueError):
+        return None
+    flat = values.reshape(-1)[:_MOST]
+    if values.dtype.kind in "biuf":
+        kept: list[Any] = [round(float(v), 6) for v in flat.astype(np.float64)]
+    else:
+        kept = [str(v) for v in flat.tolist()]
+    return {"shape": list(values.shape), "values": kept}
+
+
+def answers_changed(
+    stored: dict[str, Any] | None, now: dict[str, Any] | None, *, steady: bool = True
+) -> str | None:
+    """How a served model's probe answer now (``now``, its ``spec_info``) differs from the
+    one kept with the run (``stored``, the run's model info): None when they agree, when
+    either lacks one (a run of an older assay; a model that is not served), or when the model
+    is not ``steady`` (its determinism check saw answers change on a repeated call)."""
+    before = _kept(stored)
+    after = _kept(now)
+    if before is None or after is None or not steady:
+        return None
+    if before["shape"] != after["shape"]:
+        return f"its answer's shape was {tuple(before['shape'])}, now {tuple(after['shape'])}"
+    old, new = before["values"], after["values"]
+    if len(old) != len(new):
+        return None
+    try:
+        a, b = np.asarray(old, dtype=np.float64), np.asarray(new, dtype=np.float64)
+    except ValueError:  # (labels by name)
+        differ = sum(x != y for x, y in zip(old, new, strict=True))
+    else:
+        differ = int(np.sum(~np.isclose(a, b, rtol=0.0, atol=_TOLERANCE)))
+    if not differ:
+        return None
+    return f"{differ:,} of the {len(old):,} values it answered the probe inputs differ"
+
+
+def same_served_model(record: RunRecord, now: dict[str, Any] | None) -> None:
+    """Refuse to resume ``record`` when its served model, loaded again
+    (``now``: its ``spec_info``), answered the probe otherwise than when the run began:
+    ``UsageError`` (exit 2), the run left as it was."""
+    from assay.errors import UsageError
+
+    check = (record.summary or {}).get("determinism") or {}
+    steady = not (isinstance(check, dict) and check.get("deterministic") is False)
+    changed = answers_changed(record.model, now, steady=steady)
+    if changed is None:
+        return
+    raise UsageError(
+        f"the endpoint answers otherwise than when run {record.id} began ({changed}, asked "
+        "the same inputs as loading asked then): another model is served at its URL now (a "
+        "deployment since?). Resuming would mix the findings of two models; the run is left "
+        f"as it was: start a new run, or replay its findings against the endpoint as it is "
+        f"now (assay verify {record.id})",
+        argument="RUN_ID",
+    )
+
+
+def _kept(info: dict[str, Any] | None) -> dict[str, Any] | None:
+    details = (info or {}).get("details")
+    got = details.get(PROBE_ANSWER) if isinstance(details, dict) else None
+    if not isinstance(got, dict):
+        return None
+    ok = isinstance(got.get("values"), list) and isinstance(got.get("shape"), list)
+    return got if ok else None
