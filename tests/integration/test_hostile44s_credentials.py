@@ -168,3 +168,70 @@ def test_a_proxy_variable_httpx_cannot_use_is_named(monkeypatch: pytest.MonkeyPa
     assert "a proxy assay cannot use" in said
     monkeypatch.delenv("ALL_PROXY")  # (the way out it names)
     HttpModel("http://model.invalid:8080/predict", capabilities=CAPS).connect()  # (no request)
+
+
+def _proxy_asking_credentials() -> tuple[str, list[str]]:
+    """A proxy on loopback answering every request (a CONNECT too) 407: its URL, and the
+    request lines it got."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    got: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+        def answer(self) -> None:
+            got.append(self.requestline)
+            size = int(self.headers.get("Content-Length") or 0)
+            if size:
+                self.rfile.read(size)
+            page = b"<html>407 Proxy Authentication Required</html>"
+            asks = {"Content-Type": "text/html", "Proxy-Authenticate": 'Basic realm="c"'}
+            send_body(self, 407, page, **asks)
+
+        do_GET = do_POST = do_CONNECT = answer
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://puser:PROXYPASS99@127.0.0.1:{httpd.server_address[1]}", got
+
+
+def test_a_proxys_refusal_is_said_as_the_proxys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """main: "the endpoint https://... is unavailable: ... connection failed: 407 Proxy
+    Authentication Required" after four attempts (and the endpoint's 407 over http:// with no
+    word of a proxy)."""
+    import numpy as np
+
+    from assay.errors import ModelError
+    from assay.models.http_plain import proxy_of
+
+    proxy, got = _proxy_asking_credentials()
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    rows = np.zeros((2, 3))
+    secure = HttpModel("https://model.invalid:8443/predict", capabilities=CAPS, backoff=0.0)
+    with pytest.raises(ModelError) as refused:
+        secure.predict(rows)
+    said = str(refused.value)
+    assert "the proxy the environment names" in said and "HTTPS_PROXY=http://puser:***@" in said
+    assert "PROXYPASS99" not in said and len(got) == 1, (said, got)  # (not retried)
+    plain = HttpModel("http://model.invalid:8080/predict", capabilities=CAPS, backoff=0.0)
+    with pytest.raises(ModelError) as asked:
+        plain.predict(rows)
+    said = str(asked.value)
+    assert "a 407 is a proxy asking for its own credentials (HTTP_PROXY=" in said, said
+    assert "PROXYPASS99" not in said
+    monkeypatch.setenv("NO_PROXY", ".invalid")
+    assert proxy_of("http://model.invalid:8080/predict") is None
+    assert proxy_of("http://127.0.0.1:8080/predict") is None  # (loopback: never a proxy)
+    monkeypatch.setenv("NO_PROXY", "other.host")
+    assert proxy_of("http://model.invalid:8080/predict") == (
+        f"HTTP_PROXY={proxy.replace('PROXYPASS99', '***')}"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import math
 import os
 import signal
 import threading
@@ -328,11 +329,7 @@ def execute(
         checkpoints = 0
         # seconds between checkpoints: the argument, else ASSAY_CHECKPOINT_SECONDS (for tests that
         # kill runs at checkpoints, and for slow disks), else 2 s
-        every = (
-            float(os.environ.get("ASSAY_CHECKPOINT_SECONDS", DEFAULT_COMMIT_INTERVAL))
-            if commit_interval is None
-            else commit_interval
-        )
+        every = _checkpoint_seconds() if commit_interval is None else commit_interval
         status = "completed"
         stop_reason: str | None = None
         try:
@@ -587,6 +584,25 @@ class _StopFlag:
             if previous is not None:  # (None: not set from Python, nothing to put back)
                 signal.signal(sig, previous)
         self._previous = {}
+
+
+def _checkpoint_seconds() -> float:
+    """Seconds between checkpoints: ``ASSAY_CHECKPOINT_SECONDS``, else 2.  A value that is
+    no number of seconds (a CI variable mistyped: ``abc``, ``nan``) was a ``ValueError``
+    after the run was made: "internal error (a bug in assay)", exit 5."""
+    given = os.environ.get("ASSAY_CHECKPOINT_SECONDS")
+    if not given:
+        return DEFAULT_COMMIT_INTERVAL
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise UsageError(
+            f"must be a number of seconds (0 or more), not {given!r}",
+            argument="ASSAY_CHECKPOINT_SECONDS",
+        )
+    return seconds
 
 
 def _state_cap() -> int:

@@ -65,7 +65,12 @@ from assay.models.http_answer import (
 )
 from assay.models.http_error_body import said_error
 from assay.models.http_hints import envelope_hint, size_hint
-from assay.models.http_plain import is_loopback, proxy_refused, warn_plain_credentials
+from assay.models.http_plain import (
+    is_loopback,
+    proxy_of,
+    proxy_refused,
+    warn_plain_credentials,
+)
 from assay.models.http_query import QUERY, codec_at, query_of, with_query
 from assay.models.http_streak import (
     BAD_GATEWAY,
@@ -868,8 +873,16 @@ class HttpModel:
             self._not_plain_to_tls(exc)
             self._no_answer()
             detail = self._scrub(str(exc)) or type(exc).__name__
+            via = proxy_of(self.url)
+            if isinstance(exc, httpx.ProxyError):  # (the proxy's answer: the same next time)
+                raise ModelError(
+                    f"the proxy the environment names for {self.shown} ({via or 'a proxy'}) "
+                    f"refused the request: {detail}; give the proxy's credentials in that "
+                    "variable's URL, or leave the endpoint's host out of it (NO_PROXY=host)"
+                ) from None
             unreached = isinstance(exc, httpx.ConnectError)
-            raise _Retry(f"connection failed: {detail}", refused=unreached) from None
+            through = f" (through the proxy {via})" if via else ""
+            raise _Retry(f"connection failed{through}: {detail}", refused=unreached) from None
         data = r.content
         latency = time.perf_counter() - t0
         status = r.status
@@ -925,7 +938,15 @@ class HttpModel:
         )
 
     def _refused_hint(self, status: int) -> str:
-        """What to add to a 401 or 403: which credential headers were sent (names only)."""
+        """What to add to a 401 or 403: which credential headers were sent (names only); to
+        a 407, the proxy that asked for its own credentials."""
+        if status == _PROXY_AUTH:
+            via = proxy_of(self.url) or "none named by the environment: one in front of it"
+            return (
+                f"; a 407 is a proxy asking for its own credentials ({via}): give them in the "
+                "proxy variable's URL (its user:password@ part), or leave the "
+                "endpoint's host out of it (NO_PROXY=host)"
+            )
         if status not in (401, 403):
             return ""
         sent = self.info["headers"]
@@ -965,6 +986,7 @@ class HttpModel:
 
 
 _PLAIN_HEADERS = ("Content-Type", "Accept")
+_PROXY_AUTH = 407  # Proxy Authentication Required
 
 
 class _Local:

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping
 
 from assay.core.notices import warn
 
-__all__ = ["LOOPBACK", "is_loopback", "proxy_refused", "warn_plain_credentials"]
+__all__ = ["LOOPBACK", "is_loopback", "proxy_of", "proxy_refused", "warn_plain_credentials"]
 
 # the variables httpx reads a proxy from (a client for a host not this machine reads them)
 PROXY_VARIABLES = (
@@ -90,3 +90,36 @@ def proxy_refused(exc: BaseException) -> str:
         "variable for assay (env -u VARIABLE assay ...; NO_PROXY does not help: the client "
         "is made for every proxy named)"
     )
+
+
+def proxy_of(url: str) -> str | None:
+    """The proxy the environment sends ``url``'s requests through, as a message names it
+    (``HTTPS_PROXY=http://user:***@proxy:3128``), or None: none named, the host left out by
+    ``NO_PROXY``, or this machine's (assay's client reads no proxy for loopback).  A
+    proxy's refusal read as the endpoint's ("the endpoint ... connection failed: 407 Proxy
+    Authentication Required", four attempts) sent the user to debug the model's server."""
+    from urllib.parse import urlsplit
+
+    from assay.core.redact import redact_url
+
+    parts = urlsplit(url)
+    if not parts.hostname or is_loopback(parts.hostname):
+        return None
+    if _left_out(parts.hostname):
+        return None
+    scheme = parts.scheme.upper()
+    for name in (f"{scheme}_PROXY", f"{scheme.lower()}_proxy", "ALL_PROXY", "all_proxy"):
+        if os.environ.get(name):
+            return f"{name}={redact_url(os.environ[name])}"
+    return None
+
+
+def _left_out(host: str) -> bool:
+    """Whether ``NO_PROXY`` (or ``no_proxy``) leaves ``host`` out: ``*``, the host, or a
+    domain it is in (``.corp``, ``corp``)."""
+    listed = os.environ.get("NO_PROXY") or os.environ.get("no_proxy") or ""
+    for entry in (e.strip().lower() for e in listed.split(",")):
+        domain = entry.lstrip(".").split(":")[0]
+        if entry == "*" or (domain and (host == domain or host.endswith("." + domain))):
+            return True
+    return False
