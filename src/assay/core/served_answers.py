@@ -16,6 +16,7 @@ check said so) is not compared: its answers say nothing of a change.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,8 @@ def answer_print(answer: Any) -> dict[str, Any] | None:
         return None
     flat = values.reshape(-1)[:_MOST]
     if values.dtype.kind in "biuf":
-        kept: list[Any] = [round(float(v), 6) for v in flat.astype(np.float64)]
+        numbers = flat.astype(np.float64).tolist()
+        kept: list[Any] = [round(v, 6) if math.isfinite(v) else None for v in numbers]
     else:
         kept = [str(v) for v in flat.tolist()]
     return {"shape": list(values.shape), "values": kept}
