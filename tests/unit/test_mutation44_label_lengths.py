@@ -29,3 +29,11 @@ def test_a_median_of_exactly_the_bound_is_refused() -> None:
     with pytest.raises(UsageError, match=f"of {GENERATED_LENGTH} characters"):
         check_labels_not_texts("llm", 16, said)
     check_labels_not_texts("llm", 16, [s[:-1] for s in said])  # one shorter: labels
+
+
+def test_eight_sentences_are_enough_and_the_refusal_is_short() -> None:
+    """Eight is the fewest told apart; the refusal quotes 60 characters of a 5 KB text."""
+    said = [f"positive because {i} " + "x" * 5_000 for i in range(8)]
+    with pytest.raises(UsageError, match="8 different labels") as err:
+        check_labels_not_texts("llm", 8, said)
+    assert len(str(err.value)) < 1_000

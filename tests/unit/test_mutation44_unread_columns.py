@@ -104,3 +104,14 @@ def test_a_column_a_numpy_mask_selects_is_never_called_unread(tmp_path: Path) ->
     with pytest.raises(UsageError, match="features missing here") as refused:
         assay.check_fairness(model, frame, protected="sex", max_queries=200, store=tmp_path / "s")
     assert "never reads" not in str(refused.value) and "income=0" not in str(refused.value)
+
+
+def test_a_column_name_with_a_space_is_given_as_python_and_a_shell_word_can_read() -> None:
+    """``data.assign(applied on=0)`` is no Python, and ``(applied on)`` two shell words."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"applied on": rng.integers(0, 365, 200), "sex": rng.integers(0, 2, 200)})
+    front = ColumnTransformer([("oh", OneHotEncoder(), ["sex"])], remainder="drop")
+    model = Pipeline([("ct", front), ("tree", DecisionTreeClassifier(max_depth=2))])
+    model.fit(frame, rng.integers(0, 2, 200))
+    hint = unread_hint(["applied on"], model)
+    assert "data.assign(**{'applied on': 0})" in hint and "('applied on')" in hint, hint
