@@ -35,6 +35,7 @@ KEPT = [
     "cannot read key: /etc/keys/model2.pem",  # a path, not a key
     "password: required",  # a word, no digit
     "session: 20261206",  # a number, no letter
+    "monkey=abc12345 was refused",  # "key" inside a word: no credential's name
     "cannot load sk-LearnModelFinal.skops",  # mixed cases, no digit: a file's name
     "cannot load hf_SENTIMENTCLASSIFIERLARGE.onnx",  # one case: a file's name
 ]
@@ -88,3 +89,22 @@ def test_a_key_kept_as_the_model_classs_attribute_is_kept_out_of_its_errors(
             model, data=frame, protected="sex", max_queries=200, store=tmp_path / "r.db"
         )
     assert "hunterpassword" not in str(err.value) and "refused: ***" in str(err.value)
+
+
+def test_a_key_held_two_objects_down_is_found() -> None:
+    """The model, the client it holds, the session the client holds (``_DEPTH`` 2)."""
+    from assay.core.message_secrets import object_secrets
+
+    class Session:
+        def __init__(self) -> None:
+            self.token = "hunterpassword"
+
+    class Client:
+        def __init__(self) -> None:
+            self.session = Session()
+
+    class Model:
+        def __init__(self) -> None:
+            self.client = Client()
+
+    assert object_secrets(Model()) == ["hunterpassword"]

@@ -92,3 +92,14 @@ def test_an_nltk_terminal_with_a_quote_is_read_as_written(tmp_path: Path) -> Non
         [classify, _other], grammar=grammar, max_queries=20, seed=1, store=tmp_path / "r.db"
     )
     assert sent and all(s.startswith('he said "hi"') for s in sent), sent
+
+
+def test_a_fullwidth_mark_takes_no_space_beside_latin_letters() -> None:
+    assert detok("Python ！ 好 。") == "Python！好。"
+
+
+def test_a_spacing_variable_with_spaces_around_it_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(SPACING_ENV, " 1 ")
+    assert detok("我 不 喜欢") == "我 不 喜欢"

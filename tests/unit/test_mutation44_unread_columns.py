@@ -115,3 +115,23 @@ def test_a_column_name_with_a_space_is_given_as_python_and_a_shell_word_can_read
     model.fit(frame, rng.integers(0, 2, 200))
     hint = unread_hint(["applied on"], model)
     assert "data.assign(**{'applied on': 0})" in hint and "('applied on')" in hint, hint
+
+
+def test_a_date_beside_a_model_fitted_on_an_array_is_refused_as_a_date(tmp_path: Path) -> None:
+    """A model fitted on a NumPy array declares no names: nothing is said unread, and the
+    date is refused as before (not a ``TypeError`` on the names it lacks)."""
+    rng = np.random.default_rng(0)
+    x = np.c_[rng.integers(0, 2, 200), rng.integers(10, 120, 200)]
+    front = ColumnTransformer([("oh", OneHotEncoder(), [0])], remainder="passthrough")
+    model = Pipeline([("ct", front), ("tree", DecisionTreeClassifier(max_depth=3))])
+    model.fit(x, (x[:, 1] > 60).astype(int))
+    frame = pd.DataFrame(
+        {
+            "sex": x[:, 0],
+            "income": x[:, 1],
+            "applied": pd.Timestamp("2024-01-01") + pd.to_timedelta(x[:, 1], "D"),
+        }
+    )
+    with pytest.raises(UsageError, match="holds dates or times") as refused:
+        assay.check_fairness(model, frame, protected="sex", max_queries=200, store=tmp_path / "s")
+    assert "never reads" not in str(refused.value)
