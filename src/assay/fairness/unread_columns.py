@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from assay.core.terminal import shell_word
 
 __all__ = ["unread_declared", "unread_hint"]
@@ -46,12 +48,14 @@ def _selected(columns: Any, names: Sequence[str]) -> set[str] | None:
     if isinstance(columns, str | int) and not isinstance(columns, bool):
         columns = [columns]
     if isinstance(columns, slice):
-        return set(names[columns])
+        return _sliced(columns, names)
     try:
         items = list(columns)
     except TypeError:
         return None  # a callable left unresolved: unknown
-    if items and all(isinstance(c, bool) for c in items) and len(items) == len(names):
+    # a boolean mask (a NumPy one too: its items are ``np.bool_``, no ``bool``, and were read
+    # as the positions 0 and 1, so a column the model reads could be called unread)
+    if items and all(isinstance(c, bool | np.bool_) for c in items) and len(items) == len(names):
         return {n for n, keep in zip(names, items, strict=True) if keep}
     read: set[str] = set()
     for c in items:
@@ -68,6 +72,20 @@ def _selected(columns: Any, names: Sequence[str]) -> set[str] | None:
                 return None
             read.add(names[at])
     return read
+
+
+def _sliced(columns: slice, names: Sequence[str]) -> set[str] | None:
+    """The names a slice selects: by position, or by name from its start to its stop, both
+    included (``slice("sex", "income")``, as pandas' ``.loc`` reads it: a name slice raised
+    ``TypeError`` here and the run ended on it); None when a name is not among ``names``."""
+    start, stop, step = columns.start, columns.stop, columns.step
+    if all(e is None or isinstance(e, int) for e in (start, stop)):
+        return set(names[columns])
+    if any(e is not None and e not in names for e in (start, stop)):
+        return None
+    first = 0 if start is None else names.index(start)
+    last = len(names) if stop is None else names.index(stop) + 1
+    return set(names[first:last:step])
 
 
 def unread_declared(estimator: Any) -> tuple[str, ...]:
