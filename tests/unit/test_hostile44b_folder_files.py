@@ -76,3 +76,16 @@ def test_a_folder_loop_and_other_files_still_read(tmp_path: Path) -> None:
     (tmp_path / "labels.csv").write_text("img_0.png,1\n")
     read = read_images(tmp_path, argument="--images")
     assert len(read.names) == 6
+
+
+def test_pil_images_opened_from_files_keep_their_names(tmp_path: Path) -> None:
+    from assay.backdoor.image_files import pil_images
+
+    _pngs(tmp_path, 3)
+    opened = [Image.open(tmp_path / f"img_{i}.png") for i in range(3)]
+    read = pil_images(opened, "images")
+    assert read is not None
+    assert read.names == [str(tmp_path / f"img_{i}.png") for i in range(3)]
+    made = [im.convert("RGB") for im in opened]  # no file behind them: by index
+    again = pil_images(made, "images")
+    assert again is not None and again.names == ["0", "1", "2"]

@@ -119,7 +119,17 @@ def pil_images(value: Any, argument: str) -> ImageFiles | None:
     read = [pixels(im, f"image {i}", argument) for i, im in enumerate(items)]
     names = [f"image {i}" for i in range(len(read))]
     stacked = _stack(read, names, argument, None)
-    return ImageFiles(stacked, True, [str(i) for i in range(len(read))], None, "array")
+    return ImageFiles(stacked, True, _pil_names(items), None, "array")
+
+
+def _pil_names(items: list[Any] | tuple[Any, ...]) -> list[str]:
+    """PIL images opened from files (``Image.open``) by their files, as given to it (they
+    were named by their index: ``0``, ``2`` in the findings); else, or where two would share
+    a name, by their index."""
+    files = [getattr(im, "filename", None) for im in items]
+    if all(isinstance(f, str) and f for f in files) and len(set(files)) == len(files):
+        return [str(f) for f in files]
+    return [str(i) for i in range(len(items))]
 
 
 def _image_file(f: Path) -> bool:
