@@ -6,6 +6,7 @@ read: assay fed it channels last and every run ended "the model failed ... Got: 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,46 +15,31 @@ import pytest
 onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
-from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+from onnx import TensorProto, helper  # noqa: E402
 
 from assay.backdoor.api import check_backdoor  # noqa: E402
 from assay.backdoor.demo import trojaned_digits  # noqa: E402
 from assay.backdoor.prepare import setup_backdoor  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+from onnx_mlp import mlp_graph  # noqa: E402
+
 
 def _graph(mlp: object, path: Path, dims: list[int | str], channel_axis: int) -> None:
     """The trojaned digits MLP behind a 3-channel image input of shape ``dims`` (the
-    channels' mean over ``channel_axis``, times 16: the MLP's 0..16)."""
-    w1, w2 = (np.asarray(c, dtype=np.float32) for c in mlp.coefs_)  # type: ignore[attr-defined]
-    b1, b2 = (np.asarray(c, dtype=np.float32) for c in mlp.intercepts_)  # type: ignore[attr-defined]
-    inits = [
-        numpy_helper.from_array(np.array(16.0, dtype=np.float32), "scale"),
-        numpy_helper.from_array(np.array([-1, 64], dtype=np.int64), "flat"),
-        numpy_helper.from_array(w1, "w1"),
-        numpy_helper.from_array(b1, "b1"),
-        numpy_helper.from_array(w2, "w2"),
-        numpy_helper.from_array(b2, "b2"),
-    ]
-    nodes = [
-        helper.make_node("ReduceMean", ["x"], ["g"], axes=[channel_axis], keepdims=0),
-        helper.make_node("Mul", ["g", "scale"], ["xs"]),
-        helper.make_node("Reshape", ["xs", "flat"], ["xr"]),
-        helper.make_node("MatMul", ["xr", "w1"], ["h0"]),
-        helper.make_node("Add", ["h0", "b1"], ["h1"]),
-        helper.make_node("Relu", ["h1"], ["h"]),
-        helper.make_node("MatMul", ["h", "w2"], ["z0"]),
-        helper.make_node("Add", ["z0", "b2"], ["logits"]),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "open_size_digits",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, dims)],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 10])],
-        inits,
+    channels' mean over ``channel_axis``, times 16: the MLP's 0..16), answering logits."""
+    mlp_graph(
+        mlp,
+        path,
+        helper.make_tensor_value_info("x", TensorProto.FLOAT, dims),
+        [
+            helper.make_node("ReduceMean", ["x"], ["g"], axes=[channel_axis], keepdims=0),
+            helper.make_node("Mul", ["g", "scale"], ["xs"]),
+            helper.make_node("Reshape", ["xs", "flat"], ["xr"]),
+        ],
+        {"scale": np.array(16.0, dtype=np.float32)},
+        output="logits",
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    onnx.save(model, str(path))
 
 
 @pytest.fixture(scope="module")
