@@ -55,7 +55,24 @@ def test_a_link_to_nothing_named_as_an_image_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as err:
         read_images(tmp_path, argument="--clean")
     text = str(err.value)
-    assert "img_gone.png" in text and "loop_a.jpg" in text and "link" in text
+    assert "img_gone.png" in text and "loop_a.jpg" in text and "link leading to no file" in text
+
+
+def test_images_under_another_suffix_or_none_are_refused(tmp_path: Path) -> None:
+    """A scraper's hash-named files and Twitter's ``.jpg_large`` hold JPEGs; told by their
+    first bytes.  A text file starting with "BM" or "GIF" is no image."""
+    _pngs(tmp_path)
+    Image.open(tmp_path / "img_0.png").save(tmp_path / "3f9a1c07e2", "JPEG")
+    Image.open(tmp_path / "img_1.png").save(tmp_path / "shelf.jpg_large", "JPEG")
+    Image.open(tmp_path / "img_2.png").save(tmp_path / "img_2.dat", "PNG")
+    (tmp_path / "notes.txt").write_text("BM is the bench mark; GIF89a later\n" * 3)
+    (tmp_path / "clip.mp4").write_bytes(b"\0\0\0\x18ftypisom" + bytes(32))
+    with pytest.raises(UsageError) as err:
+        read_images(tmp_path, argument="--images")
+    text = str(err.value)
+    assert "3 files" in text and "3f9a1c07e2" in text and "shelf.jpg_large" in text
+    assert "a JPEG image under no suffix" in text and "a PNG image under .dat suffix" in text
+    assert "notes.txt" not in text and "clip.mp4" not in text
 
 
 def test_jpeg_aliases_and_netpbm_are_read(tmp_path: Path) -> None:

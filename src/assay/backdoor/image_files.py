@@ -18,6 +18,7 @@ import numpy as np
 
 from assay.backdoor.label_files import class_of
 from assay.backdoor.pixels import check_room, check_sizes, pixels, read_file
+from assay.backdoor.unread import IMAGE_SUFFIXES, refuse_unread, unread
 from assay.core.kept_words import keep_on_one_line
 from assay.errors import UsageError
 
@@ -32,20 +33,7 @@ __all__ = [
     "wanted_channels",
 ]
 
-# what Pillow reads (PNG and JPEG above all; BMP, GIF, TIFF and WebP as users keep them;
-# JPEG's other suffixes, a browser's ``.jfif`` downloads; Netpbm)
-_SUFFIXES = (
-    ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp",
-    ".jfif", ".jpe", ".ppm", ".pgm", ".pbm", ".pnm",
-)  # fmt: skip
-# images assay does not read (a phone's HEIC, AVIF, JPEG XL and 2000, cameras' raw files,
-# layered and HDR formats): in a folder given, refused by name, never left out silently
-# (a folder's HEIC photos were skipped and the run passed on the PNGs beside them)
-_UNREAD = (
-    ".heic", ".heif", ".hif", ".avif", ".jxl", ".jp2", ".j2k", ".jpx",
-    ".dng", ".raw", ".cr2", ".cr3", ".nef", ".arw", ".orf", ".rw2", ".raf",
-    ".psd", ".exr", ".hdr", ".svg", ".ico", ".tga",
-)  # fmt: skip
+_SUFFIXES = IMAGE_SUFFIXES
 
 
 @dataclass
@@ -149,48 +137,6 @@ def _listing(p: Path, argument: str) -> list[Path]:
     return entries
 
 
-def _unread(entries: list[Path]) -> list[Path]:
-    """The entries that look like images but would not be read: a format assay does not read
-    (``_UNREAD``), or a link named as an image that leads to no file (dangling, a loop)."""
-    return [
-        e
-        for e in entries
-        if not e.name.startswith(".")
-        and (
-            e.suffix.lower() in _UNREAD
-            or (e.suffix.lower() in _SUFFIXES and e.is_symlink() and not e.exists())
-        )
-    ]
-
-
-def _refuse_unread(unread: list[Path], top: Path, argument: str) -> None:
-    """Refuse a folder holding images that would not be read: scanned without them, a run
-    passes on the images read (a folder of HEIC photos beside PNGs read '0 of 20', exit 0)."""
-    if not unread:
-        return
-    names = [f.relative_to(top).as_posix() for f in unread]
-    shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-    links = [f for f in unread if f.suffix.lower() in _SUFFIXES]
-    kinds = sorted({f.suffix.lower() for f in unread if f not in links})
-    why = []
-    if kinds:
-        why.append(
-            f"{', '.join(kinds)} files are not read (give PNG, JPEG, BMP, GIF, TIFF "
-            "or WebP, converted as the model's pipeline reads them)"
-        )
-    if links:
-        why.append("a symbolic link leading to no file (dangling, or a loop) is no image")
-    one = len(unread) == 1
-    raise UsageError(
-        f"{len(unread)} file{'' if one else 's'} in the folder look{'s' if one else ''} like "
-        f"{'an image' if one else 'images'} but cannot be read ({shown}): {'; '.join(why)}; "
-        "assay reads every image of a folder or none (a scan without them would pass on the "
-        "images read alone), so convert or fix them, or move them out of the folder",
-        argument=argument,
-        path=str(top),
-    )
-
-
 def _images_under(top: Path, argument: str) -> list[Path]:
     """The image files in ``top`` and its subfolders at any depth (hidden ones, such as
     Jupyter's ``.ipynb_checkpoints``, left out), sorted by path; a folder reached twice
@@ -208,7 +154,7 @@ def _images_under(top: Path, argument: str) -> list[Path]:
             continue
         seen.add((st.st_dev, st.st_ino))
         entries = _listing(folder, argument)
-        _refuse_unread(_unread(entries), top.parent, argument)
+        refuse_unread(unread(entries), top.parent, argument)
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -230,7 +176,7 @@ def _read_folder(p: Path, argument: str) -> ImageFiles:
     file is read in its own mode (grey, a palette of greys, colour) and stacked by
     ``_stack``."""
     entries = _listing(p, argument)
-    _refuse_unread(_unread(entries), p, argument)
+    refuse_unread(unread(entries), p, argument)
     files = [f for f in entries if _image_file(f)]
     classes = [
         (d, _images_under(d, argument))
