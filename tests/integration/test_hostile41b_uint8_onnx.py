@@ -5,6 +5,7 @@ integers (tensor(uint8)); got 0.3059", exit 2, with ``--range 0,255`` too)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
-from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+from onnx import TensorProto, helper  # noqa: E402
 
 from assay.backdoor.api import check_backdoor  # noqa: E402
 from assay.backdoor.demo import trojaned_digits  # noqa: E402
@@ -21,41 +22,24 @@ from assay.backdoor.prepare import setup_backdoor  # noqa: E402
 from assay.core.store import RunStore  # noqa: E402
 from assay.errors import UsageError  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+from onnx_mlp import mlp_graph  # noqa: E402
+
 
 def _uint8_graph(mlp: object, path: Path) -> None:
     """The trojaned digits MLP behind a uint8 NHWC input: (n, 8, 8, 1) pixels 0..255, read
     as the MLP's 0..16 by x * 16 / 255."""
-    w1, w2 = (np.asarray(c, dtype=np.float32) for c in mlp.coefs_)  # type: ignore[attr-defined]
-    b1, b2 = (np.asarray(c, dtype=np.float32) for c in mlp.intercepts_)  # type: ignore[attr-defined]
-    inits = [
-        numpy_helper.from_array(np.array(16.0 / 255.0, dtype=np.float32), "scale"),
-        numpy_helper.from_array(np.array([-1, 64], dtype=np.int64), "flat"),
-        numpy_helper.from_array(w1, "w1"),
-        numpy_helper.from_array(b1, "b1"),
-        numpy_helper.from_array(w2, "w2"),
-        numpy_helper.from_array(b2, "b2"),
-    ]
-    nodes = [
-        helper.make_node("Cast", ["x"], ["xf"], to=TensorProto.FLOAT),
-        helper.make_node("Mul", ["xf", "scale"], ["xs"]),
-        helper.make_node("Reshape", ["xs", "flat"], ["xr"]),
-        helper.make_node("MatMul", ["xr", "w1"], ["h0"]),
-        helper.make_node("Add", ["h0", "b1"], ["h1"]),
-        helper.make_node("Relu", ["h1"], ["h"]),
-        helper.make_node("MatMul", ["h", "w2"], ["z0"]),
-        helper.make_node("Add", ["z0", "b2"], ["z"]),
-        helper.make_node("Softmax", ["z"], ["probabilities"], axis=1),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "uint8_digits",
-        [helper.make_tensor_value_info("x", TensorProto.UINT8, ["n", 8, 8, 1])],
-        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["n", 10])],
-        inits,
+    mlp_graph(
+        mlp,
+        path,
+        helper.make_tensor_value_info("x", TensorProto.UINT8, ["n", 8, 8, 1]),
+        [
+            helper.make_node("Cast", ["x"], ["xf"], to=TensorProto.FLOAT),
+            helper.make_node("Mul", ["xf", "scale"], ["xs"]),
+            helper.make_node("Reshape", ["xs", "flat"], ["xr"]),
+        ],
+        {"scale": np.array(16.0 / 255.0, dtype=np.float32)},
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    onnx.save(model, str(path))
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ import numpy as np
 
 from assay.backdoor.label_files import class_of
 from assay.backdoor.pixels import check_room, check_sizes, pixels, read_file
+from assay.backdoor.unread import IMAGE_SUFFIXES, refuse_unread, unread
 from assay.core.kept_words import keep_on_one_line
 from assay.errors import UsageError
 
@@ -32,8 +33,7 @@ __all__ = [
     "wanted_channels",
 ]
 
-# what Pillow reads (PNG and JPEG above all; BMP, GIF, TIFF and WebP as users keep them)
-_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+_SUFFIXES = IMAGE_SUFFIXES
 
 
 @dataclass
@@ -107,7 +107,17 @@ def pil_images(value: Any, argument: str) -> ImageFiles | None:
     read = [pixels(im, f"image {i}", argument) for i, im in enumerate(items)]
     names = [f"image {i}" for i in range(len(read))]
     stacked = _stack(read, names, argument, None)
-    return ImageFiles(stacked, True, [str(i) for i in range(len(read))], None, "array")
+    return ImageFiles(stacked, True, _pil_names(items), None, "array")
+
+
+def _pil_names(items: list[Any] | tuple[Any, ...]) -> list[str]:
+    """PIL images opened from files (``Image.open``) by their files, as given to it (they
+    were named by their index: ``0``, ``2`` in the findings); else, or where two would share
+    a name, by their index."""
+    files = [getattr(im, "filename", None) for im in items]
+    if all(isinstance(f, str) and f for f in files) and len(set(files)) == len(files):
+        return [str(f) for f in files]
+    return [str(i) for i in range(len(items))]
 
 
 def _image_file(f: Path) -> bool:
@@ -143,7 +153,9 @@ def _images_under(top: Path, argument: str) -> list[Path]:
         if (st.st_dev, st.st_ino) in seen:
             continue
         seen.add((st.st_dev, st.st_ino))
-        for entry in _listing(folder, argument):
+        entries = _listing(folder, argument)
+        refuse_unread(unread(entries), top.parent, argument)
+        for entry in entries:
             if entry.name.startswith("."):
                 continue
             if _image_file(entry):
@@ -164,6 +176,7 @@ def _read_folder(p: Path, argument: str) -> ImageFiles:
     file is read in its own mode (grey, a palette of greys, colour) and stacked by
     ``_stack``."""
     entries = _listing(p, argument)
+    refuse_unread(unread(entries), p, argument)
     files = [f for f in entries if _image_file(f)]
     classes = [
         (d, _images_under(d, argument))

@@ -86,6 +86,26 @@ def _declared_shape(raw: Any) -> tuple[int, ...] | None:
     return None
 
 
+def _open_size_shape(raw: Any, h: int, w: int) -> tuple[int, ...] | None:
+    """The per-image shape of a graph's one image input whose height and width are left open
+    (a fully convolutional export: ``[batch, 3, h, w]``) but whose channel axis is fixed, for
+    images of ``h`` x ``w``: channels first or last as that axis says.  Such a graph declares
+    no whole shape (``_declared_shape``), and was fed channels last whatever its axis (a
+    ``[batch, 3, h, w]`` graph failed on every run: "Got: 32 Expected: 3")."""
+    ports = getattr(_innermost(raw), "inputs", None)
+    if not (isinstance(ports, list) and len(ports) == 1):
+        return None
+    dims = tuple(getattr(ports[0], "shape", ())[1:])
+    if len(dims) != 3:
+        return None
+    fixed = [isinstance(d, int) and d > 0 for d in dims]
+    if fixed[0] and not fixed[2] and dims[0] in (1, 3, 4):
+        return (int(dims[0]), h, w)  # type: ignore[arg-type]
+    if fixed[2] and not fixed[0] and dims[2] in (1, 3, 4):
+        return (h, w, int(dims[2]))  # type: ignore[arg-type]
+    return None
+
+
 def _canonical(
     files: ImageFiles, kind: str, values: tuple[float, ...], argument: str = "--images"
 ) -> np.ndarray:
@@ -410,6 +430,8 @@ def setup_backdoor(
         except ModelError as exc:
             raise _shape_refused(exc, input_shape, layout) from exc
         found = _declared_shape(raw)
+        if found is None and declared is None:
+            found = _open_size_shape(raw, shape[0], shape[1])
         # ``--input-shape 8,8`` said the images' shape; a model declaring 64 values an input
         # (scikit-learn's n_features_in_) takes them flattened (it failed, exit 3), and one
         # declaring another count is told so before the run (it failed on the first batch)

@@ -14,6 +14,7 @@ import numpy as np
 from assay.backdoor.again import AGAIN, asked_figures, stuck_reason
 from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
+from assay.backdoor.modelscan import anomaly_index, scan_sizes
 from assay.backdoor.patches import paste
 from assay.backdoor.second import describe, not_asked
 from assay.backdoor.second_view import mark_rows, opinion_metrics
@@ -955,6 +956,37 @@ def _cleared(
     return out
 
 
+def _verdict_cut(search: Any, scans: list[Any], queries: int) -> str:
+    """The headline of a model scan whose budget ran out in its verdict: every class was
+    scanned, but the checks of the classes a small patch reaches were cut, so none was judged
+    (it read "no suspected backdoor found ... (largest anomaly index 0.0 < 2)" with a trojan's
+    4x4 patch at its trigger's place, anomaly index 5.1, never checked)."""
+    t = search.test
+    h, w = t.clean.shape[1:3]
+    sizes = scan_sizes(h, w, t.max_trigger)
+    sides = [s.size if s.size is not None else sizes[-1] + 1 for s in scans]
+    index = anomaly_index(np.asarray(sides, dtype=np.float64))
+    name = _namer(search)
+    small = [
+        f"class {name(s.target)}: a {s.size}x{s.size} patch at (row {s.box[0]}, col "
+        f"{s.box[1]}) sends {s.flip_rate:.0%} of clean images there, anomaly index "
+        f"{index[i]:.1f}"
+        for i, s in enumerate(scans)
+        if s.size is not None and index[i] >= t.anomaly_threshold
+    ]
+    which = (
+        "the classes reachable by an anomalously small patch were not checked ("
+        + "; ".join(small)
+        + ")"
+        if small
+        else "no class was checked for a patch of anomalously few effective pixels"
+    )
+    return (
+        f"model scan stopped in its verdict: all {len(scans)} classes were scanned, but the "
+        f"budget ran out before any was judged: {which}; {queries:,} queries"
+    )
+
+
 def _model_summary(search: Any) -> dict[str, Any]:
     t = search.test
     verdict = search.verdict or {}
@@ -990,6 +1022,8 @@ def _model_summary(search: Any) -> dict[str, Any]:
                 f"{_namer(search)(int(by))}'s {scans[int(by)].pixels}: set aside beside it"
             )
         headline = "suspected backdoor: " + "; ".join(parts) + f"; {queries:,} queries"
+    elif scans and search.phase in ("again", "done") and not verdict:
+        headline = _verdict_cut(search, scans, queries)
     elif scans and search.phase in ("again", "done"):
         top = max(index) if index else 0.0
         cleared = _cleared(search, scans, index, verdict)
