@@ -10,7 +10,9 @@ import numpy as np
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
+from assay.models.answer_order import in_input_order
 from assay.models.batch_limit import in_chunks
+from assay.models.callable import by_column_names
 from assay.models.checked import FRAME_ADVICE
 
 __all__ = ["SklearnModel", "from_sklearn", "index_of"]
@@ -155,9 +157,17 @@ class SklearnModel:
             raise ModelError(hint) from exc
 
     def _answer(self, x: Any, inputs: ModelInputs) -> np.ndarray:
+        # a pandas answer is read by its index (a wrapper that sorts or groups its batch
+        # before predicting), a frame of probabilities by its columns when they name the
+        # classes (in another order, read by position, every label was swapped): as a
+        # function's answer is (hostile44f)
+        n = len(x)
         if self.use_proba:
-            return np.asarray(self.estimator.predict_proba(x))
-        raw = np.asarray(self.estimator.predict(x))
+            proba = in_input_order(self.estimator.predict_proba(x), n)
+            if self._classes is not None:
+                proba = by_column_names(proba, {str(c): i for i, c in enumerate(self._classes)})
+            return np.asarray(proba)
+        raw = np.asarray(in_input_order(self.estimator.predict(x), n))
         if self.capabilities.outputs == "proba" or self._classes is None:
             return raw
         return _to_indices(raw, self._classes, inputs)
