@@ -101,10 +101,12 @@ def refuse_beside_dataset(
         )
 
 
-def _protected_specs(protected: str | Sequence[str] | None) -> list[str]:
+def _protected_specs(
+    protected: str | Sequence[str] | None, columns: Sequence[str] = ()
+) -> list[str]:
     """The protected attributes as given, one string each (``age:bins=25,40,60``): what a
     resume gives ``setup_fairness`` again."""
-    names, bins = parse_protected(protected)
+    names, bins = parse_protected(protected, columns)
     return [
         f"{n}:bins={','.join(f'{e:g}' for e in bins[n].edges)}" if n in bins else n for n in names
     ]
@@ -273,6 +275,11 @@ def _coded_classes(key: str, class_names: tuple[str, ...]) -> str:
     )
 
 
+# a boolean label and a class of the same number, either way (True == 1 in Python): XGBoost
+# fitted on a boolean label names its classes 0, 1; a model fitted on bools meets 0/1 labels
+_AS_BOOLS = {"True": "1", "False": "0", "1": "True", "0": "False"}
+
+
 def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) -> np.ndarray:
     """True labels as class indices of the model (by class name when the model has names)."""
     import pandas as pd
@@ -290,7 +297,9 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
         out = np.empty(len(values), dtype=np.int64)
         for i, v in enumerate(values):
             key = str(v.item() if isinstance(v, np.generic) else v)
-            if key not in lookup and key.endswith(".0") and key[:-2] in lookup:
+            if key not in lookup and key in _AS_BOOLS and _AS_BOOLS[key] in lookup:
+                key = _AS_BOOLS[key]  # (True against 0/1: XGBoost fitted on bools has 0, 1)
+            elif key not in lookup and key.endswith(".0") and key[:-2] in lookup:
                 key = key[:-2]
             elif key not in lookup and f"{key}.0" in lookup:
                 key = f"{key}.0"  # (a model fitted on a label column read as floats: 0.0, 1.0)
@@ -497,6 +506,9 @@ def _setup(
             }
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         written = [str(c) for c in frame.columns]
+        if isinstance(protected, str):  # (a header's own comma: "Geschlecht (m,w)")
+            names, bins = parse_protected(protected, written)
+            invocation["protected"] = _protected_specs(protected, written)
         names = tuple(unicode_form(n, written) for n in names)  # (a macOS header's é)
         bins = {  # (the bins' own name too: the schema's feature is named by it)
             unicode_form(n, written): replace(b, name=unicode_form(n, written))
@@ -545,6 +557,9 @@ def _setup(
         raise UsageError("there is no data to drop columns from: give --data", argument="--drop")
     elif schema is not None:
         loaded = schema if isinstance(schema, Schema) else _read(load_schema, schema, "--schema")
+        if isinstance(protected, str):  # (a column's own comma)
+            names, bins = parse_protected(protected, loaded.names)
+            invocation["protected"] = _protected_specs(protected, loaded.names)
         the_schema = loaded if not names else loaded.with_protected(names)
         source = {"schema": invocation["schema"] or "in memory"}
     else:
