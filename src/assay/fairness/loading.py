@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -210,6 +211,14 @@ def _as_frame(data: Any) -> Any:
             ) from None
         frame = pd.DataFrame(columns(as_series=False))
     return frame if isinstance(frame, pd.DataFrame) else None
+
+
+def _polars_used(data: Any) -> bool:
+    """Whether a model may need polars DataFrames: ``data`` is one, or a data file's model
+    was loaded with polars imported (by its own module: a Pipeline fitted on polars)."""
+    if type(data).__module__.split(".")[0] == "polars":
+        return True
+    return isinstance(data, str | os.PathLike) and "polars" in sys.modules
 
 
 def _innermost(model: Any) -> Any:
@@ -675,6 +684,8 @@ def _setup(
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
         # every call gets the user's dtypes, as the model was fitted on
         inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
+    if _polars_used(data) and encoded is not None and hasattr(inner_model, "polars_if_needed"):
+        inner_model.polars_if_needed(the_schema.decode(encoded[:2]))  # (said: polars_note)
     if raw_model.capabilities.modality != "tabular":
         raise UsageError(
             "the fairness search needs a tabular model; this one is "

@@ -115,6 +115,9 @@ class SklearnModel:
         self.dtypes: dict[str, Any] | None = None
         # else one dtype per column that may be missing, whatever a batch holds
         self.steady_dtypes: dict[str, Any] = {}
+        # given polars DataFrames (``polars_if_needed``): data given as one, and a model that
+        # fails on pandas (a Pipeline fitted on polars, its first step polars' own API)
+        self.polars = False
         n_in = getattr(estimator, "n_features_in_", None)
         self.n_features: int | None = int(n_in) if isinstance(n_in, int | np.integer) else None
         self.info: dict[str, Any] = {
@@ -139,10 +142,34 @@ class SklearnModel:
         if self.dtypes is not None:
             import pandas as pd
 
-            return pd.DataFrame(arr, columns=self.feature_names).astype(self.dtypes)
-        from assay.models.inferred_frame import inferred_frame
+            frame = pd.DataFrame(arr, columns=self.feature_names).astype(self.dtypes)
+        else:
+            from assay.models.inferred_frame import inferred_frame
 
-        return inferred_frame(arr, self.feature_names, self.steady_dtypes)
+            frame = inferred_frame(arr, self.feature_names, self.steady_dtypes)
+        if self.polars:
+            import polars as pl
+
+            return pl.from_pandas(frame)
+        return frame
+
+    def polars_if_needed(self, rows: ModelInputs) -> bool:
+        """For data given as a polars DataFrame: whether the estimator fails on ``rows`` as
+        a pandas DataFrame and answers them as a polars one (a Pipeline fitted on polars
+        whose first step calls polars' own API, ``X.with_columns``): if so it is given
+        polars DataFrames from then on.  Loading's two probe rows, asked once or twice."""
+        if self.feature_names is None:
+            return False
+        try:
+            self.predict(rows)
+            return False
+        except Exception:  # (the model's own failure, whatever it raises: tried again below)
+            self.polars = True
+        try:
+            self.predict(rows)
+        except Exception:
+            self.polars = False  # failing both ways: the pandas call's failure is the run's
+        return self.polars
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         x = self._frame(inputs)
