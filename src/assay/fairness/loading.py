@@ -134,7 +134,7 @@ def _too_big(path: Any, exc: MemoryError) -> str:
         size = f"{os.path.getsize(path):,} bytes"
     except (OSError, TypeError):
         size = "its size unknown"
-    packed = str(path).lower().endswith((".gz", ".parquet", ".pq"))
+    packed = str(path).lower().endswith((".gz", ".parquet", ".pq", ".feather", ".arrow", ".ipc"))
     return (
         f"loading the data ran out of this machine's memory ({size}"
         + (", compressed: it inflates to far more" if packed else "")
