@@ -213,6 +213,20 @@ def _as_frame(data: Any) -> Any:
     return frame if isinstance(frame, pd.DataFrame) else None
 
 
+def _index_as_columns(frame: Any, names: Sequence[Any]) -> Any:
+    """``frame`` with the levels of its index that ``names`` names (a protected attribute,
+    the label) as its first columns: a frame indexed by ``set_index(["id", "sex"])``, or a
+    Parquet file written from one (pandas reads its index back as one), was refused, "'sex'
+    is not a column"; the user's frame itself is not changed."""
+    levels = [str(n) for n in frame.index.names if n is not None]
+    wanted = {str(n) for n in names if n is not None}
+    columns = {str(c) for c in frame.columns}
+    taken = [n for n in levels if n in wanted and n not in columns]
+    if not taken:
+        return frame
+    return frame.reset_index(level=[n for n in frame.index.names if str(n) in taken])
+
+
 def _polars_used(data: Any) -> bool:
     """Whether a model may need polars DataFrames: ``data`` is one, or a data file's model
     was loaded with polars imported (by its own module: a Pipeline fitted on polars)."""
@@ -494,7 +508,9 @@ def _setup(
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
         frame = _as_frame(data)
+        in_index = [*names, label]  # (a frame's index levels may hold them)
         if frame is not None:  # the user's own DataFrame: its findings come back in its dtypes
+            frame = _index_as_columns(frame, in_index)
             user_dtypes = {str(c): t for c, t in frame.dtypes.items()}
             user_columns = {
                 str(c): c
@@ -507,6 +523,7 @@ def _setup(
                 _data_path(data, model),
                 "--data",
             )
+            frame = _index_as_columns(frame, in_index)  # (a Parquet file's pandas index)
             read_as_numbers = dict(frame.attrs.get(NUMBERS_ATTR, {}))
             written_as = dict(frame.attrs.get(WRITTEN_ATTR, {}))
             # a file's own categories (Parquet keeps them): findings and notes read them
