@@ -97,3 +97,21 @@ def test_a_model_failing_on_pandas_and_polars_is_the_pandas_failure(tmp_path: Pa
         assay.check_fairness(
             model, pl.from_pandas(frame), protected="sex", max_queries=300, store=tmp_path / "s"
         )
+
+
+def test_a_booster_fitted_on_categories_tells_a_polars_user_the_cast(tmp_path: Path) -> None:
+    lightgbm = pytest.importorskip("lightgbm")
+    frame = _frame(biased=True)
+    fitted_on = frame[["sex", "income"]].astype({"sex": "category"})
+    model = lightgbm.LGBMClassifier(n_estimators=20, verbose=-1)
+    model.fit(fitted_on, frame["label"])
+    data = pl.from_pandas(frame)
+    with pytest.raises(assay.ModelError) as refused:
+        assay.check_fairness(model, data, protected="sex", max_queries=300, store=tmp_path / "a")
+    cast = "data.with_columns(pl.col(['sex']).cast(pl.Categorical))"
+    assert cast in str(refused.value)
+    data = data.with_columns(pl.col(["sex"]).cast(pl.Categorical))  # as said
+    result = assay.check_fairness(
+        model, data, protected="sex", max_queries=300, seed=1, store=tmp_path / "b"
+    )
+    assert result.n_findings > 0
