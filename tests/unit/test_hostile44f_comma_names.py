@@ -82,3 +82,17 @@ def test_the_api_string_names_comma_columns_beside_others(tmp_path: Path) -> Non
     assert result.summary["verdict"][0]["level"] == "found"
     assert parse_protected(f"{SEX}, race,code", frame.columns)[0] == (SEX, "race,code")
     assert parse_protected("sex,race")[0] == ("sex", "race")  # no columns known: split
+
+
+def test_a_junit_suite_quotes_a_name_holding_a_comma() -> None:
+    from assay.report.junit_subject import suite_name
+
+    def named(protected: list[str]) -> str:
+        run = {"technique": "fairness", "model": {"spec": "m.skops"}}
+        return suite_name({**run, "config": {"protected": protected}})
+
+    assert named([SEX, "race"]) == "assay.fairness [m.skops; protected 'Geschlecht (m,w)', race]"
+    assert (
+        named(["sex", "age:bins=30,50"])
+        == "assay.fairness [m.skops; protected sex, age:bins=30,50]"
+    )
