@@ -227,14 +227,6 @@ def _index_as_columns(frame: Any, names: Sequence[Any]) -> Any:
     return frame.reset_index(level=[n for n in frame.index.names if str(n) in taken])
 
 
-def _polars_used(data: Any) -> bool:
-    """Whether a model may need polars DataFrames: ``data`` is one, or a data file's model
-    was loaded with polars imported (by its own module: a Pipeline fitted on polars)."""
-    if type(data).__module__.split(".")[0] == "polars":
-        return True
-    return isinstance(data, str | os.PathLike) and "polars" in sys.modules
-
-
 def _innermost(model: Any) -> Any:
     while hasattr(model, "inner"):
         model = model.inner
@@ -701,8 +693,11 @@ def _setup(
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
         # every call gets the user's dtypes, as the model was fitted on
         inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
-    if _polars_used(data) and encoded is not None and hasattr(inner_model, "polars_if_needed"):
-        inner_model.polars_if_needed(the_schema.decode(encoded[:2]))  # (said: polars_note)
+    if encoded is not None and hasattr(inner_model, "polars_if_needed"):  # (polars_note)
+        if type(data).__module__.split(".")[0] == "polars":  # asked at once: said before
+            inner_model.polars_if_needed(the_schema.decode(encoded[:2]))
+        elif isinstance(data, str | os.PathLike) and "polars" in sys.modules:
+            inner_model.polars_fallback = True  # (the model's module imports polars)
     if raw_model.capabilities.modality != "tabular":
         raise UsageError(
             "the fairness search needs a tabular model; this one is "

@@ -118,6 +118,10 @@ class SklearnModel:
         # given polars DataFrames (``polars_if_needed``): data given as one, and a model that
         # fails on pandas (a Pipeline fitted on polars, its first step polars' own API)
         self.polars = False
+        # a data file's run with polars imported: the first call failing as pandas is tried
+        # again as polars (no call more for a model that answers pandas)
+        self.polars_fallback = False
+        self._answered = False
         n_in = getattr(estimator, "n_features_in_", None)
         self.n_features: int | None = int(n_in) if isinstance(n_in, int | np.integer) else None
         self.info: dict[str, Any] = {
@@ -172,6 +176,25 @@ class SklearnModel:
         return self.polars
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        if not self.polars_fallback or self._answered or self.polars:
+            return self._predict(inputs)
+        failed: Exception | None = None
+        try:
+            out = self._predict(inputs)
+        except Exception as exc:  # (the model's own failure, whatever it raises)
+            failed = exc
+        if failed is not None:  # tried as polars; failing both ways, the pandas failure
+            self.polars = True
+            try:
+                out = self._predict(inputs)
+            except Exception:
+                self.polars = False
+            if not self.polars:
+                raise failed
+        self._answered = True
+        return out
+
+    def _predict(self, inputs: ModelInputs) -> np.ndarray:
         x = self._frame(inputs)
         try:
             return self._answer(x, inputs)
