@@ -55,11 +55,11 @@ def _polars_pipeline(frame: pd.DataFrame, reads_sex: bool) -> Pipeline:
     return model.fit(pl.from_pandas(frame[["sex", "income"]]), frame["label"].to_numpy())
 
 
-@pytest.mark.parametrize("form", ["polars", "parquet"])
+@pytest.mark.parametrize("form", ["polars", "parquet", "pandas"])
 def test_a_pipeline_fitted_on_polars_is_given_polars(tmp_path: Path, form: str) -> None:
     frame = _frame(biased=True)
     model = _polars_pipeline(frame, reads_sex=True)
-    data: object = pl.from_pandas(frame)
+    data: object = pl.from_pandas(frame) if form == "polars" else frame
     if form == "parquet":  # (the model's module imports polars: a data file's run tries it)
         frame.to_parquet(tmp_path / "d.parquet")
         data = tmp_path / "d.parquet"

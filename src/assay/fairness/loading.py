@@ -696,8 +696,8 @@ def _setup(
     if encoded is not None and hasattr(inner_model, "polars_if_needed"):  # (polars_note)
         if type(data).__module__.split(".")[0] == "polars":  # asked at once: said before
             inner_model.polars_if_needed(the_schema.decode(encoded[:2]))
-        elif isinstance(data, str | os.PathLike) and "polars" in sys.modules:
-            inner_model.polars_fallback = True  # (the model's module imports polars)
+        elif "polars" in sys.modules:  # (imported by the model's module, or the caller's)
+            inner_model.polars_fallback = True
     if raw_model.capabilities.modality != "tabular":
         raise UsageError(
             "the fairness search needs a tabular model; this one is "

@@ -118,8 +118,9 @@ class SklearnModel:
         # given polars DataFrames (``polars_if_needed``): data given as one, and a model that
         # fails on pandas (a Pipeline fitted on polars, its first step polars' own API)
         self.polars = False
-        # a data file's run with polars imported: the first call failing as pandas is tried
-        # again as polars (no call more for a model that answers pandas)
+        # polars imported (by the model's module, the caller): the first call failing as
+        # pandas for want of an attribute or a type is tried again as polars (no call more
+        # for a model that answers pandas; a model's other failures, a transient one, stand)
         self.polars_fallback = False
         self._answered = False
         n_in = getattr(estimator, "n_features_in_", None)
@@ -181,7 +182,7 @@ class SklearnModel:
         failed: Exception | None = None
         try:
             out = self._predict(inputs)
-        except Exception as exc:  # (the model's own failure, whatever it raises)
+        except (AttributeError, TypeError) as exc:  # (a pandas frame lacking polars' API)
             failed = exc
         if failed is not None:  # tried as polars; failing both ways, the pandas failure
             self.polars = True
