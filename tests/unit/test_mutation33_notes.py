@@ -19,7 +19,14 @@ WARNINGS = {
     "mixed_numbers_note",
     "by_position_note",
 }
-NOTES = {"set_aside_note", "read_as_text_note", "numbers_note", "bins_note", "frame_note"}
+NOTES = {
+    "set_aside_note",
+    "read_as_text_note",
+    "numbers_note",
+    "bins_note",
+    "frame_note",
+    "polars_note",
+}
 
 
 def test_each_note_is_a_warning_or_not_as_it_says(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ of the bins (labelled in the data's own terms, ``18-24``, ``25-39``, ... for who
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
@@ -47,17 +47,20 @@ class Bins:
 
 
 def parse_protected(
-    value: str | Sequence[str] | None,
+    value: str | Sequence[str] | None, columns: Collection[str] = ()
 ) -> tuple[tuple[str, ...], dict[str, Bins]]:
     """The protected names, and the bins of those given as ``NAME:bins=E1,E2,...``.
 
     ``"sex,age:bins=25,40,60"`` (or ``["sex", "age:bins=25,40,60"]``): after a ``:bins=``,
-    comma-separated numbers are its edges; the next name starts at the first that is not."""
+    comma-separated numbers are its edges; the next name starts at the first that is not.
+    ``columns``, when known: parts of a string that name one of them together are one name
+    (``"Geschlecht (m,w),race"``: a header's own comma, never typed otherwise on the command
+    line, where ``--protected`` is given once)."""
     if value is None:
         return (), {}
     parts: list[str]
     if isinstance(value, str):
-        parts = [v.strip() for v in value.split(",") if v.strip()]
+        parts = _whole_names(value, set(columns))
     elif isinstance(value, int | np.integer):  # a DataFrame's integer column name
         parts = [str(value)]
     else:
@@ -93,6 +96,22 @@ def parse_protected(
         if _BINS in head:
             bins[name] = Bins(name, _edges(name, [first, *spec[1:]]))
     return tuple(names), bins
+
+
+def _whole_names(text: str, columns: set[str]) -> list[str]:
+    """``text``'s comma-separated parts, each longest run of them that names a column
+    together joined again."""
+    pieces = text.split(",")
+    parts: list[str] = []
+    i = 0
+    while i < len(pieces):
+        j = next(
+            (j for j in range(len(pieces), i + 1, -1) if ",".join(pieces[i:j]).strip() in columns),
+            i + 1,
+        )
+        parts.append(",".join(pieces[i:j]).strip())
+        i = j
+    return [p for p in parts if p]
 
 
 def _number(text: str) -> float | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -101,10 +102,12 @@ def refuse_beside_dataset(
         )
 
 
-def _protected_specs(protected: str | Sequence[str] | None) -> list[str]:
+def _protected_specs(
+    protected: str | Sequence[str] | None, columns: Sequence[str] = ()
+) -> list[str]:
     """The protected attributes as given, one string each (``age:bins=25,40,60``): what a
     resume gives ``setup_fairness`` again."""
-    names, bins = parse_protected(protected)
+    names, bins = parse_protected(protected, columns)
     return [
         f"{n}:bins={','.join(f'{e:g}' for e in bins[n].edges)}" if n in bins else n for n in names
     ]
@@ -131,7 +134,7 @@ def _too_big(path: Any, exc: MemoryError) -> str:
         size = f"{os.path.getsize(path):,} bytes"
     except (OSError, TypeError):
         size = "its size unknown"
-    packed = str(path).lower().endswith((".gz", ".parquet", ".pq"))
+    packed = str(path).lower().endswith((".gz", ".parquet", ".pq", ".feather", ".arrow", ".ipc"))
     return (
         f"loading the data ran out of this machine's memory ({size}"
         + (", compressed: it inflates to far more" if packed else "")
@@ -210,6 +213,20 @@ def _as_frame(data: Any) -> Any:
     return frame if isinstance(frame, pd.DataFrame) else None
 
 
+def _index_as_columns(frame: Any, names: Sequence[Any]) -> Any:
+    """``frame`` with the levels of its index that ``names`` names (a protected attribute,
+    the label) as its first columns: a frame indexed by ``set_index(["id", "sex"])``, or a
+    Parquet file written from one (pandas reads its index back as one), was refused, "'sex'
+    is not a column"; the user's frame itself is not changed."""
+    levels = [str(n) for n in frame.index.names if n is not None]
+    wanted = {str(n) for n in names if n is not None}
+    columns = {str(c) for c in frame.columns}
+    taken = [n for n in levels if n in wanted and n not in columns]
+    if not taken:
+        return frame
+    return frame.reset_index(level=[n for n in frame.index.names if str(n) in taken])
+
+
 def _innermost(model: Any) -> Any:
     while hasattr(model, "inner"):
         model = model.inner
@@ -273,6 +290,11 @@ def _coded_classes(key: str, class_names: tuple[str, ...]) -> str:
     )
 
 
+# a boolean label and a class of the same number, either way (True == 1 in Python): XGBoost
+# fitted on a boolean label names its classes 0, 1; a model fitted on bools meets 0/1 labels
+_AS_BOOLS = {"True": "1", "False": "0", "1": "True", "0": "False"}
+
+
 def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) -> np.ndarray:
     """True labels as class indices of the model (by class name when the model has names)."""
     import pandas as pd
@@ -290,7 +312,9 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
         out = np.empty(len(values), dtype=np.int64)
         for i, v in enumerate(values):
             key = str(v.item() if isinstance(v, np.generic) else v)
-            if key not in lookup and key.endswith(".0") and key[:-2] in lookup:
+            if key not in lookup and key in _AS_BOOLS and _AS_BOOLS[key] in lookup:
+                key = _AS_BOOLS[key]  # (True against 0/1: XGBoost fitted on bools has 0, 1)
+            elif key not in lookup and key.endswith(".0") and key[:-2] in lookup:
                 key = key[:-2]
             elif key not in lookup and f"{key}.0" in lookup:
                 key = f"{key}.0"  # (a model fitted on a label column read as floats: 0.0, 1.0)
@@ -476,7 +500,9 @@ def _setup(
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
         frame = _as_frame(data)
+        in_index = [*names, label]  # (a frame's index levels may hold them)
         if frame is not None:  # the user's own DataFrame: its findings come back in its dtypes
+            frame = _index_as_columns(frame, in_index)
             user_dtypes = {str(c): t for c, t in frame.dtypes.items()}
             user_columns = {
                 str(c): c
@@ -489,6 +515,7 @@ def _setup(
                 _data_path(data, model),
                 "--data",
             )
+            frame = _index_as_columns(frame, in_index)  # (a Parquet file's pandas index)
             read_as_numbers = dict(frame.attrs.get(NUMBERS_ATTR, {}))
             written_as = dict(frame.attrs.get(WRITTEN_ATTR, {}))
             # a file's own categories (Parquet keeps them): findings and notes read them
@@ -497,6 +524,9 @@ def _setup(
             }
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         written = [str(c) for c in frame.columns]
+        if isinstance(protected, str):  # (a header's own comma: "Geschlecht (m,w)")
+            names, bins = parse_protected(protected, written)
+            invocation["protected"] = _protected_specs(protected, written)
         names = tuple(unicode_form(n, written) for n in names)  # (a macOS header's é)
         bins = {  # (the bins' own name too: the schema's feature is named by it)
             unicode_form(n, written): replace(b, name=unicode_form(n, written))
@@ -545,6 +575,9 @@ def _setup(
         raise UsageError("there is no data to drop columns from: give --data", argument="--drop")
     elif schema is not None:
         loaded = schema if isinstance(schema, Schema) else _read(load_schema, schema, "--schema")
+        if isinstance(protected, str):  # (a column's own comma)
+            names, bins = parse_protected(protected, loaded.names)
+            invocation["protected"] = _protected_specs(protected, loaded.names)
         the_schema = loaded if not names else loaded.with_protected(names)
         source = {"schema": invocation["schema"] or "in memory"}
     else:
@@ -660,6 +693,11 @@ def _setup(
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
         # every call gets the user's dtypes, as the model was fitted on
         inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
+    if encoded is not None and hasattr(inner_model, "polars_if_needed"):  # (polars_note)
+        if type(data).__module__.split(".")[0] == "polars":  # asked at once: said before
+            inner_model.polars_if_needed(the_schema.decode(encoded[:2]))
+        elif "polars" in sys.modules:  # (imported by the model's module, or the caller's)
+            inner_model.polars_fallback = True
     if raw_model.capabilities.modality != "tabular":
         raise UsageError(
             "the fairness search needs a tabular model; this one is "

@@ -17,6 +17,7 @@ __all__ = [
     "mixed_numbers_note",
     "near_values_note",
     "numbers_note",
+    "polars_note",
     "read_as_text_note",
     "set_aside_note",
     "setup_notes",
@@ -56,6 +57,20 @@ def frame_note(setup: FairnessSetup) -> str | None:
     return (
         "The function failed on a numpy array of rows and answered the same rows as a pandas "
         f"DataFrame with the data's column names: it is given DataFrames ({shown})"
+    )
+
+
+def polars_note(setup: FairnessSetup) -> str | None:
+    """What to say of a model given polars DataFrames: it failed on its probe rows as a
+    pandas DataFrame and answered them as a polars one."""
+    inner = setup.raw_model
+    while hasattr(inner, "inner"):
+        inner = inner.inner
+    if getattr(inner, "polars", False) is not True:
+        return None
+    return (
+        "The model failed on its first rows as a pandas DataFrame and answered them as a "
+        "polars DataFrame: it is given polars DataFrames"
     )
 
 
@@ -299,6 +314,7 @@ def _said(setup: FairnessSetup) -> list[tuple[str | None, bool]]:
         (mixed_numbers_note(setup), True),
         (by_position_note(setup), True),
         (frame_note(setup), False),
+        (polars_note(setup), False),
         (setup.labels_left_out, False),
         (None if setup.incomplete is None else setup.incomplete.note(), False),
         (None if setup.empty is None else setup.empty.note(setup.test.schema), False),

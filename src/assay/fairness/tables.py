@@ -18,7 +18,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,6 +54,8 @@ LINE_ATTR = "assay.first_line"  # file line of the first data row; None: rows ha
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
+# Arrow's IPC file format (pandas' ``to_feather``, polars' ``write_ipc``)
+_FEATHER_SUFFIXES = (".feather", ".arrow", ".ipc")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 _DELIMITERS = (",", "\t", ";", "|")
 DEFAULT_ENCODING = "utf-8"
@@ -99,6 +101,8 @@ def read_table(
         raise UsageError("is a directory, not a data file", path=name)
     if kind == "parquet":
         frame, first_line = _read_parquet(p, name), None
+    elif kind == "feather":
+        frame, first_line = _read_feather(p, name), None
     elif kind == "jsonl":
         frame, first_line = _read_jsonl(p, name, encoding)
         frame = _numbers_as_text(frame, set(text))
@@ -117,11 +121,13 @@ def _table_kind(p: Path, name: str) -> str:
     lower = p.name.lower()
     if lower.endswith(_PARQUET_SUFFIXES):
         return "parquet"
+    if lower.endswith(_FEATHER_SUFFIXES):
+        return "feather"
     if lower.endswith(_JSONL_SUFFIXES):
         return "jsonl"
     if lower.endswith(_CSV_SUFFIXES):
         return "csv"
-    known = ", ".join(_CSV_SUFFIXES + _PARQUET_SUFFIXES + _JSONL_SUFFIXES)
+    known = ", ".join(_CSV_SUFFIXES + _PARQUET_SUFFIXES + _FEATHER_SUFFIXES + _JSONL_SUFFIXES)
     raise UsageError(
         f"unknown data file type; expected a name ending in one of: {known}", path=name
     )
@@ -164,6 +170,7 @@ _MAGIC = (
     (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or OpenDocument workbook?)", _SAVE_AS_CSV),
     (b"\xd0\xcf\x11\xe0", "an old Office document (an Excel .xls workbook?)", _SAVE_AS_CSV),
     (b"PAR1", "Parquet", "give it a name ending in .parquet"),
+    (b"ARROW1", "Feather (Arrow IPC)", "give it a name ending in .feather"),
     (b"\x89PNG", "a PNG image", "give the data file"),
     (b"%PDF", "a PDF document", "give the data file"),
 )
@@ -597,18 +604,41 @@ def _read_jsonl(p: Path, name: str, encoding: str) -> tuple[pd.DataFrame, int]:
     return pd.DataFrame.from_records(records, columns=keys), first_line
 
 
+def _read_feather(p: Path, name: str) -> pd.DataFrame:
+    """A Feather (Arrow IPC) file, bounded as a Parquet file is (its schema read first)."""
+
+    def read() -> pd.DataFrame:
+        import pyarrow.feather
+        import pyarrow.ipc
+
+        with pyarrow.ipc.open_file(p) as reader:
+            _refuse_wide(len(reader.schema), "it has", name)
+        return pyarrow.feather.read_table(p).to_pandas()
+
+    return _read_arrow(read, "Feather", name)
+
+
 def _read_parquet(p: Path, name: str) -> pd.DataFrame:
-    try:
+    def read() -> pd.DataFrame:
         import pyarrow.parquet
+
+        _refuse_wide(pyarrow.parquet.read_metadata(p).num_columns, "it has", name)
+        return pd.read_parquet(p)
+
+    return _read_arrow(read, "Parquet", name)
+
+
+def _read_arrow(read: Callable[[], pd.DataFrame], kind: str, name: str) -> pd.DataFrame:
+    """``read()``'s frame of a file pyarrow reads (Parquet, Feather): pyarrow missing, a
+    file it cannot read or a file of no rows refused, naming the file."""
+    try:
+        frame = read()
     except ImportError:
         raise UsageError(
-            "reading Parquet needs pyarrow: " + pip_install("'assay[parquet]'"), path=name
+            f"reading {kind} needs pyarrow: " + pip_install("'assay[parquet]'"), path=name
         ) from None
-    try:
-        _refuse_wide(pyarrow.parquet.read_metadata(p).num_columns, "it has", name)
-        frame = pd.read_parquet(p)
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read as Parquet: {exc}", path=name) from None
+    except (OSError, ValueError) as exc:  # (pyarrow's ArrowInvalid is a ValueError)
+        raise UsageError(f"cannot read as {kind}: {exc}", path=name) from None
     if frame.shape[1] == 0 or len(frame) == 0:
         raise UsageError("the file has no data rows", path=name)
     return frame

@@ -51,4 +51,6 @@ def category_mismatch(estimator: Any, frame: Any, exc: BaseException) -> str | N
         f"the {name} was fitted on pandas 'category' columns and is given {columns} as plain "
         f"values ({library} refuses them: {said!r}); give the data with the dtypes it was "
         f"fitted with: in Python, data = data.astype({{{cast}}}) before check_fairness"
+        f" (a polars DataFrame: data = data.with_columns(pl.col({plain!r})"
+        ".cast(pl.Categorical)))"
     )

@@ -10,7 +10,9 @@ import numpy as np
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
+from assay.models.answer_order import in_input_order
 from assay.models.batch_limit import in_chunks
+from assay.models.callable import by_column_names
 from assay.models.checked import FRAME_ADVICE
 
 __all__ = ["SklearnModel", "from_sklearn", "index_of"]
@@ -113,6 +115,14 @@ class SklearnModel:
         self.dtypes: dict[str, Any] | None = None
         # else one dtype per column that may be missing, whatever a batch holds
         self.steady_dtypes: dict[str, Any] = {}
+        # given polars DataFrames (``polars_if_needed``): data given as one, and a model that
+        # fails on pandas (a Pipeline fitted on polars, its first step polars' own API)
+        self.polars = False
+        # polars imported (by the model's module, the caller): the first call failing as
+        # pandas for want of an attribute or a type is tried again as polars (no call more
+        # for a model that answers pandas; a model's other failures, a transient one, stand)
+        self.polars_fallback = False
+        self._answered = False
         n_in = getattr(estimator, "n_features_in_", None)
         self.n_features: int | None = int(n_in) if isinstance(n_in, int | np.integer) else None
         self.info: dict[str, Any] = {
@@ -137,12 +147,55 @@ class SklearnModel:
         if self.dtypes is not None:
             import pandas as pd
 
-            return pd.DataFrame(arr, columns=self.feature_names).astype(self.dtypes)
-        from assay.models.inferred_frame import inferred_frame
+            frame = pd.DataFrame(arr, columns=self.feature_names).astype(self.dtypes)
+        else:
+            from assay.models.inferred_frame import inferred_frame
 
-        return inferred_frame(arr, self.feature_names, self.steady_dtypes)
+            frame = inferred_frame(arr, self.feature_names, self.steady_dtypes)
+        if self.polars:
+            import polars as pl
+
+            return pl.from_pandas(frame)
+        return frame
+
+    def polars_if_needed(self, rows: ModelInputs) -> bool:
+        """For data given as a polars DataFrame: whether the estimator fails on ``rows`` as
+        a pandas DataFrame and answers them as a polars one (a Pipeline fitted on polars
+        whose first step calls polars' own API, ``X.with_columns``): if so it is given
+        polars DataFrames from then on.  Loading's two probe rows, asked once or twice."""
+        if self.feature_names is None:
+            return False
+        try:
+            self.predict(rows)
+            return False
+        except Exception:  # (the model's own failure, whatever it raises: tried again below)
+            self.polars = True
+        try:
+            self.predict(rows)
+        except Exception:
+            self.polars = False  # failing both ways: the pandas call's failure is the run's
+        return self.polars
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        if not self.polars_fallback or self._answered or self.polars:
+            return self._predict(inputs)
+        failed: Exception | None = None
+        try:
+            out = self._predict(inputs)
+        except (AttributeError, TypeError) as exc:  # (a pandas frame lacking polars' API)
+            failed = exc
+        if failed is not None:  # tried as polars; failing both ways, the pandas failure
+            self.polars = True
+            try:
+                out = self._predict(inputs)
+            except Exception:
+                self.polars = False
+            if not self.polars:
+                raise failed
+        self._answered = True
+        return out
+
+    def _predict(self, inputs: ModelInputs) -> np.ndarray:
         x = self._frame(inputs)
         try:
             return self._answer(x, inputs)
@@ -155,9 +208,17 @@ class SklearnModel:
             raise ModelError(hint) from exc
 
     def _answer(self, x: Any, inputs: ModelInputs) -> np.ndarray:
+        # a pandas answer is read by its index (a wrapper that sorts or groups its batch
+        # before predicting), a frame of probabilities by its columns when they name the
+        # classes (in another order, read by position, every label was swapped): as a
+        # function's answer is (hostile44f)
+        n = len(x)
         if self.use_proba:
-            return np.asarray(self.estimator.predict_proba(x))
-        raw = np.asarray(self.estimator.predict(x))
+            proba = in_input_order(self.estimator.predict_proba(x), n)
+            if self._classes is not None:
+                proba = by_column_names(proba, {str(c): i for i, c in enumerate(self._classes)})
+            return np.asarray(proba)
+        raw = np.asarray(in_input_order(self.estimator.predict(x), n))
         if self.capabilities.outputs == "proba" or self._classes is None:
             return raw
         return _to_indices(raw, self._classes, inputs)

@@ -32,6 +32,13 @@ def suite_name(run: dict[str, Any]) -> str:
     return f"assay.{technique} [{subject}]"
 
 
+def _protected(spec: object) -> str:
+    """A protected attribute as the suite names it: ``sex``, ``age:bins=30,50``, a name
+    holding a comma quoted (``'Geschlecht (m,w)'``: two attributes otherwise)."""
+    name, bins, edges = str(spec).partition(":bins=")
+    return (repr(name) if "," in name else name) + bins + edges
+
+
 def _subject(run: dict[str, Any], technique: str) -> str:
     model = _dict(run.get("model"))
     config = _dict(run.get("config"))
@@ -51,7 +58,7 @@ def _subject(run: dict[str, Any], technique: str) -> str:
     elif technique == "fairness":
         protected = config.get("protected")
         named = (
-            f"protected {', '.join(str(p) for p in protected)}"
+            f"protected {', '.join(_protected(p) for p in protected)}"
             if isinstance(protected, list) and protected
             else None
         )
