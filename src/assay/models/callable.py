@@ -29,6 +29,7 @@ from assay.models.empty_text import empty_text_hint
 from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
     covers,
+    independent_scores,
     is_partial,
     is_ranked,
     pipeline_classes,
@@ -399,6 +400,9 @@ class NamedLabelsModel(CallableModel):
         raw = by_column_names(in_input_order(answer, len(inputs)), self._index)
         self._same_form(raw)
         if is_ranked(raw):
+            several = independent_scores(raw, inputs if isinstance(inputs, list) else ())
+            if several is not None:  # (a multi-label model: read by its best label before)
+                raise ModelError(f"the function {several}")
             index = self._index
             if self.from_answers:  # its own way of writing a label it was widened with
                 said = {str(e["label"]) for row in raw for e in row} - set(index)
@@ -603,6 +607,9 @@ def declared_model(
         if raw is None:
             raw = probe_call(fn, probe, what=_qualname(fn), timeout=call_timeout)
         fn, raw = read_score_dicts(fn, raw)  # spaCy's cats: {class: score} per input
+        several = independent_scores(raw, probe if isinstance(probe, list) else ())
+        if several is not None:
+            raise UsageError(f"the function {several}", argument="MODEL")
         answer = np.asarray(raw) if not is_ranked(raw) else np.zeros((0, 0), dtype=object)
         if is_ranked(raw) and covers(raw, names) and not is_partial(raw):
             outputs = "proba"
@@ -831,6 +838,9 @@ def from_callable(
                 argument="MODEL",
             )
         fn, answer = read_score_dicts(fn, answer)  # spaCy's cats: {class: score} per input
+        several = independent_scores(answer, probe if isinstance(probe, list) else ())
+        if several is not None:
+            raise UsageError(f"the function {several}", argument="MODEL")
         found = ranked_labels(answer)
         if found is None and modality == "text":
             found = column_names(answer)  # pd.DataFrame(proba, columns=clf.classes_)

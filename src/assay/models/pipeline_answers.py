@@ -22,6 +22,7 @@ import numpy as np
 from assay.errors import ModelError
 
 __all__ = [
+    "independent_scores",
     "is_partial",
     "is_ranked",
     "pipeline_classes",
@@ -89,6 +90,39 @@ def is_partial(answer: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return any(all(0.0 <= v <= 1.0 for v in row) and sum(row) < 0.98 for row in rows)
+
+
+def independent_scores(answer: Any, inputs: Sequence[Any] = ()) -> str | None:
+    """What to say of a ranked answer (``{label, score}`` lists, spaCy's cats read as such)
+    one of whose rows holds scores, each in [0, 1], adding up to more than 1 (by more than
+    0.02, as ``checked`` allows): an independent score per class, as a multi-label model
+    answers (a sigmoid per class: toxic-bert's ``toxic``, ``insult``, ``obscene``, ... with
+    ``top_k=None``), not one class per sentence.  Such an answer was read by its best
+    label when loading's probe held a row adding up to less than 1 (as a ``top_k`` below the
+    classes: ``toxic`` against ``insult``, whichever scored higher on a clean sentence), or
+    taken as probabilities and the run ended on its first batch (exit 3); hostile44t.
+    None for any other answer."""
+    if not is_ranked(answer):
+        return None
+    for i, row in enumerate(answer):
+        try:
+            scores = [float(e["score"]) for e in row]
+        except (TypeError, ValueError):
+            return None
+        if all(0.0 <= v <= 1.0 for v in scores) and sum(scores) > 1.02:
+            shown = ", ".join(f"{e['label']}: {float(e['score']):.2g}" for e in list(row)[:4])
+            more = ", ..." if len(row) > 4 else ""
+            said = f" ({inputs[i]!r})" if i < len(inputs) and isinstance(inputs[i], str) else ""
+            return (
+                f"answered {{label, score}} lists whose scores add up to more than 1 "
+                f"({sum(scores):.2f} for input {i}{said}: {shown}{more}): an independent "
+                "score per class, as a multi-label model answers (a sigmoid per class), "
+                "not one class per sentence, so neither its best label nor its scores say "
+                "which class it gives; answer one label, or one probability per class adding "
+                'up to 1, e.g. for the class you test, [{"label": "toxic", "score": p}, '
+                '{"label": "clean", "score": 1 - p}] per sentence'
+            )
+    return None
 
 
 def covers(answer: Any, names: Sequence[str]) -> bool:
