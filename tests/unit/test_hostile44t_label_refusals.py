@@ -143,3 +143,38 @@ def test_a_top_k_below_the_classes_and_softmax_lists_are_no_multi_label() -> Non
     assert independent_scores(logits) is None
     two = [[{"label": "toxic", "score": 0.9}, {"label": "insult", "score": 0.8}]]
     assert "1.70 for input 0 ('x')" in str(independent_scores(two, ["x"]))
+
+
+def one_output(batch: list[str]) -> list[dict[str, Any]]:
+    """A pipeline of a model with one output (num_labels=1): LABEL_0 whatever the score."""
+    return [{"label": "LABEL_0", "score": 0.9 if _toxic(s) else 0.1} for s in batch]
+
+
+def one_output_lists(batch: list[str]) -> list[list[dict[str, Any]]]:
+    return [[entry] for entry in one_output(batch)]
+
+
+def hf(batch: list[str]) -> list[dict[str, Any]]:
+    return [{"label": "LABEL_1" if _toxic(s) else "LABEL_0", "score": 0.93} for s in batch]
+
+
+@pytest.mark.parametrize("model", [one_output, one_output_lists])
+def test_a_one_output_pipeline_is_refused_naming_its_score(tmp_path: Path, model: Any) -> None:
+    """It was a classifier answering LABEL_0 to everything: every sentence the other called
+    LABEL_1 a "disagreement" (exit 1)."""
+    with pytest.raises(UsageError) as caught:
+        assay.check_text([model, hf], grammar=GRAMMAR, max_queries=300, seed=1,
+                         store=tmp_path / "s.db")  # fmt: skip
+    said = str(caught.value)
+    assert model.__name__ in said and "answered one label, 'LABEL_0', to every one of" in said
+    assert "its score from 0.10 to 0.90" in said and "num_labels=1" in said, said
+
+
+def constant(batch: list[str]) -> list[dict[str, Any]]:
+    return [{"label": "LABEL_0", "score": 0.7 if _toxic(s) else 0.95} for s in batch]
+
+
+def test_one_label_scored_over_half_everywhere_is_a_classifier_as_before(tmp_path: Path) -> None:
+    result = assay.check_text([constant, hf], grammar=GRAMMAR, max_queries=300, seed=1,
+                              store=tmp_path / "s.db")  # fmt: skip
+    assert set(result.findings()["minimal"]) >= {"she said you are an idiot."}, result.headline

@@ -32,6 +32,7 @@ from assay.models.pipeline_answers import (
     independent_scores,
     is_partial,
     is_ranked,
+    one_output_scores,
     pipeline_classes,
     ranked_labels,
     ranked_to_labels,
@@ -484,6 +485,11 @@ class NamedLabelsModel(CallableModel):
     def labels_answered(self, inputs: ModelInputs) -> list[str]:
         """The labels it answers to ``inputs``, by name, as it answers them."""
         raw = self.fn(inputs)
+        if len(self.capabilities.class_names or ()) == 1:  # (a model of one output?)
+            one = one_output_scores(raw)
+            if one is not None:
+                who = self.info.get("callable") or self.info.get("url") or "the classifier"
+                raise UsageError(f"{who} {one}", argument="MODEL")
         if is_ranked(raw):
             return [str(e["label"]) for row in raw for e in row]
         raw = _one_column(raw)
@@ -858,6 +864,9 @@ def from_callable(
             caps = Capabilities(modality=modality, n_classes=2, outputs="labels", class_names=names)
             return NamedLabelsModel(fn, caps, names)
         seen = labels_by_name(answer, len(probe)) if modality == "text" else None
+        one = one_output_scores(answer) if seen is not None and len(seen) == 1 else None
+        if one is not None:
+            raise UsageError(f"the function {one}", argument="MODEL")
         if seen is not None:  # "pos"/"neg": its labels are the names it answers
             caps = Capabilities(
                 modality=modality, n_classes=len(seen), outputs="labels", class_names=seen

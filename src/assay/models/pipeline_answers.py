@@ -25,6 +25,7 @@ __all__ = [
     "independent_scores",
     "is_partial",
     "is_ranked",
+    "one_output_scores",
     "pipeline_classes",
     "ranked_labels",
     "ranked_to_labels",
@@ -123,6 +124,44 @@ def independent_scores(answer: Any, inputs: Sequence[Any] = ()) -> str | None:
                 '{"label": "clean", "score": 1 - p}] per sentence'
             )
     return None
+
+
+def one_output_scores(answer: Any) -> str | None:
+    """What to say of a pipeline's answer naming one label to every input, its score under
+    0.5 on some and over it on others (``{label, score}`` dicts, or one-element lists of
+    them): a model of one output (``num_labels=1``: a sigmoid, toxic-bert's regression
+    heads) through a pipeline names its one label, ``LABEL_0``, whatever its score, which is
+    the probability of what the model scores.  Its label was taken as its answer: a
+    classifier answering ``LABEL_0`` to everything, every sentence another called toxic a
+    "disagreement", every ``flip`` a failure (hostile44t).  A top label of two classes or
+    more scores 0.5 at least where it is that of every input; None for any other answer."""
+    try:
+        rows = list(answer)
+    except TypeError:
+        return None
+    entries = []
+    for row in rows:
+        if isinstance(row, list | tuple) and len(row) == 1:
+            row = row[0]
+        if not (isinstance(row, dict) and "label" in row and "score" in row):
+            return None
+        entries.append(row)
+    try:
+        scores = [float(e["score"]) for e in entries]
+    except (TypeError, ValueError):
+        return None
+    labels = {str(e["label"]) for e in entries}
+    if len(labels) != 1 or not scores or not (min(scores) < 0.5 < max(scores) <= 1.0):
+        return None
+    (label,) = labels
+    return (
+        f"answered one label, {label!r}, to every one of the {len(entries)} sentences asked, "
+        f"its score from {min(scores):.2f} to {max(scores):.2f}: a top label scored under "
+        "0.5 is what a pipeline of a model with one output (num_labels=1, a sigmoid) "
+        "answers, naming its one label whatever the score, the probability of what the "
+        "model scores; answer a label by that score, e.g. lambda batch: ['toxic' if "
+        "r['score'] > 0.5 else 'clean' for r in FUNCTION(batch)] (r[0]['score'] for lists)"
+    )
 
 
 def covers(answer: Any, names: Sequence[str]) -> bool:
