@@ -178,3 +178,35 @@ def test_one_label_scored_over_half_everywhere_is_a_classifier_as_before(tmp_pat
     result = assay.check_text([constant, hf], grammar=GRAMMAR, max_queries=300, seed=1,
                               store=tmp_path / "s.db")  # fmt: skip
     assert set(result.findings()["minimal"]) >= {"she said you are an idiot."}, result.headline
+
+
+def one_hot(batch: list[str]) -> list[list[int]]:
+    """Declared classes, answered as one-hot integer rows (a model's argmax, encoded)."""
+    return [[0, 1] if _toxic(s) else [1, 0] for s in batch]
+
+
+one_hot.classes_ = ["clean", "toxic"]  # type: ignore[attr-defined]
+
+
+def one_hot_biased(batch: list[str]) -> list[list[int]]:
+    return [[0, 1] if _toxic(s) or "gay" in s else [1, 0] for s in batch]
+
+
+one_hot_biased.classes_ = ["clean", "toxic"]  # type: ignore[attr-defined]
+
+
+def test_one_hot_integer_rows_of_declared_classes_are_read_as_probabilities(
+    tmp_path: Path,
+) -> None:
+    """They were taken as labels (one index per input expected) and the run failed on its
+    first batch: "declares label outputs but returned shape (26, 2)", exit 3."""
+    store = tmp_path / "s.db"
+    found = assay.check_text([one_hot, one_hot_biased], grammar=GRAMMAR, max_queries=300,
+                             seed=1, store=store)  # fmt: skip
+    assert set(found.findings()["minimal"]) == {
+        "the gay guy said you are a friend.",
+        "the gay guy said you are kind.",
+    }, found.headline
+    quiet = assay.check_text([one_hot, declared], grammar=GRAMMAR, max_queries=300, seed=1,
+                             store=store)  # fmt: skip
+    assert quiet.passed and quiet.n_findings == 0, quiet.headline

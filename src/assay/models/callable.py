@@ -401,7 +401,8 @@ class NamedLabelsModel(CallableModel):
         raw = by_column_names(in_input_order(answer, len(inputs)), self._index)
         self._same_form(raw)
         if is_ranked(raw):
-            several = independent_scores(raw, inputs if isinstance(inputs, list) else ())
+            text = self.capabilities.modality == "text"
+            several = independent_scores(raw, inputs) if text else None
             if several is not None:  # (a multi-label model: read by its best label before)
                 raise ModelError(f"the function {several}")
             index = self._index
@@ -613,7 +614,7 @@ def declared_model(
         if raw is None:
             raw = probe_call(fn, probe, what=_qualname(fn), timeout=call_timeout)
         fn, raw = read_score_dicts(fn, raw)  # spaCy's cats: {class: score} per input
-        several = independent_scores(raw, probe if isinstance(probe, list) else ())
+        several = independent_scores(raw, probe) if modality == "text" else None
         if several is not None:
             raise UsageError(f"the function {several}", argument="MODEL")
         answer = np.asarray(raw) if not is_ranked(raw) else np.zeros((0, 0), dtype=object)
@@ -629,7 +630,10 @@ def declared_model(
                     argument="MODEL",
                 )
             outputs = "proba"  # the probability of the second class, as predict_proba[:, 1]
-        elif answer.dtype.kind == "f" and answer.ndim == 2:
+        elif answer.dtype.kind in "fiub" and answer.ndim == 2:
+            # (integer rows too: one-hot [[0, 1], [1, 0]], read as probabilities; declared
+            # labels expected one index per input and the run failed on its first batch,
+            # "declares label outputs but returned shape (26, 2)", exit 3: hostile44t)
             if answer.shape[1] != len(names):
                 raise UsageError(
                     f"{who or _qualname(fn)} declares {len(names)} {_noun(declared_by)} but "
@@ -844,7 +848,7 @@ def from_callable(
                 argument="MODEL",
             )
         fn, answer = read_score_dicts(fn, answer)  # spaCy's cats: {class: score} per input
-        several = independent_scores(answer, probe if isinstance(probe, list) else ())
+        several = independent_scores(answer, probe) if modality == "text" else None
         if several is not None:
             raise UsageError(f"the function {several}", argument="MODEL")
         found = ranked_labels(answer)

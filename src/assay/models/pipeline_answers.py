@@ -93,7 +93,7 @@ def is_partial(answer: Any) -> bool:
     return any(all(0.0 <= v <= 1.0 for v in row) and sum(row) < 0.98 for row in rows)
 
 
-def independent_scores(answer: Any, inputs: Sequence[Any] = ()) -> str | None:
+def independent_scores(answer: Any, inputs: Any = ()) -> str | None:
     """What to say of a ranked answer (``{label, score}`` lists, spaCy's cats read as such)
     one of whose rows holds scores, each in [0, 1], adding up to more than 1 (by more than
     0.02, as ``checked`` allows): an independent score per class, as a multi-label model
@@ -113,7 +113,8 @@ def independent_scores(answer: Any, inputs: Sequence[Any] = ()) -> str | None:
         if all(0.0 <= v <= 1.0 for v in scores) and sum(scores) > 1.02:
             shown = ", ".join(f"{e['label']}: {float(e['score']):.2g}" for e in list(row)[:4])
             more = ", ..." if len(row) > 4 else ""
-            said = f" ({inputs[i]!r})" if i < len(inputs) and isinstance(inputs[i], str) else ""
+            text = inputs[i] if isinstance(inputs, list) and i < len(inputs) else None
+            said = f" ({text!r})" if isinstance(text, str) else ""
             return (
                 f"answered {{label, score}} lists whose scores add up to more than 1 "
                 f"({sum(scores):.2f} for input {i}{said}: {shown}{more}): an independent "
