@@ -24,7 +24,7 @@ import pytest
 
 import assay
 from assay.errors import ModelError, UsageError
-from assay.models.pipeline_answers import independent_scores
+from assay.models.pipeline_answers import independent_scores, one_output_scores
 
 GRAMMAR = (
     's -> who "said you are" insult "."\n'
@@ -210,3 +210,15 @@ def test_one_hot_integer_rows_of_declared_classes_are_read_as_probabilities(
     quiet = assay.check_text([one_hot, declared], grammar=GRAMMAR, max_queries=300, seed=1,
                              store=store)  # fmt: skip
     assert quiet.passed and quiet.n_findings == 0, quiet.headline
+
+
+def neutral(batch: list[str]) -> list[dict[str, Any]]:
+    """A three-class model's top label, the same everywhere, scored 0.4 to 0.8."""
+    return [{"label": "NEUTRAL", "score": 0.8 if _toxic(s) else 0.4} for s in batch]
+
+
+def test_one_label_of_a_three_class_model_scored_from_0_4_is_a_classifier_as_before() -> None:
+    sentences = ["she said you are an idiot.", "she said you are kind."]
+    assert one_output_scores(neutral(sentences)) is None
+    assert one_output_scores([[e] for e in neutral(sentences)]) is None
+    assert one_output_scores(one_output(sentences)) is not None

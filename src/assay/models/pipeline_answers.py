@@ -134,8 +134,10 @@ def one_output_scores(answer: Any) -> str | None:
     heads) through a pipeline names its one label, ``LABEL_0``, whatever its score, which is
     the probability of what the model scores.  Its label was taken as its answer: a
     classifier answering ``LABEL_0`` to everything, every sentence another called toxic a
-    "disagreement", every ``flip`` a failure (hostile44t).  A top label of two classes or
-    more scores 0.5 at least where it is that of every input; None for any other answer."""
+    "disagreement", every ``flip`` a failure (hostile44t).  A top label of ``k`` classes
+    scores ``1/k`` at least: one under a quarter is no top label of four classes or fewer
+    (a three-class model answering ``neutral`` to every sentence, scored 0.4 to 0.8, is a
+    classifier as before); None for any other answer."""
     try:
         rows = list(answer)
     except TypeError:
@@ -152,16 +154,17 @@ def one_output_scores(answer: Any) -> str | None:
     except (TypeError, ValueError):
         return None
     labels = {str(e["label"]) for e in entries}
-    if len(labels) != 1 or not scores or not (min(scores) < 0.5 < max(scores) <= 1.0):
-        return None
+    if len(labels) != 1 or not scores or not (min(scores) < 0.25 and 0.5 < max(scores) <= 1.0):
+        return None  # (a top label of four classes or fewer scores a quarter at least)
     (label,) = labels
     return (
         f"answered one label, {label!r}, to every one of the {len(entries)} sentences asked, "
         f"its score from {min(scores):.2f} to {max(scores):.2f}: a top label scored under "
-        "0.5 is what a pipeline of a model with one output (num_labels=1, a sigmoid) "
-        "answers, naming its one label whatever the score, the probability of what the "
-        "model scores; answer a label by that score, e.g. lambda batch: ['toxic' if "
-        "r['score'] > 0.5 else 'clean' for r in FUNCTION(batch)] (r[0]['score'] for lists)"
+        "a quarter beside one over a half is what a pipeline of a model with one output "
+        "(num_labels=1, a sigmoid) answers, naming its one label whatever the score, the "
+        "probability of what the model scores; answer a label by that score, e.g. lambda "
+        "batch: ['toxic' if r['score'] > 0.5 else 'clean' for r in FUNCTION(batch)] "
+        "(r[0]['score'] for lists)"
     )
 
 
