@@ -59,6 +59,7 @@ from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.text.depth import beyond_depth
+from assay.text.strategies import exhaustive_reach
 
 __all__ = ["register"]
 
@@ -272,6 +273,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         left_out = beyond_depth(the_setup.test.grammar, the_setup.test.max_depth)
         if left_out:  # a part of the grammar no sentence of the run can reach
             out.note(f"warning: {left_out}")
+        if the_setup.test.strategy == "exhaustive":  # a budget reaching its first derivations
+            reach = exhaustive_reach(the_setup.test.grammar, the_setup.test.max_depth, max_queries)
+            if reach:
+                out.note(f"warning: {reach}")
         for name, member in zip(the_setup.model.names, the_setup.model.models, strict=False):
             said = _locale_note(member)
             if said:  # a text graph loaded with another locale than it names, or read so

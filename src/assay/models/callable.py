@@ -29,8 +29,10 @@ from assay.models.empty_text import empty_text_hint
 from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
     covers,
+    independent_scores,
     is_partial,
     is_ranked,
+    one_output_scores,
     pipeline_classes,
     ranked_labels,
     ranked_to_labels,
@@ -399,6 +401,10 @@ class NamedLabelsModel(CallableModel):
         raw = by_column_names(in_input_order(answer, len(inputs)), self._index)
         self._same_form(raw)
         if is_ranked(raw):
+            text = self.capabilities.modality == "text"
+            several = independent_scores(raw, inputs) if text else None
+            if several is not None:  # (a multi-label model: read by its best label before)
+                raise ModelError(f"the function {several}")
             index = self._index
             if self.from_answers:  # its own way of writing a label it was widened with
                 said = {str(e["label"]) for row in raw for e in row} - set(index)
@@ -480,6 +486,11 @@ class NamedLabelsModel(CallableModel):
     def labels_answered(self, inputs: ModelInputs) -> list[str]:
         """The labels it answers to ``inputs``, by name, as it answers them."""
         raw = self.fn(inputs)
+        if len(self.capabilities.class_names or ()) == 1:  # (a model of one output?)
+            one = one_output_scores(raw)
+            if one is not None:
+                who = self.info.get("callable") or self.info.get("url") or "the classifier"
+                raise UsageError(f"{who} {one}", argument="MODEL")
         if is_ranked(raw):
             return [str(e["label"]) for row in raw for e in row]
         raw = _one_column(raw)
@@ -603,6 +614,9 @@ def declared_model(
         if raw is None:
             raw = probe_call(fn, probe, what=_qualname(fn), timeout=call_timeout)
         fn, raw = read_score_dicts(fn, raw)  # spaCy's cats: {class: score} per input
+        several = independent_scores(raw, probe) if modality == "text" else None
+        if several is not None:
+            raise UsageError(f"the function {several}", argument="MODEL")
         answer = np.asarray(raw) if not is_ranked(raw) else np.zeros((0, 0), dtype=object)
         if is_ranked(raw) and covers(raw, names) and not is_partial(raw):
             outputs = "proba"
@@ -616,7 +630,10 @@ def declared_model(
                     argument="MODEL",
                 )
             outputs = "proba"  # the probability of the second class, as predict_proba[:, 1]
-        elif answer.dtype.kind == "f" and answer.ndim == 2:
+        elif answer.dtype.kind in "fiub" and answer.ndim == 2:
+            # (integer rows too: one-hot [[0, 1], [1, 0]], read as probabilities; declared
+            # labels expected one index per input and the run failed on its first batch,
+            # "declares label outputs but returned shape (26, 2)", exit 3: hostile44t)
             if answer.shape[1] != len(names):
                 raise UsageError(
                     f"{who or _qualname(fn)} declares {len(names)} {_noun(declared_by)} but "
@@ -831,6 +848,9 @@ def from_callable(
                 argument="MODEL",
             )
         fn, answer = read_score_dicts(fn, answer)  # spaCy's cats: {class: score} per input
+        several = independent_scores(answer, probe) if modality == "text" else None
+        if several is not None:
+            raise UsageError(f"the function {several}", argument="MODEL")
         found = ranked_labels(answer)
         if found is None and modality == "text":
             found = column_names(answer)  # pd.DataFrame(proba, columns=clf.classes_)
@@ -848,6 +868,9 @@ def from_callable(
             caps = Capabilities(modality=modality, n_classes=2, outputs="labels", class_names=names)
             return NamedLabelsModel(fn, caps, names)
         seen = labels_by_name(answer, len(probe)) if modality == "text" else None
+        one = one_output_scores(answer) if seen is not None and len(seen) == 1 else None
+        if one is not None:
+            raise UsageError(f"the function {one}", argument="MODEL")
         if seen is not None:  # "pos"/"neg": its labels are the names it answers
             caps = Capabilities(
                 modality=modality, n_classes=len(seen), outputs="labels", class_names=seen

@@ -22,8 +22,10 @@ import numpy as np
 from assay.errors import ModelError
 
 __all__ = [
+    "independent_scores",
     "is_partial",
     "is_ranked",
+    "one_output_scores",
     "pipeline_classes",
     "ranked_labels",
     "ranked_to_labels",
@@ -89,6 +91,81 @@ def is_partial(answer: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return any(all(0.0 <= v <= 1.0 for v in row) and sum(row) < 0.98 for row in rows)
+
+
+def independent_scores(answer: Any, inputs: Any = ()) -> str | None:
+    """What to say of a ranked answer (``{label, score}`` lists, spaCy's cats read as such)
+    one of whose rows holds scores, each in [0, 1], adding up to more than 1 (by more than
+    0.02, as ``checked`` allows): an independent score per class, as a multi-label model
+    answers (a sigmoid per class: toxic-bert's ``toxic``, ``insult``, ``obscene``, ... with
+    ``top_k=None``), not one class per sentence.  Such an answer was read by its best
+    label when loading's probe held a row adding up to less than 1 (as a ``top_k`` below the
+    classes: ``toxic`` against ``insult``, whichever scored higher on a clean sentence), or
+    taken as probabilities and the run ended on its first batch (exit 3); hostile44t.
+    None for any other answer."""
+    if not is_ranked(answer):
+        return None
+    for i, row in enumerate(answer):
+        try:
+            scores = [float(e["score"]) for e in row]
+        except (TypeError, ValueError):
+            return None
+        if all(0.0 <= v <= 1.0 for v in scores) and sum(scores) > 1.02:
+            shown = ", ".join(f"{e['label']}: {float(e['score']):.2g}" for e in list(row)[:4])
+            more = ", ..." if len(row) > 4 else ""
+            text = inputs[i] if isinstance(inputs, list) and i < len(inputs) else None
+            said = f" ({text!r})" if isinstance(text, str) else ""
+            return (
+                f"answered {{label, score}} lists whose scores add up to more than 1 "
+                f"({sum(scores):.2f} for input {i}{said}: {shown}{more}): an independent "
+                "score per class, as a multi-label model answers (a sigmoid per class), "
+                "not one class per sentence, so neither its best label nor its scores say "
+                "which class it gives; answer one label, or one probability per class adding "
+                'up to 1, e.g. for the class you test, [{"label": "toxic", "score": p}, '
+                '{"label": "clean", "score": 1 - p}] per sentence'
+            )
+    return None
+
+
+def one_output_scores(answer: Any) -> str | None:
+    """What to say of a pipeline's answer naming one label to every input, its score under
+    0.5 on some and over it on others (``{label, score}`` dicts, or one-element lists of
+    them): a model of one output (``num_labels=1``: a sigmoid, toxic-bert's regression
+    heads) through a pipeline names its one label, ``LABEL_0``, whatever its score, which is
+    the probability of what the model scores.  Its label was taken as its answer: a
+    classifier answering ``LABEL_0`` to everything, every sentence another called toxic a
+    "disagreement", every ``flip`` a failure (hostile44t).  A top label of ``k`` classes
+    scores ``1/k`` at least: one under a quarter is no top label of four classes or fewer
+    (a three-class model answering ``neutral`` to every sentence, scored 0.4 to 0.8, is a
+    classifier as before); None for any other answer."""
+    try:
+        rows = list(answer)
+    except TypeError:
+        return None
+    entries = []
+    for row in rows:
+        if isinstance(row, list | tuple) and len(row) == 1:
+            row = row[0]
+        if not (isinstance(row, dict) and "label" in row and "score" in row):
+            return None
+        entries.append(row)
+    try:
+        scores = [float(e["score"]) for e in entries]
+    except (TypeError, ValueError):
+        return None
+    labels = {str(e["label"]) for e in entries}
+    if len(labels) != 1 or not scores or not (min(scores) < 0.25 and 0.5 < max(scores) <= 1.0):
+        return None  # (a top label of four classes or fewer scores a quarter at least)
+    (label,) = labels
+    return (
+        f"answered one label, {label!r}, to every one of the {len(entries)} sentences asked, "
+        f"its score from {min(scores):.2f} to {max(scores):.2f}: a top label scored under "
+        "a quarter beside one over a half is what a pipeline of a model with one output "
+        "(num_labels=1, a sigmoid) answers, naming its one label whatever the score, the "
+        "probability of what the model scores; answer a label by that score, e.g. lambda "
+        "batch: ['toxic' if r['score'] > 0.5 else 'clean' for r in FUNCTION(batch)] "
+        "(r[0]['score'] for lists)"
+    )
 
 
 def covers(answer: Any, names: Sequence[str]) -> bool:

@@ -167,6 +167,24 @@ def _own(model: Model, labels: tuple[str, ...]) -> str:
     return f"{_said(answered)} (the labels it answered, not declared)"
 
 
+def _as_answered(
+    mapped: Sequence[tuple[str, ...]], models: Sequence[Model], k: int
+) -> list[tuple[str, ...]]:
+    """``mapped`` with the first classifier's and classifier ``k``'s labels cut to those it
+    answered when they were read off its answers: such a classifier's labels are widened
+    with the others' (so that a label it has not answered yet is no failure), and the
+    refusal of labels named differently said they "share" the other's labels, with a map
+    line that compared nothing (``clean, toxic`` against ``False, True``: "they share False,
+    True: ... `2 False -> False`"; hostile44t)."""
+    out = list(mapped)
+    for j in (0, k):
+        answered = getattr(models[j], "spec_info", {}).get("own_labels")
+        if answered is not None:
+            own = {fold_label(str(x)) for x in answered}
+            out[j] = tuple(x for x in mapped[j] if fold_label(x) in own)
+    return out
+
+
 def _refuse_disjoint_answers(models: Sequence[Model], names: Sequence[str]) -> None:
     """Refused (exit 2): two classifiers whose labels were read off their answers (undeclared)
     and that answered two labels or more each, none of them in common (``"sport"``,
@@ -227,7 +245,10 @@ def build_layout(
         common = list(mapped[0])
         if differential and len(models) > 1:
             for k in range(1, len(models)):
-                if set(mapped[k]) != set(mapped[0]):
+                seen = _as_answered(mapped, models, k)
+                if set(mapped[k]) != set(mapped[0]) and not (
+                    set(seen[k]) <= set(mapped[0]) and set(seen[0]) <= set(mapped[k])
+                ):  # (one whose labels were read off its answers: those it answered)
                     unnamed = [names[j] for j in (0, k) if not models[j].capabilities.class_names]
                     one = len(unnamed) == 1
                     hint = (
@@ -238,11 +259,13 @@ def build_layout(
                         if unnamed
                         else ""
                     )
+                    apart = not {fold_label(x) for x in seen[0]} & {fold_label(x) for x in seen[k]}
                     raise UsageError(
                         f"the classifiers name their labels differently: {names[0]} has "
                         f"{_own(models[0], labels[0])}; {names[k]} has "
-                        f"{_own(models[k], labels[k])}. Give --label-map FILE mapping each "
-                        f"one's labels to common ones{hint}{shared_hint(mapped, k)}",
+                        f"{_own(models[k], labels[k])}{', none in common' if apart else ''}. "
+                        "Give --label-map FILE mapping each one's labels to common ones"
+                        f"{hint}{shared_hint(seen, k)}",
                         argument="--label-map",
                     )
         if differential:  # read off the answers: widened with each other's, never disjoint
