@@ -31,6 +31,7 @@ from assay.cli.options import (
     KeepFindings,
     MaxErrorRate,
     MaxTime,
+    ModelType,
     Quiet,
     RateLimit,
     Retries,
@@ -171,9 +172,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         demo: Annotated[
             bool, typer.Option("--demo", help="Scan the built-in trojaned digits model.")
         ] = False,
-        model_type: Annotated[
-            str | None, typer.Option(help="onnx, torch, sklearn, callable, skops, pickle, http.")
-        ] = None,
+        model_type: ModelType = None,
         allow_pickle: AllowPickle = False,
         output: Annotated[
             str | None, typer.Option("--output", help="The ONNX output to read.")

@@ -28,6 +28,7 @@ from assay.cli.options import (
     KeepFindings,
     MaxErrorRate,
     MaxTime,
+    ModelType,
     Overlap,
     Quiet,
     RateLimit,
@@ -90,7 +91,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             ),
         ] = None,
         data: Annotated[
-            Path | None, typer.Option(help="Example rows (CSV, CSV.gz, Parquet, JSON lines).")
+            Path | None,
+            typer.Option(help="Example rows (CSV, CSV.gz, Parquet, Feather, JSON lines)."),
         ] = None,
         encoding: Annotated[
             str,
@@ -179,13 +181,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "may lose against its refit-only control (default 5)."
             ),
         ] = None,
-        model_type: Annotated[
-            str | None,
-            typer.Option(
-                help="sklearn, callable, onnx, skops, pickle, joblib; served: http (protocol "
-                "from the URL), oip, mlflow, kserve-v1, template."
-            ),
-        ] = None,
+        model_type: ModelType = None,
         allow_pickle: AllowPickle = False,
         trust: Annotated[
             list[str] | None, typer.Option(help="Trust this type when loading a skops file.")

@@ -80,11 +80,19 @@ Retries = Annotated[
 RateLimit = Annotated[
     float | None, typer.Option(help="Served models: at most this many requests per second.")
 ]
+ModelType = Annotated[
+    str | None,
+    typer.Option(
+        help="sklearn, callable, onnx, skops, pickle, joblib, torch; served: http (protocol "
+        "from the URL), oip, mlflow, kserve-v1, template."
+    ),
+]
 HeaderEnv = Annotated[
     list[str] | None,
     typer.Option(
         help="Served models: a header whose value is read from an environment variable, "
-        "e.g. 'Authorization=MY_TOKEN_VAR' (the value is never printed or stored).",
+        "e.g. 'Authorization=MY_TOKEN_VAR': the variable's name, never the value (which is "
+        "never printed or stored; a credential typed there is refused).",
     ),
 ]
 MaxErrorRate = Annotated[

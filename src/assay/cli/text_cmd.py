@@ -27,6 +27,7 @@ from assay.cli.options import (
     KeepFindings,
     MaxErrorRate,
     MaxTime,
+    ModelType,
     Quiet,
     RateLimit,
     Retries,
@@ -149,9 +150,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         demo: Annotated[
             bool, typer.Option("--demo", help="VADER vs TextBlob on the built-in reviews.")
         ] = False,
-        model_type: Annotated[
-            str | None, typer.Option(help="sklearn, callable, onnx, skops, pickle, http.")
-        ] = None,
+        model_type: ModelType = None,
         allow_pickle: AllowPickle = False,
         output: Annotated[
             list[str] | None,
