@@ -284,8 +284,7 @@ class MitigationReport:
             f"sample that chose {'them' if self.kept > 1 else 'it'}, but measured afresh the "
             "retrained model is not shown "
             "fairer than the original (its interval is not below the original's)"
-            f"{control}: do not ship it as a fix (more rounds, a larger --max-queries or "
-            "another --policy may do better)."
+            f"{control}: do not ship it as a fix (a larger --max-queries may do better)."
         )
 
     def _refused(self) -> list[dict[str, Any]]:
