@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import math
 import os
 import signal
 import threading
@@ -19,6 +18,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, Caller, StopRequest
 from assay.core.checkpoint import Snapshot, merge
+from assay.core.checkpoint_env import checkpoint_seconds as _checkpoint_seconds
 from assay.core.findings import FindingBatch
 from assay.core.handlers import is_own
 from assay.core.model import Model
@@ -45,7 +45,6 @@ __all__ = [
     "execute",
 ]
 
-DEFAULT_COMMIT_INTERVAL = 2.0  # seconds between checkpoints
 FIRST_COMMIT = 0.5  # seconds before the first checkpoint
 MAX_PENDING = 250_000  # findings held between checkpoints at most (memory), besides the time
 
@@ -584,25 +583,6 @@ class _StopFlag:
             if previous is not None:  # (None: not set from Python, nothing to put back)
                 signal.signal(sig, previous)
         self._previous = {}
-
-
-def _checkpoint_seconds() -> float:
-    """Seconds between checkpoints: ``ASSAY_CHECKPOINT_SECONDS``, else 2.  A value that is
-    no number of seconds (a CI variable mistyped: ``abc``, ``nan``) was a ``ValueError``
-    after the run was made: "internal error (a bug in assay)", exit 5."""
-    given = os.environ.get("ASSAY_CHECKPOINT_SECONDS")
-    if not given:
-        return DEFAULT_COMMIT_INTERVAL
-    try:
-        seconds = float(given)
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds < 0:
-        raise UsageError(
-            f"must be a number of seconds (0 or more), not {given!r}",
-            argument="ASSAY_CHECKPOINT_SECONDS",
-        )
-    return seconds
 
 
 def _state_cap() -> int:

@@ -33,6 +33,7 @@ from assay.core.answer_missing import (
     answer_said_missing,
 )
 from assay.core.checkpoint import Snapshot
+from assay.core.checkpoint_env import checkpoint_seconds
 from assay.core.columnar import is_columnar
 from assay.core.config_cache import parsed_entry
 from assay.core.findings import FindingBatch, to_jsonable
@@ -466,6 +467,7 @@ class RunStore:
     ) -> None:
         """A new run.  ``keep_findings``: witnesses kept per kind of finding (None: all);
         every finding is counted either way (``core.witnesses``)."""
+        checkpoint_seconds()  # (a mistyped ASSAY_CHECKPOINT_SECONDS: refused before the run)
         now = time.time()
         # credentials (a URL's password, an api_key parameter) are never stored
         command, config, model = redact_text(command), redact_json(config), redact_json(model)
