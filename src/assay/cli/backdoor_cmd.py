@@ -75,9 +75,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         images: Annotated[
             Path | None,
             typer.Option(
-                help="Images to scan: a folder of PNG/JPEG (or of class subfolders, "
-                "images/cat/1.png: the subfolder names are the labels), one image, or "
-                ".npy/.npz (n,H,W[,C])."
+                help="Images to scan: a folder of PNG/JPEG/BMP/GIF/TIFF/WebP (or of class "
+                "subfolders, images/cat/1.png: the subfolder names are the labels; a folder "
+                "holding images assay does not read, HEIC or raw, is refused), one image, or "
+                ".npy/.npz (n,H,W[,C]: channels last)."
             ),
         ] = None,
         clean: Annotated[
