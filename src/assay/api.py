@@ -24,6 +24,7 @@ from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.call_exit import leaves_nothing
 from assay.core.callbacks import check_callbacks, theirs
+from assay.core.checkpoint_env import checkpoint_seconds
 from assay.core.clock import call_started, clocked
 from assay.core.command_exit import called, returning
 from assay.core.finishing import count_session, finishable, finishing_noted, say_sessions
@@ -129,6 +130,7 @@ def resume_run(
     check_batch_size(batch_size)
     check_callbacks(on_progress=on_progress, on_note=on_note, on_start=on_start)
     check_stop(stop)
+    checkpoint_seconds()  # (a mistyped ASSAY_CHECKPOINT_SECONDS: the run left as it was)
     on_progress = theirs("on_progress", on_progress)
     on_note = None if on_note is None else _as_run_here(on_note)
     # a mistyped path is no store (opened, it was made empty, its folders with it)

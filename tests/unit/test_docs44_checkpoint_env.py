@@ -42,3 +42,31 @@ def test_a_number_of_seconds_makes_the_run(tmp_path: Path, monkeypatch: pytest.M
     with RunStore(tmp_path / "runs.db") as store:
         _make(store)
         assert [r.id for r in store.list_runs()] == ["r1"]
+
+
+def test_a_resume_under_a_mistyped_interval_leaves_the_run_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An interrupted run (stopped at once) resumed with the variable mistyped: refused before
+    the run is claimed and written to (it was marked running, then stopped at the first
+    checkpoint's reading)."""
+    import threading
+
+    import assay
+
+    stop = threading.Event()
+    stop.set()
+    db = tmp_path / "runs.db"
+    result = assay.check_fairness(
+        dataset="german", protected="sex", max_queries=400, seed=1, store=db, stop=stop
+    )
+    assert result.status == "interrupted"
+    with RunStore(db) as store:
+        before = store.get_run(result.run_id)
+    monkeypatch.setenv("ASSAY_CHECKPOINT_SECONDS", "2s")
+    with pytest.raises(UsageError) as got:
+        assay.resume_run(result.run_id, store=db)
+    assert "ASSAY_CHECKPOINT_SECONDS" in str(got.value)
+    with RunStore(db) as store:
+        after = store.get_run(result.run_id)
+    assert (after.status, after.updated, after.error) == (before.status, before.updated, None)
