@@ -36,6 +36,7 @@ from assay.core.replay import ReplayResult, judged
 from assay.core.resume_batch import check_batch_size, refuse_unserved, set_batch_size
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import imported_so, rerun_command, versions
+from assay.core.served_answers import ServedModelChanged, forced
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, is_default_store, run_store
 from assay.core.terminal import shell_join
@@ -212,16 +213,22 @@ def resume_run(
     # its stderr, unless --quiet)
     told = nullcontext() if on_note is None or from_the_command_line() else told_to(on_note)
     # (the caller's stop=, read at the search's steps)
-    with returning(the_store, record.id, python), stopping(stop), noted, told:
-        result = resumer(
-            run_id,
-            store=the_store,
-            on_progress=first_event,
-            model=model,
-            overlap=overlap,
-            allow_pickle=allow_pickle,
-            **given,
-        )
+    # (--force reaches a served model's check too: ``core.served_answers``)
+    with returning(the_store, record.id, python), stopping(stop), noted, told, forced(force):
+        try:
+            result = resumer(
+                run_id,
+                store=the_store,
+                on_progress=first_event,
+                model=model,
+                overlap=overlap,
+                allow_pickle=allow_pickle,
+                **given,
+            )
+        except ServedModelChanged:
+            if sessions is not None:  # (refused as it loaded: no session of the run's)
+                the_store.set_config(record.id, sessions=sessions - 1)
+            raise
     if sessions is not None:
         say_sessions(the_store, record.id, sessions)
     beside = resumed_time_note(

@@ -520,11 +520,11 @@ def _http(
     )
     provisional.declared_count = n_classes
     provisional.connect()
-    seen: list[Any] = []
+    seen: list[tuple[ModelInputs, Any]] = []
 
     def ask(inputs: ModelInputs) -> Any:
         answer = provisional.predict(inputs)
-        seen.append(answer)
+        seen.append((inputs, answer))
         return answer
 
     try:  # (closed on a refusal too: labels '0'..'9' with --classes 10 are loaded again)
@@ -536,7 +536,8 @@ def _http(
     model = _served(url, caps, opts)
     model.stats = provisional.stats  # the probe was a request to the server too
     if seen:  # what it answered the probe: a resume asks it again (``core.served_answers``)
-        model.info[PROBE_ANSWER] = answer_print(seen[0])
+        model.probe_asked = seen[0][0]  # (a first chunk of it, under a batch limit)
+        model.info[PROBE_ANSWER] = answer_print(seen[0][1])
     model.connect()
     return model if names is None else _read_by_name(model, names)
 
