@@ -35,6 +35,7 @@ from assay.core.program import as_invoked
 from assay.core.replay import ReplayResult, judged
 from assay.core.resume_batch import check_batch_size, refuse_unserved, set_batch_size
 from assay.core.resume_time import FirstEvent, resumed_time_note
+from assay.core.run import check_run_environment
 from assay.core.runinfo import imported_so, rerun_command, versions
 from assay.core.served_answers import ServedModelChanged, forced
 from assay.core.stopping import StopEvent, check_stop, stopping
@@ -130,6 +131,7 @@ def resume_run(
     check_batch_size(batch_size)
     check_callbacks(on_progress=on_progress, on_note=on_note, on_start=on_start)
     check_stop(stop)
+    check_run_environment()  # (a variable mistyped: refused before the run is touched)
     on_progress = theirs("on_progress", on_progress)
     on_note = None if on_note is None else _as_run_here(on_note)
     # a mistyped path is no store (opened, it was made empty, its folders with it)
