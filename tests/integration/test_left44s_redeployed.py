@@ -215,3 +215,53 @@ def test_what_loading_was_answered_is_not_in_the_html_report(
     assert page.exists(), made.output  # (its exit code: the interrupted run's, 130)
     html = page.read_text()
     assert "probe_answer" not in html and "127.0.0.1" in html  # (the details still shown)
+
+
+class Retrained:
+    """An endpoint answering labels, retrained (``changed``): the rows loading's probe asked
+    (its first request) answered as before, a third of the others otherwise."""
+
+    def __init__(self) -> None:
+        self.changed = False
+        self.probe: set[str] | None = None
+
+    def __call__(self, h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        rows = [json.dumps(r) for r in json.loads(h._body)["inputs"]]  # type: ignore[attr-defined]
+        if self.probe is None:
+            self.probe = set(rows)
+        labels = []
+        for r in rows:
+            label = zlib.crc32(r.encode()) % 2
+            if self.changed and r not in self.probe and zlib.crc32(b"x" + r.encode()) % 3 == 0:
+                label = 1 - label
+            labels.append(label)
+        send_body(h, 200, json.dumps({"outputs": labels}).encode())
+
+
+def test_a_retrain_its_probe_labels_miss_is_named_beside_the_batch_cause(
+    serve: Callable[..., str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """What remains: a labels endpoint shows its probe's 2 labels only, so a retrain that
+    keeps them resumes; the re-check after the search then saw IDIs fail and blamed the
+    batch alone.  It names the redeploy too, and ``assay verify``."""
+    served = Retrained()
+    store = tmp_path / "r.db"
+    url = serve(served)
+    stop = threading.Event()
+
+    def found_some(p: dict[str, Any]) -> None:
+        if int(p.get("findings") or 0) >= 200:
+            stop.set()
+
+    first = assay.check_fairness(
+        url, dataset="german", protected=["sex"], max_queries=6_000, seed=1, store=store,
+        on_progress=found_some, stop=stop,
+    )  # fmt: skip
+    assert first.status == "interrupted" and first.n_findings >= 200
+    served.changed = True
+    again = _resume(first.run_id, store)
+    out = " ".join(again.output.split())
+    assert "did not hold when asked again" in out, out
+    assert "another model was deployed at its URL between the run's 2 sessions" in out
+    assert f"assay verify {first.run_id}" in out

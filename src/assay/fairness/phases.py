@@ -66,6 +66,7 @@ from assay.models.serving import (
     close_served,
     follow_served,
     record_serving,
+    served_model,
     stopped_answering,
 )
 
@@ -270,17 +271,29 @@ def _record_determinism(
         rate = 100 * float(confirmation["confirmation_rate"])
         metrics["IDIs confirmed on re-check (%)"] = round(rate, 1)
     summary["metrics"] = metrics
-    said = _determinism_warning(check, confirmation)
+    sessions = int(record.config.get("sessions") or 1)
+    other = ""
+    if sessions > 1 and served_model(setup.raw_model) is not None:
+        # the other cause a resumed served run's re-check cannot tell from it: a model
+        # deployed since whose probe answer was the same (a few labels: core.served_answers)
+        other = (
+            f", or another model was deployed at its URL between the run's {sessions} "
+            f"sessions (its probe answered as before; assay verify {run_id} replays the "
+            "findings against the endpoint as it is now)"
+        )
+    said = _determinism_warning(check, confirmation, other)
     if said is not None:
         summary["warnings"] = [*summary.get("warnings", []), str(section["note"])]
         summary["headline"] = f"{summary.get('headline', '')} (warning: {said})"
     store.checkpoint(run_id, summary=summary)
 
 
-def _determinism_warning(check: dict[str, Any], confirmation: dict[str, Any]) -> str | None:
+def _determinism_warning(
+    check: dict[str, Any], confirmation: dict[str, Any], other: str = ""
+) -> str | None:
     """The headline's warning on what the determinism checks saw (None: nothing to say):
     a model not deterministic, or one whose answers depend on the batch (seen at the start,
-    else in the stored IDIs re-checked)."""
+    else in the stored IDIs re-checked, ``other``: the other cause of that, said after)."""
     if check["deterministic"] is False:
         return (
             f"the model is not deterministic; {percent(check['flip_rate'])} of answers changed "
@@ -296,7 +309,7 @@ def _determinism_warning(check: dict[str, Any], confirmation: dict[str, Any]) ->
         return (
             f"{percent(1 - float(confirmation['confirmation_rate']))} of the IDIs re-checked "
             f"did not hold when asked again: the model's answers depend on the batch they are "
-            f"asked in"
+            f"asked in{other}"
         )
     return None
 
@@ -447,8 +460,6 @@ def billed_note(
 ) -> str | None:
     """Before a served model (each query a request, perhaps billed) is asked anything: what
     the run may ask beside the search's ``--max-queries``."""
-    from assay.models.serving import served_model
-
     if max_queries is None or served_model(setup.raw_model) is None:
         return None
     (samples, inside), checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)
