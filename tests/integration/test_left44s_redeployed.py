@@ -265,3 +265,31 @@ def test_a_retrain_its_probe_labels_miss_is_named_beside_the_batch_cause(
     assert "did not hold when asked again" in out, out
     assert "another model was deployed at its URL between the run's 2 sessions" in out
     assert f"assay verify {first.run_id}" in out
+
+
+def test_an_endpoint_of_declared_classes_is_compared_too(
+    serve: Callable[..., str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """``--classes bad,good``: the endpoint answers its labels by name (its loader kept no
+    probe answer on main: resumed whatever was served)."""
+    salt = ["v1"]
+
+    def by_name(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        rows = json.loads(h._body)["inputs"]  # type: ignore[attr-defined]
+        names = [("bad", "good")[zlib.crc32((salt[0] + json.dumps(r)).encode()) % 2] for r in rows]
+        send_body(h, 200, json.dumps({"outputs": names}).encode())
+
+    store = tmp_path / "r.db"
+    url = serve(by_name)
+    first = _stopped_from_another_thread(
+        lambda **more: assay.check_fairness(
+            url, dataset="german", protected=["sex"], max_queries=3_000, seed=1, store=store,
+            classes=["bad", "good"], **more,
+        )
+    )  # fmt: skip
+    assert first.status == "interrupted"
+    kept = RunStore(store).get_run(first.run_id).model["details"]["probe_answer"]
+    assert kept["shape"] == [2]  # (its 2 labels: v2 answers them otherwise, crc32 being fixed)
+    salt[0] = "v2"
+    _refused(first.run_id, store)
