@@ -221,9 +221,10 @@ class Retrained:
     """An endpoint answering labels, retrained (``changed``): the rows loading's probe asked
     (its first request) answered as before, a third of the others otherwise."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, proba: bool = False) -> None:
         self.changed = False
         self.probe: set[str] | None = None
+        self.proba = proba  # (labels as probabilities: a text classifier's)
 
     def __call__(self, h: BaseHTTPRequestHandler, n: int, k: int) -> None:
         rows = [json.dumps(r) for r in json.loads(h._body)["inputs"]]  # type: ignore[attr-defined]
@@ -235,7 +236,8 @@ class Retrained:
             if self.changed and r not in self.probe and zlib.crc32(b"x" + r.encode()) % 3 == 0:
                 label = 1 - label
             labels.append(label)
-        send_body(h, 200, json.dumps({"outputs": labels}).encode())
+        answer = [[0.9 - 0.8 * x, 0.1 + 0.8 * x] for x in labels] if self.proba else labels
+        send_body(h, 200, json.dumps({"outputs": answer}).encode())
 
 
 def test_a_retrain_its_probe_labels_miss_is_named_beside_the_batch_cause(
@@ -293,3 +295,20 @@ def test_an_endpoint_of_declared_classes_is_compared_too(
     assert kept["shape"] == [2]  # (its 2 labels: v2 answers them otherwise, crc32 being fixed)
     salt[0] = "v2"
     _refused(first.run_id, store)
+
+
+def test_a_text_retrain_its_probe_misses_is_named_beside_the_recheck_cause(
+    serve: Callable[..., str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The same for a text run: its re-check put changed answers down to the classifiers
+    alone ("not deterministic or ... depend on the batch")."""
+    served = Retrained(proba=True)
+    store = tmp_path / "r.db"
+    run_id = _text_run(serve(served), store)
+    served.changed = True
+    again = _resume(run_id, store)
+    out = " ".join(again.output.split())
+    assert "minimal failing sentences asked again were answered otherwise" in out, out
+    assert "another model was deployed at its URL between the run's 2 sessions" in out
+    assert f"assay verify {run_id}" in out

@@ -43,6 +43,7 @@ __all__ = [
     "answers_changed",
     "forced",
     "kept_probe",
+    "redeploy_unseen",
     "same_served_model",
 ]
 
@@ -175,3 +176,17 @@ def _kept(info: dict[str, Any] | None) -> dict[str, Any] | None:
 def kept_probe(info: Any) -> bool:
     """Whether the model info ``info`` (kept with a run) holds its probe's answer."""
     return isinstance(info, dict) and _kept(info) is not None
+
+
+def redeploy_unseen(run_id: str, sessions: int) -> str:
+    """Said after a served run's re-check saw answers change (put down to the batch, or to
+    a classifier that samples), when the run took ``sessions`` > 1: the other cause, a model
+    deployed between them whose probe answered as before (a few labels), which the resume's
+    comparison could not see ("" for a run of one session)."""
+    if sessions <= 1:
+        return ""
+    return (
+        f", or another model was deployed at its URL between the run's {sessions} sessions "
+        f"(its probe answered as before; assay verify {run_id} replays the findings against "
+        "the endpoint as it is now)"
+    )

@@ -28,6 +28,7 @@ from assay.core.interrupted import raised_for
 from assay.core.model import Capabilities, Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
+from assay.core.served_answers import redeploy_unseen
 from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
 from assay.core.unfinished import finished, restated
@@ -271,16 +272,11 @@ def _record_determinism(
         rate = 100 * float(confirmation["confirmation_rate"])
         metrics["IDIs confirmed on re-check (%)"] = round(rate, 1)
     summary["metrics"] = metrics
+    # the other cause a resumed served run's re-check cannot tell from the batch: a model
+    # deployed since whose probe answer was the same (a few labels: core.served_answers)
     sessions = int(record.config.get("sessions") or 1)
-    other = ""
-    if sessions > 1 and served_model(setup.raw_model) is not None:
-        # the other cause a resumed served run's re-check cannot tell from it: a model
-        # deployed since whose probe answer was the same (a few labels: core.served_answers)
-        other = (
-            f", or another model was deployed at its URL between the run's {sessions} "
-            f"sessions (its probe answered as before; assay verify {run_id} replays the "
-            "findings against the endpoint as it is now)"
-        )
+    served = served_model(setup.raw_model) is not None
+    other = redeploy_unseen(run_id, sessions) if served else ""
     said = _determinism_warning(check, confirmation, other)
     if said is not None:
         summary["warnings"] = [*summary.get("warnings", []), str(section["note"])]
