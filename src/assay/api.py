@@ -24,7 +24,6 @@ from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.call_exit import leaves_nothing
 from assay.core.callbacks import check_callbacks, theirs
-from assay.core.checkpoint_env import checkpoint_seconds
 from assay.core.clock import call_started, clocked
 from assay.core.command_exit import called, returning
 from assay.core.finishing import count_session, finishable, finishing_noted, say_sessions
@@ -36,7 +35,9 @@ from assay.core.program import as_invoked
 from assay.core.replay import ReplayResult, judged
 from assay.core.resume_batch import check_batch_size, refuse_unserved, set_batch_size
 from assay.core.resume_time import FirstEvent, resumed_time_note
+from assay.core.run import check_run_environment
 from assay.core.runinfo import imported_so, rerun_command, versions
+from assay.core.served_answers import ServedModelChanged, forced
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, is_default_store, run_store
 from assay.core.terminal import shell_join
@@ -130,7 +131,7 @@ def resume_run(
     check_batch_size(batch_size)
     check_callbacks(on_progress=on_progress, on_note=on_note, on_start=on_start)
     check_stop(stop)
-    checkpoint_seconds()  # (a mistyped ASSAY_CHECKPOINT_SECONDS: the run left as it was)
+    check_run_environment()  # (a variable mistyped: refused before the run is touched)
     on_progress = theirs("on_progress", on_progress)
     on_note = None if on_note is None else _as_run_here(on_note)
     # a mistyped path is no store (opened, it was made empty, its folders with it)
@@ -214,16 +215,22 @@ def resume_run(
     # its stderr, unless --quiet)
     told = nullcontext() if on_note is None or from_the_command_line() else told_to(on_note)
     # (the caller's stop=, read at the search's steps)
-    with returning(the_store, record.id, python), stopping(stop), noted, told:
-        result = resumer(
-            run_id,
-            store=the_store,
-            on_progress=first_event,
-            model=model,
-            overlap=overlap,
-            allow_pickle=allow_pickle,
-            **given,
-        )
+    # (--force reaches a served model's check too: ``core.served_answers``)
+    with returning(the_store, record.id, python), stopping(stop), noted, told, forced(force):
+        try:
+            result = resumer(
+                run_id,
+                store=the_store,
+                on_progress=first_event,
+                model=model,
+                overlap=overlap,
+                allow_pickle=allow_pickle,
+                **given,
+            )
+        except ServedModelChanged:
+            if sessions is not None:  # (refused as it loaded: no session of the run's)
+                the_store.set_config(record.id, sessions=sessions - 1)
+            raise
     if sessions is not None:
         say_sessions(the_store, record.id, sessions)
     beside = resumed_time_note(

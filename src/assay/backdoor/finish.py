@@ -17,7 +17,7 @@ from typing import Any
 
 from assay.backdoor.phases import BackdoorResult, _result, record_rates
 from assay.backdoor.prepare import BackdoorSetup
-from assay.backdoor.resume import _checked_as_first, _filter_path, setup_from_record
+from assay.backdoor.resume import _checked_as_first, _filter_path, same_served, setup_from_record
 from assay.backdoor.steadiness import record_steadiness
 from assay.core.clock import call_started
 from assay.core.finishing import release, stored_outcome
@@ -58,6 +58,7 @@ def finish_backdoor(
         setup = setup_from_record(
             record, model=model, allow_pickle=allow_pickle, images=images, clean=clean
         )
+        same_served(record, setup)  # (its check asked of another model: refused)
     with guarded_run(store, record.id):
         if setup is not None:  # (a run stored before the check was kept: made now)
             budget = _checked_as_first(store, record, setup, budget)

@@ -29,7 +29,7 @@ from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore, run_stor
 from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
 
-__all__ = ["replay_backdoor_run", "resume_backdoor", "setup_from_record"]
+__all__ = ["replay_backdoor_run", "resume_backdoor", "same_served", "setup_from_record"]
 
 
 def setup_from_record(
@@ -147,6 +147,7 @@ def resume_backdoor(
     the_setup = setup or setup_from_record(
         record, model=model, allow_pickle=allow_pickle, images=images, clean=clean
     )
+    same_served(record, the_setup)  # (another model behind its URL now: refused)
     budget = record.config.get("budget", {})
     with guarded_run(the_store, record.id):
         the_store.checkpoint(record.id, status="running")
@@ -180,6 +181,16 @@ def resume_backdoor(
             _filter_path(record.config),
             filter_images=record.config.get("filter_images", True) is not False,
         )
+
+
+def same_served(record: RunRecord, setup: BackdoorSetup) -> None:
+    """A served model answering otherwise than when the scan began refuses its resume
+    (``models.redeployed``), unless the scan's determinism check saw its answers change."""
+    from assay.models.redeployed import refuse_redeployed
+
+    check = (record.config.get("budget") or {}).get("determinism_probe")
+    unsteady = isinstance(check, dict) and bool(check.get("changed"))
+    refuse_redeployed(record, [setup.raw_model], steady=not unsteady)
 
 
 def _in_memory(record: RunRecord, inv: dict[str, Any]) -> list[str]:

@@ -335,7 +335,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         force: Annotated[
             bool,
             typer.Option(
-                "--force", help="Resume even though the model file changed since the run started."
+                "--force",
+                help="Resume even though the model file changed since the run started (or a "
+                "served model answers otherwise than it did then).",
             ),
         ] = False,
         allow_pickle: Annotated[

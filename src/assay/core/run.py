@@ -41,6 +41,7 @@ __all__ = [
     "RunOutcome",
     "Search",
     "Technique",
+    "check_run_environment",
     "ended_outcome",
     "execute",
 ]
@@ -586,16 +587,29 @@ class _StopFlag:
 
 
 def _state_cap() -> int:
-    """The resume state's cap in bytes (``MAX_STATE_BYTES``; ``ASSAY_MAX_STATE_MB`` in MB)."""
+    """The resume state's cap in bytes (``MAX_STATE_BYTES``; ``ASSAY_MAX_STATE_MB`` in MB;
+    ``inf`` was an ``OverflowError``: exit 5)."""
     given = os.environ.get("ASSAY_MAX_STATE_MB")
     if not given:
         return MAX_STATE_BYTES
     try:
-        return max(0, int(float(given) * 1024 * 1024))
+        megabytes = float(given)
     except ValueError:
+        megabytes = math.nan
+    if not math.isfinite(megabytes):
         raise UsageError(
-            f"must be a number of megabytes, not {given!r}", argument="ASSAY_MAX_STATE_MB"
-        ) from None
+            f"must be a number of megabytes (0: no cap), not {given!r}",
+            argument="ASSAY_MAX_STATE_MB",
+        )
+    return max(0, int(megabytes * 1024 * 1024))
+
+
+def check_run_environment() -> None:
+    """The variables the run's driver reads (``ASSAY_CHECKPOINT_SECONDS``,
+    ``ASSAY_MAX_STATE_MB``) checked before a run is made or resumed: mistyped, they were
+    refused once the run was made (left failed behind, or a resumed run marked failed)."""
+    _checkpoint_seconds()
+    _state_cap()
 
 
 def _with(progress: dict[str, Any], resumable_at: dict[str, Any] | None) -> dict[str, Any]:

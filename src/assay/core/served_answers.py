@@ -11,19 +11,41 @@ Loading asks every model a probe (a few rows of the data, the same on every load
 run); a served model's answer to it is kept in its info (``PROBE_ANSWER``, at no request
 more), and ``answers_changed`` compares the answer of the resumed session's load with it.
 A model that answers the same input differently from call to call (the run's determinism
-check said so) is not compared: its answers say nothing of a change.
+check said so) is not compared: its answers say nothing of a change.  Every technique's
+resume and finish checks it (``same_served_model``; left44s: a text or backdoor resume, and
+a fairness run finishing its answer, mixed two models' findings silently).
+
+An answer that differs is asked once more (``again``: one request, on that path only): an
+endpoint whose two answers of now differ as well moves from call to call (dropout left on at
+inference; a run made with ``--no-determinism-check`` never measured it), so no change can be
+told: the resume goes on, and says so.  ``assay resume --force`` (``forced``) lets a changed
+endpoint through, as it lets a changed model file, and says so.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 
+from assay.core.notices import warn
 from assay.core.run_record import RunRecord
+from assay.errors import UsageError
 
-__all__ = ["PROBE_ANSWER", "answer_print", "answers_changed", "same_served_model"]
+__all__ = [
+    "PROBE_ANSWER",
+    "ServedModelChanged",
+    "answer_print",
+    "answers_changed",
+    "forced",
+    "kept_probe",
+    "redeploy_unseen",
+    "same_served_model",
+]
 
 PROBE_ANSWER = "probe_answer"  # the key in a served model's info (``spec_info["details"]``)
 _MOST = 256  # values kept at most (a probe of a few inputs; a text probe's 64 labels)
@@ -73,23 +95,71 @@ def answers_changed(
     return f"{differ:,} of the {len(old):,} values it answered the probe inputs differ"
 
 
-def same_served_model(record: RunRecord, now: dict[str, Any] | None) -> None:
-    """Refuse to resume ``record`` when its served model, loaded again
-    (``now``: its ``spec_info``), answered the probe otherwise than when the run began:
-    ``UsageError`` (exit 2), the run left as it was."""
-    from assay.errors import UsageError
+class ServedModelChanged(UsageError):
+    """A resume refused: the served model answers otherwise than when the run began (exit 2,
+    the run left as it was; ``api.resume_run`` does not count the refused session)."""
 
-    check = (record.summary or {}).get("determinism") or {}
-    steady = not (isinstance(check, dict) and check.get("deterministic") is False)
-    changed = answers_changed(record.model, now, steady=steady)
+
+_FORCED: ContextVar[bool] = ContextVar("assay_served_forced", default=False)
+
+
+@contextmanager
+def forced(force: bool) -> Iterator[None]:
+    """Within the block, a changed endpoint is let through with a warning (``--force``)."""
+    token = _FORCED.set(bool(force))
+    try:
+        yield
+    finally:
+        _FORCED.reset(token)
+
+
+def same_served_model(
+    record: RunRecord,
+    now: dict[str, Any] | None,
+    *,
+    stored: dict[str, Any] | None = None,
+    steady: bool = True,
+    again: Callable[[], Any] | None = None,
+    name: str = "the endpoint",
+) -> None:
+    """Refuse to resume ``record`` when its served model, loaded again (``now``: its
+    ``spec_info``), answered the probe otherwise than when the run began (``stored``: the
+    model's info kept with the run; default the run's model): ``ServedModelChanged`` (exit
+    2), the run left as it was.  ``steady`` False: the run's determinism check saw its
+    answers change, nothing is compared.  ``again``: asks the probe once more (its answer),
+    made only when the answers differ: a model whose answers of now differ too moves from
+    call to call, and is let through with a warning, as ``forced`` lets any through.
+    ``name``: what the messages call the model (a text run's classifier)."""
+    changed = answers_changed(record.model if stored is None else stored, now, steady=steady)
     if changed is None:
         return
-    raise UsageError(
-        f"the endpoint answers otherwise than when run {record.id} began ({changed}, asked "
-        "the same inputs as loading asked then): another model is served at its URL now (a "
-        "deployment since?). Resuming would mix the findings of two models; the run is left "
-        f"as it was: start a new run, or replay its findings against the endpoint as it is "
-        f"now (assay verify {record.id})",
+    what = (
+        f"{name} answers otherwise than when run {record.id} began ({changed}, asked the "
+        "same inputs as loading asked then)"
+    )
+    if again is not None:
+        fresh = answer_print(again())
+        moved = answers_changed(now, {"details": {PROBE_ANSWER: fresh}})
+        if moved is not None:
+            warn(
+                f"{what}, and otherwise again when asked them once more ({moved}): its answers "
+                "move from call to call (dropout or sampling left on at inference?), so whether "
+                f"another model is served cannot be told; run {record.id} resumed (a "
+                f"deployment since would mix two models' findings: assay verify {record.id} "
+                "replays them against the endpoint as it is now)"
+            )
+            return
+    if _FORCED.get():
+        warn(
+            f"{what}; continuing with the model served now (--force): the run's findings may "
+            f"be of two models (assay verify {record.id} replays them against it)"
+        )
+        return
+    raise ServedModelChanged(
+        f"{what}: another model is served at its URL now (a deployment since?). Resuming "
+        "would mix the findings of two models; the run is left as it was: start a new run, "
+        f"or replay its findings against the endpoint as it is now (assay verify {record.id}), "
+        "or pass --force to continue with the model served now",
         argument="RUN_ID",
     )
 
@@ -101,3 +171,22 @@ def _kept(info: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     ok = isinstance(got.get("values"), list) and isinstance(got.get("shape"), list)
     return got if ok else None
+
+
+def kept_probe(info: Any) -> bool:
+    """Whether the model info ``info`` (kept with a run) holds its probe's answer."""
+    return isinstance(info, dict) and _kept(info) is not None
+
+
+def redeploy_unseen(run_id: str, sessions: int) -> str:
+    """Said after a served run's re-check saw answers change (put down to the batch, or to
+    a classifier that samples), when the run took ``sessions`` > 1: the other cause, a model
+    deployed between them whose probe answered as before (a few labels), which the resume's
+    comparison could not see ("" for a run of one session)."""
+    if sessions <= 1:
+        return ""
+    return (
+        f", or another model was deployed at its URL between the run's {sessions} sessions "
+        f"(its probe answered as before; assay verify {run_id} replays the findings against "
+        "the endpoint as it is now)"
+    )

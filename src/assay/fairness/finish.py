@@ -86,6 +86,17 @@ def session_clock(record: RunRecord, started: float, store: RunStore) -> TimeSpe
     return TimeSpent(started, earlier=_earlier_phases(record), sessions=sessions)
 
 
+def same_served(record: RunRecord, setup: FairnessSetup) -> None:
+    """A served model answering otherwise than when the run began refuses its resume
+    (``models.redeployed``), unless the run's flip check saw its answers change."""
+    from assay.models.redeployed import refuse_redeployed
+
+    flip = (record.config.get("budget") or {}).get("determinism_flip")
+    check = (record.summary or {}).get("determinism")
+    unsteady = any(isinstance(c, dict) and c.get("deterministic") is False for c in (flip, check))
+    refuse_redeployed(record, [setup.raw_model], steady=not unsteady)
+
+
 def finish_fairness(
     record: RunRecord,
     *,
@@ -101,6 +112,7 @@ def finish_fairness(
     started = call_started()
     given = {} if data is None else {"data": data}
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
+    same_served(record, the_setup)  # (its answer asked of another model: refused)
     before = earlier_seconds(record)
     spent = session_clock(record, started, store)
     spent.mark("loading")

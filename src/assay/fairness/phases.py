@@ -28,6 +28,7 @@ from assay.core.interrupted import raised_for
 from assay.core.model import Capabilities, Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
+from assay.core.served_answers import redeploy_unseen
 from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
 from assay.core.unfinished import finished, restated
@@ -66,6 +67,7 @@ from assay.models.serving import (
     close_served,
     follow_served,
     record_serving,
+    served_model,
     stopped_answering,
 )
 
@@ -270,17 +272,24 @@ def _record_determinism(
         rate = 100 * float(confirmation["confirmation_rate"])
         metrics["IDIs confirmed on re-check (%)"] = round(rate, 1)
     summary["metrics"] = metrics
-    said = _determinism_warning(check, confirmation)
+    # the other cause a resumed served run's re-check cannot tell from the batch: a model
+    # deployed since whose probe answer was the same (a few labels: core.served_answers)
+    sessions = int(record.config.get("sessions") or 1)
+    served = served_model(setup.raw_model) is not None
+    other = redeploy_unseen(run_id, sessions) if served else ""
+    said = _determinism_warning(check, confirmation, other)
     if said is not None:
         summary["warnings"] = [*summary.get("warnings", []), str(section["note"])]
         summary["headline"] = f"{summary.get('headline', '')} (warning: {said})"
     store.checkpoint(run_id, summary=summary)
 
 
-def _determinism_warning(check: dict[str, Any], confirmation: dict[str, Any]) -> str | None:
+def _determinism_warning(
+    check: dict[str, Any], confirmation: dict[str, Any], other: str = ""
+) -> str | None:
     """The headline's warning on what the determinism checks saw (None: nothing to say):
     a model not deterministic, or one whose answers depend on the batch (seen at the start,
-    else in the stored IDIs re-checked)."""
+    else in the stored IDIs re-checked, ``other``: the other cause of that, said after)."""
     if check["deterministic"] is False:
         return (
             f"the model is not deterministic; {percent(check['flip_rate'])} of answers changed "
@@ -296,7 +305,7 @@ def _determinism_warning(check: dict[str, Any], confirmation: dict[str, Any]) ->
         return (
             f"{percent(1 - float(confirmation['confirmation_rate']))} of the IDIs re-checked "
             f"did not hold when asked again: the model's answers depend on the batch they are "
-            f"asked in"
+            f"asked in{other}"
         )
     return None
 
@@ -447,8 +456,6 @@ def billed_note(
 ) -> str | None:
     """Before a served model (each query a request, perhaps billed) is asked anything: what
     the run may ask beside the search's ``--max-queries``."""
-    from assay.models.serving import served_model
-
     if max_queries is None or served_model(setup.raw_model) is None:
         return None
     (samples, inside), checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)

@@ -14,7 +14,6 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.finishing import finishable
 from assay.core.phased import Phased
-from assay.core.served_answers import same_served_model
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
@@ -23,6 +22,7 @@ from assay.fairness.finish import (
     after_search,
     earlier_seconds,
     finish_fairness,
+    same_served,
     session_clock,
     stored_answer,
 )
@@ -76,7 +76,7 @@ def resume_fairness(
     started = call_started()  # the call's (core.clock)
     given = {} if data is None else {"data": data}
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
-    same_served_model(record, getattr(the_setup.raw_model, "spec_info", None))
+    same_served(record, the_setup)  # (another model behind its URL now: refused)
     budget = record.config.get("budget", {})
     before = earlier_seconds(record)
     spent = session_clock(record, started, the_store)  # (added to the earlier sessions')

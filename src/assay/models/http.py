@@ -531,6 +531,8 @@ class HttpModel:
         self.refused_run: tuple[float, int] | None = None
         self.asked_wait: float | None = None
         watch(self)  # (``core.refusals``: loading's --max-time says the refusals)
+        # loading's probe inputs (``loader._http``): a resume asks them again (a redeploy?)
+        self.probe_asked: Any = None
         self.info: dict[str, Any] = {
             "url": self.shown,
             "protocol": self.codec.name,

@@ -520,13 +520,7 @@ def _http(
     )
     provisional.declared_count = n_classes
     provisional.connect()
-    seen: list[Any] = []
-
-    def ask(inputs: ModelInputs) -> Any:
-        answer = provisional.predict(inputs)
-        seen.append(answer)
-        return answer
-
+    ask, seen = _recording(provisional.predict)
     try:  # (closed on a refusal too: labels '0'..'9' with --classes 10 are loaded again)
         caps, names = _endpoint_answers(
             ask, modality, n_classes, outputs, probe, call_timeout, redact(url)
@@ -535,10 +529,31 @@ def _http(
         provisional.close()
     model = _served(url, caps, opts)
     model.stats = provisional.stats  # the probe was a request to the server too
-    if seen:  # what it answered the probe: a resume asks it again (``core.served_answers``)
-        model.info[PROBE_ANSWER] = answer_print(seen[0])
+    _keep_probe(model, seen)
     model.connect()
     return model if names is None else _read_by_name(model, names)
+
+
+def _recording(
+    predict: Callable[[ModelInputs], Any],
+) -> tuple[Callable[[ModelInputs], Any], list[tuple[ModelInputs, Any]]]:
+    """``predict`` recording what it was asked and answered (loading's probe, first)."""
+    seen: list[tuple[ModelInputs, Any]] = []
+
+    def ask(inputs: ModelInputs) -> Any:
+        answer = predict(inputs)
+        seen.append((inputs, answer))
+        return answer
+
+    return ask, seen
+
+
+def _keep_probe(model: HttpModel, seen: list[tuple[ModelInputs, Any]]) -> None:
+    """What the endpoint answered loading's probe, kept in its info: a resume asks it again
+    (``core.served_answers``; ``probe_asked``: a first chunk of it, under a batch limit)."""
+    if seen:
+        model.probe_asked = seen[0][0]
+        model.info[PROBE_ANSWER] = answer_print(seen[0][1])
 
 
 def _http_declared(
@@ -555,8 +570,9 @@ def _http_declared(
     model = _served(url, Capabilities(modality=modality, n_classes=None, outputs="proba"), opts)
     model.labels_by_name = True  # "yes"/"no" returned as they are, for the names to read
     model.connect()
+    ask, seen = _recording(model.predict)
     named = declared_model(
-        model.predict,
+        ask,
         classes,
         modality=modality,
         probe=probe,
@@ -575,6 +591,7 @@ def _http_declared(
     )
     named.capabilities = model.capabilities
     named.model = model  # the endpoint behind it (models.serving.served_model)
+    _keep_probe(model, seen)
     named.info = {**model.info, "url": shown, "classes": list(classes)}
     return named
 

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from assay.core.display import percent, percent_points
 from assay.core.display import value as display_value
 from assay.core.outcome import answer_rule, document_status, not_a_pass, stored_fail_on
+from assay.core.served_answers import PROBE_ANSWER
 from assay.core.store import ENDED
 from assay.report._text import (
     compact,
@@ -383,6 +384,20 @@ def _io_rows(inputs: Any, outputs: Any, names: Any) -> tuple[list[str], list[lis
 _NOT_SHOWN = {"loading_answers", "command_exit"}
 
 
+def _without_probe(model: dict[str, Any]) -> dict[str, Any]:
+    """A model's info (a text run's classifiers' each) without what a served model answered
+    loading's probe: kept for a resume to compare (``core.served_answers``), up to 256
+    numbers that tell a reader nothing."""
+    out = dict(model)
+    details = out.get("details")
+    if isinstance(details, dict) and PROBE_ANSWER in details:
+        out["details"] = {k: v for k, v in details.items() if k != PROBE_ANSWER}
+    listed = out.get("classifiers")
+    if isinstance(listed, list):
+        out["classifiers"] = [_without_probe(c) if isinstance(c, dict) else c for c in listed]
+    return out
+
+
 def _about(run: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
     parts = []
     for title, key in (
@@ -392,6 +407,8 @@ def _about(run: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
         ("Versions", "versions"),
     ):
         data = {k: v for k, v in _dict(run.get(key)).items() if k not in _NOT_SHOWN}
+        if key == "model":
+            data = _without_probe(data)
         if data:
             parts.append((title, [[k, v] for k, v in data.items()]))
     return parts

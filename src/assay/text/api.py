@@ -48,7 +48,7 @@ from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
 from assay.core.piped_paths import named_pipes
 from assay.core.rng import fresh_seed
-from assay.core.run import RunOutcome
+from assay.core.run import RunOutcome, check_run_environment
 from assay.core.runinfo import (
     code_environment,
     launch_dir,
@@ -172,6 +172,7 @@ def check_text(
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_callbacks(on_progress=on_progress, on_start=on_start)
     check_stop(stop)
+    check_run_environment()  # (a variable mistyped: refused before the run is made)
     if argv is None and setup is None:  # (called from Python: the caller's own functions)
         on_progress, on_start = theirs("on_progress", on_progress), theirs("on_start", on_start)
     fail_on = check_fail_on(fail_on)

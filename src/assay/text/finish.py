@@ -24,6 +24,7 @@ from assay.core.runinfo import earlier_wall_seconds
 from assay.core.store import RunStore
 from assay.text.phases import recheck_at_start, record_rates, run_session
 from assay.text.prepare import setup_from_record
+from assay.text.setup import TextSetup
 
 __all__ = ["resumed_session"]
 
@@ -44,6 +45,7 @@ def resumed_session(
     check_fingerprints(record.config.get("fingerprints"), run_id=record.id, finishing=finish)
     before = earlier_wall_seconds(record)
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, resumed=True)
+    _same_served(record, the_setup)  # (another classifier behind a URL now: refused)
     budget = record.config.get("budget", {})
     # this session's loading asked again, within the budget as the first session's (taken
     # from the re-check's reserve: text.recheck.CheckPlan): added up over the run's resumed
@@ -83,3 +85,25 @@ def resumed_session(
             release(store, record.id, record.status)
             outcome = stored_outcome(store.get_run(record.id))
         return outcome
+
+
+def _same_served(record: RunRecord, setup: TextSetup) -> None:
+    """A served classifier answering otherwise than when the run began refuses its resume
+    (``models.redeployed``), unless the run's determinism probe saw its answers change."""
+    from assay.models.redeployed import refuse_redeployed
+
+    kept = (record.model or {}).get("classifiers")
+    models = setup.model.models
+    if not isinstance(kept, list) or len(kept) != len(models):
+        return
+    probe = (record.config.get("budget") or {}).get("determinism_probe")
+    changed = probe.get("classifiers") if isinstance(probe, dict) else None
+    moved = set(changed) if isinstance(changed, list) else set()
+    names = list(setup.names)
+    refuse_redeployed(
+        record,
+        models,
+        stored=[info if isinstance(info, dict) else None for info in kept],
+        steady=[name not in moved for name in names],
+        names=[f"classifier {name}" for name in names],
+    )

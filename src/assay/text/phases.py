@@ -307,9 +307,14 @@ def _recheck(
     timeout; recorded in the summary with the start's probe (``probed``) and what both
     cost.  A failure there is noted in the summary and leaves the run as it ended (a served
     classifier's too: ``_execute`` judged whether it stopped answering before)."""
+    from assay.core.served_answers import redeploy_unseen
     from assay.errors import AssayError
+    from assay.models.serving import served_model
     from assay.text.recheck import record_recheck
 
+    # (a resumed served run's changed answers: a redeploy its probe could not see, too)
+    sessions = int(kwargs["store"].get_run(kwargs["run_id"]).config.get("sessions") or 1)
+    served = any(served_model(m) is not None for m in setup.model.models)
     with contextlib.suppress(AssayError):
         record_recheck(
             kwargs["store"],
@@ -320,6 +325,7 @@ def _recheck(
             probed=probed,
             limit=limit or 0,
             budget=the_plan.budget,
+            other=redeploy_unseen(kwargs["run_id"], sessions) if served else "",
         )
 
 

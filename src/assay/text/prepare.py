@@ -15,6 +15,7 @@ from assay.core.out_of_memory import says_out_of_memory
 from assay.core.paths import absolute_spec
 from assay.core.redact import redact_text, specs_given_again
 from assay.core.runinfo import imported_so, stored_serving
+from assay.core.served_answers import kept_probe
 from assay.core.workdir import holding
 from assay.errors import UsageError
 from assay.text.floor import suite_floor
@@ -337,7 +338,7 @@ def setup_from_record(
                 output=inv.get("output"),
                 stored=True,
                 answered_labels=_stored_labels(record) if resumed else None,
-                probe_replay=record.config.get("loading_answers") if resumed else None,
+                probe_replay=_replayed(record) if resumed else None,
                 # the run's deadline per call (a resume's --call-timeout is stored before this)
                 call_timeout=(record.config.get("budget") or {}).get(
                     "call_timeout", DEFAULT_CALL_TIMEOUT
@@ -403,3 +404,18 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
     if setup.label_map_file is not None and Path(setup.label_map_file).is_file():
         prints[LABEL_MAP_PRINT] = file_fingerprint(setup.label_map_file)
     return prints
+
+
+def _replayed(record: Any) -> list[Any] | None:
+    """The run's classifiers' answers to loading's probe, answered from on resume: a served
+    classifier's (its answer kept in its info) left out, asked again, so that its answer
+    now is compared with the run's (``models.redeployed``: a redeploy since is refused)."""
+    answers = record.config.get("loading_answers")
+    if not isinstance(answers, list):
+        return None
+    infos = (record.model or {}).get("classifiers")
+    infos = infos if isinstance(infos, list) else []
+    return [
+        None if k < len(infos) and kept_probe(infos[k]) else answer
+        for k, answer in enumerate(answers)
+    ]

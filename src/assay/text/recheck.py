@@ -377,11 +377,13 @@ def record_recheck(
     probed: dict[str, Any] | None = None,
     limit: int = SAMPLE,
     budget: int | None = None,
+    other: str = "",
 ) -> None:
     """``recheck`` of at most ``limit`` sentences (``model`` None: not made) and the start's
     ``probe`` (``probed``), in the run's summary (``determinism``, with the queries and calls
     both made, within the query budget ``budget`` when there is one), with a warning when
-    any answer changed.  A re-check that fails is noted, never raised."""
+    any answer changed (``other``: another cause of the re-check's, said after it).  A
+    re-check that fails is noted, never raised."""
     from assay.errors import AssayError
 
     check: dict[str, Any] | None = None
@@ -449,7 +451,7 @@ def record_recheck(
         if check["changed"]:
             share = check["changed"] / check["sampled"]
             said.append(
-                f"{_cause(probed)}: {count(check['changed'])} of "
+                f"{_cause(probed)}{other}: {count(check['changed'])} of "
                 f"{count(check['sampled'])} minimal failing sentences asked again were "
                 f"answered otherwise ({percent(share)}); the findings may not reproduce"
             )
