@@ -309,6 +309,7 @@ def _recheck(
     classifier's too: ``_execute`` judged whether it stopped answering before)."""
     from assay.errors import AssayError
     from assay.text.recheck import record_recheck
+    from assay.text.replay_hold import hold_findings, replay_room
 
     with contextlib.suppress(AssayError):
         record_recheck(
@@ -320,6 +321,20 @@ def _recheck(
             probed=probed,
             limit=limit or 0,
             budget=the_plan.budget,
+        )
+    if limit is None:  # (an interrupted run: its findings are asked again when it ends)
+        return
+    with contextlib.suppress(AssayError):  # noise found by a sampling classifier: withdrawn
+        store, run_id = kwargs["store"], kwargs["run_id"]
+        summary = store.get_run(run_id).summary or {}
+        hold_findings(
+            store,
+            run_id,
+            setup.test,
+            setup.model,
+            room=replay_room(summary, the_plan.budget, the_plan.loading, the_plan.resumed),
+            call_timeout=kwargs.get("call_timeout"),
+            max_time=None if kwargs.get("max_time") is None else 5.0,
         )
 
 
