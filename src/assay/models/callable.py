@@ -38,6 +38,7 @@ from assay.models.pipeline_answers import (
     ranked_to_labels,
     ranked_to_proba,
 )
+from assay.models.row_sums import refuse_rows_not_one
 from assay.models.score_dicts import read_score_dicts
 
 __all__ = [
@@ -640,6 +641,9 @@ def declared_model(
                     f"answered {answer.shape[1]} probability columns",
                     argument="MODEL",
                 )
+            # (multi-hot [1, 1] rows failed the run on its first batch, exit 3: left44t)
+            if modality == "text":  # (the backdoor scan refuses them its own way: left43b)
+                refuse_rows_not_one(answer, probe, who or f"the function {_qualname(fn)}")
             outputs = "proba"
     caps = Capabilities(modality=modality, n_classes=len(names), outputs=outputs, class_names=names)
     return NamedLabelsModel(
