@@ -25,7 +25,7 @@ from assay.models.answer_order import in_input_order
 from assay.models.batch_limit import current_limit, in_chunks
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
-from assay.models.empty_text import empty_text_hint
+from assay.models.empty_text import dropped_text_hint, empty_text_hint
 from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
     covers,
@@ -725,7 +725,7 @@ def _refuse_short(answer: Any, probe: ModelInputs, what: str) -> None:
     raise ModelError(
         f"{what} returned {len(answer)} answer{'' if len(answer) == 1 else 's'} for "
         f"{len(probe)} inputs on its first call (a probe batch); it must return one answer "
-        "per input"
+        f"per input{dropped_text_hint(len(answer), probe)}"
     )
 
 
