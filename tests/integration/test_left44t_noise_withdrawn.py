@@ -132,7 +132,7 @@ def test_a_deterministic_pair_is_not_asked_again(files: Path) -> None:
     code, out, summary, found = _run(files, f"{files}/noisy.py:steady", f"{files}/noisy.py:biased")
     assert code == 1 and found, out
     assert "replayed" not in summary["determinism"]
-    assert "asked again before it was reported" not in out
+    assert "asked again before they were reported" not in out
 
 
 SUITE = GRAMMAR.replace('adj | who "said" insult', 'adj end | who "said" insult end') + (

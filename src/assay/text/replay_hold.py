@@ -186,8 +186,8 @@ def _said(
         if s.get("title") != "Members answered unlike the rest of their class"
     ]
     line = (
-        f"{who} {'is' if one else 'are'} not deterministic, so every finding was asked again "
-        f"before it was reported ({count(asked)} queries): {count(judged)} of "
+        f"{who} {'is' if one else 'are'} not deterministic, so its findings were asked again "
+        f"before they were reported ({count(asked)} queries): {count(judged)} of "
         f"{count(total)} asked, {count(judged - withdrawn)} held, {count(withdrawn)} did "
         "not replay"
     )
