@@ -53,3 +53,25 @@ def test_the_command_warns_of_it(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "warning: --strategy exhaustive asks the grammar's 1,000,000 derivations" in (
         said.out + said.err
     )
+
+
+def test_an_api_caller_is_told_and_the_run_keeps_it(tmp_path: Path) -> None:
+    # (left44t: the warning was the command line's alone; check_text said nothing of it)
+    import assay
+    from assay.core.notices import AssayWarning
+
+    (tmp_path / "g.cfg").write_text(GRAMMAR, encoding="utf-8")
+    (tmp_path / "c.py").write_text(CLASSIFIERS, encoding="utf-8")
+    with pytest.warns(AssayWarning, match=r'strategy="exhaustive" asks the grammar.s 1,000,000'):
+        result = assay.check_text(
+            [f"{tmp_path / 'c.py'}:clean", f"{tmp_path / 'c.py'}:planted"],
+            grammar=str(tmp_path / "g.cfg"),
+            strategy="exhaustive",
+            max_queries=2000,
+            seed=1,
+            store=tmp_path / "r.db",
+        )
+    said = [w for w in result.summary.get("warnings") or [] if "fixed order" in w]
+    assert said and "max_queries=2000 reaches at most the first 0.2%" in said[0], said
+    notes = [s["text"] for s in result.summary["sections"] if s["title"] == "Notes"]
+    assert notes and "fixed order" in notes[0]

@@ -83,7 +83,7 @@ def test_a_constant_classifier_beside_a_varying_one_is_said_constant_not_of_one_
     given the same answer, not one label "its scores varying" (mutant UT2)."""
     from types import SimpleNamespace
 
-    from assay.text.untested import untested_reason
+    from assay.text.untested import untested_part, untested_reason
 
     watch = LabelWatch()
     watch.first, watch.still = [0, 1], [True, False]
@@ -99,7 +99,9 @@ def test_a_constant_classifier_beside_a_varying_one_is_said_constant_not_of_one_
         still=[True, True, False, False],
         label_watch=watch,
     )
-    why = untested_reason(search)
+    # (b was tested: not everything was, said as such rather than nothing: left44t)
+    assert untested_reason(search) is None
+    why = untested_part(search)
     assert why is not None and why.startswith("a gave the same answer to every one of the 3"), why
 
 

@@ -105,7 +105,11 @@ def _told(test: dict[str, Any]) -> str:
     if isinstance(drawn, int):
         said += f", {drawn:,} drawn at random"
     bound = test.get("failure rate below (95 %, none failing)")
-    if test.get("outcome") == "not tested" and test.get("cases"):
+    if test.get("did not replay"):  # (``text.replay_hold``: its noise withdrawn)
+        said += f", {int(test['did not replay']):,} found that did not replay (withdrawn)"
+    if test.get("outcome") == "its failures did not replay":
+        said += ": NOTHING OF IT WAS SHOWN (the classifiers are not deterministic)"
+    elif test.get("outcome") == "not tested" and test.get("cases"):
         said += ": NOTHING OF IT WAS TESTED (one label to every sentence: no swap could change it)"
     elif test.get("outcome") == NO_VARIANT and test.get("cases"):
         said += (

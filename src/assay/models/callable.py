@@ -25,7 +25,7 @@ from assay.models.answer_order import in_input_order
 from assay.models.batch_limit import current_limit, in_chunks
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
-from assay.models.empty_text import empty_text_hint
+from assay.models.empty_text import dropped_text_hint, empty_text_hint
 from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
     covers,
@@ -38,6 +38,7 @@ from assay.models.pipeline_answers import (
     ranked_to_labels,
     ranked_to_proba,
 )
+from assay.models.row_sums import refuse_rows_not_one
 from assay.models.score_dicts import read_score_dicts
 
 __all__ = [
@@ -640,6 +641,9 @@ def declared_model(
                     f"answered {answer.shape[1]} probability columns",
                     argument="MODEL",
                 )
+            # (multi-hot [1, 1] rows failed the run on its first batch, exit 3: left44t)
+            if modality == "text":  # (the backdoor scan refuses them its own way: left43b)
+                refuse_rows_not_one(answer, probe, who or f"the function {_qualname(fn)}")
             outputs = "proba"
     caps = Capabilities(modality=modality, n_classes=len(names), outputs=outputs, class_names=names)
     return NamedLabelsModel(
@@ -721,7 +725,7 @@ def _refuse_short(answer: Any, probe: ModelInputs, what: str) -> None:
     raise ModelError(
         f"{what} returned {len(answer)} answer{'' if len(answer) == 1 else 's'} for "
         f"{len(probe)} inputs on its first call (a probe batch); it must return one answer "
-        "per input"
+        f"per input{dropped_text_hint(len(answer), probe)}"
     )
 
 

@@ -15,7 +15,7 @@ from assay.core.redact import scrub
 from assay.core.workdir import take_back
 from assay.errors import AssayError, ModelError
 from assay.models.batch_limit import in_chunks
-from assay.models.empty_text import empty_text_hint
+from assay.models.empty_text import dropped_text_hint, empty_text_hint
 
 __all__ = ["CheckedModel", "array_hint", "empty_answer", "missing_hint"]
 
@@ -154,7 +154,13 @@ class CheckedModel:
     def checked(self, raw: Any, inputs: ModelInputs) -> np.ndarray:
         """``raw``, the model's answer to ``inputs``, checked as every answer is (also a
         loading probe's answer, checked before a run is made)."""
-        out = check_outputs(raw, inputs, self.capabilities)
+        try:
+            out = check_outputs(raw, inputs, self.capabilities)
+        except ModelError as exc:  # (fewer answers than a batch holding empty sentences)
+            hint = dropped_text_hint(_length(raw), inputs)
+            if not hint:
+                raise
+            raise ModelError(f"{exc}{hint}") from exc
         if self.capabilities.outputs == "proba" and out.ndim == 2 and out.shape[1] >= 2:
             _check_rows(out, inputs)
         return out
@@ -190,3 +196,12 @@ def _check_rows(out: np.ndarray, inputs: ModelInputs) -> None:
             f"not): it must answer one probability per class, the row summing to 1 (e.g. "
             f"np.column_stack([1 - p, p])); first such input: {describe_input(inputs, i)}"
         )
+
+
+def _length(raw: Any) -> int:
+    """How many answers ``raw`` holds (its first dimension; a large number when it has none,
+    so that no hint of answers left out is given)."""
+    try:
+        return len(raw)
+    except TypeError:
+        return 1 << 62

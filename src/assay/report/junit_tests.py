@@ -13,6 +13,10 @@ from assay.report._text import safe_text
 
 __all__ = ["suite_test_cases"]
 
+_DID_NOT_REPLAY = (
+    "its failures did not replay"  # (``text.replay_hold``; reports import no technique)
+)
+
 
 def suite_test_cases(classname: str, summary: dict[str, Any]) -> list[ET.Element]:
     """One case per test of a run with more than one (one test: the run's own cases say
@@ -33,7 +37,13 @@ def suite_test_cases(classname: str, summary: dict[str, Any]) -> list[ET.Element
             said += f" ({drawn:,} drawn at random)"
         bound = t.get("failure rate below (95 %, none failing)")
         outcome = t.get("outcome")
-        if failing:
+        if outcome == _DID_NOT_REPLAY:  # (``text.replay_hold``: noise, withdrawn)
+            message = (
+                f"{int(t.get('did not replay') or 0):,} findings of it did not replay when "
+                "asked again (the classifiers are not deterministic): nothing of it was shown"
+            )
+            ET.SubElement(case, "skipped", message=message)
+        elif failing:
             message = f"{said}, {int(t.get('distinct minimal') or 0):,} distinct minimal"
             ET.SubElement(case, "failure", message=message, type="test").text = message
         elif outcome == NO_VARIANT and cases:

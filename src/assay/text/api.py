@@ -45,6 +45,7 @@ from assay.core.finishing import finishable
 from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.loading_time import load_within
+from assay.core.notices import warn
 from assay.core.outcome import check_fail_on
 from assay.core.piped_paths import named_pipes
 from assay.core.rng import fresh_seed
@@ -199,6 +200,11 @@ def check_text(
         the_setup = setup
     loading = the_setup.loading_queries
     _refuse_loading_beyond(max_queries, loading, execution.get("units"))
+    # a budget reaching only the first of an exhaustive order's derivations: said to a caller
+    # from Python (the command line says it before the run) and kept with the run
+    reach = _exhaustive_reach(the_setup, max_queries, python=argv is None)
+    if reach is not None and argv is None:
+        warn(reach)
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
     the_store = run_store(store_at)
@@ -279,7 +285,34 @@ def check_text(
                 started=started,
             )
         record_rates(the_store, outcome, time.monotonic() - started)
+        if reach is not None:
+            _keep_warning(the_store, run_id, reach)
         return _result(the_store, outcome, seed, command)
+
+
+def _exhaustive_reach(setup: TextSetup, max_queries: int | None, *, python: bool) -> str | None:
+    """``text.strategies.exhaustive_reach`` of an exhaustive run (None for another)."""
+    from assay.text.strategies import exhaustive_reach
+
+    if setup.test.strategy != "exhaustive":
+        return None
+    return exhaustive_reach(setup.test.grammar, setup.test.max_depth, max_queries, python=python)
+
+
+def _keep_warning(store: RunStore, run_id: str, said: str) -> None:
+    """``said`` among the run's warnings and in its Notes section (its reports, its result)."""
+    summary = dict(store.get_run(run_id).summary or {})
+    if not summary:
+        return
+    summary["warnings"] = [*(summary.get("warnings") or []), said]
+    sections = [dict(s) for s in summary.get("sections") or []]
+    notes = next((s for s in sections if s.get("title") == "Notes"), None)
+    if notes is None:
+        sections.append({"title": "Notes", "text": said})
+    else:
+        notes["text"] = f"{notes.get('text', '')}\n\n{said}".strip()
+    summary["sections"] = sections
+    store.checkpoint(run_id, summary=summary)
 
 
 def _refuse_loading_beyond(max_queries: int | None, loading: int, units: int | None) -> None:

@@ -149,12 +149,16 @@ class Oracle:
             if d.label is not None and d.label not in layout.common:
                 what = "%directional" if isinstance(d, Directional) else "%expect"
                 meant = [c for c in layout.common if fold_label(c) == fold_label(d.label)]
+                # a classifier's own label the label map maps: the common label it stands for
+                mapped = _mapped_to(layout, d.label)
                 raise UsageError(
                     f"{what} (line {d.line}) names class {d.label!r}; the classifiers' "
                     f"labels are {', '.join(layout.common)}"
                     + (
                         f"; did you mean {meant[0]!r}? (a class is written as the label is)"
                         if meant
+                        else f"; {mapped}"
+                        if mapped
                         else ""
                     ),
                     argument="--grammar",
@@ -511,6 +515,25 @@ class Oracle:
             worst = 1.0
         shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
         return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}
+
+
+def _mapped_to(layout: Layout, label: str) -> str:
+    """What a classifier's own ``label`` stands for among the common labels (the label map
+    maps it: ``'LABEL_1' is clf.py:hf's label, mapped to 'toxic': name 'toxic'``); ``""``
+    when no classifier answers it or none maps it."""
+    said = []
+    for name, own, maps in zip(layout.names, layout.labels, layout.maps, strict=True):
+        if label in own and 0 <= maps[own.index(label)] < len(layout.common):
+            said.append((name, layout.common[maps[own.index(label)]]))
+    if not said:
+        return ""
+    common = list(dict.fromkeys(c for _, c in said))
+    owners = ", ".join(n for n, _ in said)
+    return (
+        f"{label!r} is {owners}'s own label, which the label map maps to "
+        f"{' and '.join(repr(c) for c in common)}: write {' or '.join(repr(c) for c in common)} "
+        "(a class is named as the labels are compared, after the map)"
+    )
 
 
 def _relations(grammar: Grammar, kind: str) -> list[Relation]:

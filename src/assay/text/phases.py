@@ -311,6 +311,7 @@ def _recheck(
     from assay.errors import AssayError
     from assay.models.serving import served_model
     from assay.text.recheck import record_recheck
+    from assay.text.replay_hold import hold_findings, replay_room
 
     # (a resumed served run's changed answers: a redeploy its probe could not see, too)
     sessions = int(kwargs["store"].get_run(kwargs["run_id"]).config.get("sessions") or 1)
@@ -326,6 +327,20 @@ def _recheck(
             limit=limit or 0,
             budget=the_plan.budget,
             other=redeploy_unseen(kwargs["run_id"], sessions) if served else "",
+        )
+    if limit is None:  # (an interrupted run: its findings are asked again when it ends)
+        return
+    with contextlib.suppress(AssayError):  # noise found by a sampling classifier: withdrawn
+        store, run_id = kwargs["store"], kwargs["run_id"]
+        summary = store.get_run(run_id).summary or {}
+        hold_findings(
+            store,
+            run_id,
+            setup.test,
+            setup.model,
+            room=replay_room(summary, the_plan.budget, the_plan.loading, the_plan.resumed),
+            call_timeout=kwargs.get("call_timeout"),
+            max_time=None if kwargs.get("max_time") is None else 5.0,
         )
 
 

@@ -117,22 +117,30 @@ class ExhaustiveStrategy:
         self._iter = None
 
 
-def exhaustive_reach(grammar: Any, max_depth: int, budget: int | None) -> str | None:
+def exhaustive_reach(
+    grammar: Any, max_depth: int, budget: int | None, *, python: bool = False
+) -> str | None:
     """What to warn of an exhaustive run whose query budget reaches only the first of the
     grammar's derivations: they come in a fixed order, the last symbols varying first, so a
     budget of 2,000 over 1,000,000 never changes the first symbols (a planted word there
     never asked, and a differential run ended exit 0 "this does not show that none exists"
-    where the walk found it at once: hostile44t).  None when the budget covers them all."""
+    where the walk found it at once: hostile44t).  None when the budget covers them all.
+    ``python``: in the keywords of an API call (``check_text(strategy=...)``)."""
     if budget is None:
         return None
     total = count_derivations(grammar, max_depth, cap=ExhaustiveStrategy.LIMIT + 1)
     if total <= budget:
         return None
+    strategy, queries, other = (
+        ('strategy="exhaustive"', f"max_queries={budget}", 'strategy="walk" or "random"')
+        if python
+        else ("--strategy exhaustive", f"--max-queries {budget:,}", "--strategy walk or random")
+    )
     return (
-        f"--strategy exhaustive asks the grammar's {total:,} derivations in a fixed order, "
-        f"its last symbols varying first: --max-queries {budget:,} reaches at most the "
-        f"first {budget / total:.1%} of them, in which the first symbols never change; "
-        "--strategy walk or random draws from the whole grammar"
+        f"{strategy} asks the grammar's {total:,} derivations in a fixed order, its last "
+        f"symbols varying first: {queries} reaches at most the first {budget / total:.1%} "
+        f"of them, in which the first symbols never change; {other} draws from the whole "
+        "grammar"
     )
 
 

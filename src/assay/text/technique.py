@@ -23,6 +23,7 @@ from assay.text.panel import Layout
 from assay.text.spacing import BEYOND_ASCII, joined_as
 from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
 from assay.text.summary import build_summary, too_few_reason
+from assay.text.untested import untested_part
 
 __all__ = ["LANED", "TextSearch", "TextTest"]
 
@@ -258,6 +259,9 @@ class TextSearch:
         few = too_few_reason(s, self.test.oracle, self._budget_spent())
         if few:
             s["incomplete_reason"] = few
+        part = None if why else untested_part(self.engine)
+        if part and not few:  # some classifiers tested, not all: not everything was tested
+            s["incomplete_reason"] = part
         if self.test.in_unit:
             from assay.text.units import UNIT_STATS, unit_stats
 

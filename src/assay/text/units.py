@@ -34,6 +34,7 @@ from assay.text.grammar import Grammar
 from assay.text.label_watch import LabelWatch
 from assay.text.oracle import Oracle
 from assay.text.summary import build_summary, too_few_reason
+from assay.text.untested import untested_part
 
 if TYPE_CHECKING:
     from assay.text.engine import Engine
@@ -343,4 +344,7 @@ def merge_summaries(
     few = too_few_reason(summary, test.oracle)
     if few:
         summary["incomplete_reason"] = few
+    part = None if why else untested_part(merged)
+    if part and not few:  # some classifiers tested, not all: not everything was tested
+        summary["incomplete_reason"] = part
     return summary

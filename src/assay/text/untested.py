@@ -10,7 +10,7 @@ import numpy as np
 
 from assay.text.label_watch import LabelWatch
 
-__all__ = ["untested_reason"]
+__all__ = ["untested_part", "untested_reason"]
 
 
 def untested_reason(e: Any) -> str | None:
@@ -29,7 +29,8 @@ def untested_reason(e: Any) -> str | None:
             "two sides of the edit, derive the same words), so no prediction could change"
         )
     if e.varied and e.first_answer is not None:
-        return _constant_classifiers(e)
+        said, partly = _constant_classifiers(e)
+        return None if partly else said  # (some classifier tested: ``untested_part``)
     if e.varied or e.first_answer is None:
         return None
     asked = len(e.asked)
@@ -48,6 +49,20 @@ def untested_reason(e: Any) -> str | None:
     )
 
 
+def untested_part(e: Any) -> str | None:
+    """Why part of a search of several classifiers tested nothing: an invariance test of
+    which some classifiers (not all) gave one answer, or one label, to every sentence while
+    the others' answers varied.  Not everything was tested (never a pass), but the others
+    were: the run once headlined "NOTHING WAS TESTED" (hostile44t).  ``None`` otherwise
+    (``untested_reason`` says why nothing at all was tested)."""
+    if e.errors or not e.cases or not e.wordy or _labelled(e) or not getattr(e, "apart", True):
+        return None
+    if not e.varied or e.first_answer is None:
+        return None
+    said, partly = _constant_classifiers(e)
+    return said if partly else None
+
+
 def _labelled(e: Any) -> bool:
     """Whether a minimum functionality test (``%expect``) judged a case: its sentence could
     fail on its own, whatever the classifiers answered to others."""
@@ -64,7 +79,15 @@ def _answer_shown(e: Any) -> str:
     return str(lay.answer_text(e.first_answer))
 
 
-def _constant_classifiers(e: Any) -> str | None:
+def _constant_classifiers(e: Any) -> tuple[str | None, bool]:
+    """``_constant_of`` and whether the classifiers it names are some of the run's, not all
+    (the others were tested)."""
+    said, named = _constant_of(e)
+    lay = getattr(getattr(e, "oracle", None), "layout", None)
+    return said, said is not None and lay is not None and 0 < named < len(lay.names)
+
+
+def _constant_of(e: Any) -> tuple[str | None, int]:
     """Why an invariance test of several classifiers tested some of them not at all: each
     gave one answer to every sentence (no swap can change a constant answer), or one label
     (its scores varying: a swap is judged by the label), while the others' answers varied;
@@ -72,13 +95,13 @@ def _constant_classifiers(e: Any) -> str | None:
     label to every sentence (``None``: every classifier's varied, or not watched)."""
     oracle = getattr(e, "oracle", None)
     if oracle is None:
-        return None
+        return None, 0
     lay = oracle.layout
     watch: LabelWatch = getattr(e, "label_watch", None) or LabelWatch()
     one = watch.still if watch.still is not None and len(watch.still) == len(lay.names) else None
     if oracle.kind == "differential":
         if getattr(oracle, "mode", None) not in ("top1", "topk") or not one or not all(one):
-            return None
+            return None, 0
         topk = watch.top_k is not None
         said = "; ".join(
             f"{name}: {watch.label(lay, k) if topk else repr(watch.label(lay, k))}"
@@ -89,9 +112,9 @@ def _constant_classifiers(e: Any) -> str | None:
             f"the classifiers gave {each} to every one of the {len(e.asked):,} "
             f"sentences asked ({said}), their scores varying, so they could never disagree; "
             "check that each receives sentences in the form it was trained on"
-        )
+        ), len(lay.names)
     if oracle.kind != "invariance":
-        return None
+        return None, 0
     still = getattr(e, "still", None) or []  # (units merged: not watched)
     names = [
         name
@@ -107,12 +130,12 @@ def _constant_classifiers(e: Any) -> str | None:
             f"{'its' if len(labelled) == 1 else 'their'} scores varying, so no swap could "
             f"change it: nothing was tested of {them}; check that each receives sentences "
             "in the form it was trained on"
-        )
+        ), len(labelled)
     if not names:
-        return None
+        return None, 0
     return (
         f"{', '.join(names)} gave the same answer to every one of the {len(e.asked):,} "
         "sentences asked, so no swap could change it: nothing was tested of "
         f"{'it' if len(names) == 1 else 'them'}; check that each receives sentences in the "
         "form it was trained on"
-    )
+    ), len(names)

@@ -1,0 +1,255 @@
+"""Findings of classifiers seen answering the same sentence otherwise, asked again before
+they are reported.  A classifier left sampling (dropout on, a model left in training mode)
+"fails" on noise: a differential run finds disagreements that are its dice, an invariance
+run pins them on whichever member of a class the dice fell on ("answered unlike the rest of
+its class: 'muslim'").  When the determinism checks (``text.recheck``) saw any answer change,
+every kept finding's sentences (its minimal sentence, and the variant that broke a relation
+with it) are asked again, uncached, within what the query budget left, and judged by the
+run's oracle: a finding that no longer fails did not replay, and is withdrawn from the run's
+findings (a few of them are named in the summary's Determinism section); those that held,
+and those the budget left unasked, stay.  No member of a class is named as answered unlike
+the rest on such a run, and a run none of whose findings held is no pass either: "not
+everything was tested" (exit 2), the classifier named as not deterministic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.core.display import count
+from assay.core.findings import FindingBatch
+from assay.core.model import Model
+from assay.core.store import RunStore
+from assay.core.unfinished import KEY, reason
+from assay.text.generate import Sampler
+from assay.text.technique import TextTest
+
+__all__ = ["DID_NOT_REPLAY", "REPLAY_MOST", "hold_findings", "replay_room"]
+
+REPLAY_MOST = 2048  # sentences asked again with no query budget
+_NAMED = 5  # withdrawn sentences named in the summary
+# a suite's test whose every finding did not replay (``text.tests``' outcome)
+DID_NOT_REPLAY = "its failures did not replay"
+
+
+def _noisy(determinism: dict[str, Any]) -> bool:
+    """Whether the checks saw an answer change (at the start or after the search)."""
+    probe = determinism.get("probe") or {}
+    return bool(int(probe.get("changed") or 0) or int(determinism.get("changed") or 0))
+
+
+def replay_room(summary: dict[str, Any], budget: int | None, loading: int, resumed: int) -> int:
+    """The sentences the replay may ask: what the query budget left once loading the
+    classifiers, the search and the determinism checks asked theirs (``REPLAY_MOST`` with
+    no query budget)."""
+    if budget is None:
+        return REPLAY_MOST
+    search = int((summary.get("metrics") or {}).get("queries") or 0)
+    checks = int((summary.get("determinism") or {}).get("queries") or 0)
+    return max(budget - loading - resumed - search - checks, 0)
+
+
+def _judge(oracle: Any, batch: FindingBatch, n: int, ask: Any) -> tuple[np.ndarray, int]:
+    """Whether each of ``batch``'s first ``n`` findings still fails when asked again
+    (``ask``: the classifiers, uncached), and the sentences asked."""
+    minimal = [str(x) for x in np.asarray(batch.inputs)[:n, 0]]
+    if oracle.kind == "differential":
+        out = np.asarray(ask(minimal), dtype=np.float64).reshape(n, -1)
+        return np.asarray(oracle.judge([row[None] for row in out], []).error, dtype=bool), n
+    variants = [str(v) for v in batch.columns.get("variant", [""] * len(batch))][:n]
+    relation = batch.columns.get("relation")
+    rel = np.full(n, -1) if relation is None else np.asarray(relation, dtype=int)[:n]
+    pairs = [s for m, v in zip(minimal, variants, strict=True) for s in (m, v or m)]
+    flat = np.asarray(ask(pairs), dtype=np.float64)
+    bad = [oracle.breaks(o, int(r)) for o, r in zip(flat.reshape(n, 2, -1), rel, strict=True)]
+    return np.asarray(bad, dtype=bool), 2 * n
+
+
+def hold_findings(
+    store: RunStore,
+    run_id: str,
+    test: TextTest,
+    model: Model,
+    *,
+    room: int,
+    call_timeout: float | None,
+    max_time: float | None = None,
+) -> None:
+    """When the run's determinism checks saw answers change, ask every kept finding again
+    (at most ``room`` sentences) and withdraw those that no longer fail (see the module)."""
+    from assay.errors import AssayError
+    from assay.text.recheck import _guarded
+
+    record = store.get_run(run_id)
+    summary = dict(record.summary or {})
+    determinism = dict(summary.get("determinism") or {})
+    total = store.count_findings(run_id)
+    if not total or not _noisy(determinism):
+        return
+    batches = [b for b in store.iter_batches(run_id) if len(b)]
+    kept = sum(len(b) for b in batches)
+    sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
+    oracle = test.make_oracle(sampler)
+    per = 1 if oracle.kind == "differential" else 2
+    guarded = _guarded(model, call_timeout, max_time, max_queries=max(room, 1))
+    masks: list[np.ndarray] = []
+    judged = asked = 0
+    failed: str | None = None
+    try:
+        for b in batches:
+            mask = np.ones(len(b), dtype=bool)
+            masks.append(mask)
+            directional = oracle.kind not in ("differential", "invariance")
+            if not b.kind.startswith("text-") or (directional and "relation" not in b.columns):
+                continue
+            n = min(len(b), max(room - asked, 0) // per)
+            if n <= 0 or failed is not None:
+                continue
+            try:
+                held, sent = _judge(oracle, b, n, guarded.predict)
+            except (AssayError, ValueError, TypeError) as exc:
+                failed = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+                continue
+            mask[:n] = held
+            judged += n
+            asked += sent
+    finally:
+        guarded.close()
+    withdrawn = sum(int((~m).sum()) for m in masks)
+    gone = [
+        str(s) for b, m in zip(batches, masks, strict=True) for s in np.asarray(b.inputs)[~m, 0]
+    ]
+    per_test: dict[int, int] = {}  # withdrawn findings by the test (relation) they failed
+    for b, m in zip(batches, masks, strict=True):
+        relation = b.columns.get("relation")
+        if relation is not None:
+            for r in np.asarray(relation, dtype=int)[~m].tolist():
+                per_test[r] = per_test.get(r, 0) + 1
+    if withdrawn and kept == total:
+        store.truncate_findings(run_id, 0)  # the run's findings: those that held alone
+        store.checkpoint(
+            run_id, findings=[b.select(m) for b, m in zip(batches, masks, strict=True) if m.any()]
+        )
+    record = store.get_run(run_id)
+    summary = dict(record.summary or {})
+    _said(summary, determinism, judged, withdrawn, asked, gone, total, kept, failed)
+    if withdrawn and kept == total:
+        _tests_without(summary, per_test)
+    store.checkpoint(run_id, summary=summary)
+
+
+def _said(
+    summary: dict[str, Any],
+    determinism: dict[str, Any],
+    judged: int,
+    withdrawn: int,
+    asked: int,
+    gone: list[str],
+    total: int,
+    kept: int,
+    failed: str | None,
+) -> None:
+    """The replay in the run's summary: its figures, its section, its headline and, when
+    nothing held, why the run is no pass."""
+    probe = determinism.get("probe") or {}
+    who = ", ".join(probe.get("classifiers") or []) or "the classifiers"
+    one = len(probe.get("classifiers") or []) == 1
+    could = withdrawn and kept == total
+    determinism["replayed"] = {
+        "findings": judged,
+        "held": judged - withdrawn,
+        "did_not_replay": withdrawn,
+        "withdrawn": withdrawn if could else 0,
+        "queries": asked,
+        **({"failed": failed} if failed else {}),
+    }
+    determinism["queries"] = int(determinism.get("queries") or 0) + asked
+    summary["determinism"] = determinism
+    metrics = dict(summary.get("metrics") or {})
+    metrics["queries asked by the determinism checks"] = determinism["queries"]
+    metrics["findings asked again (the classifiers not deterministic)"] = judged
+    metrics["findings that did not replay (withdrawn)"] = withdrawn if could else 0
+    summary["metrics"] = metrics
+    text = dict(summary.get("text") or {})
+    if text.get("odd_members"):  # never noise pinned on a member of a class
+        text["odd_members"] = []
+    if could:
+        dropped = set(gone)
+        text["minimal"] = [r for r in text.get("minimal") or [] if r.get("sentence") not in dropped]
+        if isinstance(text.get("distinct_minimal"), int):
+            text["distinct_minimal"] = max(text["distinct_minimal"] - withdrawn, 0)
+    summary["text"] = text
+    sections = [
+        s
+        for s in summary.get("sections") or []
+        if s.get("title") != "Members answered unlike the rest of their class"
+    ]
+    line = (
+        f"{who} {'is' if one else 'are'} not deterministic, so its findings were asked again "
+        f"before they were reported ({count(asked)} queries): {count(judged)} of "
+        f"{count(total)} asked, {count(judged - withdrawn)} held, {count(withdrawn)} did "
+        "not replay"
+    )
+    if withdrawn:
+        line += (
+            " and were withdrawn as noise"
+            if could
+            else " (not withdrawn: not every finding was kept to be asked again)"
+        )
+    if judged < total:
+        line += f"; {count(total - judged)} not asked again (the query budget) stand unconfirmed"
+    if failed:
+        line += f"; asking them again failed: {failed}"
+    if gone:
+        line += "; did not replay: " + ", ".join(repr(s) for s in gone[:_NAMED])
+        line += ", ..." if len(gone) > _NAMED else ""
+    sections.append(
+        {
+            "title": "Findings asked again",
+            "text": line + ". No member of a class is named as answered unlike the rest: "
+            "the classifiers' answers are not a function of the sentence.",
+        }
+    )
+    summary["sections"] = sections
+    warnings = list(summary.get("warnings") or [])
+    warnings.append(line)
+    summary["warnings"] = warnings
+    summary["headline"] = f"{line}. Found by the search, before: {summary.get('headline', '')}"
+    said = summary.get("incomplete_reason")  # (the parts still to come: replaced)
+    if (
+        could
+        and judged == total == withdrawn
+        and (not said or said == reason(summary.get(KEY) or []))
+    ):
+        summary["incomplete_reason"] = (
+            f"{who} {'is' if one else 'are'} not deterministic: none of the {count(total)} "
+            "findings held when asked again (withdrawn as noise), so what the run asked shows "
+            "nothing either way"
+        )
+
+
+def _tests_without(summary: dict[str, Any], per_test: dict[int, int]) -> None:
+    """A suite's tests (``text.tests``, in the grammar's order: a finding's relation) less
+    their findings that did not replay: a test left with none is one whose failures were
+    noise (``DID_NOT_REPLAY``: nothing of it shown either way), not a failing one."""
+    text = summary.get("text") or {}
+    rows = [dict(t) for t in text.get("tests") or [] if isinstance(t, dict)]
+    if not rows or not per_test:
+        return
+    for r, w in per_test.items():
+        if not 0 <= r < len(rows):
+            continue
+        row = rows[r]
+        row["distinct minimal"] = max(int(row.get("distinct minimal") or 0) - w, 0)
+        row["did not replay"] = w
+        if not row["distinct minimal"]:
+            row.update({"failing": 0, "failure rate": None, "outcome": DID_NOT_REPLAY})
+    text["tests"] = rows
+    summary["text"] = text
+    for section in summary.get("sections") or []:
+        table = section.get("table") if section.get("title") == "Tests" else None
+        if isinstance(table, dict):
+            columns = list(dict.fromkeys(k for t in rows for k in t))
+            table["columns"] = columns
+            table["rows"] = [[t.get(c) for c in columns] for t in rows]
