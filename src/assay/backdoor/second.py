@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.common_pattern import pattern_not_asked, pattern_words
 from assay.backdoor.strip import STRIP_ODDS, STRIP_WIDE, Scorer, _tail, blend_entropy
 from assay.errors import UsageError
 
@@ -96,7 +97,9 @@ def not_asked(opinion: dict[str, Any] | None) -> str | None:
     is no pass for those (``summary.incomplete_reason``: exit 2, NOT EVERYTHING WAS TESTED, as
     for images a budget left unscanned).  bd41's hostile41b blended CNN under
     ``--max-queries`` 2,500: "0 of 40", exit 0 before."""
-    if not opinion or "short" not in opinion:
+    if opinion and "short" not in opinion:
+        return pattern_not_asked(opinion.get("pattern"))
+    if not opinion:
         return None
     return (
         f"STRIP's second opinion was not asked ({opinion['skipped']}), so a trigger that is "
@@ -233,7 +236,7 @@ def describe(opinion: dict[str, Any] | None) -> str:
         return (
             f"; STRIP's second opinion on {sampled} unconfirmed images{cost_words(opinion)}: "
             f"{low} keep one answer under blending ({where}): nothing more than clean images "
-            "show"
+            "show" + pattern_words(opinion.get("pattern"))
         )
     flagged = len(opinion["flagged"])
     return (
