@@ -144,3 +144,12 @@ def test_a_pattern_the_clean_images_answered_the_class_share_too_is_not_a_trigge
         lambda: 0,
     )
     assert not record["given"], record
+
+
+def test_the_headline_names_the_class_by_the_models_name(tmp_path: Path) -> None:
+    images, clean = _data()
+    names = ["ant", "bee", "cat", "dog"]
+    r = assay.check_backdoor(
+        blend_trojan, images=images, clean=clean, classes=names, seed=0, store=tmp_path / "r.db"
+    )
+    assert "images answered cat share a pattern" in r.headline, r.headline

@@ -10,6 +10,7 @@ why a unit did not ask it (``second.not_asked`` reads the merged record as one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from assay.backdoor.common_pattern import pattern_words
@@ -92,7 +93,7 @@ def merge_patterns(records: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def describe_units(opinion: dict[str, Any]) -> str:
+def describe_units(opinion: dict[str, Any], name: Callable[[int], str] = str) -> str:
     """The merged headline's words for the units' opinions."""
     n, asked = opinion["units"], opinion["asked"]
     words = ""
@@ -117,7 +118,7 @@ def describe_units(opinion: dict[str, Any]) -> str:
             )
     if opinion.get("skipped"):
         words += f"; STRIP's second opinion not asked {opinion['skipped']}"
-    return words + pattern_words(opinion.get("pattern"))
+    return words + pattern_words(opinion.get("pattern"), name)
 
 
 def opinion_metrics(opinion: dict[str, Any]) -> dict[str, Any]:

@@ -67,7 +67,7 @@ def summarise(search: Any) -> dict[str, Any]:
     if second is None and getattr(search, "phase", None) == "second":  # (ended before it)
         second = {"skipped": "the run ended before it"}
     if second and isinstance(summary.get("headline"), str):  # (``second``'s own words)
-        summary["headline"] += describe(second)
+        summary["headline"] += describe(second, lambda k: str(_namer(search)(k)))
         summary["second_opinion"] = second
         if isinstance(summary.get("metrics"), dict) and "queries" in second:
             summary["metrics"].update(opinion_metrics(second))
