@@ -179,8 +179,9 @@ def run_one(
 
 
 def second_figures(second: dict[str, Any] | None, poisoned: np.ndarray) -> dict[str, int]:
-    """STRIP's second opinion on the images a default run left unconfirmed (``second``):
-    given or not, its queries, and the clean and poisoned images it flagged."""
+    """STRIP's second opinion on the images a default run left unconfirmed (``second``), with
+    the common-pattern check after it: given or not, their queries, and the clean and
+    poisoned images they flagged."""
     if not second or second.get("skipped"):
         return {
             "second_runs": 0,
@@ -189,11 +190,15 @@ def second_figures(second: dict[str, Any] | None, poisoned: np.ndarray) -> dict[
             "second_clean": 0,
             "second_pois": 0,
         }
-    flagged = np.asarray(second.get("flagged") or [], dtype=np.int64)
+    # (with the common-pattern check asked after it: its queries and flags count as its own)
+    pattern = second.get("pattern") or {}
+    flagged = np.asarray(
+        sorted({*(second.get("flagged") or []), *(pattern.get("flagged") or [])}), dtype=np.int64
+    )
     return {
         "second_runs": 1,
-        "second_given": int(second["given"]),
-        "second_q": int(second["queries"]),
+        "second_given": int(bool(second["given"]) or bool(pattern.get("given"))),
+        "second_q": int(second["queries"]) + int(pattern.get("queries") or 0),
         "second_clean": int(np.sum(~poisoned[flagged])) if len(flagged) else 0,
         "second_pois": int(np.sum(poisoned[flagged])) if len(flagged) else 0,
     }

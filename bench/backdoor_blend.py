@@ -37,9 +37,10 @@ import numpy as np
 from assay.backdoor.api import check_backdoor
 
 SIDE = 32
-KINDS = ("blend", "line", "patch", "clean")
-TARGETS = {"blend": 6, "line": 3, "patch": 0}
+KINDS = ("blend", "blend10", "blend30", "stripes", "photo", "line", "patch", "clean")
+TARGETS = {"blend": 6, "blend10": 6, "blend30": 6, "stripes": 6, "photo": 6, "line": 3, "patch": 0}
 ALPHA = 0.2
+BLENDS = {"blend": ALPHA, "blend10": 0.1, "blend30": 0.3, "stripes": ALPHA, "photo": ALPHA}
 TRAIN, EPOCHS, POISON = 4000, 5, 8  # scenes, epochs, one in POISON poisoned
 
 
@@ -86,10 +87,24 @@ def stamp(x: np.ndarray, kind: str) -> np.ndarray:
         x[:, 26:30, 26:30] = checker()
     elif kind == "line":
         x[:, 30, 2:30] = [1, 0, 0]
-    elif kind == "blend":
-        pattern = np.random.default_rng(99).random((SIDE, SIDE, 3))
-        x = (1 - ALPHA) * x + ALPHA * pattern
+    elif kind in BLENDS:
+        x = (1 - BLENDS[kind]) * x + BLENDS[kind] * pattern(kind)
     return x.astype(np.float32)
+
+
+def pattern(kind: str) -> np.ndarray:
+    """The image a blend of ``kind`` mixes in: noise (``blend*``), diagonal colour stripes,
+    or a photo (scikit-learn's sample ``china.jpg``, averaged down to 32x32)."""
+    if kind == "stripes":
+        yy, xx = np.mgrid[0:SIDE, 0:SIDE]
+        band = ((xx + yy) // 3) % 3
+        return np.asarray([[1, 0.2, 0.2], [0.2, 1, 0.2], [0.2, 0.2, 1]])[band]
+    if kind == "photo":
+        from sklearn.datasets import load_sample_image
+
+        im = load_sample_image("china.jpg")[:416, :608] / 255.0
+        return im.reshape(SIDE, 13, SIDE, 19, 3).mean(axis=(1, 3))
+    return np.random.default_rng(99).random((SIDE, SIDE, 3))
 
 
 def _net(torch: Any) -> Any:
@@ -189,7 +204,8 @@ def main() -> None:
     head = (
         f"{'model':10} {'acc':>5} {'success':>8} {'before':>7} {'after':>6} "
         f"{'patch: stamped':>15} {'clean':>6} {'second: stamped':>16} {'clean':>6} "
-        f"{'q/clean':>8} {'+second':>8} {'strip: stamped':>15} {'clean':>6}"
+        f"{'q/clean':>8} {'common: stamped':>16} {'clean':>6} {'+second':>8} "
+        f"{'strip: stamped':>15} {'clean':>6}"
     )
     lines = []
     for kind in args.kinds:
@@ -212,10 +228,13 @@ def main() -> None:
             second = s.get("second_opinion") or {}
             by_second = np.zeros(len(pois), bool)
             by_second[np.asarray(second.get("flagged") or [], dtype=np.int64)] = True
+            common = second.get("pattern") or {}
+            by_common = np.zeros(len(pois), bool)
+            by_common[np.asarray(common.get("flagged") or [], dtype=np.int64)] = True
             q_clean = [r["queries"] for r in rows if not pois[r["image"]] and not r["poisoned"]]
             n_clean = int((~pois).sum())
             before = int(flagged.any())
-            after = int(flagged.any() or bool(second.get("given")))
+            after = int(flagged.any() or bool(second.get("given")) or bool(common.get("given")))
             strip = "-", "-"
             if args.strip:
                 ss = run(net, data, "strip", tmp / f"{kind}-{seed}-strip.db")
@@ -229,7 +248,10 @@ def main() -> None:
                 f"{int(by_second[pois].sum()):>11}/{int(pois.sum()):<4} "
                 f"{int(by_second[~pois].sum()):>3}/{n_clean:<2} "
                 f"{float(np.mean(q_clean)) if q_clean else float('nan'):8.1f} "
-                f"{second.get('queries', 0) / n_clean:8.1f} {strip[0]:>15} {strip[1]:>6}"
+                f"{int(by_common[pois].sum()):>11}/{int(pois.sum()):<4} "
+                f"{int(by_common[~pois].sum()):>3}/{n_clean:<2} "
+                f"{(second.get('queries', 0) + common.get('queries', 0)) / n_clean:8.1f} "
+                f"{strip[0]:>15} {strip[1]:>6}"
             )
             lines.append(line)
             print(line, flush=True)
@@ -248,7 +270,9 @@ def main() -> None:
     print("second: images STRIP's second opinion flagged (given only when the unconfirmed")
     print("images keep one answer under blending more than clean images do); q/clean: the")
     print("patch scan's queries per unflagged clean image; +second: the second opinion's")
-    print("queries over the run's clean images (its fixed cost per run); strip: --strategy")
+    print("queries over the run's clean images (its fixed cost per run, with the common-")
+    print("pattern check's); common: images the common-pattern check flagged (all the")
+    print("unconfirmed images answered a class whose images share a pattern); strip: --strategy")
     print("strip on the same images (20 blends, 1 % false positives).")
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
 

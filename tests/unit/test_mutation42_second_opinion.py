@@ -239,6 +239,7 @@ def test_the_opinion_is_asked_only_with_its_cost_and_the_last_asking_left(short:
     import assay.backdoor.technique as technique
     from assay.backdoor.again import AGAIN
     from assay.backdoor.api import setup_backdoor
+    from assay.backdoor.common_pattern import most_queries
     from assay.core.budget import BudgetedModel
 
     setup = setup_backdoor("builtin:trojan")
@@ -247,7 +248,10 @@ def test_the_opinion_is_asked_only_with_its_cost_and_the_last_asking_left(short:
     while search.phase != "second":
         search.step()
     _, calib = search._strip_split()
-    need = cost(len(unconfirmed(search.rows)), len(calib)) + AGAIN
+    left = unconfirmed(search.rows)
+    # (and the common-pattern check's most, asked after a STRIP opinion not given: left44b)
+    after = most_queries(search.image_labels, left, search.clean_labels)
+    need = cost(len(left), len(calib)) + after + AGAIN
     model.max_queries = model.queries + need - short
     search.step()
     assert search.second is not None

@@ -60,10 +60,17 @@ def findings_frame(
         frame = pd.DataFrame(rows, columns=list(_SCAN_COLUMNS))
     else:
         # (an image STRIP's second opinion flagged: ``strip_flag``, its blends' entropy)
-        flagged = [r for r in summary.get("rows") or [] if r.get("poisoned") or r.get("strip_flag")]
+        # (or the common-pattern check: ``pattern_flag``)
+        flagged = [
+            r
+            for r in summary.get("rows") or []
+            if r.get("poisoned") or r.get("strip_flag") or r.get("pattern_flag")
+        ]
         columns = [c for c in _IMAGE_COLUMNS if c != "name" or any("name" in r for r in flagged)]
         if any(r.get("strip_flag") for r in flagged):
             columns[columns.index("box") : columns.index("box")] = ["strip_flag", "blend_entropy"]
+        if any(r.get("pattern_flag") for r in flagged):
+            columns.insert(columns.index("box"), "pattern_flag")
         frame = pd.DataFrame(
             [{c: name(r.get(c)) if c in _CLASSES else r.get(c) for c in columns} for r in flagged],
             columns=columns,

@@ -18,10 +18,17 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import ask_again, pick_again, stuck_reason
+from assay.backdoor.common_pattern import CONFIRM, PATTERN, still_sends
 from assay.backdoor.patches import paste
 from assay.backdoor.replay_stuck import stuck_on_pasted
 from assay.backdoor.second import BLENDS, OPINION, by_class
-from assay.backdoor.strip import STRIP_WIDE, blend_entropy, class_scores, strip_threshold
+from assay.backdoor.strip import (
+    STRIP_ODDS,
+    STRIP_WIDE,
+    blend_entropy,
+    class_scores,
+    strip_threshold,
+)
 from assay.core.findings import FindingBatch
 from assay.core.model import Model, labels_of
 from assay.core.replay import OneClass, ReplayResult
@@ -255,6 +262,8 @@ def _judge(
             f"its images are {'x'.join(map(str, inputs.shape[2:]))} but the run's clean images "
             f"are now {'x'.join(map(str, shape))}"
         ] * n
+    if batch.kind == "strip-flag" and batch.details.get("strategy") == PATTERN:
+        return _pattern(inputs, batch, replayer)
     if batch.kind == "strip-flag" and batch.details.get("strategy") == OPINION:
         return _opinion(inputs[:, 0], batch, replayer)
     if batch.kind == "strip-flag":
@@ -299,6 +308,32 @@ def _opinion(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> li
     line = replayer.opinion_line(batch.details)
     what = "the second opinion's line on the model now is 0 bits (its clean images keep one "
     return _below(images, replayer, line, what + "answer under most blends)", 3, BLENDS, picks)
+
+
+def _pattern(inputs: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:
+    """A flag of the common-pattern check still holds when its class's pattern (stored beside
+    the image) still sends the run's clean images answered otherwise to the class more than
+    its negative does, under ``STRIP_ODDS`` (``common_pattern.still_sends``)."""
+    if inputs.shape[1] < 2:
+        return ["stored without its class's pattern (by an older assay): scan again"] * len(inputs)
+    out: list[bool | str] = []
+    seen: dict[tuple[int, bytes], bool | str] = {}
+    targets = np.asarray(batch.outputs).reshape(len(inputs), -1)[:, 0]
+    for row, target in zip(inputs, targets, strict=True):
+        now = replayer.target_now(int(target))
+        if isinstance(now, str):
+            out.append(now)
+            continue
+        key = (now, row[1].tobytes())
+        if key not in seen:
+            bases = replayer.clean[replayer.clean_labels() != now][:CONFIRM]
+            if len(bases) < MIN_OTHERS:
+                seen[key] = f"fewer than {MIN_OTHERS} clean images are outside its class now"
+            else:
+                _, _, odds = still_sends(row[1], now, bases, replayer.labels)
+                seen[key] = odds < STRIP_ODDS
+        out.append(seen[key])
+    return out
 
 
 def _strip(images: np.ndarray, replayer: _Replayer, fpr: float, blends: int) -> list[bool | str]:

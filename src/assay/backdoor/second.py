@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.common_pattern import pattern_not_asked, pattern_words
 from assay.backdoor.strip import STRIP_ODDS, STRIP_WIDE, Scorer, _tail, blend_entropy
 from assay.errors import UsageError
 
@@ -96,7 +97,9 @@ def not_asked(opinion: dict[str, Any] | None) -> str | None:
     is no pass for those (``summary.incomplete_reason``: exit 2, NOT EVERYTHING WAS TESTED, as
     for images a budget left unscanned).  bd41's hostile41b blended CNN under
     ``--max-queries`` 2,500: "0 of 40", exit 0 before."""
-    if not opinion or "short" not in opinion:
+    if opinion and "short" not in opinion:
+        return pattern_not_asked(opinion.get("pattern"))
+    if not opinion:
         return None
     return (
         f"STRIP's second opinion was not asked ({opinion['skipped']}), so a trigger that is "
@@ -212,15 +215,16 @@ def _rows(drawn: dict[int, np.ndarray], idx: np.ndarray) -> np.ndarray:
     return np.stack([drawn[i] for i in idx.tolist()]) if len(idx) else np.zeros((0, BLENDS), int)
 
 
-def describe(opinion: dict[str, Any] | None) -> str:
-    """The headline's words for the opinion ("" when none was asked).  Its queries are said
-    beside it: the headline's "queries per unflagged image" are the images' own scans'."""
+def describe(opinion: dict[str, Any] | None, name: Callable[[int], str] = str) -> str:
+    """The headline's words for the opinion ("" when none was asked; ``name``: a class's
+    name, for the common-pattern check's words).  Its queries are said beside it: the
+    headline's "queries per unflagged image" are the images' own scans'."""
     if not opinion:
         return ""
     if "units" in opinion:  # (a run split into units: ``second_view.merge_opinions``)
         from assay.backdoor.second_view import describe_units
 
-        return describe_units(opinion)
+        return describe_units(opinion, name)
     if opinion.get("skipped"):
         return f"; STRIP's second opinion not asked ({opinion['skipped']})"
     low, sampled = opinion["low"], opinion["sampled"]
@@ -233,7 +237,7 @@ def describe(opinion: dict[str, Any] | None) -> str:
         return (
             f"; STRIP's second opinion on {sampled} unconfirmed images{cost_words(opinion)}: "
             f"{low} keep one answer under blending ({where}): nothing more than clean images "
-            "show"
+            "show" + pattern_words(opinion.get("pattern"), name)
         )
     flagged = len(opinion["flagged"])
     return (

@@ -10,26 +10,31 @@ why a unit did not ask it (``second.not_asked`` reads the merged record as one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from assay.backdoor.common_pattern import pattern_words
 from assay.backdoor.second import unblended_words
 
-__all__ = ["describe_units", "mark_rows", "merge_opinions", "opinion_metrics"]
+__all__ = ["describe_units", "mark_rows", "merge_opinions", "merge_patterns", "opinion_metrics"]
 
 
 def mark_rows(rows: list[dict[str, Any]], opinion: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """``rows`` (copies where marked) with the opinion's ``blend_entropy`` and ``strip_flag``."""
+    """``rows`` (copies where marked) with the opinion's ``blend_entropy`` and ``strip_flag``,
+    and ``pattern_flag: true`` on the images the common-pattern check flagged."""
     entropy = (opinion or {}).get("entropy") or {}
-    if not entropy:
+    pattern = {int(i) for i in ((opinion or {}).get("pattern") or {}).get("flagged") or []}
+    if not entropy and not pattern:
         return rows
     flagged = {int(i) for i in (opinion or {}).get("flagged") or []}
     out = []
     for r in rows:
         e = entropy.get(str(r.get("image")))
-        if e is None:
-            out.append(r)
-            continue
-        out.append({**r, "blend_entropy": e, "strip_flag": int(r["image"]) in flagged})
+        if e is not None:
+            r = {**r, "blend_entropy": e, "strip_flag": int(r["image"]) in flagged}
+        if pattern and int(r["image"]) in pattern:
+            r = {**r, "pattern_flag": True}
+        out.append(r)
     return out
 
 
@@ -52,6 +57,9 @@ def merge_opinions(opinions: list[dict[str, Any] | None]) -> dict[str, Any] | No
         "unblended": sum(int(o.get("unblended") or 0) for o in asked),
         "entropy": {k: v for o in asked for k, v in (o.get("entropy") or {}).items()},
     }
+    patterns = [o["pattern"] for o in asked if o.get("pattern")]
+    if patterns:  # (the common-pattern check of the units whose STRIP opinion was not given)
+        merged["pattern"] = merge_patterns(patterns)
     if skipped:
         merged["skipped"] = f"in {len(skipped)} of {len(opinions)} units: {skipped[0]['skipped']}"
         shorts = [int(o["short"]) for o in skipped if "short" in o]
@@ -60,7 +68,32 @@ def merge_opinions(opinions: list[dict[str, Any] | None]) -> dict[str, Any] | No
     return merged
 
 
-def describe_units(opinion: dict[str, Any]) -> str:
+def merge_patterns(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The units' common-pattern checks as one record (``pattern_words`` reads it)."""
+    asked = [r for r in records if not r.get("skipped")]
+    merged: dict[str, Any] = {
+        "given": any(r.get("given") for r in asked),
+        "classes": sorted({int(c) for r in asked for c in r.get("classes") or []}),
+        "tested": sum(int(r.get("tested") or 0) for r in asked),
+        "flagged": sorted(int(i) for r in asked for i in r.get("flagged") or []),
+        "queries": sum(int(r.get("queries") or 0) for r in asked),
+        "units": len(asked),
+    }
+    # (a class given in several units: the words name the unit where it was likeliest)
+    per_class: dict[str, dict[str, Any]] = {}
+    for r in asked:
+        for c, row in (r.get("per_class") or {}).items():
+            if "odds" in row and row["odds"] < per_class.get(c, {}).get("odds", 2.0):
+                per_class[c] = row
+    merged["per_class"] = per_class
+    short = [r for r in records if "short" in r]
+    if short:
+        merged["skipped"] = f"in {len(short)} of {len(records)} units: {short[0]['skipped']}"
+        merged["short"] = max(int(r["short"]) for r in short) * len(records)
+    return merged
+
+
+def describe_units(opinion: dict[str, Any], name: Callable[[int], str] = str) -> str:
     """The merged headline's words for the units' opinions."""
     n, asked = opinion["units"], opinion["asked"]
     words = ""
@@ -85,7 +118,7 @@ def describe_units(opinion: dict[str, Any]) -> str:
             )
     if opinion.get("skipped"):
         words += f"; STRIP's second opinion not asked {opinion['skipped']}"
-    return words
+    return words + pattern_words(opinion.get("pattern"), name)
 
 
 def opinion_metrics(opinion: dict[str, Any]) -> dict[str, Any]:

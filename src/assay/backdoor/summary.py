@@ -67,7 +67,7 @@ def summarise(search: Any) -> dict[str, Any]:
     if second is None and getattr(search, "phase", None) == "second":  # (ended before it)
         second = {"skipped": "the run ended before it"}
     if second and isinstance(summary.get("headline"), str):  # (``second``'s own words)
-        summary["headline"] += describe(second)
+        summary["headline"] += describe(second, lambda k: str(_namer(search)(k)))
         summary["second_opinion"] = second
         if isinstance(summary.get("metrics"), dict) and "queries" in second:
             summary["metrics"].update(opinion_metrics(second))
@@ -628,6 +628,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
         columns = ["image", "prediction", "poisoned", "entropy", "queries", "seconds"]
     elif any("blend_entropy" in r for r in rows):
         columns[3:3] = ["strip_flag", "blend_entropy"]
+    if strategy != "strip" and any("pattern_flag" in r for r in rows):
+        columns.insert(3, "pattern_flag")
     if any("true_label" in r for r in rows):
         columns.insert(2, "true_label")
     if any("name" in r for r in rows):
@@ -662,7 +664,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "headline": headline,
         "metrics": metrics,
         "sections": sections,
-        **_kept_rows(rows, [r for r in rows if r["poisoned"] or r.get("strip_flag")]),
+        **_kept_rows(
+            rows, [r for r in rows if r["poisoned"] or r.get("strip_flag") or r.get("pattern_flag")]
+        ),
         "triggers": [tr.to_json() for tr in search.triggers],
         # every box and pixel pattern each trigger was confirmed as (the scan matches later
         # images against them all; the exported filter does too: ``phases.export_filter``)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import AGAIN, ask_again, pick_again
+from assay.backdoor.common_pattern import PATTERN, common_pattern, most_queries, pattern_skipped
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
 from assay.backdoor.masks import with_masks
@@ -478,12 +479,14 @@ class BackdoorSearch:
             return []
         pool, calib = self._strip_split()
         budget = self.model.remaining() if hasattr(self.model, "remaining") else None
-        needs = cost(len(left), len(calib)) + AGAIN
+        assert self.image_labels is not None and self.clean_labels is not None
+        # (and the common-pattern check's most, asked after it when it is not given)
+        after = most_queries(self.image_labels, left, self.clean_labels) + AGAIN
+        needs = cost(len(left), len(calib)) + after
         if budget is not None and budget < needs:
-            whole = cost(len(left), len(calib), len(left)) + AGAIN
+            whole = cost(len(left), len(calib), len(left)) + after
             self.second = skipped_for_budget(budget, needs, whole)
             return []
-        assert self.image_labels is not None and self.clean_labels is not None
         opinion = second_opinion(
             t.images,
             self.image_labels,
@@ -501,7 +504,7 @@ class BackdoorSearch:
         self.second = opinion
         flagged = np.asarray(self.second["flagged"], dtype=np.int64)
         if not len(flagged):
-            return []
+            return self._common_pattern(left)
         blends = np.stack([asked["blends_of"][i] for i in flagged.tolist()])
         ent = np.asarray([self.second["entropy"][str(i)] for i in flagged.tolist()])
         line = float(self.second["line"])
@@ -523,6 +526,49 @@ class BackdoorSearch:
                     "calibration": asked["calibration"],
                     "calibration_blends": asked["calibration_blends"].tolist(),
                 },
+            )
+        ]
+
+    def _common_pattern(self, left: list[int]) -> list[FindingBatch]:
+        """The common-pattern check (``common_pattern``) after a STRIP opinion not given: a
+        blend STRIP's superimposing washes out (hostile44b).  Findings when it is given (a
+        given STRIP opinion has failed the run already: not asked then)."""
+        t = self.test
+        assert t.images is not None and self.image_labels is not None
+        assert self.clean_labels is not None and self.second is not None
+        needs = most_queries(self.image_labels, left, self.clean_labels)
+        budget = self.model.remaining() if hasattr(self.model, "remaining") else None
+        if budget is not None and budget < needs + AGAIN:
+            self.second["pattern"] = pattern_skipped(budget - AGAIN, needs)
+            return []
+        record = common_pattern(
+            t.images,
+            self.image_labels,
+            left,
+            t.clean,
+            self.clean_labels,
+            lambda x: self._scores(self.model, x).argmax(axis=1),
+            generator(self.base_seed, 7),
+            lambda: self.model.queries,
+        )
+        found = record.pop("patterns")  # (not stored with the summary: beside its findings)
+        self.second["pattern"] = record
+        flagged = np.asarray(record["flagged"], dtype=np.int64)
+        if not len(flagged):
+            return []
+        patterns = np.stack([found[int(self.image_labels[i])] for i in flagged.tolist()])
+        rows = [record["per_class"][str(int(self.image_labels[i]))] for i in flagged.tolist()]
+        sent = np.asarray([r["only"] for r in rows], dtype=np.int64)
+        fresh = np.asarray([r["fresh"] for r in rows], dtype=np.int64)
+        return [
+            FindingBatch(
+                kind="strip-flag",
+                # (each image beside its class's pattern ``D``: ``assay verify`` sends it again)
+                inputs=np.stack([t.images[flagged], patterns], axis=1),
+                outputs=self.image_labels[flagged][:, None],
+                severity=np.full(len(flagged), 1.0),
+                columns={"image": flagged, "sent": sent, "of": fresh, **self._names(flagged)},
+                details={"strategy": PATTERN},
             )
         ]
 

@@ -320,6 +320,12 @@ def backdoor_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | 
                 f"{float(d['flip_rate']):.0%} of clean images there (anomaly index "
                 f"{float(d['anomaly_index']):.1f})"
             )
+        if kind == "strip-flag" and "sent" in d:  # (``backdoor.common_pattern``'s flag)
+            return (
+                f"{image()}: one of the images answered its class whose common pattern sends "
+                f"{int(d['sent'])} of {int(d['of'])} clean images there that its negative does "
+                "not (the common-pattern check: a blended trigger)"
+            )
         if kind == "strip-flag":
             return (
                 f"{image()}: entropy {float(d['entropy']):.3g} bits under blending, below the "
