@@ -165,9 +165,12 @@ def test_a_name_slice_is_read_as_pandas_reads_it() -> None:
     assert _picked(slice("zip", "nowhere"), names) is None  # not read: its codes unplaced
 
 
-def test_a_numpy_masks_codes_are_its_columns() -> None:
-    """A NumPy boolean mask's items are ``np.bool_`` (SV13: read as names "True"/"False")."""
-    known = known_values([_front(np.array([True, False, False]), _encoder())])
+@pytest.mark.parametrize("listed", [False, True])
+def test_a_numpy_masks_codes_are_its_columns(listed: bool) -> None:
+    """A NumPy boolean mask, and a list of its items (``list(frame.columns.isin(...))``:
+    ``np.bool_`` items, SV13: read as the names "True"/"False", the codes unplaced)."""
+    mask = np.array([True, False, False])
+    known = known_values([_front(list(mask) if listed else mask, _encoder())])
     assert list(known) == ["zip"] and len(known["zip"]) == 40
 
 
