@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.name_slices import sliced
 from assay.core.terminal import shell_word
 
 __all__ = ["unread_declared", "unread_hint"]
@@ -78,14 +79,8 @@ def _sliced(columns: slice, names: Sequence[str]) -> set[str] | None:
     """The names a slice selects: by position, or by name from its start to its stop, both
     included (``slice("sex", "income")``, as pandas' ``.loc`` reads it: a name slice raised
     ``TypeError`` here and the run ended on it); None when a name is not among ``names``."""
-    start, stop, step = columns.start, columns.stop, columns.step
-    if all(e is None or isinstance(e, int) for e in (start, stop)):
-        return set(names[columns])
-    if any(e is not None and e not in names for e in (start, stop)):
-        return None
-    first = 0 if start is None else names.index(start)
-    last = len(names) if stop is None else names.index(stop) + 1
-    return set(names[first:last:step])
+    picked = sliced(columns, names)
+    return None if picked is None else set(picked)
 
 
 def unread_declared(estimator: Any) -> tuple[str, ...]:

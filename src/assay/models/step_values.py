@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.name_slices import sliced
+
 __all__ = ["UNPLACED", "known_values"]
 
 # the key of codes whose input column is not known (an encoder fed another step's unnamed
@@ -85,9 +87,8 @@ def _picked(columns: Any, names: list[str] | None) -> list[str] | None:
     """The column names a ColumnTransformer's entry takes (None: not known)."""
     if isinstance(columns, str):
         columns = [columns]
-    if isinstance(columns, slice):
-        by_position = all(e is None or isinstance(e, int) for e in (columns.start, columns.stop))
-        return names[columns] if names is not None and by_position else None
+    if isinstance(columns, slice):  # by position, or by name (both ends included)
+        return None if names is None else sliced(columns, names)
     if callable(columns):
         return None
     given = np.atleast_1d(np.asarray(columns, dtype=object)).tolist()

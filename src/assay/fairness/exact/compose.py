@@ -271,10 +271,28 @@ def probe_points(f: Any, column: np.ndarray | None, codes: np.ndarray | None = N
     seen = _in_range(column, lo, hi)
     if len(seen) > PROBED_DATA:
         seen = seen[np.linspace(0, len(seen) - 1, PROBED_DATA).round().astype(np.int64)]
-    points = np.concatenate([[lo, hi], between, seen, _in_range(codes, lo, hi)])
+    coded = _in_range(codes, lo, hi)
+    points = np.concatenate([[lo, hi], between, seen, coded])
     if f.kind != "continuous":
         points = np.round(points)
+    if len(coded):  # and between them: where an encoder answers its unknown value
+        points = np.concatenate([points, _gaps(points, f.kind != "continuous")])
     return points
+
+
+def _gaps(points: np.ndarray, whole: bool) -> np.ndarray:
+    """A point strictly between each two neighbours of ``points`` (an integer for a
+    ``whole`` feature), where one lies between them.  An encoder's output is its unknown
+    value off its codes: when the codes hold every other point probed (incomes fitted in
+    round thousands, 0 to 32,000: the 33 evenly spaced points are all codes) that value was
+    never seen, the encoder read as the line through its codes and the exact figure wrong
+    (left44m: "exact 4.69 %" where brute force finds 59.9 %)."""
+    s = np.unique(points)
+    mid = (s[:-1] + s[1:]) / 2
+    if whole:
+        mid = np.floor(mid)
+    out: np.ndarray = mid[mid > s[:-1]]
+    return out
 
 
 def _in_range(values: np.ndarray | None, lo: float, hi: float) -> np.ndarray:
