@@ -7,6 +7,7 @@ since a refitted scikit-learn model is compared by its predicted labels.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -23,6 +24,7 @@ from assay.core.store import RunStore
 from assay.core.unfinished import finished
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.estimate import Estimate, estimate_share
+from assay.fairness.form import InputForm
 from assay.fairness.mitigate import (
     MAX_ACCURACY_LOSS,
     check_max_accuracy_loss,
@@ -146,6 +148,21 @@ def check_retrainable(setup: FairnessSetup) -> None:
         )
 
 
+def _refit_form(setup: FairnessSetup, X_train: np.ndarray) -> InputForm:
+    """The form every refit and its measures give the model: the run's, as polars DataFrames
+    where the run found the model needs them (a Pipeline fitted on polars whose first step
+    calls polars' own API: given pandas, its refit failed).  A model to be tried as polars
+    at its first call and not called yet (a resumed run's retraining) is called first on
+    two training rows."""
+    inner = setup.raw_model
+    while hasattr(inner, "inner"):
+        inner = inner.inner
+    if getattr(inner, "polars_fallback", False) and not getattr(inner, "_answered", True):
+        with contextlib.suppress(Exception):  # (failing both ways: the refit's failure says)
+            inner.predict(setup.test.schema.decode(X_train[:2]))
+    return setup.form.of_model(inner)
+
+
 def retrain_model(
     setup: FairnessSetup,
     *,
@@ -203,6 +220,7 @@ def retrain_model(
 
     X_train, y_train = setup.train
     X_hold, y_hold = setup.holdout
+    form = _refit_form(setup, X_train)
     report = mitigate(
         setup.estimator,
         schema=schema,
@@ -216,7 +234,7 @@ def retrain_model(
         per_round=per_round,
         policy=policy,
         rng=generator(seed, 1),
-        form=setup.form,
+        form=form,
         max_accuracy_loss=max_accuracy_loss,
     )
     where = (
