@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
+from assay.core.deadline import time_left
 from assay.core.display import listed
 from assay.core.extras import pip_install
 from assay.core.paths import absolute_spec
@@ -369,6 +370,16 @@ def setup_fairness(model: Any = None, **options: Any) -> FairnessSetup:
         raise UsageError(_too_big(data, exc), argument="--data", path=str(data)) from None
 
 
+def _polars_probe(model: Any, rows: np.ndarray, call_timeout: float | None) -> None:
+    """``model.polars_if_needed(rows)`` under ``--call-timeout`` and the run's time, as every
+    other model call (a model hanging on its probe rows hung the run)."""
+    caller = WatchedCaller(call_timeout=call_timeout, time_left=time_left())
+    try:
+        caller.submit(lambda: model.polars_if_needed(rows)).result()
+    finally:
+        caller.close()
+
+
 def _setup(
     model: Any = None,
     *,
@@ -695,7 +706,7 @@ def _setup(
         inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
     if encoded is not None and hasattr(inner_model, "polars_if_needed"):  # (polars_note)
         if type(data).__module__.split(".")[0] == "polars":  # asked at once: said before
-            inner_model.polars_if_needed(the_schema.decode(encoded[:2]))
+            _polars_probe(inner_model, the_schema.decode(encoded[:2]), call_timeout)
         elif "polars" in sys.modules:  # (imported by the model's module, or the caller's)
             inner_model.polars_fallback = True
     if raw_model.capabilities.modality != "tabular":
