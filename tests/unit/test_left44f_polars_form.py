@@ -1,8 +1,14 @@
-"""left44f: ``--retrain`` of a Pipeline fitted on polars whose first step calls polars' own
+"""left44f: a Pipeline fitted on polars whose first step calls polars' own API.
+
+``--retrain`` of a Pipeline fitted on polars whose first step calls polars' own
 API.  hostile44f made the run give such a model polars DataFrames; the retraining's refits
 and their measures still built pandas ones, so the run's search found what it found and the
 retraining ended on a bare "AttributeError: 'DataFrame' object has no attribute
-'with_columns'".  The refits are now given the form the run found the model needs."""
+'with_columns'".  The refits are now given the form the run found the model needs.
+
+A data file's run finds the model needs polars at its first call, after the notes printed
+before the run: its note was among the stored notes only, never on the terminal.  It is now
+said there when learnt."""
 
 from __future__ import annotations
 
@@ -16,8 +22,10 @@ from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier
+from typer.testing import CliRunner
 
 import assay
+from assay.cli.app import app, register
 
 
 def in_thousands(x: pl.DataFrame) -> pl.DataFrame:
@@ -71,3 +79,18 @@ def test_a_polars_pipeline_is_retrained_on_polars_frames(tmp_path: Path, form: s
     refit = mitigation["rounds"][0]
     assert refit["added_rows"] > 0 and refit["accuracy"] > 0.5
     assert mitigation["saved"]
+
+
+def test_a_data_files_run_says_the_model_is_given_polars(tmp_path: Path) -> None:
+    joblib = pytest.importorskip("joblib")
+    frame = _frame()
+    joblib.dump(_polars_pipeline(frame), tmp_path / "m.joblib")
+    frame.to_parquet(tmp_path / "d.parquet")
+    args = ["fairness", str(tmp_path / "m.joblib"), "--allow-pickle"]
+    args += ["--data", str(tmp_path / "d.parquet"), "--protected", "sex", "--label", "label"]
+    args += ["--max-queries", "600", "--seed", "1", "--store", str(tmp_path / "s.db")]
+    register()
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    said = "note: the model failed on its first rows as a pandas DataFrame and answered them"
+    assert result.output.count(said) == 1, result.output
