@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "accuracy_bound",
+    "added_rows_text",
     "check_retrainable",
     "refuse_unrefittable",
     "retrain_model",
@@ -255,6 +256,11 @@ def retrain_model(
         if report.kept
         else ([], None)
     )
+    rows_file = (
+        _write_added(report.added, where / "retrained.added_rows.csv", setup, form)
+        if saved and report.added is not None
+        else None
+    )
     section = report.section()
     if not report.kept:
         refused = any(r.get("why") == "accuracy" for r in report.rounds)
@@ -275,6 +281,7 @@ def retrain_model(
         )
     result = report.to_json()
     result["saved"] = [str(p) for p in saved]
+    result["added_rows_file"] = None if rows_file is None else str(rows_file)
     result["unloadable"] = unloadable
     if saved and not unloadable:
         manifest = json.loads(saved[-1].read_text())
@@ -296,10 +303,49 @@ def retrain_model(
                 f". Load it in Python with: import skops.io; model = {result['load']} (a "
                 "skops file: joblib and pickle cannot read it)"
             )
+    if rows_file is not None:
+        section["note"] = f"{section.get('note', '')}. {added_rows_text(result)}".lstrip(". ")
     sections.append(section)
     summary["sections"] = sections
     store.checkpoint(run_id, summary=summary)
     return result
+
+
+def added_rows_text(mitigation: dict[str, Any]) -> str | None:
+    """What the retraining wrote beside its model of the rows it added (None: nothing)."""
+    path = mitigation.get("added_rows_file")
+    if not path:
+        return None
+    return (
+        f"The {mitigation.get('added_rows', 0):,} rows the retraining added to the training "
+        f"rows (generated inputs, labelled by --policy), in your columns with their labels: "
+        f"{path} (append them to your own rows to refit the model your way)"
+    )
+
+
+def _write_added(
+    added: tuple[np.ndarray, np.ndarray], path: Path, setup: FairnessSetup, form: InputForm
+) -> Path:
+    """The rows the kept rounds added, as a CSV in the user's columns (the model's, in the
+    dtypes it was fitted on) and a label column named as the data's (``label`` without one),
+    written beside the retrained model."""
+    import pandas as pd
+
+    from assay.core.exports import write_table
+
+    X, y = added
+    schema = setup.test.schema
+    decoded = schema.decode(X)
+    frame = (
+        InputForm(columns=form.columns, dtypes=form.dtypes).build(decoded)
+        if form.columns is not None
+        else pd.DataFrame(decoded, columns=list(schema.names))
+    )
+    label = str(setup.invocation.get("label") or "label")
+    while label in frame.columns:
+        label += "_"
+    frame = frame.reset_index(drop=True).assign(**{label: np.asarray(y)})
+    return write_table(frame, path, argument="--retrain", written_as=setup.written_as)
 
 
 def _before_versus_headline(estimates: list[dict[str, Any]], before: Estimate) -> str:
