@@ -149,19 +149,19 @@ def check_retrainable(setup: FairnessSetup) -> None:
         )
 
 
-def _refit_form(setup: FairnessSetup, X_train: np.ndarray) -> InputForm:
+def _refit_form(setup: FairnessSetup, X_train: np.ndarray) -> InputForm | None:
     """The form every refit and its measures give the model: the run's, as polars DataFrames
     where the run found the model needs them (a Pipeline fitted on polars whose first step
     calls polars' own API: given pandas, its refit failed).  A model to be tried as polars
     at its first call and not called yet (a resumed run's retraining) is called first on
     two training rows."""
-    inner = setup.raw_model
+    inner = getattr(setup, "raw_model", None)  # (a setup made by hand: none)
     while hasattr(inner, "inner"):
         inner = inner.inner
     if getattr(inner, "polars_fallback", False) and not getattr(inner, "_answered", True):
         with contextlib.suppress(Exception):  # (failing both ways: the refit's failure says)
             inner.predict(setup.test.schema.decode(X_train[:2]))
-    return setup.form.of_model(inner)
+    return None if setup.form is None else setup.form.of_model(inner)
 
 
 def retrain_model(
@@ -324,7 +324,7 @@ def added_rows_text(mitigation: dict[str, Any]) -> str | None:
 
 
 def _write_added(
-    added: tuple[np.ndarray, np.ndarray], path: Path, setup: FairnessSetup, form: InputForm
+    added: tuple[np.ndarray, np.ndarray], path: Path, setup: FairnessSetup, form: InputForm | None
 ) -> Path:
     """The rows the kept rounds added, as a CSV in the user's columns (the model's, in the
     dtypes it was fitted on) and a label column named as the data's (``label`` without one),
@@ -335,17 +335,20 @@ def _write_added(
 
     X, y = added
     schema = setup.test.schema
+    form = form or InputForm.of(setup.estimator)
     decoded = schema.decode(X)
     frame = (
         InputForm(columns=form.columns, dtypes=form.dtypes).build(decoded)
         if form.columns is not None
         else pd.DataFrame(decoded, columns=list(schema.names))
     )
-    label = str(setup.invocation.get("label") or "label")
+    label = str((getattr(setup, "invocation", None) or {}).get("label") or "label")
     while label in frame.columns:
         label += "_"
     frame = frame.reset_index(drop=True).assign(**{label: np.asarray(y)})
-    return write_table(frame, path, argument="--retrain", written_as=setup.written_as)
+    return write_table(
+        frame, path, argument="--retrain", written_as=getattr(setup, "written_as", None)
+    )
 
 
 def _before_versus_headline(estimates: list[dict[str, Any]], before: Estimate) -> str:
