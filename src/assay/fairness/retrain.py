@@ -155,7 +155,7 @@ def _refit_form(setup: FairnessSetup, X_train: np.ndarray) -> InputForm | None:
     calls polars' own API: given pandas, its refit failed).  A model to be tried as polars
     at its first call and not called yet (a resumed run's retraining) is called first on
     two training rows."""
-    inner = getattr(setup, "raw_model", None)  # (a setup made by hand: none)
+    inner: Any = getattr(setup, "raw_model", None)  # (a setup made by hand: none)
     while hasattr(inner, "inner"):
         inner = inner.inner
     if getattr(inner, "polars_fallback", False) and not getattr(inner, "_answered", True):
