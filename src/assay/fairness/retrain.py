@@ -318,7 +318,8 @@ def added_rows_text(mitigation: dict[str, Any]) -> str | None:
         return None
     return (
         f"The {mitigation.get('added_rows', 0):,} rows the retraining added to the training "
-        f"rows (generated inputs, labelled by --policy), in your columns with their labels: "
+        f"rows (generated inputs, labelled by the {mitigation.get('policy', 'majority')} "
+        f"policy), in your columns with their labels: "
         f"{path} (append them to your own rows to refit the model your way)"
     )
 
