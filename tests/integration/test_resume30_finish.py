@@ -98,7 +98,7 @@ CASES = {
 }
 
 # what differs between two runs of the same command and seed: their times and files
-_TIMED = ("second", "time", "wall", "elapsed", "saved", "path", "rate", "per_s")
+_TIMED = ("second", "time", "wall", "elapsed", "saved", "path", "_file", "rate", "per_s")
 
 
 def _figures(value: Any) -> Any:

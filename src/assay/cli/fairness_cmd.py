@@ -56,7 +56,7 @@ from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.fairness.finish import export_follows, export_written
-from assay.fairness.notes import setup_notes, setup_warnings
+from assay.fairness.notes import polars_note, setup_notes, setup_warnings
 from assay.fairness.phases import billed_note
 from assay.fairness.time_spent import squeezed
 
@@ -73,6 +73,25 @@ def _bounded_note(setup: Any, max_queries: int | None, max_time: float | None) -
         return None  # (bounded by the time: the answer's samples are cut by its pace)
     budget = DEFAULT_MAX_QUERIES if max_queries is None else max_queries
     return answer_rows(setup.test.schema, setup.test.data is not None, 20_000, budget)[1]
+
+
+def _with_late_notes(
+    out: Any, setup: Any, said: list[str], progress: Callable[[dict[str, Any]], None]
+) -> Callable[[dict[str, Any]], None]:
+    """``progress``, and the notes learnt once the run has begun said as they are learnt, as
+    the notes said before it: a data file's or a pandas frame's model found at its first
+    call to need polars DataFrames (``polars_note``; else said only among the stored
+    notes)."""
+    told = set(said)
+
+    def update(p: dict[str, Any]) -> None:
+        late = polars_note(setup)
+        if late is not None and late not in told:
+            told.add(late)
+            out.note(f"note: {late[0].lower()}{late[1:]}")
+        progress(p)
+
+    return update
 
 
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
@@ -340,7 +359,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # the class names the model gave (before the run: a --favourable error lists them)
         keep_on_one_line(the_setup.model.capabilities.class_names or ())
         warns = setup_warnings(the_setup)  # (those that make the figures less trustworthy)
-        for said in setup_notes(the_setup):
+        before = setup_notes(the_setup)
+        for said in before:
             kind = "warning" if said in warns else "note"
             out.note(f"{kind}: {said[0].lower()}{said[1:]}")
         bounded = _bounded_note(the_setup, max_queries, max_time)
@@ -373,7 +393,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 fail_on=fail_on,
                 determinism_check=determinism_check,
                 argv=command_argv(ctx),
-                on_progress=progress,
+                on_progress=_with_late_notes(out, the_setup, before, progress),
                 on_start=announce(
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),

@@ -370,6 +370,12 @@ def finish_run(
             out.say(f"wrote the retrained model: {saved[0]}{beside}{broken}")
             if mit.get("load"):
                 out.say(load_hint(str(mit["load"]), saved[0], list(mit.get("trusted") or [])))
+            if rows := mit.get("added_rows_file"):
+                out.say(
+                    f"wrote the {int(mit.get('added_rows') or 0):,} rows the retraining added "
+                    f"(in your columns, with their labels; append them to your rows to refit "
+                    f"your way): {Path(str(rows)).resolve()}"
+                )
     for path in written:
         out.say(f"wrote {path}")
     again = pasteable(record.command, record.config, summary=summary)

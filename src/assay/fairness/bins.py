@@ -69,8 +69,11 @@ def parse_protected(
         parts = []
         for v in value:
             item = str(v).strip()
-            if _BINS in item:
-                parts.extend(p.strip() for p in item.split(",") if p.strip())
+            if _BINS in item:  # (the name whole: "Alter (J,M):bins=30,50")
+                name, _, edges = item.partition(_BINS)
+                first, *rest = edges.split(",")
+                parts.append(f"{name.strip()}{_BINS}{first.strip()}")
+                parts.extend(p.strip() for p in rest if p.strip())
             elif item:
                 parts.append(item)
     specs: list[list[str]] = []
@@ -100,15 +103,20 @@ def parse_protected(
 
 def _whole_names(text: str, columns: set[str]) -> list[str]:
     """``text``'s comma-separated parts, each longest run of them that names a column
-    together joined again."""
+    together joined again; a run that names one followed by its bins' first edge
+    (``"Alter (J,M):bins=30"``, then ``50``) too."""
     pieces = text.split(",")
+
+    def names_one(run: list[str]) -> bool:
+        joined = ",".join(run)
+        if joined.strip() in columns:
+            return True
+        return _BINS in run[-1] and joined.partition(_BINS)[0].strip() in columns
+
     parts: list[str] = []
     i = 0
     while i < len(pieces):
-        j = next(
-            (j for j in range(len(pieces), i + 1, -1) if ",".join(pieces[i:j]).strip() in columns),
-            i + 1,
-        )
+        j = next((j for j in range(len(pieces), i + 1, -1) if names_one(pieces[i:j])), i + 1)
         parts.append(",".join(pieces[i:j]).strip())
         i = j
     return [p for p in parts if p]

@@ -138,7 +138,7 @@ def withdraw(summary: dict[str, Any], attribute: str, reason: str, fail_on: Any 
     """The attribute's exact figures and certificate withdrawn from ``summary`` (its exact
     entry unavailable with ``reason``, its verdict on the samples), loudly."""
     summary["exact"] = [
-        {"attribute": attribute, "status": "unavailable", "reason": reason}
+        {"attribute": attribute, "status": "unavailable", "reason": reason, "withdrawn": True}
         if isinstance(e, dict) and e.get("attribute") == attribute
         else e
         for e in summary.get("exact") or []

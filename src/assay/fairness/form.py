@@ -8,7 +8,7 @@ phase; one fitted on a matrix receives the decoded matrix.  ``InputForm`` turns 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,10 +24,13 @@ class InputForm:
     ``dtypes``: the user's dtype of each column, as pandas gives it (None: inferred): a
     ``category`` column keeps its categories and their order (its codes are the user's,
     and a frame of findings concatenates with the user's own), a ``string[pyarrow]`` its
-    storage."""
+    storage; ``polars``: built as a polars DataFrame (a model the run found failing on
+    pandas and answering polars: a Pipeline fitted on polars whose first step calls polars'
+    own API), so that a refit is given the form the run gave the model."""
 
     columns: tuple[str, ...] | None = None
     dtypes: tuple[Any, ...] | None = None
+    polars: bool = False
 
     @classmethod
     def of(cls, estimator: Any, frame: Any = None) -> InputForm:
@@ -53,11 +56,29 @@ class InputForm:
         arr = np.asarray(decoded)
         frame = pd.DataFrame(arr, columns=list(self.columns))
         if self.dtypes is None:
-            return frame.infer_objects() if arr.dtype == object else frame
-        return frame.astype(dict(zip(self.columns, self.dtypes, strict=True)))
+            frame = frame.infer_objects() if arr.dtype == object else frame
+        else:
+            frame = frame.astype(dict(zip(self.columns, self.dtypes, strict=True)))
+        if self.polars:
+            import polars as pl
+
+            return pl.from_pandas(frame)
+        return frame
+
+    def of_model(self, model: Any) -> InputForm:
+        """This form as ``model`` (a run's model, wrapped or not) is given its inputs: as
+        polars DataFrames where the run found it needs them (``SklearnModel.polars``)."""
+        while hasattr(model, "inner"):
+            model = model.inner
+        if self.columns is None or getattr(model, "polars", False) is not True:
+            return self
+        return replace(self, polars=True)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "columns": None if self.columns is None else list(self.columns),
             "dtypes": None if self.dtypes is None else [str(t) for t in self.dtypes],
         }
+        if self.polars:
+            out["polars"] = True
+        return out

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
+from assay.core.deadline import time_left
 from assay.core.display import listed
 from assay.core.extras import pip_install
 from assay.core.paths import absolute_spec
@@ -351,22 +352,62 @@ class _ReadAsText(Exception):
         self.columns = columns
 
 
+class _DeclaredLevels(Exception):
+    """The model declares these columns (``feature_names_in_``) and they are index levels of
+    the data: read it again, those levels as columns."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        super().__init__(", ".join(columns))
+        self.columns = columns
+
+
+def _levels(frame: Any) -> list[str]:
+    names = getattr(getattr(frame, "index", None), "names", None) or ()
+    return [str(n) for n in names if n is not None]
+
+
+def _declared_levels(declared: Sequence[str], columns: Sequence[str], levels: list[str]) -> None:
+    """Raise ``_DeclaredLevels`` for the index levels of the data (``levels``, those not read
+    as columns) that the model declares as features: a frame indexed by ``set_index(["id",
+    "age"])`` with ``age`` a feature was refused as a missing column."""
+    have = set(columns)
+    taken = tuple(n for n in levels if n in set(declared) and n not in have)
+    if taken:
+        raise _DeclaredLevels(taken)
+
+
 def setup_fairness(model: Any = None, **options: Any) -> FairnessSetup:
     """Load the model, data and schema, and check that they fit together (``_setup`` says
     how); a data file is read again with the columns the model was fitted on as text
-    (``model_text_columns``) read as text, said in a note.  The caller's folder is held
+    (``model_text_columns``) read as text, said in a note, and the data's index levels the
+    model declares as features read as columns.  The caller's folder is held
     (``core.workdir``): a model file that chdirs at import leaves the caller where it was."""
+    again: dict[str, Any] = {}
     try:
         with held():
-            try:
-                return _setup(model, **options)
-            except _ReadAsText as again:
-                return _setup(model, text_columns=again.columns, **options)
+            for _ in range(3):  # (text columns, index levels, the text columns among them)
+                try:
+                    return _setup(model, **options, **again)
+                except _ReadAsText as read:
+                    again["text_columns"] = (*again.get("text_columns", ()), *read.columns)
+                except _DeclaredLevels as levels:
+                    again["index_columns"] = (*again.get("index_columns", ()), *levels.columns)
+            return _setup(model, **options, **again)
     except MemoryError as exc:  # (a 10 MB .csv.gz of 200,000,000 rows: exit 5, "a bug")
         data = options.get("data")
         if not isinstance(data, str | os.PathLike):
             raise
         raise UsageError(_too_big(data, exc), argument="--data", path=str(data)) from None
+
+
+def _polars_probe(model: Any, rows: np.ndarray, call_timeout: float | None) -> None:
+    """``model.polars_if_needed(rows)`` under ``--call-timeout`` and the run's time, as every
+    other model call (a model hanging on its probe rows hung the run)."""
+    caller = WatchedCaller(call_timeout=call_timeout, time_left=time_left())
+    try:
+        caller.submit(lambda: model.polars_if_needed(rows)).result()
+    finally:
+        caller.close()
 
 
 def _setup(
@@ -394,6 +435,7 @@ def _setup(
     drop: str | Sequence[str] | None = None,
     text_columns: tuple[str, ...] = (),
     missing: str = "refuse",
+    index_columns: tuple[str, ...] = (),
 ) -> FairnessSetup:
     """Load the model, data and schema, and check that they fit together.
 
@@ -488,6 +530,7 @@ def _setup(
     unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     incomplete: Incomplete | None = None  # rows with an empty value set aside (--missing drop)
     empty: Empty | None = None  # the empty cells tested as a value (--missing value)
+    index_levels: list[str] = []  # the data's index levels kept as its index
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
     if dataset is not None:
@@ -500,8 +543,10 @@ def _setup(
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
         frame = _as_frame(data)
-        in_index = [*names, label]  # (a frame's index levels may hold them)
+        # (a frame's index levels may hold them, and the columns the model declares)
+        in_index = [*names, label, *index_columns]
         if frame is not None:  # the user's own DataFrame: its findings come back in its dtypes
+            index_levels = _levels(frame)
             frame = _index_as_columns(frame, in_index)
             user_dtypes = {str(c): t for c, t in frame.dtypes.items()}
             user_columns = {
@@ -515,6 +560,7 @@ def _setup(
                 _data_path(data, model),
                 "--data",
             )
+            index_levels = _levels(frame)
             frame = _index_as_columns(frame, in_index)  # (a Parquet file's pandas index)
             read_as_numbers = dict(frame.attrs.get(NUMBERS_ATTR, {}))
             written_as = dict(frame.attrs.get(WRITTEN_ATTR, {}))
@@ -637,6 +683,7 @@ def _setup(
         given = getattr(model, "feature_names_in_", None)  # an estimator object: before its probe
         if given is not None:
             given = as_written([str(c) for c in given], the_schema.names, model)
+            _declared_levels(given, the_schema.names, index_levels)
         the_schema, encoded = _model_order(the_schema, encoded, given)
         if given is not None:
             _check_names([str(c) for c in given], the_schema.names, schema_file=schema)
@@ -674,6 +721,7 @@ def _setup(
         fitted = _fitted_names(inner, estimator)
         if fitted is not None:
             fitted = as_written(fitted, the_schema.names, estimator)
+            _declared_levels(fitted, the_schema.names, index_levels)
         if schema is None and data is not None:
             the_schema, encoded, set_aside = select_declared(
                 the_schema, encoded, fitted, unusable, estimator
@@ -695,7 +743,7 @@ def _setup(
         inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
     if encoded is not None and hasattr(inner_model, "polars_if_needed"):  # (polars_note)
         if type(data).__module__.split(".")[0] == "polars":  # asked at once: said before
-            inner_model.polars_if_needed(the_schema.decode(encoded[:2]))
+            _polars_probe(inner_model, the_schema.decode(encoded[:2]), call_timeout)
         elif "polars" in sys.modules:  # (imported by the model's module, or the caller's)
             inner_model.polars_fallback = True
     if raw_model.capabilities.modality != "tabular":

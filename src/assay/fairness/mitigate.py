@@ -122,6 +122,9 @@ class MitigationReport:
     stayed within; None: no bound."""
     planned: int | None = None
     """The rounds asked for (``rounds``); fewer were run when one found no input."""
+    added: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
+    """The rows the kept rounds added to the training rows (encoded) and their labels (as
+    the estimator was fitted on them); None when no round was kept."""
 
     @property
     def improved(self) -> bool:
@@ -489,6 +492,7 @@ def mitigate(
         planned=rounds,
         policy=policy,
         estimator=current,
+        added=(X_acc[len(X_train) :], y_acc[len(y_train) :]) if current is not base else None,
         majority=_most_common(y_holdout),
         max_accuracy_loss=bound,
     )

@@ -7,6 +7,7 @@ since a refitted scikit-learn model is compared by its predicted labels.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -23,6 +24,7 @@ from assay.core.store import RunStore
 from assay.core.unfinished import finished
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.estimate import Estimate, estimate_share
+from assay.fairness.form import InputForm
 from assay.fairness.mitigate import (
     MAX_ACCURACY_LOSS,
     check_max_accuracy_loss,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "accuracy_bound",
+    "added_rows_text",
     "check_retrainable",
     "refuse_unrefittable",
     "retrain_model",
@@ -146,6 +149,21 @@ def check_retrainable(setup: FairnessSetup) -> None:
         )
 
 
+def _refit_form(setup: FairnessSetup, X_train: np.ndarray) -> InputForm | None:
+    """The form every refit and its measures give the model: the run's, as polars DataFrames
+    where the run found the model needs them (a Pipeline fitted on polars whose first step
+    calls polars' own API: given pandas, its refit failed).  A model to be tried as polars
+    at its first call and not called yet (a resumed run's retraining) is called first on
+    two training rows."""
+    inner: Any = getattr(setup, "raw_model", None)  # (a setup made by hand: none)
+    while hasattr(inner, "inner"):
+        inner = inner.inner
+    if getattr(inner, "polars_fallback", False) and not getattr(inner, "_answered", True):
+        with contextlib.suppress(Exception):  # (failing both ways: the refit's failure says)
+            inner.predict(setup.test.schema.decode(X_train[:2]))
+    return None if setup.form is None else setup.form.of_model(inner)
+
+
 def retrain_model(
     setup: FairnessSetup,
     *,
@@ -203,6 +221,7 @@ def retrain_model(
 
     X_train, y_train = setup.train
     X_hold, y_hold = setup.holdout
+    form = _refit_form(setup, X_train)
     report = mitigate(
         setup.estimator,
         schema=schema,
@@ -216,7 +235,7 @@ def retrain_model(
         per_round=per_round,
         policy=policy,
         rng=generator(seed, 1),
-        form=setup.form,
+        form=form,
         max_accuracy_loss=max_accuracy_loss,
     )
     where = (
@@ -236,6 +255,11 @@ def retrain_model(
         save_model_checked(report.estimator, where / "retrained", schema=schema)
         if report.kept
         else ([], None)
+    )
+    rows_file = (
+        _write_added(report.added, where / "retrained.added_rows.csv", setup, form)
+        if saved and report.added is not None
+        else None
     )
     section = report.section()
     if not report.kept:
@@ -257,6 +281,7 @@ def retrain_model(
         )
     result = report.to_json()
     result["saved"] = [str(p) for p in saved]
+    result["added_rows_file"] = None if rows_file is None else str(rows_file)
     result["unloadable"] = unloadable
     if saved and not unloadable:
         manifest = json.loads(saved[-1].read_text())
@@ -278,10 +303,53 @@ def retrain_model(
                 f". Load it in Python with: import skops.io; model = {result['load']} (a "
                 "skops file: joblib and pickle cannot read it)"
             )
+    if rows_file is not None:
+        section["note"] = f"{section.get('note', '')}. {added_rows_text(result)}".lstrip(". ")
     sections.append(section)
     summary["sections"] = sections
     store.checkpoint(run_id, summary=summary)
     return result
+
+
+def added_rows_text(mitigation: dict[str, Any]) -> str | None:
+    """What the retraining wrote beside its model of the rows it added (None: nothing)."""
+    path = mitigation.get("added_rows_file")
+    if not path:
+        return None
+    return (
+        f"The {mitigation.get('added_rows', 0):,} rows the retraining added to the training "
+        f"rows (generated inputs, labelled by the {mitigation.get('policy', 'majority')} "
+        f"policy), in your columns with their labels: "
+        f"{path} (append them to your own rows to refit the model your way)"
+    )
+
+
+def _write_added(
+    added: tuple[np.ndarray, np.ndarray], path: Path, setup: FairnessSetup, form: InputForm | None
+) -> Path:
+    """The rows the kept rounds added, as a CSV in the user's columns (the model's, in the
+    dtypes it was fitted on) and a label column named as the data's (``label`` without one),
+    written beside the retrained model."""
+    import pandas as pd
+
+    from assay.core.exports import write_table
+
+    X, y = added
+    schema = setup.test.schema
+    form = form or InputForm.of(setup.estimator)
+    decoded = schema.decode(X)
+    frame = (
+        InputForm(columns=form.columns, dtypes=form.dtypes).build(decoded)
+        if form.columns is not None
+        else pd.DataFrame(decoded, columns=list(schema.names))
+    )
+    label = str((getattr(setup, "invocation", None) or {}).get("label") or "label")
+    while label in frame.columns:
+        label += "_"
+    frame = frame.reset_index(drop=True).assign(**{label: np.asarray(y)})
+    return write_table(
+        frame, path, argument="--retrain", written_as=getattr(setup, "written_as", None)
+    )
 
 
 def _before_versus_headline(estimates: list[dict[str, Any]], before: Estimate) -> str:

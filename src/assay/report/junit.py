@@ -182,6 +182,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         *([("command_note", doc["rerun_note"])] if doc.get("rerun_note") else []),
         ("headline", doc.get("headline", "")),
         *[("untested", said) for said in unheld],
+        *_withdrawn(_dict(run.get("summary"))),
         ("report_schema_version", doc.get("schema_version", "")),
         *([("timestamp_utc", _utc(created))] if stamped else []),
         *_retraining(_dict(_dict(run.get("summary")).get("mitigation"))),
@@ -191,6 +192,16 @@ def render_junit(doc: dict[str, Any]) -> str:
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _withdrawn(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each exact analysis whose figures (and certificate) the search's findings withdrew
+    (``fairness.exact_found``): said, not only seen as a "certified zero" gone."""
+    return [
+        ("exact_withdrawn", f"{e.get('attribute', '?')}: {e.get('reason', '')}")
+        for e in summary.get("exact") or []
+        if isinstance(e, dict) and e.get("withdrawn") is True
+    ]
 
 
 def _retraining(mitigation: dict[str, Any]) -> list[tuple[str, Any]]:
