@@ -16,6 +16,7 @@ import pytest
 from sklearn.tree import DecisionTreeClassifier
 
 import assay
+from assay.core.runinfo import OBJECTS_GIVEN
 
 
 def _model_and_data() -> tuple[DecisionTreeClassifier, pd.DataFrame]:
@@ -36,7 +37,11 @@ def test_a_numpy_integer_is_a_seed(tmp_path: Path) -> None:
     common = dict(data=frame, protected="sex", max_queries=200, exact=False, store=store)
     given = assay.check_fairness(model, seed=np.int64(3), **common)  # type: ignore[arg-type]
     plain = assay.check_fairness(model, seed=3, **common)  # type: ignore[arg-type]
-    assert given.seed == 3 and isinstance(given.seed, int) and given.command.endswith("seed=3)")
+    assert (
+        given.seed == 3
+        and isinstance(given.seed, int)
+        and given.command.endswith(f"seed=3){OBJECTS_GIVEN}")
+    )
     assert _witnesses(store, given.run_id) == _witnesses(store, plain.run_id)
     for bad in (np.bool_(True), True, 3.0, np.float64(3), "3", np.int64(-1)):
         with pytest.raises(assay.UsageError, match="seed"):

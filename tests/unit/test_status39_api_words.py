@@ -91,8 +91,9 @@ def test_a_text_runs_rerun_call_reproduces_it(tmp_path: Path) -> None:
     assert r.command == (
         "assay.check_text([<lexicon>, <negation_blind>], grammar='builtin:reviews', "
         f"max_depth=8, max_queries=400, units=2, keep_findings=8, determinism_check=False, "
-        f"store={store!r}, seed=3)"
-    )
+        f"store={store!r}, seed=3)  # each <...> stands for a Python object given to the call: "
+        "pass it again"
+    )  # (as printed no Python: it says what its <...> stand for; left44u)
     given = {
         "<lexicon>": "lexicon",
         "<negation_blind>": "negation_blind",
@@ -127,3 +128,24 @@ def test_a_backdoor_scans_rerun_call_reproduces_it(tmp_path: Path) -> None:
     }
     _same(r, r.command, given)
     _same(r, build_document(RunStore(store), r.run_id)["rerun"], given)
+
+
+def test_a_call_says_its_objects_only_when_it_gives_one() -> None:
+    """left44u: ``result.command`` wrote a function given as ``<lab_decl>`` (no Python as
+    printed) unsaid.  A call of specs alone runs as printed and says nothing more; one
+    giving an object (by name or type) says what its ``<...>`` stand for, as a Python
+    comment: the call, its objects given again, still evaluates."""
+    from assay.core.runinfo import OBJECTS_GIVEN, api_call
+
+    specs = api_call("check_text", ["mymod:lab", "b.py:f"], {"grammar": "g.cfg"}, seed=1)
+    assert specs == "assay.check_text(['mymod:lab', 'b.py:f'], grammar='g.cfg', seed=1)"
+    objects = api_call("check_text", [lexicon, "b.py:f"], {"grammar": "<b> a"}, seed=1)
+    assert objects == (
+        f"assay.check_text([<lexicon>, 'b.py:f'], grammar='<b> a', seed=1){OBJECTS_GIVEN}"
+    )
+    assert eval(objects.replace("<lexicon>", "1"), {"assay": _Echo()}) == 1
+
+
+class _Echo:
+    def check_text(self, models: list[Any], **_: Any) -> Any:
+        return models[0]

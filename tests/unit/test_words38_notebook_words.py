@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import assay
 from assay.cli.app import app, register
+from assay.core.runinfo import OBJECTS_GIVEN
 from assay.core.store import RunStore
 from assay.report.document import build_document
 
@@ -50,7 +51,8 @@ def test_an_api_runs_rerun_call_reads_as_called_and_reproduces_the_run(tmp_path:
     r = assay.check_fairness(_model, df, protected="sex", max_queries=300, seed=1, store=store)
     assert r.command == (
         f"assay.check_fairness(<_model>, data=<DataFrame 200 x 3>, protected='sex', "
-        f"max_queries=300, store={store!r}, seed=1)"
+        f"max_queries=300, store={store!r}, seed=1)  # each <...> stands for a Python object "
+        "given to the call: pass it again"
     )
     # the printed call, its objects given again, makes the same run
     call = r.command.replace("<_model>", "_model").replace("<DataFrame 200 x 3>", "df")
@@ -66,7 +68,7 @@ def test_an_api_runs_rerun_call_reads_as_called_and_reproduces_the_run(tmp_path:
     )  # fmt: skip
     assert off.command.endswith(
         "max_queries=300, favourable='1', answer_samples=600, determinism_check=False, "
-        f"keep_findings=2000, store={store!r}, seed=1)"
+        f"keep_findings=2000, store={store!r}, seed=1){OBJECTS_GIVEN}"
     )
 
 

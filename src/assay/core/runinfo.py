@@ -80,8 +80,10 @@ _NOT_SHOWN = {"seed", "argv", "setup", "started", "on_progress", "on_start", "on
 def api_call(function: str, model: Any, arguments: Mapping[str, Any], *, seed: int) -> str:
     """How a run was started from Python, with its seed: ``assay.check_fairness(<Pipeline>,
     data=<DataFrame 200 x 3>, protected=['sex'], max_queries=600, seed=1)``: values as
-    written, objects (a model, a DataFrame) by their type and shape: give them again to rerun
-    the run.  Credentials in a URL are masked."""
+    written, objects (a model, a function, a DataFrame) by their name or type and shape, and
+    then the call says so (``OBJECTS_GIVEN``, a Python comment): give them again to rerun
+    the run (a function is not written ``'module:function'``: the rerun's classifiers would
+    be named so, and its findings' columns with them).  Credentials in a URL are masked."""
     from assay.core.redact import redact_text
     from assay.core.store import DEFAULT_STORE
     from assay.core.units import DEFAULT_DASK_UNITS
@@ -100,7 +102,24 @@ def api_call(function: str, model: Any, arguments: Mapping[str, Any], *, seed: i
         )
     ]
     shown.append(f"seed={seed}")
-    return redact_text(f"assay.{function}({', '.join(shown)})")
+    call = f"assay.{function}({', '.join(shown)})"
+    return redact_text(call if _is_python(call) else f"{call}{OBJECTS_GIVEN}")
+
+
+# said after a shown call that gives an object by its name or type (``<lab_decl>``,
+# ``<DataFrame 200 x 3>``): as printed it is no Python; with the objects given again it is
+OBJECTS_GIVEN = "  # each <...> stands for a Python object given to the call: pass it again"
+
+
+def _is_python(call: str) -> bool:
+    """Whether ``call`` runs as printed: no object is written ``<...>`` in it."""
+    import ast
+
+    try:
+        ast.parse(call, mode="eval")
+    except SyntaxError:
+        return False
+    return True
 
 
 # a list longer than this, shown, is summed up by its length and first items: a glob's 20,000

@@ -5,14 +5,18 @@ run pins them on whichever member of a class the dice fell on ("answered unlike 
 its class: 'muslim'").  When the determinism checks (``text.recheck``) saw any answer change,
 every kept finding's sentences (its minimal sentence, and the variant that broke a relation
 with it) are asked again, uncached, within what the query budget left, and judged by the
-run's oracle: a finding that no longer fails did not replay, and is withdrawn from the run's
-findings (a few of them are named in the summary's Determinism section); those that held,
-and those the budget left unasked, stay.  No member of a class is named as answered unlike
+run's oracle; those that no longer fail are asked a second time (``Rounds``).  A finding is
+kept when it fails again in either ask (it reproduced at least once beyond the search's
+observation), and withdrawn from the run's findings when it failed in neither: it did not
+replay (a few are named in the summary's Determinism section; one the budget left no
+second ask is withdrawn on its one, and counted so).  Those the budget left unasked
+stay.  No member of a class is named as answered unlike
 the rest on such a run, and a run none of whose findings held is no pass either: "not
 everything was tested" (exit 2), the classifier named as not deterministic."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,13 +26,20 @@ from assay.core.findings import FindingBatch
 from assay.core.model import Model
 from assay.core.store import RunStore
 from assay.core.unfinished import KEY, reason
+from assay.errors import AssayError
 from assay.text.generate import Sampler
 from assay.text.technique import TextTest
 
-__all__ = ["DID_NOT_REPLAY", "REPLAY_MOST", "hold_findings", "replay_room"]
+__all__ = ["DID_NOT_REPLAY", "REPLAY_MOST", "RULE", "Rounds", "hold_findings", "replay_room"]
 
 REPLAY_MOST = 2048  # sentences asked again with no query budget
 _NAMED = 5  # withdrawn sentences named in the summary
+# what keeps a finding (said in the headline): it reproduced once more beyond the search's
+# sight of it.  One ask withdrew a real disagreement that noise flipped on that ask (a
+# classifier flipping 5.5 % of its answers lost one planted finding of 7); two cut that
+# miss to about the square of the flip rate, and keep a noise finding that replays by
+# chance about twice as often as one ask would: a finding kept is one seen failing twice.
+RULE = "each kept when it failed again in one of up to two asks"
 # a suite's test whose every finding did not replay (``text.tests``' outcome)
 DID_NOT_REPLAY = "its failures did not replay"
 
@@ -66,6 +77,59 @@ def _judge(oracle: Any, batch: FindingBatch, n: int, ask: Any) -> tuple[np.ndarr
     return np.asarray(bad, dtype=bool), 2 * n
 
 
+@dataclass
+class Rounds:
+    """The two asks of a replay: every finding asked once (``first``, in the store's order,
+    while the room lasts), then those that did not fail asked a second time (``second``):
+    a finding is kept when it fails again in either ask, withdrawn when it failed in neither
+    (or, the room spent, in the one it was given: ``once_only``)."""
+
+    judged: int = 0  # findings asked at least once
+    asked: int = 0  # sentences asked in both rounds
+    again: int = 0  # findings asked a second time
+    held_second: int = 0  # of those, the ones that failed again then (kept)
+    once_only: int = 0  # did not fail in the first ask; no room for a second (withdrawn)
+    failed: str | None = None  # why asking failed (the rest stand unasked)
+    firsts: list[int] = field(default_factory=list)  # per batch: its findings asked once
+
+    def _ask(self, oracle: Any, batch: FindingBatch, ask: Any) -> np.ndarray | None:
+        """``batch``'s findings judged again (None, and ``failed`` said, when asking fails)."""
+        try:
+            held, sent = _judge(oracle, batch, len(batch), ask)
+        except (AssayError, ValueError, TypeError) as exc:
+            said = str(exc).strip()
+            self.failed = said.splitlines()[0] if said else repr(exc)
+            return None
+        self.asked += sent
+        return held
+
+    def first(
+        self, b: FindingBatch, mask: np.ndarray, eligible: bool, oracle: Any, ask: Any,
+        room: int, per: int,
+    ) -> None:  # fmt: skip
+        n = min(len(b), max(room - self.asked, 0) // per) if eligible else 0
+        held = None if n <= 0 or self.failed else self._ask(oracle, b.select(np.arange(n)), ask)
+        self.firsts.append(0 if held is None else n)
+        if held is not None:
+            mask[:n] = held
+            self.judged += n
+
+    def second(
+        self, i: int, b: FindingBatch, mask: np.ndarray, oracle: Any, ask: Any, room: int,
+        per: int,
+    ) -> None:  # fmt: skip
+        idx = np.flatnonzero(~mask[: self.firsts[i]])
+        n = min(len(idx), max(room - self.asked, 0) // per)
+        held = None if n <= 0 or self.failed else self._ask(oracle, b.select(idx[:n]), ask)
+        if held is None:
+            n = 0
+        else:
+            mask[idx[:n][held]] = True
+            self.again += n
+            self.held_second += int(held.sum())
+        self.once_only += len(idx) - n
+
+
 def hold_findings(
     store: RunStore,
     run_id: str,
@@ -78,7 +142,6 @@ def hold_findings(
 ) -> None:
     """When the run's determinism checks saw answers change, ask every kept finding again
     (at most ``room`` sentences) and withdraw those that no longer fail (see the module)."""
-    from assay.errors import AssayError
     from assay.text.recheck import _guarded
 
     record = store.get_run(run_id)
@@ -93,27 +156,16 @@ def hold_findings(
     oracle = test.make_oracle(sampler)
     per = 1 if oracle.kind == "differential" else 2
     guarded = _guarded(model, call_timeout, max_time, max_queries=max(room, 1))
-    masks: list[np.ndarray] = []
-    judged = asked = 0
-    failed: str | None = None
+    masks: list[np.ndarray] = []  # per batch: its findings kept
+    rounds = Rounds()
     try:
         for b in batches:
-            mask = np.ones(len(b), dtype=bool)
-            masks.append(mask)
+            masks.append(np.ones(len(b), dtype=bool))
             directional = oracle.kind not in ("differential", "invariance")
-            if not b.kind.startswith("text-") or (directional and "relation" not in b.columns):
-                continue
-            n = min(len(b), max(room - asked, 0) // per)
-            if n <= 0 or failed is not None:
-                continue
-            try:
-                held, sent = _judge(oracle, b, n, guarded.predict)
-            except (AssayError, ValueError, TypeError) as exc:
-                failed = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-                continue
-            mask[:n] = held
-            judged += n
-            asked += sent
+            eligible = b.kind.startswith("text-") and (not directional or "relation" in b.columns)
+            rounds.first(b, masks[-1], eligible, oracle, guarded.predict, room, per)
+        for i, (b, mask) in enumerate(zip(batches, masks, strict=True)):
+            rounds.second(i, b, mask, oracle, guarded.predict, room, per)
     finally:
         guarded.close()
     withdrawn = sum(int((~m).sum()) for m in masks)
@@ -133,7 +185,7 @@ def hold_findings(
         )
     record = store.get_run(run_id)
     summary = dict(record.summary or {})
-    _said(summary, determinism, judged, withdrawn, asked, gone, total, kept, failed)
+    _said(summary, determinism, rounds, withdrawn, gone, total, kept)
     if withdrawn and kept == total:
         _tests_without(summary, per_test)
     store.checkpoint(run_id, summary=summary)
@@ -142,19 +194,18 @@ def hold_findings(
 def _said(
     summary: dict[str, Any],
     determinism: dict[str, Any],
-    judged: int,
+    rounds: Rounds,
     withdrawn: int,
-    asked: int,
     gone: list[str],
     total: int,
     kept: int,
-    failed: str | None,
 ) -> None:
     """The replay in the run's summary: its figures, its section, its headline and, when
     nothing held, why the run is no pass."""
     probe = determinism.get("probe") or {}
     who = ", ".join(probe.get("classifiers") or []) or "the classifiers"
     one = len(probe.get("classifiers") or []) == 1
+    judged, asked, failed = rounds.judged, rounds.asked, rounds.failed
     could = withdrawn and kept == total
     determinism["replayed"] = {
         "findings": judged,
@@ -162,6 +213,9 @@ def _said(
         "did_not_replay": withdrawn,
         "withdrawn": withdrawn if could else 0,
         "queries": asked,
+        "asked_twice": rounds.again,
+        "held_on_second_ask": rounds.held_second,
+        "asked_once_only": rounds.once_only,
         **({"failed": failed} if failed else {}),
     }
     determinism["queries"] = int(determinism.get("queries") or 0) + asked
@@ -187,13 +241,17 @@ def _said(
     ]
     line = (
         f"{who} {'is' if one else 'are'} not deterministic, so its findings were asked again "
-        f"before they were reported ({count(asked)} queries): {count(judged)} of "
-        f"{count(total)} asked, {count(judged - withdrawn)} held, {count(withdrawn)} did "
-        "not replay"
+        f"before they were reported, {RULE} ({count(asked)} queries): {count(judged)} of "
+        f"{count(total)} asked, {count(judged - withdrawn)} held"
     )
+    if rounds.held_second:
+        line += f" ({count(rounds.held_second)} only on the second ask)"
+    line += f", {count(withdrawn)} did not replay"
+    if rounds.once_only:
+        line += f" ({count(rounds.once_only)} asked once only: the query budget left no second ask)"
     if withdrawn:
         line += (
-            " and were withdrawn as noise"
+            f" and {'was' if withdrawn == 1 else 'were'} withdrawn as noise"
             if could
             else " (not withdrawn: not every finding was kept to be asked again)"
         )
