@@ -456,7 +456,9 @@ def billed_note(
 ) -> str | None:
     """Before a served model (each query a request, perhaps billed) is asked anything: what
     the run may ask beside the search's ``--max-queries``."""
-    if max_queries is None or served_model(setup.raw_model) is None:
+    from assay.models import serving  # (looked up when called: a test stands a model in)
+
+    if max_queries is None or serving.served_model(setup.raw_model) is None:
         return None
     (samples, inside), checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)
     said = f"up to {samples:,} queries for the answer's samples"
