@@ -8,12 +8,12 @@ image, so the mean of many of them keeps ``a P`` whole while their objects avera
 each class ``t`` that ``MIN_GROUP`` or more unconfirmed images and as many clean images were
 answered, the difference of means
 
-    D = (mean of the unconfirmed images answered t - mean of those answered otherwise)
-        - (mean of the clean images answered t - mean of those answered otherwise)
+    D = mean of the unconfirmed images answered t - mean of the clean images answered t
+        - (mean colour of every unconfirmed image - mean colour of every clean image)
 
 holds what the scanned images answered ``t`` have and the clean ones answered ``t`` lack (the
-two "otherwise" means cancel a shift common to every scanned image, a camera's brightness).
-On a clean model the two groups of ``t`` are alike and ``D`` is their objects' noise, as likely
+last term takes away a shift common to every scanned image, a camera's brightness).  On a
+clean model the two groups of ``t`` are alike and ``D`` is their objects' noise, as likely
 to send a clean image to ``t`` as ``-D`` is; a trigger is in ``D`` at nearly its share in a
 poisoned image and in ``-D`` negated.  So ``BASES`` clean images answered otherwise are asked
 with ``D`` added and with ``D`` taken away (clipped to [0, 1]: no weight is chosen, the
