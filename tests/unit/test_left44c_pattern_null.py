@@ -12,7 +12,13 @@ from __future__ import annotations
 import numpy as np
 from test_left44b_common_pattern import clean_model
 
-from assay.backdoor.common_pattern import CONTROLS, _t_tail, beyond_controls, common_pattern
+from assay.backdoor.common_pattern import (
+    CONTROLS,
+    _t_tail,
+    beyond_controls,
+    common_pattern,
+    pattern_words,
+)
 
 
 def _answers(x: np.ndarray) -> np.ndarray:
@@ -54,3 +60,12 @@ def test_the_controls_bound() -> None:
     assert beyond_controls(0, [1, 2, 3]) == 1.0 and beyond_controls(4, [1, 1, 1]) == 0.0
     # (Student's t: 0.0018 above 4.3 with 7 degrees of freedom, 0.0288 above 3 with 3)
     assert abs(_t_tail(4.3, 7) - 0.0017833) < 1e-6 and abs(_t_tail(3.0, 3) - 0.028834) < 1e-5
+
+
+def test_a_record_stored_before_the_controls_still_has_words() -> None:
+    row = {"images": 16, "fresh": 60, "only": 44, "only_back": 3, "odds": 1e-10}
+    old = {"given": True, "classes": [6], "per_class": {"6": row}, "queries": 140}
+    words = pattern_words(old)
+    assert "44 of 60" in words and "random splits" not in words, words
+    new = pattern_words({**old, "per_class": {"6": {**row, "controls": [1, -2, 10]}}})
+    assert "3 random splits of the images answered 6 at most +10" in new, new

@@ -267,11 +267,16 @@ def pattern_words(record: dict[str, Any] | None, name: Callable[[int], str] = st
     parts = []
     for c in record["classes"]:
         row = record["per_class"][str(c)]
+        null = row.get("controls")  # (none in a run stored before left44c)
+        against = (
+            f"{len(null)} random splits of the images answered {name(c)} at most {max(null):+d}; "
+            if null
+            else ""
+        )
         parts.append(
             f"the {row['images']} images answered {name(c)} share a pattern that sends "
             f"{row['only']} of {row['fresh']} clean images there that its negative does not "
-            f"(the negative {row['only_back']} that it does not; {len(row['controls'])} random "
-            f"splits of the images answered {name(c)} at most {max(row['controls']):+d}; odds "
+            f"(the negative {row['only_back']} that it does not; {against}odds "
             f"{row['odds']:.1g} for clean images)"
         )
     return (
