@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 import assay
-from assay.backdoor.common_pattern import BASES, CONFIRM, common_pattern, most_queries
+from assay.backdoor.common_pattern import BASES, CONFIRM, CONTROLS, common_pattern, most_queries
 from assay.cli.app import main
 
 W = np.random.default_rng(5).normal(size=(64, 4))
@@ -87,7 +87,7 @@ def test_its_clean_twin_passes_and_the_cost_is_bounded(tmp_path: Path) -> None:
     images, clean = _data()
     labels = clean_model(images).argmax(axis=1)
     most = most_queries(labels, list(range(40)), clean_model(clean).argmax(axis=1))
-    assert 0 < pattern["queries"] <= most <= 4 * (BASES + 2 * CONFIRM)
+    assert 0 < pattern["queries"] <= most <= 4 * (BASES + 2 * CONFIRM * (1 + CONTROLS))
     assert "the common-pattern check" in r.headline, r.headline
 
 

@@ -8,12 +8,12 @@ image, so the mean of many of them keeps ``a P`` whole while their objects avera
 each class ``t`` that ``MIN_GROUP`` or more unconfirmed images and as many clean images were
 answered, the difference of means
 
-    D = (mean of the unconfirmed images answered t - mean of those answered otherwise)
-        - (mean of the clean images answered t - mean of those answered otherwise)
+    D = mean of the unconfirmed images answered t - mean of the clean images answered t
+        - (mean colour of every unconfirmed image - mean colour of every clean image)
 
 holds what the scanned images answered ``t`` have and the clean ones answered ``t`` lack (the
-two "otherwise" means cancel a shift common to every scanned image, a camera's brightness).
-On a clean model the two groups of ``t`` are alike and ``D`` is their objects' noise, as likely
+last term takes away a shift common to every scanned image, a camera's brightness).  On a
+clean model the two groups of ``t`` are alike and ``D`` is their objects' noise, as likely
 to send a clean image to ``t`` as ``-D`` is; a trigger is in ``D`` at nearly its share in a
 poisoned image and in ``-D`` negated.  So ``BASES`` clean images answered otherwise are asked
 with ``D`` added and with ``D`` taken away (clipped to [0, 1]: no weight is chosen, the
@@ -22,6 +22,18 @@ pattern is at the share the images hold it), and the class is given when the bas
 (``STRIP_ODDS``, split over the classes tested).  ``-D`` is asked only of a class that ``D``
 sent ``least_sent`` or more bases to (fewer could never reach the odds): a clean run asks
 ``BASES`` per class, about.
+
+The sign test alone is not enough (left44c): for a fixed ``D`` that is noise, ``+D`` and
+``-D`` are not equally likely to send a base to ``t``, for any direction has some projection
+on the direction the model reads ``t`` by, the same in every base; the sign test over bases
+sees that projection (left44b's clean twin: odds 0.004 against a line of 0.0025).  So a class
+the sign test gives is asked again with ``CONTROLS`` control patterns from the same null: the
+images answered ``t`` (the unconfirmed ones less the shift, and the clean ones) pooled and
+split at random into groups of the same sizes, their difference of means sent into the same
+bases with ``+`` and ``-``.  The class is given only when ``D``'s lopsidedness (bases sent by
+``D`` alone less those sent by ``-D`` alone) also stands beyond the controls' by a Student
+``t`` prediction bound (``CONTROLS - 1`` degrees of freedom) at the same odds: a normal
+reading of the permutation null, where ``D`` is one more random split of the pool.
 
 The opinion is of the class: the images answered it are flagged (some may be clean images of
 that class: they are not located).  A trojan with few poisoned images among the scanned ones
@@ -54,6 +66,7 @@ MIN_GROUP = 3  # unconfirmed (and clean) images answered a class, the fewest jud
 BASES = 20  # clean images answered otherwise, asked with the pattern added (the screen)
 SCREEN = 4  # a class whose pattern sent a quarter of them or more is judged on fresh ones:
 CONFIRM = 60  # more clean images answered otherwise, asked with it added and taken away
+CONTROLS = 8  # random splits of the images answered the class, asked as ``D`` was (the null)
 PATTERN = "assay-common-pattern"  # its findings' ``strategy``
 
 Labeller = Callable[[np.ndarray], np.ndarray]
@@ -78,7 +91,7 @@ def tested_classes(labels: np.ndarray, left: list[int], clean_labels: np.ndarray
 
 def most_queries(labels: np.ndarray, left: list[int], clean_labels: np.ndarray) -> int:
     """The most queries ``common_pattern`` asks on these images."""
-    return (BASES + 2 * CONFIRM) * len(tested_classes(labels, left, clean_labels))
+    return (BASES + 2 * CONFIRM * (1 + CONTROLS)) * len(tested_classes(labels, left, clean_labels))
 
 
 def pattern_skipped(left: int, needs: int) -> dict[str, Any]:
@@ -114,6 +127,42 @@ def still_sends(
     return only_plus, only_minus, _sign_odds(only_plus, only_plus + only_minus)
 
 
+def _t_tail(t: float, df: int) -> float:
+    """P(T >= t) for T Student's t with ``df`` degrees of freedom (``t`` >= 0): half the
+    regularised incomplete beta I_z(df / 2, 1 / 2) at z = df / (df + t^2), by Simpson's rule
+    (the integrand is smooth on [0, z] for df >= 2)."""
+    a, z, n = df / 2.0, df / (df + t * t), 400
+    h = z / n
+    f = [math.pow(h * i, a - 1) / math.sqrt(1.0 - h * i) for i in range(n + 1)]
+    area = h / 3 * (f[0] + f[n] + 4 * sum(f[1:n:2]) + 2 * sum(f[2:n:2]))
+    beta = math.exp(math.lgamma(a) + math.lgamma(0.5) - math.lgamma(a + 0.5))
+    return min(0.5, 0.5 * area / beta)
+
+
+def beyond_controls(lopsided: int, controls: list[int]) -> float:
+    """The odds of a lopsidedness ``lopsided`` or more for a pattern from the null the
+    ``controls`` (others' lopsidedness) are drawn from: a Student ``t`` prediction bound."""
+    m = float(np.mean(controls))
+    sd = float(np.std(controls, ddof=1)) * math.sqrt(1.0 + 1.0 / len(controls))
+    if lopsided <= m:
+        return 1.0
+    if sd == 0.0:  # (no control moved: the direction's noise is nil, the sign test decides)
+        return 0.0
+    return _t_tail((lopsided - m) / sd, len(controls) - 1)
+
+
+def controls(scanned: np.ndarray, clean: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """``CONTROLS`` patterns from the null: the images answered a class (``scanned`` less the
+    scanned images' shift, and ``clean``) pooled, split at random into groups of their sizes,
+    the difference of the groups' means."""
+    pool, n = np.concatenate([scanned, clean]), len(scanned)
+    out = []
+    for _ in range(CONTROLS):
+        order = rng.permutation(len(pool))
+        out.append(pool[order[:n]].mean(axis=0) - pool[order[n:]].mean(axis=0))
+    return out
+
+
 def _sign_odds(k: int, n: int) -> float:
     """P(X >= k) for X binomial (n, 1/2)."""
     return sum(math.comb(n, i) for i in range(k, n + 1)) / 2**n if n else 1.0
@@ -124,15 +173,22 @@ def _mean_of(images: np.ndarray, where: np.ndarray) -> np.ndarray:
     return mean
 
 
+def _shift(images: np.ndarray, clean: np.ndarray) -> np.ndarray:
+    """The shift of every scanned image's mean colour from the clean images' (a camera's
+    brightness or cast)."""
+    out: np.ndarray = images.mean(axis=tuple(range(images.ndim - 1))) - clean.mean(
+        axis=tuple(range(clean.ndim - 1))
+    )
+    return out
+
+
 def difference(
     images: np.ndarray, ours: np.ndarray, clean: np.ndarray, clean_labels: np.ndarray, c: int
 ) -> np.ndarray:
     """``D`` for class ``c`` (``ours``: the unconfirmed images' classes, in order): the mean
     of the unconfirmed images answered ``c`` less the clean ones', less the shift of every
-    scanned image's mean colour from the clean images' (a camera's brightness or cast)."""
-    shift = images.mean(axis=tuple(range(images.ndim - 1))) - clean.mean(
-        axis=tuple(range(clean.ndim - 1))
-    )
+    scanned image's mean colour from the clean images' (``_shift``)."""
+    shift = _shift(images, clean)
     d: np.ndarray = _mean_of(images, ours == c) - _mean_of(clean, clean_labels == c) - shift
     return d
 
@@ -167,9 +223,19 @@ def common_pattern(
         if sent * SCREEN >= len(screen) and len(fresh):
             only_plus, only_minus, odds = still_sends(d, c, fresh, answers)
             row.update(fresh=len(fresh), only=only_plus, only_back=only_minus, odds=odds)
-            if odds < STRIP_ODDS / len(classes):
-                given.append(c)
-                patterns[c] = d
+            line = STRIP_ODDS / len(classes)
+            if odds < line:  # (and beyond patterns of the same null, ``beyond_controls``)
+                null = controls(
+                    scanned[ours == c] - _shift(scanned, clean), clean[clean_labels == c], rng
+                )
+                sides = [still_sends(d0, c, fresh, answers)[:2] for d0 in null]
+                row["controls"] = [p - m for p, m in sides]
+                row["odds"] = odds = max(
+                    odds, beyond_controls(only_plus - only_minus, row["controls"])
+                )
+                if odds < line:
+                    given.append(c)
+                    patterns[c] = d
         per_class[str(c)] = row
     flagged = sorted(
         int(i) for i, lab in zip(idx.tolist(), ours.tolist(), strict=True) if lab in given
@@ -201,11 +267,17 @@ def pattern_words(record: dict[str, Any] | None, name: Callable[[int], str] = st
     parts = []
     for c in record["classes"]:
         row = record["per_class"][str(c)]
+        null = row.get("controls")  # (none in a run stored before left44c)
+        against = (
+            f"{len(null)} random splits of the images answered {name(c)} at most {max(null):+d}; "
+            if null
+            else ""
+        )
         parts.append(
             f"the {row['images']} images answered {name(c)} share a pattern that sends "
             f"{row['only']} of {row['fresh']} clean images there that its negative does not "
-            f"(the negative {row['only_back']} that it does not; odds {row['odds']:.1g} for "
-            "clean images)"
+            f"(the negative {row['only_back']} that it does not; {against}odds "
+            f"{row['odds']:.1g} for clean images)"
         )
     return (
         f"; NOT CLEAN by the common-pattern check ({q:,} queries): "
