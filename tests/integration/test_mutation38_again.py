@@ -38,8 +38,11 @@ def test_a_model_scan_out_of_budget_before_asking_again_has_not_passed() -> None
     short = scan(max_queries=roomy.progress["queries"] - AGAIN)
     assert not short.passed and short.untested is None
     assert "ended before it asked 8 of the images" in short.summary["incomplete_reason"]
-    # (SM16) what the scan found is said all the same: its classes were all scanned
-    assert "no suspected backdoor found" in short.headline, short.headline
+    # (SM16) what the scan found is said all the same: its classes were all scanned (since
+    # hostile44b a verdict the budget cut says so, naming the classes it left unjudged, where
+    # it read "no suspected backdoor found")
+    said = ("no suspected backdoor found", "all 5 classes were scanned")
+    assert any(s in short.headline for s in said), short.headline
 
 
 def _images() -> tuple[np.ndarray, np.ndarray]:

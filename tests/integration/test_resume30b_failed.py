@@ -119,11 +119,14 @@ def test_a_served_text_classifier_gone_while_finishing_leaves_the_run_to_finish(
         assert record.status in ENDED and missing_parts(record) == ["determinism"]
         progress = dict(record.progress)
         server.down = True
-        with pytest.raises(ModelError, match="stopped answering"):
+        # (left44s: a served classifier's loading probe is asked again on resume, to tell a
+        # redeploy: the endpoint down fails there, before the determinism probe)
+        with pytest.raises(ModelError, match=r"unavailable|stopped answering"):
             assay.resume_run(record.id, store=store)
         failed = stored(store, record.id)
         assert failed.status == record.status, failed.status  # (it was 'model_unavailable')
-        assert missing_parts(failed) == ["determinism"] and "stopped answering" in failed.error
+        assert missing_parts(failed) == ["determinism"]
+        assert "unavailable" in failed.error or "stopped answering" in failed.error
         server.down = False  # back: finished, its search not made again
         finished = assay.resume_run(record.id, store=store)
     assert finished.status == record.status and finished.n_findings == record.n_findings
