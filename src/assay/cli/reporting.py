@@ -59,16 +59,45 @@ def anywhere(path: str | os.PathLike[str]) -> str:
     return Path(os.path.abspath(path)).as_posix()
 
 
-def load_hint(load: str, path: str, trusted: list[str]) -> str:
+def load_hint(load: str, path: str, trusted: list[str], again: str | None = None) -> str:
     """How the user's own code and ``assay fairness`` load the retrained model (a skops
-    file: joblib or pickle cannot read it; the types beyond skops's defaults named)."""
+    file: joblib or pickle cannot read it; the types beyond skops's defaults named).
+    ``again``: the command testing it again, ready to paste (``retest_command``); without
+    it, the run's other options are left to the user."""
     trust = [arg for name in trusted for arg in ("--trust", name)]
     return (
         f"load it in Python with `import skops.io; model = {load}` (a skops file: joblib and "
         "pickle cannot read it; the types named are those of your own model, which assay "
-        f"wrote), and test it again with: {shell_join(['assay', 'fairness', path, *trust])} "
-        "and the run's other options"
+        "wrote), and test it again with: "
+        + (
+            again
+            or f"{shell_join(['assay', 'fairness', path, *trust])} and the run's other options"
+        )
     )
+
+
+def retest_command(command: str, path: str, trust: list[str]) -> str | None:
+    """The run's rerun ``command`` with the retrained model at ``path`` in the model's place:
+    ``--retrain``, ``--allow-pickle`` and the original's ``--trust`` names dropped, the
+    retrained file's ``trust`` added.  ``None`` when the command is not read as one."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if words[:2] != ["assay", "fairness"] or len(words) < 3 or words[2].startswith("-"):
+        return None
+    kept: list[str] = []
+    rest = iter(words[3:])
+    for word in rest:
+        if word in ("--retrain", "--allow-pickle"):
+            continue
+        if word == "--trust":
+            next(rest, None)
+            continue
+        if word.startswith("--trust="):
+            continue
+        kept.append(word)
+    return shlex.join(["assay", "fairness", path, *trust, *kept])
 
 
 def formula_note(path: str | os.PathLike[str], guarded: int) -> str | None:
@@ -369,7 +398,12 @@ def finish_run(
             )
             out.say(f"wrote the retrained model: {saved[0]}{beside}{broken}")
             if mit.get("load"):
-                out.say(load_hint(str(mit["load"]), saved[0], list(mit.get("trusted") or [])))
+                trusted = list(mit.get("trusted") or [])
+                trust = [arg for name in trusted for arg in ("--trust", name)]
+                retest = retest_command(record.command, saved[0], trust)
+                if retest is not None:
+                    retest = pasteable(retest, record.config, summary=summary)
+                out.say(load_hint(str(mit["load"]), saved[0], trusted, retest))
             if rows := mit.get("added_rows_file"):
                 out.say(
                     f"wrote the {int(mit.get('added_rows') or 0):,} rows the retraining added "
