@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -117,8 +118,11 @@ def parse_fail_on(text: str | float | None, *, stored: bool = False) -> float | 
             argument="--fail-on",
         )
     try:
-        value = float(m.group(3)) / (100 if m.group(4) else 1)
-    except ValueError:
+        # in decimal, then rounded once: 0.7 / 100 in floats is 0.006999999999999999, which
+        # a share of exactly 0.7 % (7 of 1,000) is above, and 1.1 / 100 is
+        # 0.011000000000000001, which a share of exactly 1.1 % is not at or above
+        value = float(Decimal(m.group(3)) / (100 if m.group(4) else 1))
+    except (InvalidOperation, ValueError):
         raise UsageError(f"{m.group(3)!r} is not a number", argument="--fail-on") from None
     if not 0 <= value <= 1:
         raise UsageError(f"a share is between 0 and 1, not {value:g}", argument="--fail-on")
