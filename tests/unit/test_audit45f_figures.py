@@ -146,3 +146,42 @@ def _plain_wilson(k: int, n: int) -> tuple[float, float]:
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     return centre - half, centre + half
+
+
+def _below_a_thousand(x: pd.DataFrame) -> np.ndarray:
+    """Approves M where 900 <= a + b < 1000 and everyone from 1,000 up."""
+    s = x["a"].to_numpy(float) + x["b"].to_numpy(float)
+    m = x["sex"].astype(str).to_numpy() == "M"
+    return ((s >= 1000) | (m & (s >= 900))).astype(int)
+
+
+def test_a_data_set_no_larger_than_the_sample_is_counted_row_by_row(tmp_path: Path) -> None:
+    """3,000 draws with replacement of 3,000 rows met about 63 % of them, some twice: the
+    share over the data rows was said as 6.90 % and "their 207 IDIs" of rows holding 6.47 %,
+    194.  As many draws as rows now take each row once: the figures are the rows' own."""
+    rng = np.random.default_rng(5)
+    n = 400  # (the answer samples at least 500 whatever the budget)
+    frame = pd.DataFrame(
+        {
+            "a": rng.integers(0, 1000, n),
+            "b": rng.integers(0, 1000, n),
+            "sex": rng.choice(["F", "M"], n),
+        }
+    )
+    s = frame["a"] + frame["b"]
+    idis = int(((s >= 900) & (s < 1000)).sum())
+    assert 0 < idis < n
+    result = assay.check_fairness(
+        _below_a_thousand,
+        frame,
+        protected="sex",
+        seed=1,
+        store=tmp_path / "s.db",
+        max_queries=2000,
+        answer_samples=5000,
+    )
+    row = result.summary["verdict"][0]
+    assert row["data_sampled"] == n
+    assert row["share_data"] == idis / n
+    counted = [d for d in result.summary["direction"] if d["distribution"] == "data"]
+    assert counted and all(d["idis"] == idis for d in counted)

@@ -384,10 +384,17 @@ def _classes(v: Verdicts, model: Model) -> np.ndarray:
     return classes
 
 
-def _data_draw(data: np.ndarray, rng: np.random.Generator) -> Callable[[int], np.ndarray]:
-    """Draws of ``n`` data rows with replacement."""
+def _data_draw(
+    data: np.ndarray, rng: np.random.Generator, *, once: bool = False
+) -> Callable[[int], np.ndarray]:
+    """Draws of ``n`` data rows with replacement; ``once``: every row once, in a random
+    order (the first ``n``), for a sample as large as the data: drawn with replacement it
+    met about 63 % of the rows, some twice (3,000 draws of 3,000 rows said "6.90 %" and
+    "207 IDIs" of rows holding 6.47 %, 194), when the same queries count every row."""
 
     def draw(n: int) -> np.ndarray:
+        if once:
+            return data[rng.permutation(len(data))[:n]]
         rows: np.ndarray = data[rng.integers(0, len(data), size=n)]
         return rows
 
@@ -517,14 +524,17 @@ def answer(
         reused += n_kept
         real = None
         if data is not None and len(data):
+            # as many as the data's rows: each once (the estimate's, drawn with replacement,
+            # are not reused then)
+            once = n_data >= len(data)
             real, n_kept = _kept_or_drawn(
                 schema,
                 model,
                 attribute,
                 n_data,
-                _data_draw(data, rng),
+                _data_draw(data, rng, once=once),
                 threshold,
-                None if kept is None else kept.take("data", n_data),
+                None if kept is None or once else kept.take("data", n_data),
                 stop_at=_stop_at(deadline, 0.5 / left),
             )
             if len(real.disc) < n_data:
