@@ -6,7 +6,9 @@ counted) and asserts that assay states that figure and judges it as its rule say
 
 from __future__ import annotations
 
+import json
 import math
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,12 @@ import pytest
 from sklearn.tree import DecisionTreeClassifier
 
 import assay
+from assay.core.findings import FindingBatch
+from assay.core.store import RunStore
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.verdict import parse_fail_on
+from assay.report import build_document
+from assay.report.junit import render_junit
 
 SCHEMA = """features:
   - {name: a, type: integer, low: 0, high: 99}
@@ -185,3 +191,33 @@ def test_a_data_set_no_larger_than_the_sample_is_counted_row_by_row(tmp_path: Pa
     assert row["share_data"] == idis / n
     counted = [d for d in result.summary["direction"] if d["distribution"] == "data"]
     assert counted and all(d["idis"] == idis for d in counted)
+
+
+def test_a_labels_models_idi_reads_its_class_names_in_the_junit_file(tmp_path: Path) -> None:
+    """A model answering labels (class indices, ``classes_ = ["deny", "approve"]``): its JUnit
+    cases said ``sex=F -> 0, sex=M -> 1`` where the terminal says ``F: deny, M: approve``."""
+    store = RunStore(tmp_path / "runs.db")
+    run_id = "fairness-20260101-000000-lab"
+    store.create_run(
+        run_id=run_id, technique="fairness", seed=1, command="assay fairness m.py:f --seed 1",
+        config={"schema": {"features": [
+            {"name": "a", "kind": "integer", "low": 0, "high": 9},
+            {"name": "sex", "kind": "categorical", "categories": ["F", "M"]},
+        ]}},
+        model={"capabilities": {"class_names": ["deny", "approve"], "outputs": "labels"}},
+        versions={},
+    )  # fmt: skip
+    batch = FindingBatch(
+        kind="fairness.idi",
+        inputs=np.array([[[4.0, 0.0], [4.0, 1.0]]]),
+        outputs=np.array([[0, 1]]),
+        severity=np.ones(1),
+    )
+    store.checkpoint(run_id, findings=[batch], status="completed", summary={"tested": 10})
+    xml = render_junit(build_document(store, run_id))
+    store.close()
+    failures = [f for f in ET.fromstring(xml).iter("failure") if f.get("type") != "findings"]
+    assert failures
+    (body,) = (json.loads(f.text or "") for f in failures)
+    assert body["in your values"] == ["a=4, sex=F -> deny", "a=4, sex=M -> approve"]
+    assert "sex=F -> deny, sex=M -> approve" in (failures[0].get("message") or "")
