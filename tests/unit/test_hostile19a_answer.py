@@ -326,7 +326,7 @@ def test_the_data_rows_favouring_the_other_value_is_said() -> None:
             "direction": [*direction, row("data", "Female", 0.3), row("data", "Male", 0.7)],
         },
     )  # type: ignore[arg-type]
-    assert "the Male variant gets 'yes' in 80.00 % of IDIs" in out.lines[0]
+    assert "the Male variant gets 'yes' in 80.00 % of 10 sampled IDIs" in out.lines[0]
     assert "over the data rows" not in out.lines[0]  # the same value: nothing more to say
     out = _Lines()
     say_answer(
@@ -337,7 +337,8 @@ def test_the_data_rows_favouring_the_other_value_is_said() -> None:
         },
     )  # type: ignore[arg-type]
     assert out.lines[0].endswith(
-        "the Male variant gets 'yes' in 80.00 % of IDIs; over the data rows, the Female variant "
+        "the Male variant gets 'yes' in 80.00 % of 10 sampled IDIs; over the data rows, the "
+        "Female variant "
         "gets 'yes' in 90.00 % of their 10 IDIs"
     ), out.lines[0]
 

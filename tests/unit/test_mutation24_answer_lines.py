@@ -44,8 +44,9 @@ def test_a_sampled_share_says_who_is_favoured_of_its_idis_without_calling_them_a
             "direction": [_row("female", 0.641), _row("male", 0.359)],
         }
     )
-    assert "gets 'approved' in 64.10 % of IDIs" in line, line
-    assert "sampled IDIs" not in line, line
+    # (their number said: audit45f; "64.10 % of IDIs" read as of every IDI)
+    assert "gets 'approved' in 64.10 % of 28 sampled IDIs" in line, line
+    assert "not counted over the exact boxes" not in line, line
 
 
 def test_the_data_rows_favoured_otherwise_by_one_idi_say_one_idi() -> None:

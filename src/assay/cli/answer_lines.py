@@ -100,14 +100,17 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 if where == "exact":
                     n = int(fav[0]["idis"])
                     of = f"the domain's {n:,} IDI{'' if n == 1 else 's'} (exact: every one counted)"
-                elif where == "uniform" and v.get("basis") != "sampled":
-                    # beside an exact share, who is favoured is still of the sample's IDIs:
-                    # said, with their number
+                elif where == "uniform":
+                    # of the sample's IDIs, with their number: "100.00 % of IDIs" said of 5
+                    # read as every IDI (and beside an exact share, as counted over them)
                     n = int(fav[0]["idis"])
                     of = f"{n:,} sampled IDI{'' if n == 1 else 's'}"
                     why = _direction_sampled(summary, v["attribute"])
-                    if why:  # (and why it is not counted over the boxes, as asked)
+                    if why and v.get("basis") != "sampled":  # (and why not over the boxes)
                         of += f" (not counted over the exact boxes: {why})"
+                elif where == "data":  # (their number goes with them, as above)
+                    n = int(fav[0]["idis"])
+                    of = f"the data rows' {n:,} IDI{'' if n == 1 else 's'}"
                 text += f"; {favoured_text(fav, favourable, of)}"
                 if where != "data":
                     text += _data_differs(summary, v["attribute"], fav, favourable)

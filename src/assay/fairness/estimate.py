@@ -66,7 +66,14 @@ def _z(confidence: float) -> float:
 
 
 def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """The Wilson score interval for ``k`` successes in ``n`` trials; (0, 1) when n == 0."""
+    """The Wilson score interval for ``k`` successes in ``n`` trials; (0, 1) when n == 0.
+
+    Modified at the ends as Brown, Cai and DasGupta (2001) advise: with 1 to 3 successes
+    (failures) the lower (upper) bound is the exact one (Clopper-Pearson's) where that is
+    further out.  The plain Wilson bound lies above the true share in 16 % of samples of
+    a share near 0.17 / n (one success in n is then 16 % likely, and its Wilson lower bound
+    is above 0.17 / n): a "95 %" interval that held the share 84 % of the time.  Modified,
+    it holds any share at least 92.8 % of the time, about 95 % on average."""
     z = _z(confidence)
     if n < 0 or not 0 <= k <= max(n, 0):
         raise UsageError(f"need 0 <= k <= n, not k={k}, n={n}")
@@ -79,7 +86,42 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     half = (z / denom) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     low = 0.0 if k == 0 else max(0.0, centre - half)
     high = 1.0 if k == n else min(1.0, centre + half)
+    tail = (1 - confidence) / 2
+    if 1 <= k <= _EXACT_ENDS and k < n:
+        low = min(low, _exact_low(k, n, tail))
+    if 1 <= n - k <= _EXACT_ENDS and k > 0:
+        high = max(high, 1.0 - _exact_low(n - k, n, tail))
     return low, high
+
+
+_EXACT_ENDS = 3  # successes (failures) up to which the lower (upper) bound is the exact one
+
+
+def _exact_low(k: int, n: int, tail: float) -> float:
+    """The share p at which ``k`` or more successes in ``n`` trials have probability
+    ``tail`` (the exact lower bound; ``k`` small, so the sum below has ``k`` terms)."""
+
+    def below(p: float) -> float:  # P(X < k) for X ~ Binomial(n, p)
+        if p <= 0.0:
+            return 1.0
+        logs = [
+            math.lgamma(n + 1)
+            - math.lgamma(j + 1)
+            - math.lgamma(n - j + 1)
+            + j * math.log(p)
+            + (n - j) * math.log1p(-p)
+            for j in range(k)
+        ]
+        return sum(math.exp(v) for v in logs)
+
+    lo, hi = 0.0, 1.0  # P(X >= k) rises with p: bisect for 1 - below(p) == tail
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if 1.0 - below(mid) < tail:
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def _pct(x: float) -> str:

@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -117,8 +118,11 @@ def parse_fail_on(text: str | float | None, *, stored: bool = False) -> float | 
             argument="--fail-on",
         )
     try:
-        value = float(m.group(3)) / (100 if m.group(4) else 1)
-    except ValueError:
+        # in decimal, then rounded once: 0.7 / 100 in floats is 0.006999999999999999, which
+        # a share of exactly 0.7 % (7 of 1,000) is above, and 1.1 / 100 is
+        # 0.011000000000000001, which a share of exactly 1.1 % is not at or above
+        value = float(Decimal(m.group(3)) / (100 if m.group(4) else 1))
+    except (InvalidOperation, ValueError):
         raise UsageError(f"{m.group(3)!r} is not a number", argument="--fail-on") from None
     if not 0 <= value <= 1:
         raise UsageError(f"a share is between 0 and 1, not {value:g}", argument="--fail-on")
@@ -380,10 +384,17 @@ def _classes(v: Verdicts, model: Model) -> np.ndarray:
     return classes
 
 
-def _data_draw(data: np.ndarray, rng: np.random.Generator) -> Callable[[int], np.ndarray]:
-    """Draws of ``n`` data rows with replacement."""
+def _data_draw(
+    data: np.ndarray, rng: np.random.Generator, *, once: bool = False
+) -> Callable[[int], np.ndarray]:
+    """Draws of ``n`` data rows with replacement; ``once``: every row once, in a random
+    order (the first ``n``), for a sample as large as the data: drawn with replacement it
+    met about 63 % of the rows, some twice (3,000 draws of 3,000 rows said "6.90 %" and
+    "207 IDIs" of rows holding 6.47 %, 194), when the same queries count every row."""
 
     def draw(n: int) -> np.ndarray:
+        if once:
+            return data[rng.permutation(len(data))[:n]]
         rows: np.ndarray = data[rng.integers(0, len(data), size=n)]
         return rows
 
@@ -513,14 +524,17 @@ def answer(
         reused += n_kept
         real = None
         if data is not None and len(data):
+            # as many as the data's rows: each once (the estimate's, drawn with replacement,
+            # are not reused then)
+            once = n_data >= len(data)
             real, n_kept = _kept_or_drawn(
                 schema,
                 model,
                 attribute,
                 n_data,
-                _data_draw(data, rng),
+                _data_draw(data, rng, once=once),
                 threshold,
-                None if kept is None else kept.take("data", n_data),
+                None if kept is None or once else kept.take("data", n_data),
                 stop_at=_stop_at(deadline, 0.5 / left),
             )
             if len(real.disc) < n_data:

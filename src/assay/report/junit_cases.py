@@ -272,7 +272,11 @@ def _value(feature: Any, code: Any) -> str:
 
 
 def _answer(output: Any, names: Any) -> str:
-    """The model's answer: its class name where the output is a row of class scores."""
+    """The model's answer: its class name where the output is a row of class scores, or a
+    class's index (a model answering labels: ``-> 0`` was said where the terminal says
+    ``deny``)."""
+    if isinstance(output, int) and not isinstance(output, bool) and isinstance(names, list):
+        return str(names[output]) if 0 <= output < len(names) else str(output)
     if isinstance(output, list) and output and all(isinstance(x, int | float) for x in output):
         top = max(range(len(output)), key=lambda j: output[j])
         if len(output) == 1:  # one score: the second class's probability

@@ -90,6 +90,14 @@ class ExactResult:
         default=None, repr=False, compare=False
     )
 
+    def __post_init__(self) -> None:
+        # the share as the number it is: a sum of box volumes is off in its last bits (seven
+        # cells of a hundred summed to 0.07000000000000003), which a rule 'share>0.07' judged
+        # above its threshold, and the reports stored; twelve digits keep every real figure
+        self.uniform = (tidy_share(self.uniform[0]), tidy_share(self.uniform[1]))
+        if self.data is not None:
+            self.data = (tidy_share(self.data[0]), tidy_share(self.data[1]))
+
     @property
     def width(self) -> float:
         return self.uniform[1] - self.uniform[0]
