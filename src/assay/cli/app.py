@@ -32,6 +32,7 @@ from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.json_taken import json_taken_as_model, json_value_said
 from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
+from assay.cli.std_fds import open_closed
 from assay.cli.user_words import keep_on_one_line
 from assay.core.calls import calls_left_running, end_process
 from assay.core.clock import entered, process_started
@@ -469,6 +470,7 @@ def main(argv: list[str] | None = None) -> None:
     """The ``assay`` command.  Mistakes in the command line itself (a bad option value, an
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""
     if argv is None:
+        open_closed()  # (``assay ... >&-`` / ``2>&-``: before anything opens a file)
         _crash_report()
     # a run's clock: from the process's start; the command's folder its own (core.workdir);
     # called from another program, its SIGINT/SIGTERM handlers its own again after it (the
@@ -606,7 +608,7 @@ def _quick_end(*, exiting: bool = True) -> None:
     it left is collected as usual there (frozen, each call's leftovers were never freed)."""
     close_open_stores()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # (None: no stream)
             stream.flush()
     if exiting:
         gc.freeze()
