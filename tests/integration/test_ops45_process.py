@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import assay
@@ -47,3 +49,58 @@ def test_a_closed_stdout_or_stderr_neither_crashes_nor_changes_the_verdict(
     assert listed.stderr.count("stdout was closed") == 1, listed.stderr
     both = _shell(">&- 2>&-", "show", runs[0].id, "--store", store, cwd=tmp_path)
     assert both.returncode == 0
+
+
+# a fairness model of 0.1 s a call that discriminates on sex for the over-60s
+SLOW = """
+import time
+import numpy as np
+def predict(x):
+    time.sleep(0.1)
+    x = np.asarray(x, dtype=float)
+    return ((x[:, 0] > 60) & (x[:, 2] == 1)).astype(int)
+predict.classes_ = [0, 1]
+"""
+
+
+def _people(tmp: Path) -> None:
+    rows = ["age,hours,sex"] + [f"{18 + 7 * i % 62},{10 + 3 * i % 50},{i % 2}" for i in range(200)]
+    (tmp / "people.csv").write_text("\n".join(rows) + "\n")
+    (tmp / "slow.py").write_text(SLOW)
+
+
+def test_a_closed_terminal_stops_a_run_at_its_checkpoint_and_nohup_still_ignores_it(
+    tmp_path: Path,
+) -> None:
+    """SIGHUP (the terminal closed, an ssh session dropped) killed the run outright: exit 129,
+    no JUnit file, the run 'stalled' without the findings since its last checkpoint.  Now it
+    stops as SIGTERM does (exit 130, the JUnit file says unfinished, the resume line printed);
+    under ``nohup`` (SIGHUP ignored) the run goes on."""
+    _people(tmp_path)
+    args = ["fairness", "slow.py:predict", "--data", "people.csv", "--protected", "sex",
+            "--seed", "1", "--max-queries", "100000", "--store", "s.db", "--junit", "j.xml"]  # fmt: skip
+    for ignored in (False, True):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assay", *args], cwd=tmp_path, env=ENV, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            preexec_fn=(lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)) if ignored else None,
+        )  # fmt: skip
+        assert proc.stderr is not None
+        seen = ""
+        while "search:" not in seen:
+            line = proc.stderr.readline()
+            assert line, seen
+            seen += line
+        time.sleep(1)
+        proc.send_signal(signal.SIGHUP)
+        if ignored:
+            time.sleep(2)
+            assert proc.poll() is None  # nohup's: the run goes on
+            proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, (out, err)
+        assert "continue with:" in err and "Traceback" not in err, err
+        run_id = next(w for w in seen.split() if w.startswith("fairness-")).rstrip(":,")
+        with RunStore(tmp_path / "s.db", read_only=True) as store:
+            assert store.get_run(run_id).status == "interrupted"
+        assert "unfinished" in (tmp_path / "j.xml").read_text()

@@ -522,6 +522,11 @@ def _main(argv: list[str] | None) -> None:
     # SIGTERM (a CI job's timeout, `timeout`, `docker stop`) is a Ctrl-C: outside a run's
     # search too (loading, the answer), where a run stops at its checkpoint or not at all
     signal.signal(signal.SIGTERM, _as_interrupt)
+    # and SIGHUP (the terminal closed, an ssh session dropped) unless ignored (``nohup``): it
+    # killed the run outright, exit 129, no reports, no checkpoint since the last
+    hangup = getattr(signal, "SIGHUP", None)
+    if hangup is not None and signal.getsignal(hangup) == signal.SIG_DFL:
+        signal.signal(hangup, _as_interrupt)
     guard_stdout()  # a reader of stdout that goes away (| head) stops no run
     with command_streams():  # (assay's lines on them, whatever a model makes of sys.stdout)
         try:
