@@ -78,7 +78,8 @@ def test_a_closed_terminal_stops_a_run_at_its_checkpoint_and_nohup_still_ignores
     under ``nohup`` (SIGHUP ignored) the run goes on."""
     _people(tmp_path)
     args = ["fairness", "slow.py:predict", "--data", "people.csv", "--protected", "sex",
-            "--seed", "1", "--max-queries", "100000", "--store", "s.db", "--junit", "j.xml"]  # fmt: skip
+            "--seed", "1", "--max-queries", "100000", "--store", "s.db",
+            "--junit", "j.xml"]  # fmt: skip
     for ignored in (False, True):
         proc = subprocess.Popen(
             [sys.executable, "-m", "assay", *args], cwd=tmp_path, env=ENV, text=True,
@@ -104,3 +105,34 @@ def test_a_closed_terminal_stops_a_run_at_its_checkpoint_and_nohup_still_ignores
         with RunStore(tmp_path / "s.db", read_only=True) as store:
             assert store.get_run(run_id).status == "interrupted"
         assert "unfinished" in (tmp_path / "j.xml").read_text()
+
+
+# ``assay runs`` whose command line's parser, built on a loaded machine for seconds, is
+# interrupted while it is built (its ``register`` sends the signal)
+EARLY = """
+import os, signal, sys
+import assay.cli.app as app
+built, sent = app.register, getattr(signal, sys.argv[1])
+def register():
+    os.kill(os.getpid(), sent)
+    built()
+app.register = register
+sys.argv = ["assay", "runs", "--store", "s.db"]
+app.main()
+"""
+
+
+def test_an_interrupt_before_the_command_began_is_said_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """A Ctrl-C (or a CI job's timeout) in the first seconds of a command, while assay built
+    its command line (2.5 s at load 20), printed a bare ``KeyboardInterrupt`` traceback and
+    died by the signal; a SIGTERM there killed the process without a word (exit 143)."""
+    for name in ("SIGINT", "SIGTERM"):
+        done = subprocess.run(
+            [sys.executable, "-c", EARLY, name], cwd=tmp_path, env=ENV,
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 130, (name, done.returncode, done.stderr)
+        assert "Traceback" not in done.stderr, done.stderr
+        assert "interrupted before the command began" in done.stderr

@@ -477,7 +477,16 @@ def main(argv: list[str] | None = None) -> None:
     # command makes SIGTERM an interrupt: left40)
     signals = signals_held() if argv is None else signals_restored()
     with entered(_command_start(argv)), held(), signals:
-        _main(argv)
+        try:
+            _main(argv)
+        except KeyboardInterrupt:
+            # (before a command began: building the command line's parser takes seconds on
+            # a loaded machine, and a Ctrl-C or a CI timeout there printed a bare traceback)
+            if argv is not None:
+                raise
+            began = leftover.command_name() is not None  # (guarded's: a command began)
+            Output().error("interrupted" if began else "interrupted before the command began")
+            sys.exit(EXIT_INTERRUPTED)
 
 
 def _crash_report() -> None:
@@ -515,18 +524,19 @@ def _command_start(argv: list[str] | None) -> float:
 
 
 def _main(argv: list[str] | None) -> None:
-    register()
-    args = sys.argv[1:] if argv is None else argv
-    keep_on_one_line(args)  # a model, a spec, a path holding a line break: one line each
-    leftover.typed(args)  # (a JUnit file of no run names the command line)
     # SIGTERM (a CI job's timeout, `timeout`, `docker stop`) is a Ctrl-C: outside a run's
-    # search too (loading, the answer), where a run stops at its checkpoint or not at all
+    # search too (loading, the answer), where a run stops at its checkpoint or not at all;
+    # and before the command begins (``main``)
     signal.signal(signal.SIGTERM, _as_interrupt)
     # and SIGHUP (the terminal closed, an ssh session dropped) unless ignored (``nohup``): it
     # killed the run outright, exit 129, no reports, no checkpoint since the last
     hangup = getattr(signal, "SIGHUP", None)
     if hangup is not None and signal.getsignal(hangup) == signal.SIG_DFL:
         signal.signal(hangup, _as_interrupt)
+    register()
+    args = sys.argv[1:] if argv is None else argv
+    keep_on_one_line(args)  # a model, a spec, a path holding a line break: one line each
+    leftover.typed(args)  # (a JUnit file of no run names the command line)
     guard_stdout()  # a reader of stdout that goes away (| head) stops no run
     with command_streams():  # (assay's lines on them, whatever a model makes of sys.stdout)
         try:
