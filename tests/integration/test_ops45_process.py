@@ -136,3 +136,20 @@ def test_an_interrupt_before_the_command_began_is_said_without_a_traceback(
         assert done.returncode == 130, (name, done.returncode, done.stderr)
         assert "Traceback" not in done.stderr, done.stderr
         assert "interrupted before the command began" in done.stderr
+
+
+def test_force_color_gives_a_log_file_plain_progress_lines_not_a_redrawn_bar(
+    tmp_path: Path,
+) -> None:
+    """``FORCE_COLOR=1`` (set in CI jobs for coloured logs) with stderr a file: rich took the
+    file for a terminal and redrew its progress bar in it about five times a second (38.8 KB
+    of carriage returns and cursor codes for a 40 s run; 0.6 KB of plain lines without it)."""
+    env = {**ENV, "FORCE_COLOR": "1"}
+    env.pop("NO_COLOR", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "assay", *FAIR, "--store", str(tmp_path / "s.db")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "\r" not in done.stderr and "\x1b[2K" not in done.stderr, done.stderr[-300:]
+    assert "  done: 300 queries" in done.stderr  # the plain lines, as without FORCE_COLOR
