@@ -32,6 +32,7 @@ from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.json_taken import json_taken_as_model, json_value_said
 from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
+from assay.cli.std_fds import open_closed
 from assay.cli.user_words import keep_on_one_line
 from assay.core.calls import calls_left_running, end_process
 from assay.core.clock import entered, process_started
@@ -469,13 +470,23 @@ def main(argv: list[str] | None = None) -> None:
     """The ``assay`` command.  Mistakes in the command line itself (a bad option value, an
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""
     if argv is None:
+        open_closed()  # (``assay ... >&-`` / ``2>&-``: before anything opens a file)
         _crash_report()
     # a run's clock: from the process's start; the command's folder its own (core.workdir);
     # called from another program, its SIGINT/SIGTERM handlers its own again after it (the
     # command makes SIGTERM an interrupt: left40)
     signals = signals_held() if argv is None else signals_restored()
     with entered(_command_start(argv)), held(), signals:
-        _main(argv)
+        try:
+            _main(argv)
+        except KeyboardInterrupt:
+            # (before a command began: building the command line's parser takes seconds on
+            # a loaded machine, and a Ctrl-C or a CI timeout there printed a bare traceback)
+            if argv is not None:
+                raise
+            began = leftover.command_name() is not None  # (guarded's: a command began)
+            Output().error("interrupted" if began else "interrupted before the command began")
+            sys.exit(EXIT_INTERRUPTED)
 
 
 def _crash_report() -> None:
@@ -513,13 +524,19 @@ def _command_start(argv: list[str] | None) -> float:
 
 
 def _main(argv: list[str] | None) -> None:
+    # SIGTERM (a CI job's timeout, `timeout`, `docker stop`) is a Ctrl-C: outside a run's
+    # search too (loading, the answer), where a run stops at its checkpoint or not at all;
+    # and before the command begins (``main``)
+    signal.signal(signal.SIGTERM, _as_interrupt)
+    # and SIGHUP (the terminal closed, an ssh session dropped) unless ignored (``nohup``): it
+    # killed the run outright, exit 129, no reports, no checkpoint since the last
+    hangup = getattr(signal, "SIGHUP", None)
+    if hangup is not None and signal.getsignal(hangup) == signal.SIG_DFL:
+        signal.signal(hangup, _as_interrupt)
     register()
     args = sys.argv[1:] if argv is None else argv
     keep_on_one_line(args)  # a model, a spec, a path holding a line break: one line each
     leftover.typed(args)  # (a JUnit file of no run names the command line)
-    # SIGTERM (a CI job's timeout, `timeout`, `docker stop`) is a Ctrl-C: outside a run's
-    # search too (loading, the answer), where a run stops at its checkpoint or not at all
-    signal.signal(signal.SIGTERM, _as_interrupt)
     guard_stdout()  # a reader of stdout that goes away (| head) stops no run
     with command_streams():  # (assay's lines on them, whatever a model makes of sys.stdout)
         try:
@@ -606,7 +623,7 @@ def _quick_end(*, exiting: bool = True) -> None:
     it left is collected as usual there (frozen, each call's leftovers were never freed)."""
     close_open_stores()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # (None: no stream)
             stream.flush()
     if exiting:
         gc.freeze()

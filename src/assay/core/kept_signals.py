@@ -25,7 +25,8 @@ from assay.core.running_count import Count
 
 __all__ = ["SIGNALS", "held", "kept", "restored"]
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# (and SIGHUP where there is one: the command line makes it a stop, ``cli.app``)
+SIGNALS = (signal.SIGINT, signal.SIGTERM) + ((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ())
 _commands = Count()  # commands (and API calls) running in this process (``held``)
 
 

@@ -516,6 +516,10 @@ def _rows(batches: Sequence[FindingBatch]) -> int:
 
 # Ctrl-C, and SIGTERM: what a CI job's timeout, `timeout` and `docker stop` send
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# the terminal closed, an ssh session dropped: a stop too where the process handles it (the
+# command line's handler, or a program's own), else its default (the process ends) or
+# ``nohup``'s ignoring it stand
+HANGUP: signal.Signals | None = getattr(signal, "SIGHUP", None)
 
 
 class _StopFlag:
@@ -578,6 +582,8 @@ class _StopFlag:
                 for sig in STOP_SIGNALS
                 if signal.getsignal(sig) is not signal.SIG_IGN
             }
+            if HANGUP is not None and callable(signal.getsignal(HANGUP)):
+                self._previous[HANGUP] = signal.signal(HANGUP, self._handle)
         return self
 
     def __exit__(self, *exc: object) -> None:

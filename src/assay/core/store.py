@@ -11,6 +11,7 @@ witnesses kept up to the run's cap (``core.witnesses``), in the compact columnar
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import json
 import os
@@ -297,10 +298,19 @@ class RunStore:
         # its connection sits in a reference cycle of its own (sqlite3's statement cache),
         # so without this it stayed open until a garbage collection, its write-ahead log
         # beside the file
-        for db in [getattr(self, "_conn", None), *getattr(self, "_others", [])]:
-            if db is not None:
-                with contextlib.suppress(Exception):
-                    db.close()
+        try:
+            for db in [getattr(self, "_conn", None), *getattr(self, "_others", [])]:
+                if db is not None:
+                    with contextlib.suppress(Exception):
+                        db.close()
+        except KeyboardInterrupt:
+            # a Ctrl-C (or the command line's SIGTERM) landing in a finalizer: Python printed
+            # it as a traceback and dropped it; raised again where the program runs, once
+            # the finalizer has returned (from another thread: raised in this one it would
+            # land in this finalizer again) (ops45)
+            again = threading.Timer(0.05, _thread.interrupt_main)
+            again.daemon = True
+            again.start()
 
     # -- which connection: the opening thread's, or one of each other thread's own ------------
     @property

@@ -35,6 +35,8 @@ import numpy as np
 from assay.core.calls import shielded
 from assay.errors import ModelError
 
+_HANGUP = (signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()
+
 __all__ = ["LANES_ENV", "WORKER_ENV", "PanelWorker", "Turns", "lanes_from", "worker_mode"]
 
 WORKER_ENV = "ASSAY_TEXT_WORKER"
@@ -118,7 +120,8 @@ def _serve(panel: Any, conn: Any, theirs: Any, now: Any = None) -> None:
         panel.now = now
     # Ctrl-C and SIGTERM (sent to the process group by `timeout`) are the run's: it stops at
     # its next checkpoint and ends this worker
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    # (and SIGHUP, which a closed terminal sends the whole group)
+    for sig in (signal.SIGINT, signal.SIGTERM, *_HANGUP):
         signal.signal(sig, signal.SIG_IGN)
     # what the child inherited is never scanned by its collector (else a collection walks,
     # and copies page by page, the parent's whole heap: a long-lived notebook's, say)
