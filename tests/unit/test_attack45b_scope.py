@@ -18,7 +18,6 @@ from assay.backdoor.modelscan import ClassScan
 from assay.backdoor.scope import (
     INPUT_SCAN_NOT,
     MODEL_SCAN_NOT,
-    OTHER_SCAN_NOT,
     input_scope,
     model_looked_for,
 )
@@ -201,11 +200,11 @@ def test_strip_and_neo_passes_name_the_two_families_too() -> None:
     for strategy in ("strip", "neo"):
         s: dict[str, Any] = {"headline": "STRIP flagged 0 of 40 images"}
         input_scope(s, rows, strategy)
-        assert s["not_looked_for"] == OTHER_SCAN_NOT
-        assert s["headline"].endswith(f"; not looked for: {OTHER_SCAN_NOT}")
+        assert s["not_looked_for"] == INPUT_SCAN_NOT
+        assert s["headline"].endswith(f"; not looked for: {INPUT_SCAN_NOT}")
     flagged: dict[str, Any] = {"headline": "STRIP flagged 1 of 40 images"}
     input_scope(flagged, [{"image": 0, "poisoned": True}], "strip")
     assert "not_looked_for" not in flagged
     other: dict[str, Any] = {"headline": "h"}
-    input_scope(other, rows, "assay")  # (the default scan without its looked_for: no words)
+    input_scope(other, rows, "assay-block")  # (a strategy of the bench's: no words)
     assert "not_looked_for" not in other

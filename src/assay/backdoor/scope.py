@@ -16,26 +16,17 @@ from typing import Any
 __all__ = [
     "INPUT_SCAN_NOT",
     "MODEL_SCAN_NOT",
-    "OTHER_SCAN_NOT",
     "input_scope",
     "model_looked_for",
 ]
 
 INPUT_SCAN_NOT = (
-    "a trigger that fires on one source class only, one that sends each class to another "
-    "(all-to-all), or one of pixels scattered wider than a patch that still fires with any "
-    "patch of it blocked: a trigger is confirmed only where blocking one patch undoes it and "
-    "that patch sends clean images of other classes to the image's class (the model scan, "
-    "--clean alone, may find a part of a scattered one)"
-)
-"""The families the default input scan does not look for (docs/backdoor.md, *Attack
-families*)."""
-
-OTHER_SCAN_NOT = (
     "a trigger that fires on one source class only, or one that sends each class to another "
-    "(all-to-all)"
+    "(all-to-all): a trigger is judged by what it does to clean images of other classes, and "
+    "such a trigger sends none of them to one class"
 )
-"""The families Neo and STRIP do not look for."""
+"""The families the input scans (the default with its second opinion and common-pattern
+check, Neo, STRIP) do not look for (docs/backdoor.md, *Attack families*)."""
 
 MODEL_SCAN_NOT = (
     "a trigger that fires on one source class only, one that sends each class to another "
@@ -56,21 +47,16 @@ def model_looked_for(sizes: object) -> str:
 def input_scope(summary: dict[str, Any], rows: list[dict[str, Any]], strategy: str) -> None:
     """An input scan that flagged nothing: its headline ends with what it did not look for,
     and ``not_looked_for`` carries it to the verdict line (``core.verdict``).  The default
-    scan's words (``INPUT_SCAN_NOT``); Neo's and STRIP's the first two families (Neo confirms
-    as the default scan does; STRIP blends an image with clean images of other classes, where
-    such a trigger's answers spread as a clean image's do: 0 of 20 flagged of either on the
-    digits)."""
+    scan and Neo confirm a trigger by pasting it on clean images of other classes; STRIP (and
+    the second opinion) blends an image with them, where such a trigger's answers spread as a
+    clean image's do (0 of 20 flagged of either family on the digits, by every strategy)."""
+    if strategy not in ("assay", "neo", "strip"):
+        return
     if any(r.get("poisoned") or r.get("strip_flag") or r.get("pattern_flag") for r in rows):
         return
     second = summary.get("second_opinion") or {}
     if second.get("given") or (second.get("pattern") or {}).get("given"):
         return
-    if isinstance(summary.get("looked_for"), str):
-        words = INPUT_SCAN_NOT
-    elif strategy in ("neo", "strip"):
-        words = OTHER_SCAN_NOT
-    else:
-        return
-    summary["not_looked_for"] = words
+    summary["not_looked_for"] = INPUT_SCAN_NOT
     if isinstance(summary.get("headline"), str):
-        summary["headline"] += f"; not looked for: {words}"
+        summary["headline"] += f"; not looked for: {INPUT_SCAN_NOT}"
