@@ -16,6 +16,7 @@ from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.modelscan import anomaly_index, scan_sizes
 from assay.backdoor.patches import paste
+from assay.backdoor.scope import MODEL_SCAN_NOT, input_scope, model_looked_for
 from assay.backdoor.second import describe, not_asked
 from assay.backdoor.second_view import mark_rows, opinion_metrics
 from assay.backdoor.strip import STRIP_WIDE, low_cluster, low_unflagged
@@ -71,6 +72,10 @@ def summarise(search: Any) -> dict[str, Any]:
         summary["second_opinion"] = second
         if isinstance(summary.get("metrics"), dict) and "queries" in second:
             summary["metrics"].update(opinion_metrics(second))
+    if t.mode != "model":
+        input_scope(
+            summary, list(getattr(search, "rows", None) or []), getattr(t, "strategy", "assay")
+        )
     names = getattr(getattr(search, "caps", None), "class_names", None)
     if names:  # (rows, triggers and findings hold class indices: these are their names)
         summary["class_names"] = [str(n) for n in names]
@@ -1038,7 +1043,9 @@ def _model_summary(search: Any) -> dict[str, Any]:
             f"{top:.1f} < {t.anomaly_threshold:g})"
         )
         headline = (
-            f"no suspected backdoor found within the budget: {why}; {queries:,} queries. "
+            f"no suspected backdoor found within the budget: {why}; {queries:,} queries; "
+            f"looked for {model_looked_for(verdict.get('sizes'))} only, not for "
+            f"{MODEL_SCAN_NOT}. "
             "This is what the search found, not a proof that the model is clean."
         )
     else:
@@ -1115,5 +1122,12 @@ def _model_summary(search: Any) -> dict[str, Any]:
         "verdict": verdict,
         "class_scans": [s.to_json() for s in scans],
         "mode": "model",
+        # what a pass covers (attack45b: an all-to-all or source-specific trojan passed
+        # unsaid): the verdict line says "(looked for ... only)"
+        **(
+            {"looked_for": model_looked_for(verdict.get("sizes")), "not_looked_for": MODEL_SCAN_NOT}
+            if verdict and not suspects
+            else {}
+        ),
         "tested": len(scans),  # classes scanned: 0 means nothing was tested
     }

@@ -86,6 +86,8 @@ class Verdict:
     demo: bool
     # what a backdoor scan looked for ("patch triggers up to 16x16 pixels"), said with a pass
     looked_for: str | None = None
+    # and the attack families it did not ("a trigger that fires on one source class ...")
+    not_looked_for: str | None = None
 
 
 def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> Verdict:
@@ -124,6 +126,7 @@ def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> V
         untested=failed,
         demo=demo,
         looked_for=looked if isinstance(looked := summary.get("looked_for"), str) else None,
+        not_looked_for=no if isinstance(no := summary.get("not_looked_for"), str) else None,
     )
 
 
@@ -165,4 +168,6 @@ def _judged(verdict: Verdict, status: str) -> str:
         said = f"tested, nothing found at or above --fail-on {verdict.fail_on:g}"
         if verdict.looked_for:
             said += f" (looked for {verdict.looked_for} only)"
+        if verdict.not_looked_for:
+            said += f" (not looked for: {verdict.not_looked_for})"
     return said

@@ -34,6 +34,9 @@ def run_verdict_text(doc: dict[str, Any]) -> str | None:
     if said is not None and said.startswith("passes") and isinstance(looked, str):
         # a backdoor scan's pass is of what it looked for (a blended trigger read as clean)
         said += f" (looked for {looked} only)"
+        no = _dict(run.get("summary")).get("not_looked_for")
+        if isinstance(no, str):  # (attack45b: an all-to-all trojan passed unsaid)
+            said += f" (not looked for: {no})"
     return None if said is None else judged_in_callers_terms(said, run.get("command"))
 
 

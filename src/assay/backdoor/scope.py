@@ -1,0 +1,62 @@
+"""What a backdoor scan that found nothing looked for, and the attack families it did not.
+
+attack45b planted seven families beyond the patch and the blend in small digit MLPs and RGB
+CNNs: a trojan whose trigger sends each digit to the next (all-to-all) read "0 of 40 images
+carry a confirmed trigger; looked for patch triggers up to 4x4 pixels and other triggers by
+STRIP's second opinion", exit 0, and its model scan "no suspected backdoor found ... not a
+proof that the model is clean", exit 0, as the clean twin did, neither saying that such a
+trigger was never looked for.  The exit code stays the table's (0: nothing found); the words
+(the headline, and the verdict line through the summary's ``not_looked_for``) say what the
+0 covers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "INPUT_SCAN_NOT",
+    "MODEL_SCAN_NOT",
+    "input_scope",
+    "model_looked_for",
+]
+
+INPUT_SCAN_NOT = (
+    "a trigger that fires on one source class only, or one that sends each class to another "
+    "(all-to-all): a trigger is judged by what it does to clean images of other classes, and "
+    "such a trigger sends none of them to one class"
+)
+"""The families the input scans (the default with its second opinion and common-pattern
+check, Neo, STRIP) do not look for (docs/backdoor.md, *Attack families*)."""
+
+MODEL_SCAN_NOT = (
+    "a trigger that fires on one source class only, one that sends each class to another "
+    "(all-to-all), or a warped, blended or image-wide one (found only where a patch happens "
+    "to do what it does)"
+)
+"""The families the model scan does not look for (docs/backdoor.md, *Attack families*)."""
+
+
+def model_looked_for(sizes: object) -> str:
+    """The model scan's ``looked_for``: one square patch at one place, of the sizes searched,
+    sending clean images of every other class to one class."""
+    top = max(sizes) if isinstance(sizes, list | tuple) and sizes else None
+    side = f" of up to {top}x{top} pixels" if isinstance(top, int) else ""
+    return f"a square patch{side} that sends clean images of every other class to one class"
+
+
+def input_scope(summary: dict[str, Any], rows: list[dict[str, Any]], strategy: str) -> None:
+    """An input scan that flagged nothing: its headline ends with what it did not look for,
+    and ``not_looked_for`` carries it to the verdict line (``core.verdict``).  The default
+    scan and Neo confirm a trigger by pasting it on clean images of other classes; STRIP (and
+    the second opinion) blends an image with them, where such a trigger's answers spread as a
+    clean image's do (0 of 20 flagged of either family on the digits, by every strategy)."""
+    if strategy not in ("assay", "neo", "strip"):
+        return
+    if any(r.get("poisoned") or r.get("strip_flag") or r.get("pattern_flag") for r in rows):
+        return
+    second = summary.get("second_opinion") or {}
+    if second.get("given") or (second.get("pattern") or {}).get("given"):
+        return
+    summary["not_looked_for"] = INPUT_SCAN_NOT
+    if isinstance(summary.get("headline"), str):
+        summary["headline"] += f"; not looked for: {INPUT_SCAN_NOT}"
