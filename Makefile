@@ -75,6 +75,7 @@ BESIDE := $(filter-out $(TIMED),$(wildcard tests/unit/test_*.py tests/quality/te
 	tests/reliability/test_false_passes.py tests/integration/test_text_forms_hostile14c.py \
 	tests/integration/test_hostile20a_booster_search.py tests/integration/test_left35_named_code.py \
 	tests/integration/test_builtin_datasets.py tests/integration/test_hostile26a_text_grammar.py \
+	tests/integration/test_attack45b_all_to_all.py \
 	$(addprefix tests/integration/,\
 	test_cli36_api_terms.py test_declared_classes.py test_fairness_pipeline.py \
 	test_hostile25b_torch.py test_hostile30b_poisoned_clean.py \
