@@ -19,8 +19,9 @@ from assay.backdoor.image_files import read_images
 from assay.backdoor.images import parse_range
 from assay.cli.app import main
 from assay.core.store import RunStore
-from assay.errors import UsageError
+from assay.errors import StoreError, UsageError
 from assay.fairness.schema_files import load_schema
+from assay.fairness.tables import read_table
 from assay.models.http import ServingOptions
 from assay.text.grammar import parse_grammar
 
@@ -226,3 +227,38 @@ def test_deleting_an_empty_run_id_deletes_nothing(
         main(["delete", "", "--store", str(tmp_path / "runs.db")])
     assert done.value.code == 2, capsys.readouterr()
     assert RunStore(tmp_path / "runs.db").count_runs() == 1
+
+
+def test_a_named_pipe_given_as_the_store_is_said_as_one(tmp_path: Path) -> None:
+    """A FIFO (or /dev/null) given as ``--store`` was refused as "the file system refused the
+    write: a limit on file sizes (ulimit -f)"."""
+    import os
+
+    pipe = tmp_path / "runs.db"
+    os.mkfifo(pipe)
+    with pytest.raises(StoreError, match=r"runs\.db: is not a file \(a named pipe"):
+        RunStore(pipe)
+    with pytest.raises(StoreError, match=r"runs\.db: no run store here \(not a file"):
+        RunStore(pipe, read_only=True)
+
+
+@pytest.mark.parametrize("codec", ["rot13", "zlib", "hex", "base64", "bz2", "quopri", "undefined"])
+def test_a_codec_that_is_no_text_encoding_is_refused_as_the_option(
+    tmp_path: Path, codec: str
+) -> None:
+    """``--encoding rot13`` (or any of Python's bytes codecs) blamed the file: "cannot read
+    it: TypeError: descriptor 'translate' for 'str' objects doesn't apply ..."."""
+    path = tmp_path / "d.csv"
+    path.write_text("age,sex\n30,F\n40,M\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=rf"--encoding: '{codec}' is not a text encoding"):
+        read_table(path, encoding=codec)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_utf16_without_its_mark_is_said_at_the_file(tmp_path: Path, suffix: str) -> None:
+    """A codec's refusal naming no byte (UTF-16 without a byte-order mark) was "cannot read
+    it: UnicodeError: UTF-16 stream does not start with BOM"."""
+    path = tmp_path / f"d{suffix}"
+    path.write_text("age,sex\n30,F\n" if suffix == ".csv" else '{"age": 30}\n', "utf-8")
+    with pytest.raises(UsageError, match=rf"d\{suffix}:1: the file is not utf-16 text \(UTF-16"):
+        read_table(path, encoding="utf-16")

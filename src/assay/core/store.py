@@ -235,6 +235,13 @@ class RunStore:
                 f"{self.path}: is a folder, not a run store file; give a file, e.g. "
                 f"--store {self.path / 'runs.db'}"
             )
+        if self.path.exists() and not self.path.is_file():
+            # (a named pipe or a device was opened and refused as "the file system refused
+            # the write: a limit on file sizes (ulimit -f)")
+            raise StoreError(
+                f"{self.path}: is not a file (a named pipe, a device or a socket), not a run "
+                "store file; give a file, e.g. --store runs.db"
+            )
         try:
             make_private(self.path)  # a new store is its user's alone (0700 / 0600)
             # a run's periodic checkpoints are written on a background thread, one at a time
