@@ -486,7 +486,10 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
         with p.open("rb") as fh:  # our handle: closed even when numpy fails half-way
             if p.suffix.lower() == ".npz":
                 with np.load(fh, allow_pickle=False) as z:
-                    keys = list(z.files)
+                    # (a member not saved as an array, ``images`` without ``.npy``: a bare
+                    # ``KeyError``, exit 5; it is no array numpy reads)
+                    members = set(z.zip.namelist())
+                    keys = [k for k in z.files if f"{k}.npy" in members]
                     key = _images_key(keys, p, argument)
                     with z.zip.open(f"{key}.npy") as member:
                         n = _check_header(member, p, argument)
@@ -510,7 +513,7 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
             path=str(p),
         ) from None
     values = image_array(values, argument, str(p))
-    if not np.issubdtype(values.dtype, np.number):
+    if values.dtype.kind not in "uifc":  # (timedelta64 is a numpy number: no pixels)
         raise UsageError(f"array of {values.dtype}, not numbers", argument=argument, path=str(p))
     if labels is not None and len(labels) != len(values):
         raise UsageError(

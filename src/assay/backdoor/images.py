@@ -7,6 +7,7 @@ and ``ImageModel`` is the model seen through that conversion.
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -133,6 +134,15 @@ def spec_for(
     return replace(base, layout="nchw" if lay == "nchw" else "nhwc")
 
 
+def _finite(values: tuple[float, ...]) -> bool:
+    return all(math.isfinite(v) for v in values)
+
+
+def _inverse(stds: tuple[float, ...]) -> tuple[float, ...]:
+    """What a pixel is divided by, as a factor (a std of 1e-320: infinite)."""
+    return tuple(1 / v if v > 0 else math.inf for v in stds)
+
+
 def parse_range(text: str) -> tuple[str, tuple[float, ...]]:
     """``"0,1"`` / ``"0,255"`` / ``"0,16"`` (lo,hi) or ``"norm:m1/m2/m3:s1/s2/s3"``
     (mean/std per channel, applied to [0, 1] values)."""
@@ -142,17 +152,18 @@ def parse_range(text: str) -> tuple[str, tuple[float, ...]]:
             _, means, stds = t.split(":")
             m = tuple(float(v) for v in means.split("/"))
             s = tuple(float(v) for v in stds.split("/"))
-            if len(m) != len(s) or any(v <= 0 for v in s):
+            # (NaN, inf, 1e400 were taken: every pixel sent as NaN or inf, the run judged)
+            if len(m) != len(s) or not all(v > 0 for v in s) or not _finite(m + s + _inverse(s)):
                 raise ValueError
             return "norm", m + s
         lo, hi = (float(v) for v in t.split(","))
-        if not hi > lo:
+        if not hi > lo or not _finite((lo, hi, hi - lo)):
             raise ValueError
         return "linear", (lo, hi)
     except ValueError:
         raise UsageError(
             f"expected LO,HI (e.g. 0,1 or 0,255) or norm:MEANS:STDS (e.g. "
-            f"norm:0.485/0.456/0.406:0.229/0.224/0.225), not {text!r}",
+            f"norm:0.485/0.456/0.406:0.229/0.224/0.225), finite numbers, not {text!r}",
             argument="--range",
         ) from None
 

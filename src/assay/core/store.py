@@ -236,6 +236,13 @@ class RunStore:
                 f"{self.path}: is a folder, not a run store file; give a file, e.g. "
                 f"--store {self.path / 'runs.db'}"
             )
+        if self.path.exists() and not self.path.is_file():
+            # (a named pipe or a device was opened and refused as "the file system refused
+            # the write: a limit on file sizes (ulimit -f)")
+            raise StoreError(
+                f"{self.path}: is not a file (a named pipe, a device or a socket), not a run "
+                "store file; give a file, e.g. --store runs.db"
+            )
         try:
             make_private(self.path)  # a new store is its user's alone (0700 / 0600)
             # a run's periodic checkpoints are written on a background thread, one at a time
@@ -1095,24 +1102,41 @@ class RunStore:
         )
 
     def _match_prefix(self, run_id: str) -> tuple[Any, ...]:
+        if not run_id.strip():
+            # (every id begins with ''; `assay delete "$RUN"` of an unset variable deleted
+            # a store's only run, exit 0)
+            raise UsageError(
+                f"the run id is empty ({run_id!r}): give a run id or a unique prefix of one "
+                "(`assay runs` lists them)",
+                argument="RUN_ID",
+            )
+        # the id's first characters as typed: not LIKE, whose `_` matched any character,
+        # whose case folded, and whose pattern beyond 50,000 characters failed as the store
+        # ("LIKE or GLOB pattern too complex", exit 4)
         rows = self._db.execute(
             "SELECT id, technique, status, seed, command, config, model, versions, progress,"
-            " summary, error, created, updated FROM runs WHERE id LIKE ? ORDER BY created",
-            (run_id.replace("%", "") + "%",),
+            " summary, error, created, updated FROM runs WHERE substr(id, 1, ?) = ?"
+            " ORDER BY created",
+            (len(run_id), run_id),
         ).fetchall()
         if len(rows) == 1:
             return tuple(rows[0])
         known = [
             r[0] for r in self._db.execute("SELECT id FROM runs ORDER BY created DESC LIMIT 5")
         ]
+        shown = (
+            repr(run_id)
+            if len(run_id) <= 80
+            else f"{run_id[:60]!r}... ({len(run_id):,} characters)"
+        )
         if not rows:
             raise UsageError(
-                f"no run {run_id!r} in {self.path.absolute()}"
+                f"no run {shown} in {self.path.absolute()}"
                 + (f"; latest runs: {', '.join(known)}" if known else " (the store is empty)"),
                 argument="RUN_ID",
             )
         raise UsageError(
-            f"{run_id!r} matches {len(rows)} runs in {self.path.absolute()}: "
+            f"{shown} matches {len(rows)} runs in {self.path.absolute()}: "
             + ", ".join(r[0] for r in rows[:5]),
             argument="RUN_ID",
         )

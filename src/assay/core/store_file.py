@@ -214,7 +214,8 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection (works on a read-only file or filesystem)."""
     try:
         if not path.is_file():
-            raise StoreError(f"{path}: no run store here")
+            what = " (not a file: a folder, a named pipe or a device)" if path.exists() else ""
+            raise StoreError(f"{path}: no run store here{what}")
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the run store: {exc.strerror or exc}") from exc
     uri = path.resolve().as_uri()

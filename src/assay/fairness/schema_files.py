@@ -85,9 +85,13 @@ def _compose(text: str, name: str, *, is_json: bool) -> yaml.Node:
             raise UsageError(
                 f"not valid JSON: {exc.msg}", path=name, line=exc.lineno, column=exc.colno
             ) from None
-        # JSON is YAML apart from tabs used as spacing; a tab is one column either way.
+        # JSON is YAML apart from tabs used as spacing (a tab is one column either way) and
+        # the characters YAML reads as line breaks (U+0085, U+2028, U+2029) or refuses (C1
+        # controls, lone surrogates, U+FFFE/U+FFFF) that JSON strings may hold as they are:
+        # written as JSON escapes, the same strings (a name holding U+0085 was refused as
+        # "not valid JSON: line 1 column 1", the file's positions misread)
         try:
-            composed = yaml.compose(text.replace("\t", " "), Loader=yaml.SafeLoader)
+            composed = yaml.compose(_yaml_safe(text.replace("\t", " ")), Loader=yaml.SafeLoader)
         except yaml.YAMLError:  # pragma: no cover - exotic JSON: validate without positions
             composed = yaml.representer.SafeRepresenter().represent_data(data)
         if composed is None:  # pragma: no cover - json.loads accepted it, so not empty
@@ -109,6 +113,15 @@ def _compose(text: str, name: str, *, is_json: bool) -> yaml.Node:
     if composed is None:
         raise UsageError("the schema file is empty", path=name)
     return composed
+
+
+_NOT_YAML_TEXT = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _yaml_safe(json_text: str) -> str:
+    """Valid JSON's text with the characters YAML reads otherwise than JSON written as JSON
+    escapes (they stand only inside strings: JSON allows them nowhere else)."""
+    return _NOT_YAML_TEXT.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
 
 
 class _SchemaReader:
@@ -135,7 +148,13 @@ class _SchemaReader:
                 return node.value
             if node.tag.endswith(":str") and _NUMBER.fullmatch(node.value):
                 return float(node.value)
-        return self._constructor.construct_object(node, deep=True)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:  # (a tag no safe loader knows: `!foo`, `!!python/...`)
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise self.error(
+                node, f"cannot read this value: {problem} (a schema holds plain values)"
+            ) from None
 
     def mapping(self, node: yaml.Node, what: str, allowed: Sequence[str]) -> dict[str, Any]:
         """Key name -> (key node, value node); refuses repeated and unknown keys."""

@@ -136,13 +136,31 @@ def _table_kind(p: Path, name: str) -> str:
 def check_encoding(encoding: str) -> str:
     """The codec's canonical name; a ``UsageError`` for an unknown one."""
     try:
-        name = codecs.lookup(encoding).name
+        info = codecs.lookup(encoding)
     except (LookupError, TypeError):
         raise UsageError(
             f"unknown text encoding {encoding!r} (e.g. utf-8, latin-1, cp1252, utf-16)",
             argument="--encoding",
         ) from None
-    return "utf-8-sig" if name == "utf-8" else name
+    # (rot13, zlib, hex, base64, ... are codecs of Python's but no text encodings: "cannot
+    # read it: TypeError: descriptor 'translate' ...", the file blamed; 'undefined' decodes
+    # nothing)
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        raise UsageError(
+            f"{encoding!r} is not a text encoding (e.g. utf-8, latin-1, cp1252, utf-16)",
+            argument="--encoding",
+        )
+    return "utf-8-sig" if info.name == "utf-8" else info.name
+
+
+def _not_decodable(exc: UnicodeError, name: str, encoding: str) -> UsageError:
+    """A codec's refusal that names no byte (UTF-16 without a byte-order mark, punycode)."""
+    return UsageError(
+        f"the file is not {encoding} text ({exc}): pass the file's encoding with --encoding (e.g. "
+        "--encoding utf-16-le for UTF-16 without a byte-order mark)",
+        path=name,
+        line=1,
+    )
 
 
 def _open_binary(p: Path) -> IO[bytes]:
@@ -163,6 +181,8 @@ def _read_head(p: Path, name: str, encoding: str, size: int = 65536) -> str:
         return decoder.decode(raw, final=len(raw) < size)
     except UnicodeDecodeError:
         raise _decode_error(p, name, encoding) from None
+    except UnicodeError as exc:
+        raise _not_decodable(exc, name, encoding) from None
 
 
 _SAVE_AS_CSV = "save it as CSV (or Parquet) and give that file"
@@ -224,6 +244,8 @@ def _decode_error(p: Path, name: str, encoding: str) -> UsageError:
                         path=name,
                         line=lines,
                     )
+                except UnicodeError as exc:  # (naming no byte: UTF-16 without its mark)
+                    return _not_decodable(exc, name, encoding)
                 lines += block.count(b"\n")
                 offset += len(block)
                 if not block:
@@ -550,6 +572,8 @@ def _text_lines(p: Path, name: str, encoding: str) -> Iterator[str]:
             yield from fh
     except UnicodeDecodeError:
         raise _decode_error(p, name, encoding) from None
+    except UnicodeError as exc:
+        raise _not_decodable(exc, name, encoding) from None
     except (OSError, EOFError, zlib.error) as exc:
         raise UsageError(f"cannot read the file: {exc}", path=name) from None
 

@@ -50,6 +50,7 @@ from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.redact import env_name_like, header_secrets, hidden_values, redact_url, scrub
 from assay.core.refusals import watch
+from assay.core.resume_batch import check_batch_size
 from assay.errors import ModelError, ModelUnavailable, UsageError
 from assay.models.classes import numbered
 from assay.models.http_answer import (
@@ -249,6 +250,10 @@ class ServingOptions:
     template: str | None = None
     output: str | None = None
     columns: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        # (a built-in model never meets ``validate``: ``--batch-size 0`` ran, exit 1)
+        check_batch_size(self.batch_size)
 
     def validate(self) -> ServingOptions:
         checks = [
