@@ -10,7 +10,7 @@ import pytest
 from sklearn.tree import DecisionTreeClassifier
 
 from assay.core.rng import generator
-from assay.fairness.estimate import estimate_share, wilson_interval
+from assay.fairness.estimate import clopper_pearson, estimate_share
 from assay.fairness.exact import analyse, compose
 from assay.fairness.oracle import Oracle
 from assay.fairness.schema import Feature, Schema
@@ -153,7 +153,7 @@ def test_exact_share_inside_the_sampling_intervals(adult_tree: Any) -> None:
     for seed in range(200):
         rows = schema.sample_uniform(generator(seed, 7), n)
         k = int(oracle.evaluate(rows).discriminatory.sum())
-        low, high = wilson_interval(k, n)
+        low, high = clopper_pearson(k, n)  # (the interval assay states)
         covered += low <= share <= high
     print(f"coverage {covered} of 200")
     assert covered >= 188, covered  # >= 94 %

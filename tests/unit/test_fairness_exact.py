@@ -424,7 +424,7 @@ def test_bounded_answer_carries_a_statistical_interval_that_covers_the_truth(
     assert result.status == "bounded" and result.estimate is not None
     est = result.estimate
     assert result.uniform[0] <= est["low"] <= est["share"] <= est["high"] <= result.uniform[1]
-    assert any("Wilson interval" in a for a in result.assumptions)
+    assert any("Clopper-Pearson interval" in a for a in result.assumptions)
     flat = flatten(build_domain(SCHEMA, trees), trees, SCHEMA.index("s"))
     assert not isinstance(flat, str)
     covered = 0

@@ -24,6 +24,7 @@ import numpy as np
 __all__ = [
     "PERCENT_DECIMALS",
     "count",
+    "counted_text",
     "listed",
     "number",
     "percent",
@@ -55,6 +56,15 @@ def data_rows(verdict: dict[str, Any]) -> str:
     if not isinstance(kept, int) or not isinstance(aside, int) or aside <= 0:
         return "the data rows"
     return f"the {kept:,} complete data rows ({aside:,} with an empty value set aside)"
+
+
+def counted_text(v: dict[str, Any]) -> str:
+    """`` (194 of 3,000: every row counted)``: a share over the data that asked each of its
+    rows once is those rows' exact figure, no sample's (no interval)."""
+    k, n = v.get("data_discriminatory"), v.get("data_sampled")
+    if isinstance(k, int) and isinstance(n, int):
+        return f" ({k:,} of {n:,}: every row counted)"
+    return " (every row counted)"
 
 
 def value(code: float) -> str:

@@ -83,7 +83,13 @@ def session_clock(record: RunRecord, started: float, store: RunStore) -> TimeSpe
     too: the run's summary says how many sessions its phases took."""
     sessions = int(record.config.get("sessions") or 1) + 1
     store.set_config(record.id, sessions=sessions)
-    return TimeSpent(started, earlier=_earlier_phases(record), sessions=sessions)
+    began = (record.summary or {}).get("search_began_seconds")
+    return TimeSpent(
+        started,
+        earlier=_earlier_phases(record),
+        sessions=sessions,
+        search_began=float(began) if isinstance(began, int | float) else None,
+    )
 
 
 def same_served(record: RunRecord, setup: FairnessSetup) -> None:

@@ -54,6 +54,7 @@ from assay.fairness.determinism import (
 from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes, setup_warnings
+from assay.fairness.rates import run_rates
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.time_spent import retraining_phase
 from assay.fairness.unmeasured import (
@@ -482,9 +483,10 @@ READ_TITLE = "How the data and the model were read"
 
 def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
     """Rates per wall-clock second from the run's start (a resumed run adds its earlier
-    sessions); the search phase's own rate stays, labelled as such.  The run's last record
-    after its determinism section: its closing records are no longer missing
-    (``checks_follow``)."""
+    sessions), per every query asked and the seconds to the first 100 IDIs from the run's
+    start (``rates.run_rates``); the search phase's own figures stay, labelled as such.
+    The run's last record after its determinism section: its closing records are no longer
+    missing (``checks_follow``)."""
     record = store.get_run(run_id)
     summary = finished(record.summary, "records") if record.summary else {}
     if not summary:
@@ -492,16 +494,8 @@ def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
     wall = float(summary.get("wall_seconds_before", 0.0)) + seconds
     search = summary.get("search") or {}
     idis = int(search.get("idis", 0))
-    metrics = dict(summary.get("metrics") or {})
     rate = idis / wall if wall > 0 else 0.0
-    search_rate = metrics.pop("IDIs per second", None)
-    new_metrics: dict[str, Any] = {}
-    for key, value in metrics.items():
-        new_metrics[key] = value
-        if key == "IDIs per 1,000 queries":
-            new_metrics["IDIs per second (wall clock from the run's start)"] = round(rate)
-            new_metrics["IDIs per second of the search phase only"] = search_rate
-    new_metrics.setdefault("IDIs per second (wall clock from the run's start)", round(rate))
+    new_metrics = run_rates(summary, wall)  # (per every query asked, from the run's start)
     new_metrics["wall-clock seconds"] = round(wall, 2)
     summary["metrics"] = new_metrics
     summary["wall_seconds"] = wall

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.display import span, tidy_share
-from assay.fairness.estimate import wilson_interval
+from assay.fairness.estimate import clopper_pearson
 from assay.fairness.schema import MISSING_LABEL, Feature, Schema
 
 __all__ = [
@@ -374,7 +374,7 @@ def check_rule(
     """The rule's held-out precision (with interval), recall, and weights."""
     inside = rule.contains(held_rows)
     k, n = int((inside & held_disc).sum()), int(inside.sum())
-    low, high = wilson_interval(k, n)
+    low, high = clopper_pearson(k, n)
     total = int(held_disc.sum())
     return {
         "rule": rule_text(schema, rule),

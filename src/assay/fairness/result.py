@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.callers_prose import made_from_python
-from assay.core.display import data_rows, percent
+from assay.core.display import counted_text, data_rows, percent
 from assay.core.outcome import EndedRunMixin
 from assay.core.run import RunOutcome
 from assay.core.store import RunStore
@@ -388,6 +388,8 @@ def _verdict_line(v: dict[str, Any]) -> str:
         text += f", {percent(v['share_data'])} of {data_rows(v)}"
         if v.get("exact_data_low") is not None and basis != "sampled":
             text += interval(v.get("exact_data_low"), v.get("exact_data_high"), "exact bounds")
+        elif v.get("data_counted"):
+            text += counted_text(v)
         else:
             text += interval(v.get("data_low"), v.get("data_high"), "95 % CI")
     return f"{text}; {v.get('level')}"

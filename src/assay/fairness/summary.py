@@ -12,6 +12,7 @@ import numpy as np
 
 from assay.core.display import percent, probability
 from assay.core.findings import FindingBatch
+from assay.fairness.rates import SEARCH_FIRST_100, SEARCH_PER_1000
 from assay.fairness.schema import Schema
 
 if TYPE_CHECKING:
@@ -446,9 +447,11 @@ def build_summary(
         "IDIs found": idis,
         made: generated,
         rate: _percent(search.get("success_rate")),
-        "IDIs per 1,000 queries": _round(search.get("idis_per_1000_queries"), 1),
+        # (the search's own, labelled: the run's are put before them once it has ended:
+        # ``rates.run_rates``)
+        SEARCH_PER_1000: _round(search.get("idis_per_1000_queries"), 1),
         "IDIs per second": _round(search.get("idis_per_second"), 0),
-        "seconds to first 100 IDIs": _round(search.get("seconds_to_first_100"), 3),
+        SEARCH_FIRST_100: _round(search.get("seconds_to_first_100"), 3),
         "queries": queries,
         "strategy": search.get("strategy", test.strategy),
         "search distribution": distribution,
@@ -476,9 +479,9 @@ def build_summary(
             {
                 "title": "Estimated share of discriminatory inputs",
                 "text": (
-                    "Inputs sampled at random from each distribution; Wilson 95 % intervals. "
-                    "'uniform' is the schema's whole input space; 'data' is the rows given. "
-                    "Sampling stops when the interval's half-width is 10 % of the share "
+                    "Inputs sampled at random from each distribution; 95 % Clopper-Pearson "
+                    "intervals. 'uniform' is the schema's whole input space; 'data' is the rows "
+                    "given. Sampling stops when the interval's half-width is 10 % of the share "
                     "(at most ±0.5 points, at least ±0.02 points), or when the budget ends."
                 ),
                 "table": {

@@ -7,7 +7,9 @@ got little of it), and a search that asked nothing is not a pass (``incomplete_r
 only the answer tested the model).  A run stopped and resumed (or finished) adds each
 session's phases to its earlier ones' and says how many sessions it took
 (``summary["sessions"]``); a ``--retrain`` adds its retraining's seconds (``retrain``:
-outside the run's wall clock, which ends with its testing).
+outside the run's wall clock, which ends with its testing).  The run's seconds when its
+search began (``summary["search_began_seconds"]``) turn the search's own time to its first
+100 IDIs into the run's (``phases._record_wall_clock``).
 """
 
 from __future__ import annotations
@@ -35,17 +37,27 @@ class TimeSpent:
     """The seconds of each phase since the run's start (``started``, ``time.monotonic()``):
     ``mark(phase)`` ends the phase that ran since the last mark.  ``earlier``: the run's
     earlier sessions' (``earlier_phases``: a resumed or finished run's), added to;
-    ``sessions``: how many the run has taken, this one included (1: never stopped)."""
+    ``sessions``: how many the run has taken, this one included (1: never stopped);
+    ``search_began``: the run's seconds when its search began (an earlier session's, kept
+    in its summary; else the phases marked before the search's, as they ran one after the
+    other)."""
 
     def __init__(
-        self, started: float, earlier: dict[str, float] | None = None, sessions: int = 1
+        self,
+        started: float,
+        earlier: dict[str, float] | None = None,
+        sessions: int = 1,
+        search_began: float | None = None,
     ) -> None:
         self.last = started
         self.seconds: dict[str, float] = dict(earlier or {})
         self.sessions = sessions
+        self.search_began = search_began
 
     def mark(self, phase: str) -> None:
         now = time.monotonic()
+        if phase == "search" and self.search_began is None and "search" not in self.seconds:
+            self.search_began = sum(self.seconds.values())  # (the phases before it)
         self.seconds[phase] = self.seconds.get(phase, 0.0) + max(now - self.last, 0.0)
         self.last = now
 
@@ -60,7 +72,10 @@ class TimeSpent:
     def _said(self, summary: dict[str, Any]) -> dict[str, Any]:
         """``summary`` with the seconds so far and the sessions that took them."""
         seconds = {k: round(v, 3) for k, v in self.seconds.items()}
-        return {**summary, "seconds_by_phase": seconds, "sessions": self.sessions}
+        said = {**summary, "seconds_by_phase": seconds, "sessions": self.sessions}
+        if self.search_began is not None:
+            said["search_began_seconds"] = round(self.search_began, 3)
+        return said
 
     def record(self, store: RunStore, run_id: str, max_time: float | None) -> None:
         """Put the seconds in the run's summary; with a time budget, say when the search

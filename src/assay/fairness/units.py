@@ -2,7 +2,7 @@
 
 Counters add up, less the discriminatory inputs an earlier unit had already found (each
 unit's ``duplicate_findings``, counted by ``core.units`` when it drops them); the estimates
-pool their samples (one Wilson interval over all of them); the examples are chosen again
+pool their samples (one interval over all of them); the examples are chosen again
 from every unit's findings, in unit order.
 
 ``finding_keys`` is what makes two findings the same: the class of the input (its values
@@ -18,7 +18,7 @@ import numpy as np
 
 from assay.core.findings import FindingBatch
 from assay.core.keys import row_keys
-from assay.fairness.estimate import wilson_interval
+from assay.fairness.estimate import clopper_pearson
 from assay.fairness.lattice import snap_columns
 from assay.fairness.oracle import KIND, _packing
 from assay.fairness.schema import Schema
@@ -72,7 +72,7 @@ def _pool_estimates(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for p in pooled.values():
         k, n = p["discriminatory"], p["sampled"]
-        low, high = wilson_interval(k, n, p["confidence"])
+        low, high = clopper_pearson(k, n, p["confidence"])
         p.update(share=k / n if n else 0.0, low=low, high=high, half_width=(high - low) / 2)
         out.append(p)
     return out

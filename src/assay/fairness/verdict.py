@@ -4,7 +4,7 @@
 space, and real rows when given), asks the model about every value of the attribute (one
 batched call per batch), and builds from it:
 
-- the **verdict**: the share of discriminatory inputs with its 95 % Wilson interval (or the
+- the **verdict**: the share of discriminatory inputs with its 95 % Clopper-Pearson interval (or the
   exact share, or exact bounds, when the model's trees were read), and a level from the
   user's threshold (``--fail-on 'share>0.01'``);
 - the **direction**: which value gets the favourable class, in what fraction of the
@@ -32,7 +32,7 @@ from assay.core.model import Model, labels_of
 from assay.core.terminal import shell_word
 from assay.errors import UsageError
 from assay.fairness.answer_cost import LEAST_QUERIES
-from assay.fairness.estimate import wilson_interval
+from assay.fairness.estimate import clopper_pearson
 from assay.fairness.exact import ExactResult
 from assay.fairness.exact_direction import (
     answer_samples,
@@ -307,6 +307,8 @@ class _Sample:
     classes: np.ndarray  # (n, K): the class for each value of the attribute
     queries: int
     probs: np.ndarray | None = None  # (n, K, c): the probabilities, for a model answering them
+    # each row of the data once, every one asked: its share is the rows' own count, no sample
+    every_row: bool = False
 
 
 MIN_ANSWER_SAMPLE = 500
@@ -539,6 +541,7 @@ def answer(
             )
             if len(real.disc) < n_data:
                 cut.append(f"{attribute}: {len(real.disc):,} data rows of {n_data:,}")
+            real.every_row = once and len(real.disc) == len(data)
             queries += real.queries
             reused += n_kept
         if isinstance(ex, ExactResult):
@@ -720,11 +723,15 @@ def _stop_at(deadline: float | None, share: float) -> float | None:
 
 
 def _estimate(s: _Sample | None) -> dict[str, Any] | None:
+    """The sample's share with its 95 % interval; of every row of the data, counted once
+    (``every_row``), the rows' exact share, its interval that figure alone."""
     if s is None:
         return None
     k, n = int(s.disc.sum()), len(s.disc)
-    low, high = wilson_interval(k, n)
-    return {"share": k / n if n else 0.0, "low": low, "high": high, "n": n, "k": k}
+    share = k / n if n else 0.0
+    low, high = (share, share) if s.every_row else clopper_pearson(k, n)
+    said = {"share": share, "low": low, "high": high, "n": n, "k": k}
+    return {**said, "every_row": True} if s.every_row else said
 
 
 def _verdict(
@@ -778,6 +785,9 @@ def _verdict(
         "data_low": None if est_d is None else est_d["low"],
         "data_high": None if est_d is None else est_d["high"],
         "data_sampled": None if est_d is None else est_d["n"],
+        # every row of the data counted once: its share is those rows' exact figure
+        "data_counted": None if est_d is None else est_d.get("every_row", False),
+        "data_discriminatory": None if est_d is None else est_d["k"],
         "level": level,
         "fails": fails,
         "certificate": certificate,
@@ -893,6 +903,8 @@ def _direction(
                 "favoured_count": got,
                 **outcome_shares(idi[:, i] if n else None, classes),
             }
+            if s.every_row and name == "data":  # (every row of the data, counted once)
+                row["exact"] = True
             if p_fav is not None:
                 # mean P(favourable) over the IDIs, and in what share this value gets the
                 # highest P(favourable) of the variants (ties: each)
@@ -1057,7 +1069,7 @@ def _regions(
             held = rule.contains(s.rows[ho])
             k = int(got.disc.sum()) + int((held & s.disc[ho]).sum())
             m = len(got.disc) + int(held.sum())
-            low, high = wilson_interval(k, m)
+            low, high = clopper_pearson(k, m)
             checked.update(
                 share_inside=k / m if m else None,
                 share_inside_low=low,

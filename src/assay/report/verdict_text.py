@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from assay.core.callers_prose import judged_in_callers_terms
-from assay.core.display import data_rows, percent
+from assay.core.display import counted_text, data_rows, percent
 from assay.core.outcome import (
     answer_fails,
     answer_found,
@@ -121,7 +121,9 @@ def share_text(v: dict[str, Any]) -> str:
         text += " (exact)"  # the data's share was sampled: the suffix must not claim it
     if v.get("share_data") is not None:
         text += f", {percent(v['share_data'])} of {data_rows(v)}"
-        if not data_exact and v.get("data_low") is not None:
+        if not data_exact and v.get("data_counted"):
+            text += counted_text(v)
+        elif not data_exact and v.get("data_low") is not None:
             # how many rows were drawn, as the input space's sample says: the figure is a
             # sample's, not a count over every row of the data
             drawn = f", {int(v['data_sampled']):,} sampled" if v.get("data_sampled") else ""

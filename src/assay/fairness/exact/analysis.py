@@ -729,7 +729,7 @@ def _analyse_flat(
     if estimate is not None:
         assumptions.append(
             f"the bounds are certain; the estimate inside them is a {estimate['confidence']:.0%}"
-            f" Wilson interval from {int(estimate['samples']):,} uniform inputs of the "
+            f" Clopper-Pearson interval from {int(estimate['samples']):,} uniform inputs of the "
             f"undecided boxes ({100 * undecided:.3g} % of the space), classed by the trees"
         )
     counted = None

@@ -1049,7 +1049,7 @@ def sample_pending(
     drawn in proportion to its mass, then a uniform input inside it), classed by the trees
     with every value of the attribute.  Sampling stops when the interval's half-width on the
     share is at most ``target``, at the deadline, or after ``max_samples`` inputs."""
-    from assay.fairness.estimate import wilson_interval
+    from assay.fairness.estimate import clopper_pearson
 
     attribute = flat.attribute
     mass = refined.pend_mass
@@ -1068,10 +1068,10 @@ def sample_pending(
                 )
         k += int(_cells_disc(flat, cells).sum())
         n += batch
-        lo, hi = wilson_interval(k, n, confidence)
+        lo, hi = clopper_pearson(k, n, confidence)
         if undecided * (hi - lo) / 2 <= target or time.monotonic() > deadline:
             break
-    lo, hi = wilson_interval(k, n, confidence) if n else (0.0, 1.0)
+    lo, hi = clopper_pearson(k, n, confidence) if n else (0.0, 1.0)
     return {
         "share": low_bound + undecided * (k / n if n else 0.5),
         "low": low_bound + undecided * lo,

@@ -595,7 +595,9 @@ class BaseSearch:
             return None
         led = self.ledger
         if led.first_100 is None and led.idis >= 100:
-            led.first_100 = led.seconds + (self.model.elapsed - self._t0)
+            # the search's wall clock from its start (its model's: earlier sessions' too), not
+            # its rounds' seconds alone (the work between rounds is the search's too)
+            led.first_100 = max(self.model.elapsed, led.seconds + (self.model.elapsed - self._t0))
         mut = mutated[disc]
         led.feature_changes += np.bincount(mut[mut >= 0], minlength=len(led.feature_changes))
         org = origin[disc]
