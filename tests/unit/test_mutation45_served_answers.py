@@ -70,3 +70,32 @@ def test_a_run_of_one_session_names_no_redeploy() -> None:
     assert redeploy_unseen("run-1", 1) == ""
     said = redeploy_unseen("run-1", 2)
     assert "between the run's 2 sessions" in said and "assay verify run-1" in said
+
+
+def _classifier(answer: Any) -> Any:
+    served = SimpleNamespace(info={PROBE_ANSWER: answer_print(answer)})
+    return SimpleNamespace(served=served, spec_info=None)
+
+
+def test_every_served_classifier_is_compared_past_one_with_nothing_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assay.models import redeployed
+
+    monkeypatch.setattr(redeployed, "served_model", lambda m: getattr(m, "served", None))
+    monkeypatch.setattr(redeployed, "close_served", lambda models: None)
+    local = SimpleNamespace()  # (a classifier in this process: nothing to compare)
+    models = [local, _classifier(P), _classifier(P[::-1])]
+    record = _record({"classifiers": []})
+    # the second kept nothing (a run of an older assay); the third answers otherwise now
+    with pytest.raises(ServedModelChanged, match="classifier c answers otherwise"):
+        redeployed.refuse_redeployed(
+            record,
+            models,
+            stored=[None, None, _info(P)],
+            names=["classifier a", "classifier b", "classifier c"],
+        )
+    # the third seen changing by the run's own check: not compared
+    redeployed.refuse_redeployed(
+        record, models, stored=[None, None, _info(P)], steady=[True, True, False]
+    )
