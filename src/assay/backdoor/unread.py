@@ -50,20 +50,36 @@ def _held_image(first: bytes) -> str | None:
     return None
 
 
-def _disguised(entry: Path) -> str | None:
-    """The format of an image a regular file holds under a suffix that is not read."""
+def _disguised(entry: Path, read: set[Path]) -> str | None:
+    """The format of an image a file (or a link to one) holds under a suffix that is not
+    read.  A link whose file is one of the folder's images read (``read``: ``latest`` ->
+    ``3.png``) holds none that is missed; a link to a file elsewhere was skipped: a folder
+    of 4 PNGs and ``stamped`` -> ``../other/stamped.png`` scanned 4 images (mutation45)."""
     try:
-        if entry.is_symlink() or not entry.is_file():
+        if not entry.is_file() or (entry.is_symlink() and entry.resolve() in read):
             return None
         with entry.open("rb") as fh:
             return _held_image(fh.read(18))
-    except OSError:
+    except (OSError, RuntimeError):  # (``resolve`` of a link loop)
         return None
+
+
+def _read_files(entries: list[Path]) -> set[Path]:
+    """The files the entries named as images lead to (each read as one)."""
+    out = set()
+    for e in entries:
+        if e.suffix.lower() in IMAGE_SUFFIXES and not e.name.startswith("."):
+            try:
+                out.add(e.resolve())
+            except (OSError, RuntimeError):
+                continue
+    return out
 
 
 def unread(entries: list[Path]) -> list[tuple[Path, str]]:
     """Each entry that holds or names an image that would not be read, with why."""
     found = []
+    read = _read_files(entries) if any(e.is_symlink() for e in entries) else set()
     for e in entries:
         suffix = e.suffix.lower()
         if e.name.startswith("."):
@@ -74,7 +90,7 @@ def unread(entries: list[Path]) -> list[tuple[Path, str]]:
             if e.is_symlink() and not e.exists():
                 found.append((e, "a link leading to no file (dangling, or a loop) is no image"))
         else:
-            held = _disguised(e)
+            held = _disguised(e, read)
             if held is not None:
                 found.append((e, f"a {held} image under {suffix or 'no'} suffix is not read"))
     return found
