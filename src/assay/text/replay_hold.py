@@ -90,6 +90,7 @@ class Rounds:
     held_second: int = 0  # of those, the ones that failed again then (kept)
     once_only: int = 0  # did not fail in the first ask; no room for a second (withdrawn)
     failed: str | None = None  # why asking failed (the rest stand unasked)
+    unfit: int = 0  # findings of batches that cannot be judged again (not ``eligible``)
     firsts: list[int] = field(default_factory=list)  # per batch: its findings asked once
 
     def _ask(self, oracle: Any, batch: FindingBatch, ask: Any) -> np.ndarray | None:
@@ -108,6 +109,7 @@ class Rounds:
         room: int, per: int,
     ) -> None:  # fmt: skip
         n = min(len(b), max(room - self.asked, 0) // per) if eligible else 0
+        self.unfit += 0 if eligible else len(b)
         held = None if n <= 0 or self.failed else self._ask(oracle, b.select(np.arange(n)), ask)
         self.firsts.append(0 if held is None else n)
         if held is not None:
@@ -256,7 +258,7 @@ def _said(
             else " (not withdrawn: not every finding was kept to be asked again)"
         )
     if judged < total:
-        line += f"; {count(total - judged)} not asked again (the query budget) stand unconfirmed"
+        line += "; " + _unasked(total - kept, rounds.unfit, kept - rounds.unfit - judged, failed)
     if failed:
         line += f"; asking them again failed: {failed}"
     if gone:
@@ -285,6 +287,21 @@ def _said(
             "findings held when asked again (withdrawn as noise), so what the run asked shows "
             "nothing either way"
         )
+
+
+def _unasked(unkept: int, unfit: int, left: int, failed: str | None) -> str:
+    """The findings not asked again, by why: the store did not keep them (it counts more
+    than it keeps: ``--keep-findings``), a batch stored by an earlier assay without the
+    relation a directional finding is judged by, the query budget (or a failed ask) left
+    none for them.  Each was once "(the query budget)", the budget's room unspent."""
+    why = "the ask failed" if failed else "the query budget"
+    parts = [
+        (unkept, "not kept by the store (--keep-findings)"),
+        (unfit, "stored by an earlier assay without their relation"),
+        (left, f"not asked again ({why})"),
+    ]
+    said = ", ".join(f"{count(n)} {what}" for n, what in parts if n > 0)
+    return f"{said} stand unconfirmed"
 
 
 def _tests_without(summary: dict[str, Any], per_test: dict[int, int]) -> None:
