@@ -34,6 +34,7 @@ __all__ = [
     "common_too_long",
     "fold_label",
     "labels_of",
+    "labels_open",
     "load_label_map",
 ]
 
@@ -387,15 +388,9 @@ def load_label_map(
                 fields.who_at,
             )
         own = as_answered(own, labels[k])
-        if own not in labels[k]:
+        if own not in labels[k] and not labels_open(models[k]):
             near = [x for x in labels[k] if fold_label(x) == fold_label(own)]
             hint = f" (did you mean {near[0]!r}? labels are matched exactly)" if near else ""
-            if not near and getattr(getattr(models[k], "inner", None), "from_answers", False):
-                hint = (
-                    " (it does not declare its labels: they are those it answered to the "
-                    "grammar's first sentences; declare every label it can answer beside it, "
-                    f"`FUNCTION.classes_ = {[*labels[k], own]!r}`)"
-                )
             raise _map_error(
                 f"classifier {names[k]} has no label {own!r}{hint}; its labels are "
                 f"{', '.join(labels[k])}",
@@ -417,6 +412,16 @@ def load_label_map(
             )
         out[k][own] = common
     return out
+
+
+def labels_open(model: Model) -> bool:
+    """Whether ``model``'s labels were read off its answers (undeclared: a function or an
+    endpoint answering labels by name, an LLM wording its answers freely): a label map
+    naming a label it has not answered yet declares it (``text.loading.with_mapped``), as
+    the map's author knows its wordings and a probe of a few dozen sentences sees only
+    some (a map of an LLM's ``"The sentiment is positive"`` was refused at one seed and
+    taken at another; llm45t)."""
+    return bool(getattr(getattr(model, "inner", None), "from_answers", False))
 
 
 def as_answered(label: str, labels: Sequence[str]) -> str:

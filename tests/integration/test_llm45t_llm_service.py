@@ -1,0 +1,119 @@
+"""An LLM used as a zero-shot classifier behind an HTTP endpoint (``fixtures/llm_service``:
+free-form wording, sampling, quotas; no real sleeps), tested by ``assay text``.
+
+- A label map naming a wording the LLM had not answered to loading's probe (``"The
+  sentiment is positive"``) was refused ("has no label"), and a wording met later stopped the
+  run (exit 3): the map declares the wordings of a classifier whose labels are read off its
+  answers.
+- A pair alike but for the LLM's sampling, whose findings the query budget left no room to
+  ask again, exited 1 on its noise: no finding confirmed is no pass (exit 2), never 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import assay
+from assay.core.store import RunStore
+from assay.core.verdict import run_verdict
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+from llm_service import NEGATIONS, LlmService, judge
+
+pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
+
+FORMS = ("{Label}", " {label}.", "{LABEL}", "The sentiment is {label}")
+WORDS = tuple(
+    f.format(label=x, Label=x.capitalize(), LABEL=x.upper())
+    for f in FORMS
+    for x in ("positive", "negative")
+)
+# the user's map of the LLM's wordings; the refusal and the empty answer left unmapped
+MAP = {
+    **{w: "negative" if "egative" in w.lower() else "positive" for w in WORDS},
+    "neutral": "neutral",
+    '```json\n{"label": "positive"}\n```': "positive",
+    '```json\n{"label": "negative"}\n```': "negative",
+}
+
+
+def lexicon(batch: list[str]) -> list[str]:
+    """The LLM's own judgement, deterministic: a pair that can differ only by sampling."""
+    return [judge(s) for s in batch]
+
+
+def three(batch: list[str]) -> list[str]:
+    """A three-class classifier disagreeing with the LLM on 'okay' (neutral)."""
+    return ["neutral" if "okay" in s else judge(s) for s in batch]
+
+
+def blind(batch: list[str]) -> list[str]:
+    """The LLM's judgement blind to negation (a planted bug): disagrees on "not good"."""
+    return [judge(" ".join(w for w in s.split() if w not in NEGATIONS)) for s in batch]
+
+
+lexicon.classes_ = ["negative", "positive"]  # type: ignore[attr-defined]
+three.classes_ = ["negative", "neutral", "positive"]  # type: ignore[attr-defined]
+blind.classes_ = ["negative", "positive"]  # type: ignore[attr-defined]
+
+
+def _verdict(result: assay.TextResult, store: Path) -> int:
+    return run_verdict(RunStore(store, read_only=True), result.run_id).code
+
+
+def test_a_label_map_declares_wordings_the_probe_did_not_see(tmp_path: Path) -> None:
+    """Before: "argument label_map: classifier ... has no label 'The sentiment is
+    positive'" (loading's 64 sentences saw other wordings); after: the run compares every
+    mapped wording, the refusals and empty answers left without a counterpart and said."""
+    with LlmService(max_batch=4) as llm:
+        store = tmp_path / "s.db"
+        result = assay.check_text(
+            [llm.url, three], grammar="builtin:reviews", label_map={0: MAP}, max_queries=400,
+            seed=1, store=store, serving={"batch_size": 4},
+        )  # fmt: skip
+    layout = RunStore(store, read_only=True).get_run(result.run_id).config["layout"]
+    assert "The sentiment is positive" in layout["labels"][0]
+    unmapped = layout["unmapped"][layout["names"][0]]
+    assert set(unmapped) == {"", "I can't help with that"}, unmapped
+    assert result.status in ("budget_exhausted", "completed"), result.headline
+    assert "could be compared" in result.headline and "I can't help with that" in result.headline
+    findings = result.findings()
+    assert len(findings) > 0  # 'okay' is neutral for one, not for the LLM
+    # every disagreement is between mapped labels: none is a wording or a refusal
+    for labels in findings["labels"]:
+        assert not {str(x) for x in labels} & {"", "I can't help with that", *WORDS}, labels
+
+
+def test_noise_of_a_sampling_llm_never_confirmed_is_no_finding(tmp_path: Path) -> None:
+    """The LLM and ``lexicon`` judge alike; the LLM flips 30 % of its answers (temperature
+    above 0).  Every disagreement is noise; with the budget spent by the search none could be
+    asked again: before, exit 1 on them ("stand unconfirmed"); after, exit 2 saying so."""
+    with LlmService(wording="plain", flip=0.3, max_batch=8, seed=3) as llm:
+        store = tmp_path / "n.db"
+        result = assay.check_text(
+            [llm.url, lexicon], grammar="builtin:reviews", max_queries=300, seed=1,
+            store=store, serving={"batch_size": 8},
+        )  # fmt: skip
+    replayed = result.summary["determinism"]["replayed"]
+    assert replayed["held"] == 0, replayed
+    assert result.n_findings > 0, result.headline  # (kept in the store: nothing lost)
+    assert "none of the" in result.headline and "was confirmed" in result.headline
+    assert not result.passed
+    assert _verdict(result, store) == 2
+
+
+def test_a_deterministic_llm_s_findings_still_fail_the_run(tmp_path: Path) -> None:
+    """The same pair with the LLM at temperature 0 (no flips) against a classifier that
+    differs from it: its disagreements are findings (exit 1), no replay made."""
+    with LlmService(wording="plain", max_batch=8) as llm:
+        store = tmp_path / "d.db"
+        result = assay.check_text(
+            [llm.url, blind], grammar="builtin:reviews", max_queries=300, seed=1,
+            store=store, serving={"batch_size": 8},
+        )  # fmt: skip
+    assert result.n_findings > 0
+    assert "replayed" not in (result.summary.get("determinism") or {})
+    assert _verdict(result, store) == 1
