@@ -11,6 +11,7 @@ free-form wording, sampling, quotas; no real sleeps), tested by ``assay text``.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -79,7 +80,17 @@ def test_a_label_map_declares_wordings_the_probe_did_not_see(tmp_path: Path) -> 
     unmapped = layout["unmapped"][layout["names"][0]]
     assert set(unmapped) == {"", "I can't help with that"}, unmapped
     assert result.status in ("budget_exhausted", "completed"), result.headline
-    assert "could be compared" in result.headline and "I can't help with that" in result.headline
+    # the answers without a counterpart said by name, quoted (the empty one ''), counted:
+    # before, "classify: , I can't help with that, ..." (the empty answer an empty string)
+    said = re.search(r"only ([\d,]+) of the ([\d,]+) sentences judged", result.headline)
+    assert said is not None, result.headline
+    counts = {
+        m[0]: int(m[1].replace(",", ""))
+        for m in re.findall(r"('[^']*'|\"[^\"]*\") \(([\d,]+) sentences?\)", result.headline)
+    }
+    assert set(counts) == {"''", '"I can\'t help with that"'}, result.headline
+    compared, judged = (int(x.replace(",", "")) for x in said.groups())
+    assert sum(counts.values()) == judged - compared > 0
     findings = result.findings()
     assert len(findings) > 0  # 'okay' is neutral for one, not for the LLM
     # every disagreement is between mapped labels: none is a wording or a refusal

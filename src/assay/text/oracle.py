@@ -172,6 +172,10 @@ class Oracle:
         # (the others cannot disagree): none compared is no test (``never_compared``)
         self.judged = 0
         self.compared = 0
+        # per classifier, per label of its own: the top-1 sentences judged on which it was
+        # that classifier's top label and had no counterpart (an LLM's refusal, its empty
+        # answer, a wording the map left out): counted in what the run says, never findings
+        self.without: list[list[int]] = [[0] * len(x) for x in layout.labels]
         # a campaign's merged oracle: its units' counts added (a sentence two units judged
         # counts twice; no unit keeps which it compared), said where they are (``_added``)
         self.units = 1
@@ -264,11 +268,42 @@ class Oracle:
             return ""
         return f", the {self.units:,} units' added (a sentence two units judged counts twice),"
 
+    def _count_without(self, out: np.ndarray, tops: np.ndarray, counted: np.ndarray) -> None:
+        """Adds each counted sentence whose top label had no counterpart to ``without``."""
+        lost = counted[:, None] & (tops < 0)
+        for k in np.flatnonzero(lost.any(axis=0)):
+            own = np.argmax(self.layout.block(out, int(k)), axis=1)[lost[:, k]]
+            for j, n in zip(*np.unique(own, return_counts=True), strict=True):
+                self.without[int(k)][int(j)] += int(n)
+
     def unmapped_said(self) -> str:
-        """The labels without a counterpart, per classifier, as the messages say them."""
-        return "; ".join(
-            f"{name}: {', '.join(labels)}" for name, labels in self.layout.unmapped().items()
-        )
+        """The labels without a counterpart, per classifier, as the messages say them: each
+        quoted as Python writes it (an empty answer ``''``, a label holding a new line or
+        spaces at its ends) with the sentences it was the top label of (``without``)."""
+        lay, parts = self.layout, []
+        for name, labels in lay.unmapped().items():
+            k = lay.names.index(name)
+            counts = self.without[k] if k < len(self.without) else []
+            said = []
+            for label in labels:
+                j = lay.labels[k].index(label)
+                n = counts[j] if j < len(counts) else 0
+                said.append(f"{label!r} ({n:,} sentence{'' if n == 1 else 's'})")
+            parts.append(f"{name}: {', '.join(said)}")
+        return "; ".join(parts)
+
+    def without_state(self) -> list[list[int]]:
+        return [list(x) for x in self.without]
+
+    def load_without(self, state: Any, *, add: bool = False) -> None:
+        """``without`` as a checkpoint (or, ``add``, a unit) kept it; a state of another
+        shape (a run stored before llm45t: none) leaves it as it is."""
+        if not isinstance(state, list) or [len(x) for x in state] != [len(x) for x in self.without]:
+            return
+        self.without = [
+            [(a if add else 0) + int(b) for a, b in zip(mine, theirs, strict=True)]
+            for mine, theirs in zip(self.without, state, strict=True)
+        ]
 
     @property
     def metamorphic(self) -> bool:
@@ -413,6 +448,7 @@ class Oracle:
             counted = np.ones(n, dtype=bool) if fresh is None else np.asarray(fresh, dtype=bool)
             self.judged += int(counted.sum())
             self.compared += int((comparable & counted).sum())
+            self._count_without(out, tops, counted)
             error = comparable & (tops != tops[:, :1]).any(axis=1)
             margin = np.where(error, -np.maximum(tvd, 1e-6), np.maximum(1 - tvd, 1e-6))
         elif self.mode == "topk":

@@ -105,6 +105,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "apart_tests": engine.apart_tests,
         "judged": engine.oracle.judged,
         "compared": engine.oracle.compared,
+        "without": engine.oracle.without_state(),
         "largest_distance": engine.oracle.largest,
         **({"drawn_by_floor": drawn} if (drawn := floor_drawn(engine)) is not None else {}),
     }
@@ -264,6 +265,7 @@ def merge_summaries(
             before = [[c, 0] for c in merged.drawn_by_floor or []]
             merged.drawn_by_floor = [c for c, _ in _added(before, drawn)]
         merged.oracle.compared += int(stats.get("compared", stats.get("judged")) or 0)
+        merged.oracle.load_without(stats.get("without"), add=True)
         largest = float(stats.get("largest_distance") or 0.0)
         merged.oracle.largest = max(merged.oracle.largest, largest)
         # one answer for all units' sentences: no unit varied and all gave the same one
