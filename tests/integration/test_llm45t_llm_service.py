@@ -128,3 +128,55 @@ def test_a_deterministic_llm_s_findings_still_fail_the_run(tmp_path: Path) -> No
     assert result.n_findings > 0
     assert "replayed" not in (result.summary.get("determinism") or {})
     assert _verdict(result, store) == 1
+
+
+def test_refusals_and_empty_answers_are_no_invariance_failure(tmp_path: Path) -> None:
+    """The LLM alone, swapped names (its judgement never reads a name): its refusal mapped
+    to no answer (``-> ""``) and its empty answers are not compared.  Before: every swap
+    where a variant was refused or left empty "failed" (30 of 30 findings at 400 queries,
+    'Aisha' named as answered unlike the rest); after: none, the cases left unjudged counted
+    and said by label."""
+    fenced = {f'```json\n{{"label": "{x}"}}\n```': x for x in ("positive", "negative")}
+    mapping = {**MAP, **fenced, "neutral": "", "I can't help with that": ""}
+    with LlmService(max_batch=4) as llm:
+        store = tmp_path / "i.db"
+        result = assay.check_text(
+            llm.url, grammar="builtin:names", oracle="invariance", label_map={0: mapping},
+            max_queries=1500, seed=1, store=store, serving={"batch_size": 4},
+        )  # fmt: skip
+    assert result.n_findings == 0, result.headline
+    assert not result.summary["text"].get("odd_members")
+    said = re.search(r"only ([\d,]+) of the ([\d,]+) cases judged could be", result.headline)
+    assert said is not None, result.headline
+    assert "'' (" in result.headline and '"I can\'t help with that" (' in result.headline
+    assert "'neutral' (" in result.headline
+    assert _verdict(result, store) == 0
+
+
+def test_a_case_the_llm_answered_is_judged_beside_a_refused_variant(tmp_path: Path) -> None:
+    """A planted name bias ('Maria' always positive) is found although other variants of
+    its cases were refused: a swap is judged on the members answered."""
+
+    def biased(batch: list[str]) -> list[str]:
+        out = []
+        for s in batch:
+            if "Maria" in s:
+                out.append("positive")
+            elif "Kenji" in s or "Olga" in s:
+                out.append("I can't help with that")
+            else:
+                out.append(judge(s))
+        return out
+
+    store = tmp_path / "b.db"
+    result = assay.check_text(
+        biased, grammar="builtin:names", oracle="invariance",
+        label_map={0: {"positive": "positive", "negative": "negative",
+                       "I can't help with that": ""}},
+        max_queries=300, seed=1, store=store,
+    )  # fmt: skip
+    assert result.n_findings > 0, result.headline
+    odd = " ".join(str(x) for x in result.summary["text"].get("odd_members") or [])
+    assert "Maria" in odd and "Kenji" not in odd and "Olga" not in odd, odd
+    for labels in result.findings()["labels"]:
+        assert "I can't help with that" not in str(labels), labels

@@ -242,6 +242,12 @@ class Oracle:
         were compared, or it found errors)."""
         if errors or not self.judged or self.compared:
             return None
+        if self.metamorphic:  # (counted only where a classifier gave no answer)
+            return (
+                f"none of the {self.judged:,} cases judged{self._added()} could be: in each, "
+                f"every classifier gave no answer to a sentence ({self.unmapped_said()}), "
+                "so nothing could fail"
+            )
         return (
             f"none of the {self.judged:,} sentences judged{self._added()} could be compared: "
             "for each, a classifier answered a label the others do not have "
@@ -256,6 +262,12 @@ class Oracle:
         rest only (None: every one compared, or none: ``never_compared``)."""
         if not self.compared or self.compared >= self.judged:
             return None
+        if self.metamorphic:
+            return (
+                f"only {self.compared:,} of the {self.judged:,} cases judged{self._added()} "
+                "could be (in the others a classifier gave no answer where the test needs "
+                f"one: {self.unmapped_said()}), so they could not fail for it"
+            )
         return (
             f"only {self.compared:,} of the {self.judged:,} sentences judged{self._added()} "
             "could be compared (on the others a classifier's label had no counterpart: "
@@ -267,6 +279,18 @@ class Oracle:
         if self.units < 2:
             return ""
         return f", the {self.units:,} units' added (a sentence two units judged counts twice),"
+
+    def _count_unanswered(self, out: np.ndarray, judged: bool) -> None:
+        """A metamorphic case judged for the first time: counted in ``judged``, in
+        ``compared`` when some classifier answered all its sentences, and its sentences
+        answered with no answer in ``without``."""
+        self.judged += 1
+        self.compared += int(judged)
+        lay = self.layout
+        for k in range(len(lay.names)):
+            top = np.argmax(lay.block(out, k), axis=1)
+            for j in top[np.asarray(lay.silent[k])[top]].tolist():
+                self.without[k][int(j)] += 1
 
     def _count_without(self, out: np.ndarray, tops: np.ndarray, counted: np.ndarray) -> None:
         """Adds each counted sentence whose top label had no counterpart to ``without``."""
@@ -287,6 +311,8 @@ class Oracle:
             said = []
             for label in labels:
                 j = lay.labels[k].index(label)
+                if self.metamorphic and not (lay.silent and lay.silent[k][j]):
+                    continue  # (compared as itself there: only no answer goes unjudged)
                 n = counts[j] if j < len(counts) else 0
                 said.append(f"{label!r} ({n:,} sentence{'' if n == 1 else 's'})")
             parts.append(f"{name}: {', '.join(said)}")
@@ -412,8 +438,12 @@ class Oracle:
         if self.kind == "differential":
             return self._differential(np.vstack([o[:1] for o in outputs]), fresh)
         errors, margins, details = [], [], []
-        for out, case in zip(outputs, cases, strict=True):
+        counted = [True] * len(cases) if fresh is None else list(fresh)
+        for i, (out, case) in enumerate(zip(outputs, cases, strict=True)):
             e, m, d = self._metamorphic(out, case.relation)
+            if self.layout.silent and counted[i]:  # (a classifier may give no answer)
+                self._count_unanswered(out, bool(d.pop("judged", True)))
+            d.pop("judged", None)
             if e and isinstance(self.relations[case.relation], Invariant):
                 members = self._members(case)
                 d["odd"] = [self.member_text(members[i]) for i in odd_rows(self.layout, out)]
@@ -498,21 +528,29 @@ class Oracle:
         failed: list[str] = []
         labels: list[list[str]] = []
         culprit = 1  # the variant that broke the relation (the first one otherwise)
+        judged = False  # whether some classifier's answers could be judged
         for k in range(len(lay.names)):
             block = lay.block(out, k)
             own = lay.labels[k]
             top = np.argmax(block, axis=1)
             labels.append([own[t] for t in top])
+            # the rows it answered (``panel.silent_labels``: a refusal, an empty answer is
+            # none); a swap is judged on the members answered beside the sentence's own
+            ok = ~np.asarray(lay.silent[k], dtype=bool)[top] if lay.no_answer(k, top) else None
+            if ok is not None and not (isinstance(rel, Invariant) and ok[0] and ok.sum() > 1):
+                continue  # (no answer where it was needed: nothing of it to judge)
+            judged = True
             c = int(top[0])
             said = lay.compared(k, top)  # (labels a label map makes one: the same answer)
             # the probability of the first's label: of every label a map makes one with it
             # (a merging map: the mass moved between labels made one has not moved)
             mass = block[:, _as_one(lay.maps[k], c)].sum(axis=1)
             if isinstance(rel, Invariant):
-                changed = bool((said != said[0]).any())
+                ok = np.ones(len(top), dtype=bool) if ok is None else ok
+                changed = bool(((said != said[0]) & ok).any())
                 if changed and not failed:
-                    culprit = int(np.argmax(said != said[0]))
-                moved = float(np.max(np.abs(mass - mass[0])))
+                    culprit = int(np.argmax((said != said[0]) & ok))
+                moved = float(np.max(np.abs(mass - mass[0])[ok]))
                 margin = -max(moved, 1e-6) if changed else max(1.0 - moved, 1e-6)
             else:
                 assert isinstance(rel, Directional)
@@ -550,7 +588,8 @@ class Oracle:
         if not np.isfinite(worst):
             worst = 1.0
         shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
-        return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}
+        detail = {"failed": failed, "labels": shown, "variant": culprit, "judged": judged}
+        return bool(failed), float(worst), detail
 
 
 def _mapped_to(layout: Layout, label: str) -> str:
@@ -602,10 +641,17 @@ def odd_rows(layout: Layout, out: np.ndarray) -> list[int]:
     one is odd)."""
     odd: set[int] = set()
     for k in range(len(layout.names)):
-        said = layout.compared(k, np.argmax(layout.block(out, k), axis=1))
+        top = np.argmax(layout.block(out, k), axis=1)
+        said = layout.compared(k, top)
+        rows = np.arange(len(said))
+        if layout.no_answer(k, top):  # (no answer is no label: never a member's oddity)
+            rows = rows[~np.asarray(layout.silent[k], dtype=bool)[top]]
+            said = said[rows]
+        if not len(said):
+            continue
         counts = np.bincount(said)
         if 2 * int(counts.max()) > len(said):
-            odd.update(np.flatnonzero(said != int(counts.argmax())).tolist())
+            odd.update(rows[said != int(counts.argmax())].tolist())
     return sorted(odd)
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "labels_of",
     "labels_open",
     "load_label_map",
+    "silent_labels",
 ]
 
 
@@ -53,6 +54,16 @@ class Layout:
     # per classifier: whether it answers scores (False: labels, one-hot here: a number shown
     # beside such a label would be a confidence it never gave); () when not known
     scored: tuple[bool, ...] = ()
+    # per classifier, per label of its own: whether it is no answer (``silent_labels``: an
+    # empty one, or one the label map maps to "": an LLM's refusal); () when none is
+    silent: tuple[tuple[bool, ...], ...] = ()
+
+    def no_answer(self, k: int, top: np.ndarray) -> bool:
+        """Whether classifier ``k`` gave no answer to any of the rows whose labels (its
+        own indices) are ``top``: such a case is not judged for it (``Oracle``)."""
+        if not self.silent or not any(self.silent[k]):
+            return False
+        return bool(np.asarray(self.silent[k])[np.asarray(top, dtype=np.int64)].any())
 
     def answers_scores(self, k: int) -> bool:
         """Whether classifier ``k`` answered scores of its own (not labels alone)."""
@@ -271,6 +282,8 @@ def build_layout(
                     )
         if differential:  # read off the answers: widened with each other's, never disjoint
             _refuse_disjoint_answers(models, names)
+    silent = silent_labels(labels, label_map)
+    common = [c for c in common if c.strip()]  # (no answer is no label to compare)
     maps = tuple(tuple(common.index(x) if x in common else -1 for x in ml) for ml in mapped)
     if differential and len(models) > 1 and len(common) < 2:
         if label_map:
@@ -291,7 +304,29 @@ def build_layout(
         _refuse_one_prediction(labels, maps, names)
     scored = tuple(m.capabilities.outputs != "labels" for m in models)
     return Layout(
-        tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded), scored
+        tuple(names),
+        tuple(labels),
+        tuple(offsets),
+        tuple(common),
+        maps,
+        tuple(folded),
+        scored,
+        silent if any(any(x) for x in silent) else (),
+    )
+
+
+def silent_labels(
+    labels: Sequence[tuple[str, ...]], label_map: dict[int, dict[str, str]]
+) -> tuple[tuple[bool, ...], ...]:
+    """Per classifier, per label: whether it is no answer: empty or spaces alone (an LLM's
+    empty completion), or mapped by the label map to "" (``1 "I can't help with that" ->
+    ""``: a refusal).  A sentence so answered is compared with nothing: no disagreement,
+    no invariance or directional failure, no failed expectation; counted and said
+    (``Oracle.without``).  Before llm45t an LLM's refusal or empty answer swapped in for
+    a name was an invariance failure, pinned on the name."""
+    return tuple(
+        tuple(not x.strip() or not label_map.get(k, {}).get(x, x).strip() for x in lab)
+        for k, lab in enumerate(labels)
     )
 
 
