@@ -180,3 +180,35 @@ def test_a_case_the_llm_answered_is_judged_beside_a_refused_variant(tmp_path: Pa
     assert "Maria" in odd and "Kenji" not in odd and "Olga" not in odd, odd
     for labels in result.findings()["labels"]:
         assert "I can't help with that" not in str(labels), labels
+
+
+def test_a_run_every_answer_of_which_was_none_tested_nothing(tmp_path: Path) -> None:
+    """Every answer empty or a refusal (mapped to no answer): before, the swaps between the
+    two were invariance failures (exit 1); after, nothing was tested (exit 2)."""
+
+    def refusing(batch: list[str]) -> list[str]:
+        return ["" if len(s) % 2 else "I can't help with that" for s in batch]
+
+    store = tmp_path / "r.db"
+    result = assay.check_text(
+        refusing, grammar="builtin:names", oracle="invariance",
+        label_map={0: {"I can't help with that": ""}}, max_queries=400, seed=1, store=store,
+    )  # fmt: skip
+    assert result.n_findings == 0, result.headline
+    assert result.headline.startswith("NOTHING WAS TESTED: none of the"), result.headline
+    assert _verdict(result, store) == 2
+
+
+def test_a_wording_met_later_names_the_label_map_for_an_endpoint(tmp_path: Path) -> None:
+    """A wording neither loading's probe nor the map named, met in the search: the run stops
+    (a model failure) naming it and the label map that declares it, not a function's
+    ``FUNCTION.classes_`` (an endpoint has none)."""
+    partial = {w: c for w, c in MAP.items() if w != "The sentiment is positive"}
+    with LlmService(max_batch=4) as llm, pytest.raises(assay.ModelError) as info:
+        assay.check_text(
+            [llm.url, three], grammar="builtin:reviews", label_map={0: partial},
+            max_queries=400, seed=1, store=tmp_path / "w.db", serving={"batch_size": 4},
+        )  # fmt: skip
+    said = str(info.value)
+    assert "'The sentiment is positive'" in said and "--label-map" in said, said
+    assert "FUNCTION.classes_" not in said and "the endpoint http://127.0.0.1" in said, said

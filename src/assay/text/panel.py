@@ -167,7 +167,15 @@ def _said(labels: Sequence[object]) -> str:
     """Labels for a message on the terminal: as written, except one holding a character the
     terminal would act on (an ANSI sequence that sets its title or colour, a new line),
     written as Python writes it, escaped."""
-    return ", ".join(str(x) if str(x).isprintable() else repr(str(x)) for x in labels)
+    return ", ".join(_one_said(str(x)) for x in labels)
+
+
+def _one_said(x: str) -> str:
+    """One label as ``_said`` writes it: quoted (Python's ``repr``) when it holds a
+    character the terminal would act on, is empty, or has spaces at an end (an LLM's
+    ``''`` and `` positive.`` printed as nothing and as ``positive.``: "has ,  negative.,
+    ..."; llm45t)."""
+    return x if x.isprintable() and x and x == x.strip() else repr(x)
 
 
 def _own(model: Model, labels: tuple[str, ...]) -> str:
@@ -428,7 +436,7 @@ def load_label_map(
             hint = f" (did you mean {near[0]!r}? labels are matched exactly)" if near else ""
             raise _map_error(
                 f"classifier {names[k]} has no label {own!r}{hint}; its labels are "
-                f"{', '.join(labels[k])}",
+                f"{_said(labels[k])}",
                 where,
                 n,
                 fields.own_at,
