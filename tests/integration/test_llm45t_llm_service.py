@@ -212,3 +212,34 @@ def test_a_wording_met_later_names_the_label_map_for_an_endpoint(tmp_path: Path)
     said = str(info.value)
     assert "'The sentiment is positive'" in said and "--label-map" in said, said
     assert "FUNCTION.classes_" not in said and "the endpoint http://127.0.0.1" in said, said
+
+
+def maria(batch: list[str]) -> list[str]:
+    """A planted name bias: any sentence about Maria is positive."""
+    return ["positive" if "Maria" in s else judge(s) for s in batch]
+
+
+def maria_refused(batch: list[str]) -> list[str]:
+    """The same classifier after a "fix" that refuses every sentence about Maria."""
+    return ["I can't help with that" if "Maria" in s else judge(s) for s in batch]
+
+
+maria.classes_ = ["I can't help with that", "negative", "positive"]  # type: ignore[attr-defined]
+maria_refused.classes_ = maria.classes_  # type: ignore[attr-defined]
+
+
+def test_verify_counts_a_refused_case_as_not_replayed_never_fixed(tmp_path: Path) -> None:
+    """Before: a refusal was a label like another, so a classifier now refusing the stored
+    cases "still failed" them (the refusal against the variant's label); after: they are
+    not replayed (skipped), neither still failing nor fixed."""
+    store = tmp_path / "v.db"
+    run = assay.check_text(
+        maria, grammar="builtin:names", oracle="invariance",
+        label_map={0: {"positive": "positive", "negative": "negative",
+                       "I can't help with that": ""}},
+        max_queries=300, seed=1, store=store,
+    )  # fmt: skip
+    assert run.n_findings > 0, run.headline
+    replay = assay.verify_run(run.run_id, store=store, model=[maria_refused])
+    assert replay.fixed == replay.still_failing == 0, replay
+    assert replay.skipped == run.n_findings, replay

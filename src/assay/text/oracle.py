@@ -313,8 +313,10 @@ class Oracle:
                 j = lay.labels[k].index(label)
                 if self.metamorphic and not (lay.silent and lay.silent[k][j]):
                     continue  # (compared as itself there: only no answer goes unjudged)
-                n = counts[j] if j < len(counts) else 0
-                said.append(f"{label!r} ({n:,} sentence{'' if n == 1 else 's'})")
+                n = counts[j] if j < len(counts) else 0  # (0: not counted, as by a replay)
+                said.append(
+                    f"{label!r} ({n:,} sentence{'' if n == 1 else 's'})" if n else repr(label)
+                )
             parts.append(f"{name}: {', '.join(said)}")
         return "; ".join(parts)
 
@@ -458,6 +460,12 @@ class Oracle:
         """Do the answers ``out`` (the sentence's row, then its variant's) break the run's
         metamorphic relation (``relation``: the directional expectation's index)?"""
         return self._metamorphic(out, relation)[0]
+
+    def breaks_judged(self, out: np.ndarray, relation: int) -> tuple[bool, bool]:
+        """``breaks``, and whether the answers could be judged at all (False: every
+        classifier gave no answer where the test needs one: ``panel.silent_labels``)."""
+        broken, _, detail = self._metamorphic(out, relation)
+        return broken, bool(detail.get("judged", True))
 
     def _differential(self, out: np.ndarray, fresh: list[bool] | None = None) -> Verdict:
         lay = self.layout
