@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +60,15 @@ def blind(batch: list[str]) -> list[str]:
 lexicon.classes_ = ["negative", "positive"]  # type: ignore[attr-defined]
 three.classes_ = ["negative", "neutral", "positive"]  # type: ignore[attr-defined]
 blind.classes_ = ["negative", "positive"]  # type: ignore[attr-defined]
+
+
+def _names_refused(fn: Any, store: Path) -> assay.TextResult:
+    """``fn`` under invariance over the names grammar, its refusal mapped to no answer."""
+    refusal = {"positive": "positive", "negative": "negative", "I can't help with that": ""}
+    return assay.check_text(
+        fn, grammar="builtin:names", oracle="invariance", label_map={0: refusal},
+        max_queries=300, seed=1, store=store,
+    )  # fmt: skip
 
 
 def _verdict(result: assay.TextResult, store: Path) -> int:
@@ -168,13 +178,7 @@ def test_a_case_the_llm_answered_is_judged_beside_a_refused_variant(tmp_path: Pa
                 out.append(judge(s))
         return out
 
-    store = tmp_path / "b.db"
-    result = assay.check_text(
-        biased, grammar="builtin:names", oracle="invariance",
-        label_map={0: {"positive": "positive", "negative": "negative",
-                       "I can't help with that": ""}},
-        max_queries=300, seed=1, store=store,
-    )  # fmt: skip
+    result = _names_refused(biased, tmp_path / "b.db")
     assert result.n_findings > 0, result.headline
     odd = " ".join(str(x) for x in result.summary["text"].get("odd_members") or [])
     assert "Maria" in odd and "Kenji" not in odd and "Olga" not in odd, odd
@@ -233,12 +237,7 @@ def test_verify_counts_a_refused_case_as_not_replayed_never_fixed(tmp_path: Path
     cases "still failed" them (the refusal against the variant's label); after: they are
     not replayed (skipped), neither still failing nor fixed."""
     store = tmp_path / "v.db"
-    run = assay.check_text(
-        maria, grammar="builtin:names", oracle="invariance",
-        label_map={0: {"positive": "positive", "negative": "negative",
-                       "I can't help with that": ""}},
-        max_queries=300, seed=1, store=store,
-    )  # fmt: skip
+    run = _names_refused(maria, store)
     assert run.n_findings > 0, run.headline
     replay = assay.verify_run(run.run_id, store=store, model=[maria_refused])
     assert replay.fixed == replay.still_failing == 0, replay
