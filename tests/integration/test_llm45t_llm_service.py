@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +243,42 @@ def test_verify_counts_a_refused_case_as_not_replayed_never_fixed(tmp_path: Path
     replay = assay.verify_run(run.run_id, store=store, model=[maria_refused])
     assert replay.fixed == replay.still_failing == 0, replay
     assert replay.skipped == run.n_findings, replay
+
+
+def test_a_run_of_few_compared_sentences_among_refusals_is_no_pass(tmp_path: Path) -> None:
+    """An LLM refusing nine sentences in ten against a classifier judging as it does: 17 of
+    204 sentences compared, none disagreeing.  Before: a pass (exit 0) on 17 sentences;
+    after: too few to tell anything (exit 2), counted by the compared ones alone."""
+
+    def mostly_refusing(batch: list[str]) -> list[str]:
+        return [
+            judge(s) if zlib.crc32(s.encode()) % 10 == 0 else "I can't help with that"
+            for s in batch
+        ]
+
+    store = tmp_path / "m.db"
+    result = assay.check_text(
+        [mostly_refusing, lexicon], grammar="builtin:reviews", max_queries=300, seed=1,
+        store=store,
+        label_map={0: {"positive": "positive", "negative": "negative",
+                       "I can't help with that": ""}},
+    )  # fmt: skip
+    assert result.n_findings == 0
+    assert "too few to tell anything" in result.headline, result.headline
+    assert _verdict(result, store) == 2
+
+
+def test_a_test_s_cases_count_only_those_answered(tmp_path: Path) -> None:
+    """A suite's test counts the cases its classifier answered as the test needs: a case
+    whose own sentence the LLM refused is not one of its cases (before, they made up the
+    30 cases of "every case of it judged" bound)."""
+
+    def refusing_half(batch: list[str]) -> list[str]:
+        return [judge(s) if len(s) % 2 else "I can't help with that" for s in batch]
+
+    result = _names_refused(refusing_half, tmp_path / "t.db")
+    tests = result.summary["text"]["tests"]
+    judged = sum(int(t["cases"]) for t in tests)
+    said = re.search(r"only ([\d,]+) of the ([\d,]+) cases judged could be", result.headline)
+    assert said is not None, result.headline
+    assert judged == int(said.group(1).replace(",", "")), (tests, result.headline)

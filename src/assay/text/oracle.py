@@ -76,6 +76,9 @@ class Verdict:
     error: np.ndarray  # bool per case
     margin: np.ndarray  # signed, > 0 passes
     detail: list[dict[str, Any]]  # per case: which classifier failed, labels
+    # per case: whether some classifier's answers could be judged (None: every one could;
+    # False where no classifier gave the answers its test needs: ``panel.silent_labels``)
+    judged: list[bool] | None = None
 
 
 class Oracle:
@@ -439,13 +442,13 @@ class Oracle:
         ``compared``; None: every one)."""
         if self.kind == "differential":
             return self._differential(np.vstack([o[:1] for o in outputs]), fresh)
-        errors, margins, details = [], [], []
+        errors, margins, details, judged = [], [], [], []
         counted = [True] * len(cases) if fresh is None else list(fresh)
         for i, (out, case) in enumerate(zip(outputs, cases, strict=True)):
             e, m, d = self._metamorphic(out, case.relation)
+            judged.append(bool(d.pop("judged", True)))
             if self.layout.silent and counted[i]:  # (a classifier may give no answer)
-                self._count_unanswered(out, bool(d.pop("judged", True)))
-            d.pop("judged", None)
+                self._count_unanswered(out, judged[-1])
             if e and isinstance(self.relations[case.relation], Invariant):
                 members = self._members(case)
                 d["odd"] = [self.member_text(members[i]) for i in odd_rows(self.layout, out)]
@@ -453,7 +456,10 @@ class Oracle:
             margins.append(m)
             details.append(d)
         return Verdict(
-            np.asarray(errors, dtype=bool), np.asarray(margins, dtype=np.float64), details
+            np.asarray(errors, dtype=bool),
+            np.asarray(margins, dtype=np.float64),
+            details,
+            judged if self.layout.silent else None,
         )
 
     def breaks(self, out: np.ndarray, relation: int) -> bool:

@@ -34,7 +34,7 @@ from assay.text.grammar import Grammar
 from assay.text.label_watch import LabelWatch
 from assay.text.oracle import Oracle
 from assay.text.summary import build_summary, too_few_reason
-from assay.text.untested import untested_part
+from assay.text.untested import compared_cases, untested_part
 
 if TYPE_CHECKING:
     from assay.text.engine import Engine
@@ -340,7 +340,7 @@ def merge_summaries(
         _lifts_said(summary, len(summaries))
         if distinct is None:
             summary["headline"] += _added_note(len(summaries))
-    summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
+    summary["tested"] = compared_cases(merged)  # 0: nothing was tested (never a pass)
     if why:
         summary["untested_reason"] = why
     few = too_few_reason(summary, test.oracle)
