@@ -282,3 +282,14 @@ def test_a_test_s_cases_count_only_those_answered(tmp_path: Path) -> None:
     said = re.search(r"only ([\d,]+) of the ([\d,]+) cases judged could be", result.headline)
     assert said is not None, result.headline
     assert judged == int(said.group(1).replace(",", "")), (tests, result.headline)
+
+
+def test_a_413_naming_its_limit_is_advised_that_batch_size(tmp_path: Path) -> None:
+    """The service takes 4 sentences a request and says so in its 413: before, "e.g.
+    --batch-size 32" (half the request, then 16, 8 ... one failed run each); after, 4."""
+    with LlmService(max_batch=4) as llm, pytest.raises(assay.ModelError) as info:
+        assay.check_text(
+            [llm.url, three], grammar="builtin:reviews", label_map={0: MAP},
+            max_queries=400, seed=1, store=tmp_path / "b.db",
+        )  # fmt: skip
+    assert "status 413" in str(info.value) and "--batch-size 4;" in str(info.value)
