@@ -293,3 +293,18 @@ def test_a_413_naming_its_limit_is_advised_that_batch_size(tmp_path: Path) -> No
             max_queries=400, seed=1, store=tmp_path / "b.db",
         )  # fmt: skip
     assert "status 413" in str(info.value) and "--batch-size 4;" in str(info.value)
+
+
+def test_one_label_beside_refusals_tested_nothing(tmp_path: Path) -> None:
+    """An LLM answering 'positive' to every sentence it answers, refusing the others: no
+    swap could fail.  Before: its refusals were labels, every swap to one a failure (exit
+    1); had they been no answer alone, a pass (exit 0); now nothing was tested (exit 2)."""
+
+    def positive_or_refusal(batch: list[str]) -> list[str]:
+        return ["positive" if len(s) % 3 else "I can't help with that" for s in batch]
+
+    store = tmp_path / "o.db"
+    result = _names_refused(positive_or_refusal, store)
+    assert result.n_findings == 0, result.headline
+    assert "one label" in result.headline, result.headline
+    assert _verdict(result, store) == 2
