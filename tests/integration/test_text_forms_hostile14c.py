@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 import assay
 from assay.cli.app import app, register
+from assay.core.store import RunStore
 from assay.errors import ModelError, UsageError
 from assay.models.callable import from_callable
 
@@ -351,11 +352,16 @@ def test_verify_against_a_classifier_answering_one_thing_is_not_a_pass(tmp_path:
     assert code == 0, out
 
 
-def test_a_label_map_naming_a_label_not_yet_answered_says_to_declare_it(tmp_path: Path) -> None:
+def test_a_label_map_naming_a_label_not_yet_answered_declares_it(tmp_path: Path) -> None:
+    """The map names 'neutral', which the function (its labels read off its answers) has
+    not answered: the map declares it (llm45t; it was refused before, "declare ...
+    `FUNCTION.classes_ = ['neg', 'pos', 'neutral']`", as an LLM's wordings were)."""
     labels = tmp_path / "labels.txt"
     labels.write_text("1 neutral -> meh\n1 neg -> neg\n1 pos -> pos\n")
-    with pytest.raises(UsageError, match=r"classes_ = \['neg', 'pos', 'neutral'\]"):
-        _check([reads_negation, ignores_negation], tmp_path, label_map=labels)
+    result = _check([reads_negation, ignores_negation], tmp_path, label_map=labels)
+    layout = RunStore(tmp_path / "runs.db", read_only=True).get_run(result.run_id).config
+    assert layout["layout"]["labels"][0] == ["neg", "pos", "neutral"], layout["layout"]
+    assert result.n_findings > 0 and _minimal_negated(result) == 1.0
 
 
 def test_a_label_first_met_in_another_classifiers_case_is_that_label() -> None:

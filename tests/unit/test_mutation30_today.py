@@ -97,7 +97,11 @@ def test_loading_on_a_thread_sees_the_callers_context() -> None:
 def test_none_compared_is_not_said_to_be_partly_compared() -> None:
     def oracle(compared: int, judged: int) -> Any:
         return SimpleNamespace(
-            compared=compared, judged=judged, unmapped_said=lambda: "m: x", _added=lambda: ""
+            compared=compared,
+            judged=judged,
+            unmapped_said=lambda: "m: x",
+            _added=lambda: "",
+            metamorphic=False,
         )
 
     assert Oracle.partly_compared(oracle(0, 8)) is None  # (never_compared's case)

@@ -26,9 +26,15 @@ from assay.errors import UsageError
 # class whose members derive the same words, "我们" | "我 们" once spaced): none could fail
 NO_VARIANT = "not tested: every variant was its sentence itself"
 
+# a summary key: the run's findings are none of them confirmed (a classifier seen answering
+# a sentence otherwise, whose findings the query budget left no room to ask again: they may
+# be its noise, ``text.replay_hold``): with ``incomplete_reason``, exit 2, never 1 on them
+UNCONFIRMED = "findings_unconfirmed"
+
 __all__ = [
     "NO_VARIANT",
     "PASS_KEYS",
+    "UNCONFIRMED",
     "EndedRunMixin",
     "answer_found",
     "check_fail_on",

@@ -10,6 +10,7 @@ from typing import Any
 
 from assay.core.callers_prose import judged_in_callers_terms, made_from_python
 from assay.core.outcome import (
+    UNCONFIRMED,
     answer_fails,
     answer_found,
     answer_rule,
@@ -107,8 +108,8 @@ def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> V
     # the share, its findings fail nothing: a run within it that did not test everything is
     # no pass, exit 2, never 0)
     fails = failing if failing is not None else (bad or found_by_answer)
-    if failed and failed[0] != "nothing was tested" and fails:
-        failed = None
+    if failed and failed[0] != "nothing was tested" and fails and not summary.get(UNCONFIRMED):
+        failed = None  # (findings none of which was confirmed fail nothing: ``UNCONFIRMED``)
     if failed:
         code = EXIT_UNTESTED
     elif failing is not None:

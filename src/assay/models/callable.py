@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import importlib
 import importlib.util
+import json
 import sys
 import threading
 import unicodedata
@@ -477,11 +478,21 @@ class NamedLabelsModel(CallableModel):
                 f"{self.who} answered {name!r} for input {i}, which is not one of the classes "
                 f"declared in {self.declared_by} {known!r}"
             )
+        mapped = (
+            f"a text run's --label-map FILE declares every label it names (a line `CLASSIFIER "
+            f'{json.dumps(name)} -> COMMON`, or `-> ""` for no answer: an LLM\'s refusal)'
+        )
+        if getattr(self, "model", None) is not None:  # (an endpoint: no function to declare on)
+            return (
+                f"{self.info.get('url') or 'the endpoint'} answered {name!r} for input {i}, a "
+                f"label it had not answered before (its labels so far: "
+                f"{', '.join(map(repr, known))}); {mapped}"
+            )
         return (
             f"the model answered {name!r} for input {i}, a label it had not answered before "
             f"(its labels so far: {', '.join(map(repr, known))}); declare every label it can "
             f"answer beside the function, as scikit-learn does: `FUNCTION.classes_ = "
-            f"{[*known, name]!r}`"
+            f"{[*known, name]!r}`, or {mapped}"
         )
 
     def labels_answered(self, inputs: ModelInputs) -> list[str]:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = ["envelope_hint", "size_hint"]
@@ -40,11 +41,27 @@ def size_hint(status: int, body: bytes, n: int, sent: int) -> str:
     text = body[:4096].decode("utf-8", "replace").lower()
     if status != 413 and not any(word in text for word in _SIZE_WORDS):
         return ""
+    size = _named_limit(text, n) or max(n // 2, 1)
     return (
         f"; the request held {n:,} inputs ({sent:,} bytes), a size the server refused: "
-        f"give a smaller --batch-size (below {n:,}, e.g. --batch-size {max(n // 2, 1)}; a "
-        f"stopped run: assay resume RUN_ID --batch-size {max(n // 2, 1)})"
+        f"give a smaller --batch-size (below {n:,}, e.g. --batch-size {size}; a "
+        f"stopped run: assay resume RUN_ID --batch-size {size})"
     )
+
+
+_LIMIT = re.compile(
+    r"(?:at most|maximum(?: of)?|limit(?: of| is)?"
+    r"|max(?:imum)?[ _]?(?:batch)?(?:[ _]size)?[\"':= ]*)\s*(\d+)"
+)
+
+
+def _named_limit(text: str, n: int) -> int | None:
+    """The number of inputs a refusal's body names as its limit ("at most 4 inputs a
+    request", "maximum of 64", "max_batch_size: 8"), when below the request's ``n``: an
+    LLM service taking a handful of sentences a request was advised half the batch, over
+    and over (64, 32, 16, 8 before its 4; llm45t).  None when it names none."""
+    found = [int(m) for m in _LIMIT.findall(text) if 0 < int(m) < n]
+    return min(found) if found else None
 
 
 def envelope_hint(exc: BaseException, payload: Any, protocol: str) -> str:

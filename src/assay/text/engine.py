@@ -451,8 +451,9 @@ class Engine(Dispatch, EngineState):
         seen: list[int] = []  # productions of the new cases, each once per case
         seen_err: list[int] = []
         words = self.words
-        for case, entry, err, prep in zip(
-            cases, entries, verdict.error.tolist(), prepared, strict=True
+        unjudged = [] if verdict.judged is None else [not j for j in verdict.judged]
+        for at, (case, entry, err, prep) in enumerate(
+            zip(cases, entries, verdict.error.tolist(), prepared, strict=True)
         ):
             key = entry[3]
             if key in self.keys:
@@ -461,9 +462,12 @@ class Engine(Dispatch, EngineState):
             self._keys_log.append(key)
             self.cases += 1
             self.errors += int(err)
-            if self.cases <= CASE_KEYS:
-                self.case_keys.append([-key - 1 if err else key, case.relation])
-            if case.relation >= 0:
+            lost = bool(unjudged and unjudged[at])
+            if self.cases <= CASE_KEYS:  # (-2: a case of no test, as a unit's tally reads it)
+                self.case_keys.append([-key - 1 if err else key, -2 if lost else case.relation])
+            if case.relation >= 0 and not lost:
+                # (a case no classifier answered as its test needs is none of the test's:
+                # an LLM's refusals counted toward its 30 cases; llm45t)
                 tally = self.per_test[case.relation]
                 tally[0] += 1
                 tally[1] += int(err)

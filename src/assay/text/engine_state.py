@@ -96,6 +96,7 @@ class EngineState:
                 # top-1 sentences judged, and those compared (every label a counterpart)
                 "judged": self.oracle.judged,
                 "compared": self.oracle.compared,
+                "without": self.oracle.without_state(),
                 "largest_distance": self.oracle.largest,
             }
         )
@@ -197,6 +198,7 @@ class EngineState:
         self._stop_next = v.get("stop_next")
         self.oracle.judged = int(v.get("judged", 0))
         self.oracle.compared = int(v.get("compared", 0))
+        self.oracle.load_without(v.get("without"))
         self.oracle.largest = float(v.get("largest_distance", 0.0))
         asked = snap.appends.get("asked")
         keys = snap.appends.get("keys")

@@ -28,11 +28,15 @@ def expected_class(
     worst = np.inf
     failed: list[str] = []
     labels: list[list[str]] = []
+    judged = False  # whether some classifier gave an answer (``panel.silent_labels``)
     for k, name in enumerate(layout.names):
         block = layout.block(out, k)[0]
         maps = layout.maps[k]
         top = int(np.argmax(block))
         labels.append([layout.labels[k][top]])
+        if layout.no_answer(k, np.asarray([top])):
+            continue  # (no answer: an LLM's refusal fails no expectation)
+        judged = True
         if want < 0 or want not in maps:
             continue  # (a classifier with no such class: nothing of it to judge)
         mass: dict[int, float] = {}  # per class as compared (a map's labels made one)
@@ -59,5 +63,6 @@ def expected_class(
         "variant": 1,
         "expected": expected,
         "relation": relation,
+        "judged": judged,
     }
     return bool(failed), float(worst), detail

@@ -10,7 +10,7 @@ from typing import Any
 
 from assay.core.model import Model
 from assay.errors import UsageError
-from assay.text.panel import as_answered, common_too_long, labels_of
+from assay.text.panel import as_answered, common_too_long, labels_of, labels_open
 
 __all__ = ["KeptLabelMap", "checked_label_map"]
 
@@ -50,7 +50,7 @@ def checked_label_map(
         own = labels_of(models[k])
         pairs = {as_answered(str(a), own): b for a, b in pairs.items()}
         for label in pairs:
-            if str(label) not in own:
+            if str(label) not in own and not labels_open(models[k]):
                 raise UsageError(
                     f"classifier {names[k]} has no label {label!r}; its labels are "
                     f"{', '.join(own)}",

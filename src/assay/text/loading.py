@@ -287,6 +287,36 @@ def _labels_as_answered(
     return out
 
 
+def with_mapped(loaded: Sequence[Model], mapping: dict[int, dict[str, str]]) -> list[Model]:
+    """``loaded`` with each classifier whose labels were read off its answers given the
+    labels ``mapping`` (a label map) names for it that it had not answered yet, after its
+    own: the map declares them (``panel.labels_open``).  An LLM behind an endpoint words a
+    label many ways (``Positive``, `` positive.``, ``The sentiment is positive``); loading's
+    probe sees some, and a wording the map names that the probe missed was refused, or,
+    met later, stopped the run (exit 3)."""
+    from assay.models.callable import NamedLabelsModel
+    from assay.models.checked import CheckedModel
+
+    out = list(loaded)
+    for k, pairs in mapping.items():
+        inner = getattr(out[k], "inner", None)
+        if not isinstance(inner, NamedLabelsModel) or not inner.from_answers:
+            continue
+        have = tuple(out[k].capabilities.class_names or ())
+        extra = [x for x in pairs if x not in have]
+        if not extra:
+            continue
+        spec_info = getattr(out[k], "spec_info", {})
+        wide = CheckedModel(
+            inner.with_labels((*have, *extra)),
+            spec_info=spec_info,
+            max_batch=getattr(out[k], "limit", None),
+        )
+        wide.spec_info["capabilities"] = wide.capabilities.to_json()
+        out[k] = wide
+    return out
+
+
 def _one_form(labels: list[str]) -> tuple[str, ...]:
     """``labels`` with one of each set written in several Unicode normal forms (the first):
     a function answering "négatif" NFC to some sentences and NFD to others answers one

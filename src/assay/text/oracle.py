@@ -76,6 +76,9 @@ class Verdict:
     error: np.ndarray  # bool per case
     margin: np.ndarray  # signed, > 0 passes
     detail: list[dict[str, Any]]  # per case: which classifier failed, labels
+    # per case: whether some classifier's answers could be judged (None: every one could;
+    # False where no classifier gave the answers its test needs: ``panel.silent_labels``)
+    judged: list[bool] | None = None
 
 
 class Oracle:
@@ -172,6 +175,10 @@ class Oracle:
         # (the others cannot disagree): none compared is no test (``never_compared``)
         self.judged = 0
         self.compared = 0
+        # per classifier, per label of its own: the top-1 sentences judged on which it was
+        # that classifier's top label and had no counterpart (an LLM's refusal, its empty
+        # answer, a wording the map left out): counted in what the run says, never findings
+        self.without: list[list[int]] = [[0] * len(x) for x in layout.labels]
         # a campaign's merged oracle: its units' counts added (a sentence two units judged
         # counts twice; no unit keeps which it compared), said where they are (``_added``)
         self.units = 1
@@ -238,6 +245,12 @@ class Oracle:
         were compared, or it found errors)."""
         if errors or not self.judged or self.compared:
             return None
+        if self.metamorphic:  # (counted only where a classifier gave no answer)
+            return (
+                f"none of the {self.judged:,} cases judged{self._added()} could be: in each, "
+                f"every classifier gave no answer to a sentence ({self.unmapped_said()}), "
+                "so nothing could fail"
+            )
         return (
             f"none of the {self.judged:,} sentences judged{self._added()} could be compared: "
             "for each, a classifier answered a label the others do not have "
@@ -252,6 +265,12 @@ class Oracle:
         rest only (None: every one compared, or none: ``never_compared``)."""
         if not self.compared or self.compared >= self.judged:
             return None
+        if self.metamorphic:
+            return (
+                f"only {self.compared:,} of the {self.judged:,} cases judged{self._added()} "
+                "could be (in the others a classifier gave no answer where the test needs "
+                f"one: {self.unmapped_said()}), so they could not fail for it"
+            )
         return (
             f"only {self.compared:,} of the {self.judged:,} sentences judged{self._added()} "
             "could be compared (on the others a classifier's label had no counterpart: "
@@ -264,11 +283,58 @@ class Oracle:
             return ""
         return f", the {self.units:,} units' added (a sentence two units judged counts twice),"
 
+    def _count_unanswered(self, out: np.ndarray, judged: bool) -> None:
+        """A metamorphic case judged for the first time: counted in ``judged``, in
+        ``compared`` when some classifier answered all its sentences, and its sentences
+        answered with no answer in ``without``."""
+        self.judged += 1
+        self.compared += int(judged)
+        lay = self.layout
+        for k in range(len(lay.names)):
+            top = np.argmax(lay.block(out, k), axis=1)
+            for j in top[np.asarray(lay.silent[k])[top]].tolist():
+                self.without[k][int(j)] += 1
+
+    def _count_without(self, out: np.ndarray, tops: np.ndarray, counted: np.ndarray) -> None:
+        """Adds each counted sentence whose top label had no counterpart to ``without``."""
+        lost = counted[:, None] & (tops < 0)
+        for k in np.flatnonzero(lost.any(axis=0)):
+            own = np.argmax(self.layout.block(out, int(k)), axis=1)[lost[:, k]]
+            for j, n in zip(*np.unique(own, return_counts=True), strict=True):
+                self.without[int(k)][int(j)] += int(n)
+
     def unmapped_said(self) -> str:
-        """The labels without a counterpart, per classifier, as the messages say them."""
-        return "; ".join(
-            f"{name}: {', '.join(labels)}" for name, labels in self.layout.unmapped().items()
-        )
+        """The labels without a counterpart, per classifier, as the messages say them: each
+        quoted as Python writes it (an empty answer ``''``, a label holding a new line or
+        spaces at its ends) with the sentences it was the top label of (``without``)."""
+        lay, parts = self.layout, []
+        for name, labels in lay.unmapped().items():
+            k = lay.names.index(name)
+            counts = self.without[k] if k < len(self.without) else []
+            said = []
+            for label in labels:
+                j = lay.labels[k].index(label)
+                if self.metamorphic and not (lay.silent and lay.silent[k][j]):
+                    continue  # (compared as itself there: only no answer goes unjudged)
+                n = counts[j] if j < len(counts) else 0  # (0: not counted, as by a replay)
+                said.append(
+                    f"{label!r} ({n:,} sentence{'' if n == 1 else 's'})" if n else repr(label)
+                )
+            parts.append(f"{name}: {', '.join(said)}")
+        return "; ".join(parts)
+
+    def without_state(self) -> list[list[int]]:
+        return [list(x) for x in self.without]
+
+    def load_without(self, state: Any, *, add: bool = False) -> None:
+        """``without`` as a checkpoint (or, ``add``, a unit) kept it; a state of another
+        shape (a run stored before llm45t: none) leaves it as it is."""
+        if not isinstance(state, list) or [len(x) for x in state] != [len(x) for x in self.without]:
+            return
+        self.without = [
+            [(a if add else 0) + int(b) for a, b in zip(mine, theirs, strict=True)]
+            for mine, theirs in zip(self.without, state, strict=True)
+        ]
 
     @property
     def metamorphic(self) -> bool:
@@ -376,9 +442,13 @@ class Oracle:
         ``compared``; None: every one)."""
         if self.kind == "differential":
             return self._differential(np.vstack([o[:1] for o in outputs]), fresh)
-        errors, margins, details = [], [], []
-        for out, case in zip(outputs, cases, strict=True):
+        errors, margins, details, judged = [], [], [], []
+        counted = [True] * len(cases) if fresh is None else list(fresh)
+        for i, (out, case) in enumerate(zip(outputs, cases, strict=True)):
             e, m, d = self._metamorphic(out, case.relation)
+            judged.append(bool(d.pop("judged", True)))
+            if self.layout.silent and counted[i]:  # (a classifier may give no answer)
+                self._count_unanswered(out, judged[-1])
             if e and isinstance(self.relations[case.relation], Invariant):
                 members = self._members(case)
                 d["odd"] = [self.member_text(members[i]) for i in odd_rows(self.layout, out)]
@@ -386,13 +456,22 @@ class Oracle:
             margins.append(m)
             details.append(d)
         return Verdict(
-            np.asarray(errors, dtype=bool), np.asarray(margins, dtype=np.float64), details
+            np.asarray(errors, dtype=bool),
+            np.asarray(margins, dtype=np.float64),
+            details,
+            judged if self.layout.silent else None,
         )
 
     def breaks(self, out: np.ndarray, relation: int) -> bool:
         """Do the answers ``out`` (the sentence's row, then its variant's) break the run's
         metamorphic relation (``relation``: the directional expectation's index)?"""
         return self._metamorphic(out, relation)[0]
+
+    def breaks_judged(self, out: np.ndarray, relation: int) -> tuple[bool, bool]:
+        """``breaks``, and whether the answers could be judged at all (False: every
+        classifier gave no answer where the test needs one: ``panel.silent_labels``)."""
+        broken, _, detail = self._metamorphic(out, relation)
+        return broken, bool(detail.get("judged", True))
 
     def _differential(self, out: np.ndarray, fresh: list[bool] | None = None) -> Verdict:
         lay = self.layout
@@ -413,6 +492,7 @@ class Oracle:
             counted = np.ones(n, dtype=bool) if fresh is None else np.asarray(fresh, dtype=bool)
             self.judged += int(counted.sum())
             self.compared += int((comparable & counted).sum())
+            self._count_without(out, tops, counted)
             error = comparable & (tops != tops[:, :1]).any(axis=1)
             margin = np.where(error, -np.maximum(tvd, 1e-6), np.maximum(1 - tvd, 1e-6))
         elif self.mode == "topk":
@@ -462,21 +542,29 @@ class Oracle:
         failed: list[str] = []
         labels: list[list[str]] = []
         culprit = 1  # the variant that broke the relation (the first one otherwise)
+        judged = False  # whether some classifier's answers could be judged
         for k in range(len(lay.names)):
             block = lay.block(out, k)
             own = lay.labels[k]
             top = np.argmax(block, axis=1)
             labels.append([own[t] for t in top])
+            # the rows it answered (``panel.silent_labels``: a refusal, an empty answer is
+            # none); a swap is judged on the members answered beside the sentence's own
+            ok = ~np.asarray(lay.silent[k], dtype=bool)[top] if lay.no_answer(k, top) else None
+            if ok is not None and not (isinstance(rel, Invariant) and ok[0] and ok.sum() > 1):
+                continue  # (no answer where it was needed: nothing of it to judge)
+            judged = True
             c = int(top[0])
             said = lay.compared(k, top)  # (labels a label map makes one: the same answer)
             # the probability of the first's label: of every label a map makes one with it
             # (a merging map: the mass moved between labels made one has not moved)
             mass = block[:, _as_one(lay.maps[k], c)].sum(axis=1)
             if isinstance(rel, Invariant):
-                changed = bool((said != said[0]).any())
+                ok = np.ones(len(top), dtype=bool) if ok is None else ok
+                changed = bool(((said != said[0]) & ok).any())
                 if changed and not failed:
-                    culprit = int(np.argmax(said != said[0]))
-                moved = float(np.max(np.abs(mass - mass[0])))
+                    culprit = int(np.argmax((said != said[0]) & ok))
+                moved = float(np.max(np.abs(mass - mass[0])[ok]))
                 margin = -max(moved, 1e-6) if changed else max(1.0 - moved, 1e-6)
             else:
                 assert isinstance(rel, Directional)
@@ -514,7 +602,8 @@ class Oracle:
         if not np.isfinite(worst):
             worst = 1.0
         shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
-        return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}
+        detail = {"failed": failed, "labels": shown, "variant": culprit, "judged": judged}
+        return bool(failed), float(worst), detail
 
 
 def _mapped_to(layout: Layout, label: str) -> str:
@@ -566,10 +655,17 @@ def odd_rows(layout: Layout, out: np.ndarray) -> list[int]:
     one is odd)."""
     odd: set[int] = set()
     for k in range(len(layout.names)):
-        said = layout.compared(k, np.argmax(layout.block(out, k), axis=1))
+        top = np.argmax(layout.block(out, k), axis=1)
+        said = layout.compared(k, top)
+        rows = np.arange(len(said))
+        if layout.no_answer(k, top):  # (no answer is no label: never a member's oddity)
+            rows = rows[~np.asarray(layout.silent[k], dtype=bool)[top]]
+            said = said[rows]
+        if not len(said):
+            continue
         counts = np.bincount(said)
         if 2 * int(counts.max()) > len(said):
-            odd.update(np.flatnonzero(said != int(counts.argmax())).tolist())
+            odd.update(rows[said != int(counts.argmax())].tolist())
     return sorted(odd)
 
 

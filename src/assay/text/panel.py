@@ -34,7 +34,9 @@ __all__ = [
     "common_too_long",
     "fold_label",
     "labels_of",
+    "labels_open",
     "load_label_map",
+    "silent_labels",
 ]
 
 
@@ -52,6 +54,16 @@ class Layout:
     # per classifier: whether it answers scores (False: labels, one-hot here: a number shown
     # beside such a label would be a confidence it never gave); () when not known
     scored: tuple[bool, ...] = ()
+    # per classifier, per label of its own: whether it is no answer (``silent_labels``: an
+    # empty one, or one the label map maps to "": an LLM's refusal); () when none is
+    silent: tuple[tuple[bool, ...], ...] = ()
+
+    def no_answer(self, k: int, top: np.ndarray) -> bool:
+        """Whether classifier ``k`` gave no answer to any of the rows whose labels (its
+        own indices) are ``top``: such a case is not judged for it (``Oracle``)."""
+        if not self.silent or not any(self.silent[k]):
+            return False
+        return bool(np.asarray(self.silent[k])[np.asarray(top, dtype=np.int64)].any())
 
     def answers_scores(self, k: int) -> bool:
         """Whether classifier ``k`` answered scores of its own (not labels alone)."""
@@ -155,7 +167,15 @@ def _said(labels: Sequence[object]) -> str:
     """Labels for a message on the terminal: as written, except one holding a character the
     terminal would act on (an ANSI sequence that sets its title or colour, a new line),
     written as Python writes it, escaped."""
-    return ", ".join(str(x) if str(x).isprintable() else repr(str(x)) for x in labels)
+    return ", ".join(_one_said(str(x)) for x in labels)
+
+
+def _one_said(x: str) -> str:
+    """One label as ``_said`` writes it: quoted (Python's ``repr``) when it holds a
+    character the terminal would act on, is empty, or has spaces at an end (an LLM's
+    ``''`` and `` positive.`` printed as nothing and as ``positive.``: "has ,  negative.,
+    ..."; llm45t)."""
+    return x if x.isprintable() and x and x == x.strip() else repr(x)
 
 
 def _own(model: Model, labels: tuple[str, ...]) -> str:
@@ -270,6 +290,8 @@ def build_layout(
                     )
         if differential:  # read off the answers: widened with each other's, never disjoint
             _refuse_disjoint_answers(models, names)
+    silent = silent_labels(labels, label_map)
+    common = [c for c in common if c.strip()]  # (no answer is no label to compare)
     maps = tuple(tuple(common.index(x) if x in common else -1 for x in ml) for ml in mapped)
     if differential and len(models) > 1 and len(common) < 2:
         if label_map:
@@ -290,7 +312,29 @@ def build_layout(
         _refuse_one_prediction(labels, maps, names)
     scored = tuple(m.capabilities.outputs != "labels" for m in models)
     return Layout(
-        tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded), scored
+        tuple(names),
+        tuple(labels),
+        tuple(offsets),
+        tuple(common),
+        maps,
+        tuple(folded),
+        scored,
+        silent if any(any(x) for x in silent) else (),
+    )
+
+
+def silent_labels(
+    labels: Sequence[tuple[str, ...]], label_map: dict[int, dict[str, str]]
+) -> tuple[tuple[bool, ...], ...]:
+    """Per classifier, per label: whether it is no answer: empty or spaces alone (an LLM's
+    empty completion), or mapped by the label map to "" (``1 "I can't help with that" ->
+    ""``: a refusal).  A sentence so answered is compared with nothing: no disagreement,
+    no invariance or directional failure, no failed expectation; counted and said
+    (``Oracle.without``).  Before llm45t an LLM's refusal or empty answer swapped in for
+    a name was an invariance failure, pinned on the name."""
+    return tuple(
+        tuple(not x.strip() or not label_map.get(k, {}).get(x, x).strip() for x in lab)
+        for k, lab in enumerate(labels)
     )
 
 
@@ -387,18 +431,12 @@ def load_label_map(
                 fields.who_at,
             )
         own = as_answered(own, labels[k])
-        if own not in labels[k]:
+        if own not in labels[k] and not labels_open(models[k]):
             near = [x for x in labels[k] if fold_label(x) == fold_label(own)]
             hint = f" (did you mean {near[0]!r}? labels are matched exactly)" if near else ""
-            if not near and getattr(getattr(models[k], "inner", None), "from_answers", False):
-                hint = (
-                    " (it does not declare its labels: they are those it answered to the "
-                    "grammar's first sentences; declare every label it can answer beside it, "
-                    f"`FUNCTION.classes_ = {[*labels[k], own]!r}`)"
-                )
             raise _map_error(
                 f"classifier {names[k]} has no label {own!r}{hint}; its labels are "
-                f"{', '.join(labels[k])}",
+                f"{_said(labels[k])}",
                 where,
                 n,
                 fields.own_at,
@@ -417,6 +455,16 @@ def load_label_map(
             )
         out[k][own] = common
     return out
+
+
+def labels_open(model: Model) -> bool:
+    """Whether ``model``'s labels were read off its answers (undeclared: a function or an
+    endpoint answering labels by name, an LLM wording its answers freely): a label map
+    naming a label it has not answered yet declares it (``text.loading.with_mapped``), as
+    the map's author knows its wordings and a probe of a few dozen sentences sees only
+    some (a map of an LLM's ``"The sentiment is positive"`` was refused at one seed and
+    taken at another; llm45t)."""
+    return bool(getattr(getattr(model, "inner", None), "from_answers", False))
 
 
 def as_answered(label: str, labels: Sequence[str]) -> str:

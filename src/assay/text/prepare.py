@@ -23,7 +23,7 @@ from assay.text.generate import Sampler
 from assay.text.grammar import Grammar, load_grammar, parse_grammar
 from assay.text.label_map_dict import KeptLabelMap, checked_label_map
 from assay.text.lag import lag_from
-from assay.text.loading import load_classifiers, name_of, outputs_per_classifier
+from assay.text.loading import load_classifiers, name_of, outputs_per_classifier, with_mapped
 from assay.text.nltk_grammar import nltk_text
 from assay.text.oracle import refuse_unreachable
 from assay.text.panel import Panel, build_layout, load_label_map
@@ -194,6 +194,8 @@ def setup_text(
         mapping = checked_label_map(label_map, loaded, the_names)
     else:
         mapping = load_label_map(label_map, loaded, the_names)
+    if mapping:  # (labels a map names that a classifier read off its answers had not said)
+        loaded = with_mapped(loaded, mapping)
     layout = build_layout(loaded, the_names, mapping, differential=oracle == "differential")
     the_grammar.name_classes_as(layout.common)  # (a class in NFD, labels in NFC: one)
     test = TextTest(

@@ -81,13 +81,18 @@ def _replayed(
             flat = panel.predict(pairs)
             answers.add(flat)
             out = flat.reshape(len(pairs) // 2, 2, -1)
-            bad = np.array([oracle.breaks(o, int(r)) for o, r in zip(out, rel[lo:], strict=False)])
+            judged = [oracle.breaks_judged(o, int(r)) for o, r in zip(out, rel[lo:], strict=False)]
+            bad = np.array([b for b, _ in judged], dtype=bool)
+            # a case a classifier now gives no answer in (an LLM's refusal) cannot fail:
+            # not replayed, never counted fixed
+            seen = np.array([j for _, j in judged], dtype=bool)
             if len(examples) < 10:
                 examples.extend((total + np.flatnonzero(bad)[: 10 - len(examples)]).tolist())
             failing += int(bad.sum())
-            total += len(bad)
+            total += int(seen.sum())
+            uncompared += int((~seen).sum())
             at = rel[lo : lo + len(bad)]
-            known = (at >= 0) & (at < len(stored))
+            known = (at >= 0) & (at < len(stored)) & seen
             np.add.at(stored, at[known], 1)
             np.add.at(still, at[known], bad[known].astype(np.int64))
     why = (
@@ -102,6 +107,9 @@ def _replayed(
         why = (
             f"on {uncompared:,} stored sentences a classifier now answers a label without a "
             f"counterpart ({oracle.unmapped_said()}), so they could not be compared"
+            if not oracle.metamorphic
+            else f"in {uncompared:,} stored cases a classifier now gives no answer where the "
+            f"test needs one ({oracle.unmapped_said()}), so they could not be judged"
         )
         if total and not failing:  # (the rest no longer fail: not everything was tested)
             untested = f"{why}: not everything was tested"

@@ -24,6 +24,7 @@ import numpy as np
 from assay.core.display import count
 from assay.core.findings import FindingBatch
 from assay.core.model import Model
+from assay.core.outcome import UNCONFIRMED
 from assay.core.store import RunStore
 from assay.core.unfinished import KEY, reason
 from assay.errors import AssayError
@@ -286,6 +287,18 @@ def _said(
             f"{who} {'is' if one else 'are'} not deterministic: none of the {count(total)} "
             "findings held when asked again (withdrawn as noise), so what the run asked shows "
             "nothing either way"
+        )
+    elif judged == withdrawn and (not said or said == reason(summary.get(KEY) or [])):
+        # none confirmed, some never asked again: they stay stored, but may be noise, so
+        # they fail nothing (exit 1 on a pair alike but for one's sampling before llm45t)
+        why = f"asking them failed: {failed}" if failed else "the query budget left no room"
+        summary[UNCONFIRMED] = True
+        summary["incomplete_reason"] = (
+            f"{who} {'is' if one else 'are'} not deterministic and none of the "
+            f"{count(total)} findings was confirmed: {count(total - judged)} could not be "
+            f"asked again ({why}){f' and {count(withdrawn)} did not replay' if withdrawn else ''}"
+            ", so they may be its noise and what the run asked shows nothing either way; "
+            "give a larger --max-queries (each finding is asked again, up to twice, within it)"
         )
 
 

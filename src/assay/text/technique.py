@@ -23,7 +23,7 @@ from assay.text.panel import Layout
 from assay.text.spacing import BEYOND_ASCII, joined_as
 from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
 from assay.text.summary import build_summary, too_few_reason
-from assay.text.untested import untested_part
+from assay.text.untested import compared_cases, untested_part
 
 __all__ = ["LANED", "TextSearch", "TextTest"]
 
@@ -253,7 +253,7 @@ class TextSearch:
         )
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}
-        s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
+        s["tested"] = compared_cases(self.engine)  # 0: nothing was tested (never a pass)
         if why:
             s["untested_reason"] = why
         few = too_few_reason(s, self.test.oracle, self._budget_spent())

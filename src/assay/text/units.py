@@ -34,7 +34,7 @@ from assay.text.grammar import Grammar
 from assay.text.label_watch import LabelWatch
 from assay.text.oracle import Oracle
 from assay.text.summary import build_summary, too_few_reason
-from assay.text.untested import untested_part
+from assay.text.untested import compared_cases, untested_part
 
 if TYPE_CHECKING:
     from assay.text.engine import Engine
@@ -105,6 +105,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "apart_tests": engine.apart_tests,
         "judged": engine.oracle.judged,
         "compared": engine.oracle.compared,
+        "without": engine.oracle.without_state(),
         "largest_distance": engine.oracle.largest,
         **({"drawn_by_floor": drawn} if (drawn := floor_drawn(engine)) is not None else {}),
     }
@@ -264,6 +265,7 @@ def merge_summaries(
             before = [[c, 0] for c in merged.drawn_by_floor or []]
             merged.drawn_by_floor = [c for c, _ in _added(before, drawn)]
         merged.oracle.compared += int(stats.get("compared", stats.get("judged")) or 0)
+        merged.oracle.load_without(stats.get("without"), add=True)
         largest = float(stats.get("largest_distance") or 0.0)
         merged.oracle.largest = max(merged.oracle.largest, largest)
         # one answer for all units' sentences: no unit varied and all gave the same one
@@ -338,7 +340,7 @@ def merge_summaries(
         _lifts_said(summary, len(summaries))
         if distinct is None:
             summary["headline"] += _added_note(len(summaries))
-    summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
+    summary["tested"] = compared_cases(merged)  # 0: nothing was tested (never a pass)
     if why:
         summary["untested_reason"] = why
     few = too_few_reason(summary, test.oracle)

@@ -10,7 +10,7 @@ import numpy as np
 
 from assay.text.label_watch import LabelWatch
 
-__all__ = ["untested_part", "untested_reason"]
+__all__ = ["compared_cases", "untested_part", "untested_reason"]
 
 
 def untested_reason(e: Any) -> str | None:
@@ -139,3 +139,15 @@ def _constant_of(e: Any) -> tuple[str | None, int]:
         f"{'it' if len(names) == 1 else 'them'}; check that each receives sentences in the "
         "form it was trained on"
     ), len(names)
+
+
+def compared_cases(engine: Any) -> int:
+    """The cases the search judged less those that could not be compared (a top-1
+    differential sentence a classifier answered with a label without a counterpart; a
+    metamorphic case where no classifier gave the answers the test needs: an LLM's refusal,
+    its empty answer): what a run's ``tested`` counts.  A run whose few compared cases hid
+    among many refused ones (an LLM refusing nine sentences in ten: 25 of 250 compared)
+    passed, exit 0, where 25 cases alone are too few to tell anything (llm45t)."""
+    oracle = engine.oracle
+    lost = max(int(oracle.judged) - int(oracle.compared), 0)
+    return max(int(engine.cases) - lost, 0)
