@@ -8,12 +8,16 @@ warning of what the run had already said."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from test_hostile25a_serving import serve  # noqa: F401  (the fixture)
 from test_left44s_redeployed import Deployment, _resume, _text_run
 
+import assay
+from assay.core.finishing import finishable
 from assay.core.store import RunStore
 
 
@@ -36,3 +40,33 @@ def test_a_classifier_the_run_saw_moving_is_not_compared_on_resume(
     # loading's probe asked once by the session (each classifier), never a second time
     queries = RunStore(store).get_run(run_id).summary["model_queries"]
     assert queries["loading_resumed"] == 2, queries
+
+
+def test_a_fairness_model_its_run_saw_moving_is_not_compared_on_finishing(
+    serve: Callable[..., str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # (PR5: the same flag of a fairness run, its determinism check's ``deterministic``)
+    served = Deployment()
+    served.noise = 0.5
+    stop = threading.Event()
+
+    def at_answer(p: dict[str, Any]) -> None:
+        if p.get("phase") == "answer":
+            stop.set()
+
+    store = tmp_path / "r.db"
+    first = assay.check_fairness(
+        serve(served), dataset="german", protected=["sex"], max_queries=300, seed=1,
+        store=store, on_progress=at_answer, stop=stop,
+    )  # fmt: skip
+    record = RunStore(store).get_run(first.run_id)
+    assert finishable(record), record.summary
+    checks = [
+        (record.config.get("budget") or {}).get("determinism_flip") or {},
+        record.summary.get("determinism") or {},
+    ]
+    assert any(c.get("deterministic") is False for c in checks), checks  # (seen moving)
+    back = _resume(first.run_id, store)
+    out = " ".join(back.output.split())
+    assert "answers otherwise than when run" not in out, (out, checks)

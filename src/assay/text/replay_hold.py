@@ -291,15 +291,25 @@ def _said(
     elif judged == withdrawn and (not said or said == reason(summary.get(KEY) or [])):
         # none confirmed, some never asked again: they stay stored, but may be noise, so
         # they fail nothing (exit 1 on a pair alike but for one's sampling before llm45t)
+        left = kept - rounds.unfit - judged  # (what the budget, or a failed ask, left)
         why = f"asking them failed: {failed}" if failed else "the query budget left no room"
+        if left <= 0:  # (never the budget: the store's findings it could not ask again)
+            why = _unasked(total - kept, rounds.unfit, 0, failed).removesuffix(UNSURE)
         summary[UNCONFIRMED] = True
         summary["incomplete_reason"] = (
             f"{who} {'is' if one else 'are'} not deterministic and none of the "
             f"{count(total)} findings was confirmed: {count(total - judged)} could not be "
             f"asked again ({why}){f' and {count(withdrawn)} did not replay' if withdrawn else ''}"
             ", so they may be its noise and what the run asked shows nothing either way; "
-            "give a larger --max-queries (each finding is asked again, up to twice, within it)"
+            + (
+                "give a larger --max-queries (each finding is asked again, up to twice, within it)"
+                if left > 0
+                else f"start a new run{' with --keep-findings all' if kept < total else ''}"
+            )
         )
+
+
+UNSURE = " stand unconfirmed"
 
 
 def _unasked(unkept: int, unfit: int, left: int, failed: str | None) -> str:
@@ -314,7 +324,7 @@ def _unasked(unkept: int, unfit: int, left: int, failed: str | None) -> str:
         (left, f"not asked again ({why})"),
     ]
     said = ", ".join(f"{count(n)} {what}" for n, what in parts if n > 0)
-    return f"{said} stand unconfirmed"
+    return said + UNSURE
 
 
 def _tests_without(summary: dict[str, Any], per_test: dict[int, int]) -> None:
