@@ -12,7 +12,6 @@ the pattern, a clean model's class sent "by its pattern" for what it was already
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 from test_mutation45_common_pattern import _labels
