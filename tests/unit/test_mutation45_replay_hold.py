@@ -240,9 +240,16 @@ def test_none_held_is_no_pass_unless_another_reason_stands() -> None:
     summary = {**_summary(), "incomplete_reason": "the search was stopped by its budget"}
     _said(summary, _det(), Rounds(judged=3, asked=3), 3, ["a", "b", "c"], 3, 3)
     assert summary["incomplete_reason"] == "the search was stopped by its budget"
-    # not every finding asked again: some stand unconfirmed, no reason given
+    # not every finding asked again, none of those asked held: none confirmed, no pass
+    # (llm45t; this read "no reason given" before it)
     summary = _summary()
     _said(summary, _det(), Rounds(judged=2, asked=2), 2, ["a", "b"], 3, 3)
+    said = summary["incomplete_reason"]
+    assert "none of the 3 findings was confirmed: 1 could not be asked again (the query " in said
+    assert "budget left no room) and 2 did not replay" in said, said
+    # one held: some finding confirmed, no reason given
+    summary = _summary()
+    _said(summary, _det(), Rounds(judged=3, asked=3), 2, ["a", "b"], 3, 3)
     assert "incomplete_reason" not in summary
 
 
