@@ -61,7 +61,7 @@ def test_the_bases_are_clean_images_answered_otherwise() -> None:
     def answers(x: np.ndarray) -> np.ndarray:
         asked[0] += len(x)
         # (CP47: the pattern added unclipped, pixels near 0 taken below it, sent as they are)
-        assert 0.0 <= x.min() and x.max() <= 1.0, (x.min(), x.max())
+        assert x.min() >= 0.0 and x.max() <= 1.0, (x.min(), x.max())
         return _by_pixel(x)
 
     assert (_by_pixel(clean) == clean_labels).all() and (_by_pixel(images) == labels).all()
