@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from assay.backdoor.common_pattern import pattern_not_asked
-from assay.backdoor.second_view import merge_patterns
+from assay.backdoor.second_view import describe_units, merge_opinions, merge_patterns
 
 
 def _asked(given: list[int], odds: float, flagged: list[int]) -> dict[str, Any]:
@@ -37,3 +37,21 @@ def test_a_unit_not_asked_adds_nothing_asked_and_the_likeliest_unit_tells() -> N
     assert merged["short"] == 2_400, merged
     said = pattern_not_asked(merged)
     assert said is not None and "raise --max-queries by 2,400 or more" in said, said
+
+
+def test_the_units_headline_says_the_merged_check() -> None:
+    # (SV8: the words of the units' STRIP opinions alone, a given pattern left unsaid)
+    opinions = [
+        {"given": False, "flagged": [], "unconfirmed": 4, "sampled": 4, "low": 0,
+         "queries": 100, "pattern": _asked([2], 0.004, [1, 3])},
+        {"given": False, "flagged": [], "unconfirmed": 4, "sampled": 4, "low": 0,
+         "queries": 100, "pattern": _asked([], 0.3, [])},
+    ]  # fmt: skip
+    merged = merge_opinions(opinions)
+    assert merged is not None
+    words = describe_units(merged, lambda c: f"class_{c}")
+    assert "nothing more than clean images show" in words, words
+    assert (
+        "; NOT CLEAN by the common-pattern check (2,200 queries): the 5 images answered "
+        "class_2 share a pattern" in words
+    ), words
