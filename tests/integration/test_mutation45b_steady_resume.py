@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from test_hostile25a_serving import serve  # noqa: F401  (the fixture)
-from test_left44s_redeployed import Deployment, _resume, _text_run
+from test_left44s_redeployed import Deployment, _backdoor_run, _resume, _text_run
 
 import assay
 from assay.core.finishing import finishable
@@ -72,3 +72,19 @@ def test_a_fairness_model_its_run_saw_moving_is_not_compared_on_finishing(
     back = _resume(first.run_id, store)
     out = " ".join(back.output.split())
     assert "answers otherwise than when run" not in out, (out, checks)
+
+
+def test_a_backdoor_model_its_run_saw_moving_is_not_compared_on_resume(
+    serve: Callable[..., str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # (PR4: the same flag of a backdoor run, its determinism check's ``changed``)
+    served = Deployment()
+    served.noise = 0.5
+    run_id = _backdoor_run(serve(served), tmp_path)
+    record = RunStore(tmp_path / "r.db").get_run(run_id)
+    assert record.config["budget"]["determinism_probe"]["changed"], record.config["budget"]
+    back = _resume(run_id, tmp_path / "r.db")
+    out = " ".join(back.output.split())
+    assert "answers otherwise than when run" not in out, out
+    assert RunStore(tmp_path / "r.db").get_run(run_id).status != "interrupted", out
