@@ -80,6 +80,8 @@ def test_a_run_named_in_chinese_shown_in_a_latin1_terminal_pastes_as_the_command
     )  # fmt: skip
     out = shown.stdout.decode("latin-1")
     assert shown.returncode == 0, (out, shown.stderr.decode("latin-1"))
+    # (its files are there: not "gone", which every file this locale cannot name was said to be)
+    assert "is gone" not in out and "cannot name them" in out, out
     line = next(x for x in out.splitlines() if "to reproduce: " in x).split("to reproduce: ")[1]
     assert line.isascii() and "\\u" not in line and "PYTHONUTF8=1" in line, line
     # pasted into bash in that terminal: the same words, the same findings
