@@ -10,7 +10,6 @@ first, outside any guard: a traceback for Ctrl-C, and SIGTERM killed it without 
 from __future__ import annotations
 
 import os
-import signal
 import sys
 
 TYPE_CHECKING = False  # (``typing`` takes 10-50 ms to import, here before the guard)
@@ -28,19 +27,23 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def run() -> None:
     """The ``assay`` command: its command line loaded under a guard, then run."""
+    # (``_signal``, built in, not ``signal``: its ``enum`` took 5-30 ms before the guard,
+    # where a SIGTERM still killed the process without a word)
+    import _signal  # type: ignore[import-not-found]
+
     # SIGTERM (and SIGHUP, unless ignored: ``nohup``) an interrupt while it loads; ``main``
     # sets its own for SIGTERM, and SIGHUP's only where it is at its default (nohup's left
     # alone): SIGHUP's is put back as it was before ``main``
     hangup: dict[int, Any] = {}
-    signal.signal(signal.SIGTERM, _interrupt)
-    sig = getattr(signal, "SIGHUP", None)
-    if sig is not None and signal.getsignal(sig) == signal.SIG_DFL:
-        hangup[sig] = signal.signal(sig, _interrupt)
     try:
+        _signal.signal(_signal.SIGTERM, _interrupt)
+        sig = getattr(_signal, "SIGHUP", None)
+        if sig is not None and _signal.getsignal(sig) == _signal.SIG_DFL:
+            hangup[sig] = _signal.signal(sig, _interrupt)
         from assay.cli.app import main
 
         for sig, handler in hangup.items():
-            signal.signal(sig, handler)
+            _signal.signal(sig, handler)
     except KeyboardInterrupt:  # (no traceback: nothing began)
         if sys.stderr is not None:
             sys.stderr.write("assay: error: interrupted before the command began\n")
