@@ -84,6 +84,8 @@ def session_clock(record: RunRecord, started: float, store: RunStore) -> TimeSpe
     sessions = int(record.config.get("sessions") or 1) + 1
     store.set_config(record.id, sessions=sessions)
     began = (record.summary or {}).get("search_began_seconds")
+    if not isinstance(began, int | float):  # (a first session killed in its search kept it here)
+        began = (record.config.get("budget") or {}).get("search_began_seconds")
     return TimeSpent(
         started,
         earlier=_earlier_phases(record),
