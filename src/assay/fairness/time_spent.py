@@ -60,7 +60,7 @@ class TimeSpent:
         sessions: int = 1,
         search_began: float | None = None,
     ) -> None:
-        self.last = started
+        self.last = self.started = started
         self.seconds: dict[str, float] = dict(earlier or {})
         self.sessions = sessions
         self.search_began = search_began
@@ -81,12 +81,18 @@ class TimeSpent:
         the 100th (``rates.run_rates``).  Before, a first session killed in its search kept
         no figure, and its resume counted from its loading alone (0.07 s where the checks
         before the search had taken 3 s)."""
-        now = sum(self.seconds.values()) + max(time.monotonic() - self.last, 0.0)
+        clock = time.monotonic()
+        now = sum(self.seconds.values()) + max(clock - self.last, 0.0)
         if self.search_began is None and "search" not in self.seconds:
             self.search_began = now
         budget = store.get_run(run_id).config.get("budget") or {}
         kept = budget.get(SEARCHES)
         began = [list(x) for x in kept if isinstance(x, list)] if isinstance(kept, list) else []
+        if began:  # the earlier session's search start, its search's seconds since, and this
+            # session's own before its search: an earlier session killed in its search kept
+            # no phases (``earlier_phases``: its search's seconds alone, its loading lost)
+            run, own = float(began[-1][0]), float(began[-1][1])
+            now = max(now, run + max(float(engine) - own, 0.0) + max(clock - self.started, 0.0))
         began = [*began, [round(now, 3), round(float(engine), 3)]][-_MOST_SEARCHES:]
         changes: dict[str, Any] = {SEARCHES: began}
         if self.search_began is not None and "search_began_seconds" not in budget:
