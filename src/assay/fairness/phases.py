@@ -495,7 +495,8 @@ def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
     search = summary.get("search") or {}
     idis = int(search.get("idis", 0))
     rate = idis / wall if wall > 0 else 0.0
-    searches = (record.config.get("budget") or {}).get(SEARCHES)  # (each session's search)
+    config = getattr(record, "config", None) or {}  # (each session's search start: kept)
+    searches = (config.get("budget") or {}).get(SEARCHES)
     new_metrics = run_rates({**summary, SEARCHES: searches}, wall)  # (from the run's start)
     new_metrics["wall-clock seconds"] = round(wall, 2)
     summary["metrics"] = new_metrics
