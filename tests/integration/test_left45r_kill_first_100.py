@@ -82,7 +82,15 @@ def test_a_resume_after_a_kill_in_the_first_search_counts_the_time_before_it(
     assert "search_began_seconds" not in (record.summary or {})  # (killed in its search)
     with pytest.raises(SystemExit):
         main(["resume", run.id, "--store", str(store), "--report", "r.json", "--quiet"])
-    metrics = json.loads((tmp_path / "r.json").read_text())["run"]["summary"]["metrics"]
+    summary = json.loads((tmp_path / "r.json").read_text())["run"]["summary"]
+    metrics = summary["metrics"]
+    # the run's wall clock holds the first session's time before its search too (main: its
+    # search's seconds alone, which the rates per second then divided by)
+    with RunStore(store, read_only=True) as s:
+        (_, (again, own)) = s.get_run(run.id).config["budget"]["search_sessions"]
+    assert again >= began + own
+    searched = summary["seconds_by_phase"]["search"] - own  # (the resumed session's search)
+    assert metrics["wall-clock seconds"] >= again + searched - 0.05
     assert RUN_FIRST_100_AT_LEAST not in metrics
     # from the run's start: the first session's 4 s and more before its search counted
     # (main: the resumed session's loading and the search's own seconds alone)
