@@ -420,7 +420,8 @@ class TemplateCodec:
             raise UsageError("the template needs 'outputs', a path", argument="--template")
         self.url = url
         self.body = body
-        self.path = [int(p) if p.isdigit() else p for p in outputs.split(".")]
+        # (a part of digits 0-9 indexes a list; '²' raised a bare ValueError, '٨' was 8)
+        self.path = [int(p) if p.isascii() and p.isdigit() else p for p in outputs.split(".")]
 
     @classmethod
     def from_file(cls, url: str, path: str | Path) -> TemplateCodec:
