@@ -247,3 +247,31 @@ def test_a_damaged_run_store_still_exits_4(
         main(["runs", "--store", str(cut)])
     err = " ".join(capsys.readouterr().err.split())
     assert done.value.code == 4 and "the run store failed" in err and "damaged" in err, err
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--input-shape", "28_28"), ("--layout", "chw"), ("--range", "0,255"), ("--blends", "10001")],
+)
+def test_a_builtin_backdoor_run_takes_no_form_it_would_ignore(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    """``assay backdoor builtin:trojan --input-shape 28_28`` (``--layout chw``, ``--range``)
+    ran on the built-in digits' own form and exited 1 on its findings: never used, never
+    said; ``--blends 10^23`` was exit 5 ("Maximum allowed dimension exceeded") after loading."""
+    args = ["backdoor", "builtin:trojan", "--store", str(tmp_path / "r.db"), "-q"]
+    if option == "--blends":
+        args += ["--strategy", "strip"]
+    with pytest.raises(SystemExit) as done:
+        main([*args, option, value])
+    err = " ".join(capsys.readouterr().err.split())
+    assert done.value.code == 2 and f"argument {option}" in err, err
+
+
+def test_a_template_that_is_not_utf8_is_refused_at_its_byte(tmp_path: Path) -> None:
+    """A template file holding a byte that does not decode was exit 5 (a bare
+    ``UnicodeDecodeError``): refused naming the file, its line and column."""
+    path = tmp_path / "t.yaml"
+    path.write_bytes(b'body: {"rows": "{{inputs}}"}\noutputs: r\xff\n')
+    with pytest.raises(UsageError, match=r"--template; .*t\.yaml:2:11: .*not UTF-8"):
+        TemplateCodec.from_file("http://127.0.0.1:1/x", path)
