@@ -28,6 +28,7 @@ from assay.core.budget import check_budget
 from assay.core.numerals import written_float, written_int
 from assay.core.retention import parse_age
 from assay.core.store import RunStore
+from assay.core.witnesses import parse_keep
 from assay.errors import UsageError
 from assay.fairness.bins import parse_protected
 from assay.models.classes import classes_advice, parse_classes
@@ -275,3 +276,12 @@ def test_a_template_that_is_not_utf8_is_refused_at_its_byte(tmp_path: Path) -> N
     path.write_bytes(b'body: {"rows": "{{inputs}}"}\noutputs: r\xff\n')
     with pytest.raises(UsageError, match=r"--template; .*t\.yaml:2:11: .*not UTF-8"):
         TemplateCodec.from_file("http://127.0.0.1:1/x", path)
+
+
+@pytest.mark.parametrize("text", ["10_000", "\u0668", "1\u00b2"])
+def test_a_witness_cap_is_written_in_digits_too(text: str) -> None:
+    """``--keep-findings`` (a text option: ``all`` or a number) read '10_000' as 10000 and
+    '٨' as 8, where every other number of the command line is refused so."""
+    with pytest.raises(UsageError, match="--keep-findings"):
+        parse_keep(text)
+    assert parse_keep(" 500 ") == 500 and parse_keep("All") is None
