@@ -34,6 +34,7 @@ from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
 from assay.cli.std_fds import open_closed
 from assay.cli.user_words import keep_on_one_line
+from assay.cli.written_numbers import refuse_unwritten_numbers
 from assay.core.calls import calls_left_running, end_process
 from assay.core.clock import entered, process_started
 from assay.core.handlers import own_handler
@@ -564,7 +565,9 @@ def _parsed(args: list[str]) -> int:
     """Run the command line ``args``: its exit code; the parser's own errors said in
     assay's style (and exited with)."""
     try:
-        refuse_repeated(typer.main.get_command(app), args)
+        root = typer.main.get_command(app)
+        refuse_repeated(root, args)
+        refuse_unwritten_numbers(root, args)  # ('--max-queries 1_0' was 10)
         code = app(args=args, prog_name="assay", standalone_mode=False)
     except typer.Abort:
         Output().error("interrupted")

@@ -99,6 +99,9 @@ def _status(store: RunStore, r: RunRecord) -> str:
     return "stalled" if _stale(store, r) else shown_status(r)
 
 
+_MOST = 2**63 - 1  # the largest --limit SQLite takes: every run
+
+
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("runs")
     @guarded
@@ -121,6 +124,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             raise UsageError(
                 "--full is for --json (the whole record of each run)", argument="--full"
             )
+        if limit < 1:  # (0 said "no runs in S" of a store holding runs; -1 listed them all)
+            raise UsageError(f"must be at least 1, not {limit}", argument="--limit")
+        limit = min(limit, _MOST)  # (a larger one was exit 5: SQLite's integers end there)
         the_store = _open(store, read_only=True)
         lost_stdout.answer("the list of runs")
         if as_json:  # each run read and written one at a time; whole with --full
