@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from assay._version import __version__
-from assay.core.findings import Finding, FindingBatch
-from assay.core.model import Capabilities, Model
-from assay.core.store import RunStore
 from assay.errors import AssayError, BudgetExhausted, ModelError, StoreError, UsageError
+
+TYPE_CHECKING = False  # (``typing`` itself takes 10-50 ms to import: see ``_LAZY``)
+if TYPE_CHECKING:  # (imported on first use: ``__getattr__``)
+    from typing import Any
+
+    from assay.core.findings import Finding, FindingBatch
+    from assay.core.model import Capabilities, Model
+    from assay.core.store import RunStore
 
 __all__ = [
     "AssayError",
@@ -35,7 +38,15 @@ __all__ = [
     "verify_run",
 ]
 
+# ``import assay`` (and so ``python -m assay`` and the ``assay`` script, ``assay.__main__``)
+# imports no numpy: a Ctrl-C or SIGTERM in its 0.1-0.4 s printed a traceback or killed the
+# command without a word, before ``__main__`` could say "interrupted" (left45o)
 _LAZY = {
+    "Capabilities": "assay.core.model",
+    "Finding": "assay.core.findings",
+    "FindingBatch": "assay.core.findings",
+    "Model": "assay.core.model",
+    "RunStore": "assay.core.store",
     "AssayWarning": "assay.core.notices",
     "assert_passed": "assay.testing",
     "build_exact_kernel": "assay.fairness.api",
@@ -64,5 +75,6 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = globals()[name] = getattr(importlib.import_module(_LAZY[name]), name)
+        return value
     raise AttributeError(f"module 'assay' has no attribute {name!r}")

@@ -12,6 +12,7 @@ __all__ = [
     "ClusterError",
     "ModelError",
     "ModelUnavailable",
+    "NotAStoreError",
     "StoreError",
     "UsageError",
 ]
@@ -90,6 +91,16 @@ class BudgetExhausted(AssayError):
 
 class StoreError(AssayError):
     """The run store cannot be opened, or does not hold what was asked for."""
+
+
+class NotAStoreError(UsageError, StoreError):
+    """A path given as the run store that plainly is not one and never was: a folder, a
+    named pipe or a device, another program's SQLite database.  The user's mistake (CLI
+    exit 2, naming ``--store``), where a store that fails (a full disk, a lock, a damaged
+    or newer assay store) is exit 4; still a ``StoreError`` for code that catches those."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, argument="--store")
 
 
 class ClusterError(AssayError):

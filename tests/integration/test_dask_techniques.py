@@ -99,6 +99,9 @@ def test_seeded_text_run_same_findings_in_process_and_on_two_workers(tmp_path: P
     assert there.summary["metrics"] == {
         **here.summary["metrics"],
         "errors per second": there.summary["metrics"]["errors per second"],
+        "errors per second of the search phase only": there.summary["metrics"][
+            "errors per second of the search phase only"
+        ],
         SEARCH_SHARE: there.summary["metrics"][SEARCH_SHARE],
         WALL_SHARE: there.summary["metrics"][WALL_SHARE],
         "wall-clock seconds": there.summary["metrics"]["wall-clock seconds"],

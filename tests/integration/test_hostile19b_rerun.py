@@ -284,7 +284,9 @@ def test_an_ascii_stdout_gets_the_runs_own_exit_code(tmp_path: Path) -> None:
     out, err = run.stdout.decode("ascii"), run.stderr.decode("ascii")
     assert run.returncode == 1, (out, err)
     assert "internal error" not in err
-    assert "to rebuild the reports" in out and "donn\\xe9es" in out
+    # (the path as its bytes in a ``$'...'`` word, which pastes: ``donn\xe9es``, Python's
+    # escape, was given to assay as backslashes when pasted: left45o)
+    assert "to rebuild the reports" in out and "$'" in out and "donn\\xc3\\xa9es" in out
 
 
 def test_an_api_runs_call_gives_the_lanes_the_environment_gave_it(

@@ -15,7 +15,7 @@ import pytest
 
 from assay.core.store import RunStore
 from assay.text.builtin_grammars import builtin_grammar_path
-from assay.text.summary import SEARCH_SHARE, WALL_SHARE
+from assay.text.summary import SEARCH_RATE, SEARCH_SHARE, WALL_SHARE
 
 FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
 MEALS = [
@@ -103,7 +103,7 @@ def test_kill_9_then_resume_of_a_suite_gives_the_uninterrupted_runs_tests(
     tests = {t for _, _, t in a}
     assert any("%expect" in t for t in tests) and any("%directional" in t for t in tests)
     assert sa["text"]["tests"] == sb["text"]["tests"]  # type: ignore[index]
-    timed = ("errors per second", SEARCH_SHARE, WALL_SHARE, "wall-clock seconds")
+    timed = ("errors per second", SEARCH_RATE, SEARCH_SHARE, WALL_SHARE, "wall-clock seconds")
     ma, mb = dict(sa["metrics"]), dict(sb["metrics"])  # type: ignore[call-overload]
     assert {k: v for k, v in ma.items() if k not in timed} == {
         k: v for k, v in mb.items() if k not in timed

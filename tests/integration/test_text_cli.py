@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from assay.cli.app import app, register
 from assay.core.store import RunStore
-from assay.text.summary import SEARCH_SHARE, WALL_SHARE
+from assay.text.summary import SEARCH_RATE, SEARCH_SHARE, WALL_SHARE
 
 register()
 runner = CliRunner()
@@ -235,7 +235,7 @@ def test_kill_9_then_resume_gives_the_findings_of_an_uninterrupted_run(
     _, a, sa = _found(tmp_path / "clean.db")
     _, b, sb = _found(crash_store)
     assert len(a) > 0 and a == b
-    timed = ("errors per second", SEARCH_SHARE, WALL_SHARE, "wall-clock seconds")
+    timed = ("errors per second", SEARCH_RATE, SEARCH_SHARE, WALL_SHARE, "wall-clock seconds")
     ma, mb = dict(sa["metrics"]), dict(sb["metrics"])  # type: ignore[call-overload]
     assert {k: v for k, v in ma.items() if k not in timed} == {
         k: v for k, v in mb.items() if k not in timed

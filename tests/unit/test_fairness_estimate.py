@@ -181,8 +181,10 @@ def test_two_distributions_split_the_budget() -> None:
     )
     uniform, over_data = run(search)
     assert uniform.stopped == "budget" and uniform.queries <= 2000
-    # the data's 600 variants are answered once, then served from the cache
-    assert over_data.stopped == "precision" and over_data.queries <= 600
+    # the data's 300 rows each asked once (left45r: drawn with replacement before, its 600
+    # variants answered once, then from the cache): the rows counted, not sampled
+    assert over_data.stopped == "counted" and over_data.counted and over_data.sampled == 300
+    assert over_data.queries <= 600 and over_data.low == over_data.high == over_data.share
     assert uniform.queries + over_data.queries == model.queries <= 4000
 
 
@@ -259,7 +261,8 @@ def test_interrupted_run_resumes_to_the_same_estimates(tmp_path: Any) -> None:
     assert first.status == "interrupted"
     second = go(part, resume=True)
     assert second.summary["estimates"] == full.summary["estimates"]
-    assert [e["stopped"] for e in full.summary["estimates"]] == ["budget", "precision"]
+    # (500 rows: each asked once, counted, since left45r; the resume goes on in their order)
+    assert [e["stopped"] for e in full.summary["estimates"]] == ["budget", "counted"]
     assert second.progress["queries"] == full.progress["queries"] <= 12_000
 
 

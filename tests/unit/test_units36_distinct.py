@@ -42,7 +42,9 @@ def test_a_campaigns_figures_count_each_case_once(
     assert two["headline"].startswith(f"{errors:,} directional failures found in ")
     queries = metrics["queries"]
     assert queries > one["metrics"]["queries"]  # (the work: each unit's queries, added)
-    assert metrics["errors per 1,000 queries"] == pytest.approx(1000 * errors / queries, 0.01)
+    assert metrics["errors per 1,000 queries of the search phase only"] == pytest.approx(
+        1000 * errors / queries, 0.01
+    )
     # the same cases as one search judged: the same figures
     assert metrics["cases judged"] == one["metrics"]["cases judged"]
     assert errors == one["text"]["errors"]

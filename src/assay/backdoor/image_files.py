@@ -396,11 +396,14 @@ def image_array(values: np.ndarray, argument: str, path: str | None = None) -> n
             argument=argument,
             path=path,
         )
-    if values.ndim != 4 or values.shape[-1] not in (1, 3, 4) or not len(values):
+    # (an image 0 pixels high or wide was refused only at the size comparison, after
+    # numpy's "invalid value encountered in divide" on stderr)
+    empty = values.ndim == 4 and 0 in values.shape[1:3]
+    if values.ndim != 4 or values.shape[-1] not in (1, 3, 4) or not len(values) or empty:
         first = values.ndim == 4 and values.shape[1] in (1, 3, 4)
         raise UsageError(
             f"array has shape {values.shape}; expected (n, H, W) or (n, H, W, C) with C 1, 3 "
-            "or 4 and n >= 1"
+            "or 4 and n, H and W >= 1"
             + (
                 " (channels first, as torch keeps them? give np.transpose(a, (0, 2, 3, 1)); "
                 "--input-shape C,H,W tells assay the model takes them so)"

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from assay.core.model import Capabilities, Model, ModelInputs
+from assay.core.numerals import unwritten, written_float, written_int
 from assay.errors import UsageError
 
 __all__ = [
@@ -70,14 +71,15 @@ def parse_shape(text: str) -> tuple[int, ...]:
     """The model's per-image input shape: ``"64"`` (flattened), ``"8,8"``, ``"1,28,28"`` (NCHW)
     or ``"32,32,3"`` (NHWC)."""
     # every part a whole number: '8,x' is refused, never read as 8
+    # ('28_28' was 2828 and '٨,8' was 8,8: Python's int reads them; digits 0-9 alone here)
     parts = text.strip().replace("x", ",").split(",")
-    try:
-        dims = tuple(int(p) for p in parts)
-    except ValueError:
-        dims = ()
-    if len(dims) not in (1, 2, 3) or any(d < 1 for d in dims):
+    read = [written_int(p) for p in parts]
+    dims = tuple(d for d in read if d is not None)
+    odd = unwritten(text)
+    if len(dims) != len(read) or len(dims) not in (1, 2, 3) or any(d < 1 for d in dims):
         raise UsageError(
-            f"expected N (flattened), H,W, C,H,W or H,W,C (positive whole numbers), not {text!r}",
+            f"expected N (flattened), H,W, C,H,W or H,W,C (positive whole numbers), not {text!r}"
+            + (f": it holds {odd}" if odd else ""),
             argument="--input-shape",
         )
     return dims
@@ -143,6 +145,14 @@ def _inverse(stds: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(1 / v if v > 0 else math.inf for v in stds)
 
 
+def _float(text: str) -> float:
+    """A number of ``--range`` as written (digits 0-9: '٨' and '1_0' are no numbers)."""
+    value = written_float(text)
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
 def parse_range(text: str) -> tuple[str, tuple[float, ...]]:
     """``"0,1"`` / ``"0,255"`` / ``"0,16"`` (lo,hi) or ``"norm:m1/m2/m3:s1/s2/s3"``
     (mean/std per channel, applied to [0, 1] values)."""
@@ -150,13 +160,13 @@ def parse_range(text: str) -> tuple[str, tuple[float, ...]]:
     try:
         if t.startswith("norm:"):
             _, means, stds = t.split(":")
-            m = tuple(float(v) for v in means.split("/"))
-            s = tuple(float(v) for v in stds.split("/"))
+            m = tuple(_float(v) for v in means.split("/"))
+            s = tuple(_float(v) for v in stds.split("/"))
             # (NaN, inf, 1e400 were taken: every pixel sent as NaN or inf, the run judged)
             if len(m) != len(s) or not all(v > 0 for v in s) or not _finite(m + s + _inverse(s)):
                 raise ValueError
             return "norm", m + s
-        lo, hi = (float(v) for v in t.split(","))
+        lo, hi = (_float(v) for v in t.split(","))
         if not hi > lo or not _finite((lo, hi, hi - lo)):
             raise ValueError
         return "linear", (lo, hi)

@@ -18,6 +18,7 @@ import numpy as np
 from assay.backdoor.filter import TriggerFilter, save_filter
 from assay.backdoor.patches import Trigger
 from assay.backdoor.prepare import BackdoorSetup
+from assay.backdoor.run_rates import run_rates
 from assay.core.calls import InlineCaller
 from assay.core.outcome import EndedRunMixin
 from assay.core.run import RunOutcome, execute
@@ -160,7 +161,12 @@ def _result(
 
 def record_rates(store: RunStore, run_id: str, seconds: float) -> None:
     """Images per wall-clock second of the whole run (``seconds``: from its start, loading
-    and earlier sessions included), beside the mean seconds each image's own scan took."""
+    and earlier sessions included), and its queries and seconds per image
+    (``backdoor.run_rates``), beside the mean queries and seconds each image's own scan took."""
     record_wall_clock(
         store, run_id, seconds, counted="images scanned", rate="images per second (wall clock)"
     )
+    record = store.get_run(run_id)
+    if record.summary and seconds > 0:
+        scanned = int((record.progress or {}).get("queries") or 0)
+        store.checkpoint(run_id, summary=run_rates(dict(record.summary), scanned, seconds))

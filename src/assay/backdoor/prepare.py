@@ -344,8 +344,16 @@ def setup_backdoor(
                 f"unknown built-in model {model!r}; choose {', '.join(DEMO_MODELS)}",
                 argument="MODEL",
             )
-        for given, flag in ((images, "--images"), (clean, "--clean")):
-            if given is not None and given is not False:  # never silently ignored
+        # never silently ignored (--input-shape 28_28, --layout chw, --range were taken and
+        # ignored: the built-in model's own form is used, exit 1 on its findings)
+        for given, flag in (
+            (images, "--images"),
+            (clean, "--clean"),
+            (input_shape, "--input-shape"),
+            (layout, "--layout"),
+            (value_range, "--range"),
+        ):
+            if given is not None and given is not False:
                 raise UsageError(
                     f"{model} scans its own built-in digits; {flag} is not used with it "
                     "(give your own MODEL to scan your images)",

@@ -16,6 +16,7 @@ from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.modelscan import anomaly_index, scan_sizes
 from assay.backdoor.patches import paste
+from assay.backdoor.run_rates import IN_ALL, SCAN_QUERIES, in_all_clause
 from assay.backdoor.scope import MODEL_SCAN_NOT, input_scope, model_looked_for
 from assay.backdoor.second import describe, not_asked
 from assay.backdoor.second_view import mark_rows, opinion_metrics
@@ -538,7 +539,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
     asked = getattr(getattr(search, "model", None), "queries", None)
     in_all = asked if isinstance(asked, int) and rows and asked > own else None
     if in_all is not None:
-        headline += f"; {in_all:,} queries in all, {own:,} of them by the images' own scans"
+        headline += in_all_clause(in_all, own)  # (the determinism check's: ``run_rates``)
     if strategy == "neo" and not poisoned:  # (docs/backdoor.md: "missed silently")
         side = int(getattr(t, "blocker", 2) or 2)
         headline += (
@@ -580,10 +581,10 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "strategy": strategy,
         "images scanned": n,
         "images flagged": len(poisoned),
-        "queries per image (mean)": round(q_all, 2),
-        **({"queries in all (the images' own scans and the rest)": in_all} if in_all else {}),
-        # each image's own scan: loading and the rest of the run left out, so labelled (its
-        # wall-clock figure, "images per second (wall clock)", is the run's whole time)
+        # each image's own scan: loading and the rest of the run left out, so labelled (the
+        # run's figures per image and "images per second (wall clock)": ``run_rates``)
+        SCAN_QUERIES: round(q_all, 2),
+        **({IN_ALL: in_all} if in_all else {}),
         "seconds per image of its own scan only (mean)": round(s_all, 5),
     }
     if clean_rows:

@@ -108,6 +108,7 @@ MIN_CLEAN = 10
 
 # the fewest clean images a trigger is confirmed on (the first five screen the candidate)
 MIN_VERIFY = 5
+MOST_BLENDS = 10_000  # --blends: STRIP blends 100; 10,000 a scanned image is 10,000 queries
 
 
 @dataclass
@@ -204,8 +205,14 @@ class BackdoorTest:
             )
         if not 0 < self.strip_fpr < 1:
             raise UsageError(f"must be in (0, 1), not {self.strip_fpr}", argument="--fpr")
-        if self.strip_blends < 1:
-            raise UsageError(f"must be at least 1, not {self.strip_blends}", argument="--blends")
+        # (10^23 was exit 5, "Maximum allowed dimension exceeded", after loading; each blend
+        # is one query per image scanned: STRIP blends 100)
+        if not 1 <= self.strip_blends <= MOST_BLENDS:
+            raise UsageError(
+                f"must be at least 1 and at most {MOST_BLENDS:,} (each blend is a query per "
+                f"image scanned), not {self.strip_blends}",
+                argument="--blends",
+            )
         if self.max_queries_per_image is not None and self.max_queries_per_image < 1:
             raise UsageError(
                 f"must be at least 1, not {self.max_queries_per_image}",

@@ -25,7 +25,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from assay._version import __version__
-from assay.cli import leftover
+from assay.cli import leftover, lost_stdout
 from assay.cli.argv import home_expanded
 from assay.cli.console import Output, command_streams, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup, use_options_panel
@@ -34,6 +34,7 @@ from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
 from assay.cli.std_fds import open_closed
 from assay.cli.user_words import keep_on_one_line
+from assay.cli.written_numbers import refuse_unwritten_numbers
 from assay.core.calls import calls_left_running, end_process
 from assay.core.clock import entered, process_started
 from assay.core.handlers import own_handler
@@ -484,9 +485,13 @@ def main(argv: list[str] | None = None) -> None:
             # a loaded machine, and a Ctrl-C or a CI timeout there printed a bare traceback)
             if argv is not None:
                 raise
-            began = leftover.command_name() is not None  # (guarded's: a command began)
-            Output().error("interrupted" if began else "interrupted before the command began")
-            sys.exit(EXIT_INTERRUPTED)
+            if leftover.command_name() is not None:  # (guarded's: a command began)
+                Output().error("interrupted")
+                sys.exit(EXIT_INTERRUPTED)
+            Output().error("interrupted before the command began")
+            from assay.__main__ import ended_before_it_began
+
+            ended_before_it_began()
 
 
 def _crash_report() -> None:
@@ -538,6 +543,7 @@ def _main(argv: list[str] | None) -> None:
     keep_on_one_line(args)  # a model, a spec, a path holding a line break: one line each
     leftover.typed(args)  # (a JUnit file of no run names the command line)
     guard_stdout()  # a reader of stdout that goes away (| head) stops no run
+    lost_stdout.forget()  # (a listing's stdout not written: exit 2, ``cli.lost_stdout``)
     with command_streams():  # (assay's lines on them, whatever a model makes of sys.stdout)
         try:
             code = _parsed(args)
@@ -545,7 +551,8 @@ def _main(argv: list[str] | None) -> None:
             if argv is not None or not isinstance(exc.code, int) or not calls_left_running():
                 raise
             code = exc.code
-    _quick_end(exiting=argv is None)
+    _quick_end(exiting=argv is None)  # (its flush may be where stdout fails)
+    code = lost_stdout.exit_code(code)
     if argv is None and calls_left_running():
         # a model call given up on still runs on its daemon thread: the interpreter's
         # finalization would end it inside the model's native code (torch: exit 134 or 139,
@@ -558,7 +565,9 @@ def _parsed(args: list[str]) -> int:
     """Run the command line ``args``: its exit code; the parser's own errors said in
     assay's style (and exited with)."""
     try:
-        refuse_repeated(typer.main.get_command(app), args)
+        root = typer.main.get_command(app)
+        refuse_repeated(root, args)
+        refuse_unwritten_numbers(root, args)  # ('--max-queries 1_0' was 10)
         code = app(args=args, prog_name="assay", standalone_mode=False)
     except typer.Abort:
         Output().error("interrupted")

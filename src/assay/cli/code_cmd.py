@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assay.cli import lost_stdout
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Quiet
 from assay.core import named_code
@@ -69,6 +70,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         if clear and forget:
             raise UsageError("give --clear or --forget, not both", argument="--clear")
+        if not (clear or forget):  # (else what it forgot stands, its lines commentary)
+            lost_stdout.answer("the list of model code")
         gone = named_code.forget([], gone=True)
         forgotten = _forget(list(forget or []), clear)
         kept = named_code.entries()

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
 from rich.text import Text
 
+from assay.cli import lost_stdout
 from assay.cli.user_words import on_one_line
 from assay.core.kept_streams import call_streams, commanded
 from assay.core.program import as_invoked
@@ -409,11 +410,8 @@ class _PipeSafe:
         except OSError as exc:  # a reader gone, or stdout's file on a full disk
             # (a reader gone: quiet, as a shell is)
             if self._fd == 1 and not isinstance(exc, BrokenPipeError):
-                with contextlib.suppress(Exception):
-                    sys.stderr.write(
-                        f"assay: warning: stdout cannot be written ({exc.strerror or exc}); "
-                        "the rest of the output is dropped, the run goes on\n"
-                    )
+                with contextlib.suppress(Exception):  # (worded for what the command is)
+                    sys.stderr.write(lost_stdout.failed(exc.strerror or str(exc)) + "\n")
             _to_null(self._fd)
             try:  # (now to the null device: what was buffered goes there)
                 return getattr(self._inner, op)(*args)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assay.cli import lost_stdout
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Quiet
 from assay.core import retention
@@ -54,6 +55,8 @@ def _tell(
 ) -> None:
     """Say what was deleted (or would be); ``shown``: each run's status as ``assay runs``
     says it (``stalled`` for a run marked running whose process died)."""
+    if done.dry_run:  # (else the runs are deleted, and its lines say what it did)
+        lost_stdout.answer("the list of runs it would delete")
     if out.as_json:
         out.emit_json(
             {

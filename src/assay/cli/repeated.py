@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-__all__ = ["RepeatedOption", "refuse_repeated"]
+__all__ = ["RepeatedOption", "options_given", "refuse_repeated", "subcommand"]
 
 
 class RepeatedOption(Exception):
@@ -39,16 +39,32 @@ def _options(command: Any) -> list[Any]:
 def refuse_repeated(root: Any, args: Sequence[str]) -> None:
     """Raise ``RepeatedOption`` when ``args`` (the command line after ``assay``; ``root``:
     the parser's command) gives an option of one value twice with different values."""
-    command, rest, path = _subcommand(root, list(args))
+    path, given = options_given(root, args)
+    seen: dict[str, tuple[str, str]] = {}  # the option's own name -> (spelling, first value)
+    for param, name, value in given:
+        if param.multiple or param.nargs != 1:
+            continue
+        key = str(param.name or name)
+        if key in seen and seen[key][1] != value:
+            first_name, first = seen[key]
+            raise RepeatedOption(_message(param, first_name, first, name, value), path)
+        seen.setdefault(key, (name, value))
+
+
+def options_given(root: Any, args: Sequence[str]) -> tuple[str, list[tuple[Any, str, str]]]:
+    """The path of the command ``args`` runs (``assay text``) and each option taking a value
+    that they give: (the parser's option, its name as typed, its value as typed; the values
+    of an option taking several joined by a space), in order; none where the parser will
+    say what is wrong (an unknown command, a value missing)."""
+    command, rest, path = subcommand(root, list(args))
     if command is None:
-        return
-    takes: dict[str, tuple[Any, bool]] = {}  # name -> (option, takes one value)
+        return path, []
+    takes: dict[str, Any] = {}  # name -> option
     for param in _options(command):
         if not (param.is_flag or param.count):
-            one = not param.multiple and param.nargs == 1
             for name in (*param.opts, *param.secondary_opts):
-                takes[name] = (param, one)
-    seen: dict[str, tuple[str, str]] = {}  # the option's own name -> (spelling, first value)
+                takes[name] = param
+    given: list[tuple[Any, str, str]] = []
     i = 0
     while i < len(rest):
         token = rest[i]
@@ -58,26 +74,20 @@ def refuse_repeated(root: Any, args: Sequence[str]) -> None:
         name, value = token, None
         if token.startswith("--") and "=" in token:
             name, value = token.split("=", 1)
-        entry = takes.get(name)
-        if entry is None:  # a flag or an argument
+        param = takes.get(name)
+        if param is None:  # a flag or an argument
             continue
-        param, one = entry
         if value is None:
             n = max(int(param.nargs), 1)
             if i + n > len(rest):
-                return  # the parser says what is missing
+                return path, given  # the parser says what is missing
             value = " ".join(rest[i : i + n])
             i += n
-        if not one:
-            continue
-        key = str(param.name or name)
-        if key in seen and seen[key][1] != value:
-            first_name, first = seen[key]
-            raise RepeatedOption(_message(param, first_name, first, name, value), path)
-        seen.setdefault(key, (name, value))
+        given.append((param, name, value))
+    return path, given
 
 
-def _subcommand(root: Any, args: list[str]) -> tuple[Any, list[str], str]:
+def subcommand(root: Any, args: list[str]) -> tuple[Any, list[str], str]:
     """The command ``args`` runs, the arguments after its name, and its path."""
     command = root
     path = "assay"

@@ -29,6 +29,7 @@ from assay.core.interrupted import left_interrupted
 from assay.core.program import as_invoked
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import imported_so, pasteable, rerun_note
+from assay.core.shell_bytes import for_terminal
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
 from assay.errors import StoreError, UsageError
@@ -146,9 +147,10 @@ def not_written(unwritten: UsageError | None) -> dict[str, Any]:
     return {"exits": 2, "why": leftover.unexported_why()}
 
 
-def report_command(run_id: str, store: str | os.PathLike[str]) -> str:
-    """The command that rebuilds a run's reports, pasteable in any directory."""
-    return shell_join(["assay", "report", run_id, "--store", anywhere(store)])
+def report_command(run_id: str, store: str | os.PathLike[str], *more: str) -> str:
+    """The command that rebuilds a run's reports (with ``more`` words: the reports), pasteable
+    in any directory, as it pastes in this terminal (``core.shell_bytes``)."""
+    return for_terminal(shell_join(["assay", "report", run_id, "--store", anywhere(store), *more]))
 
 
 def export_command(run_id: str, store: str | os.PathLike[str]) -> str:
@@ -193,7 +195,7 @@ def resume_command(
         line += " --model URL"
     line = f"{line} --allow-pickle" if "--allow-pickle" in words else line
     # (a model imported through PYTHONPATH: a fresh shell's resume imports it so too)
-    return imported_so(config, line)
+    return for_terminal(imported_so(config, line))
 
 
 def announce(
@@ -428,12 +430,13 @@ def finish_run(
         (out.error if out.quiet else out.note)(line)
     # the reports this command wrote, where it wrote them (a page only when it wrote none)
     asked = [
-        f"{opt} {shlex.quote(os.path.abspath(path))}"
+        word
         for opt, path in (("--html", html), ("--junit", junit), ("--report", report))
         if path
+        for word in (opt, os.path.abspath(path))
     ]
-    rebuild = " ".join(asked) or "--html report.html"
-    out.say(f"to rebuild the reports: {report_command(record.id, store.path)} {rebuild}")
+    rebuild = asked or ["--html", "report.html"]
+    out.say(f"to rebuild the reports: {report_command(record.id, store.path, *rebuild)}")
     if found_by_answer:
         out.say(
             f"no finding was stored, but the answer found discrimination on "

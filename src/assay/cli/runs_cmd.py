@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from assay.cli import leftover
+from assay.cli import leftover, lost_stdout
 from assay.cli.answer_lines import answer_notes, say_answer
 from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs, check_writable
@@ -99,6 +99,9 @@ def _status(store: RunStore, r: RunRecord) -> str:
     return "stalled" if _stale(store, r) else shown_status(r)
 
 
+_MOST = 2**63 - 1  # the largest --limit SQLite takes: every run
+
+
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("runs")
     @guarded
@@ -121,7 +124,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             raise UsageError(
                 "--full is for --json (the whole record of each run)", argument="--full"
             )
+        if limit < 1:  # (0 said "no runs in S" of a store holding runs; -1 listed them all)
+            raise UsageError(f"must be at least 1, not {limit}", argument="--limit")
+        limit = min(limit, _MOST)  # (a larger one was exit 5: SQLite's integers end there)
         the_store = _open(store, read_only=True)
+        lost_stdout.answer("the list of runs")
         if as_json:  # each run read and written one at a time; whole with --full
             out.emit_json_list(
                 "runs",
@@ -173,6 +180,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the_store = _open(store, read_only=True)
         # (the grammar's text left in the store unless the JSON prints the whole config)
         r = the_store.get_run(run_id, lean=not as_json)
+        lost_stdout.answer(f"the summary of run {r.id}")
         if as_json:
             out.emit_json(_shown_json(r, store, the_store, files_now=True))
             return

@@ -17,9 +17,13 @@ from assay.core.model import Capabilities, Model, ModelInputs
 from assay.core.stopping import StopEvent, StopHeard
 from assay.errors import BudgetExhausted, UsageError
 
-__all__ = ["BudgetedModel", "check_budget", "time_after_loading"]
+__all__ = ["LONGEST_SECONDS", "BudgetedModel", "check_budget", "time_after_loading"]
 
 MAX_SEED = 2**63 - 1
+LONGEST_SECONDS = 1e9
+"""The longest ``--max-time``, ``--call-timeout`` or served ``--timeout`` (31 years): the
+system's timers and sockets take 9.2e9 s at most (``--max-time 1e23`` was exit 5,
+"timestamp out of range for platform time_t")."""
 
 
 def _number(value: object, argument: str) -> float:
@@ -65,14 +69,12 @@ def check_budget(
             )
         if max_queries < 1:
             raise UsageError(f"must be at least 1, not {max_queries}", argument="--max-queries")
-    if max_time is not None and _number(max_time, "--max-time") <= 0:
-        raise UsageError(
-            f"must be a positive number of seconds, not {max_time}", argument="--max-time"
-        )
-    if call_timeout is not None and _number(call_timeout, "--call-timeout") <= 0:
-        raise UsageError(
-            f"must be a positive number of seconds, not {call_timeout}", argument="--call-timeout"
-        )
+    for value, argument in ((max_time, "--max-time"), (call_timeout, "--call-timeout")):
+        if value is not None and not 0 < _number(value, argument) <= LONGEST_SECONDS:
+            raise UsageError(
+                f"must be a positive number of seconds, at most {LONGEST_SECONDS:.0e}, not {value}",
+                argument=argument,
+            )
     # a NumPy integer is a seed too (``for seed in np.arange(5)`` in a notebook); a bool,
     # a float or a string is not (``seed=1.0`` may be a typo for something else)
     if seed is not None and (

@@ -67,6 +67,23 @@ def counted_text(v: dict[str, Any]) -> str:
     return " (every row counted)"
 
 
+def estimate_text(e: dict[str, Any], *, lead: str = "estimated share ") -> str:
+    """An ``--estimate`` figure as the headline says it: ``estimated share 4.47 % (95 % CI
+    3.78 % to 5.27 %, uniform)``; over data each of whose rows it asked once (``counted``),
+    those rows' count: ``share 6.47 % (194 of 3,000: every row counted, data)``."""
+    if e.get("counted"):
+        k, n = e.get("discriminatory"), e.get("sampled")
+        said = f"{k:,} of {n:,}: " if isinstance(k, int) and isinstance(n, int) else ""
+        return (
+            f"{lead.replace('estimated ', '')}{percent(e['share'])} ({said}every row "
+            f"counted, {e['distribution']})"
+        )
+    return (
+        f"{lead}{percent(e['share'])} (95 % CI {percent(e['low'])} to "
+        f"{percent(e['high'])}, {e['distribution']})"
+    )
+
+
 def value(code: float) -> str:
     """A continuous value of the data: six significant digits, never exponent notation
     (``1000000``, not ``1e+06``)."""

@@ -180,20 +180,40 @@ def changed_files_note(fingerprints: dict[str, Any] | None) -> str | None:
     the data's, the grammar's, the images') changed or is gone since the run started: the
     command reads the file as it is now.  None when every file is as it was (or the run
     read none)."""
-    said = []
+    said, unnamed = [], []
     for what, stored in (fingerprints or {}).items():
         if not isinstance(stored, dict) or not stored.get("sha256"):
+            continue
+        if not _nameable(str(stored.get("path", ""))):  # (not 'gone': not checked)
+            unnamed.append(f"the {what} file {stored.get('path')}")
             continue
         now = _now(stored)
         if now != stored["sha256"]:
             change = "is gone" if now is None else "changed"
             said.append(f"the {what} file {stored.get('path')} {change}")
-    if not said:
-        return None
-    return (
-        f"{'; '.join(said)} since the run started: the command reads the file as it is "
-        "now, so the same seed may give other findings than this run's"
-    )
+    notes = []
+    if said:
+        notes.append(
+            f"{'; '.join(said)} since the run started: the command reads the file as it is "
+            "now, so the same seed may give other findings than this run's"
+        )
+    if unnamed:  # (a run started in a UTF-8 terminal, shown in an ISO-8859-1 one)
+        them = "it" if len(unnamed) == 1 else "them"
+        notes.append(
+            f"{', '.join(unnamed)} not checked: this terminal's encoding "
+            f"({sys.getfilesystemencoding()}) cannot name {them}; the command, with "
+            f"PYTHONUTF8=1, reads {them}"
+        )
+    return "; ".join(notes) or None
+
+
+def _nameable(path: str) -> bool:
+    """Whether this process can name the file ``path`` (its file system encoding holds it)."""
+    try:
+        os.fsencode(path)
+    except UnicodeError:
+        return False
+    return True
 
 
 def _now(stored: dict[str, Any]) -> str | None:

@@ -56,7 +56,8 @@ API_NAMES = {
     "delete": "assay.delete_runs([RUN])",
     "is": "=",  # keep_last=N
 }
-_AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", re.IGNORECASE)
+# (ASCII: '٨d' was 8 days)
+_AGE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([smhdw])\s*", re.IGNORECASE | re.ASCII)
 
 
 def parse_age(text: str, *, argument: str = "--older-than") -> float:

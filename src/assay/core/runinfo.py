@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from assay._version import __version__
+from assay.core.shell_bytes import for_terminal
 from assay.core.terminal import shell_join, shell_word, shown_command
 from assay.core.witnesses import pinned_keep
 from assay.errors import UsageError
@@ -241,17 +242,21 @@ def pasteable(
     command = _with_environment(shown_command(command), config)
     where = (config or {}).get("cwd")
     if not isinstance(where, str):
-        return command
+        return command if anywhere else for_terminal(command)
     try:
         if (
             not anywhere
             and Path(where).resolve() == Path.cwd().resolve()
             and not _names_relative_paths(command, where)
         ):
-            return command
+            return for_terminal(command)
     except OSError:
-        return command
-    return f"{shell_join(['cd', where])} && {command}"
+        return command if anywhere else for_terminal(command)
+    except ValueError:  # (a folder this locale cannot name, ``shell_bytes``: said by cd)
+        pass
+    line = f"{shell_join(['cd', where])} && {command}"
+    # (printed here: as it pastes in this terminal's encoding; a report's, as it is)
+    return line if anywhere else for_terminal(line)
 
 
 def _names_relative_paths(command: str, where: str) -> bool:

@@ -78,6 +78,7 @@ from assay.core.store_file import (
     identity,
     make_private,
     open_another,
+    open_failed,
     open_read_only,
     refuse_foreign,
     refused_write_hint,
@@ -87,7 +88,7 @@ from assay.core.store_file import (
 )
 from assay.core.store_legacy import adopt
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, Tallies
-from assay.errors import StoreError, UsageError
+from assay.errors import NotAStoreError, StoreError, UsageError
 
 __all__ = [
     "DEFAULT_KEEP",
@@ -232,14 +233,14 @@ class RunStore:
             _OPEN.add(self)
             return
         if self.path.is_dir():
-            raise StoreError(
+            raise NotAStoreError(
                 f"{self.path}: is a folder, not a run store file; give a file, e.g. "
                 f"--store {self.path / 'runs.db'}"
             )
         if self.path.exists() and not self.path.is_file():
             # (a named pipe or a device was opened and refused as "the file system refused
             # the write: a limit on file sizes (ulimit -f)")
-            raise StoreError(
+            raise NotAStoreError(
                 f"{self.path}: is not a file (a named pipe, a device or a socket), not a run "
                 "store file; give a file, e.g. --store runs.db"
             )
@@ -283,7 +284,8 @@ class RunStore:
                 or refused_write_hint(str(exc), then="run the command again")
                 or why_not_writable(self.path)
             )
-            raise StoreError(f"{self.path}: cannot open the run store: {exc}{hint}") from exc
+            said = f"{self.path}: cannot open the run store: {exc}{hint}"
+            raise open_failed(self.path, str(exc), said) from exc
         self._identity = identity(self.path)
         _OPEN.add(self)
 

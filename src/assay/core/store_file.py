@@ -11,7 +11,7 @@ from typing import Any
 
 from assay.core.kept_streams import own_stderr
 from assay.core.terminal import shell_join, shell_word
-from assay.errors import StoreError
+from assay.errors import NotAStoreError, StoreError
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -66,6 +66,16 @@ def damage_hint(path: Path | str, text: str) -> str:
         f"then move it aside (mv {here} {aside}); the next run makes a new store there, or "
         "give another --store"
     )
+
+
+def open_failed(path: Path | str, text: str, said: str) -> StoreError:
+    """The error ``said`` for a store SQLite could not open with ``text``: a file SQLite
+    finds no database that does not begin as one (a CSV, a model, a report given as
+    --store) is no store at all, the user's mistake (``NotAStoreError``, exit 2); a damaged
+    SQLite file, or any other failure, is the store's (exit 4)."""
+    if any(d in text.lower() for d in _DAMAGED) and not _sqlite_header(path):
+        return NotAStoreError(said)
+    return StoreError(said)
 
 
 def refused_write_hint(text: str, *, then: str) -> str:
@@ -187,7 +197,7 @@ def refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
     if names and "meta" not in names:
         others = sorted(names - _OURS)
         shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
-        raise StoreError(
+        raise NotAStoreError(
             f"{path}: a SQLite database, but not an assay run store (its tables: {shown}); "
             "it was left as it is: give another --store"
         )
@@ -214,8 +224,11 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection (works on a read-only file or filesystem)."""
     try:
         if not path.is_file():
-            what = " (not a file: a folder, a named pipe or a device)" if path.exists() else ""
-            raise StoreError(f"{path}: no run store here{what}")
+            if path.exists():
+                raise NotAStoreError(
+                    f"{path}: no run store here (not a file: a folder, a named pipe or a device)"
+                )
+            raise StoreError(f"{path}: no run store here")
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the run store: {exc.strerror or exc}") from exc
     uri = path.resolve().as_uri()
@@ -249,7 +262,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
             if db is not None:
                 db.close()
             if "no such table" in str(exc):
-                raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
+                raise NotAStoreError(f"{path}: not an assay run store (no runs in it)") from exc
             if "locked" in str(exc) or "busy" in str(exc):  # a live store, writers at work:
                 # read without its WAL (immutable) it would lack their latest runs, silently
                 raise StoreError(
@@ -264,8 +277,10 @@ def open_read_only(path: Path) -> sqlite3.Connection:
                 db.close()
                 raise
         return db
-    raise StoreError(
-        f"{path}: cannot open the run store to read it: {last}{damage_hint(path, str(last))}"
+    raise open_failed(
+        path,
+        str(last),
+        f"{path}: cannot open the run store to read it: {last}{damage_hint(path, str(last))}",
     )
 
 

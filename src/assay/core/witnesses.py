@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.keys import mix64
+from assay.core.numerals import unwritten, written_int
 
 __all__ = [
     "DEFAULT_KEEP",
@@ -69,12 +71,16 @@ def parse_keep(value: int | str | None, *, argument: str = "--keep-findings") ->
         return None
     if isinstance(value, bool):
         raise UsageError(f"must be 'all' or a whole number >= 0, not {value!r}", argument=argument)
-    try:
-        n = int(str(value).strip().replace("_", "").replace(",", ""))
-    except ValueError:
+    # digits 0-9 as every number assay reads (core.numerals): '10_000' and '10,000' were
+    # 10000, '٨' was 8, where --max-queries 10_000 is refused
+    n = int(value) if isinstance(value, numbers.Integral) else written_int(str(value))
+    if n is None:
+        odd = unwritten(str(value))
         raise UsageError(
-            f"must be 'all' or a whole number >= 0, not {value!r}", argument=argument
-        ) from None
+            f"must be 'all' or a whole number >= 0, not {value!r}"
+            + (f": it holds {odd}" if odd else ""),
+            argument=argument,
+        )
     if n < 0:
         raise UsageError(f"must be 'all' or a whole number >= 0, not {value!r}", argument=argument)
     return n

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.numerals import written_float
 from assay.core.terminal import shell_word
 from assay.errors import UsageError
 from assay.fairness.schema import Feature, Schema
@@ -76,6 +77,14 @@ def parse_protected(
                 parts.extend(p.strip() for p in rest if p.strip())
             elif item:
                 parts.append(item)
+    if not parts and (isinstance(value, str) or len(value)):
+        # ("", [""], ",": an empty variable; the dataset's default was tested instead, where
+        # the command line refuses it; [] stays the default: a resumed run's own record)
+        raise UsageError(
+            f"{value!r} names no attribute; name the protected attribute(s), comma-separated "
+            "(leave it out for a built-in dataset's default)",
+            argument="--protected",
+        )
     specs: list[list[str]] = []
     for part in parts:
         if specs and _BINS in specs[-1][0] and _number(part) is not None:
@@ -93,6 +102,12 @@ def parse_protected(
             )
         name, _, first = head.partition(_BINS)
         name = name.strip()
+        if not name and _BINS in head:  # (':bins=3' was the attribute '', named nowhere)
+            raise UsageError(
+                f"{','.join(spec)!r} names no attribute before {_BINS!r}: give "
+                "NAME:bins=EDGE,EDGE,... (e.g. age:bins=25,40,60)",
+                argument="--protected",
+            )
         if name in names:
             raise UsageError(f"protected attribute {name!r} is named twice", argument="--protected")
         names.append(name)
@@ -127,11 +142,8 @@ def _whole_names(text: str, columns: set[str]) -> list[str]:
 
 
 def _number(text: str) -> float | None:
-    try:
-        x = float(text)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None
+    x = written_float(text)  # (digits 0-9: '٨' and '1_0' are no edges)
+    return x if x is not None and math.isfinite(x) else None
 
 
 def _edges(name: str, texts: list[str]) -> tuple[float, ...]:

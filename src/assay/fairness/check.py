@@ -348,6 +348,7 @@ def check_fairness(
             spent.mark("answer")
         answer_follows(the_setup, answer_options)
         checks_follow(the_setup, retrain)
+        spent.begin_search(the_store, run_id)  # (kept at once: a kill in the search)
         with stopping(stop):  # (the caller's stop=, read at the search's steps)
             outcome = _execute(
                 the_setup,

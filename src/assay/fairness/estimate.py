@@ -5,7 +5,12 @@ combination of protected values (one batched model call per batch), and the coun
 discriminatory inputs gives the estimate.  Distributions:
 
 - ``uniform``: uniform over the schema's input space (``Schema.sample_uniform``);
-- ``data``: the given (encoded) real rows, drawn with replacement.
+- ``data``: the given (encoded) real rows, each at most once, in a seeded random order (a
+  sample without replacement of a finite population: Clopper-Pearson's interval holds it,
+  conservatively).  A sample that reaches every row has counted them: the share is those
+  rows' exact figure (``Estimate.counted``, no interval), as the answer's data share says it
+  ("194 of 3,000: every row counted").  Drawn with replacement before, a 3,000-row file's
+  estimate read 6.90 % (95 % CI 6.0-7.9 %) of rows holding 6.47 %.
 
 Sampling stops when the interval's half-width (Clopper-Pearson's: ``clopper_pearson``)
 reaches the target, or when the query budget runs out (a normal end: the estimate so far
@@ -57,7 +62,7 @@ DISTRIBUTIONS: tuple[str, ...] = ("uniform", "data")
 _EXAMPLES = 5
 _WHERE = {
     "uniform": "uniform over the schema's input space",
-    "data": "real rows of the given data, drawn with replacement",
+    "data": "real rows of the given data, each at most once",
 }
 
 
@@ -215,7 +220,8 @@ def _pct(x: float) -> str:
 class Estimate:
     """The estimated share of discriminatory inputs under one distribution.
 
-    ``stopped``: "precision" (target half-width reached), "max_samples", or "budget".
+    ``stopped``: "precision" (target half-width reached), "max_samples", "budget", or
+    "counted" (every row of the data asked once: ``counted``).
     ``examples``: up to five discriminatory inputs seen while sampling.
     """
 
@@ -232,6 +238,8 @@ class Estimate:
     examples: tuple[dict[str, Any], ...] = field(default=(), compare=False)
     # the columns whose draw gives "missing" as one more value (--missing value; uniform)
     missing: tuple[str, ...] = ()
+    # every row of the data asked once: the share is those rows' count, its interval itself
+    counted: bool = False
 
     @classmethod
     def of(
@@ -246,8 +254,9 @@ class Estimate:
         stopped: str = "precision",
         examples: Sequence[dict[str, Any]] = (),
         missing: Sequence[str] = (),
+        counted: bool = False,
     ) -> Estimate:
-        low, high = clopper_pearson(k, n, confidence)
+        low, high = (k / n, k / n) if counted and n else clopper_pearson(k, n, confidence)
         return cls(
             distribution=distribution,
             discriminatory=k,
@@ -261,6 +270,7 @@ class Estimate:
             stopped=stopped,
             examples=tuple(examples),
             missing=tuple(missing),
+            counted=bool(counted and n),
         )
 
     @property
@@ -268,21 +278,25 @@ class Estimate:
         return (self.high - self.low) / 2
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "distribution": self.distribution,
-            "discriminatory": self.discriminatory,
-            "sampled": self.sampled,
-            "share": self.share,
-            "low": self.low,
-            "high": self.high,
-            "half_width": self.half_width,
-            "confidence": self.confidence,
-            "precision": self.precision,
-            "queries": self.queries,
-            "stopped": self.stopped,
-            "examples": to_jsonable(list(self.examples)),
-            "text": self.describe(),
-        } | ({"missing": list(self.missing)} if self.missing else {})
+        return (
+            {
+                "distribution": self.distribution,
+                "discriminatory": self.discriminatory,
+                "sampled": self.sampled,
+                "share": self.share,
+                "low": self.low,
+                "high": self.high,
+                "half_width": self.half_width,
+                "confidence": self.confidence,
+                "precision": self.precision,
+                "queries": self.queries,
+                "stopped": self.stopped,
+                "examples": to_jsonable(list(self.examples)),
+                "text": self.describe(),
+            }
+            | ({"missing": list(self.missing)} if self.missing else {})
+            | ({"counted": True} if self.counted else {})
+        )
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Estimate:
@@ -299,6 +313,7 @@ class Estimate:
             stopped=str(d.get("stopped", "precision")),
             examples=tuple(d.get("examples", ())),
             missing=tuple(str(m) for m in d.get("missing", ())),
+            counted=bool(d.get("counted", False)),
         )
 
     def interval_text(self) -> str:
@@ -315,6 +330,11 @@ class Estimate:
 
     def describe(self) -> str:
         where = self.where()
+        if self.counted:  # (no sample: no interval, no precision to reach)
+            return (
+                f"share of discriminatory inputs ({where}): {_pct(self.share)} "
+                f"({self.discriminatory:,} of {self.sampled:,}: every row counted)"
+            )
         level = f"{100 * self.confidence:g} %"
         text = (
             f"estimated share of discriminatory inputs ({where}): {_pct(self.share)} "
@@ -382,6 +402,8 @@ class EstimateSearch:
         d = len(schema)
         self._ex_inputs = [np.zeros((0, d)) for _ in range(m)]
         self._ex_outputs: list[np.ndarray | None] = [None] * m
+        self._order_seed: int | None = None  # the data rows' order (drawn at their first draw)
+        self._order: np.ndarray | None = None
 
     def _check(self, data: np.ndarray | None) -> np.ndarray | None:
         if not self.distributions:
@@ -435,6 +457,9 @@ class EstimateSearch:
             if affordable < size and affordable < int(self._counts[i, 1]) // 100:
                 affordable = 0  # what is left would barely narrow the interval
             size = min(size, affordable)
+        if self.distributions[i] == "data":  # each row once: no more than are left
+            assert self.data is not None
+            size = min(size, len(self.data) - int(self._counts[i, 1]))
         if size < 1:
             self._advance()
             return []
@@ -450,7 +475,7 @@ class EstimateSearch:
             self._allowance -= used
         k, n = int(self._counts[i, 0]), int(self._counts[i, 1])
         low, high = clopper_pearson(k, n, self.confidence)
-        if (high - low) / 2 <= self._target(k, n) or n >= self.max_samples:
+        if (high - low) / 2 <= self._target(k, n) or n >= self.max_samples or self._every(i):
             self._advance()
         else:
             self._batch = min(2 * self._batch, self.max_batch)
@@ -493,9 +518,10 @@ class EstimateSearch:
                         confidence=self.confidence,
                         queries=q,
                         precision=self.precision,
-                        stopped=self._stopped(k, n),
+                        stopped="counted" if self._every(j) else self._stopped(k, n),
                         examples=self._examples(j),
                         missing=self._missing if name == "uniform" else (),
+                        counted=self._every(j),
                     )
                 )
         return out
@@ -507,6 +533,7 @@ class EstimateSearch:
                 "batch": self._batch,
                 "allowance": self._allowance,
                 "counts": self._counts.tolist(),
+                "order_seed": self._order_seed,
             }
         )
         for j in range(len(self.distributions)):
@@ -526,6 +553,8 @@ class EstimateSearch:
         allowance = v.get("allowance")
         self._allowance = None if allowance is None else int(allowance)
         self._counts = np.asarray(v["counts"], dtype=np.int64).reshape(-1, 3)
+        seed = v.get("order_seed")
+        self._order_seed, self._order = (None if seed is None else int(seed)), None
         for j in range(len(self.distributions)):
             rows = snapshot.arrays.get(f"examples_{j}")
             self._ex_inputs[j] = (
@@ -551,8 +580,21 @@ class EstimateSearch:
         if self.distributions[self._current] == "uniform":
             return self.schema.sample_uniform(self.rng, size)
         assert self.data is not None
-        rows: np.ndarray = self.data[self.rng.integers(0, len(self.data), size=size)]
+        if self._order is None:  # (its seed kept in the snapshot: a resume goes on in it)
+            if self._order_seed is None:
+                self._order_seed = int(self.rng.integers(0, 2**63 - 1))
+            self._order = np.random.default_rng(self._order_seed).permutation(len(self.data))
+        n = int(self._counts[self._current, 1])
+        rows: np.ndarray = self.data[self._order[n : n + size]]
         return rows
+
+    def _every(self, i: int) -> bool:
+        """Whether distribution ``i`` asked every row of the data (once each)."""
+        return (
+            self.distributions[i] == "data"
+            and self.data is not None
+            and int(self._counts[i, 1]) >= len(self.data)
+        )
 
     def _record(self, i: int, verdicts: Verdicts, used: int) -> None:
         disc = verdicts.discriminatory

@@ -40,7 +40,7 @@ from assay.fairness.phases import (
     sent,
 )
 from assay.fairness.result import FairnessResult, _result
-from assay.fairness.time_spent import TimeSpent, earlier_phases
+from assay.fairness.time_spent import SEARCHES, TimeSpent, earlier_phases
 
 if TYPE_CHECKING:
     from assay.core.run_record import RunRecord
@@ -66,7 +66,16 @@ def earlier_seconds(record: RunRecord) -> float:
     session killed in its search)."""
     earlier = record.summary.get("wall_seconds")
     wall = float(earlier) if isinstance(earlier, int | float) else 0.0
-    return max(wall, sum(_earlier_phases(record).values()))
+    wall = max(wall, sum(_earlier_phases(record).values()))
+    # the last session's search start kept with the run (``TimeSpent.begin_search``) and its
+    # search's seconds since: a session killed in its search kept no phases, and its loading
+    # and checks before the search were lost (12.4 s of a 13.4 s session, counted as 1 s)
+    starts = (record.config.get("budget") or {}).get(SEARCHES)
+    if isinstance(starts, list) and starts and isinstance(starts[-1], list):
+        run, own = (float(x) for x in starts[-1][:2])
+        engine = float(record.progress.get("elapsed", 0.0) or 0.0)
+        wall = max(wall, run + max(engine - own, 0.0))
+    return wall
 
 
 def _earlier_phases(record: RunRecord) -> dict[str, float]:
@@ -84,6 +93,8 @@ def session_clock(record: RunRecord, started: float, store: RunStore) -> TimeSpe
     sessions = int(record.config.get("sessions") or 1) + 1
     store.set_config(record.id, sessions=sessions)
     began = (record.summary or {}).get("search_began_seconds")
+    if not isinstance(began, int | float):  # (a first session killed in its search kept it here)
+        began = (record.config.get("budget") or {}).get("search_began_seconds")
     return TimeSpent(
         started,
         earlier=_earlier_phases(record),

@@ -56,7 +56,7 @@ from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes, setup_warnings
 from assay.fairness.rates import run_rates
 from assay.fairness.setup import FairnessSetup
-from assay.fairness.time_spent import retraining_phase
+from assay.fairness.time_spent import SEARCHES, retraining_phase
 from assay.fairness.unmeasured import (
     RAN_OUT_BEFORE,
     RAN_OUT_DURING,
@@ -495,7 +495,9 @@ def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
     search = summary.get("search") or {}
     idis = int(search.get("idis", 0))
     rate = idis / wall if wall > 0 else 0.0
-    new_metrics = run_rates(summary, wall)  # (per every query asked, from the run's start)
+    config = getattr(record, "config", None) or {}  # (each session's search start: kept)
+    searches = (config.get("budget") or {}).get(SEARCHES)
+    new_metrics = run_rates({**summary, SEARCHES: searches}, wall)  # (from the run's start)
     new_metrics["wall-clock seconds"] = round(wall, 2)
     summary["metrics"] = new_metrics
     summary["wall_seconds"] = wall

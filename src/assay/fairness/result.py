@@ -114,8 +114,12 @@ class FairnessResult(EndedRunMixin):
 
         out: dict[str, Any] = {"metrics": pd.Series(self.summary.get("metrics", {}), dtype=object)}
         cols = ["distribution", "share", "low", "high", "discriminatory", "sampled", "queries"]
+        cols.append("counted")  # (every row of the data asked once: the share is its count)
         out["estimates"] = pd.DataFrame(
-            [{c: e.get(c) for c in cols} for e in self.summary.get("estimates", [])],
+            [
+                {c: bool(e.get(c)) if c == "counted" else e.get(c) for c in cols}
+                for e in self.summary.get("estimates", [])
+            ],
             columns=cols,
         )
         group = self.summary.get("group")
@@ -138,7 +142,16 @@ class FairnessResult(EndedRunMixin):
     def _estimates_text(self) -> list[str]:
         return [
             f"{e['distribution']}: {percent(e['share'])} "
-            f"(95 % CI {percent(e['low'])} to {percent(e['high'])})"
+            + (
+                counted_text(
+                    {
+                        "data_discriminatory": e.get("discriminatory"),
+                        "data_sampled": e.get("sampled"),
+                    }
+                ).strip()
+                if e.get("counted")
+                else f"(95 % CI {percent(e['low'])} to {percent(e['high'])})"
+            )
             for e in self.summary.get("estimates", [])
         ]
 

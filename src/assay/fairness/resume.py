@@ -97,6 +97,8 @@ def resume_fairness(
                 the_setup, options, budget.get("max_time"), record.config.get("execution")
             )
         checks_follow(the_setup, bool(record.config.get("retrain")))
+        # (the search's own seconds before this session: its earlier sessions')
+        spent.begin_search(the_store, record.id, float(record.progress.get("elapsed") or 0.0))
         outcome = _execute(
             the_setup,
             overlap,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assay.core.display import percent, probability
+from assay.core.display import estimate_text, percent, probability
 from assay.core.findings import FindingBatch
 from assay.fairness.rates import SEARCH_FIRST_100, SEARCH_PER_1000
 from assay.fairness.schema import Schema
@@ -439,10 +439,7 @@ def build_summary(
         headline += f"; {search['optimize_note']}"
     est_list = (estimates or {}).get("estimates", [])
     for e in est_list:
-        headline += (
-            f"; estimated share {_pct(e['share'])} (95 % CI {_pct(e['low'])} to "
-            f"{_pct(e['high'])}, {e['distribution']})"
-        )
+        headline += f"; {estimate_text(e)}"
     metrics: dict[str, Any] = {
         "IDIs found": idis,
         made: generated,

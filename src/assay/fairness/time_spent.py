@@ -19,7 +19,18 @@ from typing import Any
 
 from assay.core.store import RunStore
 
-__all__ = ["SEARCH_SHARE", "TimeSpent", "earlier_phases", "retraining_phase", "squeezed"]
+__all__ = [
+    "SEARCHES",
+    "SEARCH_SHARE",
+    "TimeSpent",
+    "earlier_phases",
+    "retraining_phase",
+    "squeezed",
+]
+
+# each session's search's start: [the run's seconds then, the search's own seconds before]
+SEARCHES = "search_sessions"
+_MOST_SEARCHES = 64  # (bounded: a run resumed more often keeps its last ones)
 
 SEARCH_SHARE = 0.25  # of --max-time: a search given less is said to have been squeezed
 SQUEEZED = "--max-time "  # how the warning saying so begins
@@ -49,7 +60,7 @@ class TimeSpent:
         sessions: int = 1,
         search_began: float | None = None,
     ) -> None:
-        self.last = started
+        self.last = self.started = started
         self.seconds: dict[str, float] = dict(earlier or {})
         self.sessions = sessions
         self.search_began = search_began
@@ -60,6 +71,33 @@ class TimeSpent:
             self.search_began = sum(self.seconds.values())  # (the phases before it)
         self.seconds[phase] = self.seconds.get(phase, 0.0) + max(now - self.last, 0.0)
         self.last = now
+
+    def begin_search(self, store: RunStore, run_id: str, engine: float = 0.0) -> None:
+        """The session's search begins: the run's seconds now (its earlier sessions' and
+        this one's phases so far) and the search's own seconds before it (``engine``: the
+        earlier sessions' searches'), kept with the run at once (``SEARCHES``, in its
+        budget): a session killed in its search keeps them for the resume, which turns the
+        search's own time to its first 100 IDIs into the run's, whichever session found
+        the 100th (``rates.run_rates``).  Before, a first session killed in its search kept
+        no figure, and its resume counted from its loading alone (0.07 s where the checks
+        before the search had taken 3 s)."""
+        clock = time.monotonic()
+        now = sum(self.seconds.values()) + max(clock - self.last, 0.0)
+        if self.search_began is None and "search" not in self.seconds:
+            self.search_began = now
+        budget = store.get_run(run_id).config.get("budget") or {}
+        kept = budget.get(SEARCHES)
+        began = [list(x) for x in kept if isinstance(x, list)] if isinstance(kept, list) else []
+        if began:  # the earlier session's search start, its search's seconds since, and this
+            # session's own before its search: an earlier session killed in its search kept
+            # no phases (``earlier_phases``: its search's seconds alone, its loading lost)
+            run, own = float(began[-1][0]), float(began[-1][1])
+            now = max(now, run + max(float(engine) - own, 0.0) + max(clock - self.started, 0.0))
+        began = [*began, [round(now, 3), round(float(engine), 3)]][-_MOST_SEARCHES:]
+        changes: dict[str, Any] = {SEARCHES: began}
+        if self.search_began is not None and "search_began_seconds" not in budget:
+            changes["search_began_seconds"] = round(self.search_began, 3)
+        store.set_budget(run_id, **changes)
 
     def keep(self, store: RunStore, run_id: str) -> None:
         """The seconds so far in the run's summary, once its search ended (then as each

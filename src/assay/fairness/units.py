@@ -69,10 +69,19 @@ def _pool_estimates(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             p["discriminatory"] += int(e["discriminatory"])
             p["sampled"] += int(e["sampled"])
             p["queries"] += int(e.get("queries") or 0)
+            # units that each counted every row of the data counted the same rows: their
+            # count is one unit's (pooled, each row would count once per unit)
+            p.setdefault("each", []).append(
+                (int(e["discriminatory"]), int(e["sampled"])) if e.get("counted") else None
+            )
     out = []
     for p in pooled.values():
         k, n = p["discriminatory"], p["sampled"]
-        low, high = clopper_pearson(k, n, p["confidence"])
+        each = p.pop("each")
+        if None not in each and len(set(each)) == 1:
+            (k, n), p["counted"] = each[0], True
+            p.update(discriminatory=k, sampled=n)
+        low, high = (k / n, k / n) if p.get("counted") else clopper_pearson(k, n, p["confidence"])
         p.update(share=k / n if n else 0.0, low=low, high=high, half_width=(high - low) / 2)
         out.append(p)
     return out

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from assay.core.model import Capabilities
+from assay.core.numerals import unwritten, written_int
 from assay.core.terminal import shell_word
 from assay.errors import UsageError
 
@@ -35,7 +36,8 @@ def classes_advice(seen: list[str], n_classes: int | None = None) -> str:
     ``seen``: every label in order.  Labels that are class numbers written as text ('0',
     '9') are listed from 0 up to the count given (``--classes 10``), else to 9 or the highest
     seen; a list of the labels seen alone stops the run at the first label the probe missed."""
-    numbers = [int(s) for s in seen if s.isdigit() and str(int(s)) == s]
+    read = [written_int(s) for s in seen]
+    numbers = [n for s, n in zip(seen, read, strict=True) if n is not None and str(n) == s]
     if seen and len(numbers) == len(seen):
         top = max(numbers) + 1  # unless told, ten (digits): a probe sees only a few labels
         count = n_classes if n_classes is not None and n_classes >= top else max(top, 10)
@@ -62,9 +64,10 @@ def numbered_classes(seen: Sequence[str], n_classes: int | None) -> tuple[str, .
     if n_classes is None or not seen:
         return None
     for label in seen:
-        if not (label.isascii() and label.isdigit() and str(int(label)) == label):
+        number = written_int(label)
+        if number is None or str(number) != label:
             return None
-        if int(label) >= n_classes:
+        if number >= n_classes:
             return None
     return tuple(str(i) for i in range(n_classes))
 
@@ -83,8 +86,10 @@ def parse_classes(text: str, *, argument: str = "--classes") -> int | tuple[str,
     """``--classes``: a whole number (how many classes, 0 to N-1) or names separated by
     commas (``no,yes``: class 0 is ``no``)."""
     value = text.strip()
-    if value.isdigit():
-        count = int(value)
+    if value.isdigit():  # ('٨' was 8 classes, '²' a bare ValueError: digits 0-9 alone)
+        count = written_int(value)
+        if count is None:
+            raise UsageError(f"{text!r} holds {unwritten(value)}; {_HOW}", argument=argument)
         if count < 2:
             raise UsageError(f"must be at least 2, not {count}; {_HOW}", argument=argument)
         return count

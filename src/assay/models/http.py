@@ -45,6 +45,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 import numpy as np
 
+from assay.core.budget import LONGEST_SECONDS
 from assay.core.calls import call_deadline, call_progress
 from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, ModelInputs
@@ -150,6 +151,12 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
 
 
+# headers that frame the request itself, which the HTTP client writes: given by
+# --header-env, Content-Length failed the first request as the model's error (exit 3, "Too
+# much data for declared Content-Length"), Transfer-Encoding after four attempts
+_FRAMING = {"content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade"}
+
+
 def header_values(specs: Sequence[str], environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """Headers from ``NAME=ENV_VAR`` specs: each value is read from the environment.
 
@@ -164,6 +171,12 @@ def header_values(specs: Sequence[str], environ: Mapping[str, str] | None = None
             shown = repr(spec) if env_name_like(spec.replace("=", "_")) else _not_shown(spec)
             raise UsageError(
                 f"expected HEADER=ENV_VAR (e.g. Authorization=MY_TOKEN_VAR), not {shown}",
+                argument="--header-env",
+            )
+        if name.lower() in _FRAMING:
+            raise UsageError(
+                f"the header {name} frames the request: assay's HTTP client writes it for "
+                "each request's body; leave it out",
                 argument="--header-env",
             )
         if not env_name_like(var):
@@ -264,7 +277,14 @@ class ServingOptions:
                 self.batch_size,
             ),
             (self.concurrency >= 1, "--concurrency", "at least 1", self.concurrency),
-            (self.timeout > 0, "--timeout", "positive", self.timeout),
+            # (inf or 1e23 was taken, and every request failed as the model's error, exit 3:
+            # "timestamp out of range for platform time_t")
+            (
+                0 < self.timeout <= LONGEST_SECONDS,
+                "--timeout",
+                f"positive and at most {LONGEST_SECONDS:.0e} seconds",
+                self.timeout,
+            ),
             (self.retries >= 0, "--retries", "0 or more", self.retries),
             (self.backoff >= 0, "--backoff", "0 or more", self.backoff),
             (

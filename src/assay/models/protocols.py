@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from assay.core.model import ModelInputs
+from assay.core.textfile import read_text_file
 from assay.errors import ModelError, UsageError
 from assay.models.classes import classes_advice
 
@@ -420,7 +421,8 @@ class TemplateCodec:
             raise UsageError("the template needs 'outputs', a path", argument="--template")
         self.url = url
         self.body = body
-        self.path = [int(p) if p.isdigit() else p for p in outputs.split(".")]
+        # (a part of digits 0-9 indexes a list; '²' raised a bare ValueError, '٨' was 8)
+        self.path = [int(p) if p.isascii() and p.isdigit() else p for p in outputs.split(".")]
 
     @classmethod
     def from_file(cls, url: str, path: str | Path) -> TemplateCodec:
@@ -428,7 +430,9 @@ class TemplateCodec:
 
         p = Path(path)
         try:
-            spec = yaml.safe_load(p.read_text(encoding="utf-8"))
+            # (a byte that does not decode at its line and column: '\xff' was exit 5)
+            text = read_text_file(p, what="the template", argument="--template")
+            spec = yaml.safe_load(text)
         except OSError as exc:
             text = str(path)
             if any(c in text for c in '{}\n"') or len(text) > 255:

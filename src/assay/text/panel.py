@@ -18,6 +18,7 @@ import numpy as np
 
 from assay.core.label_length import LONGEST_LABEL, check_label_lengths
 from assay.core.model import Capabilities, Model, ModelInputs
+from assay.core.numerals import written_int
 from assay.core.textfile import read_text_file
 from assay.errors import AssayError, ModelError, UsageError
 from assay.text.label_map_line import MapLineError, read_map_line
@@ -418,8 +419,9 @@ def load_label_map(
         except MapLineError as exc:
             raise _map_error(str(exc), where, n, exc.column) from None
         who, own, common = fields.who, fields.own, fields.common
-        if who.isdigit() and 1 <= int(who) <= len(models):
-            k = int(who) - 1
+        position = written_int(who) if who.isdigit() else None  # ('²': a bare ValueError)
+        if position is not None and 1 <= position <= len(models):
+            k = position - 1
         elif who in names:
             k = list(names).index(who)
         else:

@@ -21,7 +21,7 @@ from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.recheck import extra_probe_queries
 from assay.text.setup import TextSetup
-from assay.text.summary import WALL_SHARE
+from assay.text.summary import RUN_PER_1000, RUN_RATE, SEARCH_RATE, WALL_SHARE
 from assay.text.unused import unused_note
 
 __all__ = ["recheck_at_start", "record_rates", "run_session", "text_environment"]
@@ -137,7 +137,8 @@ def _record_queries(
 ) -> None:
     """Every query the run asked, by whom (``summary["model_queries"]``): the search's, the
     determinism checks', loading the classifiers' (within ``budget``, the run's
-    ``--max-queries``, when there is one) and resumed sessions' loading (within it too)."""
+    ``--max-queries``, when there is one) and resumed sessions' loading (within it too); the
+    errors per 1,000 of them, the run's (``RUN_PER_1000``: the search's own are beside it)."""
     with contextlib.suppress(Exception):  # the run's own outcome matters more
         record = store.get_run(run_id)
         summary = dict(record.summary or {})
@@ -161,6 +162,10 @@ def _record_queries(
         )
         metrics = dict(summary.get("metrics") or {})
         metrics["queries asked by loading the classifiers"] = loading
+        if RUN_PER_1000 in metrics:  # per every query the run asked, not the search's alone
+            errors = float(metrics.get("errors found (distinct failing sentences)") or 0)
+            total = int(asked["total"])
+            metrics[RUN_PER_1000] = round(1000 * errors / total, 6) if total else None
         summary["metrics"] = metrics
         store.checkpoint(run_id, summary=summary)
 
@@ -404,11 +409,12 @@ def _execute_units(
     outcome = execute_campaign(
         setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
     )
-    # the merged rate is per second of the units' own time: make it per wall-clock second
+    # the merged search rate is per second of the units' own time, added: make it per second
+    # of the search phase's wall clock (the run's own, from its start: ``record_rates``)
     metrics = outcome.summary.get("metrics")
     elapsed = float(outcome.progress.get("elapsed") or 0.0)
     if isinstance(metrics, dict) and elapsed > 0 and not kwargs.get("resume"):
-        metrics["errors per second"] = round(
+        metrics[SEARCH_RATE] = round(
             float(metrics.get("errors found (distinct failing sentences)") or 0) / elapsed, 6
         )
         kwargs["store"].checkpoint(outcome.run_id, summary=outcome.summary)
@@ -422,6 +428,6 @@ def record_rates(store: RunStore, outcome: RunOutcome, seconds: float) -> None:
         outcome.run_id,
         seconds,
         counted="errors found (distinct failing sentences)",
-        rate="errors per second",
+        rate=RUN_RATE,
         share=(WALL_SHARE, "classifier_seconds"),
     )

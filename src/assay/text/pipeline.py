@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import shielded
+from assay.core.numerals import written_int
 from assay.errors import ModelError
 
 _HANGUP = (signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()
@@ -59,11 +60,12 @@ def lanes_from(asked: int | None) -> int:
     raw = os.environ.get(LANES_ENV, "").strip()
     if not raw:
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= 8:
+    lanes = written_int(raw) if raw.isdigit() else None  # ('²': a bare ValueError)
+    if lanes is None or not 1 <= lanes <= 8:
         from assay.errors import UsageError
 
         raise UsageError(f"must be a whole number from 1 to 8, not {raw!r}", argument=LANES_ENV)
-    return int(raw)
+    return lanes
 
 
 def worker_mode(asked: str | None = None, *, served: bool = False) -> tuple[str, str]:

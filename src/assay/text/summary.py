@@ -18,12 +18,31 @@ from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_de
 from assay.text.grammar import Grammar, Invariant
 from assay.text.oracle import Oracle
 
-__all__ = ["SEARCH_SHARE", "WALL_SHARE", "build_summary", "lift_table", "odd_members"]
+__all__ = [
+    "RUN_PER_1000",
+    "RUN_RATE",
+    "SEARCH_PER_1000",
+    "SEARCH_RATE",
+    "SEARCH_SHARE",
+    "WALL_SHARE",
+    "build_summary",
+    "lift_table",
+    "odd_members",
+]
 
 # the classifiers' time over two clocks, each named (one figure over the search alone read as
 # the share of the run's wall clock, beside a wall clock that counted loading)
 SEARCH_SHARE = "share of the search's time inside the classifiers (loading not counted)"
 WALL_SHARE = "share of the wall clock inside the classifiers (from the command's start)"
+# the rates: the run's under their plain names (per every query the run asked of the
+# classifiers, per wall-clock second from its start: ``phases``, once they are known; None
+# before), the search's own beside them, labelled (they compare strategies).  The per-1,000
+# figure once divided by the search's queries alone (4,872 of a run that asked 5,000: its
+# determinism checks, the replays of its findings and loading the classifiers left out)
+RUN_PER_1000 = "errors per 1,000 queries"
+SEARCH_PER_1000 = "errors per 1,000 queries of the search phase only"
+RUN_RATE = "errors per second"
+SEARCH_RATE = "errors per second of the search phase only"
 
 _MAX_MINIMAL = 200
 UNTESTED = ("not tested", NO_VARIANT)  # (a test's outcomes when no case of it could fail)
@@ -371,8 +390,10 @@ def build_summary(
     metrics = {
         "errors found (distinct failing sentences)": engine.errors,
         "distinct minimal failing sentences": n_min,
-        "errors per 1,000 queries": _rate(1000 * engine.errors, queries),
-        "errors per second": _rate(engine.errors, elapsed),
+        RUN_PER_1000: None,  # (``phases._record_queries``: over every query the run asked)
+        SEARCH_PER_1000: _rate(1000 * engine.errors, queries),
+        RUN_RATE: None,  # (``phases.record_rates``: per wall-clock second from the start)
+        SEARCH_RATE: _rate(engine.errors, elapsed),
         "unique sentences generated": len(engine.asked),
         "cases judged": engine.cases,
         "cases proposed by the search (the rest: shrinking)": engine.proposed,
