@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import ask_again, pick_again, stuck_reason
+from assay.backdoor.class_map import CLASS_MAP
 from assay.backdoor.common_pattern import CONFIRM, PATTERN, still_sends
 from assay.backdoor.patches import paste
 from assay.backdoor.replay_stuck import stuck_on_pasted
@@ -262,6 +263,8 @@ def _judge(
             f"its images are {'x'.join(map(str, inputs.shape[2:]))} but the run's clean images "
             f"are now {'x'.join(map(str, shape))}"
         ] * n
+    if batch.kind == "strip-flag" and batch.details.get("strategy") == CLASS_MAP:
+        return ["a class-map flag, which this assay does not replay: scan again"] * n
     if batch.kind == "strip-flag" and batch.details.get("strategy") == PATTERN:
         return _pattern(inputs, batch, replayer)
     if batch.kind == "strip-flag" and batch.details.get("strategy") == OPINION:

@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "INPUT_SCAN_NOT",
+    "INPUT_SCAN_NOT_SOURCE",
     "MODEL_SCAN_NOT",
     "input_scope",
     "model_looked_for",
@@ -25,8 +26,19 @@ INPUT_SCAN_NOT = (
     "(all-to-all): a trigger is judged by what it does to clean images of other classes, and "
     "such a trigger sends none of them to one class"
 )
-"""The families the input scans (the default with its second opinion and common-pattern
-check, Neo, STRIP) do not look for (docs/backdoor.md, *Attack families*)."""
+"""The families the input scans do not look for where the class-map check was not asked
+(Neo, STRIP, ``--no-second-opinion``, a budget short of it; docs/backdoor.md, *Attack
+families*)."""
+
+INPUT_SCAN_NOT_SOURCE = (
+    "a trigger that fires on one source class only: a trigger is judged by what it does to "
+    "clean images of other classes, and such a trigger sends none of them anywhere (the "
+    "class-map check looked for one that sends each class to another, all-to-all, at one "
+    "place in the images)"
+)
+"""The family the default scan does not look for when its class-map check (``class_map``)
+was asked: bd45's all-to-all digits MLPs (8x8, 16x16) found by it, their clean twins
+quiet."""
 
 MODEL_SCAN_NOT = (
     "a trigger that fires on one source class only, one that sends each class to another "
@@ -55,8 +67,11 @@ def input_scope(summary: dict[str, Any], rows: list[dict[str, Any]], strategy: s
     if any(r.get("poisoned") or r.get("strip_flag") or r.get("pattern_flag") for r in rows):
         return
     second = summary.get("second_opinion") or {}
-    if second.get("given") or (second.get("pattern") or {}).get("given"):
+    checks = (second.get("pattern") or {}, second.get("map") or {})
+    if second.get("given") or any(c.get("given") for c in checks):
         return
-    summary["not_looked_for"] = INPUT_SCAN_NOT
+    asked = strategy == "assay" and checks[1] and not checks[1].get("skipped")
+    words = INPUT_SCAN_NOT_SOURCE if asked else INPUT_SCAN_NOT
+    summary["not_looked_for"] = words
     if isinstance(summary.get("headline"), str):
-        summary["headline"] += f"; not looked for: {INPUT_SCAN_NOT}"
+        summary["headline"] += f"; not looked for: {words}"
