@@ -41,7 +41,7 @@ from assay.backdoor.common_pattern import beyond_controls
 from assay.backdoor.patches import Box
 from assay.backdoor.strip import STRIP_ODDS
 
-__all__ = ["CLASS_MAP", "class_map", "map_words", "most_map_queries", "put"]
+__all__ = ["CLASS_MAP", "Windows", "agreed", "class_map", "map_words", "most_map_queries", "put"]
 
 MIN_GROUP = 3  # unconfirmed images whose answer the window's refill changed, the fewest judged
 TOP = 3  # windows of the largest groups asked
@@ -53,18 +53,22 @@ CLASS_MAP = "assay-class-map"  # its findings' ``strategy``
 Labeller = Callable[[np.ndarray], np.ndarray]
 
 
-def groups(left: list[int], windows: dict[int, list[Box]]) -> list[tuple[Box, list[int]]]:
+Windows = dict[int, list[tuple[Box, int]]]
+"""Each image's coarse windows whose refill changed its answer, with the answer then."""
+
+
+def groups(left: list[int], windows: Windows) -> list[tuple[Box, list[int]]]:
     """The ``TOP`` windows of the largest groups (``MIN_GROUP`` or more images of ``left``
     whose answer their refill changed), largest first (ties: the first window)."""
     by_box: dict[Box, list[int]] = {}
     for i in left:
-        for box in windows.get(i, []):
-            by_box.setdefault(tuple(box), []).append(i)  # type: ignore[arg-type]
+        for box, _ in windows.get(i, []):
+            by_box.setdefault(box, []).append(i)
     big = [(b, g) for b, g in by_box.items() if len(g) >= MIN_GROUP]
     return sorted(big, key=lambda bg: -len(bg[1]))[:TOP]
 
 
-def most_map_queries(left: list[int], windows: dict[int, list[Box]], n_classes: int) -> int:
+def most_map_queries(left: list[int], windows: Windows, n_classes: int) -> int:
     """The most queries ``class_map`` asks on these images."""
     return len(groups(left, windows)) * n_classes * (1 + PER_CLASS * (1 + CONTROLS))
 
@@ -116,7 +120,7 @@ def _bases(clean_labels: np.ndarray, per: int, rng: np.random.Generator, skip: s
 def class_map(
     images: np.ndarray,
     left: list[int],
-    windows: dict[int, list[Box]],
+    windows: Windows,
     clean: np.ndarray,
     clean_labels: np.ndarray,
     answers: Labeller,

@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "INPUT_SCAN_NOT",
+    "INPUT_SCAN_NOT_ELSEWHERE",
     "INPUT_SCAN_NOT_SOURCE",
     "MODEL_SCAN_NOT",
     "input_scope",
@@ -37,8 +38,17 @@ INPUT_SCAN_NOT_SOURCE = (
     "place in the images)"
 )
 """The family the default scan does not look for when its class-map check (``class_map``)
-was asked: bd45's all-to-all digits MLPs (8x8, 16x16) found by it, their clean twins
-quiet."""
+was asked and its source-class check was not: bd45's all-to-all digits MLPs (8x8, 16x16)
+found by it, their clean twins quiet."""
+
+INPUT_SCAN_NOT_ELSEWHERE = (
+    "a trigger that sends each class to another (all-to-all) or fires on one source class "
+    "only placed differently in each image, or one whose images of its source class are too "
+    "few among those scanned (the class-map and source-class checks look at a place three or "
+    "more unconfirmed images share; a source-class trigger is judged on the clean images of "
+    "its source class, about a tenth of --clean: bd45 found one on 8x8 digits, not on 16x16)"
+)
+"""What the default scan does not look for when both checks were asked."""
 
 MODEL_SCAN_NOT = (
     "a trigger that fires on one source class only, one that sends each class to another "
@@ -67,11 +77,13 @@ def input_scope(summary: dict[str, Any], rows: list[dict[str, Any]], strategy: s
     if any(r.get("poisoned") or r.get("strip_flag") or r.get("pattern_flag") for r in rows):
         return
     second = summary.get("second_opinion") or {}
-    checks = (second.get("pattern") or {}, second.get("map") or {})
+    checks = [second.get(k) or {} for k in ("pattern", "map", "source")]
     if second.get("given") or any(c.get("given") for c in checks):
         return
-    asked = strategy == "assay" and checks[1] and not checks[1].get("skipped")
-    words = INPUT_SCAN_NOT_SOURCE if asked else INPUT_SCAN_NOT
+    asked = [strategy == "assay" and bool(c) and not c.get("skipped") for c in checks[1:]]
+    words = INPUT_SCAN_NOT
+    if asked[0]:
+        words = INPUT_SCAN_NOT_ELSEWHERE if asked[1] else INPUT_SCAN_NOT_SOURCE
     summary["not_looked_for"] = words
     if isinstance(summary.get("headline"), str):
         summary["headline"] += f"; not looked for: {words}"

@@ -24,7 +24,8 @@ def mark_rows(rows: list[dict[str, Any]], opinion: dict[str, Any] | None) -> lis
     and ``pattern_flag: true`` on the images the common-pattern check flagged."""
     entropy = (opinion or {}).get("entropy") or {}
     pattern = {int(i) for i in ((opinion or {}).get("pattern") or {}).get("flagged") or []}
-    pattern |= {int(i) for i in ((opinion or {}).get("map") or {}).get("flagged") or []}
+    for check in ("map", "source"):
+        pattern |= {int(i) for i in ((opinion or {}).get(check) or {}).get("flagged") or []}
     if not entropy and not pattern:
         return rows
     flagged = {int(i) for i in (opinion or {}).get("flagged") or []}

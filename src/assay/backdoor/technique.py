@@ -39,6 +39,7 @@ from assay.backdoor.modelscan import (
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, paste
 from assay.backdoor.recheck import recheck, replaced
 from assay.backdoor.second import OPINION, cost, second_opinion, skipped_for_budget, unconfirmed
+from assay.backdoor.source_class import SOURCE_CLASS, most_source_queries, source_class
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.backdoor.summary import summarise
 from assay.backdoor.sweep import class_score, shared_screen, sweep_scores
@@ -359,8 +360,9 @@ class BackdoorSearch:
         self.verdict: dict[str, Any] | None = None
         # STRIP's second opinion on the images the scan left unconfirmed (``second``)
         self.second: dict[str, Any] | None = None
-        # each image's coarse windows whose refill changed its answer (``class_map``)
-        self.windows: dict[int, list[Box]] = {}
+        # each image's coarse windows whose refill changed its answer, with the answer then
+        # (``class_map``, ``source_class``)
+        self.windows: dict[int, list[tuple[Box, int]]] = {}
         # the rows of images matched again after the scan (``recheck``), replacing theirs
         self.rechecked: list[dict[str, Any]] = []
         # the classes the model answered (top-1), up to two: a model that gave one class to
@@ -602,7 +604,7 @@ class BackdoorSearch:
         self.second["map"] = record
         flagged = np.asarray(record["flagged"], dtype=np.int64)
         if not len(flagged):
-            return []
+            return self._source_class(left)
         row = record["window"]
         box = np.tile(np.asarray(row["box"], dtype=np.int64), (len(flagged), 1))
         filled = put(np.zeros_like(t.images[:1]), np.nan_to_num(found["pattern"]), row["box"])
@@ -623,6 +625,51 @@ class BackdoorSearch:
                     **self._names(flagged),
                 },
                 details={"strategy": CLASS_MAP},
+            )
+        ]
+
+    def _source_class(self, left: list[int]) -> list[FindingBatch]:
+        """The source-class check (``source_class``) after a class-map check not given: a
+        trigger that fires on one source class only (attack45b).  Findings when given."""
+        t = self.test
+        assert t.images is not None and self.clean_labels is not None
+        assert self.second is not None and self.image_labels is not None
+        needs = most_source_queries(left, self.image_labels, self.windows)
+        budget = self.model.remaining() if hasattr(self.model, "remaining") else None
+        if budget is not None and budget < needs + AGAIN:
+            self.second["source"] = pattern_skipped(budget - AGAIN, needs)
+            return []
+        record = source_class(
+            t.images,
+            self.image_labels,
+            left,
+            self.windows,
+            t.clean,
+            self.clean_labels,
+            lambda x: self._scores(self.model, x).argmax(axis=1),
+            generator(self.base_seed, 9),
+            lambda: self.model.queries,
+        )
+        self.second["source"] = record
+        flagged = np.asarray(record["flagged"], dtype=np.int64)
+        if not len(flagged):
+            return []
+        row = record["group"]
+        return [
+            FindingBatch(
+                kind="strip-flag",
+                inputs=t.images[flagged][:, None],
+                outputs=self.image_labels[flagged][:, None],
+                severity=np.full(len(flagged), 1.0),
+                columns={
+                    "image": flagged,
+                    "box": np.tile(np.asarray(row["box"], dtype=np.int64), (len(flagged), 1)),
+                    "source": np.full(len(flagged), int(row["source"])),
+                    "sent": np.full(len(flagged), int(row["sent"])),
+                    "of": np.full(len(flagged), int(row["fresh"])),
+                    **self._names(flagged),
+                },
+                details={"strategy": SOURCE_CLASS},
             )
         ]
 
@@ -1219,7 +1266,7 @@ class BackdoorSearch:
             "again": self.again,
             "rechecked": self.rechecked,
             "second": getattr(self, "second", None),
-            "windows": {str(i): [list(b) for b in bs] for i, bs in self.windows.items()},
+            "windows": {str(i): [[*b, a] for b, a in bs] for i, bs in self.windows.items()},
         }
         arrays = {}
         if self.clean_labels is not None:
@@ -1255,7 +1302,7 @@ class BackdoorSearch:
         self.verdict = v.get("verdict")
         self.second = v.get("second")
         self.windows = {
-            int(i): [(int(a), int(b), int(c), int(d)) for a, b, c, d in bs]
+            int(i): [((int(t), int(lo), int(h), int(w)), int(a)) for t, lo, h, w, a in bs]
             for i, bs in (v.get("windows") or {}).items()
         }
         # a state stored before the watch: None, never judged untested
