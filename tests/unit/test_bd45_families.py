@@ -224,3 +224,18 @@ def test_a_pass_with_both_checks_asked_says_what_is_still_not_looked_for() -> No
     input_scope(summary, [{"image": 0, "poisoned": False}], "assay")
     assert summary["not_looked_for"] == INPUT_SCAN_NOT_ELSEWHERE
     assert summary["headline"].endswith(f"; not looked for: {INPUT_SCAN_NOT_ELSEWHERE}")
+
+
+def test_units_carry_a_given_check_and_say_a_short_one() -> None:
+    from assay.backdoor.second_view import merge_opinions
+
+    quiet = {"given": False, "windows": [], "flagged": [], "queries": 30}
+    given = {**quiet, "given": True, "flagged": [3]}
+    base = {"given": False, "flagged": [], "queries": 10}
+    merged = merge_opinions([{**base, "map": quiet}, {**base, "map": given}])
+    assert merged is not None and merged["map"] is given
+    merged = merge_opinions([{**base, "map": quiet}, dict(base)])
+    assert merged is not None and merged["map"]["skipped"] == "asked in 1 of 2 units"
+    summary: dict[str, Any] = {"headline": "0 of 1", "second_opinion": merged}
+    input_scope(summary, [{"image": 0, "poisoned": False}], "assay")
+    assert summary["not_looked_for"] == INPUT_SCAN_NOT
