@@ -41,7 +41,16 @@ from assay.backdoor.common_pattern import beyond_controls
 from assay.backdoor.patches import Box
 from assay.backdoor.strip import STRIP_ODDS
 
-__all__ = ["CLASS_MAP", "Windows", "agreed", "class_map", "map_words", "most_map_queries", "put"]
+__all__ = [
+    "CLASS_MAP",
+    "Windows",
+    "agreed",
+    "class_map",
+    "map_words",
+    "most_map_queries",
+    "not_given_words",
+    "put",
+]
 
 MIN_GROUP = 3  # unconfirmed images whose answer the window's refill changed, the fewest judged
 TOP = 3  # windows of the largest groups asked
@@ -170,18 +179,29 @@ def class_map(
     }
 
 
-def map_words(record: dict[str, Any] | None) -> str:
-    """The headline's words for the check ("" when it was not asked)."""
+def not_given_words(record: dict[str, Any] | None, check: str, asked: str, none: str) -> str | None:
+    """A check's words when it was not asked ("") , skipped, or not given (``asked``: what
+    it asked, as "3 windows"; ``none``: what it found none of); None when it was given."""
     if not record:
         return ""
     if record.get("skipped"):
-        return f"; the class-map check not asked ({record['skipped']})"
+        return f"; the {check} check not asked ({record['skipped']})"
+    if record["given"]:
+        return None
+    return f"; the {check} check ({asked}, {int(record.get('queries') or 0):,} queries): {none}"
+
+
+def map_words(record: dict[str, Any] | None) -> str:
+    """The headline's words for the check ("" when it was not asked)."""
+    quiet = not_given_words(
+        record,
+        "class-map",
+        f"{len((record or {}).get('windows') or [])} windows",
+        "no place's content in the unconfirmed images moves clean images each to another class",
+    )
+    if quiet is not None or record is None:
+        return quiet or ""
     q = int(record.get("queries") or 0)
-    if not record["given"]:
-        return (
-            f"; the class-map check ({len(record['windows'])} windows, {q:,} queries): no "
-            "place's content in the unconfirmed images moves clean images each to another class"
-        )
     row = record["window"]
     t, left, h, w = row["box"]
     return (

@@ -43,10 +43,10 @@ found by it, their clean twins quiet."""
 
 INPUT_SCAN_NOT_ELSEWHERE = (
     "a trigger that sends each class to another (all-to-all) or fires on one source class "
-    "only placed differently in each image, or one whose images of its source class are too "
-    "few among those scanned (the class-map and source-class checks look at a place three or "
-    "more unconfirmed images share; a source-class trigger is judged on the clean images of "
-    "its source class, about a tenth of --clean: bd45 found one on 8x8 digits, not on 16x16)"
+    "only, beyond what the class-map and source-class checks see: they look at a coarse "
+    "window three or more unconfirmed images share, and found such trojans on 8x8 digits "
+    "(all-to-all on 16x16 too) but missed a 16x16 source-specific one and both on 32x32 "
+    "colour scenes"
 )
 """What the default scan does not look for when both checks were asked."""
 

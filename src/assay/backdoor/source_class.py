@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.class_map import MIN_GROUP, TOP, Windows, agreed, put
+from assay.backdoor.class_map import MIN_GROUP, TOP, Windows, agreed, not_given_words, put
 from assay.backdoor.common_pattern import _t_tail
 from assay.backdoor.patches import Box
 from assay.backdoor.strip import STRIP_ODDS
@@ -143,17 +143,16 @@ def source_class(
 
 def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str) -> str:
     """The headline's words for the check ("" when it was not asked)."""
-    if not record:
-        return ""
-    if record.get("skipped"):
-        return f"; the source-class check not asked ({record['skipped']})"
+    quiet = not_given_words(
+        record,
+        "source-class",
+        f"{len((record or {}).get('groups') or [])} groups",
+        "no place's content in the unconfirmed images sends clean images of one class to "
+        "theirs beyond that class's own features",
+    )
+    if quiet is not None or record is None:
+        return quiet or ""
     q = int(record.get("queries") or 0)
-    if not record["given"]:
-        return (
-            f"; the source-class check ({len(record['groups'])} groups, {q:,} queries): no "
-            "place's content in the unconfirmed images sends clean images of one class to "
-            "theirs beyond that class's own features"
-        )
     row = record["group"]
     t, left, h, w = row["box"]
     a, b = name(int(row["class"])), name(int(row["source"]))
