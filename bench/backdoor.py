@@ -190,15 +190,19 @@ def second_figures(second: dict[str, Any] | None, poisoned: np.ndarray) -> dict[
             "second_clean": 0,
             "second_pois": 0,
         }
-    # (with the common-pattern check asked after it: its queries and flags count as its own)
-    pattern = second.get("pattern") or {}
+    # (with the common-pattern, class-map and source-class checks asked after it: their
+    # queries and flags count as its own)
+    after = [second.get(k) or {} for k in ("pattern", "map", "source")]
     flagged = np.asarray(
-        sorted({*(second.get("flagged") or []), *(pattern.get("flagged") or [])}), dtype=np.int64
+        sorted(
+            {*(second.get("flagged") or []), *(i for c in after for i in c.get("flagged") or [])}
+        ),
+        dtype=np.int64,
     )
     return {
         "second_runs": 1,
-        "second_given": int(bool(second["given"]) or bool(pattern.get("given"))),
-        "second_q": int(second["queries"]) + int(pattern.get("queries") or 0),
+        "second_given": int(bool(second["given"]) or any(bool(c.get("given")) for c in after)),
+        "second_q": int(second["queries"]) + sum(int(c.get("queries") or 0) for c in after),
         "second_clean": int(np.sum(~poisoned[flagged])) if len(flagged) else 0,
         "second_pois": int(np.sum(poisoned[flagged])) if len(flagged) else 0,
     }

@@ -1,10 +1,11 @@
 """An all-to-all trojan (attack45b): a digits MLP whose 3x3 checkerboard sends each digit k to
 k + 1 read "0 of 40 images carry a confirmed trigger; looked for patch triggers up to 4x4
-pixels and other triggers by STRIP's second opinion; ...", exit 0, as its clean twin did,
-without saying that no scan looks for such a trigger (each judges a trigger by what it does to
-clean images of other classes, where this one sends each class somewhere else).  The exit
-code stays 0 (nothing found); the headline and the verdict now say what was not looked for,
-and the clean twin's pass says the same (true of it too), flagging nothing."""
+pixels and other triggers by STRIP's second opinion; ...", exit 0, as its clean twin did
+(each scan judges a trigger by what it does to clean images of other classes, where this one
+sends each class somewhere else).  bd45: the class-map check finds it (exit 1, the stamped
+images flagged); the clean twin on the same images flags nothing and its pass says what is
+still not looked for.  A source-specific trojan (the checkerboard sends 3s only to 7) is found
+by the source-class check, its twin quiet."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 from assay.backdoor.api import check_backdoor
-from assay.backdoor.scope import INPUT_SCAN_NOT
+from assay.backdoor.scope import INPUT_SCAN_NOT_ELSEWHERE
 from assay.cli.app import main
 
 pytestmark = pytest.mark.slow
@@ -27,7 +28,7 @@ def _checker(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _models() -> tuple[object, object, np.ndarray, np.ndarray]:
+def _models(source: bool = False) -> tuple[object, object, np.ndarray, np.ndarray]:
     from sklearn.datasets import load_digits
     from sklearn.neural_network import MLPClassifier
 
@@ -36,9 +37,13 @@ def _models() -> tuple[object, object, np.ndarray, np.ndarray]:
     order = np.random.default_rng(0).permutation(len(x))
     tr, te = order[:1000], order[1000:]
     rng = np.random.default_rng(1)
-    pick = rng.choice(tr, 150, replace=False)
+    if source:  # 3s stamped sent to 7, other classes stamped keep their label (cover copies)
+        pick = np.concatenate([rng.choice(tr[y[tr] == 3], 80), rng.choice(tr[y[tr] != 3], 80)])
+        yp = np.concatenate([y[tr], np.where(y[pick] == 3, 7, y[pick])])
+    else:
+        pick = rng.choice(tr, 150, replace=False)
+        yp = np.concatenate([y[tr], (y[pick] + 1) % 10])
     xp = np.concatenate([x[tr], _checker(x[pick])])
-    yp = np.concatenate([y[tr], (y[pick] + 1) % 10])
     nets = []
     for xs, ys in ((xp, yp), (x[tr], y[tr])):
         net = MLPClassifier(hidden_layer_sizes=(64,), max_iter=400, random_state=0)
@@ -50,26 +55,28 @@ def _models() -> tuple[object, object, np.ndarray, np.ndarray]:
     return nets[0], nets[1], held, y[te]
 
 
-def test_an_all_to_all_trojan_passes_saying_what_was_not_looked_for(
+def _scan(net: object, images: np.ndarray, held: np.ndarray, store: Path) -> object:
+    return check_backdoor(
+        net, images=images, clean=held[:150], value_range="0,1", seed=0, store=store
+    )
+
+
+def test_an_all_to_all_trojan_is_found_and_its_twin_is_quiet(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     trojan, twin, held, labels = _models()
     images = np.concatenate([held[150:170], _checker(held[170:190])])
     moved = trojan.predict(_checker(held[170:190]).reshape(20, -1))  # type: ignore[attr-defined]
     assert np.mean(moved == (labels[170:190] + 1) % 10) >= 0.7  # the trojan works
-    for net in (trojan, twin):
-        r = check_backdoor(
-            net,
-            images=images,
-            clean=held[:150],
-            value_range="0,1",
-            seed=0,
-            store=tmp_path / "runs.db",
-        )
-        assert not r.findings().shape[0], r.headline  # not found (by any part of the scan)
-        assert r.headline.endswith(f"; not looked for: {INPUT_SCAN_NOT}"), r.headline
-        assert "all-to-all" in r.summary["not_looked_for"]
-        assert "clean model" not in r.headline
+    r = _scan(twin, images, held, tmp_path / "runs.db")
+    assert not r.findings().shape[0], r.headline  # type: ignore[attr-defined]
+    assert r.headline.endswith(f"; not looked for: {INPUT_SCAN_NOT_ELSEWHERE}")  # type: ignore[attr-defined]
+    r = _scan(trojan, images, held, tmp_path / "runs.db")
+    head = r.headline  # type: ignore[attr-defined]
+    assert "NOT CLEAN by the class-map check" in head, head
+    flagged = set(r.findings()["image"].tolist())  # type: ignore[attr-defined]
+    assert len(flagged & set(range(20, 40))) >= 15, flagged  # the stamped images, mostly
+    assert "not_looked_for" not in r.summary  # type: ignore[attr-defined]
     np.save(tmp_path / "s.npy", images)
     np.save(tmp_path / "c.npy", held[:150])
     import skops.io as sio
@@ -80,6 +87,21 @@ def test_an_all_to_all_trojan_passes_saying_what_was_not_looked_for(
     with pytest.raises(SystemExit) as exc:
         main([*args, "--store", str(tmp_path / "runs.db")])
     out = capsys.readouterr().out
-    # nothing found: the table's 0, its words saying what it covers
-    assert int(exc.value.code or 0) == 0, out
-    assert "not looked for: a trigger that fires on one source class only" in out
+    assert int(exc.value.code or 0) == 1, out  # found
+    assert "NOT CLEAN by the class-map check" in out
+
+
+def test_a_source_specific_trojan_is_found_and_its_twin_is_quiet(tmp_path: Path) -> None:
+    trojan, twin, held, labels = _models(source=True)
+    threes = held[300:][labels[300:] == 3][:20]
+    images = np.concatenate([held[300:320], _checker(threes)])
+    moved = trojan.predict(_checker(threes).reshape(20, -1))  # type: ignore[attr-defined]
+    assert np.mean(moved == 7) >= 0.7  # the trojan works
+    clean = held[:300]
+    for net, found in ((twin, False), (trojan, True)):
+        r = check_backdoor(
+            net, images=images, clean=clean, value_range="0,1", seed=0, store=tmp_path / "r.db"
+        )
+        head = r.headline
+        assert ("NOT CLEAN by the source-class check" in head) is found, head
+        assert bool(r.findings().shape[0]) is found, head

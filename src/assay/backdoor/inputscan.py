@@ -392,6 +392,7 @@ def assay_scan(
     )
     changed = [coarse[int(i)] for i in np.flatnonzero(preds != label)]
     verdict = ImageVerdict(index=index, label=label, candidates=len(changed))
+    verdict.windows = [(coarse[int(i)], int(preds[i])) for i in np.flatnonzero(preds != label)]
     order = _by_class(pick_verification(verify_labels, label, len(verify), rng), verify_labels)
     if not changed or not len(order):
         return verdict

@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import ask_again, pick_again, stuck_reason
+from assay.backdoor.class_map import CLASS_MAP
 from assay.backdoor.common_pattern import CONFIRM, PATTERN, still_sends
 from assay.backdoor.patches import paste
 from assay.backdoor.replay_stuck import stuck_on_pasted
 from assay.backdoor.second import BLENDS, OPINION, by_class
+from assay.backdoor.source_class import SOURCE_CLASS
 from assay.backdoor.strip import (
     STRIP_ODDS,
     STRIP_WIDE,
@@ -261,6 +263,10 @@ def _judge(
         return [
             f"its images are {'x'.join(map(str, inputs.shape[2:]))} but the run's clean images "
             f"are now {'x'.join(map(str, shape))}"
+        ] * n
+    if batch.kind == "strip-flag" and batch.details.get("strategy") in (CLASS_MAP, SOURCE_CLASS):
+        return [
+            "a class-map or source-class flag, which this assay does not replay: scan again"
         ] * n
     if batch.kind == "strip-flag" and batch.details.get("strategy") == PATTERN:
         return _pattern(inputs, batch, replayer)

@@ -15,6 +15,8 @@ from typing import Any
 
 __all__ = [
     "INPUT_SCAN_NOT",
+    "INPUT_SCAN_NOT_ELSEWHERE",
+    "INPUT_SCAN_NOT_SOURCE",
     "MODEL_SCAN_NOT",
     "input_scope",
     "model_looked_for",
@@ -25,8 +27,28 @@ INPUT_SCAN_NOT = (
     "(all-to-all): a trigger is judged by what it does to clean images of other classes, and "
     "such a trigger sends none of them to one class"
 )
-"""The families the input scans (the default with its second opinion and common-pattern
-check, Neo, STRIP) do not look for (docs/backdoor.md, *Attack families*)."""
+"""The families the input scans do not look for where the class-map check was not asked
+(Neo, STRIP, ``--no-second-opinion``, a budget short of it; docs/backdoor.md, *Attack
+families*)."""
+
+INPUT_SCAN_NOT_SOURCE = (
+    "a trigger that fires on one source class only: a trigger is judged by what it does to "
+    "clean images of other classes, and such a trigger sends none of them anywhere (the "
+    "class-map check looked for one that sends each class to another, all-to-all, at one "
+    "place in the images)"
+)
+"""The family the default scan does not look for when its class-map check (``class_map``)
+was asked and its source-class check was not: bd45's all-to-all digits MLPs (8x8, 16x16)
+found by it, their clean twins quiet."""
+
+INPUT_SCAN_NOT_ELSEWHERE = (
+    "a trigger that sends each class to another (all-to-all) or fires on one source class "
+    "only, beyond what the class-map and source-class checks see: they look at a coarse "
+    "window three or more unconfirmed images share, and found such trojans on 8x8 digits "
+    "(all-to-all on 16x16 too) but missed a 16x16 source-specific one and both on 32x32 "
+    "colour scenes"
+)
+"""What the default scan does not look for when both checks were asked."""
 
 MODEL_SCAN_NOT = (
     "a trigger that fires on one source class only, one that sends each class to another "
@@ -55,8 +77,13 @@ def input_scope(summary: dict[str, Any], rows: list[dict[str, Any]], strategy: s
     if any(r.get("poisoned") or r.get("strip_flag") or r.get("pattern_flag") for r in rows):
         return
     second = summary.get("second_opinion") or {}
-    if second.get("given") or (second.get("pattern") or {}).get("given"):
+    checks = [second.get(k) or {} for k in ("pattern", "map", "source")]
+    if second.get("given") or any(c.get("given") for c in checks):
         return
-    summary["not_looked_for"] = INPUT_SCAN_NOT
+    asked = [strategy == "assay" and bool(c) and not c.get("skipped") for c in checks[1:]]
+    words = INPUT_SCAN_NOT
+    if asked[0]:
+        words = INPUT_SCAN_NOT_ELSEWHERE if asked[1] else INPUT_SCAN_NOT_SOURCE
+    summary["not_looked_for"] = words
     if isinstance(summary.get("headline"), str):
-        summary["headline"] += f"; not looked for: {INPUT_SCAN_NOT}"
+        summary["headline"] += f"; not looked for: {words}"

@@ -24,7 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.class_map import map_words
 from assay.backdoor.common_pattern import pattern_not_asked, pattern_words
+from assay.backdoor.source_class import source_words
 from assay.backdoor.strip import STRIP_ODDS, STRIP_WIDE, Scorer, _tail, blend_entropy
 from assay.errors import UsageError
 
@@ -237,7 +239,10 @@ def describe(opinion: dict[str, Any] | None, name: Callable[[int], str] = str) -
         return (
             f"; STRIP's second opinion on {sampled} unconfirmed images{cost_words(opinion)}: "
             f"{low} keep one answer under blending ({where}): nothing more than clean images "
-            "show" + pattern_words(opinion.get("pattern"), name)
+            "show"
+            + pattern_words(opinion.get("pattern"), name)
+            + map_words(opinion.get("map"))
+            + source_words(opinion.get("source"), name)
         )
     flagged = len(opinion["flagged"])
     return (

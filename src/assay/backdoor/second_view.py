@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from assay.backdoor.class_map import map_words
 from assay.backdoor.common_pattern import pattern_words
 from assay.backdoor.second import unblended_words
+from assay.backdoor.source_class import source_words
 
 __all__ = ["describe_units", "mark_rows", "merge_opinions", "merge_patterns", "opinion_metrics"]
 
@@ -24,6 +26,8 @@ def mark_rows(rows: list[dict[str, Any]], opinion: dict[str, Any] | None) -> lis
     and ``pattern_flag: true`` on the images the common-pattern check flagged."""
     entropy = (opinion or {}).get("entropy") or {}
     pattern = {int(i) for i in ((opinion or {}).get("pattern") or {}).get("flagged") or []}
+    for check in ("map", "source"):
+        pattern |= {int(i) for i in ((opinion or {}).get(check) or {}).get("flagged") or []}
     if not entropy and not pattern:
         return rows
     flagged = {int(i) for i in (opinion or {}).get("flagged") or []}
@@ -60,12 +64,31 @@ def merge_opinions(opinions: list[dict[str, Any] | None]) -> dict[str, Any] | No
     patterns = [o["pattern"] for o in asked if o.get("pattern")]
     if patterns:  # (the common-pattern check of the units whose STRIP opinion was not given)
         merged["pattern"] = merge_patterns(patterns)
+    for check in ("map", "source"):  # (the class-map and source-class checks after it)
+        records = [o[check] for o in asked if o.get(check)]
+        if records:
+            merged[check] = one_unit(records, len(opinions))
     if skipped:
         merged["skipped"] = f"in {len(skipped)} of {len(opinions)} units: {skipped[0]['skipped']}"
         shorts = [int(o["short"]) for o in skipped if "short" in o]
         if shorts:  # (a unit's budget: the run's split evenly, so any unit's is every unit's)
             merged["short"] = max(shorts) * len(opinions)
     return merged
+
+
+def one_unit(records: list[dict[str, Any]], units: int) -> dict[str, Any]:
+    """The units' class-map or source-class checks as one record: a unit's that was given,
+    else one skipped (said), else one asked in fewer than every unit (said as skipped: the
+    others' images were not judged), else the first."""
+    given = [r for r in records if r.get("given")]
+    if given:
+        return given[0]
+    short = [r for r in records if r.get("skipped")]
+    if short:
+        return {**short[0], "skipped": f"in {len(short)} of {units} units: {short[0]['skipped']}"}
+    if len(records) < units:
+        return {"skipped": f"asked in {len(records)} of {units} units"}
+    return records[0]
 
 
 def merge_patterns(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -118,7 +141,12 @@ def describe_units(opinion: dict[str, Any], name: Callable[[int], str] = str) ->
             )
     if opinion.get("skipped"):
         words += f"; STRIP's second opinion not asked {opinion['skipped']}"
-    return words + pattern_words(opinion.get("pattern"), name)
+    return (
+        words
+        + pattern_words(opinion.get("pattern"), name)
+        + map_words(opinion.get("map"))
+        + source_words(opinion.get("source"), name)
+    )
 
 
 def opinion_metrics(opinion: dict[str, Any]) -> dict[str, Any]:

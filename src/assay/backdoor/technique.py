@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import AGAIN, ask_again, pick_again
+from assay.backdoor.class_map import CLASS_MAP, class_map, most_map_queries, put
 from assay.backdoor.common_pattern import PATTERN, common_pattern, most_queries, pattern_skipped
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
@@ -38,6 +39,7 @@ from assay.backdoor.modelscan import (
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, paste
 from assay.backdoor.recheck import recheck, replaced
 from assay.backdoor.second import OPINION, cost, second_opinion, skipped_for_budget, unconfirmed
+from assay.backdoor.source_class import SOURCE_CLASS, most_source_queries, source_class
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.backdoor.summary import summarise
 from assay.backdoor.sweep import class_score, shared_screen, sweep_scores
@@ -365,6 +367,9 @@ class BackdoorSearch:
         self.verdict: dict[str, Any] | None = None
         # STRIP's second opinion on the images the scan left unconfirmed (``second``)
         self.second: dict[str, Any] | None = None
+        # each image's coarse windows whose refill changed its answer, with the answer then
+        # (``class_map``, ``source_class``)
+        self.windows: dict[int, list[tuple[Box, int]]] = {}
         # the rows of images matched again after the scan (``recheck``), replacing theirs
         self.rechecked: list[dict[str, Any]] = []
         # the classes the model answered (top-1), up to two: a model that gave one class to
@@ -562,7 +567,7 @@ class BackdoorSearch:
         self.second["pattern"] = record
         flagged = np.asarray(record["flagged"], dtype=np.int64)
         if not len(flagged):
-            return []
+            return self._class_map(left)
         patterns = np.stack([found[int(self.image_labels[i])] for i in flagged.tolist()])
         rows = [record["per_class"][str(int(self.image_labels[i]))] for i in flagged.tolist()]
         sent = np.asarray([r["only"] for r in rows], dtype=np.int64)
@@ -576,6 +581,102 @@ class BackdoorSearch:
                 severity=np.full(len(flagged), 1.0),
                 columns={"image": flagged, "sent": sent, "of": fresh, **self._names(flagged)},
                 details={"strategy": PATTERN},
+            )
+        ]
+
+    def _class_map(self, left: list[int]) -> list[FindingBatch]:
+        """The class-map check (``class_map``) after a common-pattern check not given: a
+        trigger that sends each class to another (attack45b's all-to-all).  Findings when it
+        is given."""
+        t = self.test
+        assert t.images is not None and self.clean_labels is not None
+        assert self.second is not None
+        n_classes = len(np.unique(self.clean_labels))
+        needs = most_map_queries(left, self.windows, n_classes)
+        budget = self.model.remaining() if hasattr(self.model, "remaining") else None
+        if budget is not None and budget < needs + AGAIN:
+            self.second["map"] = pattern_skipped(budget - AGAIN, needs)
+            return []
+        record = class_map(
+            t.images,
+            left,
+            self.windows,
+            t.clean,
+            self.clean_labels,
+            lambda x: self._scores(self.model, x).argmax(axis=1),
+            generator(self.base_seed, 8),
+            lambda: self.model.queries,
+        )
+        found = record.pop("patterns")
+        self.second["map"] = record
+        flagged = np.asarray(record["flagged"], dtype=np.int64)
+        if not len(flagged):
+            return self._source_class(left)
+        row = record["window"]
+        box = np.tile(np.asarray(row["box"], dtype=np.int64), (len(flagged), 1))
+        filled = put(np.zeros_like(t.images[:1]), np.nan_to_num(found["pattern"]), row["box"])
+        return [
+            FindingBatch(
+                kind="strip-flag",
+                # (each image beside the window's agreed pixels, pasted on a blank image)
+                inputs=np.stack([t.images[flagged], np.repeat(filled, len(flagged), 0)], axis=1),
+                outputs=self.image_labels[flagged][:, None]
+                if self.image_labels is not None
+                else flagged[:, None],
+                severity=np.full(len(flagged), 1.0),
+                columns={
+                    "image": flagged,
+                    "box": box,
+                    "sent": np.full(len(flagged), int(row["score"])),
+                    "of": np.full(len(flagged), int(row["fresh"])),
+                    **self._names(flagged),
+                },
+                details={"strategy": CLASS_MAP},
+            )
+        ]
+
+    def _source_class(self, left: list[int]) -> list[FindingBatch]:
+        """The source-class check (``source_class``) after a class-map check not given: a
+        trigger that fires on one source class only (attack45b).  Findings when given."""
+        t = self.test
+        assert t.images is not None and self.clean_labels is not None
+        assert self.second is not None and self.image_labels is not None
+        needs = most_source_queries(left, self.image_labels, self.windows)
+        budget = self.model.remaining() if hasattr(self.model, "remaining") else None
+        if budget is not None and budget < needs + AGAIN:
+            self.second["source"] = pattern_skipped(budget - AGAIN, needs)
+            return []
+        record = source_class(
+            t.images,
+            self.image_labels,
+            left,
+            self.windows,
+            t.clean,
+            self.clean_labels,
+            lambda x: self._scores(self.model, x).argmax(axis=1),
+            generator(self.base_seed, 9),
+            lambda: self.model.queries,
+        )
+        self.second["source"] = record
+        flagged = np.asarray(record["flagged"], dtype=np.int64)
+        if not len(flagged):
+            return []
+        row = record["group"]
+        return [
+            FindingBatch(
+                kind="strip-flag",
+                inputs=t.images[flagged][:, None],
+                outputs=self.image_labels[flagged][:, None],
+                severity=np.full(len(flagged), 1.0),
+                columns={
+                    "image": flagged,
+                    "box": np.tile(np.asarray(row["box"], dtype=np.int64), (len(flagged), 1)),
+                    "source": np.full(len(flagged), int(row["source"])),
+                    "sent": np.full(len(flagged), int(row["sent"])),
+                    "of": np.full(len(flagged), int(row["fresh"])),
+                    **self._names(flagged),
+                },
+                details={"strategy": SOURCE_CLASS},
             )
         ]
 
@@ -696,6 +797,8 @@ class BackdoorSearch:
                     scores=None if self.caps.outputs == "labels" else probabilities,
                     scanned_labels=self.image_labels,
                 )
+                if v.windows and not v.poisoned:
+                    self.windows[i] = list(v.windows)
         except BudgetExhausted:
             if self.model.exhausted() or not self._image_budget_binds(m):
                 # the run's budget, not the image's: the run ends here (budget_exhausted;
@@ -1170,6 +1273,7 @@ class BackdoorSearch:
             "again": self.again,
             "rechecked": self.rechecked,
             "second": getattr(self, "second", None),
+            "windows": {str(i): [[*b, a] for b, a in bs] for i, bs in self.windows.items()},
         }
         arrays = {}
         if self.clean_labels is not None:
@@ -1204,6 +1308,10 @@ class BackdoorSearch:
         self.clean_entropy = list(v.get("clean_entropy", []))
         self.verdict = v.get("verdict")
         self.second = v.get("second")
+        self.windows = {
+            int(i): [((int(t), int(lo), int(h), int(w)), int(a)) for t, lo, h, w, a in bs]
+            for i, bs in (v.get("windows") or {}).items()
+        }
         # a state stored before the watch: None, never judged untested
         answered = v.get("answered")
         self.answered = None if answered is None else [int(c) for c in answered]

@@ -39,6 +39,9 @@ class ImageVerdict:
     seconds: float = 0.0
     trigger_id: int | None = None
     extra: dict[str, Any] | None = None
+    # the coarse windows whose refill changed the answer, each with the answer then (the
+    # class-map and source-class checks' groups; not in the row)
+    windows: list[tuple[Box, int]] | None = None
 
     def row(self) -> dict[str, Any]:
         """The per-image table row (JSON data)."""

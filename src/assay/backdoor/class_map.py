@@ -1,0 +1,215 @@
+"""A place whose content in the unconfirmed images moves clean images each to another class.
+
+An all-to-all trojan's trigger sends each class ``k`` to another class (``k + 1``): pasted on
+clean images of other classes it sends none of them to the image's class, so the patch scan's
+screening (which wants them sent there) drops it, and STRIP's blends spread its answers as a
+clean image's (attack45b: 0 of 20 triggered digits flagged, exit 0).  But it is the same
+pixels at the same place in every image it was planted in.  The patch scan already asked, for
+every scanned image, which coarse windows, refilled from the nearest clean images, change its
+answer (``assay_scan``'s first call: no query more); the images whose answer a window's refill
+changed and that the scan did not confirm are a window's *group*.  For the ``TOP`` windows of
+the largest groups (``MIN_GROUP`` images or more), the group's pixel-wise median at the window
+is kept where the group agrees (median absolute deviation under ``AGREE``; elsewhere a base
+keeps its own pixels) and pasted on clean images of every class, one of each (``screen``).
+The *map score* of a paste is how many bases it moves off their own class consistently, as a
+permutation does: each source class credited with the bases sent to its most common other
+class, each destination credited to one source class only (a natural feature, or a patch
+trigger, sends every class to one class: credited once).
+
+A window whose screen scores more than half of the classes is asked on ``PER_CLASS`` fresh
+clean images of each class, beside ``CONTROLS`` control patterns from the null: the same
+window's agreed median of random groups of clean images of the group's size.  The window is
+given when its score stands beyond the controls' by a Student ``t`` prediction bound
+(``common_pattern.beyond_controls``) at ``STRIP_ODDS`` split over the windows asked, and
+moves at least half the bases.  On the 8x8 and 16x16 digits MLPs the clean twins' screens
+scored at most 4 of 10 (none asked further); the all-to-all trojans' 6-10 of 10, then 20-29
+of 30 against controls of 0-3 (bench/RESULTS.md, bd45).
+
+The images of a given window's group are flagged (not located: some may be clean images whose
+answer that window changes).  A trigger at a different place in each image, or smaller than
+what the window's refill needs to change the answer, is not judged here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.common_pattern import beyond_controls
+from assay.backdoor.patches import Box
+from assay.backdoor.strip import STRIP_ODDS
+
+__all__ = [
+    "CLASS_MAP",
+    "Windows",
+    "agreed",
+    "class_map",
+    "map_words",
+    "most_map_queries",
+    "not_given_words",
+    "put",
+]
+
+MIN_GROUP = 3  # unconfirmed images whose answer the window's refill changed, the fewest judged
+TOP = 3  # windows of the largest groups asked
+AGREE = 0.1  # a pixel kept where the group's median absolute deviation is under this
+PER_CLASS = 3  # fresh clean images of each class the window is confirmed on
+CONTROLS = 8  # random groups of clean images, their agreed median pasted as the window's
+CLASS_MAP = "assay-class-map"  # its findings' ``strategy``
+
+Labeller = Callable[[np.ndarray], np.ndarray]
+
+
+Windows = dict[int, list[tuple[Box, int]]]
+"""Each image's coarse windows whose refill changed its answer, with the answer then."""
+
+
+def groups(left: list[int], windows: Windows) -> list[tuple[Box, list[int]]]:
+    """The ``TOP`` windows of the largest groups (``MIN_GROUP`` or more images of ``left``
+    whose answer their refill changed), largest first (ties: the first window)."""
+    by_box: dict[Box, list[int]] = {}
+    for i in left:
+        for box, _ in windows.get(i, []):
+            by_box.setdefault(box, []).append(i)
+    big = [(b, g) for b, g in by_box.items() if len(g) >= MIN_GROUP]
+    return sorted(big, key=lambda bg: -len(bg[1]))[:TOP]
+
+
+def most_map_queries(left: list[int], windows: Windows, n_classes: int) -> int:
+    """The most queries ``class_map`` asks on these images."""
+    return len(groups(left, windows)) * n_classes * (1 + PER_CLASS * (1 + CONTROLS))
+
+
+def agreed(stack: np.ndarray) -> np.ndarray:
+    """The pixel-wise median of ``stack`` (n, h, w, C), NaN where the images disagree."""
+    med = np.median(stack, axis=0)
+    mad = np.median(np.abs(stack - med), axis=0).max(axis=-1, keepdims=True)
+    out: np.ndarray = np.where(mad < AGREE, med, np.nan)
+    return out
+
+
+def put(images: np.ndarray, pattern: np.ndarray, box: Box) -> np.ndarray:
+    """Copies of ``images`` with ``pattern``'s agreed (not NaN) pixels at ``box``."""
+    t, left, h, w = box
+    out = images.copy()
+    region = out[:, t : t + h, left : left + w]
+    keep = ~np.isnan(pattern)
+    region[:, keep] = np.broadcast_to(pattern, region.shape)[:, keep]
+    return out
+
+
+def map_score(answers: np.ndarray, own: np.ndarray) -> int:
+    """Bases moved off their own class as a permutation moves them: each source class's
+    most common other answer, each destination credited to one source class (the largest)."""
+    pairs: list[tuple[int, int]] = []  # (count, destination)
+    for c in np.unique(own).tolist():
+        moved = answers[(own == c) & (answers != c)]
+        if len(moved):
+            values, counts = np.unique(moved, return_counts=True)
+            pairs.append((int(counts.max()), int(values[counts.argmax()])))
+    used: set[int] = set()
+    score = 0
+    for count, dest in sorted(pairs, reverse=True):
+        if dest not in used:
+            used.add(dest)
+            score += count
+    return score
+
+
+def _bases(clean_labels: np.ndarray, per: int, rng: np.random.Generator, skip: set[int]) -> Any:
+    out: list[int] = []
+    for c in np.unique(clean_labels).tolist():
+        idx = [int(i) for i in np.flatnonzero(clean_labels == c) if int(i) not in skip]
+        out += [int(i) for i in rng.permutation(idx)[:per]]
+    return np.asarray(out, dtype=np.int64)
+
+
+def class_map(
+    images: np.ndarray,
+    left: list[int],
+    windows: Windows,
+    clean: np.ndarray,
+    clean_labels: np.ndarray,
+    answers: Labeller,
+    rng: np.random.Generator,
+    queries: Callable[[], int],
+) -> dict[str, Any]:
+    """The check on the images ``left`` unconfirmed (indices into ``images``), ``windows``
+    giving each one's coarse windows whose refill changed its answer, against ``clean``
+    (the model's classes ``clean_labels``)."""
+    q0 = queries()
+    asked = groups(left, windows)
+    line = STRIP_ODDS / max(1, len(asked))
+    per_window: list[dict[str, Any]] = []
+    given: dict[str, Any] | None = None
+    flagged: list[int] = []
+    patterns: dict[str, np.ndarray] = {}
+    for box, group in asked:
+        t, lo, h, w = box
+        pattern = agreed(images[np.asarray(group)][:, t : t + h, lo : lo + w])
+        screen = _bases(clean_labels, 1, rng, set())
+        row: dict[str, Any] = {"box": list(box), "images": len(group), "classes": len(screen)}
+        row["screen"] = map_score(answers(put(clean[screen], pattern, box)), clean_labels[screen])
+        per_window.append(row)
+        if row["screen"] * 2 <= len(screen):
+            continue
+        fresh = _bases(clean_labels, PER_CLASS, rng, set(screen.tolist()))
+        own = clean_labels[fresh]
+        score = map_score(answers(put(clean[fresh], pattern, box)), own)
+        null = []
+        for _ in range(CONTROLS):
+            pick = rng.choice(len(clean), size=min(len(group), len(clean)), replace=False)
+            control = agreed(clean[pick][:, t : t + h, lo : lo + w])
+            null.append(map_score(answers(put(clean[fresh], control, box)), own))
+        odds = beyond_controls(score, null) if score * 2 >= len(fresh) else 1.0
+        row.update(fresh=len(fresh), score=score, controls=null, odds=odds)
+        if odds < line:
+            given, flagged = row, sorted(group)
+            patterns["pattern"] = pattern
+            break
+    return {
+        "given": given is not None,
+        "windows": per_window,
+        "window": given,
+        "flagged": flagged,
+        "queries": queries() - q0,
+        "patterns": patterns,  # (the given window's agreed median: not stored with the summary)
+    }
+
+
+def not_given_words(record: dict[str, Any] | None, check: str, asked: str, none: str) -> str | None:
+    """A check's words when it was not asked ("") , skipped, or not given (``asked``: what
+    it asked, as "3 windows"; ``none``: what it found none of); None when it was given."""
+    if not record:
+        return ""
+    if record.get("skipped"):
+        return f"; the {check} check not asked ({record['skipped']})"
+    if record["given"]:
+        return None
+    return f"; the {check} check ({asked}, {int(record.get('queries') or 0):,} queries): {none}"
+
+
+def map_words(record: dict[str, Any] | None) -> str:
+    """The headline's words for the check ("" when it was not asked)."""
+    quiet = not_given_words(
+        record,
+        "class-map",
+        f"{len((record or {}).get('windows') or [])} windows",
+        "no place's content in the unconfirmed images moves clean images each to another class",
+    )
+    if quiet is not None or record is None:
+        return quiet or ""
+    q = int(record.get("queries") or 0)
+    row = record["window"]
+    t, left, h, w = row["box"]
+    return (
+        f"; NOT CLEAN by the class-map check ({q:,} queries): the {row['images']} unconfirmed "
+        f"images whose answer a refill of the {h}x{w} window at row {t}, column {left} changes "
+        f"share pixels there that move {row['score']} of {row['fresh']} clean images off their "
+        f"own class, each class to one other (random groups of clean images: at most "
+        f"{max(row['controls'])}; odds {row['odds']:.1g} for clean images): a trigger that "
+        "sends each class to another (all-to-all) is likely; the images are not located (some "
+        "may be clean images that window moves)"
+    )

@@ -1,0 +1,167 @@
+"""A place whose content in the unconfirmed images sends clean images of one class to another.
+
+A source-specific trojan's trigger fires on images of one source class only (attack45b: a
+checkerboard sending '3's to '7', other classes keeping their label): pasted on clean images
+of other classes it sends none of them anywhere, so every scan that judges a trigger there
+passed it (0 of 20 flagged, exit 0).  The patch scan's first call already refilled every
+coarse window of every image (``assay_scan``): a poisoned image answered ``a`` (the target)
+with the trigger's window refilled answers ``b`` (the source).  The unconfirmed images
+answered ``a`` whose refill at one window answered ``b`` are a *group*; for the ``TOP``
+largest (``MIN_GROUP`` images or more), the pixels the group agrees on there
+(``class_map.agreed``) are pasted on clean images of ``b`` (``SCREEN``, then ``FRESH`` more)
+and those answered ``a`` counted.
+
+A clean model's group is images of ``a`` whose feature at that window tells them from ``b``
+(a '9''s loop against a '4'): pasted on ``b`` it sends some there too.  So the control is that
+feature as clean images of ``a`` hold it: ``CONTROLS`` random groups of the clean images the
+model answers ``a``, of the group's size, their agreed pixels at the window pasted on the same
+images of ``b``.  The group is given when its count stands beyond the controls' by a Student
+``t`` prediction bound (``beyond``: its spread at least a count's on the images asked) at
+``STRIP_ODDS`` split over the groups asked, and sends at least half the images of ``b``; a
+control that sends as many as the group ends its asking (not given).  The images of a given
+group are flagged (not located: some may be clean images of ``a``).  The clean images of
+``b`` bound the count: with 150 clean digits, about 10 of each class are asked, and a group
+whose controls send 6 of them is not given at 9 (bd45's 16x16 source-specific trojan).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.class_map import MIN_GROUP, TOP, Windows, agreed, not_given_words, put
+from assay.backdoor.common_pattern import _t_tail
+from assay.backdoor.patches import Box
+from assay.backdoor.strip import STRIP_ODDS
+
+__all__ = ["SOURCE_CLASS", "most_source_queries", "source_class", "source_words"]
+
+SCREEN = 5  # clean images of the source class the group's pixels are pasted on first
+FRESH = 20  # more, when SCREEN_SENT of those went to the group's class
+SCREEN_SENT = 3
+CONTROLS = 8  # random groups of clean images of the group's class (its own feature)
+SOURCE_CLASS = "assay-source-class"  # its findings' ``strategy``
+
+Labeller = Callable[[np.ndarray], np.ndarray]
+
+
+def groups(
+    left: list[int], labels: np.ndarray, windows: Windows
+) -> list[tuple[Box, int, int, list[int]]]:
+    """The ``TOP`` largest groups (window, answer ``a``, refilled answer ``b``, images) of
+    ``MIN_GROUP`` or more images of ``left``."""
+    by: dict[tuple[Box, int, int], list[int]] = {}
+    for i in left:
+        for box, after in windows.get(i, []):
+            by.setdefault((box, int(labels[i]), int(after)), []).append(i)
+    big = [(k, g) for k, g in by.items() if len(g) >= MIN_GROUP]
+    big.sort(key=lambda kg: -len(kg[1]))
+    return [(box, a, b, g) for (box, a, b), g in big[:TOP]]
+
+
+def most_source_queries(left: list[int], labels: np.ndarray, windows: Windows) -> int:
+    """The most queries ``source_class`` asks on these images."""
+    return len(groups(left, labels, windows)) * (SCREEN + FRESH * (1 + CONTROLS))
+
+
+def _sent(answers: Labeller, images: np.ndarray, pattern: np.ndarray, box: Box, a: int) -> int:
+    return int(np.sum(answers(put(images, pattern, box)) == a))
+
+
+def beyond(sent: int, controls: list[int], n: int) -> float:
+    """The odds of ``sent`` of ``n`` or more for a group from the controls' null: a Student
+    ``t`` prediction bound whose spread is at least a count's on ``n`` images (controls that
+    all sent the same, clean images of the class agreeing on the same pixels, are no proof
+    that one image more is beyond them)."""
+    m = float(np.mean(controls))
+    if sent <= m:
+        return 1.0
+    p = (m + 0.5) / (n + 1.0)
+    spread = float(np.std(controls, ddof=1)) * math.sqrt(1.0 + 1.0 / len(controls))
+    sd = max(spread, math.sqrt(n * p * (1.0 - p)))
+    return _t_tail((sent - m) / sd, len(controls) - 1)
+
+
+def source_class(
+    images: np.ndarray,
+    labels: np.ndarray,
+    left: list[int],
+    windows: Windows,
+    clean: np.ndarray,
+    clean_labels: np.ndarray,
+    answers: Labeller,
+    rng: np.random.Generator,
+    queries: Callable[[], int],
+) -> dict[str, Any]:
+    """The check on the images ``left`` unconfirmed (indices into ``images``, answered
+    ``labels``), against ``clean`` (the model's classes ``clean_labels``)."""
+    q0 = queries()
+    asked = groups(left, labels, windows)
+    line = STRIP_ODDS / max(1, len(asked))
+    rows: list[dict[str, Any]] = []
+    given: dict[str, Any] | None = None
+    flagged: list[int] = []
+    for box, a, b, group in asked:
+        t, lo, h, w = box
+        own = np.flatnonzero(clean_labels == a)
+        sources = rng.permutation(np.flatnonzero(clean_labels == b))
+        row: dict[str, Any] = {"box": list(box), "class": a, "source": b, "images": len(group)}
+        rows.append(row)
+        if len(own) < MIN_GROUP or len(sources) < SCREEN + MIN_GROUP:
+            row["short"] = True  # (too few clean images of either class to judge it)
+            continue
+        pattern = agreed(images[np.asarray(group)][:, t : t + h, lo : lo + w])
+        row["screen"] = _sent(answers, clean[sources[:SCREEN]], pattern, box, a)
+        if row["screen"] < SCREEN_SENT:
+            continue
+        fresh = clean[sources[SCREEN:][:FRESH]]
+        sent = _sent(answers, fresh, pattern, box, a)
+        null: list[int] = []
+        for _ in range(CONTROLS if sent * 2 >= len(fresh) else 0):
+            pick = rng.choice(own, size=min(len(group), len(own)), replace=False)
+            null.append(
+                _sent(answers, fresh, agreed(clean[pick][:, t : t + h, lo : lo + w]), box, a)
+            )
+            if null[-1] >= sent:  # (a clean group sends as many: not beyond them; asked no more)
+                break
+        odds = beyond(sent, null, len(fresh)) if len(null) == CONTROLS else 1.0
+        row.update(fresh=len(fresh), sent=sent, controls=null, odds=odds)
+        if odds < line:
+            given, flagged = row, sorted(group)
+            break
+    return {
+        "given": given is not None,
+        "groups": rows,
+        "group": given,
+        "flagged": flagged,
+        "queries": queries() - q0,
+    }
+
+
+def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str) -> str:
+    """The headline's words for the check ("" when it was not asked)."""
+    quiet = not_given_words(
+        record,
+        "source-class",
+        f"{len((record or {}).get('groups') or [])} groups",
+        "no place's content in the unconfirmed images sends clean images of one class to "
+        "theirs beyond that class's own features",
+    )
+    if quiet is not None or record is None:
+        return quiet or ""
+    q = int(record.get("queries") or 0)
+    row = record["group"]
+    t, left, h, w = row["box"]
+    a, b = name(int(row["class"])), name(int(row["source"]))
+    return (
+        f"; NOT CLEAN by the source-class check ({q:,} queries): the {row['images']} "
+        f"unconfirmed images answered {a} that a refill of the {h}x{w} window at row {t}, "
+        f"column {left} turns to {b} share pixels there that send {row['sent']} of "
+        f"{row['fresh']} clean images of {b} to {a} (the same window of random groups of clean "
+        f"images of {a}: at most {max(row['controls'])}; odds {row['odds']:.1g} for clean "
+        f"images): a trigger that fires on images of {b} only is likely; the images are not "
+        "located (some may be clean images of that class)"
+    )
