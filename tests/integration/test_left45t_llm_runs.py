@@ -4,12 +4,15 @@ what the left list of llm45t left.
 - A quota ending in the middle of a round's shrinking lost the round's earlier minimal
   errors from the store while the summary counted them: "0 findings stored" beside "16
   distinct minimal failing sentences" (``assay show``: "findings 0").
+- A run none of whose findings was confirmed (a sampling LLM) exits 2, but JUnit failed each
+  finding and the HTML's verdict read "fails": each now says it is unconfirmed, and why.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,7 @@ from assay.errors import ModelError
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from llm_service import LlmService
-from test_llm45t_llm_service import MAP
+from test_llm45t_llm_service import MAP, lexicon
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
 
@@ -64,3 +67,44 @@ def test_a_quota_ending_mid_round_keeps_the_minimal_errors_it_counted(
             max_queries=400, seed=1, store=tmp_path / "w.db", serving={"batch_size": 4},
         )  # fmt: skip
     assert resumed.n_findings == whole.n_findings > distinct
+
+
+def _noisy_run(store: Path, max_queries: int) -> assay.TextResult:
+    """The LLM judging as ``lexicon`` does, flipping 30 % of its answers: all noise."""
+    with LlmService(wording="plain", flip=0.3, max_batch=8, seed=3) as llm:
+        return assay.check_text(
+            [llm.url, lexicon], grammar="builtin:reviews", max_queries=max_queries, seed=1,
+            store=store, serving={"batch_size": 8},
+        )  # fmt: skip
+
+
+def test_reports_say_why_unconfirmed_findings_fail_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: JUnit failed each unconfirmed finding ("severity 1: ...") beside its "not
+    everything tested" error, and the HTML's verdict read "fails: 44 findings" on a run that
+    exits 2; after: each says it is unconfirmed, why, that it is kept and how to confirm."""
+    store = tmp_path / "n.db"
+    result = _noisy_run(store, 300)
+    assert result.summary.get("findings_unconfirmed"), result.headline
+    junit, page = tmp_path / "j.xml", tmp_path / "r.html"
+    code, out = _cli(
+        capsys, "report", result.run_id, "--store", str(store), "--junit", str(junit),
+        "--html", str(page),
+    )  # fmt: skip
+    assert code == 2, out
+    xml = ET.parse(junit).getroot()
+    cases = xml.findall(".//testcase")
+    assert not xml.findall(".//failure"), "unconfirmed findings fail nothing (as the exit code)"
+    found = [c for c in cases if c.get("name", "").startswith("text-differential")]
+    assert len(found) == result.n_findings > 0
+    for case in found:
+        said = case.findtext("system-out") or ""
+        assert "unconfirmed: classify answered the same sentence otherwise" in said, said
+    (error,) = xml.findall(".//error")
+    message = error.get("message") or ""
+    assert "not everything was tested" in message
+    assert "kept in the run store" in message and "max_queries" in message, message
+    html = page.read_text()
+    assert "not a pass: not everything was tested; its" in html
+    assert f"fails: {result.n_findings} findings" not in html

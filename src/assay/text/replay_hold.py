@@ -295,7 +295,8 @@ def _said(
             f"{who} {'is' if one else 'are'} not deterministic and none of the "
             f"{count(total)} findings was confirmed: {count(total - judged)} could not be "
             f"asked again ({why}){f' and {count(withdrawn)} did not replay' if withdrawn else ''}"
-            ", so they may be its noise and what the run asked shows nothing either way; "
+            ", so they may be its noise (kept in the run store, failing nothing) and what the run "
+            "asked shows nothing either way; "
             "give a larger --max-queries (each finding is asked again, up to twice, within it)"
         )
 
