@@ -9,6 +9,8 @@ what the left list of llm45t left.
 - A noisy LLM's search spent the whole budget, so none of its findings (a planted bias's
   among them) could be asked again: a share is held back for that when the start's check
   saw answers change.
+- A wording neither loading nor the map saw stops the run (exit 3); ``assay resume`` took no
+  label map, so it was started over: ``resume --label-map`` adds lines (never changes one).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from assay.errors import ModelError
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from llm_service import LlmService
-from test_llm45t_llm_service import MAP, _verdict, blind, lexicon
+from test_llm45t_llm_service import MAP, WORDS, _verdict, blind, lexicon
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
 
@@ -151,3 +153,41 @@ def test_a_deterministic_llm_holds_nothing_back(tmp_path: Path) -> None:
     assert "replayed" not in result.summary["determinism"]
     asked = result.summary["model_queries"]
     assert asked["total"] > 590, asked  # (the search spent its whole share)
+
+
+def test_resume_adds_a_wording_to_the_run_s_label_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A map without "The sentiment is positive": the run stops on that wording (exit 3).
+    Before: `assay resume` took no --label-map ("No such option"), the run had to be started
+    over; after: the line is added, the run goes on and compares through it, the merged map
+    kept with the run; a line changing a stored mapping is refused by name."""
+    store = tmp_path / "m.db"
+    lines = [
+        f"1 {w!r} -> {'negative' if 'egative' in w else 'positive'}".replace("'", '"')
+        for w in MAP
+        if w in WORDS and w != "The sentiment is positive"
+    ]
+    first, added, changed = tmp_path / "map.txt", tmp_path / "more.txt", tmp_path / "bad.txt"
+    first.write_text("\n".join(lines) + "\n")
+    added.write_text('1 "The sentiment is positive" -> positive\n')
+    changed.write_text('1 "The sentiment is positive" -> positive\n1 POSITIVE -> negative\n')
+    with LlmService(max_batch=4) as llm:
+        args = ["--store", str(store)]
+        code, out = _cli(
+            capsys, "text", llm.url, "builtin:tfidf", "--grammar", "builtin:reviews",
+            "--max-queries", "400", "--label-map", str(first), "--batch-size", "4",
+            "--seed", "1", *args,
+        )  # fmt: skip
+        assert code == 3 and "'The sentiment is positive'" in out, out
+        run = RunStore(store, read_only=True).list_runs()[0].id
+        code, out = _cli(capsys, "resume", run, "--label-map", str(changed), *args)
+        assert code == 2, out
+        assert "'POSITIVE'" in out and "maps it to 'positive'" in out and "bad.txt" in out, out
+        code, out = _cli(capsys, "resume", run, "--label-map", str(added), *args)
+    assert code == 1, out
+    record = RunStore(store, read_only=True).get_run(run)
+    kept = record.config["invocation"]["label_map"]
+    assert kept["0"]["The sentiment is positive"] == "positive"
+    assert kept["0"]["POSITIVE"] == "positive"  # (the refused change left no trace)
+    assert record.status in ("budget_exhausted", "completed")
