@@ -100,6 +100,7 @@ def resume_run(
     on_start: Callable[[Any], None] | None = None,
     stop: StopEvent | None = None,
     batch_size: int | None = None,
+    label_map: Any = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
     A run stopped after its search ended (killed, interrupted or stopped while a fairness run
@@ -121,6 +122,9 @@ def resume_run(
     stands).
     ``batch_size``: a served run's requests hold at most this many inputs from now on (a
     run stopped by a 413; kept for later resumes: ``core.resume_batch``).
+    ``label_map``: a text run's lines added to its map of the classifiers' labels (a file or
+    the dict ``check_text`` takes): a wording no map named stopped it; a label the run's map
+    maps otherwise is refused (``text.label_map_added``); stored with the run.
     ``on_note`` is also told, when the run's wall clock ended past its ``max_time`` (which
     bounds the search and its checks over the run's sessions), what it bounded and how long
     this session's loading took (``core.resume_time``), as ``assay resume`` says it.
@@ -168,6 +172,14 @@ def resume_run(
             if record.technique != "fairness":
                 raise UsageError(f"a {record.technique} run takes no data", argument="data")
             given["data"] = data
+        if label_map is not None:
+            if record.technique != "text":
+                raise UsageError(
+                    f"a label map aligns a text run's classifiers; run {record.id} is a "
+                    f"{record.technique} run",
+                    argument="label_map",
+                )
+            given["label_map"] = label_map
         for key, value in (("images", images), ("clean", clean)):
             if value is not None:
                 if record.technique != "backdoor":

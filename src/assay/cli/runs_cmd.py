@@ -371,6 +371,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "run stopped by a 413, a request too large; kept for later resumes)."
             ),
         ] = None,
+        label_map: Annotated[
+            Path | None,
+            typer.Option(
+                "--label-map",
+                help="A text run: lines added to its label map (a wording no map named "
+                "stopped it; a label the run's map maps otherwise is refused; kept with the "
+                "run).",
+            ),
+        ] = None,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
@@ -447,6 +456,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 allow_pickle=allow_pickle,
                 call_timeout=call_timeout,
                 batch_size=batch_size,
+                label_map=None if label_map is None else str(label_map),
                 # said once the run is checked: a refused one (a changed model) is not
                 # announced as resuming first
                 on_start=began,

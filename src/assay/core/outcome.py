@@ -44,6 +44,7 @@ __all__ = [
     "passes",
     "status_note",
     "stored_fail_on",
+    "unconfirmed_note",
     "untested",
 ]
 
@@ -139,6 +140,24 @@ def not_a_pass(summary: Mapping[str, Any] | None) -> tuple[str, str] | None:
     if isinstance(part, str) and part:
         return "not everything was tested", part
     return None
+
+
+def unconfirmed_note(summary: Mapping[str, Any] | None) -> str | None:
+    """What a run's findings are when none was confirmed (``UNCONFIRMED``), said beside each
+    of them (a JUnit case, the HTML verdict): why they fail nothing, where they are, how to
+    confirm them; ``None`` for any other run."""
+    if not summary or not summary.get(UNCONFIRMED):
+        return None
+    probe = (summary.get("determinism") or {}).get("probe") or {}
+    names = [str(n) for n in probe.get("classifiers") or []]
+    who = ", ".join(names) or "a classifier"
+    return (
+        f"unconfirmed: {who} answered the same sentence otherwise when asked again (not "
+        "deterministic) and none of the findings could be asked again to confirm it, so "
+        "each may be its noise and fails nothing; they are kept in the run store; to confirm "
+        "them, run again with a larger --max-queries (each finding is asked again, up to "
+        "twice, within it)"
+    )
 
 
 def check_fail_on(value: float) -> float:

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
+from assay.core.callers_prose import judged_in_callers_terms
 from assay.core.outcome import (
     answer_fails,
     answer_found,
@@ -23,6 +24,7 @@ from assay.core.outcome import (
     is_demonstration,
     not_a_pass,
     status_note,
+    unconfirmed_note,
 )
 from assay.core.store import ENDED
 from assay.report._text import compact, run_seconds, safe_text
@@ -68,8 +70,12 @@ def render_junit(doc: dict[str, Any]) -> str:
     rule = answer_rule(_dict(run.get("config")))
     if rule is not None and answer_fails(_dict(run.get("summary"))) is None:
         rule = None
+    # none confirmed, the findings fail nothing (exit 2, the "not everything tested" case
+    # below): each says why, as one below --fail-on does
+    note = unconfirmed_note(_dict(run.get("summary")))
+    note = judged_in_callers_terms(note, run.get("command")) if note else None
     for position, finding in enumerate(examples):
-        cases.append(_finding_case(classname, finding, position, fail_on, run, rule))
+        cases.append(_finding_case(classname, finding, position, fail_on, run, rule, note))
     _unique_names(cases)
     total = findings.get("total", len(examples))
     total = total if isinstance(total, int) else len(examples)
@@ -79,7 +85,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         failing = findings.get("at_or_above_fail_on")
         shown = sum(1 for c in cases if c.find("failure") is not None)
         failing_more = more if not isinstance(failing, int) else max(0, failing - shown)
-        if rule is not None:
+        if rule is not None or note:
             failing_more = 0
         if failing_more:
             # named without the count, which changes from run to run: CI follows one case
@@ -96,7 +102,13 @@ def render_junit(doc: dict[str, Any]) -> str:
             cases.append(case)
         if more > failing_more:
             below = more - failing_more
-            why = f"judged by --fail-on '{rule}'" if rule else f"below --fail-on {fail_on:g}"
+            why = (
+                f"judged by --fail-on '{rule}'"
+                if rule
+                else "unconfirmed"
+                if note
+                else f"below --fail-on {fail_on:g}"
+            )
             case = _case(classname, f"more findings {why}")
             _child(case, "system-out", text=f"{below:,} findings {why}")
             cases.append(case)
@@ -121,7 +133,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         what, why = not_passed
         untested = what == "nothing was tested"
         case = _case(classname, "nothing tested" if untested else "not everything tested")
-        text = f"{what}: {why}"
+        text = f"{what}: {why}" + (f"; its {total:,} findings are {note}" if note else "")
         _child(
             case, "error", message=text, type="untested" if untested else "incomplete", text=text
         )
@@ -252,6 +264,7 @@ def _finding_case(
     fail_on: float = 0.0,
     run: dict[str, Any] | None = None,
     rule: str | None = None,
+    unconfirmed: str | None = None,
 ) -> ET.Element:
     """A failed case, or a passing one (its finding in ``system-out``) for a finding below
     the run's ``--fail-on`` or of a run judged by a ``rule`` on the share: the run's exit
@@ -282,6 +295,10 @@ def _finding_case(
     )
     message = f"severity {sev}: {kind} {on}"
     body = bounded_json(in_own_values(finding, run))  # (an IDI in the data's values)
+    if unconfirmed:
+        text = f"{message} ({unconfirmed})\n{body}"
+        _child(case, "system-out", text=safe_text(text))
+        return case
     if rule is not None:
         text = f"{message} (the run is judged by --fail-on '{rule}')\n{body}"
         _child(case, "system-out", text=safe_text(text))

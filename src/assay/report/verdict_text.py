@@ -16,6 +16,7 @@ from assay.core.outcome import (
     not_a_pass,
     passes,
     stored_fail_on,
+    unconfirmed_note,
 )
 from assay.core.store import ENDED
 
@@ -69,6 +70,8 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
         return f"not a pass: {untested[0]}"
     if failing:
         return f"fails --fail-on '{rule}': {', '.join(failing)}"
+    if untested and (note := unconfirmed_note(summary)):  # (they fail nothing: exit 2)
+        return f"not a pass: {untested[0]}; its {total:,} findings are {note}"
     if bad and failing is None:
         return f"fails: {bad:,} finding{'s' if bad != 1 else ''} at or above --fail-on {fail_on:g}"
     # (judged by a rule on the share, the answer's level is no failure: ``failing`` said it)

@@ -352,9 +352,11 @@ def resume_text(
     model: Any = None,
     overlap: bool = True,
     allow_pickle: bool = False,
+    label_map: Any = None,
 ) -> TextResult:
     """Continue a stopped or killed text run from its last checkpoint (a classifier that is
-    a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
+    a pickle only with ``allow_pickle``: the stored run's consent is never reused;
+    ``label_map``: lines added to the run's map, ``text.label_map_added``)."""
     del overlap  # text runs call the classifiers inline
     the_store = run_store(store)
     record = the_store.get_run(run_id)
@@ -372,5 +374,6 @@ def resume_text(
         model=model,
         allow_pickle=allow_pickle,
         finish=finish,
+        label_map=label_map,
     )
     return _result(the_store, outcome, record.seed, record.command)

@@ -19,7 +19,7 @@ import numpy as np
 
 from assay.core.findings import FindingBatch
 from assay.core.labels import join_labels
-from assay.errors import BudgetExhausted
+from assay.errors import BudgetExhausted, ModelError
 from assay.text.dispatch import LANE, Dispatch, Flight
 from assay.text.engine_state import EngineState, key_set, text_key
 from assay.text.flat import text as flat_text
@@ -727,7 +727,16 @@ class Engine(Dispatch, EngineState):
             wave = max(_WAVE, -(-len(failing) // 4))
             rows = []
             for at in range(0, len(failing), wave):
-                rows.extend(self._shrink_rows(got, failing[at : at + wave]))
+                try:
+                    rows.extend(self._shrink_rows(got, failing[at : at + wave]))
+                except (ModelError, BudgetExhausted) as exc:
+                    # the earlier waves' minimal errors are the run's (counted in its
+                    # summary): returned to be stored, the failure raised at the next step
+                    # (a quota ending mid-round left "16 distinct minimal" beside 0 stored)
+                    if not rows:
+                        raise
+                    self._fail_next = exc
+                    break
                 self._waves += 1
         if not rows:
             return []

@@ -37,15 +37,24 @@ def resumed_session(
     model: Any = None,
     allow_pickle: bool = False,
     finish: bool = False,
+    label_map: Any = None,
 ) -> RunOutcome:
     """Continue the stored run ``record`` (``finish``: its search ended, only the checks
-    after it are made, its status left as its search ended it)."""
+    after it are made, its status left as its search ended it; ``label_map``: lines added to
+    its map, ``text.label_map_added``)."""
     started = call_started()  # the call's (core.clock)
     # a changed grammar or classifier file would mix two searches' findings: refuse
     check_fingerprints(record.config.get("fingerprints"), run_id=record.id, finishing=finish)
     before = earlier_wall_seconds(record)
-    the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, resumed=True)
-    _same_served(record, the_setup)  # (another classifier behind a URL now: refused)
+    the_setup = setup_from_record(
+        record, model=model, allow_pickle=allow_pickle, resumed=True, added_map=label_map
+    )
+    _same_served(record, the_setup)
+    if label_map is not None:  # the merged map is the run's from now on (verify, resume)
+        invocation = dict(record.config.get("invocation") or {})
+        store.set_config(
+            record.id, invocation={**invocation, "label_map": the_setup.invocation["label_map"]}
+        )  # (another classifier behind a URL now: refused)
     budget = record.config.get("budget", {})
     # this session's loading asked again, within the budget as the first session's (taken
     # from the re-check's reserve: text.recheck.CheckPlan): added up over the run's resumed

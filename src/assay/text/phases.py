@@ -108,6 +108,8 @@ def run_session(
         if why is None and checking and section:
             # a stopped session leaves the re-check to the one that ends the run
             asked = int(outcome.progress.get("queries") or 0)
+            # (the queries held back from the search are the replay's: not the re-check's)
+            asked += int((probed.get("probe") or {}).get("held_for_replay") or 0)
             # a probe whose answers changed asked its sentences a third time: from the
             # re-check's reserve, so the run stays within --max-queries
             extra = extra_probe_queries(probed.get("probe"), the_plan.probe)
@@ -287,6 +289,22 @@ def _probe(
         kwargs["max_time"] = max(left - (time.monotonic() - started), 0.1)
 
 
+def _hold_for_replay(probed: dict[str, Any], the_plan: Any, kwargs: dict[str, Any]) -> None:
+    """A search under a query budget whose start's check saw answers change leaves a share
+    of it (``replay_hold.held_back``) for asking its findings again, said in the probe's
+    record (``held_for_replay``); a resumed session holds the same (its probe is the
+    run's)."""
+    from assay.text.replay_hold import held_back
+
+    search = kwargs.get("max_queries")
+    if the_plan.budget is None or not isinstance(search, int):
+        return
+    hold = held_back(probed.get("probe"), search)
+    if hold:
+        kwargs["max_queries"] = search - hold
+        probed["probe"] = {**probed["probe"], "held_for_replay": hold}
+
+
 def _not_probed(why: str) -> dict[str, Any]:
     """The start's check, not made (``why``)."""
     return {
@@ -370,6 +388,7 @@ def _execute_one(
         caller = ThreadCaller()
     try:
         _probe(setup, model, probed, checking, the_plan, kwargs)
+        _hold_for_replay(probed, the_plan, kwargs)
         if worker is not None and worker.stuck():
             # a classifier hung in the probe's call, given up on (the probe says which): the
             # worker is still inside that call, so the search's first call would wait behind
@@ -405,6 +424,7 @@ def _execute_units(
     from assay.execution.campaign import execute_campaign
 
     _probe(setup, setup.model, probed, checking, the_plan, kwargs)
+    _hold_for_replay(probed, the_plan, kwargs)
 
     outcome = execute_campaign(
         setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs

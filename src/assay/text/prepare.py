@@ -91,6 +91,8 @@ def setup_text(
     rounds: int | None = None,
     floor: int | None = None,
     stored: bool = False,
+    added_map: str | os.PathLike[str] | dict[int, dict[str, str]] | None = None,
+    common: Sequence[str] | None = None,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -194,6 +196,19 @@ def setup_text(
         mapping = checked_label_map(label_map, loaded, the_names)
     else:
         mapping = load_label_map(label_map, loaded, the_names)
+    if added_map is not None:  # (a resume's lines added to the run's map: label_map_added)
+        from assay.text.label_map_added import merged_label_map
+
+        more = (
+            checked_label_map(added_map, loaded, the_names)
+            if isinstance(added_map, dict)
+            else load_label_map(added_map, loaded, the_names)
+        )
+        mapping = merged_label_map(
+            mapping, more, the_names, list(common or ()),
+            where="label_map" if isinstance(added_map, dict) else str(added_map),
+            argument="label_map" if isinstance(added_map, dict) else "--label-map",
+        )  # fmt: skip
     if mapping:  # (labels a map names that a classifier read off its answers had not said)
         loaded = with_mapped(loaded, mapping)
     layout = build_layout(loaded, the_names, mapping, differential=oracle == "differential")
@@ -268,6 +283,7 @@ def setup_from_record(
     resumed: bool = False,
     label_map: str | os.PathLike[str] | dict[Any, dict[str, str]] | None = None,
     verify_lines: tuple[str, str] | None = None,
+    added_map: str | os.PathLike[str] | dict[int, dict[str, str]] | None = None,
 ) -> TextSetup:
     """Rebuild a stored text run's setup (grammar, oracle, classifiers) from its record;
     ``model``: classifiers in place of the stored ones (URLs given again, as for resume, or
@@ -277,7 +293,8 @@ def setup_from_record(
     stored layout's, not asked for again (a resumed session's loading counts within the
     run's query budget).  ``label_map``: to verify, a map of the classifiers' labels as they
     answer now in place of the run's; ``verify_lines``: the command (or call) that verifies
-    the run, and the one that does so with such a map, said when what is given is refused."""
+    the run, and the one that does so with such a map, said when what is given is refused;
+    ``added_map``: a resume's lines added to the run's map (``text.label_map_added``)."""
     from assay.text.grammar import parse_grammar
 
     if record.technique != "text":
@@ -341,6 +358,8 @@ def setup_from_record(
                 stored=True,
                 answered_labels=_stored_labels(record) if resumed else None,
                 probe_replay=_replayed(record) if resumed else None,
+                added_map=added_map,
+                common=(record.config.get("layout") or {}).get("common"),
                 # the run's deadline per call (a resume's --call-timeout is stored before this)
                 call_timeout=(record.config.get("budget") or {}).get(
                     "call_timeout", DEFAULT_CALL_TIMEOUT

@@ -31,7 +31,17 @@ from assay.errors import AssayError
 from assay.text.generate import Sampler
 from assay.text.technique import TextTest
 
-__all__ = ["DID_NOT_REPLAY", "REPLAY_MOST", "RULE", "Rounds", "hold_findings", "replay_room"]
+__all__ = [
+    "DID_NOT_REPLAY",
+    "HOLD_SHARE",
+    "MOST_CHANGED",
+    "REPLAY_MOST",
+    "RULE",
+    "Rounds",
+    "held_back",
+    "hold_findings",
+    "replay_room",
+]
 
 REPLAY_MOST = 2048  # sentences asked again with no query budget
 _NAMED = 5  # withdrawn sentences named in the summary
@@ -49,6 +59,35 @@ def _noisy(determinism: dict[str, Any]) -> bool:
     """Whether the checks saw an answer change (at the start or after the search)."""
     probe = determinism.get("probe") or {}
     return bool(int(probe.get("changed") or 0) or int(determinism.get("changed") or 0))
+
+
+# the share of the search's query budget held back from it when the start's check already saw
+# an answer change, for asking the findings again (``hold_findings``): the search spent the
+# whole budget before, and a noisy classifier's findings, real ones among them, all stood
+# unconfirmed (exit 2; llm45t).  A finding is asked once (twice for a pair) and those that
+# did not fail a second time: a sixth confirmed 112 of a planted bias's 128 findings beside
+# 5 % flips in 2,000 queries (a third: 97, its room half unused; bench/RESULTS.md, left45t)
+HOLD_SHARE = 1 / 6
+
+
+# the most of the start's sentences seen answered otherwise for which any is held: a noise
+# finding fails again in one of two asks with about 1 - (1 - p)^2 of a share p of answers
+# flipped (a tenth at 5 %, a half at 30 %: the LLM at 30 % had a third of its noise "held"),
+# so above it asking again tells too little, and the findings stand unconfirmed (exit 2)
+MOST_CHANGED = 0.15
+
+
+def held_back(probe: dict[str, Any] | None, search_budget: int | None) -> int:
+    """Queries held back from a search of ``search_budget`` (None: no query budget, nothing
+    held) for the replay, when the start's check (``probe``) saw an answer change, on at most
+    ``MOST_CHANGED`` of its sentences; 0 for a deterministic classifier (its run as before)."""
+    probe = probe or {}
+    sentences = int(probe.get("sentences") or 0)
+    if search_budget is None or not sentences or not _noisy({"probe": probe}):
+        return 0
+    if int(probe.get("changed") or 0) > MOST_CHANGED * sentences:
+        return 0
+    return int(search_budget * HOLD_SHARE)
 
 
 def replay_room(summary: dict[str, Any], budget: int | None, loading: int, resumed: int) -> int:
@@ -300,7 +339,8 @@ def _said(
             f"{who} {'is' if one else 'are'} not deterministic and none of the "
             f"{count(total)} findings was confirmed: {count(total - judged)} could not be "
             f"asked again ({why}){f' and {count(withdrawn)} did not replay' if withdrawn else ''}"
-            ", so they may be its noise and what the run asked shows nothing either way; "
+            ", so they may be its noise (kept in the run store, failing nothing) and what the run "
+            "asked shows nothing either way; "
             + (
                 "give a larger --max-queries (each finding is asked again, up to twice, within it)"
                 if left > 0
