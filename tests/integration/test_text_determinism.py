@@ -76,7 +76,10 @@ def test_a_random_classifier_is_named_in_the_headline(tnd: Path, tmp_path: Path)
         "text", f"{tnd}:coin", lexicon, "--grammar", "builtin:reviews", "--max-queries", "1300",
         "--seed", "1", "--store", str(store),
     )  # fmt: skip
-    assert code == 1, out
+    # exit 2 since llm45t: a coin's findings, none confirmed (the budget left no room to ask
+    # them again), may be its noise: not everything was tested, said so
+    assert code == 2, out
+    assert "NOT EVERYTHING WAS TESTED: tnd.py:coin is not deterministic" in out
     assert "tnd.py:coin is not deterministic" in out and "asked twice at the start" in out
     det = _summary(store)["determinism"]
     assert det["probe"]["sentences"] >= 20 and det["probe"]["changed"] >= 10
