@@ -16,6 +16,7 @@ everything was tested" (exit 2), the classifier named as not deterministic."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,11 +36,13 @@ __all__ = [
     "DID_NOT_REPLAY",
     "HOLD_SHARE",
     "MOST_CHANGED",
+    "NOISE_LEVEL",
     "REPLAY_MOST",
     "RULE",
     "Rounds",
     "held_back",
     "hold_findings",
+    "noise_explains",
     "replay_room",
 ]
 
@@ -233,6 +236,40 @@ def hold_findings(
     store.checkpoint(run_id, summary=summary)
 
 
+# how unlikely, under noise alone, as many held findings must be for them not to be called
+# possibly all noise: a noise finding fails again in one of two asks with about
+# 1 - (1 - c)^2 of a share c of the start's sentences answered otherwise (twice the chance
+# of one flip: on the safe side), so a sampling classifier with no bug keeps a few (7 of 58
+# at 5 % flips; left45t).  Said, not acted on: with the start's few sentences (2 of 8) a
+# planted bias's 4 held of 14 are no more than the 6.1 noise explains either; the exit
+# code stays the findings'.
+NOISE_LEVEL = 0.01
+
+
+def noise_explains(held: int, judged: int, probe: dict[str, Any]) -> float | None:
+    """The number of held findings noise alone would keep, when ``held`` of ``judged`` is no
+    more than it explains (the chance of as many is above ``NOISE_LEVEL``); else ``None``."""
+    sentences, changed = int(probe.get("sentences") or 0), int(probe.get("changed") or 0)
+    if held <= 0 or judged <= 0 or sentences <= 0 or changed <= 0:
+        return None
+    c = min(changed / sentences, 1.0)
+    q = 1.0 - (1.0 - c) ** 2
+    if q >= 1.0 or _tail(judged, held, q) > NOISE_LEVEL:
+        return judged * q
+    return None
+
+
+def _tail(n: int, k: int, q: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, q), 0 < q < 1."""
+    lq, lr = math.log(q), math.log1p(-q)
+    total = 0.0
+    for i in range(k, n + 1):
+        total += math.exp(
+            math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lq + (n - i) * lr
+        )
+    return min(total, 1.0)
+
+
 def _said(
     summary: dict[str, Any],
     determinism: dict[str, Any],
@@ -304,6 +341,14 @@ def _said(
     if gone:
         line += "; did not replay: " + ", ".join(repr(s) for s in gone[:_NAMED])
         line += ", ..." if len(gone) > _NAMED else ""
+    if (noise := noise_explains(judged - withdrawn, judged, probe)) is not None:
+        line += (
+            f"; the {count(judged - withdrawn)} held are no more than its noise alone would "
+            f"keep (about {noise:.1f} of {count(judged)} asked, from the "
+            f"{count(int(probe.get('changed') or 0))} of {count(int(probe.get('sentences') or 0))}"
+            " sentences asked twice at the start answered otherwise): they may all be noise; "
+            "make its answers deterministic (temperature 0, evaluation mode) to tell"
+        )
     sections.append(
         {
             "title": "Findings asked again",
