@@ -280,6 +280,7 @@ def check_backdoor(
                 max_time=engine_time,
                 call_timeout=call_timeout,
                 on_progress=on_progress,
+                clock=(started, 0.0),
             )
         # the wall clock through the scan kept (a kill in the checks after it: its finish
         # counts from there, loading included), then through the run's end

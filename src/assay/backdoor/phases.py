@@ -23,6 +23,7 @@ from assay.core.calls import InlineCaller
 from assay.core.outcome import EndedRunMixin
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import record_wall_clock
+from assay.core.search_starts import keep_session_start
 from assay.core.store import RunStore
 from assay.core.unfinished import KEY, finished
 
@@ -73,7 +74,16 @@ class BackdoorResult(EndedRunMixin):
         return findings_frame(self.summary, caps.get("class_names"), limit)
 
 
-def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
+def _execute(
+    setup: BackdoorSetup,
+    execution: dict[str, Any] | None,
+    *,
+    clock: tuple[float, float] | None = None,
+    **kwargs: Any,
+) -> RunOutcome:
+    """The scan (``clock``: the session's start and the run's earlier sessions' seconds, its
+    start kept with the run as it begins: ``core.search_starts``; a session killed in it is
+    counted from its own start, its loading and determinism check included)."""
     from assay.models.serving import check_served, close_served, follow_served, record_served
 
     # the search's last summary says the determinism section (``record_steadiness``, after the
@@ -83,6 +93,8 @@ def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: A
     exported = kwargs["store"].get_run(kwargs["run_id"]).config.get("export_filter")
     setup.test.after_search = ("determinism", "filter") if exported else ("determinism",)
     follow_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])  # (a kill: counted)
+    if clock is not None:
+        keep_session_start(kwargs["store"], kwargs["run_id"], *clock)
     try:
         if (execution or {}).get("units"):
             from assay.execution.campaign import execute_campaign

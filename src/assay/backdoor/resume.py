@@ -163,6 +163,7 @@ def resume_backdoor(
             call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
             resume=True,
             on_progress=on_progress,
+            clock=(started, before),
         )
         # the wall clock through the scan kept (a kill in the checks after it: its finish
         # counts from there), then through the session's end

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from assay._version import __version__
+from assay.core.search_starts import wall_from_starts
 from assay.core.shell_bytes import for_terminal
 from assay.core.terminal import shell_join, shell_word, shown_command
 from assay.core.witnesses import pinned_keep
@@ -621,7 +622,10 @@ def earlier_wall_seconds(record: Any) -> float:
     it (so that its rates stay per wall-clock second from the run's start): the figure its
     last ended session recorded (``metrics["wall-clock seconds"]``, every session before it
     counted), or the engine's own seconds kept by the last checkpoint when that is more
-    (a session killed after it: its loading is then not counted, nothing recorded it)."""
+    (a session killed after it), or, where the run kept its sessions' search starts
+    (``core.search_starts``), the last one's and the engine's seconds since: a session
+    killed in its search then counts from its own start, its loading and checks included
+    (before, the engine's seconds alone)."""
     metrics = (record.summary or {}).get("metrics") or {}
     recorded = metrics.get("wall-clock seconds") if isinstance(metrics, dict) else None
     engine = (record.progress or {}).get("elapsed")
@@ -630,4 +634,4 @@ def earlier_wall_seconds(record: Any) -> float:
         for x in (recorded, engine)
         if isinstance(x, int | float) and not isinstance(x, bool) and x > 0
     ]
-    return max(figures, default=0.0)
+    return max([*figures, wall_from_starts(record)], default=0.0)

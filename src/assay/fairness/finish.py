@@ -19,6 +19,7 @@ from assay.core.clock import call_started
 from assay.core.finishing import missing_parts, release, stored_outcome
 from assay.core.interrupted import guarded_run
 from assay.core.phased import Phased
+from assay.core.search_starts import wall_from_starts
 from assay.core.stopping import heard_after_search
 from assay.core.store import ENDED, RunStore
 from assay.fairness.loading import setup_from_record
@@ -40,7 +41,7 @@ from assay.fairness.phases import (
     sent,
 )
 from assay.fairness.result import FairnessResult, _result
-from assay.fairness.time_spent import SEARCHES, TimeSpent, earlier_phases
+from assay.fairness.time_spent import TimeSpent, earlier_phases
 
 if TYPE_CHECKING:
     from assay.core.run_record import RunRecord
@@ -70,12 +71,7 @@ def earlier_seconds(record: RunRecord) -> float:
     # the last session's search start kept with the run (``TimeSpent.begin_search``) and its
     # search's seconds since: a session killed in its search kept no phases, and its loading
     # and checks before the search were lost (12.4 s of a 13.4 s session, counted as 1 s)
-    starts = (record.config.get("budget") or {}).get(SEARCHES)
-    if isinstance(starts, list) and starts and isinstance(starts[-1], list):
-        run, own = (float(x) for x in starts[-1][:2])
-        engine = float(record.progress.get("elapsed", 0.0) or 0.0)
-        wall = max(wall, run + max(engine - own, 0.0))
-    return wall
+    return max(wall, wall_from_starts(record))
 
 
 def _earlier_phases(record: RunRecord) -> dict[str, float]:

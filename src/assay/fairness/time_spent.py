@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from assay.core.search_starts import SEARCHES, keep_search_start
 from assay.core.store import RunStore
 
 __all__ = [
@@ -28,9 +29,6 @@ __all__ = [
     "squeezed",
 ]
 
-# each session's search's start: [the run's seconds then, the search's own seconds before]
-SEARCHES = "search_sessions"
-_MOST_SEARCHES = 64  # (bounded: a run resumed more often keeps its last ones)
 
 SEARCH_SHARE = 0.25  # of --max-time: a search given less is said to have been squeezed
 SQUEEZED = "--max-time "  # how the warning saying so begins
@@ -86,18 +84,14 @@ class TimeSpent:
         if self.search_began is None and "search" not in self.seconds:
             self.search_began = now
         budget = store.get_run(run_id).config.get("budget") or {}
-        kept = budget.get(SEARCHES)
-        began = [list(x) for x in kept if isinstance(x, list)] if isinstance(kept, list) else []
-        if began:  # the earlier session's search start, its search's seconds since, and this
-            # session's own before its search: an earlier session killed in its search kept
-            # no phases (``earlier_phases``: its search's seconds alone, its loading lost)
-            run, own = float(began[-1][0]), float(began[-1][1])
-            now = max(now, run + max(float(engine) - own, 0.0) + max(clock - self.started, 0.0))
-        began = [*began, [round(now, 3), round(float(engine), 3)]][-_MOST_SEARCHES:]
-        changes: dict[str, Any] = {SEARCHES: began}
+        changes: dict[str, Any] = {}
         if self.search_began is not None and "search_began_seconds" not in budget:
             changes["search_began_seconds"] = round(self.search_began, 3)
-        store.set_budget(run_id, **changes)
+        # (an earlier session killed in its search kept no phases, ``earlier_phases``: its
+        # search's seconds alone, its loading lost; its kept start counts it)
+        keep_search_start(
+            store, run_id, now, engine=float(engine), session=clock - self.started, **changes
+        )
 
     def keep(self, store: RunStore, run_id: str) -> None:
         """The seconds so far in the run's summary, once its search ended (then as each

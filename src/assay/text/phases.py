@@ -14,6 +14,7 @@ from assay.core.calls import InlineCaller
 from assay.core.phased import Phased
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import record_wall_clock
+from assay.core.search_starts import keep_session_start
 from assay.core.stopping import heard_after_search
 from assay.core.store import ENDED, RunStore
 from assay.core.unfinished import KEY, finished
@@ -85,6 +86,7 @@ def run_session(
     # the re-check after the search is shown as such: 'done' once it has ended
     stages = Phased(kwargs.get("on_progress"), started=started, before=before)
     kwargs["on_progress"] = stages
+    clock = None if started is None else (started, before)  # (the search's start kept)
     follow_served(kwargs["store"], kwargs["run_id"], setup.model.models)  # (a kill: counted)
     try:
         if ended is not None:  # (its probe as the search's session made it, or made again)
@@ -93,9 +95,11 @@ def run_session(
                 _probe(setup, setup.model, probed, checking, the_plan, kwargs)
             outcome = ended
         elif not (execution or {}).get("units"):
-            outcome = _execute_one(setup, probed, checking, the_plan, **kwargs)
+            outcome = _execute_one(setup, probed, checking, the_plan, clock=clock, **kwargs)
         else:
-            outcome = _execute_units(setup, execution or {}, probed, checking, the_plan, **kwargs)
+            outcome = _execute_units(
+                setup, execution or {}, probed, checking, the_plan, clock=clock, **kwargs
+            )
         thaw()  # what the search froze between its rounds is collected as usual again
         if ended is None and started is not None:
             # the session's wall clock through its search (loading included) kept with the
@@ -368,7 +372,13 @@ def _recheck(
 
 
 def _execute_one(
-    setup: TextSetup, probed: dict[str, Any], checking: bool, the_plan: Any, **kwargs: Any
+    setup: TextSetup,
+    probed: dict[str, Any],
+    checking: bool,
+    the_plan: Any,
+    *,
+    clock: tuple[float, float] | None = None,
+    **kwargs: Any,
 ) -> RunOutcome:
     """One search, its classifiers answering in a worker process, a thread or inline
     (``pipeline.worker_mode``: ``$ASSAY_TEXT_WORKER``); the same findings in every mode."""
@@ -395,12 +405,22 @@ def _execute_one(
             # it and the run fail there, its probe unsaid; the search gets a worker of its own
             worker.close()
             worker = model = PanelWorker(setup.model)
+        _search_begins(clock, kwargs)
         return execute(setup.test, model, caller=caller, **kwargs)
     finally:
         if worker is not None:  # first: a call still out (hung) ends with the worker
             worker.close()
         caller.close()
         _record_worker(kwargs["store"], kwargs["run_id"], mode, why)
+
+
+def _search_begins(clock: tuple[float, float] | None, kwargs: dict[str, Any]) -> None:
+    """The search begins: its start kept with the run at once (``core.search_starts``), so
+    that a session killed in it is counted from its own start, its loading and probe
+    included, by the resume's wall clock (``clock``: the session's start and the run's
+    earlier sessions' seconds; None: not known)."""
+    if clock is not None:
+        keep_session_start(kwargs["store"], kwargs["run_id"], *clock)
 
 
 def _record_worker(store: RunStore, run_id: str, mode: str, why: str) -> None:
@@ -419,12 +439,15 @@ def _execute_units(
     probed: dict[str, Any],
     checking: bool,
     the_plan: Any,
+    *,
+    clock: tuple[float, float] | None = None,
     **kwargs: Any,
 ) -> RunOutcome:
     from assay.execution.campaign import execute_campaign
 
     _probe(setup, setup.model, probed, checking, the_plan, kwargs)
     _hold_for_replay(probed, the_plan, kwargs)
+    _search_begins(clock, kwargs)
 
     outcome = execute_campaign(
         setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
