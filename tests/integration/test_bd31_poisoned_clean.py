@@ -35,7 +35,11 @@ def _scan(seed: int, n_clean_poisoned: int, clean_model: bool, tmp_path: Path) -
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_trigger_carried_by_two_clean_images_is_still_found(seed: int, tmp_path: Path) -> None:
     r = _scan(seed, 2, False, tmp_path)
-    assert r.n_findings == 3, r.headline  # before: 0, exit 0
+    # before: 0, exit 0.  (bd45's source-class check may flag more images beside them, of
+    # a class the planted trigger does not come from: 9 of class 3 at seed 1 -- a lead's
+    # Left item of the forty-fourth session; the confirmed trigger is the one counted here)
+    assert r.headline.startswith("3 of 200 images carry a confirmed trigger"), r.headline
+    assert r.n_findings >= 3, r.headline
     assert "-> class 7" in r.headline
 
 

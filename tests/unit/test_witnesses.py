@@ -181,14 +181,12 @@ def test_runs_of_older_stores_are_still_read(tmp_path: Path) -> None:
     assert store.count_at_or_above("old", at) > int((sev > at).sum())
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [("all", None), ("ALL", None), ("0", 0), ("1_000", 1000), (7, 7)]
-)
+@pytest.mark.parametrize(("value", "expected"), [("all", None), ("ALL", None), ("0", 0), (7, 7)])
 def test_parse_keep(value: str | int, expected: int | None) -> None:
     assert parse_keep(value) == expected
 
 
-@pytest.mark.parametrize("value", ["-1", "many", "1.5", True])
+@pytest.mark.parametrize("value", ["-1", "many", "1.5", True, "1_000"])
 def test_parse_keep_refuses(value: str | bool) -> None:
     with pytest.raises(UsageError, match="--keep-findings"):
         parse_keep(value)

@@ -1273,7 +1273,9 @@ class BackdoorSearch:
             "again": self.again,
             "rechecked": self.rechecked,
             "second": getattr(self, "second", None),
-            "windows": {str(i): [[*b, a] for b, a in bs] for i, bs in self.windows.items()},
+            "windows": {
+                str(i): [[*b, a] for b, a in bs] for i, bs in getattr(self, "windows", {}).items()
+            },
         }
         arrays = {}
         if self.clean_labels is not None:

@@ -67,7 +67,7 @@ def numbered_classes(seen: Sequence[str], n_classes: int | None) -> tuple[str, .
         number = written_int(label)
         if number is None or str(number) != label:
             return None
-        if number >= n_classes:
+        if not 0 <= number < n_classes:
             return None
     return tuple(str(i) for i in range(n_classes))
 
