@@ -73,7 +73,12 @@ def test_a_model_stuck_on_one_class_after_the_start_has_not_passed(
     assert model.calls > 6  # (it was stuck for the scan)
     assert result.n_findings == 0
     assert not result.passed  # main: passed, "0 of 60 images carry a confirmed trigger"
-    assert result.untested is not None and "changed during the run" in result.untested
+    # (or, since the forty-fourth session's checks moved its calls, caught at the end's
+    # re-ask: "gave the same class (0) to all 8 images asked again at the end of the scan")
+    assert result.untested is not None and (
+        "changed during the run" in result.untested
+        or "asked again at the end of the scan" in result.untested
+    )
     assert result.headline.startswith("NOTHING WAS TESTED")
 
 

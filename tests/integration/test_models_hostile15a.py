@@ -569,7 +569,9 @@ def test_a_text_classifier_that_answers_at_random_is_said_not_deterministic(
 ) -> None:
     (tmp_path / "models.py").write_text(MUTATING)
     code, said, summary = _text_against_no_word(first, tmp_path, capsys)
-    assert code == 1, said
+    # (a coin's findings, none confirmed within the budget, exit 2 since llm45t: they may be
+    # its noise, "NOT EVERYTHING WAS TESTED")
+    assert code == (2 if first == "coin" else 1), said
     check = summary["determinism"]
     assert check["sampled"] > 0
     if first == "coin":  # its "errors" may not reproduce: said in the headline

@@ -84,7 +84,13 @@ def test_a_closed_terminal_stops_a_run_at_its_checkpoint_and_nohup_still_ignores
         proc = subprocess.Popen(
             [sys.executable, "-m", "assay", *args], cwd=tmp_path, env=ENV, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            preexec_fn=(lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)) if ignored else None,
+            # (SIGHUP's disposition set either way: a test run itself under nohup hands
+            # its children an ignored SIGHUP)
+            preexec_fn=(
+                (lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+                if ignored
+                else (lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
+            ),
         )  # fmt: skip
         assert proc.stderr is not None
         seen = ""
