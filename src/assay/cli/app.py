@@ -489,8 +489,9 @@ def main(argv: list[str] | None = None) -> None:
                 Output().error("interrupted")
                 sys.exit(EXIT_INTERRUPTED)
             Output().error("interrupted before the command began")
-            from assay.__main__ import ended_before_it_began
+            from assay.__main__ import ended_before_it_began, no_earlier_reports
 
+            no_earlier_reports()  # (its --junit file an error, not an earlier run's pass)
             ended_before_it_began()
 
 

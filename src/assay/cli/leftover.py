@@ -29,6 +29,7 @@ __all__ = [
     "current",
     "error_junit",
     "forget",
+    "interrupted_before_it_began",
     "junit_in_argv",
     "running_command",
     "started",
@@ -217,6 +218,25 @@ def junit_in_argv(args: list[str]) -> str | None:
             value: str = home_expanded(arg.split("=", 1)[1])
             return value
     return None
+
+
+def interrupted_before_it_began(args: list[str]) -> None:
+    """A command line interrupted before its command began (a Ctrl-C or a CI job's timeout
+    while assay loads, 0.4-4 s by the machine's load): its ``--junit`` file one errored case,
+    as for any command stopped before a run existed, and an earlier run's JSON and HTML
+    reports removed.  The earlier file is removed first: a second interrupt during the
+    writing leaves no file (an error to CI), never an earlier run's pass."""
+    typed(args)
+    junit = junit_in_argv(args)
+    if junit is not None and str(junit):
+        path = Path(junit)
+        with contextlib.suppress(OSError):
+            if _replaceable(path) and path.is_file() and not path.is_symlink():
+                path.unlink()
+    options = args[: args.index("--")] if "--" in args else args
+    drop_stale_reports(options)
+    command = args[0] if args and not args[0].startswith("-") else "assay"
+    error_junit(junit, command, "interrupted", "interrupted before the command began")
 
 
 def drop_stale_reports(args: list[str]) -> None:
