@@ -471,7 +471,8 @@ def main(argv: list[str] | None = None) -> None:
     """The ``assay`` command.  Mistakes in the command line itself (a bad option value, an
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""
     if argv is None:
-        open_closed()  # (``assay ... >&-`` / ``2>&-``: before anything opens a file)
+        # (``assay ... >&-`` / ``2>&-``: before anything opens a file)
+        lost_stdout.closed_at_start(open_closed())
         _crash_report()
     # a run's clock: from the process's start; the command's folder its own (core.workdir);
     # called from another program, its SIGINT/SIGTERM handlers its own again after it (the

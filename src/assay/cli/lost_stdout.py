@@ -9,15 +9,25 @@ goes on" and the listing exited 0 with nothing written."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
+
 from assay.cli import leftover
 
-__all__ = ["answer", "exit_code", "failed", "forget"]
+__all__ = ["answer", "closed_at_start", "exit_code", "failed", "forget"]
 
 RUN_COMMANDS = ("fairness", "text", "backdoor", "demo", "resume")
 EXIT_NOT_WRITTEN = 2  # as ``--json``'s "stdout (the JSON result): ..." and a usage error
 
 _ANSWER: list[str] = []  # what the command's stdout holds when it is its answer
 _LOST: list[str] = []  # why the command's stdout could not be written
+_CLOSED: list[str] = []  # the standard streams closed when the process started (cli.std_fds)
+
+
+def closed_at_start(names: list[str]) -> None:
+    """The process started with these streams closed (``assay runs >&-``): a listing's
+    answer then went nowhere, as to a full disk (it exited 0 with its lines dropped)."""
+    _CLOSED[:] = names
 
 
 def forget() -> None:
@@ -51,5 +61,14 @@ def failed(reason: str) -> str:
 
 
 def exit_code(code: int) -> int:
-    """The command's exit code: 2 in place of 0 for a command whose answer was not written."""
+    """The command's exit code: 2 in place of 0 for a command whose answer was not written
+    (stdout failed, or was closed when the process started: said on stderr)."""
+    if code == 0 and _ANSWER and not _LOST and "stdout" in _CLOSED:
+        _LOST.append("closed")
+        if "stderr" not in _CLOSED:
+            with contextlib.suppress(Exception):
+                sys.stderr.write(
+                    f"assay: error: stdout was closed when assay started: {_ANSWER[0]} is "
+                    f"lost (exit {EXIT_NOT_WRITTEN})\n"
+                )
     return EXIT_NOT_WRITTEN if _LOST and _ANSWER and code == 0 else code

@@ -85,6 +85,8 @@ def retest_command(command: str, path: str, trust: list[str]) -> str | None:
         words = shlex.split(command)
     except ValueError:
         return None
+    if words[:2] == ["assay", "demo"]:
+        return _demo_retest(words[2:], path, trust)
     if words[:2] != ["assay", "fairness"] or len(words) < 3 or words[2].startswith("-"):
         return None
     kept: list[str] = []
@@ -99,6 +101,31 @@ def retest_command(command: str, path: str, trust: list[str]) -> str | None:
             continue
         kept.append(word)
     return shlex.join(["assay", "fairness", path, *trust, *kept])
+
+
+def _demo_retest(args: list[str], path: str, trust: list[str]) -> str | None:
+    """``assay demo``'s retrained tree tested again as the demonstration tested the built-in
+    one (Adult, sex, an estimate, its seed and --seconds as --max-time, its store): the
+    demo's own command has no model to put the file in place of (it printed "and the run's
+    other options", not a command)."""
+    if len(args) % 2:
+        return None
+    given = dict(zip(args[::2], args[1::2], strict=True))
+    if any(not key.startswith("--") for key in given) or not set(given) <= {
+        "--seed",
+        "--seconds",
+        "--out",
+        "--store",
+    }:
+        return None
+    words = ["assay", "fairness", path, *trust, "--dataset", "adult", "--protected", "sex"]
+    words.append("--estimate")
+    if "--seconds" in given:
+        words += ["--max-time", given["--seconds"]]
+    for key in ("--seed", "--store"):
+        if key in given:
+            words += [key, given[key]]
+    return shlex.join(words)
 
 
 def formula_note(path: str | os.PathLike[str], guarded: int) -> str | None:

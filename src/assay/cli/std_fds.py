@@ -41,6 +41,7 @@ def open_closed() -> list[str]:
         with contextlib.suppress(Exception):
             sys.stderr.write(
                 "assay: warning: stdout was closed when assay started: what assay prints "
-                "there is dropped (the run, its reports and its exit code stand)\n"
+                "there is dropped (a run, its reports and its exit code stand; a listing, "
+                "whose lines are its answer, exits 2)\n"
             )
     return closed

@@ -317,7 +317,12 @@ class Estimate:
         )
 
     def interval_text(self) -> str:
-        """The share and its interval, e.g. '3.1 % (2.9–3.3 %)'."""
+        """The share and its interval, e.g. '3.1 % (2.9–3.3 %)'; over data each of whose rows
+        it asked once, those rows' count: '6.19 % (1,234 of 19,936: every row counted)' (it
+        read '6.19 % (6.19–6.19 %)', an interval of no width)."""
+        if self.counted:
+            every = f"{self.discriminatory:,} of {self.sampled:,}: every row counted"
+            return f"{_pct(self.share)} ({every})"
         return f"{_pct(self.share)} ({_pct(self.low)[:-2]}–{_pct(self.high)})"
 
     def where(self, names: dict[str, str] | None = None) -> str:
