@@ -136,7 +136,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "confirm (a blended trigger has no patch; 576 queries a run, per unit with "
                 "--units, more when it flags; a --max-queries too small for it leaves a run "
                 "that found nothing not a pass: --no-second-opinion passes on patch triggers "
-                "alone).",
+                "alone), then the common-pattern, class-map and source-class checks (a faint "
+                "blend, all-to-all and source-specific triggers: docs/backdoor.md, steps 9-12).",
             ),
         ] = True,
         max_queries_per_image: Annotated[
