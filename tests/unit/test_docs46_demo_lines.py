@@ -10,6 +10,7 @@ model, dataset or attribute to keep)."""
 from __future__ import annotations
 
 import shlex
+from typing import Any
 
 from test_docs_consistency import check_command, cli_group  # isort: skip
 
@@ -56,3 +57,24 @@ def test_a_retraining_s_share_over_every_row_is_said_as_a_count_not_an_interval(
     sampled = Estimate.of("data", 194, 3000)
     assert sampled.interval_text().startswith("6.47 % (5.")
     assert "–" in sampled.interval_text() and "counted" not in sampled.interval_text()
+
+
+def test_a_retraining_measured_on_every_row_says_so_not_one_new_sample() -> None:
+    from assay.fairness.estimate import Estimate
+    from assay.fairness.mitigate import Measurement, MitigationReport
+
+    def report(counted: bool) -> Any:
+        def m(k: int) -> Measurement:
+            return Measurement(Estimate.of("data", k, 45_222, counted=counted), 0.80)
+
+        kept = {"round": 1, "why": "kept", "kept": True, "added_rows": 2}
+        return MitigationReport(
+            before=m(2800), after=m(2355), control=m(2592), rounds=(kept,),
+            policy="majority", estimator=None,
+        ).to_json()["text"]  # fmt: skip
+
+    every = report(True)
+    assert "every data row asked of before, after and control" in every
+    assert "one new sample" not in every
+    assert "6.19 % (2,800 of 45,222: every row counted) to 5.21 % (2,355 of 45,222" in every
+    assert "one new sample for before, after and control" in report(False)

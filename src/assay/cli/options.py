@@ -23,7 +23,11 @@ Html = Annotated[Path | None, typer.Option(help="Write an HTML report here.")]
 Junit = Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")]
 JsonReport = Annotated[Path | None, typer.Option("--report", help="Write the JSON report here.")]
 FailOnSeverity = Annotated[
-    float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
+    float,
+    typer.Option(
+        help="Exit 1 when a finding's severity is at least this (of a text classifier that "
+        "answered otherwise when asked again, only its findings confirmed by asking again)."
+    ),
 ]
 AllowPickle = Annotated[
     bool, typer.Option("--allow-pickle", help="Allow loading pickle/joblib (runs its code).")

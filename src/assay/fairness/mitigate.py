@@ -250,9 +250,15 @@ class MitigationReport:
             f"Retrained in {len(self.rounds)} rounds with generated discriminatory inputs "
             f"labelled by the {self.policy} policy "
             f"({self.kept} of the {len(self.rounds)} rounds kept, "
-            f"{self.added_rows:,} rows added). Measured afresh for this comparison (one new "
-            "sample for before, after and control, so the before figure differs a little from "
-            "the run's own estimate), the share of discriminatory inputs "
+            f"{self.added_rows:,} rows added). Measured afresh for this comparison ("
+            + (
+                "every data row asked of before, after and control, so the before figure "
+                "may differ from the run's own estimate"
+                if b.counted
+                else "one new sample for before, after and control, so the before figure "
+                "differs a little from the run's own estimate"
+            )
+            + "), the share of discriminatory inputs "
             f"({b.where(where)}) {change} {b.interval_text()} "
             f"to {a.interval_text()}; the refit-only control {control} {c.interval_text()}. "
             f"Held-out accuracy {_pct(self.before.accuracy)} before, "
