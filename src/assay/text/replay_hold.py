@@ -54,6 +54,10 @@ _NAMED = 5  # withdrawn sentences named in the summary
 # miss to about the square of the flip rate, and keep a noise finding that replays by
 # chance about twice as often as one ask would: a finding kept is one seen failing twice.
 RULE = "each kept when it failed again in one of up to two asks"
+# the metrics' count of distinct minimal failing sentences, and the search's own once a
+# replay withdrew some as noise
+MINIMAL = "distinct minimal failing sentences"
+MINIMAL_BEFORE = "distinct minimal failing sentences found by the search (before the replay)"
 # a suite's test whose every finding did not replay (``text.tests``' outcome)
 DID_NOT_REPLAY = "its failures did not replay"
 
@@ -312,6 +316,13 @@ def _said(
         text["minimal"] = [r for r in text.get("minimal") or [] if r.get("sentence") not in dropped]
         if isinstance(text.get("distinct_minimal"), int):
             text["distinct_minimal"] = max(text["distinct_minimal"] - withdrawn, 0)
+        # the metrics' count is the findings' (those that held), the search's beside it: it
+        # said 149 beside the 60 held in the findings, the reports and ``text`` (audit46t)
+        found = metrics.get(MINIMAL)
+        if isinstance(found, int):
+            metrics[MINIMAL_BEFORE] = found
+            metrics[MINIMAL] = max(found - withdrawn, 0)
+            summary["metrics"] = metrics
     summary["text"] = text
     sections = [
         s

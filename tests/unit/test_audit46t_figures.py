@@ -1,0 +1,146 @@
+"""audit46t: a statistician's audit of the figures ``assay text`` prints and stores, each
+checked against an independent count (a grammar enumerated, the classifiers' own log).
+Each test plants the case main got wrong: a distance of exactly the threshold passed (a
+false pass), a severity of exactly ``--fail-on`` passed (a false pass), a word counted
+once per terminal holding it (a lift of 1.21 for a word in every sentence), the replay's
+withdrawn findings still counted in the metrics' minimal sentences, an exhaustive budget's
+reach rounded up to 100.0 %."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import assay
+from assay.core.store import RunStore
+from assay.core.witnesses import KindTally
+from assay.report import build_document, render_junit
+from assay.text.grammar import parse_grammar
+from assay.text.replay_hold import MINIMAL, MINIMAL_BEFORE, Rounds, _said
+from assay.text.strategies import exhaustive_reach
+
+# 60 sentences: every one asked by any search of a few hundred queries
+SMALL = """S -> subj verb adj
+subj -> "the food" | "the service" | "the staff" | "the room"
+verb -> "was" | "was not" | "seemed"
+adj -> "good" | "bad" | "great" | "awful" | "fine"
+"""
+
+
+def _probs(sure: list[float]) -> Any:
+    """A classifier answering ``sure`` (neg, pos) to sentences holding "bad", an even
+    answer to the rest: two such classifiers are exactly 0.3 apart there (in floats,
+    0.5 * (|0.3 - 0.6| + |0.7 - 0.4|) = 0.29999999999999993)."""
+
+    def f(batch: Sequence[str]) -> np.ndarray:
+        return np.array([sure if "bad" in s else [0.5, 0.5] for s in batch])
+
+    f.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    return f
+
+
+def _pair(tmp_path: Path, **kw: Any) -> Any:
+    return assay.check_text(
+        [_probs([0.3, 0.7]), _probs([0.6, 0.4])], names=["a", "b"], grammar=SMALL,
+        max_queries=400, seed=1, store=tmp_path / "r.db", **kw,
+    )  # fmt: skip
+
+
+def test_a_distance_of_exactly_the_threshold_is_a_disagreement(tmp_path: Path) -> None:
+    # docs/text.md: "--mode distance --threshold T: the total-variation distance is T or
+    # more"; the 12 sentences holding "bad" are 0.3 apart.  Main: "no disagreement found
+    # ...; the largest distance seen was 0.3 (--threshold 0.3)", exit 0
+    r = _pair(tmp_path, mode="distance", threshold=0.3)
+    assert r.summary["metrics"]["errors found (distinct failing sentences)"] >= 12
+    assert r.n_findings > 0 and not r.passed
+    # and a threshold above it finds none (the tolerance is the floats', no more)
+    r = _pair(tmp_path, mode="distance", threshold=0.300001)
+    assert r.n_findings == 0
+
+
+def test_a_severity_of_exactly_fail_on_fails_the_run(tmp_path: Path) -> None:
+    # the 12 disagreements' severity is their distance, 0.3; main: "tested, nothing found
+    # at or above --fail-on 0.3" (exit 0) beside "12 disagreements found"
+    r = _pair(tmp_path, fail_on=0.3)
+    assert r.n_findings > 0 and not r.passed, r.summary["headline"]
+    junit = render_junit(build_document(RunStore(r.store), r.run_id))
+    assert "below --fail-on" not in junit
+    assert _pair(tmp_path, fail_on=0.31).passed  # (above it: below --fail-on, a pass)
+    # the tallies' count and the store's count without tallies alike
+    tally = KindTally()
+    tally.count_batch(np.array([0.29999999999999993, 0.2]))
+    assert tally.at_or_above(0.3) == 1
+    tally.distinct = None  # (the histogram's count: an over-count, never under)
+    assert tally.at_or_above(0.3) >= 1
+
+
+def _log_words(tmp_path: Path) -> Any:
+    def a(batch: Sequence[str]) -> list[str]:
+        return ["pos" if "good" in s else "neg" for s in batch]
+
+    def b(batch: Sequence[str]) -> list[str]:
+        return ["pos" if "good" in s and "not" not in s else "neg" for s in batch]
+
+    a.classes_ = b.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    grammar = SMALL.replace("S -> subj verb adj", 'S -> subj verb adj | subj verb adj "," subj')
+    return assay.check_text(
+        [a, b], names=["a", "b"], grammar=grammar, max_queries=3000, seed=1,
+        store=tmp_path / "w.db", determinism_check=False,
+    )  # fmt: skip
+
+
+def test_a_word_counts_once_per_case_as_a_production_does(tmp_path: Path) -> None:
+    # "the" is in every sentence (in two terminals of those with a second subject): its
+    # lift is 1 and its cases the cases judged.  Main counted it once per terminal holding
+    # it: more cases than the run judged, a lift above 1 ranking it among the words most
+    # associated with errors
+    r = _log_words(tmp_path)
+    cases = r.summary["metrics"]["cases judged"]
+    words = {w["word"]: w for w in r.summary["text"]["lift"]["words"]}
+    assert len(words) == 14, sorted(words)  # (every word of the grammar: under 15)
+    assert all(w["cases"] <= cases for w in words.values()), words
+    assert words["the"]["cases"] == words["was"]["cases"] + words["seemed"]["cases"] == cases
+    assert words["the"]["lift"] == 1.0, words["the"]
+
+
+def test_the_metrics_count_the_minimal_sentences_that_held() -> None:
+    # 3 findings asked again, 1 did not replay and was withdrawn: the findings, ``text``
+    # and the reports hold 2; main's metrics still said 3
+    summary: dict[str, Any] = {
+        "headline": "3 disagreements",
+        "metrics": {MINIMAL: 3, "errors found (distinct failing sentences)": 5},
+        "text": {
+            "minimal": [{"sentence": s} for s in "abc"],
+            "distinct_minimal": 3,
+        },
+        "sections": [],
+    }
+    det = {"probe": {"changed": 1, "classifiers": ["wobbly"]}, "queries": 12}
+    _said(summary, det, Rounds(judged=3, asked=5, again=1), 1, ["c"], 3, 3)
+    assert summary["text"]["distinct_minimal"] == 2
+    assert summary["metrics"][MINIMAL] == 2 and summary["metrics"][MINIMAL_BEFORE] == 3
+    # nothing withdrawn (not every finding kept to be asked): the count stays, none beside
+    summary["metrics"] = {MINIMAL: 3}
+    summary["text"]["distinct_minimal"] = 3
+    _said(summary, det, Rounds(judged=3, asked=5), 1, ["c"], 4, 3)
+    assert summary["metrics"] == {
+        MINIMAL: 3,
+        "queries asked by the determinism checks": summary["determinism"]["queries"],
+        "findings asked again (the classifiers not deterministic)": 3,
+        "findings that did not replay (withdrawn)": 0,
+    }
+
+
+def test_an_exhaustive_budgets_reach_is_rounded_down() -> None:
+    # 10,000 derivations, 9,999 queries: main said "the first 100.0%"
+    g = parse_grammar(
+        "S -> a b\na -> " + " | ".join(f'"a{i}"' for i in range(100))
+        + "\nb -> " + " | ".join(f'"b{i}"' for i in range(100)) + "\n"
+    )  # fmt: skip
+    assert "at most the first 99.9% of them" in str(exhaustive_reach(g, 24, 9_999))
+    assert "at most the first 20.0% of them" in str(exhaustive_reach(g, 24, 2_000))
+    assert "less than the first 0.1% of them" in str(exhaustive_reach(g, 24, 9))
+    assert exhaustive_reach(g, 24, 10_000) is None
