@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -144,3 +145,32 @@ def test_an_exhaustive_budgets_reach_is_rounded_down() -> None:
     assert "at most the first 20.0% of them" in str(exhaustive_reach(g, 24, 2_000))
     assert "less than the first 0.1% of them" in str(exhaustive_reach(g, 24, 9))
     assert exhaustive_reach(g, 24, 10_000) is None
+
+
+def test_a_tests_upper_bound_is_rounded_up_where_it_is_kept_and_said() -> None:
+    # 0 of 100: 1 - 0.05^(1/100) = 2.9513 %, which docs/text.md says "below 3.0 %"; main
+    # kept 0.0295 and said "below 2.9 %" (50 cases: 5.8155 % said "below 5.8 %"; 3 cases:
+    # 63.16 % "could be up to 63 %"), a bound below the bound
+    from assay.cli.text_lines import _told
+    from assay.report.junit_tests import suite_test_cases
+    from assay.text.bound import zero_bound
+    from assay.text.summary import test_table
+
+    for n, said in ((100, "3.0"), (50, "5.9"), (30, "9.6"), (1000, "0.3")):
+        bound = float(zero_bound(n) or 0)
+
+        oracle = SimpleNamespace(
+            tests=["t"], metamorphic=True, kind="invariance", relations=[],
+            layout=SimpleNamespace(names=["c"]),
+        )  # fmt: skip
+        engine = SimpleNamespace(oracle=oracle, minimal={}, per_test=[[n, 0]])
+        row = test_table(engine)[0]  # type: ignore[arg-type]
+        kept = row["failure rate below (95 %, none failing)"]
+        assert kept >= bound and kept - bound < 1e-4, (n, kept, bound)
+        assert _told(row) == f"; failure rate below {said} % (95 %)", (n, _told(row))
+        case, _ = suite_test_cases("x", {"text": {"tests": [row, {**row, "test": "u"}]}})
+        out = case.find("system-out")
+        assert out is not None and f"below {said} % (95 %)" in str(out.text)
+    few = {"test": "t", "cases": 3, "failing": 0, "outcome": "too few cases to tell",
+           "failure rate below (95 %, none failing)": zero_bound(3)}  # fmt: skip
+    assert "could be up to 64 %" in _told(few), _told(few)

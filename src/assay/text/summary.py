@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assay.core.display import rounded_up
 from assay.core.outcome import NO_VARIANT
 from assay.text.bound import TOO_FEW, zero_bound
 from assay.text.depth import beyond_depth
@@ -153,7 +154,7 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
             "failing": e,
             "failure rate": round(e / c, 4) if c else None,
             "distinct minimal": m,
-            "failure rate below (95 %, none failing)": None if bound is None else round(bound, 4),
+            "failure rate below (95 %, none failing)": None if bound is None else rounded_up(bound),
             "outcome": "failing"
             if e
             else NO_VARIANT
