@@ -174,3 +174,26 @@ def test_a_tests_upper_bound_is_rounded_up_where_it_is_kept_and_said() -> None:
     few = {"test": "t", "cases": 3, "failing": 0, "outcome": "too few cases to tell",
            "failure rate below (95 %, none failing)": zero_bound(3)}  # fmt: skip
     assert "could be up to 64 %" in _told(few), _told(few)
+
+
+def test_an_exhaustive_run_its_budget_cut_says_how_far_it_reached(tmp_path: Path) -> None:
+    # --max-queries of the grammar's 60 derivations: loading and the checks take theirs
+    # within it, so the fixed order stops short of its last derivations; main said nothing
+    # of them ("this does not show that none exists" alone, exit 0), the loading's warning
+    # comparing the whole budget with the derivations
+    def a(batch: Sequence[str]) -> list[str]:
+        return ["pos" if "good" in s else "neg" for s in batch]
+
+    def b(batch: Sequence[str]) -> list[str]:
+        return a(batch)
+
+    a.classes_ = b.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    kw: dict[str, Any] = {"names": ["a", "b"], "grammar": SMALL, "strategy": "exhaustive"}
+    r = assay.check_text([a, b], max_queries=60, seed=1, store=tmp_path / "e.db", **kw)
+    asked = r.progress["queries"]
+    assert asked < 60
+    said = f"the exhaustive order reached {asked:,} of the grammar's 60 derivations"
+    assert said in r.summary["headline"], r.summary["headline"]
+    r = assay.check_text([a, b], max_queries=400, seed=1, store=tmp_path / "e.db", **kw)
+    assert "exhaustive order reached" not in r.summary["headline"]
+    assert "every one of the grammar's 60 sentences was tested" in r.summary["headline"]
