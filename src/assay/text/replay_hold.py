@@ -16,7 +16,6 @@ everything was tested" (exit 2), the classifier named as not deterministic."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +28,7 @@ from assay.core.outcome import UNCONFIRMED
 from assay.core.store import RunStore
 from assay.core.unfinished import KEY, reason
 from assay.errors import AssayError
+from assay.text.bound import upper_tail
 from assay.text.generate import Sampler
 from assay.text.technique import TextTest
 
@@ -258,20 +258,9 @@ def noise_explains(held: int, judged: int, probe: dict[str, Any]) -> float | Non
         return None
     c = min(changed / sentences, 1.0)
     q = 1.0 - (1.0 - c) ** 2
-    if q >= 1.0 or _tail(judged, held, q) > NOISE_LEVEL:
+    if q >= 1.0 or upper_tail(judged, held, q) > NOISE_LEVEL:
         return judged * q
     return None
-
-
-def _tail(n: int, k: int, q: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, q), 0 < q < 1."""
-    lq, lr = math.log(q), math.log1p(-q)
-    total = 0.0
-    for i in range(k, n + 1):
-        total += math.exp(
-            math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lq + (n - i) * lr
-        )
-    return min(total, 1.0)
 
 
 def _said(
