@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 import assay
+from assay.core.display import rounded_up
 from assay.core.store import RunStore
 from assay.core.witnesses import KindTally
 from assay.report import build_document, render_junit
@@ -221,3 +222,17 @@ def test_a_lift_chance_alone_would_give_is_said_so_and_ranked_after() -> None:
     prods = table["productions"]
     assert [p["production"] for p in prods] == ['a -> "x"', 'a -> "z"', 'a -> "y"'], prods
     assert prods[2]["possibly chance"] and prods[2]["cases"] == 5
+
+
+def test_the_reports_tests_table_says_the_bound_as_a_percentage_rounded_up() -> None:
+    # the HTML wrote the kept bound by its number format: 0.0222 (0 of 134: 2.21 %) as
+    # "0.022", 0.0582 (0 of 50: 5.82 %) as "0.058", a bound below the bound
+    from assay.core.display import number
+    from assay.text.bound import zero_bound
+    from assay.text.summary import BOUND, tests_rows
+
+    assert number(0.0582) == "0.058"  # (what main's table showed)
+    for n, said in ((134, "2.3 %"), (50, "5.9 %"), (100, "3.0 %"), (10_000, "0.03 %")):
+        row = {"test": "t", "cases": n, BOUND: rounded_up(float(zero_bound(n) or 0))}
+        assert tests_rows([row], ["test", "cases", BOUND]) == [["t", n, said]], n
+    assert tests_rows([{"test": "t", BOUND: None}], ["test", BOUND]) == [["t", None]]

@@ -30,6 +30,7 @@ from assay.core.unfinished import KEY, reason
 from assay.errors import AssayError
 from assay.text.bound import upper_tail
 from assay.text.generate import Sampler
+from assay.text.summary import tests_rows
 from assay.text.technique import TextTest
 
 __all__ = [
@@ -435,4 +436,4 @@ def _tests_without(summary: dict[str, Any], per_test: dict[int, int]) -> None:
         if isinstance(table, dict):
             columns = list(dict.fromkeys(k for t in rows for k in t))
             table["columns"] = columns
-            table["rows"] = [[t.get(c) for c in columns] for t in rows]
+            table["rows"] = tests_rows(rows, columns)
