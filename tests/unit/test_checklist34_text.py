@@ -136,7 +136,7 @@ def test_each_finding_names_the_test_it_failed(
             "failure rate": 0.0,
             "distinct minimal": 0,
             # (0 of 9, but every case was asked: text35b)
-            "failure rate below (95 %, none failing)": 0.2831,
+            "failure rate below (95 %, none failing)": 0.2832,  # (rounded up: audit46t)
             "outcome": "no failure in every case",
         },
     ]

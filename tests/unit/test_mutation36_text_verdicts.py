@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from assay.core.display import rounded_up
 from assay.text.bound import TOO_FEW, zero_bound
 from assay.text.summary import test_table as table
 from assay.text.summary import too_few_reason
@@ -33,7 +34,7 @@ def test_thirty_cases_tell_and_twenty_nine_are_too_few() -> None:
         "not tested",
         "failing",
     ]
-    assert rows[0]["failure rate below (95 %, none failing)"] == round(zero_bound(30) or 0, 4)
+    assert rows[0]["failure rate below (95 %, none failing)"] == rounded_up(zero_bound(30) or 0)
     assert rows[2]["failure rate below (95 %, none failing)"] is None
     assert rows[3]["failure rate below (95 %, none failing)"] is None  # (it failed)
     assert [r["drawn at random (floor)"] for r in rows] == [20, 21, 0, 5]
@@ -95,7 +96,7 @@ def _row(cases: int, failing: int, outcome: str, **more: Any) -> dict[str, Any]:
         "cases": cases,
         "failing": failing,
         "distinct minimal": failing and 1,
-        "failure rate below (95 %, none failing)": None if bound is None else round(bound, 4),
+        "failure rate below (95 %, none failing)": None if bound is None else rounded_up(bound),
         "outcome": outcome,
         **more,
     }
@@ -105,7 +106,7 @@ def test_the_terminal_says_what_each_test_told() -> None:
     from assay.cli.text_lines import _told
 
     told = _told(_row(100, 0, "no failure found", **{"drawn at random (floor)": 64}))
-    assert told == ", 64 drawn at random; failure rate below 2.9 % (95 %)", told
+    assert told == ", 64 drawn at random; failure rate below 3.0 % (95 %)", told
     few = _told(_row(10, 0, "too few cases to tell"))
     assert few == ": TOO FEW CASES TO TELL (its failure rate could be up to 26 %)", few
     assert _told(_row(4, 0, "no failure in every case")) == ": every case of it was judged"
@@ -130,7 +131,7 @@ def test_the_junit_cases_of_a_suites_tests_say_what_each_told() -> None:
     out = a.find("system-out")
     assert out is not None
     assert (
-        out.text == "0 of 100 cases failing (64 drawn at random); failure rate below 2.9 % (95 %)"
+        out.text == "0 of 100 cases failing (64 drawn at random); failure rate below 3.0 % (95 %)"
     )
     skipped = b.find("skipped")
     assert skipped is not None and skipped.get("message") == (

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from assay.core.display import rounded_up
 from assay.core.store import RunStore
 from assay.errors import BudgetExhausted
 from assay.report.junit_tests import suite_test_cases
@@ -70,7 +71,9 @@ def test_a_rarely_failing_test_of_a_suite_gets_its_floor_and_its_failures_are_fo
     assert tests[GOOD]["failing"] > 0 and tests[GOOD]["outcome"] == "failing"
     meal = tests["line 35: %invariant meal"]
     assert meal["failing"] == 0 and meal["outcome"] == "no failure found"
-    assert meal["failure rate below (95 %, none failing)"] == round(zero_bound(meal["cases"]), 4)
+    assert meal["failure rate below (95 %, none failing)"] == rounded_up(
+        zero_bound(meal["cases"]) or 0
+    )
 
 
 def test_without_the_floor_a_starved_test_says_it_had_too_few_cases(tmp_path: Path) -> None:

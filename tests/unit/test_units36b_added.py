@@ -72,7 +72,8 @@ def test_a_text_campaigns_lift_tables_say_their_counts_are_added(
     one, two = _text(tmp_path, None), _text(tmp_path, 2)
     assert len(_lift_tables(one)) == len(_lift_tables(two)) == 2
     for table in _lift_tables(one):  # a single run: as before
-        assert table["table"]["columns"][1:] == ["cases", "errors", "lift"]
+        # (audit46t: "possibly chance" beside the lift)
+        assert table["table"]["columns"][1:] == ["cases", "errors", "lift", "possibly chance"]
     assert "counts" not in one["text"]["lift"]
     # main: "cases" and "errors", each unit's counts added unsaid
     for table in _lift_tables(two):
@@ -80,6 +81,7 @@ def test_a_text_campaigns_lift_tables_say_their_counts_are_added(
             "cases, the 2 units' added",
             "errors, the 2 units' added",
             "lift",
+            "possibly chance",
         ]
         assert "the 2 units' added (a case two units judged counts twice)" in table["text"]
     assert "the 2 units' added" in two["text"]["lift"]["counts"]

@@ -10,6 +10,7 @@ from typing import Any
 from unicodedata import is_normalized, normalize
 
 from assay.cli.console import Output
+from assay.core.display import percent_up
 from assay.core.outcome import NO_VARIANT
 from assay.core.terminal import unsafe as _unsafe
 
@@ -120,12 +121,12 @@ def _told(test: dict[str, Any]) -> str:
         said += ": every case of it was judged"
     elif test.get("outcome") == "too few cases to tell":
         said += ": TOO FEW CASES TO TELL" + (
-            f" (its failure rate could be up to {100 * bound:.0f} %)"
+            f" (its failure rate could be up to {percent_up(bound, 0)} %)"
             if isinstance(bound, int | float)
             else ""
         )
     elif isinstance(bound, int | float):
-        said += f"; failure rate below {100 * bound:.1f} % (95 %)"
+        said += f"; failure rate below {percent_up(bound)} % (95 %)"
     return said
 
 

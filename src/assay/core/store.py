@@ -87,7 +87,7 @@ from assay.core.store_file import (
     why_not_writable,
 )
 from assay.core.store_legacy import adopt
-from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, Tallies
+from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TIE, Tallies
 from assay.errors import NotAStoreError, StoreError, UsageError
 
 __all__ = [
@@ -996,7 +996,7 @@ class RunStore:
             n = 0
             for batch in self.iter_batches(run_id):
                 sev = np.nan_to_num(np.asarray(batch.severity, dtype=np.float64), nan=0.0)
-                n += int((sev >= threshold).sum()) if threshold > 0 else len(batch)
+                n += int((sev >= threshold - TIE).sum()) if threshold > 0 else len(batch)
             return n
         return sum(t.at_or_above(threshold) for t in tallies.kinds.values())
 

@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_KEEP",
     "KEEP_BYTES",
     "MUST_KEEP",
+    "TIE",
     "TOP",
     "KindTally",
     "Tallies",
@@ -56,6 +57,11 @@ TOP = 64  # the most severe findings kept per kind (a report shows 50)
 KEEP_BYTES = 256 * 1024 * 1024
 """The most bytes a capped run's witnesses of one kind take in the store (about: measured on
 the kind's first findings); ``--keep-findings all`` keeps every one whatever its size."""
+# a severity within this of a threshold reaches it (``--fail-on``, ``--threshold``): a text
+# run's severities are distances summed from probabilities in floats, and one of exactly 0.3
+# (answers 0.3/0.7 against 0.6/0.4) read 0.29999999999999993: "nothing found at or above
+# --fail-on 0.3" beside 12 such disagreements, exit 0 (audit46t)
+TIE = 1e-12
 _GRID = 1000  # severity histogram: bins of 1/1000 on [0, 1]
 _EDGES = np.arange(_GRID + 1) / _GRID
 _MAX_DISTINCT = 32
@@ -155,7 +161,8 @@ def priorities(indices: np.ndarray, salt: np.uint64) -> np.ndarray:
 def severity_bins(severity: np.ndarray) -> np.ndarray:
     """Histogram bin of each severity: 0 below 0, k + 1 for [k/1000, (k+1)/1000), 1001 from 1."""
     sev = np.nan_to_num(np.asarray(severity, dtype=np.float64), nan=0.0)
-    return np.searchsorted(_EDGES, sev, side="right")
+    # (within ``TIE`` below an edge: the bin above, as ``at_or_above`` counts it)
+    return np.searchsorted(_EDGES, sev + TIE, side="right")
 
 
 @dataclass
@@ -211,7 +218,7 @@ class KindTally:
         few distinct values or the threshold is a multiple of 0.001 in [0, 1]; otherwise
         rounded down to the grid (an over-count, never an under-count)."""
         if self.distinct is not None:
-            return sum(c for v, c in self.distinct.items() if v >= threshold)
+            return sum(c for v, c in self.distinct.items() if v >= threshold - TIE)
         if threshold <= 0:
             return self.count
         k = math.floor(threshold * _GRID)

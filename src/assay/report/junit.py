@@ -27,6 +27,7 @@ from assay.core.outcome import (
     unconfirmed_note,
 )
 from assay.core.store import ENDED
+from assay.core.witnesses import TIE
 from assay.report._text import compact, run_seconds, safe_text
 from assay.report.junit_body import bounded_json
 from assay.report.junit_cases import (
@@ -303,7 +304,7 @@ def _finding_case(
         text = f"{message} (the run is judged by --fail-on '{rule}')\n{body}"
         _child(case, "system-out", text=safe_text(text))
         return case
-    if fail_on > 0 and isinstance(severity, int | float) and severity < fail_on:
+    if fail_on > 0 and isinstance(severity, int | float) and severity < fail_on - TIE:
         text = f"{message} (below --fail-on {fail_on:g})\n{body}"
         _child(case, "system-out", text=safe_text(text))
         return case

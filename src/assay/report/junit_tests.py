@@ -8,6 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from assay.core.display import percent_up
 from assay.core.outcome import NO_VARIANT
 from assay.report._text import safe_text
 
@@ -52,7 +53,7 @@ def suite_test_cases(classname: str, summary: dict[str, Any]) -> list[ET.Element
         elif outcome in ("too few cases to tell", "not tested") or not cases:
             message = (
                 f"{said}: too few cases to tell"
-                + (f" (its failure rate could be up to {100 * bound:.0f} %)" if bound else "")
+                + (f" (its failure rate could be up to {percent_up(bound, 0)} %)" if bound else "")
                 if cases
                 else "no case judged: nothing of it was tested"
             )
@@ -61,7 +62,7 @@ def suite_test_cases(classname: str, summary: dict[str, Any]) -> list[ET.Element
             extra = (
                 "; every case of it was judged"
                 if outcome == "no failure in every case"
-                else f"; failure rate below {100 * bound:.1f} % (95 %)"
+                else f"; failure rate below {percent_up(bound)} % (95 %)"
                 if bound
                 else ""
             )

@@ -961,7 +961,10 @@ def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[
         for p in prods:
             if terms[p]:
                 used.update(terms[p])
-    parts = [part for w in used for part in (w.split() if " " in w or not w else (w,))]
+    # each word once per case, as each production: "the food ..., but the room ..." holds
+    # "the" in two terminals, and counting it twice gave a word in every sentence a lift of
+    # 1.21 and more cases than the run judged (905 of 598; audit46t)
+    parts = list(dict.fromkeys(p for w in used for p in (w.split() if " " in w or not w else (w,))))
     return prods, parts
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.witnesses import TIE
 from assay.errors import ModelError, UsageError
 from assay.text.depth import levels_within
 from assay.text.expected import expected_class
@@ -506,7 +507,9 @@ class Oracle:
             if n:
                 self.largest = max(self.largest, float(tvd.max()))
             margin = self.threshold - tvd
-            error = margin <= 0
+            # judged at 12 digits: a distance of exactly T summed from probabilities in
+            # floats (0.7 - 0.4 and 0.6 - 0.3: 0.29999999999999993) reaches T (``TIE``)
+            error = margin <= TIE
             margin = np.where(error, np.minimum(margin, -1e-6), margin)
         names: dict[tuple[int, ...], list[str | None]] = {}  # label names per distinct row
         details = []

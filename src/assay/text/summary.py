@@ -9,8 +9,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assay.core.display import percent_up, rounded_up
 from assay.core.outcome import NO_VARIANT
-from assay.text.bound import TOO_FEW, zero_bound
+from assay.text.bound import TOO_FEW, upper_tail, zero_bound
 from assay.text.depth import beyond_depth
 from assay.text.distance_seen import distance_note, largest_distance
 from assay.text.floor import floor_drawn
@@ -19,6 +20,7 @@ from assay.text.grammar import Grammar, Invariant
 from assay.text.oracle import Oracle
 
 __all__ = [
+    "BOUND",
     "RUN_PER_1000",
     "RUN_RATE",
     "SEARCH_PER_1000",
@@ -28,6 +30,7 @@ __all__ = [
     "build_summary",
     "lift_table",
     "odd_members",
+    "tests_rows",
 ]
 
 # the classifiers' time over two clocks, each named (one figure over the search alone read as
@@ -83,30 +86,71 @@ def _rate(n: float, d: float) -> float | None:
     return round(n / d, 6) if d > 0 else None
 
 
+# a lift above 1 that chance alone gives more often than this (its errors among its cases at
+# the run's overall error rate: ``upper_tail``) is said to be possibly chance, and ranked
+# after those that are not: 5 of 5 cases failing at an overall rate of 88 % (0.88^5 = 0.52)
+# ranked beside 528 of 528, both "lift 1.139" (audit46t)
+CHANCE = 0.05
+CHANCE_NOTE = (
+    "A lift above 1 that chance alone would give more often than 1 time in 20 (its errors "
+    "among its cases, at the overall error rate) is marked as possibly chance and ranked after "
+    "the others."
+)
+
+
+def _lift_row(n: int, e: int, base: float) -> dict[str, Any]:
+    """A row's figures: its cases, errors and lift, and whether chance could explain it."""
+    lift = (e / n) / base
+    chance = lift > 1 and upper_tail(n, e, base) > CHANCE
+    return {"cases": n, "errors": e, "lift": round(lift, 3), "possibly chance": chance}
+
+
+def _ranked(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (r["possibly chance"], -r["lift"], -r["errors"], r[name]))
+
+
 def lift_table(engine: EngineView, *, limit: int = 15, min_count: int = 5) -> dict[str, Any]:
-    """Productions and words most associated with errors: lift = P(error | used) / P(error)."""
+    """Productions and words most associated with errors: lift = P(error | used) / P(error),
+    each over the cases judged (a word counted once per case, as a production is), those
+    chance could explain (``CHANCE``) after the others."""
     base = engine.errors / engine.cases if engine.cases else 0.0
     prods: list[dict[str, Any]] = []
     if base > 0:
         for p in range(engine.g.n_productions):
             n, e = int(engine.prod_n[p]), int(engine.prod_err[p])
             if n >= min_count and len(engine.g.alternatives[engine.g.productions[p][0]]) > 1:
-                prods.append(
-                    {
-                        "production": engine.g.describe(p),
-                        "cases": n,
-                        "errors": e,
-                        "lift": round((e / n) / base, 3),
-                    }
-                )
-    prods.sort(key=lambda r: (-r["lift"], -r["errors"], r["production"]))
+                prods.append({"production": engine.g.describe(p), **_lift_row(n, e, base)})
     words: list[dict[str, Any]] = []
     if base > 0:
         for w, (n, e) in engine.words.items():
             if n >= min_count:
-                words.append({"word": w, "cases": n, "errors": e, "lift": round((e / n) / base, 3)})
-    words.sort(key=lambda r: (-r["lift"], -r["errors"], r["word"]))
-    return {"productions": prods[:limit], "words": words[:limit], "base_rate": base}
+                words.append({"word": w, **_lift_row(n, e, base)})
+    return {
+        "productions": _ranked(prods, "production")[:limit],
+        "words": _ranked(words, "word")[:limit],
+        "base_rate": base,
+    }
+
+
+# a test's upper bound, said in the reports' Tests table as a percentage rounded up: the HTML
+# wrote the kept 0.0222 (2.21 % over 134 cases) as "0.022", 0.0582 as "0.058" (audit46t)
+BOUND = "failure rate below (95 %, none failing)"
+
+
+def tests_rows(tests: list[dict[str, Any]], columns: list[str]) -> list[list[Any]]:
+    """The Tests table's rows: each test's figures in ``columns``, its bound as a percentage
+    rounded up (two decimals under 1 %)."""
+    return [[_cell(c, t.get(c)) for c in columns] for t in tests]
+
+
+def _cell(column: str, value: Any) -> Any:
+    if column != BOUND or not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    return f"{percent_up(value, 2 if value < 0.01 else 1)} %"
+
+
+def _said(row: dict[str, Any]) -> str:
+    return "yes" if row.get("possibly chance") else ""
 
 
 def odd_members(minimal: list[dict[str, Any]], *, limit: int = 10) -> list[dict[str, Any]]:
@@ -153,7 +197,7 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
             "failing": e,
             "failure rate": round(e / c, 4) if c else None,
             "distinct minimal": m,
-            "failure rate below (95 %, none failing)": None if bound is None else round(bound, 4),
+            BOUND: None if bound is None else rounded_up(bound),
             "outcome": "failing"
             if e
             else NO_VARIANT
@@ -451,7 +495,7 @@ def build_summary(
                 f"the cases judged), and under {TOO_FEW} cases: too few to tell.",
                 "table": {
                     "columns": list(tests[0]),
-                    "rows": [list(t.values()) for t in tests],
+                    "rows": tests_rows(tests, list(tests[0])),
                 },
             }
         )
@@ -473,11 +517,11 @@ def build_summary(
             {
                 "title": "Productions most associated with errors",
                 "text": "Lift: the error rate among sentences using the production, over the "
-                f"overall error rate ({lifts['base_rate']:.1%}).",
+                f"overall error rate ({lifts['base_rate']:.1%}). {CHANCE_NOTE}",
                 "table": {
-                    "columns": ["production", "cases", "errors", "lift"],
+                    "columns": ["production", "cases", "errors", "lift", "possibly chance"],
                     "rows": [
-                        [r["production"], r["cases"], r["errors"], r["lift"]]
+                        [r["production"], r["cases"], r["errors"], r["lift"], _said(r)]
                         for r in lifts["productions"]
                     ],
                 },
@@ -487,10 +531,12 @@ def build_summary(
         sections.append(
             {
                 "title": "Words most associated with errors",
+                "text": "Each word counted once per case that holds it. " + CHANCE_NOTE,
                 "table": {
-                    "columns": ["word", "cases", "errors", "lift"],
+                    "columns": ["word", "cases", "errors", "lift", "possibly chance"],
                     "rows": [
-                        [r["word"], r["cases"], r["errors"], r["lift"]] for r in lifts["words"]
+                        [r["word"], r["cases"], r["errors"], r["lift"], _said(r)]
+                        for r in lifts["words"]
                     ],
                 },
             }

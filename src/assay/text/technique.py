@@ -21,7 +21,12 @@ from assay.text.hung import named
 from assay.text.oracle import Oracle
 from assay.text.panel import Layout
 from assay.text.spacing import BEYOND_ASCII, joined_as
-from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
+from assay.text.strategies import (
+    DEFAULT_STRATEGY,
+    STRATEGIES,
+    exhaustive_reached,
+    make_strategy,
+)
 from assay.text.summary import build_summary, too_few_reason
 from assay.text.untested import compared_cases, untested_part
 
@@ -253,6 +258,9 @@ class TextSearch:
         )
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}
+        reached = exhaustive_reached(self.engine.strategy)
+        if reached:  # (an exhaustive order the budget cut: its last derivations never asked)
+            s["headline"] += f"; {reached}"
         s["tested"] = compared_cases(self.engine)  # 0: nothing was tested (never a pass)
         if why:
             s["untested_reason"] = why
