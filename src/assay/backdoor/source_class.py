@@ -26,14 +26,13 @@ whose controls send 6 of them is not given at 9 (bd45's 16x16 source-specific tr
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from assay.backdoor.class_map import MIN_GROUP, TOP, Windows, agreed, not_given_words, put
-from assay.backdoor.common_pattern import _t_tail
+from assay.backdoor.common_pattern import beyond_controls
 from assay.backdoor.patches import Box
 from assay.backdoor.strip import STRIP_ODDS
 
@@ -76,13 +75,7 @@ def beyond(sent: int, controls: list[int], n: int) -> float:
     ``t`` prediction bound whose spread is at least a count's on ``n`` images (controls that
     all sent the same, clean images of the class agreeing on the same pixels, are no proof
     that one image more is beyond them)."""
-    m = float(np.mean(controls))
-    if sent <= m:
-        return 1.0
-    p = (m + 0.5) / (n + 1.0)
-    spread = float(np.std(controls, ddof=1)) * math.sqrt(1.0 + 1.0 / len(controls))
-    sd = max(spread, math.sqrt(n * p * (1.0 - p)))
-    return _t_tail((sent - m) / sd, len(controls) - 1)
+    return beyond_controls(sent, controls, n)
 
 
 def source_class(
