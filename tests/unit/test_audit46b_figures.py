@@ -138,3 +138,28 @@ def test_the_bench_says_a_target_met_on_few_images_with_its_interval() -> None:
     )
     assert bench.counted(600, 600, 98.0, True) == "600 of 600, 95 % CI 99.4-100.0 %"
     assert bench.counted(0, 0, 1.0, False) == "none counted"
+
+
+def test_a_model_scan_counts_the_determinism_check_in_its_queries(tmp_path: Path) -> None:
+    """Before: "39,816 queries" (headline and metric) of a digits model scan whose model was
+    asked 39,834 images: the determinism check's 16 left out (and loading's probe's 2, said
+    apart: "after loading the model")."""
+    asked = [0]
+
+    def counted(x: np.ndarray) -> np.ndarray:
+        asked[0] += len(x)
+        return _predict(x)
+
+    r = assay.check_backdoor(
+        counted,
+        clean=np.random.default_rng(3).random((80, 8, 8)),
+        n_classes=4,
+        seed=0,
+        max_trigger=2,
+        store=tmp_path / "runs.db",
+    )
+    m = r.summary["metrics"]
+    check = m["queries asked by the determinism check"]
+    assert check > 0 and "classes scanned" in m, m
+    assert m["queries"] == asked[0] - 2, (m, asked)  # (loading's probe: its first two images)
+    assert f"; {m['queries']:,} queries" in r.headline, r.headline
