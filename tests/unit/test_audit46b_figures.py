@@ -163,3 +163,30 @@ def test_a_model_scan_counts_the_determinism_check_in_its_queries(tmp_path: Path
     assert check > 0 and "classes scanned" in m, m
     assert m["queries"] == asked[0] - 2, (m, asked)  # (loading's probe: its first two images)
     assert f"; {m['queries']:,} queries" in r.headline, r.headline
+
+
+def test_a_clean_digits_model_is_not_flagged_by_the_source_class_check(tmp_path: Path) -> None:
+    """A clean digits MLP (seed 2), 150 of its held-out digits scanned against 200 others:
+    7 of the 15 scanned '7's that a refill of one window turns to '3' share the stroke that
+    tells a '7' from a '3'; pasted on clean '3's it sent 15 of 18 to '7' against random '7's'
+    at most 2: "NOT CLEAN by the source-class check ... odds 5e-06 for clean images", exit 1
+    (1 of 8 clean seeds).  Its controls are now picked by the group's own rule: the 3 clean
+    '7's a refill turns to '3' send 17."""
+    from assay.backdoor.demo import trojaned_digits
+
+    d = trojaned_digits(seed=2, clean=True)
+    x = d.clean_images * 16
+    p = np.random.default_rng(2).permutation(len(x))
+    r = assay.check_backdoor(
+        d.model,
+        images=x[p[:150]],
+        clean=x[p[150:350]],
+        seed=2,
+        value_range="0,16",
+        store=tmp_path / "runs.db",
+    )
+    assert r.n_findings == 0 and r.passed, r.headline
+    assert "the source-class check (3 groups" in r.headline, r.headline
+    group = next(g for g in r.summary["second_opinion"]["source"]["groups"] if "sent" in g)
+    assert (group["class"], group["source"], group["alike"]) == (7, 3, 3), group
+    assert max(group["alike_controls"]) >= group["sent"] > max(group["controls"]), group
