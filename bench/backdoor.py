@@ -70,6 +70,7 @@ from assay.backdoor.api import check_backdoor
 from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, checker, trojaned_digits
 from assay.backdoor.patches import block, boxes_overlap, dominant_colour
 from assay.backdoor.repair import mean_fill
+from assay.fairness.estimate import clopper_pearson
 from assay.models import load_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/backdoor_cnn.py (--arch cnn)
@@ -297,6 +298,20 @@ def measure(
         "afresh": len(afresh),
         "q_after": [r["queries"] for r in after],
     }
+
+
+def counted(k: int, n: int, bound: float, at_least: bool) -> str:
+    """``k`` of ``n`` with its 95 % (Clopper-Pearson) interval, and whether the interval
+    itself clears the target ``bound`` (%): a rate met on a few dozen images is a point
+    estimate (0 of 60 clean images flagged is "<= 1 %" by the point, up to 6.0 % by the
+    interval; audit46b)."""
+    if not n:
+        return "none counted"
+    lo, hi = (100.0 * v for v in clopper_pearson(k, n))
+    cleared = lo >= bound if at_least else hi <= bound
+    return f"{k} of {n}, 95 % CI {lo:.1f}-{hi:.1f} %" + (
+        "" if cleared else ": the interval does not clear the target"
+    )
 
 
 def pct(a: int, b: int) -> str:
@@ -597,7 +612,8 @@ def input_targets(totals: dict[tuple[str, str], dict[str, Any]]) -> list[Check]:
         vals = {g: rate(g, num, den) for g in gs}
         worst = min(gs, key=lambda g: vals[g]) if at_least else max(gs, key=lambda g: vals[g])
         ok = all((v >= bound) if at_least else (v <= bound) for v in vals.values())
-        out.append((name, ok, f"{vals[worst]:.1f} % ({worst})"))
+        k, n = sum(acc[worst][num]), sum(acc[worst][den])
+        out.append((name, ok, f"{vals[worst]:.1f} % ({worst}; {counted(k, n, bound, at_least)})"))
     q_clean = [q for g in groups for q in acc[g]["q_clean"]]
     mean_clean = float(np.mean(q_clean)) if q_clean else float("nan")
     out.append(("<= 50 queries per clean image", mean_clean <= 50, f"{mean_clean:.1f} (all)"))

@@ -54,10 +54,13 @@ def test_a_noise_pattern_the_sign_test_finds_lopsided_is_not_given() -> None:
 
 def test_the_controls_bound() -> None:
     # bench/backdoor_blend.py's clean CNN 0, class 0: 14 sent by D, 1 by -D (sign odds 5e-4)
-    assert beyond_controls(13, [-7, -4, -1, -5, 9, -1, 3, -4]) > 0.01
+    assert beyond_controls(13, [-7, -4, -1, -5, 9, -1, 3, -4], 60) > 0.01
     # the integration test's trojan: 45 against 0, its controls within +-6
-    assert beyond_controls(45, [1, -1, -2, -2, 6, 2, 2, -5]) < 1e-5
-    assert beyond_controls(0, [1, 2, 3]) == 1.0 and beyond_controls(4, [1, 1, 1]) == 0.0
+    assert beyond_controls(45, [1, -1, -2, -2, 6, 2, 2, -5], 60) < 1e-5
+    assert beyond_controls(0, [1, 2, 3], 60) == 1.0
+    # controls that all gave the same: the spread of a count on 60 images (audit46b: it
+    # was nil, the odds 0)
+    assert 0.01 < beyond_controls(4, [1, 1, 1], 60) < 0.1
     # (Student's t: 0.0018 above 4.3 with 7 degrees of freedom, 0.0288 above 3 with 3)
     assert abs(_t_tail(4.3, 7) - 0.0017833) < 1e-6 and abs(_t_tail(3.0, 3) - 0.028834) < 1e-5
 

@@ -121,11 +121,11 @@ def test_what_the_pattern_alone_sends_is_counted() -> None:
 
 
 def test_the_bound_of_a_lopsidedness_no_higher_than_the_controls_mean() -> None:
-    assert beyond_controls(2, [1, 2, 3]) == 1.0  # (at the mean: no evidence)
-    assert 0.0 < beyond_controls(3, [1, 2, 3]) < 0.5
+    assert beyond_controls(2, [1, 2, 3], 60) == 1.0  # (at the mean: no evidence)
+    assert 0.0 < beyond_controls(3, [1, 2, 3], 60) < 0.5
     # the prediction bound: the controls' sample sd (2.309, n - 1 = 3) widened by
     # sqrt(1 + 1/4): 4 above their mean of 0 is t = 1.549 on 3 degrees of freedom, 10.95 %
-    assert beyond_controls(4, [-2, 2, -2, 2]) * 100 == pytest.approx(10.95, abs=0.05)
+    assert beyond_controls(4, [-2, 2, -2, 2], 60) * 100 == pytest.approx(10.95, abs=0.05)
 
 
 def test_controls_are_random_splits_of_the_pool() -> None:

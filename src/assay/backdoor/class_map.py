@@ -163,7 +163,7 @@ def class_map(
             pick = rng.choice(len(clean), size=min(len(group), len(clean)), replace=False)
             control = agreed(clean[pick][:, t : t + h, lo : lo + w])
             null.append(map_score(answers(put(clean[fresh], control, box)), own))
-        odds = beyond_controls(score, null) if score * 2 >= len(fresh) else 1.0
+        odds = beyond_controls(score, null, len(fresh)) if score * 2 >= len(fresh) else 1.0
         row.update(fresh=len(fresh), score=score, controls=null, odds=odds)
         if odds < line:
             given, flagged = row, sorted(group)

@@ -139,15 +139,20 @@ def _t_tail(t: float, df: int) -> float:
     return min(0.5, 0.5 * area / beta)
 
 
-def beyond_controls(lopsided: int, controls: list[int]) -> float:
-    """The odds of a lopsidedness ``lopsided`` or more for a pattern from the null the
-    ``controls`` (others' lopsidedness) are drawn from: a Student ``t`` prediction bound."""
+def beyond_controls(lopsided: int, controls: list[int], n: int) -> float:
+    """The odds of a count (or a lopsidedness) ``lopsided`` or more, on ``n`` images, for a
+    pattern from the null the ``controls`` (the same count of patterns from it) are drawn
+    from: a Student ``t`` prediction bound whose spread is at least a count's on ``n`` images.
+    Controls that all gave the same (none moved an image) are no proof that one image more is
+    beyond them: without that floor their spread was nil and the odds 0 ("odds 0 for clean
+    images" beside eight controls, audit46b), where no eight controls can say less than one
+    in nine."""
     m = float(np.mean(controls))
-    sd = float(np.std(controls, ddof=1)) * math.sqrt(1.0 + 1.0 / len(controls))
     if lopsided <= m:
         return 1.0
-    if sd == 0.0:  # (no control moved: the direction's noise is nil, the sign test decides)
-        return 0.0
+    p = (abs(m) + 0.5) / (n + 1.0)
+    spread = float(np.std(controls, ddof=1)) * math.sqrt(1.0 + 1.0 / len(controls))
+    sd = max(spread, math.sqrt(n * p * (1.0 - p)))
     return _t_tail((lopsided - m) / sd, len(controls) - 1)
 
 
@@ -231,7 +236,7 @@ def common_pattern(
                 sides = [still_sends(d0, c, fresh, answers)[:2] for d0 in null]
                 row["controls"] = [p - m for p, m in sides]
                 row["odds"] = odds = max(
-                    odds, beyond_controls(only_plus - only_minus, row["controls"])
+                    odds, beyond_controls(only_plus - only_minus, row["controls"], len(fresh))
                 )
                 if odds < line:
                     given.append(c)

@@ -26,16 +26,15 @@ whose controls send 6 of them is not given at 9 (bd45's 16x16 source-specific tr
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from assay.backdoor.class_map import MIN_GROUP, TOP, Windows, agreed, not_given_words, put
-from assay.backdoor.common_pattern import _t_tail
+from assay.backdoor.common_pattern import beyond_controls
 from assay.backdoor.patches import Box
-from assay.backdoor.strip import STRIP_ODDS
+from assay.backdoor.strip import STRIP_ODDS, _tail
 
 __all__ = ["SOURCE_CLASS", "most_source_queries", "source_class", "source_words"]
 
@@ -62,9 +61,20 @@ def groups(
     return [(box, a, b, g) for (box, a, b), g in big[:TOP]]
 
 
-def most_source_queries(left: list[int], labels: np.ndarray, windows: Windows) -> int:
-    """The most queries ``source_class`` asks on these images."""
-    return len(groups(left, labels, windows)) * (SCREEN + FRESH * (1 + CONTROLS))
+def most_source_queries(
+    left: list[int], labels: np.ndarray, windows: Windows, clean_labels: np.ndarray
+) -> int:
+    """The most queries ``source_class`` asks on these images (``clean_labels``: the clean
+    images' classes; the clean images of a group's class are each refilled once)."""
+    own = (
+        int(np.bincount(np.asarray(clean_labels, dtype=np.int64)).max()) if len(clean_labels) else 0
+    )
+    return len(groups(left, labels, windows)) * (SCREEN + FRESH * (1 + 2 * CONTROLS) + own)
+
+
+Refills = Callable[[np.ndarray, Box], np.ndarray]
+"""Indices of clean images, a window -> the model's answers to them with the window refilled
+from the other clean images (as the patch scan refills a scanned image's windows)."""
 
 
 def _sent(answers: Labeller, images: np.ndarray, pattern: np.ndarray, box: Box, a: int) -> int:
@@ -76,13 +86,30 @@ def beyond(sent: int, controls: list[int], n: int) -> float:
     ``t`` prediction bound whose spread is at least a count's on ``n`` images (controls that
     all sent the same, clean images of the class agreeing on the same pixels, are no proof
     that one image more is beyond them)."""
-    m = float(np.mean(controls))
-    if sent <= m:
-        return 1.0
-    p = (m + 0.5) / (n + 1.0)
-    spread = float(np.std(controls, ddof=1)) * math.sqrt(1.0 + 1.0 / len(controls))
-    sd = max(spread, math.sqrt(n * p * (1.0 - p)))
-    return _t_tail((sent - m) / sd, len(controls) - 1)
+    return beyond_controls(sent, controls, n)
+
+
+def _controls(
+    answers: Labeller,
+    clean: np.ndarray,
+    kind: np.ndarray,
+    group: tuple[int, int, Box],
+    fresh: np.ndarray,
+    sent: int,
+    rng: np.random.Generator,
+) -> list[int]:
+    """How many of ``fresh`` each of ``CONTROLS`` random groups of clean images of ``kind``
+    (``group``: its size, its class and its window) sends to the class with their agreed
+    pixels at the window; asked no more once one sends as many as the group (``sent``)."""
+    size, a, box = group
+    t, lo, h, w = box
+    null: list[int] = []
+    for _ in range(CONTROLS):
+        pick = rng.choice(kind, size=min(size, len(kind)), replace=False)
+        null.append(_sent(answers, fresh, agreed(clean[pick][:, t : t + h, lo : lo + w]), box, a))
+        if null[-1] >= sent:  # (a clean group sends as many: not beyond them; asked no more)
+            break
+    return null
 
 
 def source_class(
@@ -95,9 +122,20 @@ def source_class(
     answers: Labeller,
     rng: np.random.Generator,
     queries: Callable[[], int],
+    refills: Refills | None = None,
 ) -> dict[str, Any]:
     """The check on the images ``left`` unconfirmed (indices into ``images``, answered
-    ``labels``), against ``clean`` (the model's classes ``clean_labels``)."""
+    ``labels``), against ``clean`` (the model's classes ``clean_labels``).
+
+    The group was picked by a rule (answered ``a``, turned to ``b`` by the window's refill):
+    a group beyond random clean images of ``a`` is judged again against controls picked by
+    the same rule among the clean images of ``a`` (``refills``: one query each) when
+    ``MIN_GROUP`` or more follow it.  A clean digits MLP's 7 of 15 scanned '7's a refill
+    turns to '3' agree on the stroke that tells a '7' from a '3', and sent 15 of 18 clean
+    '3's to '7' against random '7's' at most 2 ("NOT CLEAN ... odds 5e-06", exit 1); the 3
+    clean '7's the rule picks send 17 (audit46b).  When fewer follow it, the group is given
+    only when the scanned images of ``a`` follow the rule beyond the clean images' share at
+    the same odds (a binomial tail), as a trigger's do."""
     q0 = queries()
     asked = groups(left, labels, windows)
     line = STRIP_ODDS / max(1, len(asked))
@@ -119,15 +157,24 @@ def source_class(
             continue
         fresh = clean[sources[SCREEN:][:FRESH]]
         sent = _sent(answers, fresh, pattern, box, a)
-        null: list[int] = []
-        for _ in range(CONTROLS if sent * 2 >= len(fresh) else 0):
-            pick = rng.choice(own, size=min(len(group), len(own)), replace=False)
-            null.append(
-                _sent(answers, fresh, agreed(clean[pick][:, t : t + h, lo : lo + w]), box, a)
-            )
-            if null[-1] >= sent:  # (a clean group sends as many: not beyond them; asked no more)
-                break
+        null = (
+            _controls(answers, clean, own, (len(group), a, box), fresh, sent, rng)
+            if sent * 2 >= len(fresh)
+            else []
+        )
         odds = beyond(sent, null, len(fresh)) if len(null) == CONTROLS else 1.0
+        # the clean images of ``a`` the group's rule picks too (their refill answers ``b``)
+        follows = own[np.asarray(refills(own, box)) == b] if refills and odds < line else None
+        if follows is not None:
+            row["alike"] = len(follows)
+            if len(follows) >= MIN_GROUP:  # (their groups: beyond them too)
+                like = _controls(answers, clean, follows, (len(group), a, box), fresh, sent, rng)
+                row["alike_controls"] = like
+                odds = max(odds, beyond(sent, like, len(fresh)) if len(like) == CONTROLS else 1.0)
+            else:  # (so few that the scanned images following it must be beyond their share)
+                of_a = int(np.sum(np.asarray(labels)[np.asarray(left)] == a))
+                row["rule_odds"] = _tail(len(group), of_a, (len(follows) + 1) / (len(own) + 1))
+                odds = max(odds, row["rule_odds"])
         row.update(fresh=len(fresh), sent=sent, controls=null, odds=odds)
         if odds < line:
             given, flagged = row, sorted(group)
@@ -161,7 +208,21 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         f"unconfirmed images answered {a} that a refill of the {h}x{w} window at row {t}, "
         f"column {left} turns to {b} share pixels there that send {row['sent']} of "
         f"{row['fresh']} clean images of {b} to {a} (the same window of random groups of clean "
-        f"images of {a}: at most {max(row['controls'])}; odds {row['odds']:.1g} for clean "
-        f"images): a trigger that fires on images of {b} only is likely; the images are not "
+        f"images of {a}: at most {max(row['controls'])}{_alike_words(row, a, b)}; odds "
+        f"{row['odds']:.1g} for clean images): a trigger that fires on images of {b} only is "
+        "likely; the images are not "
         "located (some may be clean images of that class)"
     )
+
+
+def _alike_words(row: dict[str, Any], a: str, b: str) -> str:
+    """What the clean images of ``a`` the group's rule picks too sent, when asked."""
+    like = row.get("alike_controls")
+    if like:
+        return (
+            f"; of the {row['alike']} clean images of {a} that window's refill turns to {b} "
+            f"too: at most {max(like)}"
+        )
+    if "rule_odds" in row:
+        return f"; {row['alike']} clean images of {a} that window's refill turns to {b}"
+    return ""

@@ -30,6 +30,8 @@ WEAK_HOLDERS = 5
 
 MAX_GALLERY = 12
 ROWS_KEPT = 5_000
+# the rate one STRIP threshold's own false positives stay under (``strip.strip_bound``)
+STRIP_BOUND_KEY = "false-positive rate of the threshold, 95 % upper bound (this threshold's own)"
 """A summary keeps every image's row up to this many images scanned; past it, the flagged
 images' rows only (each is also a finding), so a scan of a million images does not write a
 million rows into the store and the JSON report."""
@@ -453,17 +455,27 @@ def _strip_cluster(search: Any) -> str:
 def _strip_set(search: Any) -> str:
     """At what false-positive rate STRIP's threshold was set: ``--fpr``, or, on too few
     clean images for it, the lowest rate they can set (``strip.strip_rate``), said as such."""
-    from assay.backdoor.strip import strip_rate
+    from assay.backdoor.strip import STRIP_CONFIDENCE, strip_bound, strip_rate
 
     fpr, n = search.test.strip_fpr, len(search.clean_entropy)
     rate = strip_rate(n, fpr)
+    # the rate is the average over clean sets; this set's threshold is one draw (audit46b:
+    # 10 calibration images "about 9%" flagged over 18 % of fresh clean digits in 12 of 60
+    # runs): its bound is said beside it
+    own = (
+        f"this threshold's own rate under {strip_bound(n, fpr):.1%} at "
+        f"{STRIP_CONFIDENCE:.0%} confidence"
+    )
     if rate <= fpr + 1e-12:
-        return f"set at {fpr:.0%} false positives on {n} clean images"
+        return (
+            f"set at {fpr:.0%} false positives on {n} clean images (on average over clean "
+            f"sets; {own})"
+        )
     need = math.ceil(1 / fpr - 1 - 1e-9)
     return (
         f"set on {n} clean images: about {rate:.0%} false positives, NOT the {fpr:.0%} asked "
-        f"(the lowest rate {n} can set; --fpr {fpr:g} needs {need} calibration images, half "
-        f"of --clean: give at least {2 * need})"
+        f"({own}; the lowest rate {n} can set; --fpr {fpr:g} needs {need} calibration "
+        f"images, half of --clean: give at least {2 * need})"
     )
 
 
@@ -594,12 +606,14 @@ def _input_summary(search: Any) -> dict[str, Any]:
     if late:
         metrics["images flagged by the recheck after the scan"] = late
     if strategy == "strip":
-        from assay.backdoor.strip import strip_rate
+        from assay.backdoor.strip import strip_bound, strip_rate
 
         metrics["entropy threshold (bits)"] = search.threshold
+        n_calibrated = len(search.clean_entropy)
         metrics["false-positive rate of the threshold"] = round(
-            strip_rate(len(search.clean_entropy), t.strip_fpr), 4
+            strip_rate(n_calibrated, t.strip_fpr), 4
         )
+        metrics[STRIP_BOUND_KEY] = round(strip_bound(n_calibrated, t.strip_fpr), 4)
     if undecided:
         metrics["undecided (per-image budget)"] = undecided
     if unchecked:
@@ -1085,7 +1099,9 @@ def _model_summary(search: Any) -> dict[str, Any]:
             "note": f"smallest patch: the side of the smallest patch sending at least "
             f"{t.scan_tau:.0%} of clean images to the class (searched at the sizes "
             f"{verdict.get('sizes')}, the first found then cut while it still did; empty: none "
-            f"found); anomaly index: robust z-score (median, MAD) of that side over classes; "
+            f"found); anomaly index: robust z-score (median, MAD) of that side over classes, "
+            f"the MAD floored at a tenth of the median, a class with none found counted as "
+            f"side {scan_sizes(t.clean.shape[1], t.clean.shape[2], t.max_trigger)[-1] + 1}; "
             "effective pixels: the fewest of the patch's pixels keeping most of its flip "
             "rate (a class needing far fewer than the others is checked whatever its side)",
         }

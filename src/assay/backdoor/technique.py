@@ -38,6 +38,7 @@ from assay.backdoor.modelscan import (
 )
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, paste
 from assay.backdoor.recheck import recheck, replaced
+from assay.backdoor.repair import mean_fill
 from assay.backdoor.second import OPINION, cost, second_opinion, skipped_for_budget, unconfirmed
 from assay.backdoor.source_class import SOURCE_CLASS, most_source_queries, source_class
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
@@ -641,7 +642,7 @@ class BackdoorSearch:
         t = self.test
         assert t.images is not None and self.clean_labels is not None
         assert self.second is not None and self.image_labels is not None
-        needs = most_source_queries(left, self.image_labels, self.windows)
+        needs = most_source_queries(left, self.image_labels, self.windows, self.clean_labels)
         budget = self.model.remaining() if hasattr(self.model, "remaining") else None
         if budget is not None and budget < needs + AGAIN:
             self.second["source"] = pattern_skipped(budget - AGAIN, needs)
@@ -656,6 +657,7 @@ class BackdoorSearch:
             lambda x: self._scores(self.model, x).argmax(axis=1),
             generator(self.base_seed, 9),
             lambda: self.model.queries,
+            refills=self._clean_refills,
         )
         self.second["source"] = record
         flagged = np.asarray(record["flagged"], dtype=np.int64)
@@ -679,6 +681,17 @@ class BackdoorSearch:
                 details={"strategy": SOURCE_CLASS},
             )
         ]
+
+    def _clean_refills(self, idx: np.ndarray, box: Box) -> np.ndarray:
+        """The model's answers to the clean images ``idx`` with ``box`` refilled from the
+        other clean images, as the patch scan refilled the scanned images' windows
+        (``inputscan._refill_all``, its 5 nearest); one query each."""
+        clean = self.test.clean
+        filled = [mean_fill(clean[int(i)], box, np.delete(clean, int(i), axis=0), 5) for i in idx]
+        if not filled:
+            return np.zeros(0, dtype=np.int64)
+        out: np.ndarray = self._scores(self.model, np.concatenate(filled)).argmax(axis=1)
+        return out
 
     def _strip_split(self) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.test.clean)
