@@ -128,6 +128,8 @@ def test_a_given_window_flags_the_images_holding_its_pixels_only() -> None:
     assert r["window"]["held"] == 20 and r["window"]["images"] == 26
     words = map_words(r)
     assert "the 20 of them holding those pixels are flagged (the other 6 do not" in words
+    r["window"]["held"] = r["window"]["images"] = 20  # (every image of the group holds them)
+    assert map_words(r).endswith("is likely; all 20 hold those pixels and are flagged")
 
 
 def test_held_is_pixel_for_pixel_and_needs_more_than_background() -> None:

@@ -136,11 +136,13 @@ def holders(
 def flagged_words(row: dict[str, Any], unlocated: str) -> str:
     """What a given check's flags are: the images holding the pattern, or (``unlocated``)
     the whole group."""
-    if row.get("held"):
+    if row.get("held") and row["held"] < row["images"]:
         return (
             f"the {row['held']} of them holding those pixels are flagged (the other "
             f"{row['images'] - row['held']} do not: not flagged)"
         )
+    if row.get("held"):
+        return f"all {row['held']} hold those pixels and are flagged"
     return unlocated
 
 
