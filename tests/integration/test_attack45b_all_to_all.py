@@ -76,6 +76,8 @@ def test_an_all_to_all_trojan_is_found_and_its_twin_is_quiet(
     assert "NOT CLEAN by the class-map check" in head, head
     flagged = set(r.findings()["image"].tolist())  # type: ignore[attr-defined]
     assert len(flagged & set(range(20, 40))) >= 15, flagged  # the stamped images, mostly
+    # and none of the 20 clean ones (bd46: those the window moved were flagged with them)
+    assert flagged <= set(range(20, 40)), flagged
     assert "not_looked_for" not in r.summary  # type: ignore[attr-defined]
     np.save(tmp_path / "s.npy", images)
     np.save(tmp_path / "c.npy", held[:150])

@@ -35,11 +35,12 @@ def _scan(seed: int, n_clean_poisoned: int, clean_model: bool, tmp_path: Path) -
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_trigger_carried_by_two_clean_images_is_still_found(seed: int, tmp_path: Path) -> None:
     r = _scan(seed, 2, False, tmp_path)
-    # before: 0, exit 0.  (bd45's source-class check may flag more images beside them, of
-    # a class the planted trigger does not come from: 9 of class 3 at seed 1 -- a lead's
-    # Left item of the forty-fourth session; the confirmed trigger is the one counted here)
+    # before: 0, exit 0
     assert r.headline.startswith("3 of 200 images carry a confirmed trigger"), r.headline
-    assert r.n_findings >= 3, r.headline
+    # and nothing beside them: bd45's source-class check flagged 9 clean 7s at seed 1 (a 7's
+    # stem, held by 14 of the 31 clean 7s, sent clean 3s to 7: the class's own; bd46)
+    assert r.n_findings == 3, r.headline
+    assert "NOT CLEAN by the" not in r.headline, r.headline
     assert "-> class 7" in r.headline
 
 

@@ -25,9 +25,11 @@ moves at least half the bases.  On the 8x8 and 16x16 digits MLPs the clean twins
 scored at most 4 of 10 (none asked further); the all-to-all trojans' 6-10 of 10, then 20-29
 of 30 against controls of 0-3 (bench/RESULTS.md, bd45).
 
-The images of a given window's group are flagged (not located: some may be clean images whose
-answer that window changes).  A trigger at a different place in each image, or smaller than
-what the window's refill needs to change the answer, is not judged here.
+The images of a given window's group that hold its agreed pixels (``held``: a trigger is the
+same pixels in every image) are flagged, when ``MIN_GROUP`` or more do; else the whole group
+(not located: some may be clean images whose answer that window changes).  A trigger at a
+different place in each image, or smaller than what the window's refill needs to change the
+answer, is not judged here.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.common_pattern import beyond_controls
-from assay.backdoor.patches import Box
+from assay.backdoor.patches import Box, dominant_colour
 from assay.backdoor.strip import STRIP_ODDS
 
 __all__ = [
@@ -55,6 +57,8 @@ __all__ = [
 MIN_GROUP = 3  # unconfirmed images whose answer the window's refill changed, the fewest judged
 TOP = 3  # windows of the largest groups asked
 AGREE = 0.1  # a pixel kept where the group's median absolute deviation is under this
+HOLD = 0.2  # an image holds an agreed pixel within this (``held``)
+HOLD_SHARE = 0.75  # of the agreed pixels, and of those unlike the background, an image holds
 PER_CLASS = 3  # fresh clean images of each class the window is confirmed on
 CONTROLS = 8  # random groups of clean images, their agreed median pasted as the window's
 CLASS_MAP = "assay-class-map"  # its findings' ``strategy``
@@ -88,6 +92,58 @@ def agreed(stack: np.ndarray) -> np.ndarray:
     mad = np.median(np.abs(stack - med), axis=0).max(axis=-1, keepdims=True)
     out: np.ndarray = np.where(mad < AGREE, med, np.nan)
     return out
+
+
+def held(images: np.ndarray, pattern: np.ndarray, box: Box, background: np.ndarray) -> np.ndarray:
+    """Which of ``images`` hold ``pattern`` (``agreed``) at ``box``: within ``HOLD`` at
+    ``HOLD_SHARE`` of its agreed pixels and of those unlike ``background`` (a pattern of
+    background alone is nobody's: none hold it).  A trigger is the same pixels in every image
+    it was planted in: the all-to-all digits' stamped images held 91-100 % of the window's
+    agreed pixels, the clean images that window moved at most 45 % (bd46)."""
+    t, left, h, w = box
+    keep = ~np.isnan(pattern).any(axis=-1)
+    marked = keep & (np.abs(np.nan_to_num(pattern) - background).max(axis=-1) > HOLD)
+    if not marked.any():
+        return np.zeros(len(images), dtype=bool)
+    near = (np.abs(images[:, t : t + h, left : left + w] - pattern) <= HOLD).all(axis=-1)
+    found: np.ndarray = (near[:, keep].mean(axis=1) >= HOLD_SHARE) & (
+        near[:, marked].mean(axis=1) >= HOLD_SHARE
+    )
+    return found
+
+
+def background(images: np.ndarray) -> np.ndarray:
+    """The images' (n, H, W, C) background: the median of their dominant colours."""
+    out: np.ndarray = np.median(np.stack([dominant_colour(x) for x in images]), axis=0)
+    return out
+
+
+def holders(
+    images: np.ndarray, group: list[int], pattern: np.ndarray, box: Box, row: dict[str, Any]
+) -> list[int]:
+    """The images of a given ``group`` (indices into ``images``) flagged: those that hold
+    its ``pattern``, when ``MIN_GROUP`` or more do (``row["held"]``: how many); else the
+    whole group (not located: ``row["held"]`` 0)."""
+    stack = images[np.asarray(group)]
+    hold = held(stack, pattern, box, background(stack))
+    if hold.sum() < MIN_GROUP:
+        row["held"] = 0
+        return sorted(group)
+    row["held"] = int(hold.sum())
+    return sorted(np.asarray(group)[hold].tolist())
+
+
+def flagged_words(row: dict[str, Any], unlocated: str) -> str:
+    """What a given check's flags are: the images holding the pattern, or (``unlocated``)
+    the whole group."""
+    if row.get("held") and row["held"] < row["images"]:
+        return (
+            f"the {row['held']} of them holding those pixels are flagged (the other "
+            f"{row['images'] - row['held']} do not: not flagged)"
+        )
+    if row.get("held"):
+        return f"all {row['held']} hold those pixels and are flagged"
+    return unlocated
 
 
 def put(images: np.ndarray, pattern: np.ndarray, box: Box) -> np.ndarray:
@@ -166,7 +222,7 @@ def class_map(
         odds = beyond_controls(score, null, len(fresh)) if score * 2 >= len(fresh) else 1.0
         row.update(fresh=len(fresh), score=score, controls=null, odds=odds)
         if odds < line:
-            given, flagged = row, sorted(group)
+            given, flagged = row, holders(images, group, pattern, box, row)
             patterns["pattern"] = pattern
             break
     return {
@@ -210,6 +266,8 @@ def map_words(record: dict[str, Any] | None) -> str:
         f"share pixels there that move {row['score']} of {row['fresh']} clean images off their "
         f"own class, each class to one other (random groups of clean images: at most "
         f"{max(row['controls'])}; odds {row['odds']:.1g} for clean images): a trigger that "
-        "sends each class to another (all-to-all) is likely; the images are not located (some "
-        "may be clean images that window moves)"
+        "sends each class to another (all-to-all) is likely; "
+        + flagged_words(
+            row, "the images are not located (some may be clean images that window moves)"
+        )
     )

@@ -19,7 +19,19 @@ images of ``b``.  The group is given when its count stands beyond the controls' 
 ``t`` prediction bound (``beyond``: its spread at least a count's on the images asked) at
 ``STRIP_ODDS`` split over the groups asked, and sends at least half the images of ``b``; a
 control that sends as many as the group ends its asking (not given).  The images of a given
-group are flagged (not located: some may be clean images of ``a``).  The clean images of
+group that hold its agreed pixels are flagged (``class_map.holders``; when fewer than
+``MIN_GROUP`` do, the whole group, not located: some may be clean images of ``a``).
+
+A group's agreed pixels that ``MIN_GROUP`` or more clean images of ``a`` hold
+(``class_map.held``) are ``a``'s own, in one of its styles: not asked (no query).  The random
+groups of the controls agree on fewer pixels than a group chosen by a refill (its images are
+alike at the window): on bd31's trojaned digits (its trigger at the bottom right sends any
+digit to 7; seed 1) the 9 clean 7s whose refill at a 5x5 window turned them to 3 agreed on a
+7's stem that sent 13 of 14 clean 3s to 7, random groups of clean 7s at most 3 (odds 2e-05:
+the 9 flagged, exit 1); the clean twin's same group sent 13 of 13 and was not given by the
+luck of one control reaching 13 (odds 0.05).  Held by 14 of 31 clean 7s, that stem is the
+7's own; the planted source-specific triggers were held by none of the clean images of their
+class.  The clean images of
 ``b`` bound the count: with 150 clean digits, about 10 of each class are asked, and a group
 whose controls send 6 of them is not given at 9 (bd45's 16x16 source-specific trojan).
 """
@@ -31,7 +43,18 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.class_map import MIN_GROUP, TOP, Windows, agreed, not_given_words, put
+from assay.backdoor.class_map import (
+    MIN_GROUP,
+    TOP,
+    Windows,
+    agreed,
+    background,
+    flagged_words,
+    held,
+    holders,
+    not_given_words,
+    put,
+)
 from assay.backdoor.common_pattern import beyond_controls
 from assay.backdoor.patches import Box
 from assay.backdoor.strip import STRIP_ODDS, _tail
@@ -152,6 +175,10 @@ def source_class(
             row["short"] = True  # (too few clean images of either class to judge it)
             continue
         pattern = agreed(images[np.asarray(group)][:, t : t + h, lo : lo + w])
+        stack = images[np.asarray(group)]
+        row["own"] = int(held(clean[own], pattern, box, background(stack)).sum())
+        if row["own"] >= MIN_GROUP:  # (clean images of ``a`` hold it: a's own; not asked)
+            continue
         row["screen"] = _sent(answers, clean[sources[:SCREEN]], pattern, box, a)
         if row["screen"] < SCREEN_SENT:
             continue
@@ -177,7 +204,7 @@ def source_class(
                 odds = max(odds, row["rule_odds"])
         row.update(fresh=len(fresh), sent=sent, controls=null, odds=odds)
         if odds < line:
-            given, flagged = row, sorted(group)
+            given, flagged = row, holders(images, group, pattern, box, row)
             break
     return {
         "given": given is not None,
@@ -210,8 +237,8 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         f"{row['fresh']} clean images of {b} to {a} (the same window of random groups of clean "
         f"images of {a}: at most {max(row['controls'])}{_alike_words(row, a, b)}; odds "
         f"{row['odds']:.1g} for clean images): a trigger that fires on images of {b} only is "
-        "likely; the images are not "
-        "located (some may be clean images of that class)"
+        "likely; "
+        + flagged_words(row, "the images are not located (some may be clean images of that class)")
     )
 
 

@@ -352,28 +352,62 @@ def filter_export(result: Any) -> dict[str, Any]:
             "triggers": len(result.triggers),
             "overhead_scanned": result.filter_overhead,
             "overhead_clean": result.filter_overhead_clean,
-            # (no blend check: the second opinion's flags pass the filter unchanged)
+            # (no blend check, no window's pixels: the second opinion's and its checks'
+            # flags pass the filter unchanged)
             "not_blocked": len(opinion_flags(result)),
         }
     }
 
 
-def opinion_flags(result: Any) -> list[int]:
-    """The images STRIP's second opinion flagged in ``result``'s run (none: ``[]``)."""
+# the checks whose flags no filter blocks (it holds the confirmed patch triggers only), in
+# the order the second opinion asks them; a blend check (the first two) or a window's pixels
+UNBLOCKED = (
+    (None, "STRIP's second opinion"),
+    ("pattern", "the common-pattern check"),
+    ("map", "the class-map check"),
+    ("source", "the source-class check"),
+)
+
+
+def unblocked(result: Any) -> list[tuple[str | None, str, list[int]]]:
+    """The images each of STRIP's second opinion and its checks flagged in ``result``'s run,
+    as (its key in the opinion, its name, the images): the checks that flagged none left out."""
     opinion = (getattr(result, "summary", None) or {}).get("second_opinion") or {}
-    return [int(i) for i in opinion.get("flagged") or []]
+    out = []
+    for key, who in UNBLOCKED:
+        part = opinion if key is None else opinion.get(key) or {}
+        flagged = [int(i) for i in part.get("flagged") or []]
+        if flagged:
+            out.append((key, who, flagged))
+    return out
+
+
+def opinion_flags(result: Any) -> list[int]:
+    """The images STRIP's second opinion or one of its checks flagged in ``result``'s run,
+    none of which the filter blocks (none: ``[]``)."""
+    return sorted({i for _, _, flagged in unblocked(result) for i in flagged})
 
 
 def not_blocked(result: Any) -> str:
-    """The filter line's words on the second opinion's flags, which the filter cannot block."""
-    n = len(opinion_flags(result))
-    if not n:
+    """The filter line's words on the second opinion's and its checks' flags, which the
+    filter cannot block."""
+    parts = unblocked(result)
+    if not parts:
         return ""
-    return (
-        f"; it does not block the {n} image(s) STRIP's second opinion flagged (the filter "
-        "holds patch triggers only, no blend check: a trigger blended over the whole image "
-        "passes it)"
+    said = ", ".join(
+        f"the {len(flagged)} image(s) {who} flagged" if k == 0 else f"the {len(flagged)} {who} did"
+        for k, (_, who, flagged) in enumerate(parts)
     )
+    keys = {key for key, _, _ in parts}
+    why = []
+    if keys & {None, "pattern"}:
+        why.append("no blend check: a trigger blended over the whole image passes it")
+    if keys & {"map", "source"}:
+        why.append(
+            "no pixels the class-map or source-class check found at a window: a trigger that "
+            "sends each class to another, or fires on one source class only, passes it"
+        )
+    return f"; it does not block {said} (the filter holds patch triggers only, {'; '.join(why)})"
 
 
 def filter_line(result: Any) -> str:
