@@ -187,6 +187,12 @@ def test_a_clean_digits_model_is_not_flagged_by_the_source_class_check(tmp_path:
     )
     assert r.n_findings == 0 and r.passed, r.headline
     assert "the source-class check (3 groups" in r.headline, r.headline
-    group = next(g for g in r.summary["second_opinion"]["source"]["groups"] if "sent" in g)
-    assert (group["class"], group["source"], group["alike"]) == (7, 3, 3), group
-    assert max(group["alike_controls"]) >= group["sent"] > max(group["controls"]), group
+    groups = r.summary["second_opinion"]["source"]["groups"]
+    group = next(g for g in groups if (g["class"], g["source"]) == (7, 3))
+    # (since bd46 the stroke is skipped before any query: 3 clean '7's hold it, the class's
+    # own; asked, its controls picked by the rule send more than the group)
+    if "sent" in group:
+        assert group["alike"] == 3, group
+        assert max(group["alike_controls"]) >= group["sent"] > max(group["controls"]), group
+    else:
+        assert group["own"] >= 3, group
