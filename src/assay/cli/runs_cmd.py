@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from assay.cli.reporting import (
     not_written,
     record_reports,
     resume_command,
+    say_ending,
 )
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
@@ -216,6 +218,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         elif r.technique == "text":  # its first minimal failing sentences
             say_failing(out, r.summary, every=export_command(r.id, the_store.path))
             say_where(out, r.summary)
+        say_ending(out, r)  # why its search ended early, its retraining: as the run said
         warned = (r.summary.get("warnings") or []) if r.technique == "fairness" else []
         answered = answer_notes(r.summary) if r.technique == "fairness" else set()
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
@@ -227,8 +230,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"error     {r.error}")
         # its verdict, as `assay report` and the run's own command gave it: a run whose
         # findings are all below its --fail-on (or within its share rule) passed
-        if not failed:  # (said first already)
-            out.say(verdict_line(run_verdict(the_store, r.id), _status(the_store, r), r.command))
+        # (report46: a run that found something beside what it did not test, exit 1, was
+        # shown "NOT EVERYTHING WAS TESTED: ..." alone, its verdict and exit code dropped;
+        # an untested one, exit 2, without its exit code)
+        verdict = verdict_line(run_verdict(the_store, r.id), _status(the_store, r), r.command)
+        if failed and f": {failed[1]} (" in verdict:  # the line said first: its code alone
+            verdict = re.sub(r": .*\((exit|passed)", f": {failed[0]} (\\1", verdict, count=1)
+        out.say(verdict)
         again = pasteable(
             r.command, stored_keep(r.config, the_store.keep_policy(r.id)), summary=r.summary
         )
