@@ -144,7 +144,7 @@ CASES: dict[str, list[str]] = {
     "b-strip": [*BD, *SCAN, "--strategy", "strip"],
 }
 # a model whose answers are drawn afresh: each invocation is its own run
-NOISY = {"t-noisy", "t-served-noisy"}
+NOISY_CASES = {"t-noisy", "t-served-noisy"}
 # cases interrupted by SIGINT after this many seconds, then resumed
 INTERRUPT = {
     "f-sigint": (["fairness", "--dataset", "german", "--max-time", "60"], 4.0),
@@ -250,6 +250,8 @@ def _junit_facts(path: Path) -> dict[str, Any]:
     return {
         "exit": int(m.group(1)) if m else None,
         "red": failures + errors > 0,
+        "failures": failures,
+        "errors": errors,
         "seed": int(props["seed"]) if props.get("seed", "").isdigit() else None,
         "rerun": _norm(props.get("command")),
         "headline": _norm(props.get("headline")),
@@ -327,7 +329,7 @@ def _compare(name: str, facts: dict[str, dict[str, Any]], problems: list[str]) -
             seen = {out: _untimed(v) for out, v in seen.items()}
         if key == "verdict":  # ``show`` says the reason above its verdict, the code in it
             seen = {out: re.sub(r": .*(?= \(exit)", "", str(v)).lower() for out, v in seen.items()}
-        if name in NOISY and key == "findings":  # runs of a noisy model differ run to run
+        if name in NOISY_CASES and key == "findings":  # runs of a noisy model differ run to run
             seen = {out: v for out, v in seen.items() if out not in ("json", "tty")}
         if len(set(map(str, seen.values()))) > 1:
             problems.append(f"{name}: {key} disagrees: " + json.dumps(seen, indent=1))
@@ -389,6 +391,8 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
         f = facts.get(out_name, {})
         if f and f.get("red") != (rc_p != 0):
             problems.append(f"{name}: JUnit red={f['red']} but exit {rc_p}")
+        if f and (f.get("failures", 0) > 0) != (rc_p == 1):  # a failed case is a finding's
+            problems.append(f"{name}: JUnit {f['failures']} failures but exit {rc_p}")
     # notes said in the terminal must be in the JSON report and the HTML
     if (work / "r.html").exists() and "report.json" in facts:
         page = _norm(_html_text(work / "r.html"))

@@ -160,7 +160,13 @@ def render_junit(doc: dict[str, Any]) -> str:
     if is_demonstration(str(run.get("command") or ""), _dict(run.get("config"))):  # judged so
         cases = as_demonstration(cases, classname)
     else:  # a text suite's tests, each a case of its own (``junit_tests``)
-        cases.extend(suite_test_cases(classname, summary))
+        at_or_above = findings.get("at_or_above_fail_on")
+        below = (
+            f"each finding below --fail-on {fail_on:g}"
+            if fail_on > 0 and at_or_above == 0 and not note
+            else None
+        )
+        cases.extend(suite_test_cases(classname, summary, note or below))
     n_fail = sum(1 for c in cases if c.find("failure") is not None)
     n_err = sum(1 for c in cases if c.find("error") is not None)
     n_skip = sum(1 for c in cases if c.find("skipped") is not None)
