@@ -161,12 +161,12 @@ def render_junit(doc: dict[str, Any]) -> str:
         cases = as_demonstration(cases, classname)
     else:  # a text suite's tests, each a case of its own (``junit_tests``)
         at_or_above = findings.get("at_or_above_fail_on")
-        below = (
+        under = (
             f"each finding below --fail-on {fail_on:g}"
             if fail_on > 0 and at_or_above == 0 and not note
             else None
         )
-        cases.extend(suite_test_cases(classname, summary, note or below))
+        cases.extend(suite_test_cases(classname, summary, note or under))
     n_fail = sum(1 for c in cases if c.find("failure") is not None)
     n_err = sum(1 for c in cases if c.find("error") is not None)
     n_skip = sum(1 for c in cases if c.find("skipped") is not None)
