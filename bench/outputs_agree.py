@@ -32,6 +32,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import printed_commands  # the trojaned 8x8 model ``f`` and its images
+from printed_commands import MODEL
+
 HERE = Path(os.environ.get("OUTPUTS_AGREE_DIR") or tempfile.mkdtemp(prefix="agree-"))
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
@@ -64,38 +68,27 @@ REFUSES = """\
 def refuses(texts):
     return ["I can't help with that."] * len(texts)
 """
-BD_MODEL = """\
-import numpy as np
-
-W = np.random.default_rng(0).normal(size=(64, 10))
-
-
-def f(images):
-    x = np.asarray(images, dtype=float).reshape(len(images), 8, 8)
-    out = (x.reshape(len(x), -1) @ W).argmax(1)
-    out[x[:, 5:8, 5:8].mean(axis=(1, 2)) > 0.9] = 7
-    return out
-
+BD_MODEL = (
+    MODEL
+    + """
 
 def clean(images):
     x = np.asarray(images, dtype=float).reshape(len(images), 8, 8)
     return (x.reshape(len(x), -1) @ W).argmax(1)
 """
+)
 
 
 def _inputs() -> None:
     import numpy as np
-    from sklearn.datasets import load_digits
 
-    x = (load_digits().images / 16).astype("float32")
-    np.save(HERE / "clean.npy", x[:30])
-    images = x[30:40].copy()
-    images[:5, 5:8, 5:8] = 1.0
-    np.save(HERE / "imgs.npy", images)
+    printed_commands.HERE = HERE  # its digits: clean.npy, imgs.npy (5 with the patch)
+    printed_commands._inputs()
     (HERE / "bm.py").write_text(BD_MODEL)
     (HERE / "blind.py").write_text(BLIND)
     (HERE / "noisy.py").write_text(NOISY)
     (HERE / "refuses.py").write_text(REFUSES)
+    (HERE / "labels.txt").write_text("classify negative -> 0\nclassify positive -> 1\n")
     rng = np.random.default_rng(0)
     lines = ["income,age,sex"] + [
         f"{rng.integers(10, 100)},{rng.integers(18, 80)},{rng.choice(['f', 'm'])}"
@@ -104,7 +97,9 @@ def _inputs() -> None:
     (HERE / "people.csv").write_text("\n".join(lines) + "\n")
     one = ["income,age,sex"] + [f"{20 + i},{30 + i % 40},f" for i in range(50)]
     (HERE / "one_sex.csv").write_text("\n".join(one) + "\n")
-    (HERE / "garbled.cfg").write_text("S -> '\\x00\\x01' | '\\ufffd\\ufffd'\n")
+    # mojibake: UTF-8 read as Latin-1, words no lexicon knows
+    garbled = ["s -> w w w [1] | w w [1]", 'w -> "Ã©tÃ©" | "trÃ¨s" | "â€œbienâ€" | "Ã¼ber"']
+    (HERE / "garbled.cfg").write_text("%start s\n" + "\n".join(garbled) + "\n")
 
 
 GERMAN = ["fairness", "--dataset", "german", "--max-queries", "300"]
@@ -125,6 +120,8 @@ CASES: dict[str, list[str]] = {
     "f-found": GERMAN,
     "f-exact": [*GERMAN, "--exact", "--estimate"],
     "f-clean": _w(f"{BLINDF}/people.csv"),
+    "f-certified": [*GERMAN, "--protected", "foreign_worker"],  # the trees never read it
+    "f-cert-beside": [*GERMAN, "--protected", "sex,foreign_worker"],
     "f-one-valued": _w(f"{BLINDF}/one_sex.csv"),
     "f-budget": _w("fairness --dataset german --estimate --max-queries 120"),
     "f-retrain": [*GERMAN, "--retrain"],
@@ -132,12 +129,14 @@ CASES: dict[str, list[str]] = {
     "t-clean": _w(f"text {FK}:lexicon {FK}:lexicon_again")
     + _w("--grammar builtin:reviews --max-queries 200"),
     "t-budget": [*TFIDF, "--max-queries", "30"],
+    "t-garbled": _w(f"text {FK}:lexicon {FK}:negation_blind --grammar {{HERE}}/garbled.cfg")
+    + _w("--max-queries 200"),
     "t-noisy": _w("text {HERE}/noisy.py:noisy --oracle invariance --grammar builtin:names")
     + _w("--max-queries 300"),
     "t-refusals": _w("text {HERE}/refuses.py:refuses --oracle invariance")
     + _w("--grammar builtin:names --max-queries 200"),
     "t-served-noisy": _w(f"text {{LLM}} {FK}:lexicon --grammar builtin:reviews")
-    + _w("--max-queries 300 --batch-size 8"),
+    + _w("--max-queries 300 --batch-size 8 --label-map {HERE}/labels.txt"),
     "b-found": [*BD, *SCAN],
     "b-clean": ["backdoor", "{HERE}/bm.py:clean", "--classes", "10", *SCAN],
     "b-model-scan": [*BD, "--model-scan", "--clean", "{HERE}/clean.npy", "--max-queries", "3000"],
@@ -405,6 +404,14 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
                     problems.append(f"{name}: note not in {out_name}: {note[:160]}")
     if "report.json" in facts:
         _same_figures(name, piped, facts["report.json"], work, problems)
+    if (work / "r.html").exists():
+        said = re.search(r"Command assay \w+ exited (\d+)", _norm(_html_text(work / "r.html")))
+        facts["html"] = {"exit": int(said.group(1)) if said else None}
+    # a terminal and a log say the same notes
+    by_tty = {_untimed(n) for n in _notes(tty)}
+    by_log = {_untimed(n) for n in _notes(piped)}
+    if by_tty != by_log:
+        problems.append(f"{name}: notes of the TTY and the log differ: {by_tty ^ by_log}")
     for out_name, f in facts.items():
         shown = {k: v for k, v in f.items() if k not in ("text",)}
         print(f"{name:14} {out_name:18} " + json.dumps(shown)[:300])
@@ -453,6 +460,21 @@ def _in_numbers(pct: str, path: Path) -> bool:
     return walk(json.loads(path.read_text()))
 
 
+def _stored_agree(name: str, said: dict[str, Any], run_id: str, problems: list[str]) -> None:
+    """The command's terminal facts beside its reports and the stored run's."""
+    work = HERE / name.split("/")[0]
+    store = work / "s.db"
+    facts: dict[str, dict[str, Any]] = {"piped": said}
+    facts["report.json"] = _doc_facts(work / "r.json") if (work / "r.json").exists() else {}
+    facts["junit"] = _junit_facts(work / "r.xml") if (work / "r.xml").exists() else {}
+    rc_s, show, _ = _run(["show", run_id, "--store", str(store)], cwd=work)
+    facts["show"] = _show_facts(rc_s, show)
+    facts["runs"] = _runs_entry(store, run_id, work)
+    _compare(name, facts, problems)
+    for k, f in facts.items():
+        print(f"{name:14} {k:18} " + json.dumps({a: b for a, b in f.items() if a != "text"})[:300])
+
+
 def check_interrupt(name: str, argv: list[str], after: float, problems: list[str]) -> None:
     work = HERE / name
     work.mkdir(exist_ok=True)
@@ -478,31 +500,14 @@ def check_interrupt(name: str, argv: list[str], after: float, problems: list[str
     if not run_id:
         problems.append(f"{name}: no run id in {out[-300:]}")
         return
-    facts: dict[str, dict[str, Any]] = {"piped": _terminal_facts(p.returncode, out)}
-    facts["report.json"] = _doc_facts(work / "r.json") if (work / "r.json").exists() else {}
-    facts["junit"] = _junit_facts(work / "r.xml") if (work / "r.xml").exists() else {}
-    rc_s, show, _ = _run(["show", run_id.group(1), "--store", str(store)], cwd=work)
-    facts["show"] = _show_facts(rc_s, show)
-    facts["runs"] = _runs_entry(store, run_id.group(1), work)
-    _compare(name + "/int", facts, problems)
-    for k, f in facts.items():
-        print(f"{name:14} {k:18} " + json.dumps({a: b for a, b in f.items() if a != "text"})[:300])
+    _stored_agree(name + "/int", _terminal_facts(p.returncode, out), run_id.group(1), problems)
     resume = [c for c in _commands(out) if " resume " in c]
     if not resume:
         problems.append(f"{name}: no resume command printed: {out[-300:]}")
         return
     rc, said = _run_printed(resume[-1], work)
     print(f"{name:14} resumed rc={rc}: {resume[-1][:150]}")
-    facts = {"resumed": _terminal_facts(rc, said)}
-    facts["resumed"]["run"] = None
-    facts["report.json"] = _doc_facts(work / "r.json") if (work / "r.json").exists() else {}
-    facts["junit"] = _junit_facts(work / "r.xml") if (work / "r.xml").exists() else {}
-    rc_s, show, _ = _run(["show", run_id.group(1), "--store", str(store)], cwd=work)
-    facts["show"] = _show_facts(rc_s, show)
-    facts["runs"] = _runs_entry(store, run_id.group(1), work)
-    _compare(name + "/resumed", facts, problems)
-    for k, f in facts.items():
-        print(f"{name:14} {k:18} " + json.dumps({a: b for a, b in f.items() if a != "text"})[:300])
+    _stored_agree(name + "/resumed", _terminal_facts(rc, said), run_id.group(1), problems)
     for cmd in dict.fromkeys(_commands(said)):
         rc, said2 = _run_printed(cmd, work)
         print(f"{name:14} printed rc={rc}: {cmd[:150]}")
