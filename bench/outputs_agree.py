@@ -501,6 +501,9 @@ def check_interrupt(name: str, argv: list[str], after: float, problems: list[str
         problems.append(f"{name}: no run id in {out[-300:]}")
         return
     _stored_agree(name + "/int", _terminal_facts(p.returncode, out), run_id.group(1), problems)
+    if p.returncode != 130:  # it ended before the interrupt: nothing to resume
+        print(f"{name:14} ended before the interrupt (exit {p.returncode})")
+        return
     resume = [c for c in _commands(out) if " resume " in c]
     if not resume:
         problems.append(f"{name}: no resume command printed: {out[-300:]}")
