@@ -37,7 +37,7 @@ from assay.core.command_exit import begun
 from assay.core.exports import check_export
 from assay.core.finishing import finishable, missing_parts, shown_status
 from assay.core.integrity import files_changed, model_changed
-from assay.core.outcome import PASS_KEYS, not_a_pass
+from assay.core.outcome import PASS_KEYS, not_a_pass, status_note
 from assay.core.program import as_invoked
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.retention import store_bytes
@@ -94,6 +94,18 @@ def _stale(store: RunStore, r: RunRecord) -> bool:
     if store.abandoned(r.id):
         return True
     return time.time() - r.updated > QUIET_SECONDS and not store.owner(r.id)
+
+
+def _headline(store: RunStore, r: RunRecord) -> str:
+    """The run's stored headline as its reports say it: a run that has not ended (stopped,
+    killed, its model gone) says so after it (report46: `runs --json` and `show` gave an
+    interrupted run's last checkpoint's headline, which reads like a finished run's, where
+    the JSON report, the HTML and JUnit add "the run was interrupted; resume it ...")."""
+    said = str(r.summary.get("headline") or "")
+    status = "stalled" if _stale(store, r) else r.status
+    if said and (note := status_note(status, said)):
+        said = f"{said}; {note}"
+    return said
 
 
 def _status(store: RunStore, r: RunRecord) -> str:
@@ -211,8 +223,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         failed = not_a_pass(r.summary) if r.status in ENDED else None
         if failed:  # said first, as the reports say it: such a run has not passed
             out.say(f"{failed[0].upper()}: {failed[1]}")
-        if r.summary.get("headline"):
-            out.say(str(r.summary["headline"]))
+        if said := _headline(the_store, r):
+            out.say(said)
         if r.technique == "fairness":  # the answer per attribute, as the run said it
             say_answer(out, r.summary)
         elif r.technique == "text":  # its first minimal failing sentences
@@ -697,7 +709,7 @@ def _shown_json(
     shown["exit_code"] = verdict.code
     shown["verdict"] = verdict_line(verdict, _status(the_store, record), record.command)
     failed = not_a_pass(record.summary) if record.status in ENDED else None
-    said = str(record.summary.get("headline") or "") or None
+    said = _headline(the_store, record) or None
     if failed:
         said = f"{failed[0].upper()}: {failed[1]}. {said or ''}".strip()
     shown["headline"] = said
