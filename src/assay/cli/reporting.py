@@ -50,6 +50,7 @@ __all__ = [
     "record_reports",
     "report_command",
     "resume_command",
+    "say_ending",
     "stored_reports",
 ]
 
@@ -365,6 +366,44 @@ def finish_interrupted(
     return EXIT_INTERRUPTED
 
 
+def say_ending(out: Output, record: Any) -> None:
+    """What a run said after its headline, as the run's command and ``assay show`` both say
+    it (report46: ``show`` of a retrained run dropped the retraining's outcome and the
+    retrained model; of a search ended before its budget, why): why its search ended
+    early, and its retraining (the outcome, the model written and how to load and retest
+    it)."""
+    summary: dict[str, Any] = record.summary or {}
+    if record.status == "completed" and summary.get("stop_reason"):
+        out.say(f"the search ended before its budget: {summary['stop_reason']}")
+    mit = summary.get("mitigation")
+    if isinstance(mit, dict) and mit.get("text"):
+        out.say(str(mit["text"]))
+        saved = [str(Path(p).resolve()) for p in mit.get("saved") or []]
+        if saved:
+            others = f" (with {', '.join(saved[1:])})" if saved[1:] else ""
+            broken = (
+                " (it cannot be loaded back: see the NOTE above)"
+                if mit.get("unloadable")
+                else " (not shown fairer than the original: see the NOTE above)"
+                if not mit.get("improved")
+                else ""
+            )
+            out.say(f"wrote the retrained model: {saved[0]}{others}{broken}")
+            if mit.get("load"):
+                trusted = list(mit.get("trusted") or [])
+                trust = [arg for name in trusted for arg in ("--trust", name)]
+                retest = retest_command(record.command, saved[0], trust)
+                if retest is not None:
+                    retest = pasteable(retest, record.config, summary=summary)
+                out.say(load_hint(str(mit["load"]), saved[0], trusted, retest))
+            if rows := mit.get("added_rows_file"):
+                out.say(
+                    f"wrote the {int(mit.get('added_rows') or 0):,} rows the retraining added "
+                    f"(in your columns, with their labels; append them to your rows to refit "
+                    f"your way): {Path(str(rows)).resolve()}"
+                )
+
+
 def finish_run(
     out: Output,
     *,
@@ -410,35 +449,7 @@ def finish_run(
         out.say(line)
     if bound := (doc.get("findings") or {}).get("bounded_by_bytes"):
         out.say(f"note: {bound}")  # witnesses not kept for their size: said, not silent
-    if record.status == "completed" and summary.get("stop_reason"):
-        out.say(f"the search ended before its budget: {summary['stop_reason']}")
-    mit = summary.get("mitigation")
-    if isinstance(mit, dict) and mit.get("text"):
-        out.say(str(mit["text"]))
-        saved = [str(Path(p).resolve()) for p in mit.get("saved") or []]
-        if saved:
-            beside = f" (with {', '.join(saved[1:])})" if saved[1:] else ""
-            broken = (
-                " (it cannot be loaded back: see the NOTE above)"
-                if mit.get("unloadable")
-                else " (not shown fairer than the original: see the NOTE above)"
-                if not mit.get("improved")
-                else ""
-            )
-            out.say(f"wrote the retrained model: {saved[0]}{beside}{broken}")
-            if mit.get("load"):
-                trusted = list(mit.get("trusted") or [])
-                trust = [arg for name in trusted for arg in ("--trust", name)]
-                retest = retest_command(record.command, saved[0], trust)
-                if retest is not None:
-                    retest = pasteable(retest, record.config, summary=summary)
-                out.say(load_hint(str(mit["load"]), saved[0], trusted, retest))
-            if rows := mit.get("added_rows_file"):
-                out.say(
-                    f"wrote the {int(mit.get('added_rows') or 0):,} rows the retraining added "
-                    f"(in your columns, with their labels; append them to your rows to refit "
-                    f"your way): {Path(str(rows)).resolve()}"
-                )
+    say_ending(out, record)
     for path in written:
         out.say(f"wrote {path}")
     again = pasteable(record.command, record.config, summary=summary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from assay.cli.reporting import (
     not_written,
     record_reports,
     resume_command,
+    say_ending,
 )
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
@@ -35,7 +37,7 @@ from assay.core.command_exit import begun
 from assay.core.exports import check_export
 from assay.core.finishing import finishable, missing_parts, shown_status
 from assay.core.integrity import files_changed, model_changed
-from assay.core.outcome import PASS_KEYS, not_a_pass
+from assay.core.outcome import PASS_KEYS, not_a_pass, status_note
 from assay.core.program import as_invoked
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.retention import store_bytes
@@ -92,6 +94,18 @@ def _stale(store: RunStore, r: RunRecord) -> bool:
     if store.abandoned(r.id):
         return True
     return time.time() - r.updated > QUIET_SECONDS and not store.owner(r.id)
+
+
+def _headline(store: RunStore, r: RunRecord) -> str:
+    """The run's stored headline as its reports say it: a run that has not ended (stopped,
+    killed, its model gone) says so after it (report46: `runs --json` and `show` gave an
+    interrupted run's last checkpoint's headline, which reads like a finished run's, where
+    the JSON report, the HTML and JUnit add "the run was interrupted; resume it ...")."""
+    said = str(r.summary.get("headline") or "")
+    status = "stalled" if _stale(store, r) else r.status
+    if said and (note := status_note(status, said)):
+        said = f"{said}; {note}"
+    return said
 
 
 def _status(store: RunStore, r: RunRecord) -> str:
@@ -209,13 +223,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         failed = not_a_pass(r.summary) if r.status in ENDED else None
         if failed:  # said first, as the reports say it: such a run has not passed
             out.say(f"{failed[0].upper()}: {failed[1]}")
-        if r.summary.get("headline"):
-            out.say(str(r.summary["headline"]))
+        if said := _headline(the_store, r):
+            out.say(said)
         if r.technique == "fairness":  # the answer per attribute, as the run said it
             say_answer(out, r.summary)
         elif r.technique == "text":  # its first minimal failing sentences
             say_failing(out, r.summary, every=export_command(r.id, the_store.path))
             say_where(out, r.summary)
+        say_ending(out, r)  # why its search ended early, its retraining: as the run said
         warned = (r.summary.get("warnings") or []) if r.technique == "fairness" else []
         answered = answer_notes(r.summary) if r.technique == "fairness" else set()
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
@@ -227,8 +242,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"error     {r.error}")
         # its verdict, as `assay report` and the run's own command gave it: a run whose
         # findings are all below its --fail-on (or within its share rule) passed
-        if not failed:  # (said first already)
-            out.say(verdict_line(run_verdict(the_store, r.id), _status(the_store, r), r.command))
+        # (report46: a run that found something beside what it did not test, exit 1, was
+        # shown "NOT EVERYTHING WAS TESTED: ..." alone, its verdict and exit code dropped;
+        # an untested one, exit 2, without its exit code)
+        verdict = verdict_line(run_verdict(the_store, r.id), _status(the_store, r), r.command)
+        if failed and f": {failed[1]} (" in verdict:  # the line said first: its code alone
+            verdict = re.sub(r": .*\((exit|passed)", f": {failed[0]} (\\1", verdict, count=1)
+        out.say(verdict)
         again = pasteable(
             r.command, stored_keep(r.config, the_store.keep_policy(r.id)), summary=r.summary
         )
@@ -689,7 +709,7 @@ def _shown_json(
     shown["exit_code"] = verdict.code
     shown["verdict"] = verdict_line(verdict, _status(the_store, record), record.command)
     failed = not_a_pass(record.summary) if record.status in ENDED else None
-    said = str(record.summary.get("headline") or "") or None
+    said = _headline(the_store, record) or None
     if failed:
         said = f"{failed[0].upper()}: {failed[1]}. {said or ''}".strip()
     shown["headline"] = said

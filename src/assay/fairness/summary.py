@@ -426,7 +426,8 @@ def build_summary(
     made, rate = _generated_words(int(search.get("units") or 1))
     if idis:
         headline = (
-            f"{idis:,} discriminatory inputs found for {protected} in {queries:,} queries "
+            f"{idis:,} discriminatory input{'' if idis == 1 else 's'} found for {protected} "
+            f"in {queries:,} queries "
             f"({_pct(search.get('success_rate'))} of {generated:,} {made}, "
             f"searching {where})"
         )

@@ -9,6 +9,7 @@ This module only turns the document into plain values for the templates.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from datetime import UTC, datetime
@@ -70,12 +71,15 @@ def render_html(doc: dict[str, Any]) -> str:
         "error": run.get("error") or "",
         "metrics": [_metric(k, v) for k, v in _dict(summary.get("metrics")).items()],
         # text runs: ranked minimal failing sentences (escaped by render_text_section)
-        "text_section": Markup(render_text_section(doc)),
+        "text_section": Markup(text_part := render_text_section(doc)),
         "sections": [
-            _section(s)
-            for s in _list(summary.get("sections"))
-            # example tables are shown once, as the findings' cases, when the summary has them
-            if isinstance(s, dict) and not (cases and s.get("role") == "examples")
+            *(
+                _section(s)
+                for s in _list(summary.get("sections"))
+                # example tables are shown once, as the findings' cases, when the summary has them
+                if isinstance(s, dict) and not (cases and s.get("role") == "examples")
+            ),
+            *_unsaid_notes(summary, doc, text_part),
         ],
         "fairness": _fairness(summary, _dict(run.get("config"))),
         "findings": _findings(doc, run, cases),
@@ -201,6 +205,34 @@ def _metric(name: str, value: Any) -> list[Any]:
     if name.endswith("(%)") and _is_number(value):
         return [name[:-3].rstrip(), percent_points(value)]
     return [name, value]
+
+
+def _unsaid_notes(summary: dict[str, Any], doc: dict[str, Any], text_part: str) -> list[Any]:
+    """The run's warnings and notes that no section of the report says, as a section of
+    their own: what the terminal and ``assay show`` printed as "note: ..." (report46: a
+    fairness answer's "the model's probabilities did not change with foreign_worker ...:
+    the model may not read foreign_worker at all" was in the terminal, ``show`` and the
+    JSON, and not in the HTML)."""
+    said = " ".join(
+        [
+            str(doc.get("headline") or ""),
+            html.unescape(text_part),
+            *(
+                str(_dict(s).get(k) or "")
+                for s in _list(summary.get("sections"))
+                for k in ("text", "note")
+            ),
+        ]
+    ).lower()
+    every = [*_list(summary.get("warnings")), *_list(summary.get("notes"))]
+    unsaid = [
+        str(n)
+        for n in dict.fromkeys(str(n) for n in every if str(n).strip())
+        if str(n).rstrip(". ").lower() not in said
+    ]
+    if not unsaid:
+        return []
+    return [{"title": "Notes", "paragraphs": unsaid}]  # (as said: a column's name first)
 
 
 def _section(section: dict[str, Any]) -> dict[str, Any]:

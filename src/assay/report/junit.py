@@ -161,7 +161,13 @@ def render_junit(doc: dict[str, Any]) -> str:
     if is_demonstration(str(run.get("command") or ""), _dict(run.get("config"))):  # judged so
         cases = as_demonstration(cases, classname)
     else:  # a text suite's tests, each a case of its own (``junit_tests``)
-        cases.extend(suite_test_cases(classname, summary))
+        at_or_above = findings.get("at_or_above_fail_on")
+        under = (
+            f"each finding below --fail-on {fail_on:g}"
+            if fail_on > 0 and at_or_above == 0 and not note
+            else None
+        )
+        cases.extend(suite_test_cases(classname, summary, note or under))
     n_fail = sum(1 for c in cases if c.find("failure") is not None)
     n_err = sum(1 for c in cases if c.find("error") is not None)
     n_skip = sum(1 for c in cases if c.find("skipped") is not None)
@@ -195,6 +201,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         *([("command_note", doc["rerun_note"])] if doc.get("rerun_note") else []),
         ("headline", doc.get("headline", "")),
         *[("untested", said) for said in unheld],
+        *_answers(_dict(run.get("summary"))),
         *_withdrawn(_dict(run.get("summary"))),
         ("report_schema_version", doc.get("schema_version", "")),
         *([("timestamp_utc", _utc(created))] if stamped else []),
@@ -205,6 +212,25 @@ def render_junit(doc: dict[str, Any]) -> str:
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _answers(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """A fairness run's answer per protected attribute, as the terminal, ``assay show``, the
+    HTML and the JSON say it: its shares with their intervals and its level ("found",
+    "certified zero", ...).  Before report46 JUnit said them only for a run judged by a rule
+    on the share: a certificate, and every share, was dropped from the CI's file."""
+    out = []
+    for row in summary.get("verdict") or []:
+        if not isinstance(row, dict):
+            continue
+        try:
+            said = share_text(row)
+        except (KeyError, TypeError, ValueError):
+            said = f"{row.get('attribute', '?')}: level {row.get('level')}"
+        else:
+            said += f"; {row.get('level')}"
+        out.append(("answer", said))
+    return out
 
 
 def _withdrawn(summary: dict[str, Any]) -> list[tuple[str, str]]:

@@ -1,0 +1,547 @@
+"""Every output of one run, read side by side (a check, not a timing; report46).
+
+A compliance reviewer reads the terminal (a TTY through ``script -qc``, and the same command
+piped to a log), ``--json``, the HTML report, the JUnit file, the JSON report, ``assay show``,
+``assay report`` run later and ``assay runs --json``, and the exit code.  For each case of the
+matrix below this script makes the run three ways (TTY, piped with --html/--junit/--report,
+--json), reads the stored runs back, and extracts the facts every output should agree on:
+the exit code, the verdict, the count of findings, the seed, the rerun command and the
+headline; every ``note``/``warning`` line the terminal says must be in the JSON report and the
+HTML.  Every printed ``assay ...`` command of the piped log is then run as printed.
+
+    python bench/outputs_agree.py                # every case
+    python bench/outputs_agree.py f-found t-     # cases whose name holds any of these
+
+Prints one row per case and output, and each disagreement; exit 1 when any.  Uses the sources
+next to it; works in a temporary folder (``$OUTPUTS_AGREE_DIR`` to keep it).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import printed_commands  # the trojaned 8x8 model ``f`` and its images
+from printed_commands import MODEL
+
+HERE = Path(os.environ.get("OUTPUTS_AGREE_DIR") or tempfile.mkdtemp(prefix="agree-"))
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": SRC, "COLUMNS": "400", "NO_COLOR": "1"}
+ENV["PATH"] = str(Path(PY).parent) + os.pathsep + os.environ["PATH"]
+ASSAY = [PY, "-m", "assay"]
+
+BLIND = """\
+import numpy as np
+
+
+def f(rows):
+    # reads income alone: blind to sex
+    return (np.asarray(rows["income"], dtype=float) > 50).astype(int)
+"""
+NOISY = """\
+import numpy as np
+
+_rng = np.random.default_rng()
+
+
+def noisy(texts):
+    p = np.array([0.9 if "good" in t else 0.1 for t in texts])
+    flip = _rng.random(len(p)) < 0.3
+    p[flip] = 1 - p[flip]
+    return np.stack([1 - p, p], axis=1)
+"""
+REFUSES = """\
+def refuses(texts):
+    return ["I can't help with that."] * len(texts)
+"""
+BD_MODEL = (
+    MODEL
+    + """
+
+def clean(images):
+    x = np.asarray(images, dtype=float).reshape(len(images), 8, 8)
+    return (x.reshape(len(x), -1) @ W).argmax(1)
+"""
+)
+
+
+def _inputs() -> None:
+    import numpy as np
+
+    printed_commands.HERE = HERE  # its digits: clean.npy, imgs.npy (5 with the patch)
+    printed_commands._inputs()
+    (HERE / "bm.py").write_text(BD_MODEL)
+    (HERE / "blind.py").write_text(BLIND)
+    (HERE / "noisy.py").write_text(NOISY)
+    (HERE / "refuses.py").write_text(REFUSES)
+    (HERE / "labels.txt").write_text("classify negative -> 0\nclassify positive -> 1\n")
+    rng = np.random.default_rng(0)
+    lines = ["income,age,sex"] + [
+        f"{rng.integers(10, 100)},{rng.integers(18, 80)},{rng.choice(['f', 'm'])}"
+        for _ in range(200)
+    ]
+    (HERE / "people.csv").write_text("\n".join(lines) + "\n")
+    one = ["income,age,sex"] + [f"{20 + i},{30 + i % 40},f" for i in range(50)]
+    (HERE / "one_sex.csv").write_text("\n".join(one) + "\n")
+    # mojibake: UTF-8 read as Latin-1, words no lexicon knows
+    garbled = ["s -> w w w [1] | w w [1]", 'w -> "Ã©tÃ©" | "trÃ¨s" | "â€œbienâ€" | "Ã¼ber"']
+    (HERE / "garbled.cfg").write_text("%start s\n" + "\n".join(garbled) + "\n")
+
+
+GERMAN = ["fairness", "--dataset", "german", "--max-queries", "300"]
+TFIDF = ["text", "builtin:tfidf", "builtin:tfidf-nonegation", "--grammar", "builtin:reviews"]
+FAKES = str(FIXTURES / "text_fakes.py")
+BD = ["backdoor", "{HERE}/bm.py:f", "--classes", "10"]
+SCAN = ["--images", "{HERE}/imgs.npy", "--clean", "{HERE}/clean.npy", "--max-queries", "3000"]
+BLINDF = "fairness {HERE}/blind.py:f --protected sex --max-queries 300 --data {HERE}"
+FK = FAKES
+
+
+def _w(*parts: str) -> list[str]:
+    """A command's words from its parts (no part holds a space of its own)."""
+    return " ".join(parts).split()
+
+
+CASES: dict[str, list[str]] = {
+    "f-found": GERMAN,
+    "f-exact": [*GERMAN, "--exact", "--estimate"],
+    "f-clean": _w(f"{BLINDF}/people.csv"),
+    "f-certified": [*GERMAN, "--protected", "foreign_worker"],  # the trees never read it
+    "f-cert-beside": [*GERMAN, "--protected", "sex,foreign_worker"],
+    "f-one-valued": _w(f"{BLINDF}/one_sex.csv"),
+    "f-budget": _w("fairness --dataset german --estimate --max-queries 120"),
+    "f-retrain": [*GERMAN, "--retrain"],
+    "t-found": [*TFIDF, "--max-queries", "200"],
+    "t-clean": _w(f"text {FK}:lexicon {FK}:lexicon_again")
+    + _w("--grammar builtin:reviews --max-queries 200"),
+    "t-budget": [*TFIDF, "--max-queries", "30"],
+    "t-garbled": _w(f"text {FK}:lexicon {FK}:negation_blind --grammar {{HERE}}/garbled.cfg")
+    + _w("--max-queries 200"),
+    "t-noisy": _w("text {HERE}/noisy.py:noisy --oracle invariance --grammar builtin:names")
+    + _w("--max-queries 300"),
+    "t-refusals": _w("text {HERE}/refuses.py:refuses --oracle invariance")
+    + _w("--grammar builtin:names --max-queries 200"),
+    "t-served-noisy": _w(f"text {{LLM}} {FK}:lexicon --grammar builtin:reviews")
+    + _w("--max-queries 300 --batch-size 8 --label-map {HERE}/labels.txt"),
+    "b-found": [*BD, *SCAN],
+    "b-clean": ["backdoor", "{HERE}/bm.py:clean", "--classes", "10", *SCAN],
+    "b-model-scan": [*BD, "--model-scan", "--clean", "{HERE}/clean.npy", "--max-queries", "3000"],
+    "b-strip": [*BD, *SCAN, "--strategy", "strip"],
+}
+# a model whose answers are drawn afresh: each invocation is its own run
+NOISY_CASES = {"t-noisy", "t-served-noisy"}
+# cases interrupted by SIGINT after this many seconds, then resumed
+INTERRUPT = {
+    "f-sigint": (["fairness", "--dataset", "german", "--max-time", "60"], 4.0),
+    "t-sigint": ([*TFIDF, "--max-time", "60"], 4.0),
+    "b-sigint": ([*BD, *SCAN[:-2], "--max-time", "60"], 2.0),
+}
+PROGRAM = re.compile(r"(?:\S*python\S* -m assay|\S*/assay\b|\bassay)(?= )")
+TIMES = re.compile(r"\d[\d,.]*\s*(?:s|ms|seconds?)\b|[\d.,]+ (?:per|a) (?:second|wall)[^;,)]*")
+
+
+def _fmt(argv: list[str]) -> list[str]:
+    return [a.replace("{HERE}", str(HERE)).replace("{LLM}", LLM_URL) for a in argv]
+
+
+def _run(argv: list[str], *, cwd: Path, tty: bool = False) -> tuple[int, str, str]:
+    if tty:
+        log = cwd / "tty.log"
+        cmd = shlex.join([*ASSAY, *argv])
+        p = subprocess.run(["script", "-qec", cmd, str(log)], cwd=cwd, env=ENV,
+                           capture_output=True, text=True)  # fmt: skip
+        text = log.read_text(errors="replace")
+        text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", text)
+        return p.returncode, text, ""
+    p = subprocess.run([*ASSAY, *argv], cwd=cwd, env=ENV, capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def _html_text(path: Path) -> str:
+    t = path.read_text()
+    t = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", t, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", t))
+
+
+def _norm(s: str | None) -> str:
+    if s is None:
+        return "-"
+    s = re.sub(r"^the run's verdict: ", "", s.strip())
+    s = re.sub(r"^cd \S+ && ", "", s)  # a terminal's own folder needs no cd
+    return re.sub(r"\s+", " ", PROGRAM.sub("assay", s)).strip()
+
+
+def _untimed(s: str | None) -> str:
+    return TIMES.sub("T", _norm(s))
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _line(text: str, prefix: str) -> str | None:
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith(prefix):
+            return line[len(prefix) :].strip()
+    return None
+
+
+def _terminal_facts(rc: int, text: str) -> dict[str, Any]:
+    run_id = re.search(r"run (\w+-\d{8}-\d{6}-\w+)", text)
+    seed = re.search(r"\bseed (\d+)", text)
+    return {
+        "exit": rc,
+        "run": run_id.group(1) if run_id else None,
+        "seed": int(seed.group(1)) if seed else None,
+        "rerun": _norm(_rerun(text)),
+        "verdict": _norm(_line(text, "the run's verdict:")),
+    }
+
+
+def _rerun(text: str) -> str | None:
+    m = re.search(r"to reproduce: (.+)", text)
+    return m.group(1) if m else None
+
+
+def _notes(text: str) -> list[str]:
+    out = []
+    for line in text.splitlines():
+        s = line.strip()
+        m = re.match(r"(?:note|warning|NOTE|WARNING)\b[:,]?\s*(.+)", s)
+        if m:
+            out.append(_norm(m.group(1)))
+    return out
+
+
+def _junit_facts(path: Path) -> dict[str, Any]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(path).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root)
+    props: dict[str, str] = {}
+    for s in suites:
+        for p in s.iter("property"):
+            props.setdefault(p.get("name", ""), p.get("value", ""))
+    failures = sum(int(s.get("failures", 0)) for s in suites)
+    errors = sum(int(s.get("errors", 0)) for s in suites)
+    m = re.search(r"exited (\d+)", props.get("command_exit", ""))
+    return {
+        "exit": int(m.group(1)) if m else None,
+        "red": failures + errors > 0,
+        "failures": failures,
+        "errors": errors,
+        "seed": int(props["seed"]) if props.get("seed", "").isdigit() else None,
+        "rerun": _norm(props.get("command")),
+        "headline": _norm(props.get("headline")),
+        "text": ET.tostring(root, encoding="unicode"),
+    }
+
+
+def _doc_facts(path: Path) -> dict[str, Any]:
+    d = json.loads(path.read_text())
+    return {
+        "exit": d.get("command_exit_code"),
+        "verdict_exit": d.get("exit_code"),
+        "verdict": _norm(d.get("verdict")),
+        "seed": d.get("run", {}).get("seed"),
+        "rerun": _norm(d.get("rerun")),
+        "headline": _norm(d.get("headline")),
+        "findings": d.get("findings", {}).get("total"),
+        "text": "\n".join(_strings(d)),
+    }
+
+
+def _show_facts(rc: int, text: str) -> dict[str, Any]:
+    m = re.search(r"^findings\s+([\d,]+)", text, re.M)
+    ex = re.search(r"the run's verdict: .*\(exit (\d+)\)", text)
+    seed = re.search(r"\bseed (\d+)", text)
+    return {
+        "verdict": _norm(_line(text, "the run's verdict:")),
+        "verdict_exit": int(ex.group(1)) if ex else None,
+        "findings": int(m.group(1).replace(",", "")) if m else None,
+        "seed": int(seed.group(1)) if seed else None,
+        "rerun": _norm(_rerun(text)),
+    }
+
+
+def _runs_entry(store: Path, run_id: str, cwd: Path) -> dict[str, Any]:
+    _rc, out, _ = _run(["runs", "--json", "--store", str(store)], cwd=cwd)
+    for r in json.loads(out)["runs"]:
+        if r["id"] == run_id:
+            return {
+                "exit": r.get("exit_code"),
+                "verdict": _norm(r.get("verdict")),
+                "findings": r.get("n_findings"),
+                "seed": r.get("seed"),
+                "rerun": _norm(r.get("rerun")),
+                "headline": _norm(r.get("headline")),
+            }
+    return {}
+
+
+VERBS = "fairness|text|backdoor|resume|verify|report|show|runs|demo"
+
+
+def _commands(text: str) -> list[str]:
+    """The ``assay ...`` commands printed in a log, as a user copies them."""
+    found = []
+    for line in text.splitlines():
+        for m in re.finditer(r"((?:cd \S+ && )?(?:\S*python\S* -m assay|\bassay) [^\n]+)", line):
+            cmd = m.group(1).rstrip(".;")
+            if re.match(rf"(cd \S+ && )?(\S*python\S* -m )?assay ({VERBS}) ", cmd):
+                found.append(cmd)
+    return found
+
+
+def _run_printed(cmd: str, cwd: Path) -> tuple[int, str]:
+    cmd = re.sub(r"(^|&& )assay ", r"\1" + shlex.join(ASSAY) + " ", cmd)
+    p = subprocess.run(["bash", "-c", cmd], cwd=cwd, env=ENV, capture_output=True, text=True,
+                       timeout=600)  # fmt: skip
+    return p.returncode, p.stdout + p.stderr
+
+
+def _compare(name: str, facts: dict[str, dict[str, Any]], problems: list[str]) -> None:
+    for key in ("exit", "verdict_exit", "verdict", "findings", "seed", "rerun", "headline"):
+        seen = {out: f[key] for out, f in facts.items() if f.get(key) not in (None, "-")}
+        if key == "headline":
+            seen = {out: _untimed(v) for out, v in seen.items()}
+        if key == "verdict":  # ``show`` says the reason above its verdict, the code in it
+            seen = {out: re.sub(r": .*(?= \(exit)", "", str(v)).lower() for out, v in seen.items()}
+        if name in NOISY_CASES and key not in ("seed", "rerun"):  # its runs differ run to run
+            seen = {out: v for out, v in seen.items() if out not in ("json", "tty")}
+        if len(set(map(str, seen.values()))) > 1:
+            problems.append(f"{name}: {key} disagrees: " + json.dumps(seen, indent=1))
+
+
+def check_case(name: str, argv: list[str], problems: list[str], run_commands: bool) -> None:
+    work = HERE / name
+    work.mkdir(exist_ok=True)
+    argv = _fmt(argv)
+    store = work / "s.db"
+    base = [*argv, "--seed", "3", "--store", str(store)]
+    files = ["--html", "r.html", "--junit", "r.xml", "--report", "r.json"]
+    rc_t, tty, _ = _run([*base, *["--html", "t.html", "--junit", "t.xml"]], cwd=work, tty=True)
+    rc_p, out, err = _run([*base, *files], cwd=work)
+    piped = out + err
+    (work / "piped.log").write_text(piped)
+    rc_j, jout, jerr = _run([*base, "--json"], cwd=work)
+    (work / "json.out").write_text(jout)
+    (work / "json.err").write_text(jerr)
+    facts: dict[str, dict[str, Any]] = {}
+    facts["tty"] = _terminal_facts(rc_t, tty)
+    facts["piped"] = _terminal_facts(rc_p, piped)
+    try:
+        j = json.loads(jout)
+    except ValueError:
+        problems.append(f"{name}: --json stdout is not JSON: {jout[:200]!r}")
+        j = {}
+    facts["json"] = {
+        "exit": rc_j,
+        "json_exit": j.get("exit_code"),
+        "verdict": _norm(j.get("verdict")),
+        "findings": j.get("findings"),
+        "seed": j.get("seed"),
+        "rerun": _norm(j.get("command")),
+    }
+    if j.get("exit_code") is not None and j["exit_code"] != rc_j:
+        problems.append(f"{name}: --json says exit {j['exit_code']}, the process exited {rc_j}")
+    run_id = facts["piped"]["run"]
+    if (work / "r.json").exists():
+        facts["report.json"] = _doc_facts(work / "r.json")
+    if (work / "r.xml").exists():
+        facts["junit"] = _junit_facts(work / "r.xml")
+    if run_id:
+        rc_s, show, _ = _run(["show", run_id, "--store", str(store)], cwd=work)
+        facts["show"] = _show_facts(rc_s, show)
+        later = ["report", run_id, "--store", str(store), "--html", "l.html", "--junit", "l.xml"]
+        rc_r, rep, rerr = _run([*later, "--report", "l.json"], cwd=work)
+        facts["report-later"] = {
+            "exit": rc_r,
+            "verdict": _norm(_line(rep + rerr, "the run's verdict:")),
+        }
+        if (work / "l.json").exists():
+            facts["report-later.json"] = _doc_facts(work / "l.json")
+            facts["report-later.json"]["exit"] = None  # the command's own code is the report's
+        facts["runs"] = _runs_entry(store, run_id, work)
+    _compare(name, facts, problems)
+    # the verdict's exit must be the command's exit for a finished run
+    for out_name in ("junit",):
+        f = facts.get(out_name, {})
+        if f and f.get("red") != (rc_p != 0):
+            problems.append(f"{name}: JUnit red={f['red']} but exit {rc_p}")
+        if f and (f.get("failures", 0) > 0) != (rc_p == 1):  # a failed case is a finding's
+            problems.append(f"{name}: JUnit {f['failures']} failures but exit {rc_p}")
+    # notes said in the terminal must be in the JSON report and the HTML
+    if (work / "r.html").exists() and "report.json" in facts:
+        page = _norm(_html_text(work / "r.html"))
+        doc = _norm(facts["report.json"]["text"])
+        for note in _notes(piped):
+            flat = _untimed(note).lower()
+            key = flat[len(flat) // 3 : len(flat) // 3 + 40]
+            for out_name, body in (("html", page), ("report.json", doc)):
+                if key not in _untimed(body).lower():
+                    problems.append(f"{name}: note not in {out_name}: {note[:160]}")
+    if "report.json" in facts:
+        _same_figures(name, piped, facts["report.json"], work, problems)
+    if (work / "r.html").exists():
+        said = re.search(r"Command assay \w+ exited (\d+)", _norm(_html_text(work / "r.html")))
+        facts["html"] = {"exit": int(said.group(1)) if said else None}
+    # a terminal and a log say the same notes
+    by_tty = {_untimed(n) for n in _notes(tty)}
+    by_log = {_untimed(n) for n in _notes(piped)}
+    if by_tty != by_log:
+        problems.append(f"{name}: notes of the TTY and the log differ: {by_tty ^ by_log}")
+    for out_name, f in facts.items():
+        shown = {k: v for k, v in f.items() if k not in ("text",)}
+        print(f"{name:14} {out_name:18} " + json.dumps(shown)[:300])
+    if run_commands:
+        for cmd in dict.fromkeys(_commands(piped)):
+            rc, said = _run_printed(cmd, work)
+            if " resume " in cmd and "nothing to resume" in said:
+                continue  # "resume with:" is printed at the start, for a run that stops
+            bad = rc >= 3 or "error: argument" in said or "No such" in said
+            print(f"{name:14} printed rc={rc}: {cmd[:150]}")
+            if bad:
+                problems.append(f"{name}: printed command failed ({rc}): {cmd}\n{said[-400:]}")
+
+
+def _same_figures(
+    name: str, piped: str, doc: dict[str, Any], work: Path, problems: list[str]
+) -> None:
+    """The headline the report keeps is the one printed; each share and interval printed on
+    an attribute's line is in the HTML and the JSON report."""
+    said = _untimed(piped)
+    if doc.get("headline") not in (None, "-") and _untimed(doc["headline"]) not in said:
+        problems.append(f"{name}: report.json's headline not printed: {doc['headline'][:200]}")
+    page = _norm(_html_text(work / "r.html")) if (work / "r.html").exists() else ""
+    for line in piped.splitlines():
+        if not re.match(r"[\w ]+: share ", line):
+            continue
+        for pct in dict.fromkeys(re.findall(r"\d+\.\d+ %", line)):
+            if pct not in page:
+                problems.append(f"{name}: {pct} of {line[:60]!r} not in the HTML")
+            if pct not in doc["text"] and not _in_numbers(pct, work / "r.json"):
+                problems.append(f"{name}: {pct} of {line[:60]!r} not in report.json")
+
+
+def _in_numbers(pct: str, path: Path) -> bool:
+    want = float(pct.split()[0])
+
+    def walk(v: Any) -> bool:
+        if isinstance(v, float | int) and not isinstance(v, bool):
+            return round(100 * v, 2) == want or round(v, 2) == want
+        if isinstance(v, dict):
+            return any(walk(x) for x in v.values())
+        if isinstance(v, list):
+            return any(walk(x) for x in v)
+        return False
+
+    return walk(json.loads(path.read_text()))
+
+
+def _stored_agree(name: str, said: dict[str, Any], run_id: str, problems: list[str]) -> None:
+    """The command's terminal facts beside its reports and the stored run's."""
+    work = HERE / name.split("/")[0]
+    store = work / "s.db"
+    facts: dict[str, dict[str, Any]] = {"piped": said}
+    facts["report.json"] = _doc_facts(work / "r.json") if (work / "r.json").exists() else {}
+    facts["junit"] = _junit_facts(work / "r.xml") if (work / "r.xml").exists() else {}
+    rc_s, show, _ = _run(["show", run_id, "--store", str(store)], cwd=work)
+    facts["show"] = _show_facts(rc_s, show)
+    facts["runs"] = _runs_entry(store, run_id, work)
+    _compare(name, facts, problems)
+    for k, f in facts.items():
+        print(f"{name:14} {k:18} " + json.dumps({a: b for a, b in f.items() if a != "text"})[:300])
+
+
+def check_interrupt(name: str, argv: list[str], after: float, problems: list[str]) -> None:
+    work = HERE / name
+    work.mkdir(exist_ok=True)
+    store = work / "s.db"
+    full = [*ASSAY, *_fmt(argv), "--seed", "3", "--store", str(store)]
+    full += ["--html", "r.html", "--junit", "r.xml", "--report", "r.json"]
+    p = subprocess.Popen(full, cwd=work, env=ENV, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(p.stdout.readline, "")))  # type: ignore[union-attr]
+    reader.start()
+    started = time.monotonic()
+    while not any(", seed " in ln for ln in lines) and time.monotonic() - started < 300:
+        time.sleep(0.2)
+    time.sleep(after)  # into its search
+    p.send_signal(signal.SIGINT)
+    p.wait(timeout=120)
+    reader.join(timeout=30)
+    out = "".join(lines)
+    (work / "piped.log").write_text(out)
+    print(f"{name:14} interrupted rc={p.returncode}")
+    run_id = re.search(r"run (\w+-\d{8}-\d{6}-\w+)", out)
+    if not run_id:
+        problems.append(f"{name}: no run id in {out[-300:]}")
+        return
+    _stored_agree(name + "/int", _terminal_facts(p.returncode, out), run_id.group(1), problems)
+    if p.returncode != 130:  # it ended before the interrupt: nothing to resume
+        print(f"{name:14} ended before the interrupt (exit {p.returncode})")
+        return
+    resume = [c for c in _commands(out) if " resume " in c]
+    if not resume:
+        problems.append(f"{name}: no resume command printed: {out[-300:]}")
+        return
+    rc, said = _run_printed(resume[-1], work)
+    print(f"{name:14} resumed rc={rc}: {resume[-1][:150]}")
+    _stored_agree(name + "/resumed", _terminal_facts(rc, said), run_id.group(1), problems)
+    for cmd in dict.fromkeys(_commands(said)):
+        rc, said2 = _run_printed(cmd, work)
+        print(f"{name:14} printed rc={rc}: {cmd[:150]}")
+        if rc >= 3 or "error: argument" in said2:
+            problems.append(f"{name}: printed command failed ({rc}): {cmd}\n{said2[-400:]}")
+
+
+LLM_URL = ""
+
+
+def main(argv: list[str]) -> int:
+    global LLM_URL
+    _inputs()
+    sys.path.insert(0, str(FIXTURES))
+    from llm_service import LlmService  # a noisy served LLM (30 % of answers flipped)
+
+    llm = LlmService(wording="plain", flip=0.3, max_batch=8, seed=3).start()
+    LLM_URL = llm.url
+    problems: list[str] = []
+    wanted = argv or [""]
+    for name, case in CASES.items():
+        if any(w in name for w in wanted):
+            check_case(name, case, problems, run_commands=True)
+    for name, (case, after) in INTERRUPT.items():
+        if any(w in name for w in wanted):
+            check_interrupt(name, case, after, problems)
+    print(f"\n{len(problems)} disagreements (work in {HERE})")
+    for p in problems:
+        print(" -", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
