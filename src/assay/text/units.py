@@ -226,8 +226,8 @@ def _lifts_said(summary: dict[str, Any], units: int) -> None:
     """The production and word tables' counts named as the units' added, in place (each
     unit counts its own cases; a case two units judged counts twice in them)."""
     said = (
-        f"the {units} units' added (a case two units judged counts twice; whether a lift is "
-        "possibly chance is judged on the fewest distinct errors they may stand for)"
+        f"the {units} units' added (a case two units judged counts twice), whether a lift is "
+        "possibly chance judged on the fewest distinct errors they may stand for"
     )
     for sec in summary.get("sections") or []:
         if sec.get("title") in _LIFT_TITLES:
