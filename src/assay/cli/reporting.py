@@ -497,7 +497,7 @@ def finish_run(
             f"(the most severe: {record.max_severity:.3g}): the run passes; they are stored"
         )
     if verdict.demo and verdict.code in (0, 1):  # judged on showing its bugs, as its JUnit is
-        out.say(demo_line(verdict.code))
+        out.say(demo_line(verdict.code, verdict.partly))
     if out.as_json:
         out.emit_json(
             {

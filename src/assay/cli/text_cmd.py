@@ -60,7 +60,6 @@ from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.text.depth import beyond_depth
-from assay.text.strategies import exhaustive_reach
 
 __all__ = ["register"]
 
@@ -194,6 +193,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             DEFAULT_MAX_QUERIES,
             check_export,
             check_text,
+            exhaustive_warning,
             setup_text,
             write_findings,
         )
@@ -273,7 +273,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if left_out:  # a part of the grammar no sentence of the run can reach
             out.note(f"warning: {left_out}")
         if the_setup.test.strategy == "exhaustive":  # a budget reaching its first derivations
-            reach = exhaustive_reach(the_setup.test.grammar, the_setup.test.max_depth, max_queries)
+            reach = exhaustive_warning(
+                the_setup,
+                max_queries if max_queries or max_time else DEFAULT_MAX_QUERIES,
+                units=units,
+                checks=determinism_check,
+            )
             if reach:
                 out.note(f"warning: {reach}")
         for name, member in zip(the_setup.model.names, the_setup.model.models, strict=False):

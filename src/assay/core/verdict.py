@@ -56,8 +56,17 @@ def demo_exit(code: int) -> int:
     return {1: 0, 0: 1}.get(code, code)
 
 
-def demo_line(code: int) -> str:
-    """What a demonstration's exit code says (``demo_exit``)."""
+def demo_line(code: int, partly: tuple[str, str] | None = None) -> str:
+    """What a demonstration's exit code says (``demo_exit``); ``partly``: (what, why) when
+    not everything was tested and its findings judged it all the same (``Verdict.partly``):
+    "the demonstration found the bugs it demonstrates (exit 0)" read beside the headline's
+    NOT EVERYTHING WAS TESTED as two verdicts (docs46's Left; left46t)."""
+    if code == 0 and partly is not None:
+        return (
+            f"the demonstration found the bugs it demonstrates (exit 0), though {partly[0]} "
+            "(said above): a demonstration's exit code judges whether it showed its bugs, "
+            "and what was tested showed them"
+        )
     if code == 0:
         return "the demonstration found the bugs it demonstrates (exit 0)"
     if code == 1:
@@ -74,7 +83,8 @@ class Verdict:
     """How a run is judged: ``bad`` findings at or above ``fail_on``; ``found_by_answer``:
     attributes the fairness answer found discrimination on with no stored finding;
     ``rule``/``failing``: a rule on the share and the attributes above it; ``untested``:
-    (what, why) when not everything was tested; ``demo``: a demonstration's run (its code
+    (what, why) when not everything was tested (``partly``: so, though the findings judge
+    the run); ``demo``: a demonstration's run (its code
     is ``demo_exit``'s); ``code``: the exit code."""
 
     code: int
@@ -85,6 +95,8 @@ class Verdict:
     failing: list[str] | None
     untested: tuple[str, str] | None
     demo: bool
+    # (what, why) not everything was tested, where the findings judged the run all the same
+    partly: tuple[str, str] | None = None
     # what a backdoor scan looked for ("patch triggers up to 16x16 pixels"), said with a pass
     looked_for: str | None = None
     # and the attack families it did not ("a trigger that fires on one source class ...")
@@ -108,8 +120,9 @@ def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> V
     # the share, its findings fail nothing: a run within it that did not test everything is
     # no pass, exit 2, never 0)
     fails = failing if failing is not None else (bad or found_by_answer)
+    partly = None  # (not everything tested, the findings judging the run all the same)
     if failed and failed[0] != "nothing was tested" and fails and not summary.get(UNCONFIRMED):
-        failed = None  # (findings none of which was confirmed fail nothing: ``UNCONFIRMED``)
+        partly, failed = failed, None  # (none confirmed fail nothing: ``UNCONFIRMED``)
     if failed:
         code = EXIT_UNTESTED
     elif failing is not None:
@@ -126,6 +139,7 @@ def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> V
         failing=failing,
         untested=failed,
         demo=demo,
+        partly=partly,
         looked_for=looked if isinstance(looked := summary.get("looked_for"), str) else None,
         not_looked_for=no if isinstance(no := summary.get("not_looked_for"), str) else None,
     )
@@ -149,7 +163,7 @@ def _judged(verdict: Verdict, status: str) -> str:
     """``verdict_line``'s verdict (a demonstration's: its whole line)."""
     code = verdict.code
     if verdict.demo and code in (0, 1):
-        return demo_line(code)
+        return demo_line(code, verdict.partly)
     if verdict.untested:
         said = f"{verdict.untested[0].upper()}: {verdict.untested[1]}"
     elif verdict.failing:

@@ -81,6 +81,7 @@ __all__ = [
     "builtin_classifier",
     "check_export",
     "check_text",
+    "exhaustive_warning",
     "export_findings",
     "findings_frame",
     "resume_text",
@@ -202,7 +203,13 @@ def check_text(
     _refuse_loading_beyond(max_queries, loading, execution.get("units"))
     # a budget reaching only the first of an exhaustive order's derivations: said to a caller
     # from Python (the command line says it before the run) and kept with the run
-    reach = _exhaustive_reach(the_setup, max_queries, python=argv is None)
+    reach = exhaustive_warning(
+        the_setup,
+        max_queries,
+        units=execution.get("units"),
+        checks=bool(determinism_check),
+        python=argv is None,
+    )
     if reach is not None and argv is None:
         warn(reach)
     engine_time = time_after_loading(max_time, started)  # before the run exists
@@ -290,13 +297,28 @@ def check_text(
         return _result(the_store, outcome, seed, command)
 
 
-def _exhaustive_reach(setup: TextSetup, max_queries: int | None, *, python: bool) -> str | None:
-    """``text.strategies.exhaustive_reach`` of an exhaustive run (None for another)."""
+def exhaustive_warning(
+    setup: TextSetup,
+    max_queries: int | None,
+    *,
+    units: int | None = None,
+    checks: bool = True,
+    python: bool = False,
+) -> str | None:
+    """``text.strategies.exhaustive_reach`` of an exhaustive run (None for another), over
+    the queries its search gets (``recheck.plan``: the budget less loading's queries and,
+    ``checks`` and ``$ASSAY_TEXT_RECHECK`` allowing them, the determinism checks')."""
+    from assay.text.phases import checking_now
+    from assay.text.recheck import plan
     from assay.text.strategies import exhaustive_reach
 
     if setup.test.strategy != "exhaustive":
         return None
-    return exhaustive_reach(setup.test.grammar, setup.test.max_depth, max_queries, python=python)
+    the_plan = plan(max_queries, units=units, loading=setup.loading_queries)
+    search = the_plan.search_budget(checking=checks and checking_now())
+    return exhaustive_reach(
+        setup.test.grammar, setup.test.max_depth, max_queries, search=search, python=python
+    )
 
 
 def _keep_warning(store: RunStore, run_id: str, said: str) -> None:

@@ -25,7 +25,13 @@ from assay.text.setup import TextSetup
 from assay.text.summary import RUN_PER_1000, RUN_RATE, SEARCH_RATE, WALL_SHARE
 from assay.text.unused import unused_note
 
-__all__ = ["recheck_at_start", "record_rates", "run_session", "text_environment"]
+__all__ = [
+    "checking_now",
+    "recheck_at_start",
+    "record_rates",
+    "run_session",
+    "text_environment",
+]
 
 
 def run_session(
@@ -210,6 +216,11 @@ def recheck_at_start(config: dict[str, Any]) -> bool | None:
     if not isinstance(env, dict):
         return None
     return env.get("ASSAY_TEXT_RECHECK") != "0"
+
+
+def checking_now() -> bool:
+    """Whether ``$ASSAY_TEXT_RECHECK`` lets the determinism checks be made now."""
+    return _checking()
 
 
 def _checking() -> bool:

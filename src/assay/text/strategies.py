@@ -124,18 +124,28 @@ class ExhaustiveStrategy:
 
 
 def exhaustive_reach(
-    grammar: Any, max_depth: int, budget: int | None, *, python: bool = False
+    grammar: Any,
+    max_depth: int,
+    budget: int | None,
+    *,
+    search: int | None = None,
+    python: bool = False,
 ) -> str | None:
-    """What to warn of an exhaustive run whose query budget reaches only the first of the
+    """What to warn of an exhaustive run whose search reaches only the first of the
     grammar's derivations: they come in a fixed order, the last symbols varying first, so a
-    budget of 2,000 over 1,000,000 never changes the first symbols (a planted word there
-    never asked, and a differential run ended exit 0 "this does not show that none exists"
-    where the walk found it at once: hostile44t).  None when the budget covers them all.
-    ``python``: in the keywords of an API call (``check_text(strategy=...)``)."""
+    budget of 2,000 over 1,000,000 leaves the first symbols as they began (a planted word
+    there never asked, and a differential run ended exit 0 "this does not show that none
+    exists" where the walk found it at once: hostile44t).  ``search``: the queries the
+    search gets of ``budget`` (the run's ``--max-queries``; loading the classifiers and the
+    determinism checks ask theirs within it: ``recheck.plan``), ``budget`` when None: the
+    warning compared the whole budget, and a budget between the search's share and the
+    derivations warned of nothing (left46t).  None when the search's share covers them
+    all.  ``python``: in the keywords of an API call (``check_text(strategy=...)``)."""
     if budget is None:
         return None
+    share = budget if search is None else min(max(search, 0), budget)
     total = count_derivations(grammar, max_depth, cap=ExhaustiveStrategy.LIMIT + 1)
-    if total <= budget:
+    if total <= share:
         return None
     strategy, queries, other = (
         ('strategy="exhaustive"', f"max_queries={budget}", 'strategy="walk" or "random"')
@@ -144,13 +154,20 @@ def exhaustive_reach(
     )
     # rounded down, never up: 9,999 of 10,000 said "the first 100.0%" of a grammar whose
     # last derivation it never asks (audit46t)
-    tenths = budget * 1000 // total
+    tenths = share * 1000 // total
     reach = f"at most the first {tenths / 10:.1f}%" if tenths else "less than the first 0.1%"
+    given = (
+        f"{queries} leaves the search {share:,} queries (loading the classifiers and the "
+        "determinism checks ask theirs within it), which reach"
+        if share < budget
+        else f"{queries} reaches"
+    )
+    # "the first symbols vary least", never "never change": 2,000 of 10,000 derivations of
+    # two symbols of 100 alternatives each change the first one 20 times (left46t)
     return (
         f"{strategy} asks the grammar's {total:,} derivations in a fixed order, its last "
-        f"symbols varying first: {queries} reaches {reach} "
-        f"of them, in which the first symbols never change; {other} draws from the whole "
-        "grammar"
+        f"symbols varying first: {given} {reach} of them, in which the first symbols vary "
+        f"least; {other} draws from the whole grammar"
     )
 
 

@@ -135,6 +135,8 @@ class _Merged:
     apart: bool = False
     apart_tests: list[bool] = field(default_factory=list)
     drawn_by_floor: list[int] | None = None  # (a suite's floor: its random cases per test)
+    units: int = 1  # (the lift tables' chance mark reads their added counts by it)
+    repeated: int | None = None  # errors the units' added count repeats (None: unknown)
 
     def untested(self) -> str | None:
         from assay.text.untested import untested_reason
@@ -223,7 +225,10 @@ _LIFT_TITLES = ("Productions most associated with errors", "Words most associate
 def _lifts_said(summary: dict[str, Any], units: int) -> None:
     """The production and word tables' counts named as the units' added, in place (each
     unit counts its own cases; a case two units judged counts twice in them)."""
-    said = f"the {units} units' added (a case two units judged counts twice)"
+    said = (
+        f"the {units} units' added (a case two units judged counts twice), whether a lift is "
+        "possibly chance judged on the fewest distinct errors they may stand for"
+    )
     for sec in summary.get("sections") or []:
         if sec.get("title") in _LIFT_TITLES:
             cols = sec["table"]["columns"]
@@ -318,7 +323,9 @@ def merge_summaries(
     merged.asked = range(asked)
     merged.per_test = _distinct(merged.per_test, summaries)
     distinct = _run_distinct(summaries, len(merged.per_test))
+    merged.units = len(summaries)
     if distinct is not None:  # (each case once, run-wide and per test)
+        merged.repeated = max(merged.errors - distinct[1], 0)
         merged.cases, merged.errors, per_test = distinct
         if merged.per_test:
             merged.per_test = per_test
