@@ -273,3 +273,17 @@ def test_a_given_window_s_words_say_the_controls_highest() -> None:
     words = map_words({"given": True, "queries": 1500, "window": {**row, "odds": 0.0004}})
     assert "(1,500 queries)" in words and "at most 3; odds 0.0004 for clean images" in words
     assert "3x4 window at row 1, column 2" in words and "move 9 of 12 clean images" in words
+
+
+def test_a_window_clean_images_move_as_much_through_is_not_given() -> None:
+    # a clean model reading its answer off the window (any content there moves the image on):
+    # the controls, clean images' own pixels there, move the fresh bases as the group does
+    def window_reader(x: np.ndarray) -> np.ndarray:
+        lit = x[:, 3:5, 3:5, 0].mean(axis=(1, 2)) > 0.05
+        out: np.ndarray = np.where(lit, (_own(x) + 1) % 5, _own(x))
+        return out
+
+    r = _check(window_reader)
+    row = r["windows"][0]
+    assert row["score"] == 15 and min(row["controls"]) == 15
+    assert not r["given"] and r["flagged"] == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 from assay.core.rng import generator_state, set_generator_state
 from assay.fairness.encoded import EncodedModel
@@ -107,3 +108,62 @@ def test_a_count_of_no_rows_is_no_count() -> None:
     assert not est.counted and (est.low, est.high) == (0.0, 1.0)
     assert "every row counted" not in est.describe()
     assert "counted" not in est.to_json()
+
+
+def test_a_threshold_no_decimal_reads_is_a_usage_error() -> None:
+
+    from assay.errors import UsageError
+    from assay.fairness.verdict import parse_fail_on
+
+    for text in ("share>1.2.3", "share>1e", "share>+-1%"):
+        with pytest.raises(UsageError, match="is not a number"):
+            parse_fail_on(text)
+    rule = parse_fail_on("share>0.7%", stored=True)
+    assert getattr(rule, "value", None) == 0.007
+
+
+def _below_a_thousand(x: Any) -> np.ndarray:
+    """Approves M where 900 <= a + b < 1000 and everyone from 1,000 up."""
+    s = x["a"].to_numpy(float) + x["b"].to_numpy(float)
+    m = x["sex"].astype(str).to_numpy() == "M"
+    out: np.ndarray = ((s >= 1000) | (m & (s >= 900))).astype(int)
+    return out
+
+
+@pytest.mark.parametrize("n", [400, 5000])
+def test_an_answer_over_every_data_row_is_their_count_in_every_field(tmp_path: Any, n: int) -> None:
+    import pandas as pd
+
+    import assay
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {
+            "a": rng.integers(0, 1000, n),
+            "b": rng.integers(0, 1000, n),
+            "sex": rng.choice(["F", "M"], n),
+        }
+    )
+    s = frame["a"] + frame["b"]
+    idis = int(((s >= 900) & (s < 1000)).sum())
+    result = assay.check_fairness(
+        _below_a_thousand,
+        frame,
+        protected="sex",
+        seed=1,
+        store=tmp_path / "s.db",
+        max_queries=2000,
+        answer_samples=5000,
+    )
+    row = result.summary["verdict"][0]
+    every = n == 400  # (5,000 rows: a sample of them within the budget)
+    if every:
+        assert row["data_sampled"] == n and row["data_discriminatory"] == idis
+    else:
+        assert row["data_sampled"] < n and row["data_low"] < row["data_high"]
+    assert row["data_counted"] is every
+    assert (row["data_low"] == row["data_high"] == idis / n) is every
+    direction = result.summary["direction"]
+    assert [bool(d.get("exact")) for d in direction] == [
+        every and d["distribution"] == "data" for d in direction
+    ]

@@ -250,3 +250,22 @@ def test_a_given_group_s_words_say_the_controls_highest() -> None:
     words = source_words(record)
     assert "at most 5; odds 1e-05 for clean images" in words
     assert "answered 7 that a refill of the 3x4 window at row 1, column 2 turns to 3" in words
+
+
+@pytest.mark.parametrize(("sent", "asked"), [(9, False), (10, True)])
+def test_controls_are_asked_only_when_half_the_fresh_images_or_more_were_sent(
+    sent: int, asked: bool
+) -> None:
+    calls = [0]
+
+    def some(x: np.ndarray) -> np.ndarray:
+        calls[0] += 1
+        out = _trojan(x)
+        if calls[0] == 2:  # (the fresh images: only the first ``sent`` sent)
+            out[sent:] = _own(x)[sent:]
+        return out
+
+    r = _check(some)
+    row = r["groups"][0]
+    assert row["sent"] == sent and bool(row["controls"]) is asked
+    assert not r["given"] if not asked else len(row["controls"]) == 8
