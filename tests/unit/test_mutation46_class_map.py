@@ -108,10 +108,15 @@ def _own(x: np.ndarray) -> np.ndarray:
 
 
 def _check(
-    answers: Any, n_left: int = 4, seed: int = 0, k: int = 5, windows: Any = None
+    answers: Any,
+    n_left: int = 4,
+    seed: int = 0,
+    k: int = 5,
+    windows: Any = None,
+    n_clean: int = 60,
 ) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
-    clean, clean_labels = _digits(60, k, rng)
+    clean, clean_labels = _digits(n_clean, k, rng)
     images, _ = _digits(10, k, rng)
     images[:, 3:5, 3:5, 0] = 1.0  # the group's shared pixels
     asked = [100]  # (queries asked before the check: not its own)
@@ -162,8 +167,9 @@ def test_the_screen_bases_are_not_asked_again_as_fresh_ones() -> None:
         seen.append(x[:, 1:, :, 0].copy())
         return _shifted(x)
 
-    _check(answers)
+    _check(answers, n_clean=20)  # (4 clean images of each class: 1 screened, 3 fresh)
     screen, fresh = seen[0], seen[1]
+    assert len(screen) == 5 and len(fresh) == 15
     for s in screen:  # (rows 1-5 are the clean bases' own noise: the paste is at 3:5, 3:5)
         assert not any(np.array_equal(s[:2], f[:2]) for f in fresh)
 

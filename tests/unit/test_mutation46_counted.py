@@ -167,3 +167,14 @@ def test_an_answer_over_every_data_row_is_their_count_in_every_field(tmp_path: A
     assert [bool(d.get("exact")) for d in direction] == [
         every and d["distribution"] == "data" for d in direction
     ]
+
+
+def test_the_stop_reason_and_the_progress_use_clopper_pearson_s_width() -> None:
+    search = _search(300, Seen(), precision=0.1, relative=1.0)
+    # 50 of 100: Wilson's half-width 0.096 is within the target 0.1, Clopper-Pearson's 0.102
+    # is not (the budget, not the precision, stopped it)
+    assert search._stopped(50, 100) == "budget"
+    assert search._stopped(50, 110) == "precision"
+    search._counts[0] = (50, 100, 200)
+    low, high = clopper_pearson(50, 100)
+    assert search.progress()["half_width"] == (high - low) / 2

@@ -54,3 +54,9 @@ def test_clopper_pearson_at_the_ends_and_with_no_sample() -> None:
     assert clopper_pearson(0, 10)[0] == 0.0 and clopper_pearson(10, 10)[1] == 1.0
     assert clopper_pearson(0, 0) == (0.0, 1.0)
     assert 1 - _at_least(1, 10, clopper_pearson(0, 10)[1]) == pytest.approx(0.025, rel=1e-6)
+
+
+@pytest.mark.parametrize("n", [10, 13, 34])
+def test_wilson_s_bounds_with_no_success_or_no_failure_are_the_ends_exactly(n: int) -> None:
+    assert wilson_interval(0, n)[0] == 0.0  # (not the float residue 2.8e-17 of its formula)
+    assert wilson_interval(n, n)[1] == 1.0
