@@ -213,3 +213,21 @@ def test_a_closed_descriptor_is_opened_on_the_null_device(redirect: str, said: s
     assert said in run.stderr
     warned = "stdout was closed when assay started" in run.stderr
     assert warned is (redirect == ">&-")
+
+
+def test_a_decimal_option_holding_a_grouping_underscore_is_refused() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    run = subprocess.run(
+        [sys.executable, "-m", "assay", "backdoor", "nothing.py", "--fpr", "0_1"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": src},
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert "Invalid value for '--fpr': '0_1' holds '_'" in run.stderr
