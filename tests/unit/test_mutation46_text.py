@@ -46,7 +46,7 @@ def _llm_oracle() -> tuple[Any, Any]:
             modality="text", n_classes=3, outputs="proba", class_names=("neg", "pos", "")
         )
 
-        def predict(self, texts: Sequence[str], /) -> np.ndarray:
+        def predict(self, texts: np.ndarray | Sequence[str], /) -> np.ndarray:
             return np.full((len(texts), 3), 1.0 / 3)
 
     g = parse_grammar(_G)
@@ -92,12 +92,12 @@ def test_an_odd_member_is_never_one_given_no_answer() -> None:
 def test_a_line_is_written_as_its_bytes_before_its_last_command() -> None:
     from assay.core.shell_bytes import for_terminal
 
-    latin = {"encodings": ["latin-1"], "argv_encoding": "latin-1"}
-    assert for_terminal("cd 高 && ls", **latin) == "cd $'\\xe9\\xab\\x98' && PYTHONUTF8=1 ls"
+    def latin(line: str) -> str:
+        return for_terminal(line, encodings=["latin-1"], argv_encoding="latin-1")
+
+    assert latin("cd 高 && ls") == "cd $'\\xe9\\xab\\x98' && PYTHONUTF8=1 ls"
     # a word of the form NAME=value after the command is a word, not a setting
-    assert (
-        for_terminal("assay show A=高", **latin) == "PYTHONUTF8=1 assay show $'A=\\xe9\\xab\\x98'"
-    )
+    assert latin("assay show A=高") == "PYTHONUTF8=1 assay show $'A=\\xe9\\xab\\x98'"
     # the terminal writes it, but its arguments cannot hold it: written as bytes all the same
     assert (
         for_terminal("assay show 高", encodings=["utf-8"], argv_encoding="latin-1")
