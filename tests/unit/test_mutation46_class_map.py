@@ -252,9 +252,9 @@ def test_the_odds_line_is_split_over_the_windows_asked(monkeypatch: Any) -> None
     import assay.backdoor.class_map as cm
     from assay.backdoor.strip import STRIP_ODDS
 
-    monkeypatch.setattr(cm, "beyond_controls", lambda score, null: STRIP_ODDS * 1.5)
+    monkeypatch.setattr(cm, "beyond_controls", lambda score, null, n: STRIP_ODDS * 1.5)
     assert not _check(_shifted)["given"]  # (odds above the line)
-    monkeypatch.setattr(cm, "beyond_controls", lambda score, null: STRIP_ODDS / 2)
+    monkeypatch.setattr(cm, "beyond_controls", lambda score, null, n: STRIP_ODDS / 2)
     one = _check(_shifted)
     assert one["given"] and len(one["windows"]) == 1
     # three windows of the same group asked: the line is a third of the odds
