@@ -254,7 +254,7 @@ def test_one_flagged_image_reads_no_mean_over_unflagged_images(
     assert code == 1 and "1 of 1 images carry a confirmed trigger" in out, out
     assert "per unflagged image" not in out and " queries per image" in out, out
     metrics = json.loads((tmp_path / "r.json").read_text())["run"]["summary"]["metrics"]
-    assert "queries per unflagged image (mean)" not in metrics
+    assert "queries per unflagged image of its own scan only (mean)" not in metrics
 
 
 def test_a_verify_that_skipped_a_finding_and_found_none_holding_is_not_a_pass(

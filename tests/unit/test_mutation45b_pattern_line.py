@@ -64,4 +64,5 @@ def test_a_given_class_keeps_its_sign_odds_when_the_controls_bound_is_lower() ->
     assert row["controls"] == [0] * 8, row
     assert row["odds"] == pytest.approx(_sign_odds(8, 8)) == pytest.approx(1 / 256), row
     assert record["flagged"] == list(range(16, 28))
-    assert "at most +0; odds 0.004 for clean images" in pattern_words(record)
+    assert "at most +0: beyond all 8" in pattern_words(record)
+    assert "; the sign test's odds 0.004)" in pattern_words(record)

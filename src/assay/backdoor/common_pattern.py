@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.control_odds import counted_odds, odds_words
 from assay.backdoor.strip import STRIP_ODDS, _tail
 
 __all__ = [
@@ -235,9 +236,11 @@ def common_pattern(
                 )
                 sides = [still_sends(d0, c, fresh, answers)[:2] for d0 in null]
                 row["controls"] = [p - m for p, m in sides]
-                row["odds"] = odds = max(
-                    odds, beyond_controls(only_plus - only_minus, row["controls"], len(fresh))
+                row["t_bound"] = beyond_controls(
+                    only_plus - only_minus, row["controls"], len(fresh)
                 )
+                row["counted_odds"] = counted_odds(only_plus - only_minus, row["controls"])
+                row["odds"] = odds = max(odds, row["t_bound"])
                 if odds < line:
                     given.append(c)
                     patterns[c] = d
@@ -273,16 +276,22 @@ def pattern_words(record: dict[str, Any] | None, name: Callable[[int], str] = st
     for c in record["classes"]:
         row = record["per_class"][str(c)]
         null = row.get("controls")  # (none in a run stored before left44c)
-        against = (
-            f"{len(null)} random splits of the images answered {name(c)} at most {max(null):+d}; "
+        # (the odds the controls' count supports beside their t bound: ``odds_words``)
+        odds = (
+            f"{len(null)} random splits of the images answered {name(c)} at most {max(null):+d}: "
+            + odds_words(row["only"] - row["only_back"], null, row.get("t_bound", row["odds"]))
+            + (
+                f"; the sign test's odds {row['odds']:.1g}"
+                if row.get("t_bound", row["odds"]) < row["odds"]
+                else ""
+            )
             if null
-            else ""
+            else f"odds {row['odds']:.1g} for clean images"
         )
         parts.append(
             f"the {row['images']} images answered {name(c)} share a pattern that sends "
             f"{row['only']} of {row['fresh']} clean images there that its negative does not "
-            f"(the negative {row['only_back']} that it does not; {against}odds "
-            f"{row['odds']:.1g} for clean images)"
+            f"(the negative {row['only_back']} that it does not; {odds})"
         )
     return (
         f"; NOT CLEAN by the common-pattern check ({q:,} queries): "

@@ -15,9 +15,24 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["IN_ALL", "RUN_QUERIES", "RUN_SECONDS", "SCAN_QUERIES", "in_all_clause", "run_rates"]
+__all__ = [
+    "IN_ALL",
+    "KNOWN_QUERIES",
+    "OWN",
+    "RUN_QUERIES",
+    "RUN_SECONDS",
+    "SCAN_QUERIES",
+    "UNFLAGGED_QUERIES",
+    "in_all_clause",
+    "run_rates",
+]
 
 SCAN_QUERIES = "queries per image of its own scan only (mean)"
+# the unflagged images' and those matched to a known trigger's means, each image's own scan's
+# too (they were unlabelled: "queries per unflagged image (mean)", left46b)
+UNFLAGGED_QUERIES = "queries per unflagged image of its own scan only (mean)"
+KNOWN_QUERIES = "queries per image with a known trigger, of its own scan only (mean)"
+OWN = "each image's own scan: "  # the headline's words before those figures
 RUN_QUERIES = "queries per image (every query asked after loading the model)"
 RUN_SECONDS = "seconds per image (wall clock from the run's start)"
 IN_ALL = "queries in all (the images' own scans and the rest)"

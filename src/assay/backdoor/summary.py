@@ -16,7 +16,14 @@ from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.modelscan import anomaly_index, scan_sizes
 from assay.backdoor.patches import paste
-from assay.backdoor.run_rates import IN_ALL, SCAN_QUERIES, in_all_clause
+from assay.backdoor.run_rates import (
+    IN_ALL,
+    KNOWN_QUERIES,
+    OWN,
+    SCAN_QUERIES,
+    UNFLAGGED_QUERIES,
+    in_all_clause,
+)
 from assay.backdoor.scope import MODEL_SCAN_NOT, input_scope, model_looked_for
 from assay.backdoor.second import describe, not_asked
 from assay.backdoor.second_view import mark_rows, opinion_metrics
@@ -31,6 +38,13 @@ WEAK_HOLDERS = 5
 MAX_GALLERY = 12
 ROWS_KEPT = 5_000
 # the rate one STRIP threshold's own false positives stay under (``strip.strip_bound``)
+# a model scan's pass with a class cleared: clearing is no proof (the bench's figures, issue
+# 10: the built-in trojan's class 7 was cleared so, exit 0; left46b)
+CLEARED_NOTE = (
+    " (a class cleared so may still be a trigger's target: the model scan named 7 of 18 planted "
+    "triggers' targets on the bench's 8x8 digits MLPs, 16 of 18 at 16x16, and clean models' "
+    "classes reach such indices too)"
+)
 STRIP_BOUND_KEY = "false-positive rate of the threshold, 95 % upper bound (this threshold's own)"
 """A summary keeps every image's row up to this many images scanned; past it, the flagged
 images' rows only (each is also a finding), so a scan of a million images does not write a
@@ -479,6 +493,21 @@ def _strip_set(search: Any) -> str:
     )
 
 
+def _strip_pool(search: Any) -> str:
+    """The headline's words when the blending pool (half of ``--clean``) holds fewer images
+    than ``--blends``: each image's blends are of that few distinct clean images."""
+    from assay.backdoor.strip import distinct_blends
+
+    blends, pool = int(search.test.strip_blends), max(1, len(search.test.clean) // 2)
+    if distinct_blends(pool, blends) >= blends:
+        return ""
+    return (
+        f"; each image's {blends} blends are of only {pool} distinct clean images (the "
+        f"blending pool is half of --clean: give at least {2 * blends} clean images for "
+        f"{blends} distinct)"
+    )
+
+
 def _input_summary(search: Any) -> dict[str, Any]:
     t = search.test
     name = _namer(search)
@@ -506,12 +535,16 @@ def _input_summary(search: Any) -> dict[str, Any]:
     distinct = _distinct(search, n)
     if strategy == "strip":
         headline = (
-            f"STRIP flagged {len(poisoned)} of {n} images"
-            + (f" (only {distinct} distinct)" if distinct < n else "")
-            + " (entropy below "
-            f"{search.threshold or 0:.3f} bits, {_strip_set(search)}); {q_all:.0f} queries per "
-            "image"
-        ) + (_strip_cluster(search) if poisoned else "")
+            (
+                f"STRIP flagged {len(poisoned)} of {n} images"
+                + (f" (only {distinct} distinct)" if distinct < n else "")
+                + " (entropy below "
+                f"{search.threshold or 0:.3f} bits, {_strip_set(search)}); {q_all:.0f} queries per "
+                "image"
+            )
+            + _strip_pool(search)
+            + (_strip_cluster(search) if poisoned else "")
+        )
     else:
         trig = search.triggers
         parts = [
@@ -526,10 +559,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
             + (f" ({len(trig)} distinct: " + "; ".join(parts) + ")" if trig else "")
             + looked_for_clause(t, strip_asked(search))
             # with no image left unflagged, no mean over them (it read 0.0 queries)
+            # (each image's own scan only, so labelled: the run's share is its queries in
+            # all over the images, ``in_all_clause`` and ``run_rates``)
             + (
-                f"; {q_clean:.1f} queries per unflagged image"
+                f"; {OWN}{q_clean:.1f} queries per unflagged image"
                 if clean_rows
-                else f"; {q_all:.1f} queries per image"
+                else f"; {OWN}{q_all:.1f} queries per image"
             )
             + (f", {q_known:.1f} per image with a known trigger" if q_known is not None else "")
             + (
@@ -600,15 +635,18 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "seconds per image of its own scan only (mean)": round(s_all, 5),
     }
     if clean_rows:
-        metrics["queries per unflagged image (mean)"] = round(q_clean, 2)
+        metrics[UNFLAGGED_QUERIES] = round(q_clean, 2)
     if q_known is not None:
-        metrics["queries per image with a known trigger (mean)"] = round(q_known, 2)
+        metrics[KNOWN_QUERIES] = round(q_known, 2)
     if late:
         metrics["images flagged by the recheck after the scan"] = late
     if strategy == "strip":
         from assay.backdoor.strip import strip_bound, strip_rate
 
         metrics["entropy threshold (bits)"] = search.threshold
+        metrics["distinct clean images blended per image"] = min(
+            int(t.strip_blends), max(1, len(t.clean) // 2)
+        )
         n_calibrated = len(search.clean_entropy)
         metrics["false-positive rate of the threshold"] = round(
             strip_rate(n_calibrated, t.strip_fpr), 4
@@ -971,9 +1009,11 @@ def _cleared(
         else:
             reason = "it did not pass the checks of a trigger"
         small = (
-            f"an anomalously small patch ({s.size}x{s.size}, anomaly index {a:.1f})"
+            f"an anomalously small patch ({s.size}x{s.size} at (row {s.box[0]}, col "
+            f"{s.box[1]}), anomaly index {a:.1f})"
             if a >= limit
-            else f"a patch of anomalously few effective pixels ({s.size}x{s.size}, "
+            else f"a patch of anomalously few effective pixels ({s.size}x{s.size} at (row "
+            f"{s.box[0]}, col {s.box[1]}), "
             f"{p:.1f} times fewer than the other classes')"
         )
         out.append(f"class {_namer(search)(c)} was reachable by {small} but {reason}")
@@ -1052,7 +1092,7 @@ def _model_summary(search: Any) -> dict[str, Any]:
         top = max(index) if index else 0.0
         cleared = _cleared(search, scans, index, verdict)
         why = (
-            "; ".join(cleared)
+            "; ".join(cleared) + CLEARED_NOTE
             if cleared
             else f"no class reachable by an anomalously small patch (largest anomaly index "
             f"{top:.1f} < {t.anomaly_threshold:g})"

@@ -18,7 +18,13 @@ import numpy as np
 
 from assay.backdoor.again import AGAIN, ask_again, pick_again
 from assay.backdoor.class_map import CLASS_MAP, class_map, most_map_queries, put
-from assay.backdoor.common_pattern import PATTERN, common_pattern, most_queries, pattern_skipped
+from assay.backdoor.common_pattern import (
+    PATTERN,
+    common_pattern,
+    most_queries,
+    pattern_skipped,
+)
+from assay.backdoor.control_odds import with_counted
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
 from assay.backdoor.masks import with_masks
@@ -609,7 +615,7 @@ class BackdoorSearch:
             lambda: self.model.queries,
         )
         found = record.pop("patterns")
-        self.second["map"] = record
+        self.second["map"] = with_counted(record, "windows", "score")
         flagged = np.asarray(record["flagged"], dtype=np.int64)
         if not len(flagged):
             return self._source_class(left)
@@ -659,7 +665,7 @@ class BackdoorSearch:
             lambda: self.model.queries,
             refills=self._clean_refills,
         )
-        self.second["source"] = record
+        self.second["source"] = with_counted(record, "groups", "sent")
         flagged = np.asarray(record["flagged"], dtype=np.int64)
         if not len(flagged):
             return []
