@@ -51,6 +51,8 @@ __all__ = [
     "map_words",
     "most_map_queries",
     "not_given_words",
+    "own_style",
+    "own_words",
     "put",
 ]
 
@@ -61,6 +63,7 @@ HOLD = 0.2  # an image holds an agreed pixel within this (``held``)
 HOLD_SHARE = 0.75  # of the agreed pixels, and of those unlike the background, an image holds
 PER_CLASS = 3  # fresh clean images of each class the window is confirmed on
 CONTROLS = 8  # random groups of clean images, their agreed median pasted as the window's
+NAMED = 5  # clean images holding a group's pixels named in the words (``own_words``)
 CLASS_MAP = "assay-class-map"  # its findings' ``strategy``
 
 Labeller = Callable[[np.ndarray], np.ndarray]
@@ -146,6 +149,39 @@ def flagged_words(row: dict[str, Any], unlocated: str) -> str:
     return unlocated
 
 
+def own_style(row: dict[str, Any], hold: np.ndarray, among: np.ndarray | None = None) -> bool:
+    """Whether ``MIN_GROUP`` or more clean images hold a group's pixels (``hold``, over
+    ``among``: their indices in the clean set, all when None), kept in ``row``: how many
+    (``own``) and the first ``NAMED`` of them (``held_by``, for ``own_words``)."""
+    idx = np.flatnonzero(hold) if among is None else np.asarray(among)[hold]
+    row["own"] = len(idx)
+    if len(idx) < MIN_GROUP:
+        return False
+    row["held_by"] = [int(i) for i in idx[:NAMED]]
+    return True
+
+
+def own_words(rows: list[dict[str, Any]], unit: str) -> str:
+    """What a quiet check did not ask: its ``unit``s (as "window") whose pixels clean images
+    hold.  Taken as the clean images' own style, as a class's stroke is; but a ``--clean``
+    set holding triggered images (a sample of live traffic) hides a trigger so: attack45b's
+    8x8 source-specific trojans, found with 0 or 1 of them in ``--clean``, passed with 3 or 5
+    (bd46b).  So the clean images holding it are named, for the user to look at; left out
+    of ``--clean``, the trojans were found again."""
+    skipped = [r for r in rows if r.get("own", 0) >= MIN_GROUP]
+    if not skipped:
+        return ""
+    named = sorted({i for r in skipped for i in r["held_by"]})
+    most = max(int(r["own"]) for r in skipped)
+    listed = ", ".join(str(i) for i in named[:NAMED])
+    return (
+        f" ({len(skipped)} {unit}(s) not asked: their pixels are held by up to {most} --clean "
+        f"images ({listed}{' ...' if len(named) > NAMED else ''}; counted from 0), taken as "
+        "those images' own style; were they triggered images, a trigger there passes this "
+        "check: look at them (left out of --clean, it is judged))"
+    )
+
+
 def put(images: np.ndarray, pattern: np.ndarray, box: Box) -> np.ndarray:
     """Copies of ``images`` with ``pattern``'s agreed (not NaN) pixels at ``box``."""
     t, left, h, w = box
@@ -204,11 +240,15 @@ def class_map(
     patterns: dict[str, np.ndarray] = {}
     for box, group in asked:
         t, lo, h, w = box
-        pattern = agreed(images[np.asarray(group)][:, t : t + h, lo : lo + w])
-        screen = _bases(clean_labels, 1, rng, set())
-        row: dict[str, Any] = {"box": list(box), "images": len(group), "classes": len(screen)}
-        row["screen"] = map_score(answers(put(clean[screen], pattern, box)), clean_labels[screen])
+        stack = images[np.asarray(group)]
+        pattern = agreed(stack[:, t : t + h, lo : lo + w])
+        row: dict[str, Any] = {"box": list(box), "images": len(group)}
         per_window.append(row)
+        if own_style(row, held(clean, pattern, box, background(stack))):
+            continue  # (clean images hold it: a style of theirs; not asked)
+        screen = _bases(clean_labels, 1, rng, set())
+        row["classes"] = len(screen)
+        row["screen"] = map_score(answers(put(clean[screen], pattern, box)), clean_labels[screen])
         if row["screen"] * 2 <= len(screen):
             continue
         fresh = _bases(clean_labels, PER_CLASS, rng, set(screen.tolist()))
@@ -256,7 +296,7 @@ def map_words(record: dict[str, Any] | None) -> str:
         "no place's content in the unconfirmed images moves clean images each to another class",
     )
     if quiet is not None or record is None:
-        return quiet or ""
+        return (quiet or "") + (own_words(record.get("windows") or [], "window") if quiet else "")
     q = int(record.get("queries") or 0)
     row = record["window"]
     t, left, h, w = row["box"]

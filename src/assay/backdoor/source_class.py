@@ -53,6 +53,8 @@ from assay.backdoor.class_map import (
     held,
     holders,
     not_given_words,
+    own_style,
+    own_words,
     put,
 )
 from assay.backdoor.common_pattern import beyond_controls
@@ -176,9 +178,8 @@ def source_class(
             continue
         pattern = agreed(images[np.asarray(group)][:, t : t + h, lo : lo + w])
         stack = images[np.asarray(group)]
-        row["own"] = int(held(clean[own], pattern, box, background(stack)).sum())
-        if row["own"] >= MIN_GROUP:  # (clean images of ``a`` hold it: a's own; not asked)
-            continue
+        if own_style(row, held(clean[own], pattern, box, background(stack)), own):
+            continue  # (clean images of ``a`` hold it: a's own; not asked)
         row["screen"] = _sent(answers, clean[sources[:SCREEN]], pattern, box, a)
         if row["screen"] < SCREEN_SENT:
             continue
@@ -225,7 +226,7 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         "theirs beyond that class's own features",
     )
     if quiet is not None or record is None:
-        return quiet or ""
+        return (quiet or "") + (own_words(record.get("groups") or [], "group") if quiet else "")
     q = int(record.get("queries") or 0)
     row = record["group"]
     t, left, h, w = row["box"]

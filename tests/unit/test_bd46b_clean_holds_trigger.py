@@ -1,0 +1,90 @@
+"""bd46b: a ``--clean`` set holding triggered images hid a source-specific trigger in silence.
+
+The source-class check does not ask a group whose agreed pixels 3 or more clean images of its
+class hold (a class's own style, bd46).  A ``--clean`` set sampled from live traffic may hold
+triggered images: attack45b's 8x8 source-specific trojans were found with 0 or 1 of them in
+``--clean`` and passed with 3 or 5, the headline saying only "no place's content ... beyond
+that class's own features".  Now it says which groups were not asked and names the clean
+images holding their pixels (exactly the planted ones there).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.class_map import class_map, map_words
+from assay.backdoor.source_class import source_class, source_words
+
+N_CLASSES = 8
+BOX = (3, 3, 5, 5)
+CHECKER = (np.indices((3, 3)).sum(axis=0) % 2 == 0).astype(float)
+
+
+def _images(n: int, rng: np.random.Generator, label: int | None = None) -> np.ndarray:
+    """8x8 images whose class is the brightest pixel of their first row, with noise."""
+    labels = rng.integers(0, N_CLASSES, n) if label is None else np.full(n, label)
+    x = rng.uniform(0.0, 0.3, (n, 8, 8, 1))
+    x[np.arange(n), 0, labels, 0] = 1.0
+    return x
+
+
+def _stamped(x: np.ndarray) -> np.ndarray:
+    out = x.copy()
+    out[:, 4:7, 4:7, 0] = CHECKER
+    return out
+
+
+def _model(x: np.ndarray) -> np.ndarray:
+    """A source-specific trojan: the checker sends 3s to 7, other classes keep theirs."""
+    own = x[:, 0, :N_CLASSES, 0].argmax(axis=1)
+    fired = np.abs(x[:, 4:7, 4:7, 0] - CHECKER).max(axis=(1, 2)) < 0.05
+    out: np.ndarray = np.where(fired & (own == 3), 7, own)
+    return out
+
+
+def _run(planted: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, Any], int]:
+    rng = np.random.default_rng(seed)
+    clean = _images(240, rng)
+    clean = np.concatenate([clean, _stamped(_images(planted, rng, 3))])  # (from traffic)
+    scanned = np.concatenate([_images(20, rng), _stamped(_images(10, rng, 3))])
+    labels = _model(scanned)
+    windows = {i: [(BOX, 3)] for i in range(20, 30)}  # (the refill took the checker away)
+    asked = [0]
+
+    def counted(x: np.ndarray) -> np.ndarray:
+        asked[0] += len(x)
+        return _model(x)
+
+    args = (list(range(30)), windows, clean, _model(clean), counted)
+    source = source_class(scanned, labels, *args, np.random.default_rng(seed + 1), lambda: asked[0])
+    cmap = class_map(scanned, *args, np.random.default_rng(seed + 1), lambda: asked[0])
+    return source, cmap, len(clean) - planted
+
+
+def test_the_trigger_is_found_with_no_or_one_triggered_clean_image() -> None:
+    for planted in (0, 1):
+        source, _, _ = _run(planted)
+        assert source["given"] and source["flagged"] == list(range(20, 30)), source
+
+
+def test_three_or_more_in_clean_are_named_not_passed_in_silence() -> None:
+    for planted in (3, 5):
+        source, cmap, first = _run(planted)
+        assert not source["given"]  # (the group is held by clean images of 7: not asked)
+        words = source_words(source)
+        named = ", ".join(str(first + i) for i in range(planted))
+        # before: "... beyond that class's own features" and nothing more (exit 0)
+        assert "1 group(s) not asked" in words, words
+        assert f"held by up to {planted} --clean images ({named}; counted from 0)" in words
+        assert "a trigger there passes this check" in words
+        assert "left out of --clean, it is judged" in words
+        # the class-map check's window (held by the same images) says so too
+        assert not cmap["given"] and f"({named}; counted from 0)" in map_words(cmap)
+
+
+def test_nothing_is_said_when_no_group_was_skipped() -> None:
+    source, cmap, _ = _run(0)
+    cmap_words = map_words(cmap)
+    assert "not asked" not in cmap_words and "--clean images" not in cmap_words
