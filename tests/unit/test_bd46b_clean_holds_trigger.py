@@ -85,6 +85,6 @@ def test_three_or_more_in_clean_are_named_not_passed_in_silence() -> None:
 
 
 def test_nothing_is_said_when_no_group_was_skipped() -> None:
-    source, cmap, _ = _run(0)
+    _, cmap, _ = _run(0)
     cmap_words = map_words(cmap)
     assert "not asked" not in cmap_words and "--clean images" not in cmap_words

@@ -296,7 +296,9 @@ def map_words(record: dict[str, Any] | None) -> str:
         "no place's content in the unconfirmed images moves clean images each to another class",
     )
     if quiet is not None or record is None:
-        return (quiet or "") + (own_words(record.get("windows") or [], "window") if quiet else "")
+        return (quiet or "") + (
+            own_words((record or {}).get("windows") or [], "window") if quiet else ""
+        )
     q = int(record.get("queries") or 0)
     row = record["window"]
     t, left, h, w = row["box"]

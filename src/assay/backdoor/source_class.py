@@ -226,7 +226,9 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         "theirs beyond that class's own features",
     )
     if quiet is not None or record is None:
-        return (quiet or "") + (own_words(record.get("groups") or [], "group") if quiet else "")
+        return (quiet or "") + (
+            own_words((record or {}).get("groups") or [], "group") if quiet else ""
+        )
     q = int(record.get("queries") or 0)
     row = record["group"]
     t, left, h, w = row["box"]
