@@ -25,6 +25,14 @@ moves at least half the bases.  On the 8x8 and 16x16 digits MLPs the clean twins
 scored at most 4 of 10 (none asked further); the all-to-all trojans' 6-10 of 10, then 20-29
 of 30 against controls of 0-3 (bench/RESULTS.md, bd45).
 
+A window whose agreed pixels ``MIN_GROUP`` or more clean images hold (``held``) is theirs,
+a style of theirs as a 7's stem is (``source_class``'s skip, bd46): not asked (no query).  On
+bd46's 144 runs no clean window's screen came near (at most 3 of 10 classes, 5 needed: a
+class's style sends others to one class, credited once), so it moved no decision; it skipped
+153 of 377 windows (screens 0-3) and 1,523 of their 4,846 queries, the all-to-all trojans'
+windows held by no clean image (bd46b).  A quiet check names the clean images that held a
+window it did not ask (``own_words``).
+
 The images of a given window's group that hold its agreed pixels (``held``: a trigger is the
 same pixels in every image) are flagged, when ``MIN_GROUP`` or more do; else the whole group
 (not located: some may be clean images whose answer that window changes).  A trigger at a
