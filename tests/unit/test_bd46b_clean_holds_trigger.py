@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.class_map import class_map, map_words
+from assay.backdoor.class_map import own_words
 from assay.backdoor.source_class import source_class, source_words
 
 N_CLASSES = 8
@@ -44,12 +44,11 @@ def _model(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _run(planted: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, Any], int]:
+def _run(planted: int, seed: int = 0) -> tuple[dict[str, Any], int]:
     rng = np.random.default_rng(seed)
     clean = _images(240, rng)
     clean = np.concatenate([clean, _stamped(_images(planted, rng, 3))])  # (from traffic)
     scanned = np.concatenate([_images(20, rng), _stamped(_images(10, rng, 3))])
-    labels = _model(scanned)
     windows = {i: [(BOX, 3)] for i in range(20, 30)}  # (the refill took the checker away)
     asked = [0]
 
@@ -57,21 +56,29 @@ def _run(planted: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, Any], i
         asked[0] += len(x)
         return _model(x)
 
-    args = (list(range(30)), windows, clean, _model(clean), counted)
-    source = source_class(scanned, labels, *args, np.random.default_rng(seed + 1), lambda: asked[0])
-    cmap = class_map(scanned, *args, np.random.default_rng(seed + 1), lambda: asked[0])
-    return source, cmap, len(clean) - planted
+    source = source_class(
+        scanned,
+        _model(scanned),
+        list(range(30)),
+        windows,
+        clean,
+        _model(clean),
+        counted,
+        np.random.default_rng(seed + 1),
+        lambda: asked[0],
+    )
+    return source, len(clean) - planted
 
 
 def test_the_trigger_is_found_with_no_or_one_triggered_clean_image() -> None:
     for planted in (0, 1):
-        source, _, _ = _run(planted)
+        source, _ = _run(planted)
         assert source["given"] and source["flagged"] == list(range(20, 30)), source
 
 
 def test_three_or_more_in_clean_are_named_not_passed_in_silence() -> None:
     for planted in (3, 5):
-        source, cmap, first = _run(planted)
+        source, first = _run(planted)
         assert not source["given"]  # (the group is held by clean images of 7: not asked)
         words = source_words(source)
         named = ", ".join(str(first + i) for i in range(planted))
@@ -80,11 +87,11 @@ def test_three_or_more_in_clean_are_named_not_passed_in_silence() -> None:
         assert f"held by up to {planted} --clean images ({named}; counted from 0)" in words
         assert "a trigger there passes this check" in words
         assert "left out of --clean, it is judged" in words
-        # the class-map check's window (held by the same images) says so too
-        assert not cmap["given"] and f"({named}; counted from 0)" in map_words(cmap)
 
 
 def test_nothing_is_said_when_no_group_was_skipped() -> None:
-    _, cmap, _ = _run(0)
-    cmap_words = map_words(cmap)
-    assert "not asked" not in cmap_words and "--clean images" not in cmap_words
+    assert own_words([{"own": 2}, {"own": 0}], "group") == ""
+    rows = [{"own": 4, "held_by": [7, 9, 11, 12]}, {"own": 9, "held_by": [1, 2, 3, 4, 5]}]
+    words = own_words(rows, "group")
+    assert words.startswith(" (2 group(s) not asked: their pixels are held by up to 9 ")
+    assert "(1, 2, 3, 4, 5 ...; counted from 0)" in words  # (the first five named)

@@ -25,13 +25,12 @@ moves at least half the bases.  On the 8x8 and 16x16 digits MLPs the clean twins
 scored at most 4 of 10 (none asked further); the all-to-all trojans' 6-10 of 10, then 20-29
 of 30 against controls of 0-3 (bench/RESULTS.md, bd45).
 
-A window whose agreed pixels ``MIN_GROUP`` or more clean images hold (``held``) is theirs,
-a style of theirs as a 7's stem is (``source_class``'s skip, bd46): not asked (no query).  On
-bd46's 144 runs no clean window's screen came near (at most 3 of 10 classes, 5 needed: a
-class's style sends others to one class, credited once), so it moved no decision; it skipped
-153 of 377 windows (screens 0-3) and 1,523 of their 4,846 queries, the all-to-all trojans'
-windows held by no clean image (bd46b).  A quiet check names the clean images that held a
-window it did not ask (``own_words``).
+Unlike the source-class check, a window whose agreed pixels clean images hold is asked: its
+screen is its guard against a class's style (a stroke sends other classes to its one class,
+credited once: on bd46's 144 runs every clean window's screen scored 0-3 of 10 classes, 6
+needed; only the 5 all-to-all trojans' scored more, 8).  Skipping such windows moved no
+decision there, but with 3 or 5 stamped images in ``--clean`` (a sample of live traffic) it
+lost the all-to-all trojans in 5 of 6 runs that are found without it (bd46b).
 
 The images of a given window's group that hold its agreed pixels (``held``: a trigger is the
 same pixels in every image) are flagged, when ``MIN_GROUP`` or more do; else the whole group
@@ -170,7 +169,7 @@ def own_style(row: dict[str, Any], hold: np.ndarray, among: np.ndarray | None = 
 
 
 def own_words(rows: list[dict[str, Any]], unit: str) -> str:
-    """What a quiet check did not ask: its ``unit``s (as "window") whose pixels clean images
+    """What a quiet check did not ask: its ``unit``s (as "group") whose pixels clean images
     hold.  Taken as the clean images' own style, as a class's stroke is; but a ``--clean``
     set holding triggered images (a sample of live traffic) hides a trigger so: attack45b's
     8x8 source-specific trojans, found with 0 or 1 of them in ``--clean``, passed with 3 or 5
@@ -248,15 +247,11 @@ def class_map(
     patterns: dict[str, np.ndarray] = {}
     for box, group in asked:
         t, lo, h, w = box
-        stack = images[np.asarray(group)]
-        pattern = agreed(stack[:, t : t + h, lo : lo + w])
-        row: dict[str, Any] = {"box": list(box), "images": len(group)}
-        per_window.append(row)
-        if own_style(row, held(clean, pattern, box, background(stack))):
-            continue  # (clean images hold it: a style of theirs; not asked)
+        pattern = agreed(images[np.asarray(group)][:, t : t + h, lo : lo + w])
         screen = _bases(clean_labels, 1, rng, set())
-        row["classes"] = len(screen)
+        row: dict[str, Any] = {"box": list(box), "images": len(group), "classes": len(screen)}
         row["screen"] = map_score(answers(put(clean[screen], pattern, box)), clean_labels[screen])
+        per_window.append(row)
         if row["screen"] * 2 <= len(screen):
             continue
         fresh = _bases(clean_labels, PER_CLASS, rng, set(screen.tolist()))
@@ -304,9 +299,7 @@ def map_words(record: dict[str, Any] | None) -> str:
         "no place's content in the unconfirmed images moves clean images each to another class",
     )
     if quiet is not None or record is None:
-        return (quiet or "") + (
-            own_words((record or {}).get("windows") or [], "window") if quiet else ""
-        )
+        return quiet or ""
     q = int(record.get("queries") or 0)
     row = record["window"]
     t, left, h, w = row["box"]
