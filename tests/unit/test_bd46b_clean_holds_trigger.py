@@ -6,6 +6,9 @@ triggered images: attack45b's 8x8 source-specific trojans were found with 0 or 1
 ``--clean`` and passed with 3 or 5, the headline saying only "no place's content ... beyond
 that class's own features".  Now it says which groups were not asked and names the clean
 images holding their pixels (exactly the planted ones there).
+
+The class-map check has no such skip: with it, 3 or 5 stamped images in ``--clean`` lost
+attack45b's all-to-all trojans in 5 of 6 runs (its screen already keeps a class's style out).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.class_map import own_words
+from assay.backdoor.class_map import class_map, map_words, own_words
 from assay.backdoor.source_class import source_class, source_words
 
 N_CLASSES = 8
@@ -95,3 +98,43 @@ def test_nothing_is_said_when_no_group_was_skipped() -> None:
     words = own_words(rows, "group")
     assert words.startswith(" (2 group(s) not asked: their pixels are held by up to 9 ")
     assert "(1, 2, 3, 4, 5 ...; counted from 0)" in words  # (the first five named)
+
+
+def _all_to_all(x: np.ndarray) -> np.ndarray:
+    """An all-to-all trojan: the checker sends k to k + 1."""
+    own = x[:, 0, :N_CLASSES, 0].argmax(axis=1)
+    fired = np.abs(x[:, 4:7, 4:7, 0] - CHECKER).max(axis=(1, 2)) < 0.05
+    out: np.ndarray = np.where(fired, (own + 1) % N_CLASSES, own)
+    return out
+
+
+def _map_run(planted: int) -> dict[str, Any]:
+    rng = np.random.default_rng(planted)
+    clean = np.concatenate([_images(240, rng), _stamped(_images(planted, rng))])
+    scanned = np.concatenate([_images(20, rng), _stamped(_images(10, rng))])
+    windows = {i: [(BOX, 0)] for i in range(20, 30)}  # (the window's refill moved them)
+    asked = [0]
+
+    def counted(x: np.ndarray) -> np.ndarray:
+        asked[0] += len(x)
+        return _all_to_all(x)
+
+    return class_map(
+        scanned,
+        list(range(30)),
+        windows,
+        clean,
+        _all_to_all(clean),
+        counted,
+        np.random.default_rng(1),
+        lambda: asked[0],
+    )
+
+
+def test_an_all_to_all_trigger_some_clean_images_carry_is_still_given() -> None:
+    for planted in (0, 3, 5):
+        r = _map_run(planted)
+        # with the source-class check's skip: not asked at 3 and 5 (held by the stamped
+        # clean images), nothing flagged, exit 0
+        assert r["given"] and r["flagged"] == list(range(20, 30)), (planted, r["windows"])
+        assert "NOT CLEAN by the class-map check" in map_words(r)
