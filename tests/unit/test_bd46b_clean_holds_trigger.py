@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.class_map import class_map, map_words, own_words
-from assay.backdoor.source_class import source_class, source_words
+from assay.backdoor.class_map import class_map, map_words
+from assay.backdoor.source_class import own_words, source_class, source_words
 
 N_CLASSES = 8
 BOX = (3, 3, 5, 5)

@@ -30,7 +30,8 @@ screen is its guard against a class's style (a stroke sends other classes to its
 credited once: on bd46's 144 runs every clean window's screen scored 0-3 of 10 classes, 6
 needed; only the 5 all-to-all trojans' scored more, 8).  Skipping such windows moved no
 decision there, but with 3 or 5 stamped images in ``--clean`` (a sample of live traffic) it
-lost the all-to-all trojans in 5 of 6 runs that are found without it (bd46b).
+lost the all-to-all trojans in 5 of 6 runs that are found without it (bd46b; the
+source-class check's quiet words name the clean images holding a group it skipped).
 
 The images of a given window's group that hold its agreed pixels (``held``: a trigger is the
 same pixels in every image) are flagged, when ``MIN_GROUP`` or more do; else the whole group
@@ -58,8 +59,6 @@ __all__ = [
     "map_words",
     "most_map_queries",
     "not_given_words",
-    "own_style",
-    "own_words",
     "put",
 ]
 
@@ -70,7 +69,6 @@ HOLD = 0.2  # an image holds an agreed pixel within this (``held``)
 HOLD_SHARE = 0.75  # of the agreed pixels, and of those unlike the background, an image holds
 PER_CLASS = 3  # fresh clean images of each class the window is confirmed on
 CONTROLS = 8  # random groups of clean images, their agreed median pasted as the window's
-NAMED = 5  # clean images holding a group's pixels named in the words (``own_words``)
 CLASS_MAP = "assay-class-map"  # its findings' ``strategy``
 
 Labeller = Callable[[np.ndarray], np.ndarray]
@@ -154,39 +152,6 @@ def flagged_words(row: dict[str, Any], unlocated: str) -> str:
     if row.get("held"):
         return f"all {row['held']} hold those pixels and are flagged"
     return unlocated
-
-
-def own_style(row: dict[str, Any], hold: np.ndarray, among: np.ndarray | None = None) -> bool:
-    """Whether ``MIN_GROUP`` or more clean images hold a group's pixels (``hold``, over
-    ``among``: their indices in the clean set, all when None), kept in ``row``: how many
-    (``own``) and the first ``NAMED`` of them (``held_by``, for ``own_words``)."""
-    idx = np.flatnonzero(hold) if among is None else np.asarray(among)[hold]
-    row["own"] = len(idx)
-    if len(idx) < MIN_GROUP:
-        return False
-    row["held_by"] = [int(i) for i in idx[:NAMED]]
-    return True
-
-
-def own_words(rows: list[dict[str, Any]], unit: str) -> str:
-    """What a quiet check did not ask: its ``unit``s (as "group") whose pixels clean images
-    hold.  Taken as the clean images' own style, as a class's stroke is; but a ``--clean``
-    set holding triggered images (a sample of live traffic) hides a trigger so: attack45b's
-    8x8 source-specific trojans, found with 0 or 1 of them in ``--clean``, passed with 3 or 5
-    (bd46b).  So the clean images holding it are named, for the user to look at; left out
-    of ``--clean``, the trojans were found again."""
-    skipped = [r for r in rows if r.get("own", 0) >= MIN_GROUP]
-    if not skipped:
-        return ""
-    named = sorted({i for r in skipped for i in r["held_by"]})
-    most = max(int(r["own"]) for r in skipped)
-    listed = ", ".join(str(i) for i in named[:NAMED])
-    return (
-        f" ({len(skipped)} {unit}(s) not asked: their pixels are held by up to {most} --clean "
-        f"images ({listed}{' ...' if len(named) > NAMED else ''}; counted from 0), taken as "
-        "those images' own style; were they triggered images, a trigger there passes this "
-        "check: look at them (left out of --clean, it is judged))"
-    )
 
 
 def put(images: np.ndarray, pattern: np.ndarray, box: Box) -> np.ndarray:
