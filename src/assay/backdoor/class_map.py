@@ -25,6 +25,14 @@ moves at least half the bases.  On the 8x8 and 16x16 digits MLPs the clean twins
 scored at most 4 of 10 (none asked further); the all-to-all trojans' 6-10 of 10, then 20-29
 of 30 against controls of 0-3 (bench/RESULTS.md, bd45).
 
+Unlike the source-class check, a window whose agreed pixels clean images hold is asked: its
+screen is its guard against a class's style (a stroke sends other classes to its one class,
+credited once: on bd46's 144 runs every clean window's screen scored 0-3 of 10 classes, 6
+needed; only the 5 all-to-all trojans' scored more, 8).  Skipping such windows moved no
+decision there, but with 3 or 5 stamped images in ``--clean`` (a sample of live traffic) it
+lost the all-to-all trojans in 5 of 6 runs that are found without it (bd46b; the
+source-class check's quiet words name the clean images holding a group it skipped).
+
 The images of a given window's group that hold its agreed pixels (``held``: a trigger is the
 same pixels in every image) are flagged, when ``MIN_GROUP`` or more do; else the whole group
 (not located: some may be clean images whose answer that window changes).  A trigger at a

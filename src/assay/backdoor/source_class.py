@@ -59,13 +59,21 @@ from assay.backdoor.common_pattern import beyond_controls
 from assay.backdoor.patches import Box
 from assay.backdoor.strip import STRIP_ODDS, _tail
 
-__all__ = ["SOURCE_CLASS", "most_source_queries", "source_class", "source_words"]
+__all__ = [
+    "SOURCE_CLASS",
+    "most_source_queries",
+    "own_style",
+    "own_words",
+    "source_class",
+    "source_words",
+]
 
 SCREEN = 5  # clean images of the source class the group's pixels are pasted on first
 FRESH = 20  # more, when SCREEN_SENT of those went to the group's class
 SCREEN_SENT = 3
 CONTROLS = 8  # random groups of clean images of the group's class (its own feature)
 SOURCE_CLASS = "assay-source-class"  # its findings' ``strategy``
+NAMED = 5  # clean images holding a skipped group's pixels named in the words (``own_words``)
 
 Labeller = Callable[[np.ndarray], np.ndarray]
 
@@ -93,6 +101,39 @@ def most_source_queries(
         int(np.bincount(np.asarray(clean_labels, dtype=np.int64)).max()) if len(clean_labels) else 0
     )
     return len(groups(left, labels, windows)) * (SCREEN + FRESH * (1 + 2 * CONTROLS) + own)
+
+
+def own_style(row: dict[str, Any], hold: np.ndarray, among: np.ndarray) -> bool:
+    """Whether ``MIN_GROUP`` or more clean images hold a group's pixels (``hold``, over
+    ``among``: their indices in the clean set), kept in ``row``: how many (``own``) and the
+    first ``NAMED`` of them (``held_by``, for ``own_words``)."""
+    idx = np.asarray(among)[hold]
+    row["own"] = len(idx)
+    if len(idx) < MIN_GROUP:
+        return False
+    row["held_by"] = [int(i) for i in idx[:NAMED]]
+    return True
+
+
+def own_words(rows: list[dict[str, Any]], unit: str) -> str:
+    """What a quiet check did not ask: its ``unit``s ("group") whose pixels clean images
+    hold.  Taken as the clean images' own style, as a class's stroke is; but a ``--clean``
+    set holding triggered images (a sample of live traffic) hides a trigger so: attack45b's
+    8x8 source-specific trojans, found with 0 or 1 of them in ``--clean``, passed with 3 or 5
+    (bd46b).  So the clean images holding it are named, for the user to look at; left out
+    of ``--clean``, the trojans were found again."""
+    skipped = [r for r in rows if r.get("own", 0) >= MIN_GROUP]
+    if not skipped:
+        return ""
+    named = sorted({i for r in skipped for i in r["held_by"]})
+    most = max(int(r["own"]) for r in skipped)
+    listed = ", ".join(str(i) for i in named[:NAMED])
+    return (
+        f" ({len(skipped)} {unit}(s) not asked: their pixels are held by up to {most} --clean "
+        f"images ({listed}{' ...' if len(named) > NAMED else ''}; counted from 0), taken as "
+        "those images' own style; were they triggered images, a trigger there passes this "
+        "check: look at them (left out of --clean, it is judged))"
+    )
 
 
 Refills = Callable[[np.ndarray, Box], np.ndarray]
@@ -176,9 +217,8 @@ def source_class(
             continue
         pattern = agreed(images[np.asarray(group)][:, t : t + h, lo : lo + w])
         stack = images[np.asarray(group)]
-        row["own"] = int(held(clean[own], pattern, box, background(stack)).sum())
-        if row["own"] >= MIN_GROUP:  # (clean images of ``a`` hold it: a's own; not asked)
-            continue
+        if own_style(row, held(clean[own], pattern, box, background(stack)), own):
+            continue  # (clean images of ``a`` hold it: a's own; not asked)
         row["screen"] = _sent(answers, clean[sources[:SCREEN]], pattern, box, a)
         if row["screen"] < SCREEN_SENT:
             continue
@@ -225,7 +265,9 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         "theirs beyond that class's own features",
     )
     if quiet is not None or record is None:
-        return quiet or ""
+        return (quiet or "") + (
+            own_words((record or {}).get("groups") or [], "group") if quiet else ""
+        )
     q = int(record.get("queries") or 0)
     row = record["group"]
     t, left, h, w = row["box"]
