@@ -114,7 +114,7 @@ def test_controls_that_all_gave_the_same_do_not_give_odds_zero() -> None:
     assert record["given"] and row["controls"] == [0] * 8, row
     assert 0.0 < row["odds"] < 1e-6, row
     words = map_words(record)
-    assert "odds 0 for" not in words and "odds 2e-09 for clean images" in words, words
+    assert "odds 0 for" not in words and "t bound 2e-09)" in words, words
     assert not bd45._run(False, 0)["given"]
 
 

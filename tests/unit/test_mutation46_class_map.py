@@ -156,7 +156,7 @@ def test_a_given_window_stands_on_three_fresh_bases_per_class_and_eight_controls
     # every query counted: the screen's 5, the 15 fresh with the pattern, 8 controls' 15 each
     assert r["queries"] == 5 + 15 * 9
     words = map_words(r)
-    assert "move 15 of 15 clean images" in words and "at most 0;" in words
+    assert "move 15 of 15 clean images" in words and "at most 0: beyond all 8" in words
     assert "the 4 unconfirmed images" in words and "2x2 window at row 3, column 3" in words
 
 
@@ -277,7 +277,8 @@ def test_the_first_window_given_ends_the_asking() -> None:
 def test_a_given_window_s_words_say_the_controls_highest() -> None:
     row = {"box": [1, 2, 3, 4], "images": 4, "score": 9, "fresh": 12, "controls": [0, 3, 1]}
     words = map_words({"given": True, "queries": 1500, "window": {**row, "odds": 0.0004}})
-    assert "(1,500 queries)" in words and "at most 3; odds 0.0004 for clean images" in words
+    assert "(1,500 queries)" in words and "at most 3: beyond all 3" in words
+    assert "t bound 0.0004)" in words
     assert "3x4 window at row 1, column 2" in words and "move 9 of 12 clean images" in words
 
 

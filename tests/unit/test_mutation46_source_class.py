@@ -113,7 +113,7 @@ def test_a_source_specific_trigger_is_given_on_five_then_twenty_clean_images() -
     words = source_words(r, lambda c: f"class{c}")
     assert "answered class1 that a refill of the 2x2 window at row 3, column 3" in words
     assert "turns to class3" in words and "send 20 of 20 clean images of class3 to class1" in words
-    assert "at most 0;" in words
+    assert "at most 0: beyond all 8" in words
 
 
 def test_the_screen_and_the_fresh_images_are_apart() -> None:
@@ -255,7 +255,7 @@ def test_a_given_group_s_words_say_the_controls_highest() -> None:
     row = {"box": [1, 2, 3, 4], "images": 4, "class": 7, "source": 3, "sent": 18, "fresh": 20}
     record = {"given": True, "queries": 10, "group": {**row, "controls": [2, 5, 1], "odds": 1e-5}}
     words = source_words(record)
-    assert "at most 5; odds 1e-05 for clean images" in words
+    assert "at most 5: beyond all 3" in words and "; t bound " in words
     assert "answered 7 that a refill of the 3x4 window at row 1, column 2 turns to 3" in words
 
 

@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.common_pattern import beyond_controls
+from assay.backdoor.control_odds import odds_words
 from assay.backdoor.patches import Box, dominant_colour
 from assay.backdoor.strip import STRIP_ODDS
 
@@ -273,7 +274,8 @@ def map_words(record: dict[str, Any] | None) -> str:
         f"images whose answer a refill of the {h}x{w} window at row {t}, column {left} changes "
         f"share pixels there that move {row['score']} of {row['fresh']} clean images off their "
         f"own class, each class to one other (random groups of clean images: at most "
-        f"{max(row['controls'])}; odds {row['odds']:.1g} for clean images): a trigger that "
+        f"{max(row['controls'])}: {odds_words(row['score'], row['controls'], row['odds'])}): a "
+        "trigger that "
         "sends each class to another (all-to-all) is likely; "
         + flagged_words(
             row, "the images are not located (some may be clean images that window moves)"

@@ -56,6 +56,7 @@ from assay.backdoor.class_map import (
     put,
 )
 from assay.backdoor.common_pattern import beyond_controls
+from assay.backdoor.control_odds import odds_words
 from assay.backdoor.patches import Box
 from assay.backdoor.strip import STRIP_ODDS, _tail
 
@@ -277,10 +278,21 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         f"unconfirmed images answered {a} that a refill of the {h}x{w} window at row {t}, "
         f"column {left} turns to {b} share pixels there that send {row['sent']} of "
         f"{row['fresh']} clean images of {b} to {a} (the same window of random groups of clean "
-        f"images of {a}: at most {max(row['controls'])}{_alike_words(row, a, b)}; odds "
-        f"{row['odds']:.1g} for clean images): a trigger that fires on images of {b} only is "
+        f"images of {a}: at most {max(row['controls'])}{_alike_words(row, a, b)}: "
+        f"{_odds_words(row)}): a trigger that fires on images of {b} only is "
         "likely; "
         + flagged_words(row, "the images are not located (some may be clean images of that class)")
+    )
+
+
+def _odds_words(row: dict[str, Any]) -> str:
+    """What the controls support (the second, when asked: the harder) beside the ``t`` bound
+    (``control_odds``); the rule's odds when they are the larger."""
+    controls = row.get("alike_controls") or row["controls"]
+    t = max(beyond(row["sent"], c, row["fresh"]) for c in (row["controls"], controls))
+    rule = row.get("rule_odds", 0.0)
+    return odds_words(row["sent"], controls, t) + (
+        f"; the rule's odds {rule:.1g}" if rule > t else ""
     )
 
 
