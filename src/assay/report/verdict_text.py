@@ -64,7 +64,12 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
         return "not a pass: the run failed (see the error)"
     if status not in ENDED:
         said = "stalled: its process is gone" if run.get("stalled") is True else status
-        return f"none yet: the run has not ended ({said.replace('_', ' ')})"
+        so_far = (  # (as ``core.verdict.found_so_far`` says it: report46b)
+            f"; its findings so far: {bad:,} at or above --fail-on {fail_on:g}"
+            if bad and rule is None
+            else ""
+        )
+        return f"none yet: the run has not ended ({said.replace('_', ' ')}){so_far}"
     untested = not_a_pass(summary)
     if untested and untested[0] == "nothing was tested":
         return f"not a pass: {untested[0]}"
