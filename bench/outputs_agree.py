@@ -548,10 +548,11 @@ FAIR_URL = ""
 
 
 def _adult(x: Any) -> Any:
-    """A served Adult model (``FaultServer``'s predict): favours men over 40, as written."""
+    """A served Adult model (``FaultServer``'s predict): favours older men (the command's
+    Adult columns are coded: age a bin number, sex 0/1 in column 8)."""
     import numpy as np
 
-    p = ((x[:, 8] > 0) & (x[:, 0] > 40)).astype(float)
+    p = ((x[:, 8] > 0) & (x[:, 0] >= 3)).astype(float)
     return np.stack([p, 1 - p], axis=1)
 
 
@@ -564,7 +565,8 @@ def check_verify(name: str, work: Path, run_id: str, said: dict[str, Any],
     rc_v, out, err = _run(["verify", run_id, "--store", store], cwd=work)
     rc_j, jout, _ = _run(["verify", run_id, "--store", store, "--json"], cwd=work)
     (work / "verify.log").write_text(out + err)
-    m = re.search(r"([\d,]+) of ([\d,]+) stored (?:findings?|\w[\w ]*?) still fail", out + err)
+    still = r"([\d,]+) of ([\d,]+) stored (?:findings?|\w[\w ]*?) still (?:fail|hold)"
+    m = re.search(still, out + err)
     n, of = (int(g.replace(",", "")) for g in m.groups()) if m else (None, None)
     try:
         j = json.loads(jout)
@@ -592,7 +594,8 @@ def check_verify(name: str, work: Path, run_id: str, said: dict[str, Any],
 def _demo_line(text: str) -> str | None:
     """A demonstration's verdict line, whole ("the demonstration found ... (exit 0)")."""
     lines = [ln.strip() for ln in text.splitlines()]
-    return next((ln for ln in lines if ln.startswith("the demonstration ")), None)
+    said = [ln for ln in lines if ln.startswith("the demonstration ") and "(exit " in ln]
+    return said[-1] if said else None
 
 
 def check_demo(name: str, argv: list[str], problems: list[str]) -> None:
