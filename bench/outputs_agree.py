@@ -276,6 +276,7 @@ def _junit_facts(path: Path) -> dict[str, Any]:
         "seed": int(props["seed"]) if props.get("seed", "").isdigit() else None,
         "rerun": _norm(props.get("command")),
         "headline": _norm(props.get("headline")),
+        "command_exit": props.get("command_exit"),
         "text": ET.tostring(root, encoding="unicode"),
     }
 
@@ -644,6 +645,8 @@ def check_demo(name: str, argv: list[str], problems: list[str]) -> None:
         check_verify(name, work, run_id, said, problems)
     for key in ("junit", "junit-later"):
         f = facts.get(key)
+        if f and "the run passed" in str(f.get("command_exit")):  # (its bugs were found)
+            problems.append(f"{name}: {key} says {f['command_exit']!r} of a demonstration")
         if f and f["red"] != (rc_p != 0):
             problems.append(
                 f"{name}: {key} has {f['failures']} failures, {f['errors']} errors "
