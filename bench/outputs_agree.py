@@ -161,8 +161,10 @@ DEMOS: dict[str, list[str]] = {
     "d-text": ["demo", "text"],
     "d-backdoor": ["demo", "backdoor"],
 }
-# a model whose answers are drawn afresh: each invocation is its own run
-NOISY_CASES = {"t-noisy", "t-served-noisy"}
+# a model whose answers are drawn afresh, or a time budget (the fairness demonstration's
+# --seconds: its TTY run may leave the answer out where the piped one did not): each
+# invocation is its own run
+NOISY_CASES = {"t-noisy", "t-served-noisy", "d-fairness"}
 # cases interrupted by SIGINT after this many seconds, then resumed
 INTERRUPT = {
     "f-sigint": (["fairness", "--dataset", "german", "--max-time", "60"], 4.0),
