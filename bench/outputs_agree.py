@@ -433,7 +433,7 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
     if "report.json" in facts:
         _same_figures(name, piped, facts["report.json"], work, problems)
     raw = (work / "r.html").read_text() if (work / "r.html").exists() else ""
-    if rc_p != 1 and re.search(r"<td>\s*failing\s*</td>", raw):  # (report46b)
+    if rc_p != 1 and re.search(r"<td[^>]*>\s*failing\s*</td>", raw):  # (report46b)
         problems.append(f"{name}: the HTML's table of tests says 'failing' beside exit {rc_p}")
     if (work / "r.html").exists():
         said = re.search(r"Command assay \w+ exited (\d+)", _norm(_html_text(work / "r.html")))
