@@ -58,7 +58,8 @@ def _verdicts(tmp_path: Path, capsys: pytest.CaptureFixture[str], status: str) -
     _, listed = _out(capsys, "runs", "--json", "--store", str(path))
     _, shown_json = _out(capsys, "show", "text-1", "--json", "--store", str(path))
     _, shown = _out(capsys, "show", "text-1", "--store", str(path))
-    _, later = _out(capsys, "report", "text-1", "--store", str(path), "--report", "-")
+    later_json = str(tmp_path / "later.json")
+    _, later = _out(capsys, "report", "text-1", "--store", str(path), "--report", later_json)
     page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", render_html(doc)))
     said = [
         doc["verdict"],
