@@ -8,6 +8,11 @@ matrix below this script makes the run three ways (TTY, piped with --html/--juni
 the exit code, the verdict, the count of findings, the seed, the rerun command and the
 headline; every ``note``/``warning`` line the terminal says must be in the JSON report and the
 HTML.  Every printed ``assay ...`` command of the piped log is then run as printed.
+report46b added: ``assay demo`` (fairness, text, backdoor: its files, ``show``, ``runs``, a
+report later, its exit code and last line), ``assay verify`` of a stored run of each
+technique (its exit code, its "N of M still fail", ``--json``), a served fairness model (an
+HTTP service in this process) and ``--executor dask`` (a local cluster of 2 workers, 2
+units) for one case per technique.
 
     python bench/outputs_agree.py                # every case
     python bench/outputs_agree.py f-found t-     # cases whose name holds any of these
@@ -109,6 +114,7 @@ BD = ["backdoor", "{HERE}/bm.py:f", "--classes", "10"]
 SCAN = ["--images", "{HERE}/imgs.npy", "--clean", "{HERE}/clean.npy", "--max-queries", "3000"]
 BLINDF = "fairness {HERE}/blind.py:f --protected sex --max-queries 300 --data {HERE}"
 FK = FAKES
+DASK = ["--executor", "dask", "--workers", "2", "--units", "2"]
 
 
 def _w(*parts: str) -> list[str]:
@@ -141,9 +147,24 @@ CASES: dict[str, list[str]] = {
     "b-clean": ["backdoor", "{HERE}/bm.py:clean", "--classes", "10", *SCAN],
     "b-model-scan": [*BD, "--model-scan", "--clean", "{HERE}/clean.npy", "--max-queries", "3000"],
     "b-strip": [*BD, *SCAN, "--strategy", "strip"],
+    # report46b: a served fairness model, and the Dask executor (a local cluster)
+    "f-served": _w("fairness {FAIR} --dataset adult --protected sex --max-queries 300"),
+    "f-dask": [*GERMAN, *DASK],
+    "t-dask": [*TFIDF, "--max-queries", "200", *DASK],
+    "b-dask": [*BD, *SCAN, *DASK],
 }
-# a model whose answers are drawn afresh: each invocation is its own run
-NOISY_CASES = {"t-noisy", "t-served-noisy"}
+# the stored runs ``assay verify`` replays (report46b): one of each technique, and a served one
+VERIFY = {"f-found", "t-found", "b-found", "f-served", "f-dask", "t-dask", "b-dask"}
+# ``assay demo``'s demonstrations (report46b): their files under --out, read beside the rest
+DEMOS: dict[str, list[str]] = {
+    "d-fairness": ["demo", "--seconds", "8"],
+    "d-text": ["demo", "text"],
+    "d-backdoor": ["demo", "backdoor"],
+}
+# a model whose answers are drawn afresh, or a time budget (the fairness demonstration's
+# --seconds: its TTY run may leave the answer out where the piped one did not): each
+# invocation is its own run
+NOISY_CASES = {"t-noisy", "t-served-noisy", "d-fairness"}
 # cases interrupted by SIGINT after this many seconds, then resumed
 INTERRUPT = {
     "f-sigint": (["fairness", "--dataset", "german", "--max-time", "60"], 4.0),
@@ -155,7 +176,10 @@ TIMES = re.compile(r"\d[\d,.]*\s*(?:s|ms|seconds?)\b|[\d.,]+ (?:per|a) (?:second
 
 
 def _fmt(argv: list[str]) -> list[str]:
-    return [a.replace("{HERE}", str(HERE)).replace("{LLM}", LLM_URL) for a in argv]
+    return [
+        a.replace("{HERE}", str(HERE)).replace("{LLM}", LLM_URL).replace("{FAIR}", FAIR_URL)
+        for a in argv
+    ]
 
 
 def _run(argv: list[str], *, cwd: Path, tty: bool = False) -> tuple[int, str, str]:
@@ -254,6 +278,7 @@ def _junit_facts(path: Path) -> dict[str, Any]:
         "seed": int(props["seed"]) if props.get("seed", "").isdigit() else None,
         "rerun": _norm(props.get("command")),
         "headline": _norm(props.get("headline")),
+        "command_exit": props.get("command_exit"),
         "text": ET.tostring(root, encoding="unicode"),
     }
 
@@ -385,6 +410,9 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
             facts["report-later.json"]["exit"] = None  # the command's own code is the report's
         facts["runs"] = _runs_entry(store, run_id, work)
     _compare(name, facts, problems)
+    if name in VERIFY and run_id:
+        said = {"exit": rc_p, "findings": facts.get("runs", {}).get("findings")}
+        check_verify(name, work, run_id, said, problems)
     # the verdict's exit must be the command's exit for a finished run
     for out_name in ("junit",):
         f = facts.get(out_name, {})
@@ -404,6 +432,9 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
                     problems.append(f"{name}: note not in {out_name}: {note[:160]}")
     if "report.json" in facts:
         _same_figures(name, piped, facts["report.json"], work, problems)
+    raw = (work / "r.html").read_text() if (work / "r.html").exists() else ""
+    if rc_p != 1 and re.search(r"<td[^>]*>\s*failing\s*</td>", raw):  # (report46b)
+        problems.append(f"{name}: the HTML's table of tests says 'failing' beside exit {rc_p}")
     if (work / "r.html").exists():
         said = re.search(r"Command assay \w+ exited (\d+)", _norm(_html_text(work / "r.html")))
         facts["html"] = {"exit": int(said.group(1)) if said else None}
@@ -519,16 +550,130 @@ def check_interrupt(name: str, argv: list[str], after: float, problems: list[str
 
 
 LLM_URL = ""
+FAIR_URL = ""
+
+
+def _adult(x: Any) -> Any:
+    """A served Adult model (``FaultServer``'s predict): favours older men (the command's
+    Adult columns are coded: age a bin number, sex 0/1 in column 8)."""
+    import numpy as np
+
+    p = ((x[:, 8] > 0) & (x[:, 0] >= 3)).astype(float)
+    return np.stack([p, 1 - p], axis=1)
+
+
+def check_verify(name: str, work: Path, run_id: str, said: dict[str, Any],
+                 problems: list[str]) -> None:  # fmt: skip
+    """``assay verify`` of the stored run, piped and ``--json``: its exit code in both, its
+    "N of M stored findings still fail" as the JSON's, M within the run's findings and every
+    kept one still failing for a deterministic model that exited 1 (its findings replay)."""
+    store = str(work / "s.db")
+    rc_v, out, err = _run(["verify", run_id, "--store", store], cwd=work)
+    rc_j, jout, _ = _run(["verify", run_id, "--store", store, "--json"], cwd=work)
+    (work / "verify.log").write_text(out + err)
+    still = r"([\d,]+) of ([\d,]+) stored (?:findings?|\w[\w ]*?) still (?:fail|hold)"
+    m = re.search(still, out + err)
+    n, of = (int(g.replace(",", "")) for g in m.groups()) if m else (None, None)
+    try:
+        j = json.loads(jout)
+    except ValueError:
+        problems.append(f"{name}: verify --json stdout is not JSON: {jout[:200]!r}")
+        return
+    row = {"exit": rc_v, "json_process": rc_j, "json_exit": j.get("exit_code"),
+           "still": n, "json_still": j.get("still_failing"), "of": of,
+           "json_of": j.get("findings"), "run_exit": said.get("exit"),
+           "run_findings": said.get("findings")}  # fmt: skip
+    print(f"{name:14} {'verify':18} " + json.dumps(row))
+    if len({rc_v, rc_j, j.get("exit_code")}) > 1:
+        problems.append(f"{name}: verify's exit codes disagree: {row}")
+    if (n, of) != (j.get("still_failing"), j.get("findings")):
+        problems.append(f"{name}: verify's 'N of M' is not its --json's: {row}")
+    total = said.get("findings")
+    if isinstance(total, int) and of is not None and of > total:
+        problems.append(f"{name}: verify replayed {of} of a run that counted {total}: {row}")
+    if name not in NOISY_CASES and said.get("exit") == 1 and n is not None and n != of:
+        problems.append(f"{name}: a deterministic run's findings no longer all fail: {row}")
+    if (rc_v == 1) != bool(n):
+        problems.append(f"{name}: verify exits {rc_v} with {n} still failing: {row}")
+
+
+def _demo_line(text: str) -> str | None:
+    """A demonstration's verdict line, whole ("the demonstration found ... (exit 0)")."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    said = [ln for ln in lines if ln.startswith("the demonstration ") and "(exit " in ln]
+    return said[-1] if said else None
+
+
+def check_demo(name: str, argv: list[str], problems: list[str]) -> None:
+    """``assay demo``: the terminal (a TTY and piped), the files it wrote under ``--out``,
+    ``show``, ``runs --json``, a report later, its exit code: the demonstration's verdict
+    (found its bugs: exit 0, a JUnit file without failure or error) everywhere alike."""
+    work = HERE / name
+    work.mkdir(exist_ok=True)
+    store = work / "s.db"
+    rc_t, tty, _ = _run([*argv, "--store", str(store), "--out", "tty"], cwd=work, tty=True)
+    rc_p, out, err = _run([*argv, "--store", str(store), "--out", "out"], cwd=work)
+    piped = out + err
+    (work / "piped.log").write_text(piped)
+    facts: dict[str, dict[str, Any]] = {}
+    for key, rc, text in (("tty", rc_t, tty), ("piped", rc_p, piped)):
+        facts[key] = _terminal_facts(rc, text)
+        facts[key]["verdict"] = _norm(_demo_line(text))
+        facts[key]["seed"] = None  # (the TTY's and the log's are two runs of one seed)
+        facts[key]["rerun"] = facts[key]["rerun"].replace("--out tty ", "--out out ")
+    for f in sorted((work / "out").glob("*")):
+        if f.name.endswith(".junit.xml"):
+            facts["junit"] = _junit_facts(f)
+        elif f.suffix == ".json":
+            facts["report.json"] = _doc_facts(f)
+            facts["report.json"]["verdict"] = _norm(facts["report.json"]["verdict"])
+        elif f.suffix == ".html":
+            said = re.search(r"Command assay \w+ exited (\d+)", _norm(_html_text(f)))
+            facts["html"] = {"exit": int(said.group(1)) if said else None}
+    run_id = facts["piped"]["run"]
+    if run_id:
+        rc_s, show, _ = _run(["show", run_id, "--store", str(store)], cwd=work)
+        facts["show"] = _show_facts(rc_s, show)
+        facts["show"]["verdict"] = _norm(_demo_line(show))
+        later = ["report", run_id, "--store", str(store), "--junit", "l.xml", "--report", "l.json"]
+        rc_r, rep, rerr = _run(later, cwd=work)
+        facts["report-later"] = {"exit": rc_r, "verdict": _norm(_demo_line(rep + rerr))}
+        if (work / "l.xml").exists():
+            facts["junit-later"] = _junit_facts(work / "l.xml")
+        if (work / "l.json").exists():
+            facts["report-later.json"] = _doc_facts(work / "l.json")
+            facts["report-later.json"]["exit"] = None
+        facts["runs"] = _runs_entry(store, run_id, work)
+    _compare(name, facts, problems)
+    if run_id:  # (a demonstration's findings are its bugs: verify says they still fail)
+        said = {"exit": None, "findings": facts.get("runs", {}).get("findings")}
+        check_verify(name, work, run_id, said, problems)
+    for key in ("junit", "junit-later"):
+        f = facts.get(key)
+        if f and "the run passed" in str(f.get("command_exit")):  # (its bugs were found)
+            problems.append(f"{name}: {key} says {f['command_exit']!r} of a demonstration")
+        if f and f["red"] != (rc_p != 0):
+            problems.append(
+                f"{name}: {key} has {f['failures']} failures, {f['errors']} errors "
+                f"beside exit {rc_p}"
+            )
+    for out_name, f in facts.items():
+        shown = {k: v for k, v in f.items() if k not in ("text",)}
+        print(f"{name:14} {out_name:18} " + json.dumps(shown)[:300])
 
 
 def main(argv: list[str]) -> int:
-    global LLM_URL
+    global LLM_URL, FAIR_URL
     _inputs()
     sys.path.insert(0, str(FIXTURES))
+    sys.path.insert(0, str(FIXTURES.parent / "integration"))
     from llm_service import LlmService  # a noisy served LLM (30 % of answers flipped)
+    from serving_servers import FaultServer  # a served fairness model (no fault asked)
 
     llm = LlmService(wording="plain", flip=0.3, max_batch=8, seed=3).start()
     LLM_URL = llm.url
+    fair = FaultServer(_adult).start()
+    FAIR_URL = fair.url
     problems: list[str] = []
     wanted = argv or [""]
     for name, case in CASES.items():
@@ -537,6 +682,9 @@ def main(argv: list[str]) -> int:
     for name, (case, after) in INTERRUPT.items():
         if any(w in name for w in wanted):
             check_interrupt(name, case, after, problems)
+    for name, case in DEMOS.items():
+        if any(w in name for w in wanted):
+            check_demo(name, case, problems)
     print(f"\n{len(problems)} disagreements (work in {HERE})")
     for p in problems:
         print(" -", p)

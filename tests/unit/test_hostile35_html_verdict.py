@@ -79,7 +79,8 @@ def test_runs_that_are_no_pass_say_so() -> None:
     untested = _doc(0, 0, summary={"untested_reason": "the model gave one answer"})
     assert run_verdict_text(untested) == "not a pass: nothing was tested"
     assert run_verdict_text(_doc(3, 3, status="interrupted")) == (
-        "none yet: the run has not ended (interrupted)"
+        "none yet: the run has not ended (interrupted); its findings so far: 3 at or above "
+        "--fail-on 0"  # (report46b)
     )
     assert (
         run_verdict_text(_doc(0, 0, status="failed"))

@@ -88,7 +88,10 @@ def test_the_verdict_of_a_stalled_run_says_its_process_is_gone() -> None:
 
     doc = _verdict_doc(3, 3, status="running", stalled=True)
     said = run_verdict_text(doc)
-    assert said == "none yet: the run has not ended (stalled: its process is gone)", said
+    assert said == (  # (report46b: its findings so far beside)
+        "none yet: the run has not ended (stalled: its process is gone); its findings so far: "
+        "3 at or above --fail-on 0"
+    ), said
     page = render_html(doc)
     assert "<td>stalled</td>" in page.replace('class="status"', "").replace(" >", ">") or (
         ">stalled<" in page

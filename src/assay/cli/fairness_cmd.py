@@ -42,7 +42,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, finish_run, formula_note
+from assay.cli.reporting import announce, finish_run, formula_note, owned
 from assay.cli.served_only import check_served_only
 from assay.cli.user_words import keep_on_one_line, schema_words
 from assay.core.budget import check_budget
@@ -512,6 +512,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 retrain_dir=out_dir / "models",
                 argv=argv,
                 on_progress=progress,
+                # the run is the command's, as every run command's (report46b: its files
+                # said no exit code, ``command_exit`` none kept, as for a Python call)
+                on_start=owned(store),
             )
         say_answer(out, result.summary)  # the answer leads, as in assay fairness
         code = finish_run(

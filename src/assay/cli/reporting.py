@@ -47,6 +47,7 @@ __all__ = [
     "finish_run",
     "formula_note",
     "not_written",
+    "owned",
     "record_reports",
     "report_command",
     "resume_command",
@@ -226,11 +227,11 @@ def resume_command(
     return for_terminal(imported_so(config, line))
 
 
-def announce(
-    out: Output, store: str | os.PathLike[str], reports: Mapping[str, Path | None]
-) -> Callable[[str, int, str], None]:
-    """The ``on_start`` of a command's run: the run is the command's (``cli.leftover``: an
-    error or interrupt from now on finishes it), and its id, seed and resume line are said."""
+def owned(store: str | os.PathLike[str]) -> Callable[[str, int, str], None]:
+    """An ``on_start`` that makes the run the command's, saying nothing: the exit code the
+    command ends with is kept with it (``core.command_exit``), an error or interrupt from now
+    on finishes it (``cli.leftover``).  ``announce`` says the run's id and resume line too;
+    ``assay demo`` (fairness), whose files said no exit code, uses this alone (report46b)."""
 
     def on_start(run_id: str, seed: int, command: str) -> None:
         leftover.started(run_id, store)
@@ -238,6 +239,18 @@ def announce(
         if (name := leftover.command_name()) is not None:  # (killed: said, not a code)
             with contextlib.suppress(StoreError, sqlite3.Error, OSError), RunStore(store) as s:
                 begun(s, run_id, name)
+
+    return on_start
+
+
+def announce(
+    out: Output, store: str | os.PathLike[str], reports: Mapping[str, Path | None]
+) -> Callable[[str, int, str], None]:
+    """The ``on_start`` of a command's run: the run is the command's (``cli.leftover``: an
+    error or interrupt from now on finishes it), and its id, seed and resume line are said."""
+
+    def on_start(run_id: str, seed: int, command: str) -> None:
+        owned(store)(run_id, seed, command)
         record_reports(store, run_id, reports)
         config = _keep_model_words(store, run_id)
         imports = {k: config.get(k) for k in ("environment", "cwd")}  # (``import_setting``)

@@ -52,6 +52,12 @@ _MEANS = {
     5: "an internal error",
     130: "interrupted",
 }
+# a demonstration's 0 and 1 (``core.verdict.demo_exit``): never "the run passed" beside the
+# bugs it found (report46b: `assay demo`'s JUnit said "exited 0 (the run passed)")
+_DEMO_MEANS = {
+    0: "the demonstration found the bugs it demonstrates",
+    1: "the demonstration found none of the bugs it demonstrates",
+}
 
 
 def kept(store: RunStore, run_id: str, code: int, command: str, why: str | None = None) -> None:
@@ -136,10 +142,12 @@ def unended(config: Mapping[str, Any] | None) -> str | None:
     return command if isinstance(command, str) else None
 
 
-def exit_said(config: Mapping[str, Any] | None, verdict_code: int) -> str | None:
+def exit_said(
+    config: Mapping[str, Any] | None, verdict_code: int, *, demo: bool = False
+) -> str | None:
     """The command's exit code in words, and how it stands beside the run's verdict
     (``verdict_code``); a command that began and did not end, said so; None when none was
-    kept."""
+    kept.  ``demo``: a demonstration's run, whose 0 and 1 say whether it showed its bugs."""
     if (command := unended(config)) is not None:
         return (
             f"assay {command} began on the run and kept no exit code: it is still running, "
@@ -156,7 +164,8 @@ def exit_said(config: Mapping[str, Any] | None, verdict_code: int) -> str | None
         return None
     code, command = found
     why = ((config or {}).get(KEY) or {}).get("why")
-    means = why if isinstance(why, str) and why else _MEANS.get(code, f"exit {code}")
+    means = _MEANS.get(code, f"exit {code}") if not demo else _DEMO_MEANS.get(code, "")
+    means = why if isinstance(why, str) and why else means or _MEANS.get(code, f"exit {code}")
     said = f"assay {command} exited {code} ({means})"
     if code != verdict_code:
         said += (

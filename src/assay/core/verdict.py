@@ -28,6 +28,7 @@ __all__ = [
     "demo_exit",
     "demo_line",
     "exit_code",
+    "found_so_far",
     "run_verdict",
     "verdict_line",
 ]
@@ -159,11 +160,28 @@ def verdict_line(verdict: Verdict, status: str, command: Any = None) -> str:
     return f"the run's verdict: {said} (exit {verdict.code})"
 
 
+def found_so_far(verdict: Verdict) -> str | None:
+    """What a run that has not ended found so far, said beside "it has not ended" (never as
+    its verdict: "8,104 findings at or above --fail-on 0 (exit 130)" read as a failure of a
+    run still to be resumed; report46b); None when it found nothing yet."""
+    if verdict.failing:
+        above = ", ".join(verdict.failing)
+        return f"its findings so far: above --fail-on {verdict.rule} on {above}"
+    if verdict.bad and verdict.failing is None:
+        return f"its findings so far: {verdict.bad:,} at or above --fail-on {verdict.fail_on:g}"
+    if verdict.found_by_answer:
+        return "its answer so far found discrimination on " + ", ".join(verdict.found_by_answer)
+    return None
+
+
 def _judged(verdict: Verdict, status: str) -> str:
     """``verdict_line``'s verdict (a demonstration's: its whole line)."""
     code = verdict.code
     if verdict.demo and code in (0, 1):
         return demo_line(code, verdict.partly)
+    if code == EXIT_INTERRUPTED:  # (never judged as a run that ended: report46b)
+        said = f"the run is {status.replace('_', ' ')}: it has not ended"
+        return said + (f"; {so_far}" if (so_far := found_so_far(verdict)) else "")
     if verdict.untested:
         said = f"{verdict.untested[0].upper()}: {verdict.untested[1]}"
     elif verdict.failing:
@@ -175,8 +193,6 @@ def _judged(verdict: Verdict, status: str) -> str:
         said = f"the answer found discrimination on {', '.join(verdict.found_by_answer)}"
     elif code == EXIT_MODEL:
         said = f"the run {status.replace('_', ' ')}"
-    elif code == EXIT_INTERRUPTED:
-        said = f"the run is {status.replace('_', ' ')}: it has not ended"
     elif verdict.rule is not None:
         said = f"tested, no attribute's share above --fail-on {verdict.rule}"
     else:

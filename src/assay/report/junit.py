@@ -41,7 +41,7 @@ from assay.report.junit_cases import (
 from assay.report.junit_demo import as_demonstration
 from assay.report.junit_subject import suite_name
 from assay.report.junit_tests import suite_test_cases
-from assay.report.verdict_text import share_text
+from assay.report.verdict_text import share_text, suite_fails_nothing
 
 __all__ = ["render_junit"]
 
@@ -161,13 +161,7 @@ def render_junit(doc: dict[str, Any]) -> str:
     if is_demonstration(str(run.get("command") or ""), _dict(run.get("config"))):  # judged so
         cases = as_demonstration(cases, classname)
     else:  # a text suite's tests, each a case of its own (``junit_tests``)
-        at_or_above = findings.get("at_or_above_fail_on")
-        under = (
-            f"each finding below --fail-on {fail_on:g}"
-            if fail_on > 0 and at_or_above == 0 and not note
-            else None
-        )
-        cases.extend(suite_test_cases(classname, summary, note or under))
+        cases.extend(suite_test_cases(classname, summary, suite_fails_nothing(doc)))
     n_fail = sum(1 for c in cases if c.find("failure") is not None)
     n_err = sum(1 for c in cases if c.find("error") is not None)
     n_skip = sum(1 for c in cases if c.find("skipped") is not None)

@@ -20,7 +20,7 @@ from assay.core.outcome import (
 )
 from assay.core.store import ENDED
 
-__all__ = ["favoured_text", "run_verdict_text", "share_text"]
+__all__ = ["favoured_text", "run_verdict_text", "share_text", "suite_fails_nothing"]
 
 
 def run_verdict_text(doc: dict[str, Any]) -> str | None:
@@ -64,7 +64,12 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
         return "not a pass: the run failed (see the error)"
     if status not in ENDED:
         said = "stalled: its process is gone" if run.get("stalled") is True else status
-        return f"none yet: the run has not ended ({said.replace('_', ' ')})"
+        so_far = (  # (as ``core.verdict.found_so_far`` says it: report46b)
+            f"; its findings so far: {bad:,} at or above --fail-on {fail_on:g}"
+            if bad and rule is None
+            else ""
+        )
+        return f"none yet: the run has not ended ({said.replace('_', ' ')}){so_far}"
     untested = not_a_pass(summary)
     if untested and untested[0] == "nothing was tested":
         return f"not a pass: {untested[0]}"
@@ -78,6 +83,23 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
     if found := (answer_found(summary) if fail_on <= 0.0 and failing is None else []):
         return f"fails: the answer found discrimination on {', '.join(found)}"
     return f"not a pass: {untested[0]}" if untested else None
+
+
+def suite_fails_nothing(doc: dict[str, Any]) -> str | None:
+    """Why a run's failing findings fail nothing, said beside each failing test of a text
+    suite (the JUnit case, which then passes, and the HTML's table of tests alike: report46b):
+    none confirmed (``unconfirmed_note``, in the caller's terms), or each below ``--fail-on``;
+    ``None`` when they fail the run."""
+    run = _dict(doc.get("run"))
+    findings = _dict(doc.get("findings"))
+    note = unconfirmed_note(_dict(run.get("summary")))
+    if note:
+        return judged_in_callers_terms(note, run.get("command"))
+    fail_on = findings.get("fail_on")
+    fail_on = float(fail_on) if isinstance(fail_on, int | float) else 0.0
+    if fail_on > 0 and findings.get("at_or_above_fail_on") == 0:
+        return f"each finding below --fail-on {fail_on:g}"
+    return None
 
 
 def _dict(value: Any) -> dict[str, Any]:
