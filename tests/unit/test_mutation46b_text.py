@@ -27,7 +27,7 @@ class Labels:
         )
 
     def predict(self, texts: np.ndarray | Sequence[str], /) -> np.ndarray:
-        n = self.capabilities.n_classes
+        n = len(self.capabilities.class_names or ())
         return np.full((len(texts), n), 1.0 / n)
 
 
@@ -41,7 +41,7 @@ def test_a_differential_replays_sentences_are_not_counted_again() -> None:
         {1: {"neg": "neg"}},
     )
     oracle = Oracle("differential", g, layout, Sampler(g))
-    sentence = Sampler(g).shortest(g.start)
+    sentence = Case(Sampler(g).shortest(g.start))
     out = [np.asarray([[0.8, 0.2, 0.1, 0.1, 0.8]]), np.asarray([[0.8, 0.2, 0.8, 0.1, 0.1]])]
     oracle.judge(out, [sentence, sentence])
     oracle.judge(out, [sentence, sentence], fresh=[False, False])
@@ -72,3 +72,46 @@ def test_a_metamorphic_run_names_only_the_answers_that_are_none() -> None:
     v = oracle.judge([out], [case])
     assert v.judged == [True] and v.error[0]  # (vader's neutral to neg: a change)
     assert oracle.unmapped_said() == "llm: '' (1 sentence)"
+
+
+def _one_llm() -> tuple[Oracle, Case]:
+    g = parse_grammar(_G)
+    layout = build_layout([Labels(("neg", "pos", ""))], ["llm"], differential=False)
+    return Oracle("invariance", g, layout, Sampler(g)), Case(Sampler(g).shortest(g.start), (0,), 0)
+
+
+NEG, NONE = [0.8, 0.1, 0.1], [0.1, 0.1, 0.8]
+
+
+def test_a_sentence_whose_variants_all_got_no_answer_is_not_judged() -> None:
+    """OR4: the sentence answered, each of its variants not: nothing to compare it with, so
+    the case is not judged (nor compared), and a run of such cases says none could be
+    (OR7: in a metamorphic run's words, not a differential one's)."""
+    oracle, case = _one_llm()
+    v = oracle.judge([np.asarray([NEG, NONE, NONE])], [case])
+    assert v.judged == [False] and not v.error[0]
+    assert (oracle.judged, oracle.compared) == (1, 0)
+    assert oracle.never_compared(0) == (
+        "none of the 1 cases judged could be: in each, every classifier gave no answer to a "
+        "sentence (llm: '' (2 sentences)), so nothing could fail"
+    )
+    v = oracle.judge([np.asarray([NEG, NONE, NEG])], [case])  # (one variant answered)
+    assert v.judged == [True]
+
+
+def test_a_units_unanswered_counts_are_added_to_the_campaigns() -> None:
+    """OR10: a campaign adds each unit's sentences given no answer to its own."""
+    oracle, case = _one_llm()
+    oracle.judge([np.asarray([NEG, NONE, NONE])], [case])
+    assert oracle.without_state() == [[0, 0, 2]]
+    oracle.load_without([[0, 0, 3]], add=True)
+    assert oracle.without_state() == [[0, 0, 5]]
+    oracle.load_without([[0, 0, 3]])  # (a checkpoint's state: as it kept it)
+    assert oracle.without_state() == [[0, 0, 3]]
+
+
+def test_an_empty_answer_is_no_answer_whatever_the_map_maps_it_to() -> None:
+    """PN2: "" (or spaces) mapped to a common label by a label map is still no answer."""
+    from assay.text.panel import silent_labels
+
+    assert silent_labels([("neg", "", " ")], {0: {"": "neg", " ": "neg"}}) == ((False, True, True),)
