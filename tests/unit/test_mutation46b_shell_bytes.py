@@ -55,3 +55,24 @@ def test_an_ascii_terminal_is_left_to_pythons_utf8(monkeypatch: pytest.MonkeyPat
     assert for_terminal("assay show 高", encodings=["utf-8"]) == (
         "PYTHONUTF8=1 assay show $'\\xe9\\xab\\x98'"
     )
+
+
+def test_files_this_terminal_cannot_name_are_it_or_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """IN2: a stored run's one file whose name this terminal's encoding cannot hold is "it",
+    two are "them" (the mutant's "them" for one)."""
+    import os
+
+    from assay.core.integrity import changed_files_note
+
+    def latin_only(path: str) -> bytes:
+        return path.encode("latin-1")
+
+    monkeypatch.setattr(os, "fsencode", latin_only)
+    one = {"model": {"sha256": "0" * 64, "path": "/runs/高.onnx"}}
+    said = changed_files_note(one)
+    assert said is not None and "the model file /runs/高.onnx not checked" in said
+    assert said.endswith("cannot name it; the command, with PYTHONUTF8=1, reads it")
+    two = {**one, "data": {"sha256": "1" * 64, "path": "/runs/高.csv"}}
+    said = changed_files_note(two)
+    assert said is not None
+    assert said.endswith("cannot name them; the command, with PYTHONUTF8=1, reads them")
