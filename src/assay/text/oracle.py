@@ -321,7 +321,8 @@ class Oracle:
                 said.append(
                     f"{label!r} ({n:,} sentence{'' if n == 1 else 's'})" if n else repr(label)
                 )
-            parts.append(f"{name}: {', '.join(said)}")
+            if said:  # (a classifier whose unmatched labels are all compared: not named)
+                parts.append(f"{name}: {', '.join(said)}")
         return "; ".join(parts)
 
     def without_state(self) -> list[list[int]]:
