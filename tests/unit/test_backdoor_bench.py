@@ -31,6 +31,13 @@ def _checks(b: ModuleType, m: dict[str, Any]) -> dict[str, tuple[bool, str]]:
     return {name: (ok, figure) for name, ok, figure in b.input_targets(totals)}
 
 
+def _said(check: tuple[bool, str]) -> tuple[bool, str]:
+    """A target's verdict and its figure up to its count (audit46b added "k of n" and the
+    interval after it)."""
+    ok, figure = check
+    return ok, figure.split(", 95 % CI")[0]
+
+
 def test_targets_count_images_the_trigger_acts_on_and_lured_images_repaired_apart() -> None:
     """Poisoned images 0-3: the trigger sends 0-2 to its target (7) and does nothing to 3 (the
     model answers its own class with and without it); all but 3 are flagged.  Clean images
@@ -62,11 +69,11 @@ def test_targets_count_images_the_trigger_acts_on_and_lured_images_repaired_apar
     assert (m["detected"], m["n_pois"], m["detected_sent"], m["n_sent"]) == (3, 4, 3, 3)
     assert (m["clean_flagged"], m["clean_flagged_false"], m["clean_lured"]) == (2, 1, 1)
     checks = _checks(b, m)
-    assert checks["poisoned detected >= 98 %"] == (True, "100.0 % (2x2)")
-    assert checks["  (on every poisoned image)"] == (False, "75.0 % (2x2)")
-    assert checks["clean flagged <= 1 %"] == (False, "33.3 % (2x2)")
-    assert checks["  (with the lured ones)"] == (False, "66.7 % (2x2)")
-    assert checks["corrected label >= 95 %"] == (True, "100.0 % (2x2)")
+    assert _said(checks["poisoned detected >= 98 %"]) == (True, "100.0 % (2x2; 3 of 3")
+    assert _said(checks["  (on every poisoned image)"]) == (False, "75.0 % (2x2; 3 of 4")
+    assert _said(checks["clean flagged <= 1 %"]) == (False, "33.3 % (2x2; 1 of 3")
+    assert _said(checks["  (with the lured ones)"]) == (False, "66.7 % (2x2; 2 of 3")
+    assert _said(checks["corrected label >= 95 %"]) == (True, "100.0 % (2x2; 3 of 3")
 
 
 def test_each_model_is_printed_with_its_accuracy_and_its_trigger_success() -> None:

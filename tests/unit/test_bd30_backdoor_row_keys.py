@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from assay.backdoor.second_view import mark_rows
 from assay.backdoor.technique import _verdict_from_json
 from assay.backdoor.verdicts import ImageVerdict
 
@@ -29,6 +30,9 @@ def _documented() -> set[str]:
 def test_every_row_key_is_documented_and_no_other() -> None:
     row = ImageVerdict(index=0, label=1, extra=dict(EXTRA)).row()
     assert set(_verdict_from_json(row).row()) == set(row)  # the extras survive a resume
+    # (and the keys the summary's second opinion marks rows with: docs46 documented them)
+    opinion = {"entropy": {"0": 0.1}, "flagged": [0], "pattern": {"flagged": [0]}}
+    row = mark_rows([row], opinion)[0]
     documented = _documented()
     assert set(row) - documented == set(), "undocumented row keys"
     assert documented - set(row) == set(), "documented keys no row holds"
