@@ -42,10 +42,11 @@ class Entry:
         return inspect.signature(self.__wrapped__)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        start = time.monotonic()  # (before any import: loading is part of the call)
         from assay.core.run import pending_interrupt
 
         pending_interrupt()  # (one owed to a call made otherwise is not this call's)
-        with entered(time.monotonic()):  # before the import: loading is part of the call
+        with entered(start):
             result = self.__wrapped__(*args, **kwargs)
         owed = pending_interrupt()
         if owed is not None:  # a Ctrl-C stopped the run: stored, then raised as Python would

@@ -26,4 +26,8 @@ def test_a_running_runs_json_headline_is_as_stored(tmp_path: Path) -> None:
     shown = CliRunner().invoke(app, ["show", "fairness-r", "--store", str(tmp_path / "s.db"),
                                      "--json"])  # fmt: skip
     assert shown.exit_code == 0, shown.output
-    assert json.loads(shown.output)["headline"] == "so far: 0 found", ended
+    headline = json.loads(shown.output)["headline"]
+    # (its store closed, the run reads as stalled: since report46 every output adds that it
+    # has not ended, as the stored reports do; never judged as a run that tested nothing)
+    assert headline.startswith("so far: 0 found"), (headline, ended)
+    assert "nothing was tested" not in headline.lower(), headline
