@@ -192,6 +192,15 @@ def _range_text(kind: str, values: tuple[float, ...]) -> str:
     return f"{values[0]:g} to {values[1]:g}"
 
 
+def _file_names(files: ImageFiles) -> list[str] | None:
+    """The images' file names when they were image files (a folder, a file, a list of paths
+    or of PIL images opened from files); None for an array's (named by index)."""
+    n = len(files.names)
+    if files.path.lower().endswith((".npy", ".npz")) or files.names == [str(i) for i in range(n)]:
+        return None
+    return files.names
+
+
 def _as_files(value: Any, argument: str) -> ImageFiles | None:
     if value is None:
         return None
@@ -337,6 +346,7 @@ def setup_backdoor(
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     true_labels: np.ndarray | None = None  # ``labels`` are read once the model's classes are known
     names: list[str] | None = None
+    clean_names: list[str] | None = None  # (``--clean``'s file names; None for an array's)
     image_files: ImageFiles | None = None
     if isinstance(model, str) and model.startswith("builtin:"):
         if model not in DEMO_MODELS:
@@ -478,6 +488,7 @@ def setup_backdoor(
             names = image_files.names
             if true_labels is None:
                 true_labels = image_files.labels
+        clean_names = _file_names(clean_files)
         source = {"images": invocation["images"], "clean": invocation["clean"]}
     caps = raw.capabilities
     if caps.n_classes is None and caps.outputs == "labels":
@@ -533,6 +544,7 @@ def setup_backdoor(
         second_opinion=bool(second_opinion),
         max_queries_per_image=max_queries_per_image,
         image_names=names,
+        clean_names=clean_names,
         true_labels=true_labels,
         source=source,
     ).validate()

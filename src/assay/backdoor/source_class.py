@@ -126,12 +126,20 @@ def own_words(rows: list[dict[str, Any]], unit: str) -> str:
     skipped = [r for r in rows if r.get("own", 0) >= MIN_GROUP]
     if not skipped:
         return ""
-    named = sorted({i for r in skipped for i in r["held_by"]})
+    # (``held_names``: the images' file names, kept when ``--clean`` was image files)
+    files = all("held_names" in r for r in skipped)
+    called = {
+        i: (str(r["held_names"][k]) if files else str(i))
+        for r in skipped
+        for k, i in enumerate(r["held_by"])
+    }
+    named = sorted(called)
     most = max(int(r["own"]) for r in skipped)
-    listed = ", ".join(str(i) for i in named[:NAMED])
+    listed = ", ".join(called[i] for i in named[:NAMED])
+    how = "" if files else "; counted from 0"
     return (
         f" ({len(skipped)} {unit}(s) not asked: their pixels are held by up to {most} --clean "
-        f"images ({listed}{' ...' if len(named) > NAMED else ''}; counted from 0), taken as "
+        f"images ({listed}{' ...' if len(named) > NAMED else ''}{how}), taken as "
         "those images' own style; were they triggered images, a trigger there passes this "
         "check: look at them (left out of --clean, it is judged))"
     )

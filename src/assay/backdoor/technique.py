@@ -140,6 +140,8 @@ class BackdoorTest:
     scan_tau: float = 0.95
     anomaly_threshold: float = 2.0
     image_names: Sequence[str] | None = None
+    # the clean images' file names when ``--clean`` was image files (None for an array)
+    clean_names: Sequence[str] | None = None
     true_labels: np.ndarray | None = None
     source: dict[str, Any] = field(default_factory=dict)
     name: str = "backdoor"
@@ -665,6 +667,10 @@ class BackdoorSearch:
             lambda: self.model.queries,
             refills=self._clean_refills,
         )
+        if t.clean_names is not None:  # (the skipped groups' clean holders, by their files)
+            for row in record["groups"]:
+                if "held_by" in row:
+                    row["held_names"] = [str(t.clean_names[i]) for i in row["held_by"]]
         self.second["source"] = with_counted(record, "groups", "sent")
         flagged = np.asarray(record["flagged"], dtype=np.int64)
         if not len(flagged):
