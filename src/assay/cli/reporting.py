@@ -470,6 +470,9 @@ def finish_run(
     if caveat := rerun_note(record.config, record.command, summary=record.summary):
         out.say(f"note: {caveat}")
     if record.status == "interrupted":
+        # its verdict as the stored outputs say it ("it has not ended; its findings so far":
+        # report46b), said here too: the terminal said no verdict of an interrupted run
+        out.say(verdict_line(verdict, record.status, record.command))
         line = "interrupted; continue with: " + resume_command(
             record.id,
             store.path,
