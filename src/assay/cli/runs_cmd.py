@@ -608,6 +608,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"{result.still_failing:,} of {result.total:,} stored findings still fail "
                 f"against {against}; {result.fixed:,} no longer do{verdict}"
             )
+        kept = (  # (the terminal's line under the verdict, and --json's: left46c)
+            f"({result.total:,} witnesses were kept of the {record.n_findings:,} findings "
+            "the run counted; --keep-findings all keeps every one)"
+            if record.n_findings > result.total + result.skipped
+            else None
+        )
         if as_json:  # (with the exit code and the line: the counts alone read as a fix)
             out.emit_json(
                 {
@@ -619,7 +625,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     "not_replayed": result.skipped,
                     "untested": untested,
                     "exit_code": code,
-                    "verdict": said if untested else f"{said} (exit {code})",
+                    "verdict": (said if untested else f"{said} (exit {code})")
+                    + (f" {kept}" if kept else ""),
+                    "run_counted": record.n_findings,
+                    "kept_note": kept,  # (None when every witness was kept)
                     **({"tests": tests_json(result.per_test)} if result.per_test else {}),
                 }
             )
@@ -628,11 +637,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(line)
         if result.skipped:
             out.note(f"{result.skipped:,} stored findings were not replayed: {result.why_skipped}")
-        if record.n_findings > result.total + result.skipped:
-            out.say(
-                f"({result.total:,} witnesses were kept of the {record.n_findings:,} findings "
-                "the run counted; --keep-findings all keeps every one)"
-            )
+        if kept:
+            out.say(kept)
         if untested:
             out.error(f"{untested} (exit 2; this is not a pass)")
         raise typer.Exit(code)
