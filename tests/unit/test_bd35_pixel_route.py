@@ -150,7 +150,8 @@ def test_a_class_checked_by_its_pixels_and_refused_is_explained_so() -> None:
     cleared = _cleared(search, scans, verdict["anomaly_index"], verdict)
     assert len(cleared) == 1, cleared
     assert cleared[0].startswith(
-        "class 9 was reachable by a patch of anomalously few effective pixels (2x2, "
+        "class 9 was reachable by a patch of anomalously few effective pixels (2x2 at (row 14, "
+        "col 14), "
     ), cleared
     assert "times fewer than the other classes'" in cleared[0]
     assert "on 120 held-out clean images it reached 50%" in cleared[0]
