@@ -9,13 +9,16 @@ clean images: the check skips the groups those three hold, and says so."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from ci22_in_process import assay_here
 from PIL import Image
-from tests.integration.ci22_in_process import assay_here
-from tests.unit.test_bd46b_clean_holds_trigger import _images, _stamped
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
+from test_bd46b_clean_holds_trigger import _images, _stamped  # isort: skip
 
 MODEL = """
 import numpy as np

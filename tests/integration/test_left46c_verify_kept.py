@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.integration.ci22_in_process import assay_here
+from ci22_in_process import assay_here
 
 MODEL = """
 import numpy as np
