@@ -571,7 +571,9 @@ LIMITS_8X8 = {
     "model scan names the target": (
         "a 4x4 patch is a quarter of an 8x8 digit: clean models have natural 3x3 and 4x4 "
         "patches as universal (every source class, held-out images) and as confident as a "
-        "planted trigger (bench/backdoor_limits.py, part A)"
+        "planted trigger (bench/backdoor_limits.py, part A); the scan finds the trigger's own "
+        "box for every target it misses, and the trigger needs 3-7 effective pixels where "
+        "clean models' patches need 2-14 (bench/backdoor_scan8.py)"
     ),
     "corrected label >= 95 %": (
         "refilling the true 3x3/4x4 box from the clean references recovers ~88-92 % "
