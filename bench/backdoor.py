@@ -463,7 +463,9 @@ def model_line(models: list[tuple[str, TrojanedDigits, PlantedTrigger | None]]) 
     )
 
 
-def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, list[Any], str]:
+def scan_summary(d: TrojanedDigits, store: Path) -> tuple[dict[str, Any], float]:
+    """The model scan of one model from its first 200 clean digits (seed 0): the run's summary
+    and the CPU seconds it took (bench/backdoor_scan8.py reads the same scan)."""
     model, scale, value_range = as_given(d)
     t0 = time.process_time()
     r = check_backdoor(
@@ -474,19 +476,24 @@ def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, l
         seed=0,
         store=store,
     )
-    queries = sum(c["queries"] for c in r.summary["class_scans"])
-    verdict = r.summary["verdict"]
-    shown = ["-" if c["size"] is None else str(c["size"]) for c in r.summary["class_scans"]]
+    return r.summary, time.process_time() - t0
+
+
+def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, list[Any], str]:
+    summary, cpu = scan_summary(d, store)
+    queries = sum(c["queries"] for c in summary["class_scans"])
+    verdict = summary["verdict"]
+    shown = ["-" if c["size"] is None else str(c["size"]) for c in summary["class_scans"]]
     checked = " ".join(
         f"{c['target']}:{c['held_out']:.2f}/{c['lowest_source']:.2f}"
-        for c in r.summary["class_scans"]
+        for c in summary["class_scans"]
         if c.get("held_out") is not None
     )
     ratios = verdict.get("shortcut_ratio") or {}
     if ratios:  # the anomalous classes' shortcut ratios (effective pixels, modelscan.py)
         shown_r = " ".join(f"{c}:{'-' if v is None else f'{v:.1f}'}" for c, v in ratios.items())
         checked = (checked + " " if checked else "") + f"ratio {shown_r}"
-    return verdict["suspects"], queries, time.process_time() - t0, shown, checked or "-"
+    return verdict["suspects"], queries, cpu, shown, checked or "-"
 
 
 def print_inputs(
@@ -572,7 +579,7 @@ LIMITS_8X8 = {
         "a 4x4 patch is a quarter of an 8x8 digit: clean models have natural 3x3 and 4x4 "
         "patches as universal (every source class, held-out images) and as confident as a "
         "planted trigger (bench/backdoor_limits.py, part A); the scan finds the trigger's own "
-        "box for every target it misses, and the trigger needs 3-7 effective pixels where "
+        "box for every target it misses, and the trigger needs 2-7 effective pixels where "
         "clean models' patches need 2-14 (bench/backdoor_scan8.py)"
     ),
     "corrected label >= 95 %": (

@@ -42,7 +42,6 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.api import check_backdoor
 from assay.backdoor.modelscan import anomaly_index, effective_pixels, shortcut_ratio
 from assay.backdoor.patches import boxes_overlap, paste
 
@@ -54,22 +53,13 @@ RANDOM_CONTENTS = 16  # random black/white contents per box for the content-free
 
 
 def scan_one(d: Any, store: Path) -> dict[str, Any]:
-    """The bench's model scan of one model (``backdoor.model_scan``'s call), its summary kept."""
-    model, scale, value_range = bench.as_given(d)
-    t0 = time.process_time()
-    r = check_backdoor(
-        model,
-        images=False,
-        clean=d.clean_images[:200] * scale,
-        value_range=value_range,
-        seed=0,
-        store=store,
-    )
+    """The bench's model scan of one model (``backdoor.scan_summary``), its summary kept."""
+    summary, cpu = bench.scan_summary(d, store)
     return {
-        "class_scans": r.summary["class_scans"],
-        "verdict": r.summary["verdict"],
-        "cpu": time.process_time() - t0,
-        "queries": sum(c["queries"] for c in r.summary["class_scans"]),
+        "class_scans": summary["class_scans"],
+        "verdict": summary["verdict"],
+        "cpu": cpu,
+        "queries": sum(c["queries"] for c in summary["class_scans"]),
     }
 
 
