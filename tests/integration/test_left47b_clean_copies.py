@@ -72,22 +72,21 @@ def _run(capsys: pytest.CaptureFixture[str], tmp_path: Path, clean: str) -> str:
     return " ".join((done.stdout + done.stderr).split())
 
 
-def test_a_folder_with_copies_names_the_stamped_files(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("clean", "named"),
+    [
+        # main: "(c238.png, c239.png, stamp_a.png)": places among the images kept
+        ("clean", "(stamp_a.png, stamp_b.png, stamp_c.png)"),
+        # main: "(240, 241, 242; counted from 0)"
+        ("clean.npy", "(242, 243, 244; counted from 0)"),
+    ],
+)
+def test_the_held_clean_images_are_named_as_the_user_has_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], clean: str, named: str
 ) -> None:
     _setup(tmp_path)
-    said = _run(capsys, tmp_path, "clean")
-    # main: "(c238.png, c239.png, stamp_a.png)": places among the images kept
-    assert "images (stamp_a.png, stamp_b.png, stamp_c.png), taken as" in said, said
-
-
-def test_an_array_with_copies_names_the_users_places(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _setup(tmp_path)
-    said = _run(capsys, tmp_path, "clean.npy")
-    # main: "(240, 241, 242; counted from 0)"
-    assert "images (242, 243, 244; counted from 0), taken as" in said, said
+    said = _run(capsys, tmp_path, clean)
+    assert f"images {named}, taken as" in said, said
 
 
 def test_verify_says_the_source_class_flags_it_did_not_replay(
