@@ -60,7 +60,10 @@ def test_a_blended_trojan_the_patch_scan_misses_is_not_passed(tmp_path: Path) ->
     second = r.summary["second_opinion"]
     assert second["given"] and second["flagged"], second
     assert all(i % 2 == 0 for i in second["flagged"])  # only blended images
-    assert len(second["flagged"]) >= 10
+    # (8 of the 20 at seed 0 since left47b drew the opinion's blends without replacement, 12
+    # before: over seeds 0-11 a mean of 9.3 flagged both ways, every run given, 6-15 before
+    # and 7-12 after, the clean twin flagging none)
+    assert len(second["flagged"]) >= 8
     assert r.n_findings == len(second["flagged"])  # findings: the run is not a pass
 
 

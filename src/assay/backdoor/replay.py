@@ -265,8 +265,13 @@ def _judge(
             f"are now {'x'.join(map(str, shape))}"
         ] * n
     if batch.kind == "strip-flag" and batch.details.get("strategy") in (CLASS_MAP, SOURCE_CLASS):
+        # (not replayed: the flag's pixels are the group's agreed ones, which the stored
+        # image does not tell from its own, and its odds are against random groups of clean
+        # images drawn at the scan; a replay would be the check again, not the flag's)
+        which = "class-map" if batch.details.get("strategy") == CLASS_MAP else "source-class"
         return [
-            "a class-map or source-class flag, which this assay does not replay: scan again"
+            f"a {which} flag, which this assay does not replay: scan the model again "
+            "(`assay show RUN_ID` prints the run's command, to reproduce)"
         ] * n
     if batch.kind == "strip-flag" and batch.details.get("strategy") == PATTERN:
         return _pattern(inputs, batch, replayer)

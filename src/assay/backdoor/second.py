@@ -27,7 +27,14 @@ import numpy as np
 from assay.backdoor.class_map import map_words
 from assay.backdoor.common_pattern import pattern_not_asked, pattern_words
 from assay.backdoor.source_class import source_words
-from assay.backdoor.strip import STRIP_ODDS, STRIP_WIDE, Scorer, _tail, blend_entropy
+from assay.backdoor.strip import (
+    STRIP_ODDS,
+    STRIP_WIDE,
+    Scorer,
+    _tail,
+    blend_entropy,
+    blend_picks,
+)
 from assay.errors import UsageError
 
 __all__ = [
@@ -208,9 +215,12 @@ def second_opinion(
 
 
 def picks(rng: np.random.Generator, n: int, n_pool: int) -> np.ndarray:
-    """The pool images ``n`` images are each blended with (as ``blend_entropy`` draws them)."""
-    out: np.ndarray = rng.integers(0, n_pool, size=(n, BLENDS))
-    return out
+    """The pool images ``n`` images are each blended with: ``BLENDS`` distinct ones
+    (``strip.blend_picks``, as STRIP's own scan draws them; the calibration images alike, so
+    the line is set on blends drawn as the judged images' are).  Drawn with replacement, 8
+    blends from the quick bench's pool of 75 were 7.6 distinct images, a repeat answered from
+    the cache: fewer blends than "8 blends" says (left47b)."""
+    return blend_picks(rng, n, n_pool, BLENDS)
 
 
 def _rows(drawn: dict[int, np.ndarray], idx: np.ndarray) -> np.ndarray:

@@ -31,13 +31,22 @@ digit to 7; seed 1) the 9 clean 7s whose refill at a 5x5 window turned them to 3
 the 9 flagged, exit 1); the clean twin's same group sent 13 of 13 and was not given by the
 luck of one control reaching 13 (odds 0.05).  Held by 14 of 31 clean 7s, that stem is the
 7's own; the planted source-specific triggers were held by none of the clean images of their
-class.  The clean images of
+class.  But a ``--clean`` set holding triggered images (a sample of live traffic) hid a
+trigger so (bd46b: attack45b's 8x8 source-specific trojans passed with 3 or 5 triggered 3s
+in it).  A style is held by the scanned images of its class as often as by its clean ones; a
+trigger far more often (the images carrying it are what is scanned).  So a held group is
+asked all the same when the unconfirmed images answered ``a`` outside it hold its pixels
+beyond the clean images' share (``_enriched``: a one-sided Fisher test at ``ENRICHED``),
+its controls drawn from the clean images of ``a`` that do not hold them: attack45b's
+source-0 trojan found again at 8 of 8 scan seeds with 3 or 5 triggered clean images, no
+clean twin flagged (left47b).  The clean images of
 ``b`` bound the count: with 150 clean digits, about 10 of each class are asked, and a group
 whose controls send 6 of them is not given at 9 (bd45's 16x16 source-specific trojan).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -109,7 +118,7 @@ def own_style(row: dict[str, Any], hold: np.ndarray, among: np.ndarray) -> bool:
     ``among``: their indices in the clean set), kept in ``row``: how many (``own``) and the
     first ``NAMED`` of them (``held_by``, for ``own_words``)."""
     idx = np.asarray(among)[hold]
-    row["own"] = len(idx)
+    row["own"], row["n_own"] = len(idx), len(among)
     if len(idx) < MIN_GROUP:
         return False
     row["held_by"] = [int(i) for i in idx[:NAMED]]
@@ -123,9 +132,10 @@ def own_words(rows: list[dict[str, Any]], unit: str) -> str:
     8x8 source-specific trojans, found with 0 or 1 of them in ``--clean``, passed with 3 or 5
     (bd46b).  So the clean images holding it are named, for the user to look at; left out
     of ``--clean``, the trojans were found again."""
-    skipped = [r for r in rows if r.get("own", 0) >= MIN_GROUP]
+    skipped = [r for r in rows if r.get("own", 0) >= MIN_GROUP and "enriched" not in r]
+    asked = [r for r in rows if "enriched" in r]
     if not skipped:
-        return ""
+        return _asked_words(asked, unit)
     # (``held_names``: the images' file names, kept when ``--clean`` was image files)
     files = all("held_names" in r for r in skipped)
     called = {
@@ -142,6 +152,59 @@ def own_words(rows: list[dict[str, Any]], unit: str) -> str:
         f"images ({listed}{' ...' if len(named) > NAMED else ''}{how}), taken as "
         "those images' own style; were they triggered images, a trigger there passes this "
         "check: look at them (left out of --clean, it is judged))"
+    ) + _asked_words(asked, unit)
+
+
+def _asked_words(asked: list[dict[str, Any]], unit: str) -> str:
+    """What a quiet check says of the ``unit``s held by clean images that it asked all the
+    same (``_enriched``)."""
+    if not asked:
+        return ""
+    r = max(asked, key=lambda r: r["scan_held"] / max(1, r["scan_rest"]))
+    return (
+        f" ({len(asked)} {unit}(s) held by clean images asked all the same: the unconfirmed "
+        f"images hold their pixels more often than those clean images do, as in "
+        f"{r['scan_held']} of {r['scan_rest']} against {r['own']} of {r['n_own']} (odds "
+        f"{r['enriched']:.1g}), and were judged against the clean images not holding them)"
+    )
+
+
+ENRICHED = STRIP_ODDS  # a held group is asked when the scanned images hold it beyond this
+
+
+def _enriched(
+    row: dict[str, Any],
+    images: np.ndarray,
+    rest: np.ndarray,
+    pattern: np.ndarray,
+    box: Box,
+    bg: np.ndarray,
+) -> bool:
+    """Whether the unconfirmed images answered ``a`` outside the group (``rest``) hold a
+    group's pattern beyond the share of the clean images of ``a`` holding it (``row``'s
+    ``own``): a one-sided Fisher test under ``ENRICHED``, kept in ``row``."""
+    k = int(held(images[rest], pattern, box, bg).sum()) if len(rest) else 0
+    n_clean = int(row["n_own"])
+    odds = _fisher(k, len(rest), int(row["own"]), n_clean)
+    row["scan_held"], row["scan_rest"], row["enriched"] = k, len(rest), odds
+    return odds < ENRICHED
+
+
+def _fisher(k: int, n: int, k2: int, n2: int) -> float:
+    """P(X >= k), X hypergeometric: ``n`` drawn from ``n + n2`` of which ``k + k2`` hold."""
+    total, hold = n + n2, k + k2
+
+    def log_comb(a: int, b: int) -> float:
+        return math.lgamma(a + 1) - math.lgamma(b + 1) - math.lgamma(a - b + 1)
+
+    den = log_comb(total, n)
+    return min(
+        1.0,
+        sum(
+            math.exp(log_comb(hold, i) + log_comb(total - hold, n - i) - den)
+            for i in range(k, min(n, hold) + 1)
+            if n - i <= total - hold
+        ),
     )
 
 
@@ -226,8 +289,14 @@ def source_class(
             continue
         pattern = agreed(images[np.asarray(group)][:, t : t + h, lo : lo + w])
         stack = images[np.asarray(group)]
-        if own_style(row, held(clean[own], pattern, box, background(stack)), own):
-            continue  # (clean images of ``a`` hold it: a's own; not asked)
+        bg = background(stack)
+        hold = held(clean[own], pattern, box, bg)
+        if own_style(row, hold, own):
+            rest = np.setdiff1d(np.asarray(left)[labels[left] == a], group)
+            if int(np.sum(~hold)) < MIN_GROUP or not _enriched(row, images, rest, pattern, box, bg):
+                row.pop("enriched", None)  # (said as not asked: ``own_words``)
+                continue  # (clean images of ``a`` hold it: a's own; not asked)
+            own = own[~hold]  # (its holders suspected: a's own look is its other images')
         row["screen"] = _sent(answers, clean[sources[:SCREEN]], pattern, box, a)
         if row["screen"] < SCREEN_SENT:
             continue
@@ -286,7 +355,8 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         f"unconfirmed images answered {a} that a refill of the {h}x{w} window at row {t}, "
         f"column {left} turns to {b} share pixels there that send {row['sent']} of "
         f"{row['fresh']} clean images of {b} to {a} (the same window of random groups of clean "
-        f"images of {a}: at most {max(row['controls'])}{_alike_words(row, a, b)}: "
+        f"images of {a}{_held_words(row, a)}: at most {max(row['controls'])}"
+        f"{_alike_words(row, a, b)}: "
         f"{_odds_words(row)}): a trigger that fires on images of {b} only is "
         "likely; "
         + flagged_words(row, "the images are not located (some may be clean images of that class)")
@@ -301,6 +371,17 @@ def _odds_words(row: dict[str, Any]) -> str:
     rule = row.get("rule_odds", 0.0)
     return odds_words(row["sent"], controls, t) + (
         f"; the rule's odds {rule:.1g}" if rule > t else ""
+    )
+
+
+def _held_words(row: dict[str, Any], a: str) -> str:
+    """Which clean images the controls were drawn from, when some held the group's pixels."""
+    if "enriched" not in row:
+        return ""
+    return (
+        f" that do not hold those pixels ({row['own']} of {row['n_own']} hold them, "
+        f"{row['scan_held']} of the {row['scan_rest']} other unconfirmed images answered {a}: "
+        f"odds {row['enriched']:.1g} for images alike)"
     )
 
 

@@ -142,6 +142,8 @@ class BackdoorTest:
     image_names: Sequence[str] | None = None
     # the clean images' file names when ``--clean`` was image files (None for an array)
     clean_names: Sequence[str] | None = None
+    # each clean image's place in the user's ``--clean`` (copies of one image are dropped)
+    clean_index: Sequence[int] = field(default=(), compare=False, repr=False)
     true_labels: np.ndarray | None = None
     source: dict[str, Any] = field(default_factory=dict)
     name: str = "backdoor"
@@ -186,7 +188,14 @@ class BackdoorTest:
                 argument="--clean",
             )
         if len(first) < len(self.clean):
-            self.clean = self.clean[np.sort(first)]
+            kept = np.sort(first)
+            at = list(self.clean_index) or list(range(len(self.clean)))
+            self.clean = self.clean[kept]
+            # (the words name a clean image by its file, or its place in the user's --clean:
+            # not its place among the images kept, left47b)
+            if self.clean_names is not None:
+                self.clean_names = [self.clean_names[int(i)] for i in kept]
+            self.clean_index = [int(at[int(i)]) for i in kept]
         if self.images is not None:
             if self.images.ndim != 4 or not len(self.images):
                 raise UsageError("no images to scan", argument="--images")
@@ -667,10 +676,12 @@ class BackdoorSearch:
             lambda: self.model.queries,
             refills=self._clean_refills,
         )
-        if t.clean_names is not None:  # (the skipped groups' clean holders, by their files)
-            for row in record["groups"]:
-                if "held_by" in row:
+        for row in record["groups"]:  # (the skipped groups' clean holders, as the user has them)
+            if "held_by" in row:
+                if t.clean_names is not None:  # (by their files)
                     row["held_names"] = [str(t.clean_names[i]) for i in row["held_by"]]
+                if t.clean_index:  # (copies dropped: their places in --clean)
+                    row["held_by"] = [int(t.clean_index[i]) for i in row["held_by"]]
         self.second["source"] = with_counted(record, "groups", "sent")
         flagged = np.asarray(record["flagged"], dtype=np.int64)
         if not len(flagged):
