@@ -63,6 +63,7 @@ from assay.fairness.written_names import (
     schema_as_written,
     unicode_form,
 )
+from assay.models.cutoff import decided
 from assay.models.http import ServingOptions
 
 __all__ = [
@@ -420,6 +421,7 @@ def _setup(
     label: str | None = None,
     strategy: str = DEFAULT_STRATEGY,
     threshold: float | None = None,
+    cutoff: float | None = None,
     start: str = "auto",
     estimate: bool = False,
     precision: float = 0.005,
@@ -482,6 +484,7 @@ def _setup(
         "strategy": strategy,
         "optimize": optimize,
         "threshold": threshold,
+        "cutoff": cutoff,
         "start": start,
         "estimate": estimate,
         "precision": precision,
@@ -732,6 +735,7 @@ def _setup(
         framed = getattr(getattr(inner, "fn", None), "frame_columns", None)  # by name
         if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1 and not framed:
             by_position = tuple(the_schema.names)
+    raw_model = decided(raw_model, cutoff, threshold, estimator)
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)

@@ -101,6 +101,11 @@ def read_trees(
     inner = model
     while hasattr(inner, "inner"):
         inner = inner.inner
+        if getattr(inner, "cutoff", None) is not None:  # (models.cutoff: not the trees' class)
+            return (
+                f"the model's score is decided at the cutoff {inner.cutoff:g} (--cutoff), and "
+                "the trees read decide at their own class"
+            )
     if hasattr(inner, "estimator"):
         return _from_sklearn(inner, deadline, convert)
     if hasattr(inner, "session") and hasattr(inner, "path"):
