@@ -199,6 +199,11 @@ def test_a_cutoff_refuses_what_it_cannot_decide(tmp_path: Path) -> None:
     approve.classes_ = ["no", "yes"]  # type: ignore[attr-defined]
     with pytest.raises(assay.UsageError, match="answers class labels"):
         assay.check_fairness(approve, people, cutoff=0.5, store=tmp_path / "b.db", **RUN)
+    with pytest.raises(assay.UsageError, match="retrain measures each refit by its own"):
+        assay.check_fairness(
+            dataset="german", protected="sex", cutoff=0.7, retrain=True, store=tmp_path / "d.db"
+        )
+    assert _runs(tmp_path / "d.db") == 0
     with pytest.raises(assay.UsageError, match="give one"):
         assay.check_fairness(
             _decides_at_07(True), people, cutoff=0.7, threshold=0.1, store=tmp_path / "c.db", **RUN
