@@ -20,12 +20,17 @@ from assay.core.model import Capabilities, Model, ModelInputs
 from assay.errors import ModelError, UsageError
 from assay.models.sklearn import is_sklearn_regressor
 
-__all__ = ["CutoffModel", "cutoff_names", "decided"]
+__all__ = ["CutoffModel", "cutoff_names", "decided", "written"]
+
+
+def written(cutoff: float) -> str:
+    """``cutoff`` as typed: ``650``, ``0.7``, ``1500000`` (``:g`` wrote ``1.5e+06``)."""
+    return str(np.format_float_positional(cutoff, trim="-"))
 
 
 def cutoff_names(cutoff: float) -> tuple[str, str]:
     """The two classes of a score decided at ``cutoff``: ``("<=650", ">650")``."""
-    return (f"<={cutoff:g}", f">{cutoff:g}")
+    return (f"<={written(cutoff)}", f">{written(cutoff)}")
 
 
 class CutoffModel:
@@ -85,13 +90,13 @@ class CutoffModel:
             i = int(np.argmax(bad))
             raise ModelError(
                 f"the model answered {score[i]} for input {i} ({int(bad.sum()):,} of {n:,} "
-                f"answers not a number): it cannot be decided at the cutoff {self.cutoff:g}"
+                f"answers not a number): it cannot be decided at the cutoff {written(self.cutoff)}"
             )
         labels: np.ndarray = (score > self.cutoff).astype(np.int64)
         return labels
 
     def __repr__(self) -> str:
-        return f"CutoffModel({self.inner!r}, cutoff={self.cutoff:g})"
+        return f"CutoffModel({self.inner!r}, cutoff={written(self.cutoff)})"
 
     def describe(self) -> dict[str, Any]:
         return {"cutoff": self.cutoff, "decides": "probability" if self.two else "score"}
@@ -130,7 +135,7 @@ def decided(model: Any, cutoff: float | None, threshold: float | None, estimator
     regressor = _regressor(estimator)
     if cutoff is not None and threshold is not None:
         raise UsageError(
-            f"--cutoff {cutoff:g} decides the model's score, and --threshold {threshold:g} "
+            f"--cutoff {written(cutoff)} decides the model's score, and --threshold {threshold:g} "
             "compares probability gaps: give one (with a cutoff, an IDI is a decision that "
             "changes with the protected attribute)",
             argument="--threshold",
