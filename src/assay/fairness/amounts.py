@@ -48,6 +48,7 @@ class AmountWatch:
                 "compared as labels any difference, one unit of rounding, would be "
                 "discrimination; give the cutoff at which the application decides on them, "
                 "--cutoff C (in Python cutoff=C), or, for a classifier of that many classes, "
-                "declare them (--classes N)"
+                "declare them (--classes N), in a new run (a resumed run keeps this one's "
+                "options)"
             )
         self.done = self.asked >= _WATCHED

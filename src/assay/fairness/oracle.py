@@ -463,5 +463,5 @@ def _one_probability(outputs: np.ndarray) -> None:
             "np.column_stack([1 - p, p]) with p = 1 / (1 + np.exp(-z)))"
         )
         + "; or give the cutoff at which the application decides on the value, --cutoff C "
-        "(in Python cutoff=C)"
+        "(in Python cutoff=C), in a new run (a resumed run keeps this one's options)"
     )
