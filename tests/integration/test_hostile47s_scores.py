@@ -199,6 +199,11 @@ def test_a_cutoff_refuses_what_it_cannot_decide(tmp_path: Path) -> None:
     approve.classes_ = ["no", "yes"]  # type: ignore[attr-defined]
     with pytest.raises(assay.UsageError, match="answers class labels"):
         assay.check_fairness(approve, people, cutoff=0.5, store=tmp_path / "b.db", **RUN)
+    for bad in ("0.7", True):
+        with pytest.raises(assay.UsageError, match="must be a number"):
+            assay.check_fairness(
+                _decides_at_07(True), people, cutoff=bad, store=tmp_path / "e.db", **RUN
+            )
     with pytest.raises(assay.UsageError, match="retrain measures each refit by its own"):
         assay.check_fairness(
             dataset="german", protected="sex", cutoff=0.7, retrain=True, store=tmp_path / "d.db"

@@ -133,6 +133,13 @@ def decided(model: Any, cutoff: float | None, threshold: float | None, estimator
     probability at 0.5 it failed the run once asked (exit 3), and ``--threshold`` (a
     probability gap, 0..1) compared euros by the cent."""
     regressor = _regressor(estimator)
+    if cutoff is not None and (
+        isinstance(cutoff, bool) or not isinstance(cutoff, int | float | np.integer | np.floating)
+    ):  # (a string "0.7" or True: a traceback from isfinite, or a cutoff of 1)
+        raise UsageError(
+            f"must be a number (the score at which the application decides), not {cutoff!r}",
+            argument="--cutoff",
+        )
     if cutoff is not None and threshold is not None:
         raise UsageError(
             f"--cutoff {written(cutoff)} decides the model's score, and --threshold {threshold:g} "
