@@ -92,6 +92,21 @@ def test_a_regressor_is_refused_before_any_run_naming_the_cutoff(tmp_path: Path)
     assert _runs(store) == 0
 
 
+def test_a_function_answering_a_score_is_refused_before_any_run(tmp_path: Path) -> None:
+    """A scorecard function (300-850 points) was read as a probability: a run was made, then
+    failed at its first answer (exit 3); now refused at loading, naming --cutoff, no run."""
+
+    def card(x: pd.DataFrame) -> np.ndarray:
+        return np.clip(300 + np.asarray(x["income"], dtype=float) / 200, 300, 850)
+
+    store = tmp_path / "s.db"
+    with pytest.raises(assay.UsageError, match=r"answered \d+ to loading's first inputs.*--cutoff"):
+        assay.check_fairness(card, _people(), store=store, **RUN)
+    assert _runs(store) == 0
+    found = assay.check_fairness(card, _people(), cutoff=600, store=store, **RUN)
+    assert found.n_findings == 0 and _runs(store) == 1  # (it never reads sex)
+
+
 @pytest.mark.parametrize("cut, favoured", [("F", "M"), ("M", "F"), (None, None)])
 def test_a_regressor_decided_at_its_cutoff_finds_the_planted_cut(
     tmp_path: Path, cut: str | None, favoured: str | None

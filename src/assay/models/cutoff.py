@@ -12,6 +12,7 @@ labels; it checks the scores itself (a NaN is no score).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -127,7 +128,37 @@ def _regressor(estimator: Any) -> str | None:
     return type(steps[-1][1] if steps else estimator).__name__
 
 
-def decided(model: Any, cutoff: float | None, threshold: float | None, estimator: Any) -> Any:
+def _no_score(model: Any, probe_answers: Sequence[tuple[Any, Any]]) -> None:
+    """A model answering one number per input, outside [0, 1] when loading asked it (a
+    function's probe: ``models.probed``), is refused before any run: read as a probability
+    at 0.5 the run was made, then failed at its first answer (exit 3)."""
+    caps = model.capabilities
+    if caps.outputs != "proba" or (caps.n_classes or 1) != 1:
+        return
+    for _, answer in probe_answers:
+        try:
+            values = np.asarray(answer, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            continue
+        outside = values[np.isfinite(values) & ((values < 0.0) | (values > 1.0))]
+        if outside.size:
+            raise UsageError(
+                f"the model answered {outside[0]:g} to loading's first inputs: one number per "
+                "input, with answers outside [0, 1] (a regressor's value, a score, a logit), "
+                "which is no probability and no class; give the cutoff at which the "
+                "application decides on it, --cutoff C (in Python cutoff=C; for a logit, "
+                "0), or answer one probability per class",
+                argument="--cutoff",
+            )
+
+
+def decided(
+    model: Any,
+    cutoff: float | None,
+    threshold: float | None,
+    estimator: Any,
+    probe_answers: Sequence[tuple[Any, Any]] = (),
+) -> Any:
     """``model`` (a ``CheckedModel``) deciding its score at ``cutoff`` (``--cutoff``), or as
     it is.  A scikit-learn regressor without a cutoff is refused before any run: read as a
     probability at 0.5 it failed the run once asked (exit 3), and ``--threshold`` (a
@@ -161,6 +192,8 @@ def decided(model: Any, cutoff: float | None, threshold: float | None, estimator
                 "changes with the protected attribute; in Python cutoff=C)",
                 argument="--threshold" if threshold is not None else "--cutoff",
             )
+        if threshold is None:
+            _no_score(model, probe_answers)
         return model
     inner = getattr(model, "inner", None)
     if inner is None:
