@@ -56,6 +56,12 @@ import numpy as np
 def f(rows):
     # reads income alone: blind to sex
     return (np.asarray(rows["income"], dtype=float) > 50).astype(int)
+
+
+def card(rows):
+    # a scorecard (300-850 points) taking 40 points off sex f: decided at --cutoff 600
+    sex = np.asarray(rows["sex"]) == "f"
+    return 300 + 5 * np.asarray(rows["income"], dtype=float) - 40 * sex
 """
 NOISY = """\
 import numpy as np
@@ -131,6 +137,8 @@ CASES: dict[str, list[str]] = {
     "f-one-valued": _w(f"{BLINDF}/one_sex.csv"),
     "f-budget": _w("fairness --dataset german --estimate --max-queries 120"),
     "f-retrain": [*GERMAN, "--retrain"],
+    # hostile47s: a scorecard decided at the application's cutoff (its score is no probability)
+    "f-cutoff": _w(f"{BLINDF.replace(':f ', ':card ')}/people.csv --cutoff 600"),
     "t-found": [*TFIDF, "--max-queries", "200"],
     "t-clean": _w(f"text {FK}:lexicon {FK}:lexicon_again")
     + _w("--grammar builtin:reviews --max-queries 200"),

@@ -174,6 +174,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "this between two protected variants (0..1; probability models)."
             ),
         ] = None,
+        cutoff: Annotated[
+            float | None,
+            typer.Option(
+                help="Decide the model's score here, as the application does: a regressor, "
+                "a scorecard, a logit, or the second class's probability above C (an IDI: "
+                "the decision changes with a protected attribute)."
+            ),
+        ] = None,
         start: Annotated[
             str, typer.Option(help="Start searches from: auto, data (real rows), uniform.")
         ] = "auto",
@@ -332,6 +340,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 strategy=strategy or DEFAULT_STRATEGY,
                 optimize=optimize,
                 threshold=threshold,
+                cutoff=cutoff,
                 start=start,
                 estimate=estimate,
                 precision=precision,

@@ -31,6 +31,7 @@ from assay.core.asked_apart import ask_rounds
 from assay.core.display import percent
 from assay.core.findings import FindingBatch
 from assay.core.model import Model, labels_of
+from assay.fairness.amounts import AmountWatch
 from assay.fairness.oracle import Oracle
 from assay.fairness.schema import Schema, rows_within
 
@@ -123,7 +124,16 @@ def flip_rate(
     def moved(first: np.ndarray, second: np.ndarray) -> np.ndarray:
         return changed(first, second, BATCH_TOLERANCE)
 
-    rounds = ask_rounds(model.predict, rows, changed, moved, scores=_standardised_sum(rows))
+    # whole numbers answered as undeclared labels that are amounts: refused before the search
+    watch = AmountWatch() if caps.outputs == "labels" and not caps.n_classes else None
+
+    def ask(inputs: np.ndarray) -> np.ndarray:
+        answer = np.asarray(model.predict(inputs))
+        if watch is not None and not caps.class_names:
+            watch.check(answer)
+        return answer
+
+    rounds = ask_rounds(ask, rows, changed, moved, scores=_standardised_sum(rows))
     flips = int(rounds.random.sum())
     return {
         "rows": n,

@@ -63,6 +63,8 @@ from assay.fairness.written_names import (
     schema_as_written,
     unicode_form,
 )
+from assay.models import probed
+from assay.models.cutoff import decided
 from assay.models.http import ServingOptions
 
 __all__ = [
@@ -420,6 +422,7 @@ def _setup(
     label: str | None = None,
     strategy: str = DEFAULT_STRATEGY,
     threshold: float | None = None,
+    cutoff: float | None = None,
     start: str = "auto",
     estimate: bool = False,
     precision: float = 0.005,
@@ -482,6 +485,7 @@ def _setup(
         "strategy": strategy,
         "optimize": optimize,
         "threshold": threshold,
+        "cutoff": cutoff,
         "start": start,
         "estimate": estimate,
         "precision": precision,
@@ -518,6 +522,7 @@ def _setup(
         )
     estimator: Any = None
     train = holdout = None
+    probe_answers: list[tuple[Any, Any]] = []  # (what loading's probe was answered)
     labels_raw: np.ndarray | None = None
     context_rows: np.ndarray | None = None
     label_names: tuple[str, ...] | None = None
@@ -694,20 +699,21 @@ def _setup(
         )
         if serving_opts is not None and serving_opts.columns is None:
             serving_opts = replace(serving_opts, columns=tuple(the_schema.names))
-        raw_model = load_model(
-            model,
-            model_type=model_type,
-            allow_pickle=allow_pickle,
-            trust=tuple(trust),
-            output=output,
-            n_classes=n_classes,
-            classes=class_names,
-            columns=tuple(the_schema.names),
-            dtypes=frame_dtypes(the_schema, user_dtypes),
-            probe=the_schema.decode(probe_rows),
-            call_timeout=call_timeout,
-            serving=serving_opts,
-        )
+        with probed.keeping() as probe_answers:  # (a callable's: read by models.cutoff)
+            raw_model = load_model(
+                model,
+                model_type=model_type,
+                allow_pickle=allow_pickle,
+                trust=tuple(trust),
+                output=output,
+                n_classes=n_classes,
+                classes=class_names,
+                columns=tuple(the_schema.names),
+                dtypes=frame_dtypes(the_schema, user_dtypes),
+                probe=the_schema.decode(probe_rows),
+                call_timeout=call_timeout,
+                serving=serving_opts,
+            )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
         if isinstance(data, str | os.PathLike) and schema is None and not text_columns:
@@ -732,6 +738,7 @@ def _setup(
         framed = getattr(getattr(inner, "fn", None), "frame_columns", None)  # by name
         if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1 and not framed:
             by_position = tuple(the_schema.names)
+    raw_model = decided(raw_model, cutoff, threshold, estimator, probe_answers)
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)

@@ -21,6 +21,7 @@ from assay.core.findings import FindingBatch
 from assay.core.keys import row_keys
 from assay.core.model import Capabilities, Model, labels_of
 from assay.errors import ModelError, UsageError
+from assay.fairness.amounts import AmountWatch
 from assay.fairness.lattice import snap_columns
 from assay.fairness.schema import Schema
 
@@ -116,6 +117,9 @@ class Oracle:
         self.schema = schema
         self.model = model
         self.threshold = None if threshold is None else float(threshold)
+        # whole numbers answered without declared classes: labels, or amounts (fairness.amounts)
+        undeclared = caps.outputs == "labels" and not caps.n_classes and not caps.class_names
+        self._amounts = AmountWatch() if undeclared else None
         self.combinations = schema.protected_combinations()  # (K, p); raises if none
         self.K = len(self.combinations)
         self.protected = np.asarray(schema.protected_indices, dtype=np.int64)
@@ -250,6 +254,8 @@ class Oracle:
             severity = np.minimum(gap, 1.0)  # gap >= 0 (or NaN, kept)
         else:
             outputs = raw.reshape(n, m, *raw.shape[1:])
+            if self._amounts is not None:
+                self._amounts.check(outputs)
             disc = _differ(outputs)
             severity = disc.astype(np.float64)
         own = self.generated_index(rows)
@@ -456,4 +462,6 @@ def _one_probability(outputs: np.ndarray) -> None:
             else "answer class labels, or one probability per class (for a logit z, "
             "np.column_stack([1 - p, p]) with p = 1 / (1 + np.exp(-z)))"
         )
+        + "; or give the cutoff at which the application decides on the value, --cutoff C "
+        "(in Python cutoff=C), in a new run (a resumed run keeps this one's options)"
     )

@@ -97,6 +97,14 @@ def accuracy_bound(retrain: bool, max_accuracy_loss: float | None) -> float | No
 
 def check_retrainable(setup: FairnessSetup) -> None:
     """Raise ``UsageError`` (before any run starts) when the setup cannot be retrained."""
+    cutoff = setup.invocation.get("cutoff")
+    if cutoff is not None:  # (the refits are measured at their own class: another decision)
+        raise UsageError(
+            f"--retrain measures each refit by its own predicted class, and --cutoff {cutoff:g} "
+            "decides the model's score elsewhere: its figures would be of another decision "
+            "than the one tested; leave out one of them",
+            argument="--retrain",
+        )
     if setup.estimator is None:
         raise UsageError(
             "--retrain refits a clone of the model on its training data, and this model "

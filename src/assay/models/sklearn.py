@@ -71,7 +71,7 @@ def _takes_one_sentence(estimator: Any) -> None:
     )
 
 
-def _is_regressor(estimator: Any) -> bool:
+def is_sklearn_regressor(estimator: Any) -> bool:
     try:
         from sklearn.base import is_regressor
 
@@ -285,7 +285,7 @@ def from_sklearn(
     classes = _classes_of(estimator)
     has_proba = hasattr(estimator, "predict_proba")
     name = type(estimator).__name__
-    if classes is None and has_proba and not _is_regressor(estimator):
+    if classes is None and has_proba and not is_sklearn_regressor(estimator):
         return _duck_classifier(estimator, outputs, modality, n_classes, probe)
     if classes is None:
         if outputs == "labels":

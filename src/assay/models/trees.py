@@ -101,6 +101,14 @@ def read_trees(
     inner = model
     while hasattr(inner, "inner"):
         inner = inner.inner
+        if getattr(inner, "cutoff", None) is not None:  # (models.cutoff: not the trees' class)
+            from assay.models.cutoff import written
+
+            return (
+                f"the model's score is decided at the cutoff {written(inner.cutoff)} "
+                "(--cutoff), and "
+                "the trees read decide at their own class"
+            )
     if hasattr(inner, "estimator"):
         return _from_sklearn(inner, deadline, convert)
     if hasattr(inner, "session") and hasattr(inner, "path"):
