@@ -177,3 +177,50 @@ def test_an_interrupted_runs_judged_rule_is_said_alike(
     assert any(so_far in x for x in errors), errors
     # the judged answer's case fails or passes as the answer did; the finding fails nothing
     assert len(list(junit.iter("failure"))) == int(fails)
+
+
+def test_a_rule_runs_answer_never_computed_says_its_findings_judge_in_its_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run whose search ended without its answer (``--max-time`` left it none, or an
+    interrupt came while it was computed) never judged its rule: its findings fail it in the
+    rule's place (exit 1, as before), said so (main: "1 finding at or above --fail-on 0
+    (exit 1)", a threshold the user did not give)."""
+    path = tmp_path / "runs.db"
+    missing = (
+        "the answer (the share of discriminatory inputs per protected attribute, and its "
+        "verdict) was not computed within --max-time"
+    )
+    with RunStore(path) as store:
+        store.create_run(
+            run_id="fairness-1", technique="fairness", seed=1,
+            command="assay fairness m.py:f --dataset german --max-time 60 --fail-on 'share>0.1'",
+            config={"answer": {"fail_on": "share>0.1"}}, model={}, versions={},
+        )  # fmt: skip
+        batch = FindingBatch(
+            kind="fairness.idi",
+            inputs=np.asarray([[[20.0, 0.0], [20.0, 1.0]]]),
+            outputs=np.asarray([[0, 1]]),
+            severity=np.asarray([1.0]),
+        )
+        store.checkpoint(
+            "fairness-1", findings=[batch], status="completed", progress={"queries": 400},
+            summary={"headline": "1 discriminatory input found for sex in 400 queries",
+                     "tested": 400, "incomplete_reason": missing},
+        )  # fmt: skip
+    doc = build_document(RunStore(path, read_only=True), "fairness-1")
+    unjudged = (
+        "--fail-on 'share>0.1' not judged: it judges the answer's share, which the run has not "
+        "computed (resuming the run computes it); its 1 discriminatory input fails the run in "
+        "its place"
+    )
+    assert doc["exit_code"] == 1
+    assert doc["verdict"] == f"the run's verdict: {unjudged} (exit 1)"
+    with pytest.raises(SystemExit) as e:
+        main(["report", "fairness-1", "--store", str(path), "--junit", str(tmp_path / "j.xml")])
+    assert e.value.code == 1
+    assert doc["verdict"] in capsys.readouterr().out.splitlines()
+    assert f"fails: {unjudged}" in _page(render_html(doc))
+    junit = ET.fromstring(render_junit(doc).split("\n", 1)[1])
+    assert len(list(junit.iter("failure"))) == 1  # (the finding fails, as the exit code)
+    assert any(unjudged in x.get("message", "") for x in junit.iter("error"))

@@ -29,6 +29,7 @@ __all__ = [
     "demo_line",
     "exit_code",
     "found_so_far",
+    "rule_unjudged",
     "run_verdict",
     "so_far_words",
     "verdict_line",
@@ -196,6 +197,22 @@ def so_far_words(
     return None
 
 
+def rule_unjudged(rule: str, bad: int, *, left_out: bool = False) -> str:
+    """A rule on the share of a run whose search ended without its answer (not computed in
+    time, an interrupt while it was, or ``left_out``: ``answer=False``): not judged; its
+    ``bad`` findings fail the run in its place (exit 1; none: not everything was tested)."""
+    why = (
+        "; the run left its answer out"
+        if left_out
+        else ", which the run has not computed (resuming the run computes it)"
+    )
+    said = f"--fail-on '{rule}' not judged: it judges the answer's share{why}"
+    if not bad:
+        return said
+    found = f"{bad:,} discriminatory input{'s' if bad != 1 else ''}"
+    return f"{said}; its {found} {'fails' if bad == 1 else 'fail'} the run in its place"
+
+
 def _rule_so_far(rule: str, failing: list[str] | None, bad: int) -> str:
     if failing is None:
         judged = (
@@ -222,8 +239,15 @@ def _judged(verdict: Verdict, status: str) -> str:
         return said + (f"; {so_far}" if (so_far := found_so_far(verdict)) else "")
     if verdict.untested:
         said = f"{verdict.untested[0].upper()}: {verdict.untested[1]}"
+        if verdict.rule is not None and verdict.failing is None:
+            said += f"; {rule_unjudged(verdict.rule, 0)}"
     elif verdict.failing:
         said = f"above --fail-on {verdict.rule}: {', '.join(verdict.failing)}"
+    elif verdict.bad and verdict.rule is not None and verdict.failing is None:
+        # a rule never judged (its answer not computed, or left out): its findings judge in
+        # its place, said so (it read "1 finding at or above --fail-on 0", a threshold the
+        # user did not give: left47f)
+        said = rule_unjudged(verdict.rule, verdict.bad, left_out=verdict.partly is None)
     elif verdict.bad and verdict.failing is None:  # (a rule on the share judges, not these)
         said = f"{verdict.bad:,} finding{'s' if verdict.bad != 1 else ''} at or above --fail-on "
         said += f"{verdict.fail_on:g}"

@@ -27,6 +27,7 @@ from assay.core.outcome import (
     unconfirmed_note,
 )
 from assay.core.store import ENDED
+from assay.core.verdict import rule_unjudged
 from assay.core.witnesses import TIE
 from assay.report._text import compact, run_seconds, safe_text
 from assay.report.junit_body import bounded_json
@@ -73,8 +74,8 @@ def render_junit(doc: dict[str, Any]) -> str:
     # a rule on the share decides, not each finding (as the exit code): no finding fails;
     # a run that ended without a verdict (its answer left out) is judged by its findings,
     # as it exits; one that has not ended judged nothing yet (its error says the rule was
-    # not judged: left47f), its findings failing nothing, as its verdict line says them
-    rule = answer_rule(_dict(run.get("config")))
+    # not judged, as its verdict line does: left47f), its findings failing nothing
+    given = rule = answer_rule(_dict(run.get("config")))
     unjudged = rule is not None and answer_fails(_dict(run.get("summary"))) is None
     if unjudged and document_status(run) in ENDED:
         rule = None
@@ -142,6 +143,8 @@ def render_junit(doc: dict[str, Any]) -> str:
         untested = what == "nothing was tested"
         case = _case(classname, "nothing tested" if untested else "not everything tested")
         text = f"{what}: {why}" + (f"; its {total:,} findings are {note}" if note else "")
+        if unjudged and given is not None:
+            text += f"; {rule_unjudged(given, total)}"
         _child(
             case, "error", message=text, type="untested" if untested else "incomplete", text=text
         )

@@ -19,7 +19,7 @@ from assay.core.outcome import (
     unconfirmed_note,
 )
 from assay.core.store import ENDED
-from assay.core.verdict import so_far_words
+from assay.core.verdict import rule_unjudged, so_far_words
 
 __all__ = [
     "favoured_text",
@@ -78,10 +78,14 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
     untested = not_a_pass(summary)
     if untested and untested[0] == "nothing was tested":
         return f"not a pass: {untested[0]}"
+    if untested and rule is not None and failing is None and not bad:  # (left47f)
+        return f"not a pass: {untested[0]}; {rule_unjudged(rule, 0)}"
     if failing:
         return f"fails --fail-on '{rule}': {', '.join(failing)}"
     if untested and (note := unconfirmed_note(summary)):  # (they fail nothing: exit 2)
         return f"not a pass: {untested[0]}; its {total:,} findings are {note}"
+    if bad and rule is not None and failing is None:  # (as ``core.verdict``: left47f)
+        return f"fails: {rule_unjudged(rule, bad, left_out=not untested)}"
     if bad and failing is None:
         return f"fails: {bad:,} finding{'s' if bad != 1 else ''} at or above --fail-on {fail_on:g}"
     # (judged by a rule on the share, the answer's level is no failure: ``failing`` said it)
