@@ -117,16 +117,8 @@ def test_an_interrupted_rule_run_says_the_rule_was_not_judged(
     assert "(exit 1)" not in said
 
 
-def _store(tmp_path: Path, fails: bool) -> Path:
-    """An interrupted run whose answer was computed before its search (``--max-time``)."""
-    path = tmp_path / "runs.db"
-    row = {
-        "attribute": "sex", "basis": "sampled", "share_uniform": 0.37, "uniform_low": 0.36,
-        "uniform_high": 0.38, "uniform_sampled": 20000, "share_data": None, "data_low": None,
-        "data_high": None, "level": "fail" if fails else "pass", "fails": fails,
-        "certificate": None, "undecided": False,
-    }  # fmt: skip
-    rule = "share>0.1" if fails else "share>0.5"
+def _stored(path: Path, rule: str, status: str, summary: dict[str, object]) -> Path:
+    """A fairness run judged by ``rule``, holding one IDI, as ``status`` and ``summary``."""
     with RunStore(path) as store:
         store.create_run(
             run_id="fairness-1", technique="fairness", seed=1,
@@ -139,12 +131,24 @@ def _store(tmp_path: Path, fails: bool) -> Path:
             outputs=np.asarray([[0, 1]]),
             severity=np.asarray([1.0]),
         )
+        headline = "1 discriminatory input found for sex in 400 queries"
         store.checkpoint(
-            "fairness-1", findings=[batch], status="interrupted", progress={"queries": 400},
-            summary={"headline": "1 discriminatory input found for sex in 400 queries",
-                     "tested": 400, "verdict": [row]},
+            "fairness-1", findings=[batch], status=status, progress={"queries": 400},
+            summary={"headline": headline, "tested": 400, **summary},
         )  # fmt: skip
     return path
+
+
+def _store(tmp_path: Path, fails: bool) -> Path:
+    """An interrupted run whose answer was computed before its search (``--max-time``)."""
+    row = {
+        "attribute": "sex", "basis": "sampled", "share_uniform": 0.37, "uniform_low": 0.36,
+        "uniform_high": 0.38, "uniform_sampled": 20000, "share_data": None, "data_low": None,
+        "data_high": None, "level": "fail" if fails else "pass", "fails": fails,
+        "certificate": None, "undecided": False,
+    }  # fmt: skip
+    rule = "share>0.1" if fails else "share>0.5"
+    return _stored(tmp_path / "runs.db", rule, "interrupted", {"verdict": [row]})
 
 
 @pytest.mark.parametrize("fails", [True, False])
@@ -186,28 +190,12 @@ def test_a_rule_runs_answer_never_computed_says_its_findings_judge_in_its_place(
     interrupt came while it was computed) never judged its rule: its findings fail it in the
     rule's place (exit 1, as before), said so (main: "1 finding at or above --fail-on 0
     (exit 1)", a threshold the user did not give)."""
-    path = tmp_path / "runs.db"
     missing = (
         "the answer (the share of discriminatory inputs per protected attribute, and its "
         "verdict) was not computed within --max-time"
     )
-    with RunStore(path) as store:
-        store.create_run(
-            run_id="fairness-1", technique="fairness", seed=1,
-            command="assay fairness m.py:f --dataset german --max-time 60 --fail-on 'share>0.1'",
-            config={"answer": {"fail_on": "share>0.1"}}, model={}, versions={},
-        )  # fmt: skip
-        batch = FindingBatch(
-            kind="fairness.idi",
-            inputs=np.asarray([[[20.0, 0.0], [20.0, 1.0]]]),
-            outputs=np.asarray([[0, 1]]),
-            severity=np.asarray([1.0]),
-        )
-        store.checkpoint(
-            "fairness-1", findings=[batch], status="completed", progress={"queries": 400},
-            summary={"headline": "1 discriminatory input found for sex in 400 queries",
-                     "tested": 400, "incomplete_reason": missing},
-        )  # fmt: skip
+    summary: dict[str, object] = {"incomplete_reason": missing}
+    path = _stored(tmp_path / "runs.db", "share>0.1", "completed", summary)
     doc = build_document(RunStore(path, read_only=True), "fairness-1")
     unjudged = (
         "--fail-on 'share>0.1' not judged: it judges the answer's share, which the run has not "
