@@ -27,6 +27,7 @@ from assay.core.outcome import (
     unconfirmed_note,
 )
 from assay.core.store import ENDED
+from assay.core.verdict import rule_unjudged
 from assay.core.witnesses import TIE
 from assay.report._text import compact, run_seconds, safe_text
 from assay.report.junit_body import bounded_json
@@ -41,7 +42,11 @@ from assay.report.junit_cases import (
 from assay.report.junit_demo import as_demonstration
 from assay.report.junit_subject import suite_name
 from assay.report.junit_tests import suite_test_cases
-from assay.report.verdict_text import share_text, suite_fails_nothing
+from assay.report.verdict_text import (
+    found_so_far_text,
+    share_text,
+    suite_fails_nothing,
+)
 
 __all__ = ["render_junit"]
 
@@ -67,9 +72,12 @@ def render_junit(doc: dict[str, Any]) -> str:
     fail_on = findings.get("fail_on")
     fail_on = float(fail_on) if isinstance(fail_on, int | float) else 0.0
     # a rule on the share decides, not each finding (as the exit code): no finding fails;
-    # a run without a verdict (its answer left out) is judged by its findings, as it exits
-    rule = answer_rule(_dict(run.get("config")))
-    if rule is not None and answer_fails(_dict(run.get("summary"))) is None:
+    # a run that ended without a verdict (its answer left out) is judged by its findings,
+    # as it exits; one that has not ended judged nothing yet (its error says the rule was
+    # not judged, as its verdict line does: left47f), its findings failing nothing
+    given = rule = answer_rule(_dict(run.get("config")))
+    unjudged = rule is not None and answer_fails(_dict(run.get("summary"))) is None
+    if unjudged and document_status(run) in ENDED:
         rule = None
     # none confirmed, the findings fail nothing (exit 2, the "not everything tested" case
     # below): each says why, as one below --fail-on does
@@ -135,6 +143,8 @@ def render_junit(doc: dict[str, Any]) -> str:
         untested = what == "nothing was tested"
         case = _case(classname, "nothing tested" if untested else "not everything tested")
         text = f"{what}: {why}" + (f"; its {total:,} findings are {note}" if note else "")
+        if unjudged and given is not None:
+            text += f"; {rule_unjudged(given, total)}"
         _child(
             case, "error", message=text, type="untested" if untested else "incomplete", text=text
         )
@@ -150,6 +160,10 @@ def render_junit(doc: dict[str, Any]) -> str:
         status = "stalled" if run.get("stalled") is True else str(run.get("status"))
         case = _case(classname, "unfinished")
         text = f"the run is {status.replace('_', ' ')}: {status_note(status)}"
+        if so_far := found_so_far_text(doc):
+            # its findings so far and a rule on the share, judged or not, as the terminal's
+            # and the HTML's verdicts say them (left47f)
+            text += f"; {so_far}"
         _child(case, "error", message=text, type="unfinished", text=text)
         cases.append(case)
     elif total == 0 and not found:
@@ -321,7 +335,10 @@ def _finding_case(
         _child(case, "system-out", text=safe_text(text))
         return case
     if rule is not None:
-        text = f"{message} (the run is judged by --fail-on '{rule}')\n{body}"
+        by = f"the run is judged by --fail-on '{rule}'"
+        if answer_fails(_dict(_dict(run).get("summary"))) is None:
+            by += ", not judged yet: its answer is not computed"  # (a run that has not ended)
+        text = f"{message} ({by})\n{body}"
         _child(case, "system-out", text=safe_text(text))
         return case
     if fail_on > 0 and isinstance(severity, int | float) and severity < fail_on - TIE:
