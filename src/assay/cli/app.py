@@ -201,6 +201,8 @@ def _exit_kept(command: str, code: int, why: str | None = None) -> None:
     from assay.core.command_exit import kept
     from assay.core.store import RunStore
 
+    if not os.path.lexists(made[1]):  # (deleted while the run went on: no new store made)
+        return
     with contextlib.suppress(Exception), RunStore(made[1]) as store:
         kept(store, made[0], code, command, why)
 
@@ -248,10 +250,12 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     # exists writes (its --junit file one error naming the refusal, no --report, no --html),
     # never the run's earlier command's code as if it were this one's
     refused = command == "resume" and leftover.running_command() is None
+    # (a run its store failed under: its reports say so, not "its process is gone")
+    failed_store = message if kind == "store_error" and not refused else None
     try:
         with RunStore(store_path, read_only=True) as store:
             record = store.get_run(run_id)
-            doc = build_document(store, run_id)
+            doc = build_document(store, run_id, store_failed=failed_store)
         if refused:
             written = _refused_junit(options, run_id, kind, message)
         else:
@@ -263,12 +267,20 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
                 arguments={"json": "--report"},
             )
     except Exception:  # (a store that failed may not be read either): the error alone
-        leftover.error_junit(options.get("junit"), command, kind, redact_message(message))
+        # (naming the run made: not "stopped before a run was made")
+        after = (
+            {}
+            if refused
+            else {"before": f"after run {run_id} was made (its store no longer gives it back)"}
+        )
+        leftover.error_junit(options.get("junit"), command, kind, redact_message(message), **after)
         return code
     # (a run the store still says is running is no one's once this process ends: stalled)
     # (one stopped after its search ended: "unfinished", as its headline says, not the
     # search's "completed")
     status = "stalled" if record.status == "running" else shown_status(record)
+    if record.status == "running" and failed_store is not None:
+        status = "stopped when its store failed (the store holds it as of its last checkpoint)"
     # a refused resume's run is said as the run it left alone, without its headline: beside
     # the refusal, "NOT EVERYTHING WAS TESTED ..." read as this command's verdict, and the
     # run's status line as the resume's outcome

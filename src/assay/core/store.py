@@ -87,6 +87,7 @@ from assay.core.store_file import (
     why_not_writable,
 )
 from assay.core.store_legacy import adopt
+from assay.core.unfinished import KEY as UNFINISHED_KEY
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TIE, Tallies
 from assay.errors import NotAStoreError, StoreError, UsageError
 
@@ -532,11 +533,16 @@ class RunStore:
         if error is not None:
             error = redact_message(error)
         self._check_still_there()
+        # a search that ended with parts still to come (a fairness run's answer, the
+        # determinism section, ...: ``core.unfinished``) is still this process's until they
+        # are added or it lets go of the run (``close``, ``let_go``): a resume or a delete
+        # from another process then would finish it twice, or delete it under its command
+        follows = status in ENDED and _still_to_come(summary)
         if status == "running":  # (re)starting it: this process's alone (``claim``)
             self.claim(run_id)
         elif status is not None:  # the run stops here (for now): no merge may outlive it
             self._stop_compaction(run_id, abandon=status in ENDED)
-            if run_id in self._locks:
+            if run_id in self._locks and not follows:
                 self._locks[run_id].deactivate()
         try:
             with self._tx(run_id):
@@ -547,7 +553,8 @@ class RunStore:
             raise
         if status in ENDED:
             self._drop_state(run_id)
-            self._release(run_id)  # (an ended run is never resumed: nothing to guard)
+            if not follows:  # (an ended run with nothing to add is never resumed)
+                self._release(run_id)
         elif status is None and snapshot is not None and snapshot.sets:
             self._compact_sets(run_id)
 
@@ -1246,6 +1253,12 @@ class RunStore:
 LEAN = {"grammar": "$.text"}
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
 _LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
+
+
+def _still_to_come(summary: dict[str, Any] | None) -> bool:
+    """Whether an ended run's summary says parts still follow its search."""
+    said = summary or {}
+    return bool(said.get(UNFINISHED_KEY)) or answer_said_missing(said.get("incomplete_reason"))
 
 
 def _running_in(path: str, run_id: str) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from assay.core.callers_prose import judged_in_callers_terms
 from assay.core.display import counted_text, data_rows, percent
 from assay.core.outcome import (
+    STORE_FAILED,
     answer_fails,
     answer_found,
     answer_rule,
@@ -17,6 +18,7 @@ from assay.core.outcome import (
     passes,
     stored_fail_on,
     unconfirmed_note,
+    unended_status,
 )
 from assay.core.store import ENDED
 
@@ -63,7 +65,9 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
     if status == "failed":
         return "not a pass: the run failed (see the error)"
     if status not in ENDED:
-        said = "stalled: its process is gone" if run.get("stalled") is True else status
+        said = {"stalled": "stalled: its process is gone", STORE_FAILED: "its store failed"}.get(
+            unended_status(run), status
+        )
         so_far = (  # (as ``core.verdict.found_so_far`` says it: report46b)
             f"; its findings so far: {bad:,} at or above --fail-on {fail_on:g}"
             if bad and rule is None
