@@ -39,6 +39,12 @@ def _status(store: Path) -> tuple[str, str] | None:
     return (str(row[0]), str(row[1])) if row else None
 
 
+def _delete(run_id: str, store: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    command = [sys.executable, "-m", "assay", "delete", run_id, "--store", str(store)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+
+
 def test_a_run_whose_search_ended_is_not_taken_while_its_command_adds_what_follows(
     tmp_path: Path,
 ) -> None:
@@ -48,16 +54,9 @@ def test_a_run_whose_search_ended_is_not_taken_while_its_command_adds_what_follo
 
     def predict(X: Any) -> Any:
         calls[0] += 1
-        if not tried and calls[0] % 10 == 0:
-            now = _status(store)
-            if now is not None and now[1] != "running":  # (its answer, after its search)
-                tried.append(
-                    subprocess.run(
-                        [sys.executable, "-m", "assay", "delete", now[0], "--store", str(store)],
-                        capture_output=True, text=True, timeout=120,
-                        env={**os.environ, "PYTHONPATH": str(SRC)},
-                    )  # fmt: skip
-                )
+        now = _status(store) if not tried and calls[0] % 10 == 0 else None
+        if now is not None and now[1] != "running":  # (its answer, after its search)
+            tried.append(_delete(now[0], store))
         rows = np.asarray(X, dtype=float)
         return ((rows[:, 0] > 4) & (rows[:, 8] > 0.5)).astype(np.int64)
 

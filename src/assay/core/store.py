@@ -225,6 +225,7 @@ class RunStore:
         # config entries written with each checkpoint of a run (``ride``)
         self._riders: dict[str, dict[str, Callable[[], Any]]] = {}
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
+        self._beside: dict[str, tuple[int, int] | None] = {}
         self.thread = threading.current_thread()  # the thread whose runs it serves (``run_store``)
         self._theirs = threading.local()  # other threads' connections (``_db``)
         self._others: list[sqlite3.Connection] = []
@@ -288,6 +289,8 @@ class RunStore:
             said = f"{self.path}: cannot open the run store: {exc}{hint}"
             raise open_failed(self.path, str(exc), said) from exc
         self._identity = identity(self.path)
+        # its log and index beside it, this connection's (``_check_still_there``)
+        self._beside = {s: identity(Path(f"{self.path}{s}")) for s in BESIDE}
         _OPEN.add(self)
 
     def close(self) -> None:
@@ -664,10 +667,23 @@ class RunStore:
         if self.read_only or self._identity is None:
             return
         if identity(self.path) != self._identity:
+            self._drop_own_log()
             raise StoreError(
                 f"{self.path}: the run store file was deleted or replaced while the run went on "
                 "(what it held went with it); nothing more can be stored there"
             )
+
+    def _drop_own_log(self) -> None:
+        """The store's file was replaced (or deleted): remove the write-ahead log and its
+        index that this connection made beside it, where they are still the same files.
+        Left there, SQLite read them as the new file's (a store moved in over it by ``mv``
+        or a CI cache's restore lost its runs to this run's pages, its own rows gone), and
+        a new store made at a deleted one's path would start with them."""
+        for suffix, made in self._beside.items():
+            beside = Path(f"{self.path}{suffix}")
+            if made is not None and made != (-1, -1) and identity(beside) == made:
+                with contextlib.suppress(OSError):
+                    beside.unlink()
 
     def drop_state(self, run_id: str) -> None:
         """Drop what the ended run ``run_id`` still keeps of its resume state (its answer's
@@ -1248,6 +1264,7 @@ class RunStore:
         return Transaction(self._db, self.path, run_id)
 
 
+BESIDE = ("-wal", "-shm")  # what SQLite keeps beside a store in WAL mode (``_drop_own_log``)
 # config entries' parts that only a resume or a verify reads (a text run's grammar text:
 # 15 MB for a grammar of 900,000 nouns), left out of a ``lean`` read: entry -> JSON path
 LEAN = {"grammar": "$.text"}
