@@ -86,3 +86,38 @@ def test_a_store_deleted_mid_run_names_the_run_and_is_not_made_again(
     text = junit.read_text()
     assert made and made[0] in text and "before a run was made" not in text, text
     assert "was made (its store no longer gives it back)" in text
+
+
+def test_a_report_a_full_disk_refuses_leaves_the_runs_verdict_on_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: "argument --report; r.json: cannot write the report: No space left on
+    device", exit 2, and nothing of the run on the terminal (its 1,319,560 findings, its
+    verdict 1), its JUnit file a "no run" error saying "stopped before a run was made"."""
+    import errno
+
+    import assay.report.document as document
+
+    register()
+    real = document.write_whole
+
+    def full(path: Any, text: str, *args: Any, **kwargs: Any) -> Any:
+        if Path(path).name == "r.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, text, *args, **kwargs)
+
+    monkeypatch.setattr(document, "write_whole", full)
+    junit, report = tmp_path / "j.xml", tmp_path / "r.json"
+    result = CliRunner().invoke(
+        app,
+        [*RUN, "--max-queries", "20000", "--store", str(tmp_path / "s.db"),
+         "--junit", str(junit), "--report", str(report)],
+    )  # fmt: skip
+    out = result.output
+    assert result.exit_code == 2, out
+    assert "No space left on device" in out and not report.exists()
+    assert "discriminatory inputs found" in out and "(exit 1)" in out, out
+    assert f"wrote {report}" not in out and f"wrote {junit}" in out
+    assert "once there is room, write the reports with: assay report " in out
+    text = junit.read_text()
+    assert "before a run was made" not in text and "--report" in text, text
