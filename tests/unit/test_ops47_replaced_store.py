@@ -51,3 +51,13 @@ def test_a_store_moved_in_over_a_running_ones_file_keeps_its_own_runs(tmp_path: 
         assert sorted(r.id for r in store.list_runs()) == ["fairness-a", "fairness-b", "fairness-c"]
     running.close()
     assert _ids(path) == ["fairness-a", "fairness-b", "fairness-c"]
+
+
+def test_an_io_error_names_a_store_made_immutable_among_its_causes() -> None:
+    """`chattr +i` on the store's files mid-run (a CI cache locked under a running job):
+    SQLite says only "disk I/O error" (the write's EPERM); the hint named ulimit, a network
+    file system and a failing disk, none of which it was."""
+    from assay.core.store_file import refused_write_hint
+
+    said = refused_write_hint("disk I/O error", then="resume it")
+    assert "immutable (chattr +i)" in said and "ulimit -f" in said and said.endswith("resume it")
