@@ -318,7 +318,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             for word in (flag, os.path.abspath(path))
         ]
         line = report_command(run_id, store_path, *asked)
-        out.say(f"once there is room, write the reports with: {line}")
+        out.say(f"once they can be written (a full disk, a read-only folder), write them: {line}")
     go_on = ""
     if record.status in ENDED and finishable(record):  # (failed after its search ended)
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
