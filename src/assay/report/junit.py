@@ -17,6 +17,7 @@ from typing import Any
 
 from assay.core.callers_prose import judged_in_callers_terms
 from assay.core.outcome import (
+    STORE_FAILED,
     answer_fails,
     answer_found,
     answer_rule,
@@ -25,6 +26,7 @@ from assay.core.outcome import (
     not_a_pass,
     status_note,
     unconfirmed_note,
+    unended_status,
 )
 from assay.core.store import ENDED
 from assay.core.verdict import rule_unjudged
@@ -157,9 +159,11 @@ def render_junit(doc: dict[str, Any]) -> str:
     elif ended not in ENDED and status_note(ended):
         # interrupted, still running, or its served model gone: nothing found so far is
         # no pass (a CI job's timeout must not publish a green report)
-        status = "stalled" if run.get("stalled") is True else str(run.get("status"))
+        status = unended_status(run)
         case = _case(classname, "unfinished")
         text = f"the run is {status.replace('_', ' ')}: {status_note(status)}"
+        if status == STORE_FAILED:  # (what failed, from the store's own error)
+            text = f"the run store failed while the run went on: {safe_text(run.get('error'))}"
         if so_far := found_so_far_text(doc):
             # its findings so far and a rule on the share, judged or not, as the terminal's
             # and the HTML's verdicts say them (left47f)

@@ -8,6 +8,7 @@ from typing import Any
 from assay.core.callers_prose import judged_in_callers_terms
 from assay.core.display import counted_text, data_rows, percent
 from assay.core.outcome import (
+    STORE_FAILED,
     answer_fails,
     answer_found,
     answer_rule,
@@ -17,6 +18,7 @@ from assay.core.outcome import (
     passes,
     stored_fail_on,
     unconfirmed_note,
+    unended_status,
 )
 from assay.core.store import ENDED
 from assay.core.verdict import rule_unjudged, so_far_words
@@ -70,7 +72,9 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
     if status == "failed":
         return "not a pass: the run failed (see the error)"
     if status not in ENDED:
-        said = "stalled: its process is gone" if run.get("stalled") is True else status
+        said = {"stalled": "stalled: its process is gone", STORE_FAILED: "its store failed"}.get(
+            unended_status(run), status
+        )
         so_far = found_so_far_text(doc)
         return f"none yet: the run has not ended ({said.replace('_', ' ')})" + (
             f"; {so_far}" if so_far else ""
