@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import assay
-from assay.errors import UsageError
 from assay.core.store import RunStore
+from assay.errors import UsageError
 from assay.fairness.bins import parse_protected
 from assay.fairness.loading import setup_fairness, setup_from_record
 

@@ -84,9 +84,9 @@ def parse_protected(
         raise UsageError(
             f"protected={value!r} names no attribute; "
             + (
-                "name the protected attribute(s), comma-separated (\"sex,age\")"
+                'name the protected attribute(s), comma-separated ("sex,age")'
                 if isinstance(value, str)
-                else "name the protected attribute(s), one per item ([\"sex\", \"age\"])"
+                else 'name the protected attribute(s), one per item (["sex", "age"])'
             )
             + ", or leave it out (None) for a built-in dataset's default",
             argument="--protected",
