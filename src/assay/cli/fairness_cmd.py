@@ -42,7 +42,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, finish_run, formula_note
+from assay.cli.reporting import announce, anywhere, finish_run, formula_note
 from assay.cli.served_only import check_served_only
 from assay.cli.user_words import keep_on_one_line, schema_words
 from assay.core.budget import check_budget
@@ -549,7 +549,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             f"demo finished in {time.monotonic() - t0:.0f} s (training the built-in tree, then "
             f"the run); open {out_dir / 'fairness.html'}"
         )
-        out.say("see every run: " + shell_join(["assay", "runs", *store_option(store)]))
+        out.say("see every run: " + shell_join(["assay", "runs", "--store", anywhere(store)]))
 
 
 def _verify_retrained(mitigation: Any, run_id: str, store: Path) -> str | None:
@@ -561,11 +561,9 @@ def _verify_retrained(mitigation: Any, run_id: str, store: Path) -> str | None:
     onnx = [str(p) for p in saved or [] if str(p).endswith(".onnx")]
     if not onnx:
         return None
-    from assay.core.runinfo import store_option
-
-    command = shell_join(
-        ["assay", "verify", run_id, "--model", str(Path(onnx[0]).resolve()), *store_option(store)]
-    )
+    model = str(Path(onnx[0]).resolve())
+    # the store absolute, as the resume line's: it pastes in any directory (docs47)
+    command = shell_join(["assay", "verify", run_id, "--model", model, "--store", anywhere(store)])
     return (
         "replay the run's findings against the retrained model (verify judges the findings, "
         "not the demonstration: exit 1 while any still fails there, the retraining lowering "

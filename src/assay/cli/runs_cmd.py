@@ -330,7 +330,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             if as_json:
                 out.emit_json(doc)
         verdict = run_verdict(the_store, record.id)
-        line = verdict_line(verdict, the_store.get_run(record.id).status, record.command)
+        # stalled as `show`, `runs` and the document it wrote say (it read "the run is
+        # running" for a run whose process was gone: docs47)
+        line = verdict_line(
+            verdict, _status(the_store, the_store.get_run(record.id)), record.command
+        )
         if exit_zero and verdict.code:  # (the code the verdict gives is not this command's)
             for said in (f"exit {verdict.code})", f"exits {verdict.code})"):  # (an API run's)
                 line = line.replace(f"{said}", f"{said[:-1]} without --exit-zero)")

@@ -93,6 +93,12 @@ def parse_classes(text: str, *, argument: str = "--classes") -> int | tuple[str,
         if count < 2:
             raise UsageError(f"must be at least 2, not {count}; {_HOW}", argument=argument)
         return count
+    if value.startswith(("[", "@")):  # (split by its commas it read as odd names: docs47)
+        raise UsageError(
+            f"{text!r} is a JSON list or @FILE, which only the backdoor command's --classes reads; "
+            f"{_HOW}; names holding a comma: classes=[...] from Python",
+            argument=argument,
+        )
     if "," not in value:
         raise UsageError(
             f"{text!r} is one name; {_HOW} (two or more, separated by commas)", argument=argument
