@@ -94,3 +94,39 @@ def test_three_holders_are_flagged_alone_and_two_leave_the_group_flagged() -> No
     x, group, pattern = _group(2, 4)
     row = {}
     assert holders(x, group, pattern, BOX, row) == group and row["held"] == 0
+
+
+def _map_record() -> dict[str, Any]:
+    """bd46's all-to-all window (its 20 stamped images and 6 clean ones moved)."""
+    from test_bd46_clean_flags import BOX as MAP_BOX
+    from test_bd46_clean_flags import CHECKER as MAP_CHECKER
+    from test_bd46_clean_flags import _checker_model, _images
+
+    from assay.backdoor.class_map import class_map
+
+    rng = np.random.default_rng(0)
+    clean, _ = _images(200, rng)
+    scanned, _ = _images(40, rng)
+    scanned[20:, 4:7, 4:7, 0] = MAP_CHECKER
+    windows = {i: [(MAP_BOX, 0)] for i in list(range(6)) + list(range(20, 40))}
+    scanned[:6, 4:7, 4:7, 0] = 1.0 - MAP_CHECKER
+    record: dict[str, Any] = class_map(
+        scanned, list(range(40)), windows, clean, _checker_model(clean), _checker_model,
+        np.random.default_rng(1), lambda: 0,
+    )  # fmt: skip
+    return record
+
+
+def test_a_windows_bound_is_floored_at_a_counts_spread_on_its_fresh_images() -> None:
+    from assay.backdoor.class_map import map_words
+    from assay.backdoor.common_pattern import beyond_controls
+    from assay.backdoor.control_odds import with_counted
+
+    record = _map_record()
+    row = record["window"]
+    assert record["given"] and row["fresh"] > 1, row
+    assert row["odds"] == beyond_controls(row["score"], row["controls"], row["fresh"])
+    # the words' t bound is the bound's, the counted odds (1 in 9) said apart, as stored
+    words = map_words(with_counted(record, "windows", "score"))
+    assert row["counted_odds"] == pytest.approx(1 / 9), row
+    assert f"1 in 9 at best for clean images); t bound {row['odds']:.1g})" in words, words

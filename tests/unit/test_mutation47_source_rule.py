@@ -49,6 +49,9 @@ def _check(
     others: int = 0,
     group_values: list[float] | None = None,
     a_feature: float | None = None,
+    stamped_class: int | None = None,
+    clean_background: float | None = None,
+    plain: int = 0,
 ) -> tuple[dict[str, Any], list[int]]:
     """The check on a group of 4 (or ``group_values``: each image's value in the window) of
     scanned images answered 1, ``other_a`` more answered 1 and ``others`` answered 2;
@@ -58,10 +61,14 @@ def _check(
     clean_labels = np.repeat(np.arange(5), PER)
     clean = _images(clean_labels, rng)
     own = np.flatnonzero(clean_labels == A)
-    follow = own[:followers]
-    clean[follow, 3:5, 3:5, 0] = style
+    follow = own[: followers + plain]  # (``plain`` of them without the style)
+    clean[follow[:followers], 3:5, 3:5, 0] = style
     if a_feature is not None:
         clean[own, 3:5, 3:5, 0] = a_feature
+    if stamped_class is not None:  # (clean images of another class holding the pixels)
+        clean[clean_labels == stamped_class, 3:5, 3:5, 0] = 1.0
+    if clean_background is not None:  # (the clean images of 1 on another background)
+        clean[own, 1:, :, 0] = clean_background
     values = group_values or [1.0] * 4
     labels = np.array([A] * (len(values) + other_a) + [2] * others)
     images = _images(labels, rng)
@@ -168,3 +175,31 @@ def test_the_words_say_the_harder_controls_and_the_larger_odds() -> None:
     assert "; the rule's odds 0.004)" in said, said
     said = source_words(_given(controls=[0] * 8, alike=1, rule_odds=1e-12, odds=1e-5))
     assert "the rule's odds" not in said, said
+
+
+def test_pixels_clean_images_of_another_class_hold_are_still_asked() -> None:
+    # every clean 2 carries the group's 1.0 there: not the group's class's style (a 1's):
+    # asked, and the trigger given
+    r, _ = _check(0, stamped_class=2)
+    row = r["groups"][0]
+    assert row["own"] == 0 and r["given"], row
+
+
+def test_a_classs_own_style_is_judged_against_the_groups_background() -> None:
+    # the scanned 1s are dark (0-0.3) with the window 0.5; every clean 1 is 0.5 below its
+    # first row: the window's 0.5 is unlike the group's background, and every clean 1 holds
+    # it: the class's own, not asked (judged on the clean 1s' background, it would be
+    # background alone, held by none, and asked)
+    r, _ = _check(0, group_values=[0.5] * 4, clean_background=0.5)
+    row = r["groups"][0]
+    assert row["own"] == PER and r["queries"] == 0 and "screen" not in row, row
+
+
+def test_the_rules_controls_ended_at_their_second_are_not_judged_by_their_bound() -> None:
+    # 5 clean 1s follow the rule, 3 of them with the style: the first group of the rule's
+    # own sends none, the second 20, as many as the group: not beyond them, asked no more,
+    # and not judged by a t bound over two controls (one degree of freedom: no bound at all)
+    r, _ = _check(3, plain=2)
+    row = r["groups"][0]
+    assert row["alike"] == 5 and row["alike_controls"] == [0, 20], row
+    assert not r["given"] and row["odds"] == 1.0, row

@@ -5,6 +5,7 @@ to say), a summary that is no model scan's left as it is, and a session's count 
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -53,3 +54,25 @@ def test_a_model_scans_headline_count_of_a_session_before_is_replaced() -> None:
     out = run_rates(summary, 90, 1.0)
     assert out["headline"] == "class 7 reachable; 96 queries; exit", out
     assert out["metrics"]["queries"] == 96
+
+
+def test_a_model_scans_note_says_the_side_a_class_with_none_found_counts_as(
+    tmp_path: Path,
+) -> None:
+    # the index counts a class with no patch found as one side beyond the largest searched
+    # (``summary._model_summary``: ``sizes[-1] + 1``): the note says that side
+    import re
+
+    from test_audit46b_figures import _predict
+
+    import assay
+
+    clean = np.random.default_rng(3).random((80, 8, 8))
+    r = assay.check_backdoor(
+        _predict, clean=clean, n_classes=4, seed=0, max_trigger=2, store=tmp_path / "r.db"
+    )
+    (note,) = [s["note"] for s in r.summary["sections"] if "counted as side" in s.get("note", "")]
+    sizes = re.search(r"searched at the sizes \[([\d, ]+)\]", note)
+    side = re.search(r"a class with none found counted as side (\d+)", note)
+    assert sizes and side, note
+    assert int(side.group(1)) == max(int(s) for s in sizes.group(1).split(",")) + 1, note
