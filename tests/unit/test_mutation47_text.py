@@ -176,3 +176,28 @@ def test_a_tests_bound_is_said_rounded_up_everywhere() -> None:
     # the reports' Tests table: two decimals under 1 %
     table = text_summary.tests_rows([{BOUND: 0.0058155}, {BOUND: 0.058155}, {BOUND: None}], [BOUND])
     assert table == [["0.59 %"], ["5.9 %"], [None]], table
+
+
+def _api_warning(**kw: Any) -> str:
+    import warnings
+
+    import assay
+    from assay.core.notices import AssayWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", AssayWarning)  # (raised where it is said: no run)
+        with pytest.raises(AssayWarning) as said:
+            assay.check_text(
+                _pair(), names=["a", "b"], grammar=GRAMMAR, strategy="exhaustive",
+                max_queries=2000, seed=1, store=kw.pop("store"), **kw,
+            )  # fmt: skip
+    return str(said.value)
+
+
+def test_an_api_calls_warning_takes_the_checks_share_only_when_they_are_made(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ASSAY_TEXT_RECHECK", raising=False)
+    checked = _search_share(_api_warning(store=tmp_path / "a.db"))
+    unchecked = _search_share(_api_warning(store=tmp_path / "b.db", determinism_check=False))
+    assert unchecked - checked == 128, (checked, unchecked)
