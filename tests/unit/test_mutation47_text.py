@@ -201,3 +201,31 @@ def test_an_api_calls_warning_takes_the_checks_share_only_when_they_are_made(
     checked = _search_share(_api_warning(store=tmp_path / "a.db"))
     unchecked = _search_share(_api_warning(store=tmp_path / "b.db", determinism_check=False))
     assert unchecked - checked == 128, (checked, unchecked)
+
+
+def test_a_replays_tests_table_keeps_each_bound_said_rounded_up() -> None:
+    from assay.text.replay_hold import _tests_without
+
+    rows = [
+        {"test": "t1", "cases": 50, "failing": 0, BOUND: 0.0582, "outcome": "no failure found"},
+        {"test": "t2", "cases": 40, "failing": 3, "distinct minimal": 1, "outcome": "failing"},
+    ]
+    summary: dict[str, Any] = {
+        "text": {"tests": rows},
+        "sections": [{"title": "Tests", "table": {"columns": [], "rows": []}}],
+    }
+    _tests_without(summary, {1: 1})  # (t2's one finding did not replay)
+    table = summary["sections"][0]["table"]
+    at = table["columns"].index(BOUND)
+    assert table["rows"][0][at] == "5.9 %", table  # (as the run's own table says it)
+
+
+def test_a_bound_is_rounded_up_but_not_for_float_noise() -> None:
+    from assay.core.display import percent_up, rounded_up
+
+    # 0.0051 * 10,000 is 51.00000000000001 in floats: kept 0.0051, not 0.0052
+    assert rounded_up(0.0051) == 0.0051
+    assert percent_up(0.0051, 2) == "0.51"
+    # a bound a hair above a decimal is rounded up all the same (never said below itself)
+    assert rounded_up(0.05820005) == 0.0583
+    assert percent_up(0.0580005) == "5.9"
