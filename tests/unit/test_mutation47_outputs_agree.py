@@ -208,13 +208,16 @@ class _Case:
         return self.rc, text, ""
 
 
-def _case(
-    oa: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake: _Case
-) -> list[str]:
+def _case(oa: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake: Any) -> list[str]:
+    """The problems the checker lists of one case (a demonstration's when ``fake`` is a
+    ``_Demo``) whose ``assay`` runs ``fake`` answers."""
     monkeypatch.setattr(oa, "HERE", tmp_path)
     monkeypatch.setattr(oa, "_run", fake)
     problems: list[str] = []
-    oa.check_case("t-x", ["text"], problems, run_commands=False)
+    if isinstance(fake, _Demo):
+        oa.check_demo("d-x", ["demo"], problems)
+    else:
+        oa.check_case("t-x", ["text"], problems, run_commands=False)
     return problems
 
 
@@ -251,23 +254,13 @@ class _Demo:
         return self.rc, line, ""
 
 
-def _demo(
-    oa: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake: _Demo
-) -> list[str]:
-    monkeypatch.setattr(oa, "HERE", tmp_path)
-    monkeypatch.setattr(oa, "_run", fake)
-    problems: list[str] = []
-    oa.check_demo("d-x", ["demo"], problems)
-    return problems
-
-
 def test_a_demonstrations_junit_is_held_to_its_exit_code(
     oa: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    assert _demo(oa, monkeypatch, tmp_path, _Demo(0)) == []
-    bad = _demo(oa, monkeypatch, tmp_path, _Demo(0, red=True))
+    assert _case(oa, monkeypatch, tmp_path, _Demo(0)) == []
+    bad = _case(oa, monkeypatch, tmp_path, _Demo(0, red=True))
     assert any("junit has 1 failures, 0 errors beside exit 0" in p for p in bad), bad
-    bad = _demo(
+    bad = _case(
         oa, monkeypatch, tmp_path, _Demo(0, exit_said="assay demo exited 0 (the run passed)")
     )
     assert any("says 'assay demo exited 0 (the run passed)' of a demonstration" in p for p in bad)
