@@ -19,15 +19,18 @@ def _verdict(**kw: object) -> Verdict:
 
 def test_a_share_rule_with_no_attribute_above_it_has_found_nothing_so_far() -> None:
     # 40 findings stored, but the run is judged by --fail-on 'share>5%' and no attribute is
-    # above it yet: its findings fail nothing, so none is "found so far" as a failure
+    # above it yet: its findings fail nothing, so none is "found so far" as a failure (since
+    # left47f the words say the answer and the findings, and that the rule judges the share)
     v = _verdict(bad=40, rule="share>5%", failing=[])
-    assert found_so_far(v) is None
-    assert (
-        verdict_line(v, "interrupted")
-        == "the run's verdict: the run is interrupted: it has not ended (exit 130)"
+    said = found_so_far(v)
+    assert said == (
+        "its answer: no attribute's share above --fail-on 'share>5%'; its findings so far: "
+        "40 discriminatory inputs (the rule judges the share, not them)"
     )
+    assert "at or above" not in verdict_line(v, "interrupted")
+    assert verdict_line(v, "interrupted").endswith(f"{said} (exit 130)")
     v = _verdict(bad=40, rule="share>5%", failing=["sex"])
-    assert found_so_far(v) == "its findings so far: above --fail-on share>5% on sex"
+    assert str(found_so_far(v)).startswith("its answer: above --fail-on 'share>5%' on sex; ")
     v = _verdict(bad=40, fail_on=0.3)
     assert found_so_far(v) == "its findings so far: 40 at or above --fail-on 0.3"
 
