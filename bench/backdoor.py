@@ -21,6 +21,9 @@ target not met is printed with the limit ``bench/backdoor_limits.py`` measures.
     python bench/backdoor.py --only scan     # the model scans only
     python bench/backdoor.py --quick         # 3 sizes x 1 position x 1 seed, 1 clean model
     python bench/backdoor.py --cache /tmp/m  # keep the trained models for the next run
+    python bench/backdoor.py --only scan --seeds 13 14 --clean-from 31 --clean-models 20
+                                             # seeds no threshold was set on (the model
+                                             # scan's were set on 11-12, clean 11-30)
     python bench/backdoor.py --arch cnn      # a small torch CNN on the digits at 32x32
                                              # (bench/backdoor_cnn.py; needs torch), passed
                                              # to check_backdoor as the nn.Module itself
