@@ -178,6 +178,17 @@ INTERRUPT = {
     "f-sigint": (["fairness", "--dataset", "german", "--max-time", "60"], 4.0),
     "t-sigint": ([*TFIDF, "--max-time", "60"], 4.0),
     "b-sigint": ([*BD, *SCAN[:-2], "--max-time", "60"], 2.0),
+    # left47f: a rule on the share, interrupted in its search (a query budget: the answer
+    # comes after the search, so the rule is never judged), and with --max-time (the answer
+    # before the search: judged)
+    "f-sigint-rule": (
+        [*_w("fairness --dataset german --max-queries 1000000"), "--fail-on", "share>0.1"],
+        4.0,
+    ),
+    "f-sigint-rule-time": (
+        [*_w("fairness --dataset german --max-time 60"), "--fail-on", "share>0.1"],
+        8.0,
+    ),
 }
 PROGRAM = re.compile(r"(?:\S*python\S* -m assay|\S*/assay\b|\bassay)(?= )")
 TIMES = re.compile(r"\d[\d,.]*\s*(?:s|ms|seconds?)\b|[\d.,]+ (?:per|a) (?:second|wall)[^;,)]*")
@@ -540,6 +551,7 @@ def check_interrupt(name: str, argv: list[str], after: float, problems: list[str
         problems.append(f"{name}: no run id in {out[-300:]}")
         return
     _stored_agree(name + "/int", _terminal_facts(p.returncode, out), run_id.group(1), problems)
+    _so_far_agree(name, out, work, problems)
     if p.returncode != 130:  # it ended before the interrupt: nothing to resume
         print(f"{name:14} ended before the interrupt (exit {p.returncode})")
         return
@@ -555,6 +567,28 @@ def check_interrupt(name: str, argv: list[str], after: float, problems: list[str
         print(f"{name:14} printed rc={rc}: {cmd[:150]}")
         if rc >= 3 or "error: argument" in said2:
             problems.append(f"{name}: printed command failed ({rc}): {cmd}\n{said2[-400:]}")
+
+
+def _so_far_agree(name: str, out: str, work: Path, problems: list[str]) -> None:
+    """An interrupted run's "its findings so far" (and a rule on the share, judged or not:
+    left47f) as the terminal says them, in the HTML's verdict and the JUnit file's error."""
+    import xml.etree.ElementTree as ET
+
+    said = re.search(
+        r"it has not ended; (.*) \(exit 130\)$", _norm(_line(out, "the run's verdict:"))
+    )
+    if not said:
+        return
+    words = said.group(1)
+    if "--fail-on 'share" not in words and re.search(r"--fail-on '?share", out):
+        problems.append(f"{name}: a rule on the share, but the verdict says {words!r}")
+    if (work / "r.html").exists() and words not in _norm(_html_text(work / "r.html")):
+        problems.append(f"{name}: the HTML's verdict does not say {words!r}")
+    if (work / "r.xml").exists():
+        errors = [_norm(e.get("message")) for e in ET.parse(work / "r.xml").iter("error")]
+        if not any(words in e for e in errors):
+            problems.append(f"{name}: JUnit's error does not say {words!r}: {errors}")
+    print(f"{name:14} so far           {words[:200]}")
 
 
 LLM_URL = ""

@@ -30,10 +30,18 @@ def test_a_run_above_its_share_rule_names_the_attributes() -> None:
 
 def test_an_interrupted_run_within_its_rule_is_said_unfinished() -> None:
     line = verdict_line(_verdict(130, []), "interrupted")
-    assert "the run is interrupted: it has not ended (exit 130)" in line, line
+    # (left47f: the answer's level and the findings so far beside, as the rule judged them)
+    assert line.startswith("the run's verdict: the run is interrupted: it has not ended; ")
+    assert "its answer: no attribute's share above --fail-on 'share>0.2'" in line, line
+    assert line.endswith(" (exit 130)"), line
 
 
 def test_a_rule_without_a_verdict_judges_by_the_findings() -> None:
     # (the answer left out: no share to judge; the findings decide, as the exit code)
     line = verdict_line(_verdict(1, None), "completed")
-    assert "1,317 findings at or above --fail-on 0 (exit 1)" in line, line
+    # (left47f: said as the rule's, not "at or above --fail-on 0", a threshold not given)
+    assert line == (
+        "the run's verdict: --fail-on 'share>0.2' not judged: it judges the answer's share; "
+        "the run left its answer out; its 1,317 discriminatory inputs fail the run in its "
+        "place (exit 1)"
+    ), line

@@ -3,6 +3,7 @@ or (n, H, W, C).  Errors name the file and the problem."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shlex
@@ -326,11 +327,13 @@ def _name_them(subfolders: list[str], class_names: tuple[str, ...] | None, n: in
     if class_names:
         return ""
     names = sorted(set(subfolders))
-    if len(names) == n and not any("," in v for v in names):
+    if len(names) == n:
+        # (a name holding a comma, "Coke 330ml, can", goes as a JSON list: commas split names)
+        typed = json.dumps(names, ensure_ascii=False) if any("," in v for v in names) else None
         return (
             f"; a model trained through torchvision's ImageFolder on these {n} subfolders "
-            f"numbers its classes in their sorted order: --classes {shlex.quote(','.join(names))} "
-            "(classes=[...]) names them so"
+            "numbers its classes in their sorted order: --classes "
+            f"{shlex.quote(typed or ','.join(names))} (classes=[...]) names them so"
         )
     return (
         f"; to read the subfolders by name, give the model's {n} class names in its order: "

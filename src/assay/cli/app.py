@@ -201,6 +201,8 @@ def _exit_kept(command: str, code: int, why: str | None = None) -> None:
     from assay.core.command_exit import kept
     from assay.core.store import RunStore
 
+    if not os.path.lexists(made[1]):  # (deleted while the run went on: no new store made)
+        return
     with contextlib.suppress(Exception), RunStore(made[1]) as store:
         kept(store, made[0], code, command, why)
 
@@ -234,7 +236,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     if made is None:
         leftover.error_junit(options.get("junit"), command, kind, redact_message(message))
         return code
-    from assay.cli.reporting import resume_command
+    from assay.cli.reporting import report_command, resume_command
     from assay.core.finishing import finishable, shown_status
     from assay.core.runinfo import pasteable
     from assay.core.store import ENDED, RunStore
@@ -248,10 +250,23 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     # exists writes (its --junit file one error naming the refusal, no --report, no --html),
     # never the run's earlier command's code as if it were this one's
     refused = command == "resume" and leftover.running_command() is None
+    # (a run its store failed under: its reports say so, not "its process is gone")
+    failed_store = message if kind == "store_error" and not refused else None
     try:
         with RunStore(store_path, read_only=True) as store:
             record = store.get_run(run_id)
-            doc = build_document(store, run_id)
+            doc = build_document(store, run_id, store_failed=failed_store)
+    except Exception:  # (a store that failed may not be read either): the error alone
+        # (naming the run made: not "stopped before a run was made")
+        after = (
+            {}
+            if refused
+            else {"before": f"after run {run_id} was made (its store no longer gives it back)"}
+        )
+        leftover.error_junit(options.get("junit"), command, kind, redact_message(message), **after)
+        return code
+    unwritten = False
+    try:
         if refused:
             written = _refused_junit(options, run_id, kind, message)
         else:
@@ -262,13 +277,18 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
                 junit_path=options.get("junit"),
                 arguments={"json": "--report"},
             )
-    except Exception:  # (a store that failed may not be read either): the error alone
-        leftover.error_junit(options.get("junit"), command, kind, redact_message(message))
-        return code
+    except Exception:  # (a report that cannot be written, a full disk): the run still said
+        unwritten = True
+        said = f"after run {run_id} ended ({doc.get('verdict')})"
+        junit = options.get("junit")
+        error = leftover.error_junit(junit, command, kind, redact_message(message), said)
+        written = [Path(junit)] if junit and error else []
     # (a run the store still says is running is no one's once this process ends: stalled)
     # (one stopped after its search ended: "unfinished", as its headline says, not the
     # search's "completed")
     status = "stalled" if record.status == "running" else shown_status(record)
+    if record.status == "running" and failed_store is not None:
+        status = "stopped when its store failed (the store holds it as of its last checkpoint)"
     # a refused resume's run is said as the run it left alone, without its headline: beside
     # the refusal, "NOT EVERYTHING WAS TESTED ..." read as this command's verdict, and the
     # run's status line as the resume's outcome
@@ -281,10 +301,24 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     out.say(f"{stands}, {record.n_findings:,} findings stored")
     if not refused:
         out.say(str(doc.get("headline") or ""))
+    if unwritten:  # its verdict, which its exit code (2: a report not written) does not say
+        out.say(str(doc.get("verdict") or ""))
     for path in written:
-        out.say(f"wrote {path}" + (" (one error naming why it was not resumed)" if refused else ""))
+        said_as = " (one error naming why it was not resumed)" if refused else ""
+        out.say(
+            f"wrote {path}" + (" (one error naming what was not written)" if unwritten else said_as)
+        )
     again = pasteable(record.command, record.config, summary=record.summary)
     out.say(f"seed {record.seed}; to reproduce: {again}")
+    if unwritten:  # (the run is kept whole: its reports can be written again from it)
+        asked = [
+            word
+            for flag, path in _reports(options).items()
+            if path
+            for word in (flag, os.path.abspath(path))
+        ]
+        line = report_command(run_id, store_path, *asked)
+        out.say(f"once they can be written (a full disk, a read-only folder), write them: {line}")
     go_on = fresh = ""
     if record.status in ENDED and finishable(record):  # (failed after its search ended)
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)

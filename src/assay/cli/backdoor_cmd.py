@@ -13,6 +13,7 @@ from assay.backdoor.prepare import DEMO_MODELS
 from assay.cli.argv import command_argv, unused
 from assay.cli.backdoor_demo import demo_truth_line
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
+from assay.cli.classes_given import classes_given
 from assay.cli.console import Output
 from assay.cli.demo_models import check_demo_models
 from assay.cli.options import (
@@ -20,7 +21,6 @@ from assay.cli.options import (
     AsJson,
     BatchSize,
     CallTimeout,
-    Classes,
     Concurrency,
     Executor,
     FailOnSeverity,
@@ -29,6 +29,7 @@ from assay.cli.options import (
     JsonReport,
     Junit,
     KeepFindings,
+    ListedClasses,
     MaxErrorRate,
     MaxTime,
     ModelType,
@@ -179,7 +180,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         output: Annotated[
             str | None, typer.Option("--output", help="The ONNX output to read.")
         ] = None,
-        classes: Classes = None,
+        classes: ListedClasses = None,
         html: Html = None,
         junit: Junit = None,
         report: JsonReport = None,
@@ -248,6 +249,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         for served_note in check_served_only(ctx, [model]):  # never silently ignored
             out.note(served_note)
         check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
+        listed = classes_given(classes)  # (@FILE or a JSON list: names holding a comma)
         out.note("assay backdoor: loading the model and images ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too
         with loading_within(max_time, started, what="the model and images"):
@@ -269,7 +271,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 model_type=model_type,
                 allow_pickle=allow_pickle,
                 output=output,
-                classes=classes,
+                classes=listed,
                 labels=labels,
                 call_timeout=call_timeout,
                 serving=serving_options(

@@ -51,6 +51,17 @@ Classes = Annotated[
     ),
 ]
 
+ListedClasses = Annotated[
+    str | None,
+    typer.Option(
+        "--classes",
+        help="The model's classes: their names in order (no,yes: an endpoint or ONNX graph "
+        "answering labels by name), or how many (N: labels 0 to N-1). Names holding a comma: "
+        '@FILE (one name per line, or a JSON list) or a JSON list (\'["Coke 330ml, can", '
+        '"Fanta"]\').',
+    ),
+]
+
 Quiet = Annotated[
     bool,
     typer.Option(

@@ -230,8 +230,8 @@ def resume_command(
 def owned(store: str | os.PathLike[str]) -> Callable[[str, int, str], None]:
     """An ``on_start`` that makes the run the command's, saying nothing: the exit code the
     command ends with is kept with it (``core.command_exit``), an error or interrupt from now
-    on finishes it (``cli.leftover``).  ``announce`` says the run's id and resume line too;
-    ``assay demo`` (fairness), whose files said no exit code, uses this alone (report46b)."""
+    on finishes it (``cli.leftover``).  ``announce`` says the run's id and resume line too
+    (``assay demo`` (fairness) used this alone, saying none: report46b; left47f)."""
 
     def on_start(run_id: str, seed: int, command: str) -> None:
         leftover.started(run_id, store)
@@ -498,7 +498,9 @@ def finish_run(
         )
     if why_untested:
         out.error(f"{what}: {why_untested} (exit 2; this is not a pass)")
-    if failing:
+    if record.status not in ENDED:
+        pass  # (its verdict line said the rule's answer so far: exit 130, never 1 or a pass)
+    elif failing:
         out.say(f"above --fail-on {rule}: {', '.join(failing)} (exit 1)")
     elif failing is not None and not why_untested and record.n_findings:
         # findings, and yet a pass: say that the rule judged it, not each finding

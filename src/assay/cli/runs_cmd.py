@@ -37,7 +37,7 @@ from assay.core.command_exit import begun
 from assay.core.exports import check_export
 from assay.core.finishing import finishable, missing_parts, shown_status
 from assay.core.integrity import files_changed, model_changed
-from assay.core.outcome import PASS_KEYS, not_a_pass, status_note
+from assay.core.outcome import PASS_KEYS, is_demonstration, not_a_pass, status_note
 from assay.core.program import as_invoked
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.retention import store_bytes
@@ -608,6 +608,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"{result.still_failing:,} of {result.total:,} stored findings still fail "
                 f"against {against}; {result.fixed:,} no longer do{verdict}"
             )
+        # a demonstration's run (``assay demo`` exited 0: it found the bugs it plants): its
+        # findings are judged here, as any run's (exit 1 while one still fails), said so
+        demo = (
+            f"run {record.id} is a demonstration's, whose command exits 0 when it finds the "
+            "bugs it plants; verify judges the findings themselves: exit 1 while any still "
+            "fails, 0 when none does"
+            if is_demonstration(record.command, record.config)
+            else None
+        )
         kept = (  # (the terminal's line under the verdict, and --json's: left46c)
             f"({result.total:,} witnesses were kept of the {record.n_findings:,} findings "
             "the run counted; --keep-findings all keeps every one)"
@@ -629,6 +638,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     + (f" {kept}" if kept else ""),
                     "run_counted": record.n_findings,
                     "kept_note": kept,  # (None when every witness was kept)
+                    "demonstration_note": demo,  # (None unless a demonstration's run)
                     **({"tests": tests_json(result.per_test)} if result.per_test else {}),
                 }
             )
@@ -639,6 +649,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.note(f"{result.skipped:,} stored findings were not replayed: {result.why_skipped}")
         if kept:
             out.say(kept)
+        if demo:
+            out.say(demo)
         if untested:
             out.error(f"{untested} (exit 2; this is not a pass)")
         raise typer.Exit(code)

@@ -34,6 +34,7 @@ UNCONFIRMED = "findings_unconfirmed"
 __all__ = [
     "NO_VARIANT",
     "PASS_KEYS",
+    "STORE_FAILED",
     "UNCONFIRMED",
     "EndedRunMixin",
     "answer_found",
@@ -45,6 +46,7 @@ __all__ = [
     "status_note",
     "stored_fail_on",
     "unconfirmed_note",
+    "unended_status",
     "untested",
 ]
 
@@ -64,7 +66,23 @@ _STATUS_NOTES = {
     "stalled": "its process is gone (killed, or its machine stopped) before the run finished; "
     "resume it to search further",
     "model_unavailable": "the served model stopped answering; resume the run when it is back",
+    # (a run whose own command saw its store fail: ``STORE_FAILED``)
+    "store_failed": "the run store failed while the run went on (see the error), and holds "
+    "the run as of its last checkpoint; resume it once the store can be written",
 }
+
+STORE_FAILED = "store_failed"
+"""What the reports of the command whose run store failed mid-run call that run (``run.
+store_failed``): the store still marks it running (a write of its status was refused too),
+and a later ``assay report`` says it stalled; its own command knows why it stopped."""
+
+
+def unended_status(run: Mapping[str, Any]) -> str:
+    """The status a report says of a document's ``run``: ``store_failed`` (its command saw
+    its store fail), ``stalled`` (its process is gone), else its ``status``."""
+    if run.get(STORE_FAILED) is True:
+        return STORE_FAILED
+    return "stalled" if run.get("stalled") is True else str(run.get("status"))
 
 
 def document_status(run: Mapping[str, Any]) -> str:

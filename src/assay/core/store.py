@@ -87,6 +87,7 @@ from assay.core.store_file import (
     why_not_writable,
 )
 from assay.core.store_legacy import adopt
+from assay.core.unfinished import KEY as UNFINISHED_KEY
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TIE, Tallies
 from assay.errors import NotAStoreError, StoreError, UsageError
 
@@ -224,6 +225,7 @@ class RunStore:
         # config entries written with each checkpoint of a run (``ride``)
         self._riders: dict[str, dict[str, Callable[[], Any]]] = {}
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
+        self._beside: dict[str, tuple[int, int] | None] = {}
         self.thread = threading.current_thread()  # the thread whose runs it serves (``run_store``)
         self._theirs = threading.local()  # other threads' connections (``_db``)
         self._others: list[sqlite3.Connection] = []
@@ -287,6 +289,8 @@ class RunStore:
             said = f"{self.path}: cannot open the run store: {exc}{hint}"
             raise open_failed(self.path, str(exc), said) from exc
         self._identity = identity(self.path)
+        # its log and index beside it, this connection's (``_check_still_there``)
+        self._beside = {s: identity(Path(f"{self.path}{s}")) for s in BESIDE}
         _OPEN.add(self)
 
     def close(self) -> None:
@@ -532,11 +536,16 @@ class RunStore:
         if error is not None:
             error = redact_message(error)
         self._check_still_there()
+        # a search that ended with parts still to come (a fairness run's answer, the
+        # determinism section, ...: ``core.unfinished``) is still this process's until they
+        # are added or it lets go of the run (``close``, ``let_go``): a resume or a delete
+        # from another process then would finish it twice, or delete it under its command
+        follows = status in ENDED and _still_to_come(summary)
         if status == "running":  # (re)starting it: this process's alone (``claim``)
             self.claim(run_id)
         elif status is not None:  # the run stops here (for now): no merge may outlive it
             self._stop_compaction(run_id, abandon=status in ENDED)
-            if run_id in self._locks:
+            if run_id in self._locks and not follows:
                 self._locks[run_id].deactivate()
         try:
             with self._tx(run_id):
@@ -547,7 +556,8 @@ class RunStore:
             raise
         if status in ENDED:
             self._drop_state(run_id)
-            self._release(run_id)  # (an ended run is never resumed: nothing to guard)
+            if not follows:  # (an ended run with nothing to add is never resumed)
+                self._release(run_id)
         elif status is None and snapshot is not None and snapshot.sets:
             self._compact_sets(run_id)
 
@@ -657,10 +667,23 @@ class RunStore:
         if self.read_only or self._identity is None:
             return
         if identity(self.path) != self._identity:
+            self._drop_own_log()
             raise StoreError(
                 f"{self.path}: the run store file was deleted or replaced while the run went on "
                 "(what it held went with it); nothing more can be stored there"
             )
+
+    def _drop_own_log(self) -> None:
+        """The store's file was replaced (or deleted): remove the write-ahead log and its
+        index that this connection made beside it, where they are still the same files.
+        Left there, SQLite read them as the new file's (a store moved in over it by ``mv``
+        or a CI cache's restore lost its runs to this run's pages, its own rows gone), and
+        a new store made at a deleted one's path would start with them."""
+        for suffix, made in self._beside.items():
+            beside = Path(f"{self.path}{suffix}")
+            if made is not None and made != (-1, -1) and identity(beside) == made:
+                with contextlib.suppress(OSError):
+                    beside.unlink()
 
     def drop_state(self, run_id: str) -> None:
         """Drop what the ended run ``run_id`` still keeps of its resume state (its answer's
@@ -1241,11 +1264,18 @@ class RunStore:
         return Transaction(self._db, self.path, run_id)
 
 
+BESIDE = ("-wal", "-shm")  # what SQLite keeps beside a store in WAL mode (``_drop_own_log``)
 # config entries' parts that only a resume or a verify reads (a text run's grammar text:
 # 15 MB for a grammar of 900,000 nouns), left out of a ``lean`` read: entry -> JSON path
 LEAN = {"grammar": "$.text"}
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
 _LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
+
+
+def _still_to_come(summary: dict[str, Any] | None) -> bool:
+    """Whether an ended run's summary says parts still follow its search."""
+    said = summary or {}
+    return bool(said.get(UNFINISHED_KEY)) or answer_said_missing(said.get("incomplete_reason"))
 
 
 def _running_in(path: str, run_id: str) -> bool:

@@ -86,8 +86,9 @@ def refused_write_hint(text: str, *, then: str) -> str:
         return f"; free some space, then {then}"
     if "disk i/o error" in text.lower():
         return (
-            "; the file system refused the write: a limit on file sizes (ulimit -f), a "
-            f"network file system gone, a failing disk; once fixed, {then}"
+            "; the file system refused the write: a limit on file sizes (ulimit -f), the "
+            "store's files made immutable (chattr +i), a network file system gone, a failing "
+            f"disk; once fixed, {then}"
         )
     return ""
 

@@ -29,7 +29,9 @@ __all__ = [
     "demo_line",
     "exit_code",
     "found_so_far",
+    "rule_unjudged",
     "run_verdict",
+    "so_far_words",
     "verdict_line",
 ]
 
@@ -164,14 +166,67 @@ def found_so_far(verdict: Verdict) -> str | None:
     """What a run that has not ended found so far, said beside "it has not ended" (never as
     its verdict: "8,104 findings at or above --fail-on 0 (exit 130)" read as a failure of a
     run still to be resumed; report46b); None when it found nothing yet."""
-    if verdict.failing:
-        above = ", ".join(verdict.failing)
-        return f"its findings so far: above --fail-on {verdict.rule} on {above}"
-    if verdict.bad and verdict.failing is None:
-        return f"its findings so far: {verdict.bad:,} at or above --fail-on {verdict.fail_on:g}"
-    if verdict.found_by_answer:
-        return "its answer so far found discrimination on " + ", ".join(verdict.found_by_answer)
+    return so_far_words(
+        bad=verdict.bad,
+        fail_on=verdict.fail_on,
+        rule=verdict.rule,
+        failing=verdict.failing,
+        found_by_answer=verdict.found_by_answer,
+    )
+
+
+def so_far_words(
+    *,
+    bad: int,
+    fail_on: float,
+    rule: str | None,
+    failing: list[str] | None,
+    found_by_answer: list[str],
+) -> str | None:
+    """``found_so_far``'s words from their parts (the HTML's verdict says them from the
+    report document: ``report.verdict_text``).  A run judged by a rule on the share says the
+    rule and whether it was judged: the rule judges the answer's share, never the findings,
+    and a run stopped before its answer was computed never judged it (left47f: it said "its
+    findings so far: 227 at or above --fail-on 0", a threshold the user did not give)."""
+    if rule is not None:
+        return _rule_so_far(rule, failing, bad)
+    if bad:
+        return f"its findings so far: {bad:,} at or above --fail-on {fail_on:g}"
+    if found_by_answer:
+        return "its answer so far found discrimination on " + ", ".join(found_by_answer)
     return None
+
+
+def rule_unjudged(rule: str, bad: int, *, left_out: bool = False) -> str:
+    """A rule on the share of a run whose search ended without its answer (not computed in
+    time, an interrupt while it was, or ``left_out``: ``answer=False``): not judged; its
+    ``bad`` findings fail the run in its place (exit 1; none: not everything was tested)."""
+    why = (
+        "; the run left its answer out"
+        if left_out
+        else ", which the run has not computed (resuming the run computes it)"
+    )
+    said = f"--fail-on '{rule}' not judged: it judges the answer's share{why}"
+    if not bad:
+        return said
+    found = f"{bad:,} discriminatory input{'s' if bad != 1 else ''}"
+    return f"{said}; its {found} {'fails' if bad == 1 else 'fail'} the run in its place"
+
+
+def _rule_so_far(rule: str, failing: list[str] | None, bad: int) -> str:
+    if failing is None:
+        judged = (
+            f"--fail-on '{rule}' not judged: it judges the answer's share, which the run has "
+            "not computed yet (resuming the run computes it)"
+        )
+    elif failing:
+        judged = f"its answer: above --fail-on '{rule}' on {', '.join(failing)}"
+    else:
+        judged = f"its answer: no attribute's share above --fail-on '{rule}'"
+    if not bad:
+        return f"{judged}; no finding so far"
+    found = f"{bad:,} discriminatory input{'s' if bad != 1 else ''}"
+    return f"{judged}; its findings so far: {found} (the rule judges the share, not them)"
 
 
 def _judged(verdict: Verdict, status: str) -> str:
@@ -184,8 +239,15 @@ def _judged(verdict: Verdict, status: str) -> str:
         return said + (f"; {so_far}" if (so_far := found_so_far(verdict)) else "")
     if verdict.untested:
         said = f"{verdict.untested[0].upper()}: {verdict.untested[1]}"
+        if verdict.rule is not None and verdict.failing is None:
+            said += f"; {rule_unjudged(verdict.rule, 0)}"
     elif verdict.failing:
         said = f"above --fail-on {verdict.rule}: {', '.join(verdict.failing)}"
+    elif verdict.bad and verdict.rule is not None and verdict.failing is None:
+        # a rule never judged (its answer not computed, or left out): its findings judge in
+        # its place, said so (it read "1 finding at or above --fail-on 0", a threshold the
+        # user did not give: left47f)
+        said = rule_unjudged(verdict.rule, verdict.bad, left_out=verdict.partly is None)
     elif verdict.bad and verdict.failing is None:  # (a rule on the share judges, not these)
         said = f"{verdict.bad:,} finding{'s' if verdict.bad != 1 else ''} at or above --fail-on "
         said += f"{verdict.fail_on:g}"

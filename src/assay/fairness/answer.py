@@ -25,6 +25,7 @@ from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
 from assay.fairness.exact.timecut import NO_TIME_LEFT, cut_by_time
+from assay.fairness.exact_beside import relate_estimates
 from assay.fairness.exact_found import READINGS, Readings, check_found, withdraw
 from assay.fairness.notes import shown_values, unheld_categories
 from assay.fairness.verdict import FailRule, answer, favourable_class, parse_fail_on
@@ -387,6 +388,7 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     skipped = analysis.get("regions_skipped")
     if isinstance(skipped, str) and skipped not in str(summary.get("headline") or ""):
         summary["headline"] = f"{summary.get('headline') or ''}; {skipped}"
+    relate_estimates(summary)  # (a sample's interval beside the exact share: left47f)
     store.checkpoint(run_id, summary=summary)
     store.drop_state(run_id)  # (the estimate's inputs it kept for the answer)
 

@@ -77,12 +77,18 @@ def parse_protected(
                 parts.extend(p.strip() for p in rest if p.strip())
             elif item:
                 parts.append(item)
-    if not parts and (isinstance(value, str) or len(value)):
-        # ("", [""], ",": an empty variable; the dataset's default was tested instead, where
-        # the command line refuses it; [] stays the default: a resumed run's own record)
+    if not parts:
+        # ("", [""], ",", []: an empty variable or list; the dataset's default was tested
+        # instead, where the command line refuses it.  A resumed run's record of the default
+        # is [] too: ``setup_from_record`` gives it back as None)
         raise UsageError(
-            f"{value!r} names no attribute; name the protected attribute(s), comma-separated "
-            "(leave it out for a built-in dataset's default)",
+            f"protected={value!r} names no attribute; "
+            + (
+                'name the protected attribute(s), comma-separated ("sex,age")'
+                if isinstance(value, str)
+                else 'name the protected attribute(s), one per item (["sex", "age"])'
+            )
+            + ", or leave it out (None) for a built-in dataset's default",
             argument="--protected",
         )
     specs: list[list[str]] = []

@@ -904,6 +904,8 @@ def setup_from_record(
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     inv["allow_pickle"] = allow_pickle
+    if not inv.get("protected"):  # (a run of a dataset's default records [], as given: None)
+        inv["protected"] = None
     if inv.get("serving") is not None:  # (an old run's relative --template: its folder's)
         inv["serving"] = stored_serving(record)
     stored = inv.pop("model", None)

@@ -360,6 +360,24 @@ def _write_added(
     )
 
 
+def counted_beside(counted: Estimate, sampled: Estimate) -> str:
+    """How a share counted over every data row relates to an estimate of a sample of them:
+    the count is the figure; the sample's 95 % interval holds it or, as one such interval in
+    20 may, misses it."""
+    inside = sampled.low <= counted.share <= sampled.high
+    return (
+        f"The 'before' share ({counted.interval_text()}) counts every data row: it is the "
+        f"figure; the run's estimate ({sampled.interval_text()}) is of a random sample of "
+        f"{sampled.sampled:,} rows, "
+        + (
+            "and its 95 % interval holds the count."
+            if inside
+            else "and its 95 % interval misses the count, as one such interval in 20 may: "
+            "the count stands."
+        )
+    )
+
+
 def _before_versus_headline(estimates: list[dict[str, Any]], before: Estimate) -> str:
     """Why the 'before' share may differ from the run's own estimate."""
     text = (
@@ -372,6 +390,11 @@ def _before_versus_headline(estimates: list[dict[str, Any]], before: Estimate) -
     run = Estimate.from_json(same[0])
     if abs(run.share - before.share) < 1e-12:
         return text
+    if before.counted and not run.counted:
+        # every data row counted: the figure itself, no sample's, so no interval to overlap
+        # (it said "because it comes from another random sample; the two intervals overlap"
+        # of a count and an interval that may miss it: left47f)
+        return f"{text} {counted_beside(before, run)}"
     overlap = run.low <= before.high and before.low <= run.high
     return (
         f"{text} The 'before' share ({before.interval_text()}) differs from the run's estimate "

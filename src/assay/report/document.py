@@ -23,7 +23,7 @@ from assay.core.callers_prose import summary_in_callers_terms
 from assay.core.command_exit import exit_said, kept_exit
 from assay.core.findings import FindingBatch
 from assay.core.finishing import shown_status
-from assay.core.outcome import not_a_pass, status_note, stored_fail_on
+from assay.core.outcome import STORE_FAILED, not_a_pass, status_note, stored_fail_on
 from assay.core.outfile import write_whole
 from assay.core.retention import STALLED, status_of
 from assay.core.runinfo import pasteable, rerun_note
@@ -51,10 +51,16 @@ EXAMPLE_VALUES = 1 << 20
 """Values in the report's examples at most (a finding of a 100,000-column table holds
 200,000: five of them, not 50): ``findings.shown_capped`` says so."""
 _REQUIRED = ("schema_version", "run", "headline", "findings")
+_STATUS_SAID = {STORE_FAILED: "stopped by its store's failure"}  # ("the run is ...")
 
 
 def build_document(
-    store: RunStore, run_id: str, *, max_examples: int = 50, files_now: bool = False
+    store: RunStore,
+    run_id: str,
+    *,
+    max_examples: int = 50,
+    files_now: bool = False,
+    store_failed: str | None = None,
 ) -> dict[str, Any]:
     """The report of run ``run_id`` (an id or a unique prefix) as JSON data.
 
@@ -62,6 +68,9 @@ def build_document(
     the order found.  Non-finite floats become the strings ``"nan"``, ``"inf"``, ``"-inf"``.
     ``files_now``: ``rerun_note`` also names the files the run read that changed or are gone
     since (a report rebuilt later: ``assay report``), which the rerun reads as they are now.
+    ``store_failed``: the error of the store that failed while this process ran the run (its
+    own command's reports): a run the store still marks running is said stopped by it, not
+    "stalled: its process is gone (killed, or its machine stopped)".
     """
     if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 0:
         raise UsageError(
@@ -95,7 +104,11 @@ def build_document(
     # "unfinished", as the terminal, `assay show` and `assay runs` say it (its "completed"
     # stood beside its headline's "the run did not finish"); the search's status kept
     run["status"], run["search_status"] = shown_status(record), status
-    if status == "running" and status_of(store, record, time.time()) == STALLED:
+    if status == "running" and store_failed is not None:  # (said with the store's error)
+        run["stalled"] = run[STORE_FAILED] = True
+        run["error"] = store_failed
+        status = STORE_FAILED
+    elif status == "running" and status_of(store, record, time.time()) == STALLED:
         run["stalled"] = True
         status = STALLED
     headline = summary.get("headline")
@@ -112,7 +125,8 @@ def build_document(
     doc = {
         "schema_version": SCHEMA_VERSION,
         "exit_code": verdict.code,
-        "verdict": verdict_line(verdict, status, record.command),  # (an API run's: its terms)
+        # (an API run's: its terms)
+        "verdict": verdict_line(verdict, _STATUS_SAID.get(status, status), record.command),
         # the exit code of the command that last ran the run, kept as it ended: 3 where its
         # model failed after the search (the verdict above says 1 of its findings)
         "command_exit_code": (kept_exit(record.config) or (None,))[0],

@@ -23,7 +23,13 @@ from markupsafe import Markup
 
 from assay.core.display import percent, percent_points
 from assay.core.display import value as display_value
-from assay.core.outcome import answer_rule, document_status, not_a_pass, stored_fail_on
+from assay.core.outcome import (
+    answer_rule,
+    document_status,
+    not_a_pass,
+    stored_fail_on,
+    unended_status,
+)
 from assay.core.served_answers import PROBE_ANSWER
 from assay.core.store import ENDED
 from assay.report._text import (
@@ -144,6 +150,11 @@ def _search_ended(run: dict[str, Any]) -> str | None:
     return str(search) if search and search != run.get("status") else None
 
 
+def _status_shown(run: dict[str, Any]) -> Any:
+    said = unended_status(run)
+    return said.replace("_", " ") if said != run.get("status") else run.get("status")
+
+
 def _header(run: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, Any, str]]:
     progress = _dict(run.get("progress"))
     summary = _dict(run.get("summary"))
@@ -151,7 +162,8 @@ def _header(run: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, Any, st
         ("Run", run.get("id", ""), "code"),
         ("Technique", run.get("technique", ""), ""),
         # (a run marked running whose process is gone: stalled, as `assay runs` says)
-        ("Status", "stalled" if run.get("stalled") is True else run.get("status"), "status"),
+        # (one whose store failed while its command ran it: "store failed", as it says)
+        ("Status", _status_shown(run), "status"),
         # (an ended run still to finish: unfinished, then the status its search ended with)
         *([("Search", f"ended: {search}", "")] if (search := _search_ended(run)) else []),
         ("Seed", run.get("seed", ""), ""),

@@ -17,6 +17,7 @@ from typing import Any
 
 from assay.core.callers_prose import judged_in_callers_terms
 from assay.core.outcome import (
+    STORE_FAILED,
     answer_fails,
     answer_found,
     answer_rule,
@@ -25,8 +26,10 @@ from assay.core.outcome import (
     not_a_pass,
     status_note,
     unconfirmed_note,
+    unended_status,
 )
 from assay.core.store import ENDED
+from assay.core.verdict import rule_unjudged
 from assay.core.witnesses import TIE
 from assay.report._text import compact, run_seconds, safe_text
 from assay.report.junit_body import bounded_json
@@ -41,7 +44,11 @@ from assay.report.junit_cases import (
 from assay.report.junit_demo import as_demonstration
 from assay.report.junit_subject import suite_name
 from assay.report.junit_tests import suite_test_cases
-from assay.report.verdict_text import share_text, suite_fails_nothing
+from assay.report.verdict_text import (
+    found_so_far_text,
+    share_text,
+    suite_fails_nothing,
+)
 
 __all__ = ["render_junit"]
 
@@ -67,9 +74,12 @@ def render_junit(doc: dict[str, Any]) -> str:
     fail_on = findings.get("fail_on")
     fail_on = float(fail_on) if isinstance(fail_on, int | float) else 0.0
     # a rule on the share decides, not each finding (as the exit code): no finding fails;
-    # a run without a verdict (its answer left out) is judged by its findings, as it exits
-    rule = answer_rule(_dict(run.get("config")))
-    if rule is not None and answer_fails(_dict(run.get("summary"))) is None:
+    # a run that ended without a verdict (its answer left out) is judged by its findings,
+    # as it exits; one that has not ended judged nothing yet (its error says the rule was
+    # not judged, as its verdict line does: left47f), its findings failing nothing
+    given = rule = answer_rule(_dict(run.get("config")))
+    unjudged = rule is not None and answer_fails(_dict(run.get("summary"))) is None
+    if unjudged and document_status(run) in ENDED:
         rule = None
     # none confirmed, the findings fail nothing (exit 2, the "not everything tested" case
     # below): each says why, as one below --fail-on does
@@ -135,6 +145,8 @@ def render_junit(doc: dict[str, Any]) -> str:
         untested = what == "nothing was tested"
         case = _case(classname, "nothing tested" if untested else "not everything tested")
         text = f"{what}: {why}" + (f"; its {total:,} findings are {note}" if note else "")
+        if unjudged and given is not None:
+            text += f"; {rule_unjudged(given, total)}"
         _child(
             case, "error", message=text, type="untested" if untested else "incomplete", text=text
         )
@@ -147,9 +159,15 @@ def render_junit(doc: dict[str, Any]) -> str:
     elif ended not in ENDED and status_note(ended):
         # interrupted, still running, or its served model gone: nothing found so far is
         # no pass (a CI job's timeout must not publish a green report)
-        status = "stalled" if run.get("stalled") is True else str(run.get("status"))
+        status = unended_status(run)
         case = _case(classname, "unfinished")
         text = f"the run is {status.replace('_', ' ')}: {status_note(status)}"
+        if status == STORE_FAILED:  # (what failed, from the store's own error)
+            text = f"the run store failed while the run went on: {safe_text(run.get('error'))}"
+        if so_far := found_so_far_text(doc):
+            # its findings so far and a rule on the share, judged or not, as the terminal's
+            # and the HTML's verdicts say them (left47f)
+            text += f"; {so_far}"
         _child(case, "error", message=text, type="unfinished", text=text)
         cases.append(case)
     elif total == 0 and not found:
@@ -321,7 +339,10 @@ def _finding_case(
         _child(case, "system-out", text=safe_text(text))
         return case
     if rule is not None:
-        text = f"{message} (the run is judged by --fail-on '{rule}')\n{body}"
+        by = f"the run is judged by --fail-on '{rule}'"
+        if answer_fails(_dict(_dict(run).get("summary"))) is None:
+            by += ", not judged yet: its answer is not computed"  # (a run that has not ended)
+        text = f"{message} ({by})\n{body}"
         _child(case, "system-out", text=safe_text(text))
         return case
     if fail_on > 0 and isinstance(severity, int | float) and severity < fail_on - TIE:

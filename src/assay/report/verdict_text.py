@@ -8,6 +8,7 @@ from typing import Any
 from assay.core.callers_prose import judged_in_callers_terms
 from assay.core.display import counted_text, data_rows, percent
 from assay.core.outcome import (
+    STORE_FAILED,
     answer_fails,
     answer_found,
     answer_rule,
@@ -17,10 +18,18 @@ from assay.core.outcome import (
     passes,
     stored_fail_on,
     unconfirmed_note,
+    unended_status,
 )
 from assay.core.store import ENDED
+from assay.core.verdict import rule_unjudged, so_far_words
 
-__all__ = ["favoured_text", "run_verdict_text", "share_text", "suite_fails_nothing"]
+__all__ = [
+    "favoured_text",
+    "found_so_far_text",
+    "run_verdict_text",
+    "share_text",
+    "suite_fails_nothing",
+]
 
 
 def run_verdict_text(doc: dict[str, Any]) -> str | None:
@@ -63,26 +72,47 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
     if status == "failed":
         return "not a pass: the run failed (see the error)"
     if status not in ENDED:
-        said = "stalled: its process is gone" if run.get("stalled") is True else status
-        so_far = (  # (as ``core.verdict.found_so_far`` says it: report46b)
-            f"; its findings so far: {bad:,} at or above --fail-on {fail_on:g}"
-            if bad and rule is None
-            else ""
+        said = {"stalled": "stalled: its process is gone", STORE_FAILED: "its store failed"}.get(
+            unended_status(run), status
         )
-        return f"none yet: the run has not ended ({said.replace('_', ' ')}){so_far}"
+        so_far = found_so_far_text(doc)
+        return f"none yet: the run has not ended ({said.replace('_', ' ')})" + (
+            f"; {so_far}" if so_far else ""
+        )
     untested = not_a_pass(summary)
     if untested and untested[0] == "nothing was tested":
         return f"not a pass: {untested[0]}"
+    if untested and rule is not None and failing is None and not bad:  # (left47f)
+        return f"not a pass: {untested[0]}; {rule_unjudged(rule, 0)}"
     if failing:
         return f"fails --fail-on '{rule}': {', '.join(failing)}"
     if untested and (note := unconfirmed_note(summary)):  # (they fail nothing: exit 2)
         return f"not a pass: {untested[0]}; its {total:,} findings are {note}"
+    if bad and rule is not None and failing is None:  # (as ``core.verdict``: left47f)
+        return f"fails: {rule_unjudged(rule, bad, left_out=not untested)}"
     if bad and failing is None:
         return f"fails: {bad:,} finding{'s' if bad != 1 else ''} at or above --fail-on {fail_on:g}"
     # (judged by a rule on the share, the answer's level is no failure: ``failing`` said it)
     if found := (answer_found(summary) if fail_on <= 0.0 and failing is None else []):
         return f"fails: the answer found discrimination on {', '.join(found)}"
     return f"not a pass: {untested[0]}" if untested else None
+
+
+def found_so_far_text(doc: dict[str, Any]) -> str | None:
+    """What a run that has not ended found so far, as ``core.verdict.found_so_far`` says it
+    (report46b): its findings, and a rule on the share judged or not (left47f)."""
+    run, findings = _dict(doc.get("run")), _dict(doc.get("findings"))
+    summary, config = _dict(run.get("summary")), _dict(run.get("config"))
+    counted, above = findings.get("total"), findings.get("at_or_above_fail_on")
+    bad = above if isinstance(above, int) else counted if isinstance(counted, int) else 0
+    fail_on, rule = stored_fail_on(config), answer_rule(config)
+    return so_far_words(
+        bad=bad,
+        fail_on=fail_on,
+        rule=rule,
+        failing=answer_fails(summary) if rule is not None else None,
+        found_by_answer=answer_found(summary) if fail_on <= 0.0 and not bad else [],
+    )
 
 
 def suite_fails_nothing(doc: dict[str, Any]) -> str | None:

@@ -310,15 +310,20 @@ def exhaustive_warning(
     ``checks`` and ``$ASSAY_TEXT_RECHECK`` allowing them, the determinism checks')."""
     from assay.text.phases import checking_now
     from assay.text.recheck import plan
+    from assay.text.replay_hold import held_back
     from assay.text.strategies import exhaustive_reach
 
     if setup.test.strategy != "exhaustive":
         return None
+    checking = checks and checking_now()
     the_plan = plan(max_queries, units=units, loading=setup.loading_queries)
-    search = the_plan.search_budget(checking=checks and checking_now())
+    search = the_plan.search_budget(checking=checking)
+    # (what the replay holds back if the start's check sees answers change: ``held_back``)
+    held = held_back({"sentences": 100, "changed": 1}, search) if checking else 0
     return exhaustive_reach(
-        setup.test.grammar, setup.test.max_depth, max_queries, search=search, python=python
-    )
+        setup.test.grammar, setup.test.max_depth, max_queries, search=search, held=held,
+        python=python,
+    )  # fmt: skip
 
 
 def _keep_warning(store: RunStore, run_id: str, said: str) -> None:

@@ -348,9 +348,11 @@ def _said(
         )
     if could and isinstance(metrics.get(ERRORS_BEFORE), int):
         line += (
-            f"; errors found: {count(int(metrics[ERRORS]))} (the failing sentences that shrank "
-            f"to one that held; the search's {count(int(metrics[ERRORS_BEFORE]))} before), the "
-            "errors per 1,000 queries and per second over them"
+            f"; errors found: at least {count(int(metrics[ERRORS]))} (the failing sentences "
+            "that shrank to one that held; shrinking's own failing candidates, a few in a "
+            "deterministic run, and a real one that shrank to noise are left out; the search's "
+            f"{count(int(metrics[ERRORS_BEFORE]))} before), the errors per 1,000 queries and "
+            "per second over them"
         )
     if judged < total:
         line += "; " + _unasked(total - kept, rounds.unfit, kept - rounds.unfit - judged, failed)

@@ -129,6 +129,7 @@ def exhaustive_reach(
     budget: int | None,
     *,
     search: int | None = None,
+    held: int = 0,
     python: bool = False,
 ) -> str | None:
     """What to warn of an exhaustive run whose search reaches only the first of the
@@ -140,13 +141,33 @@ def exhaustive_reach(
     determinism checks ask theirs within it: ``recheck.plan``), ``budget`` when None: the
     warning compared the whole budget, and a budget between the search's share and the
     derivations warned of nothing (left46t).  None when the search's share covers them
-    all.  ``python``: in the keywords of an API call (``check_text(strategy=...)``)."""
+    all.  ``held``: the queries of that share the replay holds back when the start's check
+    sees a classifier answer a sentence otherwise (``replay_hold.held_back``, known only
+    once the run starts): said as a condition, and a share covering every derivation only
+    without it warns so (it warned of nothing: left46t's Left).  ``python``: in the
+    keywords of an API call (``check_text(strategy=...)``)."""
     if budget is None:
         return None
     share = budget if search is None else min(max(search, 0), budget)
     total = count_derivations(grammar, max_depth, cap=ExhaustiveStrategy.LIMIT + 1)
-    if total <= share:
+    held = min(max(held, 0), share)
+    if total <= share - held:
         return None
+    unless = ""
+    if held:
+        less = (share - held) * 1000 // total
+        unless = (
+            f"; if the start's check sees a classifier answer a sentence otherwise, {held:,} "
+            "of them are held back to ask its findings again, and the rest reach at most the "
+            f"first {less / 10:.1f}%"
+        )
+    if total <= share:
+        queries = f"max_queries={budget}" if python else f"--max-queries {budget:,}"
+        return (
+            f"{queries} leaves the search {share:,} queries, enough for the grammar's "
+            f"{total:,} derivations in the exhaustive order{unless}, in which the first "
+            "symbols vary least (the run's headline says how far it reached)"
+        )
     strategy, queries, other = (
         ('strategy="exhaustive"', f"max_queries={budget}", 'strategy="walk" or "random"')
         if python
@@ -167,7 +188,7 @@ def exhaustive_reach(
     return (
         f"{strategy} asks the grammar's {total:,} derivations in a fixed order, its last "
         f"symbols varying first: {given} {reach} of them, in which the first symbols vary "
-        f"least; {other} draws from the whole grammar"
+        f"least{unless}; {other} draws from the whole grammar"
     )
 
 
