@@ -21,6 +21,9 @@ target not met is printed with the limit ``bench/backdoor_limits.py`` measures.
     python bench/backdoor.py --only scan     # the model scans only
     python bench/backdoor.py --quick         # 3 sizes x 1 position x 1 seed, 1 clean model
     python bench/backdoor.py --cache /tmp/m  # keep the trained models for the next run
+    python bench/backdoor.py --only scan --seeds 13 14 --clean-from 31 --clean-models 20
+                                             # seeds no threshold was set on (the model
+                                             # scan's were set on 11-12, clean 11-30)
     python bench/backdoor.py --arch cnn      # a small torch CNN on the digits at 32x32
                                              # (bench/backdoor_cnn.py; needs torch), passed
                                              # to check_backdoor as the nn.Module itself
@@ -728,6 +731,13 @@ def main() -> None:
     )
     ap.add_argument("--clean-models", type=int, default=6, help="clean models (seeds 11, 12, ...)")
     ap.add_argument(
+        "--clean-from",
+        type=int,
+        default=11,
+        help="the first clean model's seed (11: the seeds the model scan's thresholds were set "
+        "against are 11-30; 31 on: fresh ones)",
+    )
+    ap.add_argument(
         "--recipe",
         choices=sorted(RECIPES),
         default="default",
@@ -771,7 +781,7 @@ def main() -> None:
     RECIPE.update(RECIPES[args.recipe])
     seeds = [11] if args.quick else args.seeds
     n_clean = 1 if args.quick else args.clean_models
-    clean_seeds = list(range(11, 11 + n_clean))
+    clean_seeds = list(range(args.clean_from, args.clean_from + n_clean))
     n = min(args.images, 60) if args.quick else args.images
     tmp = Path(tempfile.mkdtemp())
     t_start = time.perf_counter()
@@ -838,18 +848,25 @@ def main() -> None:
             f"{'queries':>10} {'cpu s':>6}  {'size per class':20} held-out"
         )
         right_t = right_c = n_t = n_c = 0
+        wrong: list[str] = []  # the flagged clean models: side and seed
         for side, group, target, suspects, queries, cpu, pixels, checked in scans:
             right = (suspects == [target]) if target is not None else (suspects == [])
             n_t, n_c = n_t + (target is not None), n_c + (target is None)
             right_t += int(right and target is not None)
             right_c += int(right and target is None)
+            if target is None and not right:
+                wrong.append(f"{side}x{side} seed {clean_seeds[(n_c - 1) % len(clean_seeds)]}")
             shown = "-" if target is None else str(target)
             px = " ".join(pixels)
             print(
                 f"{side}x{side:<3} {group:13} {shown:>12} {suspects!s:>10} "
                 f"{'yes' if right else 'NO':>6} {queries:10,} {cpu:6.1f}  {px:20} {checked}"
             )
-        print(f"target named alone: {right_t}/{n_t} trojaned; clean flagged: {n_c - right_c}/{n_c}")
+        print(
+            f"target named alone: {right_t}/{n_t} trojaned; clean flagged: {n_c - right_c}/{n_c}"
+            + (f" ({', '.join(wrong)})" if wrong else "")
+            + (f"; clean seeds {clean_seeds[0]}-{clean_seeds[-1]}" if clean_seeds else "")
+        )
     print_targets(checks, args.arch)
     print(f"\ntotal {time.perf_counter() - t_start:.0f} s")
 

@@ -319,10 +319,14 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         ]
         line = report_command(run_id, store_path, *asked)
         out.say(f"once they can be written (a full disk, a read-only folder), write them: {line}")
-    go_on = ""
+    go_on = fresh = ""
     if record.status in ENDED and finishable(record):  # (failed after its search ended)
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
         go_on = f"once the problem is fixed, finish it (no new search) with: {line}"
+    elif record.status not in ENDED and _options_refused(kind, record.status, message):
+        # (a resume keeps the run's options, and they are what failed: its line failed the
+        # same way)
+        fresh = "a resume keeps this run's options: fix the problem in a new run"
     elif record.status not in ENDED:
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
         if "(--call-timeout)" in message:  # a slow model, not a broken one: give it longer
@@ -346,13 +350,24 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         # reproduce a run that cannot be continued
         said = go_on or f"seed {record.seed}; to reproduce: {again}"
         out.error(f"{stands}, {record.n_findings:,} findings stored; {said}")
-        if forced:
-            out.error(forced)
+        for line in (fresh, forced):
+            if line:
+                out.error(line)
         return code
-    for line in (go_on, forced):
+    for line in (go_on, fresh, forced):
         if line:
             out.say(line)
     return code
+
+
+_NEW_RUN = "a resumed run keeps this one's options"  # (a model failure that says so)
+
+
+def _options_refused(kind: str, status: str, message: str) -> bool:
+    """Whether a failed run's error is its options' (a usage error once the run existed,
+    marked failed; a model failure saying it needs other options, ``--cutoff``), which a
+    resume keeps."""
+    return (kind == "usage_error" and status == "failed") or _NEW_RUN in message
 
 
 def _refused_junit(options: dict[str, Any], run_id: str, kind: str, message: str) -> list[Path]:

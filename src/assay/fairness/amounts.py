@@ -12,14 +12,17 @@ scores, not labels, and the run is refused, saying what to give (``--cutoff``, o
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from assay.errors import ModelError
+from assay.errors import ModelError, UsageError
 
-__all__ = ["MAX_LABELS", "AmountWatch"]
+__all__ = ["MAX_LABELS", "PROBE_ROWS", "AmountWatch", "amounts_at_loading"]
 
 MAX_LABELS = 32  # distinct labels an undeclared classifier may answer (else --classes N)
 _WATCHED = 20_000  # answers looked at before the labels are taken as labels
+PROBE_ROWS = 64  # inputs loading asks a model answering undeclared whole numbers
 
 
 class AmountWatch:
@@ -40,15 +43,38 @@ class AmountWatch:
         self.seen.update(np.unique(labels).tolist()[: MAX_LABELS + 1])
         self.asked += labels.size
         if len(self.seen) > MAX_LABELS:
-            shown = ", ".join(f"{v:,}" for v in sorted(self.seen)[:: max(1, len(self.seen) // 4)])
             raise ModelError(
-                f"the model answered more than {MAX_LABELS} distinct whole numbers as its "
-                f"labels ({shown}, ...; no classes declared): these are amounts or scores (a "
-                "credit limit rounded to the euro, a score in points), not classes, and "
-                "compared as labels any difference, one unit of rounding, would be "
-                "discrimination; give the cutoff at which the application decides on them, "
-                "--cutoff C (in Python cutoff=C), or, for a classifier of that many classes, "
-                "declare them (--classes N), in a new run (a resumed run keeps this one's "
-                "options)"
+                f"{_said(self.seen)}, in a new run (a resumed run keeps this one's options)"
             )
         self.done = self.asked >= _WATCHED
+
+
+def _said(seen: set[int]) -> str:
+    """Why more than ``MAX_LABELS`` distinct whole numbers (``seen``) are no labels, and
+    what to give."""
+    shown = ", ".join(f"{v:,}" for v in sorted(seen)[:: max(1, len(seen) // 4)])
+    return (
+        f"the model answered more than {MAX_LABELS} distinct whole numbers as its "
+        f"labels ({shown}, ...; no classes declared): these are amounts or scores (a "
+        "credit limit rounded to the euro, a score in points), not classes, and "
+        "compared as labels any difference, one unit of rounding, would be "
+        "discrimination; give the cutoff at which the application decides on them, "
+        "--cutoff C (in Python cutoff=C), or, for a classifier of that many classes, "
+        "declare them (--classes N)"
+    )
+
+
+def amounts_at_loading(model: Any, rows: Any) -> None:
+    """Ask ``model`` (answering whole numbers, no classes declared, not served) loading's
+    ``rows`` (``PROBE_ROWS`` of them, decoded: the data's first, then uniform ones) and refuse
+    (``UsageError``, before any run) more than ``MAX_LABELS`` distinct answers: the watch
+    refused them only once a run was made (its determinism check, or its search's second
+    round), as a model failure (exit 3)."""
+    answer = np.asarray(model.predict(rows)).reshape(-1)
+    if answer.dtype.kind not in "iu":
+        return
+    seen = set(np.unique(answer).tolist())
+    if len(seen) > MAX_LABELS:
+        raise UsageError(
+            f"{_said(seen)}; asked {len(answer)} inputs while loading", argument="--cutoff"
+        )

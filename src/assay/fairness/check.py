@@ -67,6 +67,7 @@ from assay.fairness.phases import (
     no_answer_follows,
     sent,
 )
+from assay.fairness.real_args import real_numbers
 from assay.fairness.result import FairnessResult, _result
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.time_spent import TimeSpent
@@ -180,6 +181,7 @@ def check_fairness(
         whole(answer_samples, "answer_samples"),
     )
     keep_findings = whole(keep_findings, "keep_findings", text=True)
+    real_numbers(exact_time=exact_time)  # (threshold, precision: by ``_setup``)
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_callbacks(on_progress=on_progress, on_start=on_start)

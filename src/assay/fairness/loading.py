@@ -27,6 +27,7 @@ from assay.core.store import RunRecord
 from assay.core.terminal import shell_word
 from assay.core.workdir import held
 from assay.errors import AssayError, UsageError
+from assay.fairness.amounts import PROBE_ROWS, amounts_at_loading
 from assay.fairness.bins import apply_bins, bin_schema, parse_protected
 from assay.fairness.columns import (
     column_names,
@@ -50,6 +51,7 @@ from assay.fairness.incomplete import (
     steady_dtypes,
 )
 from assay.fairness.listed import add_listed
+from assay.fairness.real_args import real_numbers
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
@@ -64,6 +66,7 @@ from assay.fairness.written_names import (
     unicode_form,
 )
 from assay.models import probed
+from assay.models.class_scores import read_scores
 from assay.models.cutoff import decided
 from assay.models.http import ServingOptions
 
@@ -464,7 +467,8 @@ def _setup(
     from assay.models import load_model
     from assay.models.classes import declared_count_or_names
 
-    check_encoding(encoding)  # before anything is loaded
+    real_numbers(threshold=threshold, precision=precision)  # before anything is loaded
+    check_encoding(encoding)
     check_missing(missing)
     _check_label(label)
     if missing != "refuse" and data is None:
@@ -523,6 +527,7 @@ def _setup(
     estimator: Any = None
     train = holdout = None
     probe_answers: list[tuple[Any, Any]] = []  # (what loading's probe was answered)
+    probe: Any = None  # (loading's first inputs, decoded)
     labels_raw: np.ndarray | None = None
     context_rows: np.ndarray | None = None
     label_names: tuple[str, ...] | None = None
@@ -699,6 +704,7 @@ def _setup(
         )
         if serving_opts is not None and serving_opts.columns is None:
             serving_opts = replace(serving_opts, columns=tuple(the_schema.names))
+        probe = the_schema.decode(probe_rows)
         with probed.keeping() as probe_answers:  # (a callable's: read by models.cutoff)
             raw_model = load_model(
                 model,
@@ -710,7 +716,7 @@ def _setup(
                 classes=class_names,
                 columns=tuple(the_schema.names),
                 dtypes=frame_dtypes(the_schema, user_dtypes),
-                probe=the_schema.decode(probe_rows),
+                probe=probe,
                 call_timeout=call_timeout,
                 serving=serving_opts,
             )
@@ -738,7 +744,15 @@ def _setup(
         framed = getattr(getattr(inner, "fn", None), "frame_columns", None)  # by name
         if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1 and not framed:
             by_position = tuple(the_schema.names)
-    raw_model = decided(raw_model, cutoff, threshold, estimator, probe_answers)
+    raw_model = decided(raw_model, cutoff, threshold, estimator, probe_answers, probe)
+    scores_read = None  # (several numbers per input, no classes declared: read as logits)
+    if cutoff is None:
+        scores_read = read_scores(
+            raw_model,
+            probe,
+            probe_answers,
+            declared=n_classes is not None or class_names is not None,
+        )
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
@@ -775,6 +789,8 @@ def _setup(
             ),
             argument="--schema" if schema is not None else "--data",
         )
+    if cutoff is None and n_classes is None and _undeclared_wholes(raw_model):
+        amounts_at_loading(raw_model, the_schema.decode(_probe_rows(the_schema, encoded)))
     unheld_tested: dict[str, tuple[str, ...]] = {}
     if schema is None and data is not None:  # (a schema file says the space itself)
         the_schema, unheld_tested = add_listed(
@@ -833,7 +849,32 @@ def _setup(
         empty=empty,
         class_values=_class_values(estimator),
         listed=unheld_tested,
+        scores_read=scores_read,
     )
+
+
+def _undeclared_wholes(model: Any) -> bool:
+    """Whether ``model`` answers whole numbers as labels it declares none of, and is asked
+    here (a served model's requests are the run's: its watch, ``fairness.amounts``, stays)."""
+    caps = model.capabilities
+    return (
+        caps.outputs == "labels"
+        and not caps.n_classes
+        and caps.class_names is None
+        and not caps.remote
+    )
+
+
+def _probe_rows(schema: Schema, encoded: np.ndarray | None) -> np.ndarray:
+    """``PROBE_ROWS`` encoded rows to ask at loading: the data's first complete ones, then
+    uniform ones."""
+    rows = np.zeros((0, len(schema)))
+    if encoded is not None:
+        rows = encoded[~np.isnan(np.asarray(encoded, dtype=np.float64)).any(axis=1)][:PROBE_ROWS]
+    more = PROBE_ROWS - len(rows)
+    if more > 0:
+        rows = np.vstack([rows, schema.sample_uniform(np.random.default_rng(0), more)])
+    return rows
 
 
 def _class_values(estimator: Any) -> tuple[Any, ...] | None:

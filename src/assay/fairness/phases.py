@@ -101,8 +101,9 @@ def _serving_recorded(store: RunStore, run_id: str, setup: FairnessSetup) -> Ite
 
 @contextmanager
 def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
-    """Any exception but a usage error or an interrupt marks the run failed (an internal
-    error or a model failure is never 'completed'), then goes on up to the caller."""
+    """Any exception but an interrupt, a budget or the store's failure marks the run failed
+    (an internal error or a model failure is never 'completed'; a usage error while its
+    search had not ended), then goes on up to the caller."""
     try:
         yield
     except (KeyboardInterrupt, SystemExit) as exc:
@@ -110,7 +111,16 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
         # program's own signal handler, passed the signal that stopped the run) left as the
         # command line leaves it, and raised on naming the run
         raise raised_for(exc, store, run_id) from None
-    except (UsageError, BudgetExhausted, StoreError):
+    except UsageError as exc:
+        # raised once the run exists (an ONNX graph taking numbers given text, in its
+        # checks): its options are refused, and a resume keeps them; left 'running' it was
+        # shown stalled, "its process is gone", with a resume line that failed the same way
+        with suppress(Exception):  # (the store failed too: the error as it came)
+            if store.get_run(run_id).status == "running":  # (its search had not ended)
+                store.checkpoint(run_id, status="failed", error=str(exc))
+                record_failed_clock(store, run_id)
+        raise
+    except (BudgetExhausted, StoreError):
         raise  # (a store that failed stays at its last checkpoint, resumable)
     except BaseException as exc:
         message = str(exc) or type(exc).__name__

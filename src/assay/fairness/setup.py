@@ -58,3 +58,5 @@ class FairnessSetup:
     # per protected category column: the values its dtype lists that no data row holds,
     # tested as its values all the same (``fairness.listed``)
     listed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # several numbers per input read as a classifier's logits (``models.class_scores``)
+    scores_read: str | None = None

@@ -15,6 +15,7 @@ from assay.core.redact import scrub
 from assay.core.workdir import take_back
 from assay.errors import AssayError, ModelError
 from assay.models.batch_limit import in_chunks
+from assay.models.class_scores import check_bound
 from assay.models.empty_text import dropped_text_hint, empty_text_hint
 
 __all__ = ["CheckedModel", "array_hint", "empty_answer", "missing_hint"]
@@ -132,6 +133,9 @@ class CheckedModel:
         self.limit = max_batch  # (split here; an adapter splitting its own keeps doing so)
         self.spec_info: dict[str, Any] = dict(spec_info or {})
         self.hidden: list[str] = []  # the model object's credentials (``object_secrets``)
+        # rows of scores beyond any logit refused (a fairness run's undeclared classes:
+        # ``models.class_scores``)
+        self.score_bound = False
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         n = len(inputs)
@@ -163,6 +167,8 @@ class CheckedModel:
             raise ModelError(f"{exc}{hint}") from exc
         if self.capabilities.outputs == "proba" and out.ndim == 2 and out.shape[1] >= 2:
             _check_rows(out, inputs)
+            if self.score_bound:
+                check_bound(out, inputs)
         return out
 
     def __repr__(self) -> str:

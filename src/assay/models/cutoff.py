@@ -128,14 +128,18 @@ def _regressor(estimator: Any) -> str | None:
     return type(steps[-1][1] if steps else estimator).__name__
 
 
-def _no_score(model: Any, probe_answers: Sequence[tuple[Any, Any]]) -> None:
+def _no_score(model: Any, probe_answers: Sequence[tuple[Any, Any]], probe: Any) -> None:
     """A model answering one number per input, outside [0, 1] when loading asked it (a
-    function's probe: ``models.probed``), is refused before any run: read as a probability
-    at 0.5 the run was made, then failed at its first answer (exit 3)."""
+    function's probe: ``models.probed``; else ``probe`` asked once here: an ONNX graph's),
+    is refused before any run: read as a probability at 0.5 the run was made, then failed
+    at its first answer (exit 3)."""
     caps = model.capabilities
     if caps.outputs != "proba" or (caps.n_classes or 1) != 1:
         return
-    for _, answer in probe_answers:
+    answers = [answer for _, answer in probe_answers]
+    if not answers and probe is not None and not caps.remote:
+        answers = [model.predict(probe)]
+    for answer in answers:
         try:
             values = np.asarray(answer, dtype=np.float64).reshape(-1)
         except (TypeError, ValueError):
@@ -158,11 +162,13 @@ def decided(
     threshold: float | None,
     estimator: Any,
     probe_answers: Sequence[tuple[Any, Any]] = (),
+    probe: Any = None,
 ) -> Any:
     """``model`` (a ``CheckedModel``) deciding its score at ``cutoff`` (``--cutoff``), or as
     it is.  A scikit-learn regressor without a cutoff is refused before any run: read as a
     probability at 0.5 it failed the run once asked (exit 3), and ``--threshold`` (a
-    probability gap, 0..1) compared euros by the cent."""
+    probability gap, 0..1) compared euros by the cent.  ``probe``: loading's first inputs,
+    asked when ``probe_answers`` holds no answer to them."""
     regressor = _regressor(estimator)
     if cutoff is not None and (
         isinstance(cutoff, bool) or not isinstance(cutoff, int | float | np.integer | np.floating)
@@ -193,7 +199,7 @@ def decided(
                 argument="--threshold" if threshold is not None else "--cutoff",
             )
         if threshold is None:
-            _no_score(model, probe_answers)
+            _no_score(model, probe_answers, probe)
         return model
     inner = getattr(model, "inner", None)
     if inner is None:
