@@ -129,9 +129,21 @@ def still_sends(
 
 
 def _t_tail(t: float, df: int) -> float:
-    """P(T >= t) for T Student's t with ``df`` degrees of freedom (``t`` >= 0): half the
+    """P(T >= t) for T Student's t with ``df`` degrees of freedom: half the
     regularised incomplete beta I_z(df / 2, 1 / 2) at z = df / (df + t^2), by Simpson's rule
-    (the integrand is smooth on [0, z] for df >= 2)."""
+    (the integrand is smooth on [0, z] for df >= 2); at ``df`` 1 (two controls) Cauchy's
+    exact 1/2 - atan(t)/pi, where the integrand is unbounded at 0 (mutation47b: it raised
+    ``math domain error``).  Fewer than two controls give no spread: refused."""
+    if df < 1:
+        raise ValueError(
+            f"a Student t tail needs 1 degree of freedom or more (two controls), not {df}"
+        )
+    if t < 0.0:  # (by symmetry)
+        return 1.0 - _t_tail(-t, df)
+    if t == 0.0:  # (z = 1: the integrand's 1 / sqrt(1 - x) is unbounded there)
+        return 0.5
+    if df == 1:
+        return 0.5 - math.atan(t) / math.pi
     a, z, n = df / 2.0, df / (df + t * t), 400
     h = z / n
     f = [math.pow(h * i, a - 1) / math.sqrt(1.0 - h * i) for i in range(n + 1)]
