@@ -718,8 +718,10 @@ def _shown_json(
     terminal and the reports say it, NOTHING WAS TESTED (or NOT EVERYTHING WAS TESTED) first
     for a run that has not passed so (the summary's own headline is as the run stored it);
     ``status`` "unfinished" for an ended run that ``assay resume`` finishes (``search_status``:
-    the stored one); ``exit_code`` and ``verdict``: the run's verdict, as ``assay report``
-    exits with it and the terminal's ``assay show`` ends with it.  ``files_now`` (``show``,
+    the stored one); ``stalled`` true for a run still marked running whose process is gone
+    (the terminal's "stalled"; its ``status`` stays "running"); ``exit_code`` and
+    ``verdict``: the run's verdict, as ``assay report`` exits with it and the terminal's
+    ``assay show`` ends with it.  ``files_now`` (``show``,
     one run): ``rerun_note`` also names the run's files changed since it started (each
     hashed again: not for every run ``runs --json`` lists)."""
     shown = record.to_json()
@@ -727,6 +729,9 @@ def _shown_json(
     # ended run stopped before what follows its search "unfinished", as its headline says)
     shown["search_status"] = record.status
     shown["status"] = shown_status(record)
+    # (a run still marked running whose process is gone: the text listing's "stalled", as
+    # the reports' ``run.stalled``; ``status`` keeps the documented values: ops47's Left)
+    shown["stalled"] = _stale(the_store, record)
     verdict = run_verdict(the_store, record.id)
     shown["exit_code"] = verdict.code
     shown["verdict"] = verdict_line(verdict, _status(the_store, record), record.command)

@@ -24,7 +24,7 @@ from assay.core.callbacks import callers_error
 from assay.core.failed_clock import record_failed_clock
 from assay.core.run import RunInterrupted
 from assay.core.store import ENDED, RunStore
-from assay.errors import AssayError, ModelUnavailable
+from assay.errors import AssayError, ModelUnavailable, StoreError, UsageError
 
 __all__ = ["ANSWER_MISSING", "guarded_run", "left_interrupted", "missing_answer", "raised_for"]
 
@@ -75,11 +75,21 @@ def guarded_run(store: RunStore, run_id: str) -> Iterator[None]:
     """Around the API's work on a run that exists: an interrupt inside leaves the run as
     above and goes on as ``RunInterrupted``; any other exception that finds the run still
     marked running (raised outside its search, which records its own: by the caller's
-    ``on_start``, say) marks it failed, saying what failed, and goes on as it is."""
+    ``on_start``, say) marks it failed, saying what failed, and goes on as it is; a failure
+    of the store itself leaves it running, given up (``RunStore.give_up``: shown stalled)."""
     try:
         yield
     except (KeyboardInterrupt, SystemExit) as exc:
         raise raised_for(exc, store, run_id) from None
+    except StoreError as exc:
+        if isinstance(exc, UsageError):  # (a path that is no store: nothing of the run's)
+            raise
+        # the store failed (a full disk, ``ulimit -f``): no status written, even where that
+        # small write would still fit; the run stays at its last checkpoint, marked running
+        # and shown stalled at once, as ``core.run`` leaves a fairness run (ops47b: a text
+        # or backdoor run was marked failed where the write fitted, running where not)
+        store.give_up(run_id)
+        raise
     except Exception as exc:
         with contextlib.suppress(Exception):  # (the store failed: the error as it came)
             if store.get_run(run_id).status == "running":

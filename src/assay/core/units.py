@@ -55,7 +55,14 @@ from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
 from assay.core.store_blobs import merge_alike
 from assay.core.unfinished import marked
-from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
+from assay.errors import (
+    AssayError,
+    BudgetExhausted,
+    ModelError,
+    ModelUnavailable,
+    StoreError,
+    UsageError,
+)
 
 __all__ = [
     "DEFAULT_DASK_UNITS",
@@ -502,9 +509,22 @@ def execute_units(
                 _commit_waiting(waiting, commit)  # (units ended out of order: kept)
                 break
     except ModelError as exc:
-        _commit_waiting(waiting, commit)
         status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
-        store.checkpoint(run_id, progress=progress(), status=status, error=str(exc))
+        try:
+            _commit_waiting(waiting, commit)
+            store.checkpoint(run_id, progress=progress(), status=status, error=str(exc))
+        except StoreError:  # the store failed too (a full disk): at its last commit, stalled
+            store.give_up(run_id)
+            raise
+        raise
+    except StoreError:
+        # the store failed (a full disk, ``ulimit -f``, its file replaced): the run stays at
+        # its last commit, marked running and shown stalled at once, as ``core.run`` leaves
+        # a fairness run: one rule for every technique, whether or not a write of its status
+        # would still fit (ops47b; the command's own reports say the store failed)
+        with suppress(AssayError):  # (units that ended: kept where the store takes them)
+            _commit_waiting(waiting, commit)
+        store.give_up(run_id)
         raise
     except AssayError as exc:
         with suppress(AssayError):  # a store that failed may fail again: keep the first error
