@@ -55,9 +55,11 @@ def test_the_reports_of_a_run_whose_store_refused_a_write_say_why_it_stopped(
     assert "the run store failed while the run went on: " in junit and "ulimit -f" in junit
     assert "store failed" in (tmp_path / "r.html").read_text()
     # what its store kept is the run at its last checkpoint; a later report says it stalled
+    # (how many findings that checkpoint held depends on the machine's load: on a loaded one
+    # the limit can come before the first checkpoint with findings, so only agreement is asked)
     with RunStore(tmp_path / "s.db", read_only=True) as store:
         (run,) = store.list_runs()
-    assert run.status == "running" and run.n_findings == doc["findings"]["total"] > 0
+    assert run.status == "running" and run.n_findings == doc["findings"]["total"]
 
 
 def test_a_store_deleted_mid_run_names_the_run_and_is_not_made_again(
