@@ -3,6 +3,7 @@ a command, rebuilt from its parsed parameters."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,17 @@ def home_expanded(value: Any) -> Any:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return _number(value)
     return str(value) if not isinstance(value, Path) else value.as_posix()
+
+
+def _number(value: float) -> str:
+    """A float option's value in its shortest exact form, as it is usually typed: ``650``, not
+    ``650.0`` (``--cutoff 650`` was reproduced as ``--cutoff 650.0``), ``0.1``, ``1e-07``;
+    read back by the option, the same number."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _argument(value: Any) -> str:
@@ -82,8 +93,12 @@ def _empty(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def command_argv(ctx: typer.Context) -> list[str]:
+def command_argv(ctx: typer.Context, given: Mapping[str, Any] | None = None) -> list[str]:
     """``[command, args...]`` with every parameter that differs from its default.
+
+    ``given``: a parameter's value as the run took it, where that is not the text typed:
+    ``--classes @FILE``'s names, read from the file (rerun as ``@FILE``, the names read again
+    were the file's as it is then: reordered or edited since, the rerun tested other classes).
 
     Output options (reports, --quiet, --json) are left out: they do not change what is found.
     ``--store`` is kept, as in the resume line.  An option with no default given empty text
@@ -93,7 +108,7 @@ def command_argv(ctx: typer.Context) -> list[str]:
     args: list[str] = [ctx.info_name or ""]
     for param in ctx.command.params:
         name = param.name or ""
-        value = ctx.params.get(name)
+        value = (given or {}).get(name, ctx.params.get(name))
         if param.param_type_name == "argument":
             if isinstance(value, list | tuple):  # a variadic argument (several models)
                 args += [_argument(v) for v in value]

@@ -13,7 +13,7 @@ from assay.backdoor.prepare import DEMO_MODELS
 from assay.cli.argv import command_argv, unused
 from assay.cli.backdoor_demo import demo_truth_line
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
-from assay.cli.classes_given import classes_given
+from assay.cli.classes_given import classes_given, classes_pinned
 from assay.cli.console import Output
 from assay.cli.demo_models import check_demo_models
 from assay.cli.options import (
@@ -295,7 +295,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 store=store,
                 export_filter=export_filter,
                 filter_images=filter_images,
-                argv=command_argv(ctx),
+                argv=command_argv(ctx, classes_pinned(classes, listed)),
                 executor=executor,
                 workers=workers,
                 scheduler=scheduler,

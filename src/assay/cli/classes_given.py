@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assay.errors import UsageError
 
-__all__ = ["classes_given"]
+__all__ = ["classes_given", "classes_pinned"]
 
 _ARGUMENT = "--classes"
 
@@ -25,6 +25,16 @@ def classes_given(value: str | None) -> str | list[str] | None:
     if text.startswith("["):
         return _json_names(text, path=None)
     return value
+
+
+def classes_pinned(value: str | None, listed: str | list[str] | None) -> dict[str, str]:
+    """The rerun command's ``--classes`` for names read from ``@FILE``: the names the run
+    read, as a JSON list (``command_argv``'s ``given``).  Rerun as ``@FILE``, the file was
+    read again: its names reordered or edited since, the rerun tested other classes, and
+    nothing said the file had changed.  Any other value is rerun as typed."""
+    if value is None or not value.strip().startswith("@") or not isinstance(listed, list):
+        return {}
+    return {"classes": json.dumps(listed, ensure_ascii=False)}
 
 
 def _from_file(name: str) -> list[str]:
