@@ -23,7 +23,13 @@ from markupsafe import Markup
 
 from assay.core.display import percent, percent_points
 from assay.core.display import value as display_value
-from assay.core.outcome import answer_rule, document_status, not_a_pass, stored_fail_on
+from assay.core.outcome import (
+    answer_rule,
+    document_status,
+    not_a_pass,
+    rule_option,
+    stored_fail_on,
+)
 from assay.core.served_answers import PROBE_ANSWER
 from assay.core.store import ENDED
 from assay.report._text import (
@@ -290,7 +296,8 @@ def _fairness(summary: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]
     }
     if out:
         out["favourable"] = _dict(summary.get("favourable"))
-        out["fail_on"] = summary.get("fail_on")
+        # the rule as the terminal writes it, quoted to paste (report47)
+        out["fail_on"] = rule_option(summary["fail_on"]) if summary.get("fail_on") else None
         out["found_fails"] = answer_rule(config) is None and stored_fail_on(config) <= 0.0
     return out
 
