@@ -97,9 +97,10 @@ def test_without_a_rule_the_count_judges(
 
 @pytest.mark.parametrize("limit", ["0.01", "0.99"])
 def test_an_ended_runs_rule_pastes_into_a_shell(
-    command: list[str], capsys: pytest.CaptureFixture[str], limit: str
+    command: list[str], capsys: pytest.CaptureFixture[str], limit: str, tmp_path: Path
 ) -> None:
-    code, out, err = _cli(capsys, *command, "--fail-on", f"share>{limit}")
+    report = tmp_path / "r.json"
+    code, out, err = _cli(capsys, *command, "--fail-on", f"share>{limit}", "--report", str(report))
     said = out + err
     # main: "above --fail-on share>0.01: sex (exit 1)", "... above --fail-on share>0.99: the
     # run passes", "(--fail-on share>0.01)" on the attribute's line
@@ -111,6 +112,13 @@ def test_an_ended_runs_rule_pastes_into_a_shell(
         assert last == f"above --fail-on 'share>{limit}': sex (exit 1)", said
     else:
         assert last.startswith(f"no attribute's share is above --fail-on 'share>{limit}'")
+    # the reports' command line: main said "exited 1 (findings at or above --fail-on)" of a
+    # run its rule failed, whose findings judge nothing
+    exited = json.loads(report.read_text())["command_exit"]
+    if code == 1:
+        assert exited == f"assay fairness exited 1 (above --fail-on 'share>{limit}')"
+    else:
+        assert exited == "assay fairness exited 0 (the run passed)"
 
 
 def _measured(k: int, n: int, *, counted: bool = False) -> Measurement:
