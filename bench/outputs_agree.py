@@ -451,7 +451,7 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
                     problems.append(f"{name}: note not in {out_name}: {note[:160]}")
     if "report.json" in facts:
         _same_figures(name, piped, facts["report.json"], work, problems)
-        _answer_agrees(name, piped, work, problems)
+        _answer_agrees(name, piped, work / "r.json", work / "r.html", problems)
     raw = (work / "r.html").read_text() if (work / "r.html").exists() else ""
     if rc_p != 1 and re.search(r"<td[^>]*>\s*failing\s*</td>", raw):  # (report46b)
         problems.append(f"{name}: the HTML's table of tests says 'failing' beside exit {rc_p}")
@@ -508,11 +508,11 @@ def _within(share: float, low: float, high: float, digits: int = 2) -> bool:
     return round(low, digits) <= round(share, digits) <= round(high, digits)
 
 
-def _answer_agrees(name: str, piped: str, work: Path, problems: list[str]) -> None:
+def _answer_agrees(name: str, piped: str, report: Path, page: Path, problems: list[str]) -> None:
     """report47: each verdict row's share beside its interval (the JSON report's, and the one
     the HTML's table and the terminal's attribute line show), and the headline's "the
     answer's exact share is X %, inside/outside this interval" beside the answer's line."""
-    doc = json.loads((work / "r.json").read_text())
+    doc = json.loads(report.read_text())
     rows = doc.get("run", {}).get("summary", {}).get("verdict") or []
     lines = {
         m.group(1): ln for ln in piped.splitlines() if (m := re.match(r"(\w[\w ]*): share ", ln))
@@ -535,8 +535,8 @@ def _answer_agrees(name: str, piped: str, work: Path, problems: list[str]) -> No
             s, lo, hi = (float(g) for g in m.groups())
             if not _within(s, lo, hi):
                 problems.append(f"{name}: {attr}'s line shows {s} % beside CI {lo}-{hi}: {line}")
-    if (work / "r.html").exists():
-        raw = (work / "r.html").read_text()
+    if page.exists():
+        raw = page.read_text()
         table = raw.split("Verdict per protected attribute", 1)[-1].split("</table>", 1)[0]
         for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
             cells = [_norm(html.unescape(re.sub(r"<[^>]+>", " ", c))) for c in
@@ -547,6 +547,11 @@ def _answer_agrees(name: str, piped: str, work: Path, problems: list[str]) -> No
                     lo, hi = (float(g) for g in shown.groups())
                     if not _within(float(share.split()[0]), lo, hi):
                         problems.append(f"{name}: the HTML shows {share} beside {ci}: {cells}")
+        # a count (every row asked) has no interval: a "95 % CI" cell of no width reads as a
+        # sample's (the retraining's table: "6.19 % 6.19 % to 6.19 %")
+        for lo, hi in re.findall(rf"<td>{PCT} (?:to|–) {PCT}</td>", raw):
+            if lo == hi and float(lo) not in (0.0, 100.0):
+                problems.append(f"{name}: the HTML shows an interval of no width: {lo} % to {hi} %")
     headline = _norm(doc.get("headline"))
     for m in EXACT_IN.finditer(headline):
         _est, lo, hi, dist, exact, said = m.groups()
@@ -740,6 +745,10 @@ def check_demo(name: str, argv: list[str], problems: list[str]) -> None:
         elif f.suffix == ".html":
             said = re.search(r"Command assay \w+ exited (\d+)", _norm(_html_text(f)))
             facts["html"] = {"exit": int(said.group(1)) if said else None}
+    pages = sorted((work / "out").glob("*.html"))
+    for doc in sorted((work / "out").glob("*.json")):  # (report47: the answer's figures)
+        if pages:
+            _answer_agrees(name, piped, doc, pages[0], problems)
     run_id = facts["piped"]["run"]
     if run_id:
         rc_s, show, _ = _run(["show", run_id, "--store", str(store)], cwd=work)
