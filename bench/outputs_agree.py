@@ -537,11 +537,15 @@ def _answer_agrees(name: str, piped: str, report: Path, page: Path, problems: li
                 problems.append(f"{name}: {attr}'s line shows {s} % beside CI {lo}-{hi}: {line}")
     if page.exists():
         raw = page.read_text()
-        table = raw.split("Verdict per protected attribute", 1)[-1].split("</table>", 1)[0]
+        table = raw.split("Verdict per protected attribute", 1)[1:]
+        table = table[0].split("</table>", 1)[0] if table else ""
         for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
             cells = [_norm(html.unescape(re.sub(r"<[^>]+>", " ", c))) for c in
                      re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]  # fmt: skip
-            for share, ci in ((cells[1], cells[2]), (cells[3], cells[4])):
+            for share, ci in ((cells[1:2], cells[2:3]), (cells[3:4], cells[4:5])):
+                if not share or not ci:
+                    continue
+                share, ci = share[0], ci[0]
                 shown = re.fullmatch(rf"{PCT} – {PCT}", ci)
                 if shown and re.fullmatch(PCT, share):
                     lo, hi = (float(g) for g in shown.groups())

@@ -139,3 +139,17 @@ def test_the_retraining_table_shows_no_interval_of_a_count() -> None:
     assert rows[0][2] == "none: every row counted"  # main: "6.19 % to 6.19 %"
     assert re.fullmatch(r"[\d.]+ % to [\d.]+ %", rows[1][2])  # a sample's: its interval
     assert rows[1][2].split(" to ")[0] != rows[1][2].split(" to ")[1]
+    assert report.section()["table"]["columns"][-1] == "discriminatory of counted"
+
+
+def test_a_counted_before_is_no_fresh_sample() -> None:
+    from assay.fairness.retrain import _before_versus_headline
+
+    counted = Estimate.of("data", 2_800, 45_222, counted=True)
+    said = _before_versus_headline([], counted)
+    # main: "measured on one fresh random sample" beside "every data row asked"
+    assert "random sample" not in said and said.startswith(
+        "Before, after and the control count every data row (no sample, so no interval)"
+    )
+    sampled = _before_versus_headline([], Estimate.of("data", 40, 8_000))
+    assert "one fresh random sample" in sampled
