@@ -451,6 +451,7 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
                     problems.append(f"{name}: note not in {out_name}: {note[:160]}")
     if "report.json" in facts:
         _same_figures(name, piped, facts["report.json"], work, problems)
+        _answer_agrees(name, piped, work / "r.json", work / "r.html", problems)
     raw = (work / "r.html").read_text() if (work / "r.html").exists() else ""
     if rc_p != 1 and re.search(r"<td[^>]*>\s*failing\s*</td>", raw):  # (report46b)
         problems.append(f"{name}: the HTML's table of tests says 'failing' beside exit {rc_p}")
@@ -493,6 +494,82 @@ def _same_figures(
                 problems.append(f"{name}: {pct} of {line[:60]!r} not in the HTML")
             if pct not in doc["text"] and not _in_numbers(pct, work / "r.json"):
                 problems.append(f"{name}: {pct} of {line[:60]!r} not in report.json")
+
+
+PCT = r"(\d+\.\d+) %"
+EXACT_IN = re.compile(
+    rf"estimated share {PCT} \(95 % CI {PCT} to {PCT}, (\w+); of a sample: [^;]*?"
+    rf"the answer's exact share is {PCT}, (inside|outside) this interval"
+)
+
+
+def _within(share: float, low: float, high: float, digits: int = 2) -> bool:
+    """``share`` within ``[low, high]`` as two printed figures say it (rounded alike)."""
+    return round(low, digits) <= round(share, digits) <= round(high, digits)
+
+
+def _answer_agrees(name: str, piped: str, report: Path, page: Path, problems: list[str]) -> None:
+    """report47: each verdict row's share beside its interval (the JSON report's, and the one
+    the HTML's table and the terminal's attribute line show), and the headline's "the
+    answer's exact share is X %, inside/outside this interval" beside the answer's line."""
+    doc = json.loads(report.read_text())
+    rows = doc.get("run", {}).get("summary", {}).get("verdict") or []
+    lines = {
+        m.group(1): ln for ln in piped.splitlines() if (m := re.match(r"(\w[\w ]*): share ", ln))
+    }
+    for v in rows:
+        attr = v.get("attribute")
+        for dist in ("uniform", "data"):
+            share, low, high = v.get(f"share_{dist}"), v.get(f"{dist}_low"), v.get(f"{dist}_high")
+            if None in (share, low, high):
+                continue
+            if v.get("basis") == "sampled" and not low - 1e-12 <= share <= high + 1e-12:
+                problems.append(
+                    f"{name}: {attr}'s sampled share_{dist} {share} outside its own interval "
+                    f"{low} to {high}"
+                )
+            if v.get(f"{dist}_counted") and not low == share == high:
+                problems.append(f"{name}: {attr}'s counted share_{dist} has an interval")
+        line = lines.get(str(attr), "")
+        for m in re.finditer(rf"{PCT} of the [^(;]*\(95 % CI {PCT} to {PCT}", line):
+            s, lo, hi = (float(g) for g in m.groups())
+            if not _within(s, lo, hi):
+                problems.append(f"{name}: {attr}'s line shows {s} % beside CI {lo}-{hi}: {line}")
+    if page.exists():
+        raw = page.read_text()
+        table = raw.split("Verdict per protected attribute", 1)[1:]
+        table = table[0].split("</table>", 1)[0] if table else ""
+        for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+            cells = [_norm(html.unescape(re.sub(r"<[^>]+>", " ", c))) for c in
+                     re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]  # fmt: skip
+            for share, ci in ((cells[1:2], cells[2:3]), (cells[3:4], cells[4:5])):
+                if not share or not ci:
+                    continue
+                share, ci = share[0], ci[0]
+                shown = re.fullmatch(rf"{PCT} – {PCT}", ci)
+                if shown and re.fullmatch(PCT, share):
+                    lo, hi = (float(g) for g in shown.groups())
+                    if not _within(float(share.split()[0]), lo, hi):
+                        problems.append(f"{name}: the HTML shows {share} beside {ci}: {cells}")
+        # a count (every row asked) has no interval: a "95 % CI" cell of no width reads as a
+        # sample's (the retraining's table: "6.19 % 6.19 % to 6.19 %")
+        for lo, hi in re.findall(rf"<td>{PCT} (?:to|–) {PCT}</td>", raw):
+            if lo == hi and float(lo) not in (0.0, 100.0):
+                problems.append(f"{name}: the HTML shows an interval of no width: {lo} % to {hi} %")
+    headline = _norm(doc.get("headline"))
+    for m in EXACT_IN.finditer(headline):
+        _est, lo, hi, dist, exact, said = m.groups()
+        inside = float(lo) <= float(exact) <= float(hi)
+        if said != ("inside" if inside else "outside"):
+            problems.append(f"{name}: the headline says {exact} % is {said} {lo}-{hi}")
+        shown = [ln for ln in lines.values() if f"{exact} %" in ln]
+        where = "input space" if dist == "uniform" else "data rows"
+        if not any(re.search(rf"{re.escape(exact)} % of the {where}", ln) for ln in shown):
+            problems.append(
+                f"{name}: the headline's exact share {exact} % ({dist}) is on no answer line "
+                f"as the {where}' share: {list(lines.values())}"
+            )
+        print(f"{name:14} exact beside   {exact} % {said} {lo}-{hi} ({dist})")
 
 
 def _in_numbers(pct: str, path: Path) -> bool:
@@ -672,6 +749,10 @@ def check_demo(name: str, argv: list[str], problems: list[str]) -> None:
         elif f.suffix == ".html":
             said = re.search(r"Command assay \w+ exited (\d+)", _norm(_html_text(f)))
             facts["html"] = {"exit": int(said.group(1)) if said else None}
+    pages = sorted((work / "out").glob("*.html"))
+    for doc in sorted((work / "out").glob("*.json")):  # (report47: the answer's figures)
+        if pages:
+            _answer_agrees(name, piped, doc, pages[0], problems)
     run_id = facts["piped"]["run"]
     if run_id:
         rc_s, show, _ = _run(["show", run_id, "--store", str(store)], cwd=work)

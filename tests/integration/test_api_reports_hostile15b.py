@@ -137,7 +137,7 @@ def test_the_command_line_and_its_reports_agree_on_a_share_rule(
     result = json.loads(done.stdout)  # stdout: the JSON alone
     assert result["findings"] > 0
     assert result["fail_on_rule"] == "share>0.9" and result["failing_attributes"] == []
-    assert "no attribute's share is above --fail-on share>0.9" in done.stderr
+    assert "no attribute's share is above --fail-on 'share>0.9'" in done.stderr
     root = ET.parse(tmp_path / "j.xml").getroot()
     assert root.get("failures") == "0" and root.get("errors") == "0"
 

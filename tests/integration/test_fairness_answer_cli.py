@@ -82,7 +82,7 @@ def test_exact_share_and_fail_on_expression(biased: tuple[Path, Path], tmp_path:
     line = next(x for x in out.splitlines() if x.startswith("sex: share"))
     assert line.startswith("sex: share 20.00 % of the input space, "), line
     assert (
-        "of the data rows (exact); pass (--fail-on share>0.5); the 1 variant gets '1' in "
+        "of the data rows (exact); pass (--fail-on 'share>0.5'); the 1 variant gets '1' in "
         "100.00 % of " in line
     )
     assert (  # (a tree read exactly: who is favoured is counted over its every box, lead25)

@@ -101,7 +101,7 @@ def test_a_pass_on_the_input_space_says_the_data_rows_are_above_it(tmp_path: Pat
     result = runner.invoke(app, [*args, "--store", str(tmp_path / "runs.db")])
     assert result.exit_code == 0, result.output  # the rule, as given, passes
     line = next(x for x in result.output.splitlines() if x.startswith("sex: share"))
-    assert "pass (--fail-on share>0.1); NOTE: " in line and "of the data rows is above it" in line
+    assert "pass (--fail-on 'share>0.1'); NOTE: " in line and "of the data rows is above it" in line
     assert "--fail-on 'share_data>0.1' judges the data rows" in line, line
 
 

@@ -356,7 +356,7 @@ def test_a_rule_stored_before_its_refusal_is_read_back_as_it_was() -> None:
     verdict.update(uniform_low=0.0, uniform_high=0.01, uniform_sampled=500, level="fail")
     out = _Lines()
     say_answer(out, {"verdict": [verdict], "direction": [], "fail_on": "share>=0"})  # type: ignore[arg-type]
-    assert "fail (--fail-on share>=0)" in out.lines[0]
+    assert "fail (--fail-on 'share>=0')" in out.lines[0]
 
 
 def test_discrimination_among_the_data_rows_alone_is_found() -> None:

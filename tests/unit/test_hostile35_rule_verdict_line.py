@@ -19,13 +19,14 @@ def _verdict(code: int, failing: list[str] | None, rule: str | None = "share>0.2
 def test_a_run_within_its_share_rule_reads_as_the_pass_it_is() -> None:
     line = verdict_line(_verdict(0, []), "completed")
     assert (
-        line == "the run's verdict: tested, no attribute's share above --fail-on share>0.2 (exit 0)"
+        line == "the run's verdict: tested, no attribute's share above "
+        "--fail-on 'share>0.2' (exit 0)"
     )
 
 
 def test_a_run_above_its_share_rule_names_the_attributes() -> None:
     line = verdict_line(_verdict(1, ["sex"]), "completed")
-    assert line == "the run's verdict: above --fail-on share>0.2: sex (exit 1)"
+    assert line == "the run's verdict: above --fail-on 'share>0.2': sex (exit 1)"
 
 
 def test_an_interrupted_run_within_its_rule_is_said_unfinished() -> None:

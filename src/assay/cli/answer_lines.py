@@ -8,6 +8,7 @@ from typing import Any
 
 from assay.cli.console import Output
 from assay.core.display import listed, percent
+from assay.core.outcome import rule_option
 from assay.report.region_text import covered, covered_text
 from assay.report.verdict_text import favoured_text, outcomes_text, share_text
 
@@ -54,7 +55,7 @@ def _data_above(v: dict[str, Any], rule_text: str) -> str:
     other = f"share_data{rule.op}{rule.value:g}"
     return (
         f"; NOTE: {percent(on_data)} of the data rows is above it (the rule judges the input "
-        f"space; --fail-on '{other}' judges the data rows)"
+        f"space; {rule_option(other)} judges the data rows)"
     )
 
 
@@ -74,7 +75,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
         text = share_text(v)
         text += f"; {v['level']}"  # "certified zero" where a certificate was given
         if v.get("level") in ("pass", "fail") and summary.get("fail_on"):
-            text += f" (--fail-on {summary['fail_on']})"  # the rule it was judged by
+            text += f" ({rule_option(summary['fail_on'])})"  # the rule it was judged by
             text += _data_above(v, str(summary["fail_on"]))
         if v.get("certificate") and "as its bins are given" in str(v["certificate"]):
             text += " at each bin's number only (not within a bin)"

@@ -26,12 +26,14 @@ from assay.cli.verdict import (
 from assay.core.command_exit import begun, kept
 from assay.core.finishing import finishable, shown_status
 from assay.core.interrupted import left_interrupted
+from assay.core.outcome import rule_option
 from assay.core.program import as_invoked
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import imported_so, pasteable, rerun_note
 from assay.core.shell_bytes import for_terminal
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
+from assay.core.verdict import threshold_count
 from assay.errors import StoreError, UsageError
 from assay.report import build_document, write_reports
 
@@ -501,11 +503,11 @@ def finish_run(
     if record.status not in ENDED:
         pass  # (its verdict line said the rule's answer so far: exit 130, never 1 or a pass)
     elif failing:
-        out.say(f"above --fail-on {rule}: {', '.join(failing)} (exit 1)")
+        out.say(f"above {rule_option(rule)}: {', '.join(failing)} (exit 1)")
     elif failing is not None and not why_untested and record.n_findings:
         # findings, and yet a pass: say that the rule judged it, not each finding
         out.say(
-            f"no attribute's share is above --fail-on {rule}: the run passes; its "
+            f"no attribute's share is above {rule_option(rule)}: the run passes; its "
             f"{record.n_findings:,} findings are stored"
         )
     elif failing is None and not why_untested and record.n_findings and not bad and fail_on:
@@ -517,6 +519,7 @@ def finish_run(
     if verdict.demo and verdict.code in (0, 1):  # judged on showing its bugs, as its JUnit is
         out.say(demo_line(verdict.code, verdict.partly))
     if out.as_json:
+        counted, counts = threshold_count(verdict, record.status)
         out.emit_json(
             {
                 "run_id": record.id,
@@ -535,7 +538,10 @@ def finish_run(
                 ),
                 "command_note": rerun_note(record.config, record.command, summary=record.summary),
                 "findings": record.n_findings,
-                "at_or_above_threshold": bad,
+                # (None under a rule on the share, which judges the share, not the findings:
+                # it counted them at 0 beside the rule, unsaid; report47)
+                "at_or_above_threshold": counted,
+                "threshold_counts": counts,
                 "found_by_answer": found_by_answer,
                 "untested": why_untested,
                 # the headline as the terminal and the reports say it (NOTHING WAS TESTED

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from assay.core.outcome import answer_rule, rule_option
 from assay.core.store import RunStore
 
 __all__ = [
@@ -143,11 +144,17 @@ def unended(config: Mapping[str, Any] | None) -> str | None:
 
 
 def exit_said(
-    config: Mapping[str, Any] | None, verdict_code: int, *, demo: bool = False
+    config: Mapping[str, Any] | None,
+    verdict_code: int,
+    *,
+    demo: bool = False,
+    judged: bool | None = None,
 ) -> str | None:
     """The command's exit code in words, and how it stands beside the run's verdict
     (``verdict_code``); a command that began and did not end, said so; None when none was
-    kept.  ``demo``: a demonstration's run, whose 0 and 1 say whether it showed its bugs."""
+    kept.  ``demo``: a demonstration's run, whose 0 and 1 say whether it showed its bugs.
+    ``judged``: False when a rule on the share was never judged (its findings judged the
+    run in its place)."""
     if (command := unended(config)) is not None:
         return (
             f"assay {command} began on the run and kept no exit code: it is still running, "
@@ -165,6 +172,14 @@ def exit_said(
     code, command = found
     why = ((config or {}).get(KEY) or {}).get("why")
     means = _MEANS.get(code, f"exit {code}") if not demo else _DEMO_MEANS.get(code, "")
+    if code == 1 and not demo and (rule := answer_rule(config)) is not None:
+        # a rule on the share judges the run, not its findings at a threshold never given
+        # (it read "findings at or above --fail-on" beside "above --fail-on 'share>0.1'")
+        means = (
+            f"above {rule_option(rule)}"
+            if judged is not False
+            else f"{rule_option(rule)} not judged: its findings in its place"
+        )
     means = why if isinstance(why, str) and why else means or _MEANS.get(code, f"exit {code}")
     said = f"assay {command} exited {code} ({means})"
     if code != verdict_code:

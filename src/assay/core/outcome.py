@@ -16,6 +16,7 @@ Two facts decide an exit code and a CI report besides the findings themselves:
 from __future__ import annotations
 
 import math
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "is_demonstration",
     "not_a_pass",
     "passes",
+    "rule_option",
     "status_note",
     "stored_fail_on",
     "unconfirmed_note",
@@ -217,6 +219,13 @@ def answer_rule(config: Mapping[str, Any] | None) -> str | None:
     answer = (config or {}).get("answer")
     rule = answer.get("fail_on") if isinstance(answer, Mapping) else None
     return rule if isinstance(rule, str) and rule else None
+
+
+def rule_option(rule: object) -> str:
+    """A --fail-on rule as every output writes it: the words that paste into a shell
+    (``--fail-on 'share>0.1'``: ended runs wrote it unquoted, ``>`` a redirection, where an
+    interrupted run's words and the reports quoted it: report47)."""
+    return f"--fail-on {shlex.quote(str(rule))}"
 
 
 def answer_fails(summary: Mapping[str, Any] | None) -> list[str] | None:

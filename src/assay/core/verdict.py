@@ -16,6 +16,7 @@ from assay.core.outcome import (
     answer_rule,
     is_demonstration,
     not_a_pass,
+    rule_option,
     stored_fail_on,
 )
 from assay.core.store import ENDED, RunStore
@@ -32,6 +33,7 @@ __all__ = [
     "rule_unjudged",
     "run_verdict",
     "so_far_words",
+    "threshold_count",
     "verdict_line",
 ]
 
@@ -197,6 +199,22 @@ def so_far_words(
     return None
 
 
+def threshold_count(verdict: Verdict, status: str) -> tuple[int | None, str]:
+    """``--json``'s ``at_or_above_threshold`` and ``threshold_counts``: the findings at or
+    above ``fail_on`` where they judge the run, and what the figure counts, in the verdict
+    line's words.  Under a rule on the share that judged the run, or may still (an
+    interrupted run), no threshold judges the findings: None (it counted them at 0 beside
+    the rule, unsaid: report47)."""
+    at = f"--fail-on {verdict.fail_on:g}"
+    if verdict.rule is None:
+        return verdict.bad, f"the findings at or above {at}: each fails the run"
+    if verdict.failing is None and status in ENDED:  # never judged: the findings in its place
+        unjudged = rule_unjudged(verdict.rule, 0, left_out=verdict.partly is None)
+        fail = "" if verdict.untested else "; they fail the run in its place"
+        return verdict.bad, f"the findings at or above {at}: {unjudged}{fail}"
+    return None, f"none: {rule_option(verdict.rule)} judges the answer's share, not the findings"
+
+
 def rule_unjudged(rule: str, bad: int, *, left_out: bool = False) -> str:
     """A rule on the share of a run whose search ended without its answer (not computed in
     time, an interrupt while it was, or ``left_out``: ``answer=False``): not judged; its
@@ -206,7 +224,7 @@ def rule_unjudged(rule: str, bad: int, *, left_out: bool = False) -> str:
         if left_out
         else ", which the run has not computed (resuming the run computes it)"
     )
-    said = f"--fail-on '{rule}' not judged: it judges the answer's share{why}"
+    said = f"{rule_option(rule)} not judged: it judges the answer's share{why}"
     if not bad:
         return said
     found = f"{bad:,} discriminatory input{'s' if bad != 1 else ''}"
@@ -216,13 +234,13 @@ def rule_unjudged(rule: str, bad: int, *, left_out: bool = False) -> str:
 def _rule_so_far(rule: str, failing: list[str] | None, bad: int) -> str:
     if failing is None:
         judged = (
-            f"--fail-on '{rule}' not judged: it judges the answer's share, which the run has "
+            f"{rule_option(rule)} not judged: it judges the answer's share, which the run has "
             "not computed yet (resuming the run computes it)"
         )
     elif failing:
-        judged = f"its answer: above --fail-on '{rule}' on {', '.join(failing)}"
+        judged = f"its answer: above {rule_option(rule)} on {', '.join(failing)}"
     else:
-        judged = f"its answer: no attribute's share above --fail-on '{rule}'"
+        judged = f"its answer: no attribute's share above {rule_option(rule)}"
     if not bad:
         return f"{judged}; no finding so far"
     found = f"{bad:,} discriminatory input{'s' if bad != 1 else ''}"
@@ -242,7 +260,7 @@ def _judged(verdict: Verdict, status: str) -> str:
         if verdict.rule is not None and verdict.failing is None:
             said += f"; {rule_unjudged(verdict.rule, 0)}"
     elif verdict.failing:
-        said = f"above --fail-on {verdict.rule}: {', '.join(verdict.failing)}"
+        said = f"above {rule_option(verdict.rule)}: {', '.join(verdict.failing)}"
     elif verdict.bad and verdict.rule is not None and verdict.failing is None:
         # a rule never judged (its answer not computed, or left out): its findings judge in
         # its place, said so (it read "1 finding at or above --fail-on 0", a threshold the
@@ -256,7 +274,7 @@ def _judged(verdict: Verdict, status: str) -> str:
     elif code == EXIT_MODEL:
         said = f"the run {status.replace('_', ' ')}"
     elif verdict.rule is not None:
-        said = f"tested, no attribute's share above --fail-on {verdict.rule}"
+        said = f"tested, no attribute's share above {rule_option(verdict.rule)}"
     else:
         said = f"tested, nothing found at or above --fail-on {verdict.fail_on:g}"
         if verdict.looked_for:

@@ -171,7 +171,9 @@ class MitigationReport:
             return [
                 name,
                 _pct(e.share),
-                f"{_pct(e.low)} to {_pct(e.high)}",
+                # every row counted: the share itself, no sample's, so no interval (it read
+                # "6.19 % to 6.19 %": report47); the terminal says the same
+                "none: every row counted" if e.counted else f"{_pct(e.low)} to {_pct(e.high)}",
                 _pct(m.accuracy),
                 f"{e.discriminatory:,} of {e.sampled:,}",
             ]
@@ -185,7 +187,10 @@ class MitigationReport:
                     "share of discriminatory inputs",
                     f"{level} CI",
                     "held-out accuracy",
-                    "discriminatory of sampled",
+                    # (of every data row where counted: report47)
+                    "discriminatory of counted"
+                    if self.before.estimate.counted
+                    else "discriminatory of sampled",
                 ],
                 "rows": [
                     row("before", self.before),

@@ -381,8 +381,14 @@ def counted_beside(counted: Estimate, sampled: Estimate) -> str:
 def _before_versus_headline(estimates: list[dict[str, Any]], before: Estimate) -> str:
     """Why the 'before' share may differ from the run's own estimate."""
     text = (
-        "Before, after and the control are measured on one fresh random sample, independent "
-        "of the samples that chose which rounds to keep, so the choice does not flatter them."
+        # (every data row counted is no "fresh random sample": report47, beside the text's
+        # "every data row asked of before, after and control")
+        "Before, after and the control count every data row (no sample, so no interval); "
+        "the rounds to keep were chosen on samples of their own."
+        if before.counted
+        else "Before, after and the control are measured on one fresh random sample, "
+        "independent of the samples that chose which rounds to keep, so the choice does not "
+        "flatter them."
     )
     same = [e for e in estimates if e.get("distribution") == before.distribution]
     if not same:

@@ -488,7 +488,9 @@ def build_summary(
                         [
                             e["distribution"],
                             _pct(e["share"]),
-                            f"{_pct(e['low'])} to {_pct(e['high'])}",
+                            "none: every row counted"  # (no sample: report47)
+                            if e.get("counted")
+                            else f"{_pct(e['low'])} to {_pct(e['high'])}",
                             e["discriminatory"],
                             e["sampled"],
                         ]

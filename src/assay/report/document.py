@@ -130,7 +130,9 @@ def build_document(
         # the exit code of the command that last ran the run, kept as it ended: 3 where its
         # model failed after the search (the verdict above says 1 of its findings)
         "command_exit_code": (kept_exit(record.config) or (None,))[0],
-        "command_exit": exit_said(record.config, verdict.code, demo=verdict.demo),
+        "command_exit": exit_said(
+            record.config, verdict.code, demo=verdict.demo, judged=verdict.failing is not None
+        ),
         "assay_version": __version__,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "run": run,

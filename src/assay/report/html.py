@@ -27,6 +27,7 @@ from assay.core.outcome import (
     answer_rule,
     document_status,
     not_a_pass,
+    rule_option,
     stored_fail_on,
     unended_status,
 )
@@ -302,7 +303,8 @@ def _fairness(summary: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]
     }
     if out:
         out["favourable"] = _dict(summary.get("favourable"))
-        out["fail_on"] = summary.get("fail_on")
+        # the rule as the terminal writes it, quoted to paste (report47)
+        out["fail_on"] = rule_option(summary["fail_on"]) if summary.get("fail_on") else None
         out["found_fails"] = answer_rule(config) is None and stored_fail_on(config) <= 0.0
     return out
 

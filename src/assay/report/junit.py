@@ -24,6 +24,7 @@ from assay.core.outcome import (
     document_status,
     is_demonstration,
     not_a_pass,
+    rule_option,
     status_note,
     unconfirmed_note,
     unended_status,
@@ -114,7 +115,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         if more > failing_more:
             below = more - failing_more
             why = (
-                f"judged by --fail-on '{rule}'"
+                f"judged by {rule_option(rule)}"
                 if rule
                 else "unconfirmed"
                 if note
@@ -280,7 +281,7 @@ def _rule_cases(classname: str, summary: dict[str, Any], rule: str) -> list[ET.E
         if not isinstance(row, dict):
             continue
         name = safe_text(row.get("attribute", "?"))
-        case = _case(classname, f"share of discriminatory inputs: {name} (--fail-on '{rule}')")
+        case = _case(classname, f"share of discriminatory inputs: {name} ({rule_option(rule)})")
         try:
             said = safe_text(share_text(row))
         except (KeyError, TypeError, ValueError):
@@ -288,10 +289,10 @@ def _rule_cases(classname: str, summary: dict[str, Any], rule: str) -> list[ET.E
         if row.get("undecided"):
             said += " (judged on the estimate: its interval spans the threshold)"
         if row.get("fails"):
-            message = f"{said}: above --fail-on '{rule}'"
+            message = f"{said}: above {rule_option(rule)}"
             _child(case, "failure", message=message, type="share", text=message)
         else:
-            _child(case, "system-out", text=f"{said}: within --fail-on '{rule}'")
+            _child(case, "system-out", text=f"{said}: within {rule_option(rule)}")
         cases.append(case)
     return cases
 
@@ -339,7 +340,7 @@ def _finding_case(
         _child(case, "system-out", text=safe_text(text))
         return case
     if rule is not None:
-        by = f"the run is judged by --fail-on '{rule}'"
+        by = f"the run is judged by {rule_option(rule)}"
         if answer_fails(_dict(_dict(run).get("summary"))) is None:
             by += ", not judged yet: its answer is not computed"  # (a run that has not ended)
         text = f"{message} ({by})\n{body}"

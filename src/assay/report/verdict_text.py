@@ -16,6 +16,7 @@ from assay.core.outcome import (
     is_demonstration,
     not_a_pass,
     passes,
+    rule_option,
     stored_fail_on,
     unconfirmed_note,
     unended_status,
@@ -64,7 +65,7 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
     failing = answer_fails(summary) if rule is not None else None
     if passes(status, summary, config, bad):
         if failing is not None:
-            return f"passes --fail-on '{rule}': no attribute's share is above it"
+            return f"passes {rule_option(rule)}: no attribute's share is above it"
         if fail_on <= 0.0:
             return "passes: nothing found"
         below = f" ({total - bad:,} findings below it)" if total > bad else ""
@@ -85,7 +86,7 @@ def _verdict_text(doc: dict[str, Any]) -> str | None:
     if untested and rule is not None and failing is None and not bad:  # (left47f)
         return f"not a pass: {untested[0]}; {rule_unjudged(rule, 0)}"
     if failing:
-        return f"fails --fail-on '{rule}': {', '.join(failing)}"
+        return f"fails {rule_option(rule)}: {', '.join(failing)}"
     if untested and (note := unconfirmed_note(summary)):  # (they fail nothing: exit 2)
         return f"not a pass: {untested[0]}; its {total:,} findings are {note}"
     if bad and rule is not None and failing is None:  # (as ``core.verdict``: left47f)
