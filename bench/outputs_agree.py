@@ -262,6 +262,19 @@ def _terminal_facts(rc: int, text: str) -> dict[str, Any]:
     }
 
 
+def _said_of_the_run(rc: int, text: str, run_id: str) -> dict[str, Any]:
+    """What a run command's terminal says of its verdict.  Only an interrupted run's command
+    prints "the run's verdict: ..." (report46b; a finished run's, as `assay resume`'s, all
+    through ``cli.reporting.finish_run``, prints none, piped or on a terminal): so its
+    headline (the line under "run RUN: STATUS") and its exit-code words ("(exit N", each
+    meant to be the code it exits with) stand for it, to compare with the stored run's."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    status = [i for i, ln in enumerate(lines) if ln.startswith(f"run {run_id}: ")]
+    headline = lines[status[-1] + 1] if status and status[-1] + 1 < len(lines) else None
+    said = sorted({int(n) for n in re.findall(r"\(exit (\d+)", text)})
+    return {**_terminal_facts(rc, text), "headline": _norm(headline), "exit_words": said}
+
+
 def _rerun(text: str) -> str | None:
     m = re.search(r"to reproduce: (.+)", text)
     return m.group(1) if m else None
@@ -592,6 +605,10 @@ def _stored_agree(name: str, said: dict[str, Any], run_id: str, problems: list[s
     work = HERE / name.split("/")[0]
     store = work / "s.db"
     facts: dict[str, dict[str, Any]] = {"piped": said}
+    if said.get("headline") == "-":  # (the command's headline not found: said, not skipped)
+        problems.append(f"{name}: no headline under the run's status line on the terminal")
+    if any(n != said["exit"] for n in said.get("exit_words") or []):
+        problems.append(f"{name}: exited {said['exit']}, its terminal says {said['exit_words']}")
     facts["report.json"] = _doc_facts(work / "r.json") if (work / "r.json").exists() else {}
     facts["junit"] = _junit_facts(work / "r.xml") if (work / "r.xml").exists() else {}
     rc_s, show, _ = _run(["show", run_id, "--store", str(store)], cwd=work)
@@ -627,7 +644,8 @@ def check_interrupt(name: str, argv: list[str], after: float, problems: list[str
     if not run_id:
         problems.append(f"{name}: no run id in {out[-300:]}")
         return
-    _stored_agree(name + "/int", _terminal_facts(p.returncode, out), run_id.group(1), problems)
+    said = _said_of_the_run(p.returncode, out, run_id.group(1))
+    _stored_agree(name + "/int", said, run_id.group(1), problems)
     _so_far_agree(name, out, work, problems)
     if p.returncode != 130:  # it ended before the interrupt: nothing to resume
         print(f"{name:14} ended before the interrupt (exit {p.returncode})")
@@ -637,8 +655,10 @@ def check_interrupt(name: str, argv: list[str], after: float, problems: list[str
         problems.append(f"{name}: no resume command printed: {out[-300:]}")
         return
     rc, said = _run_printed(resume[-1], work)
+    (work / "resumed.log").write_text(said)
     print(f"{name:14} resumed rc={rc}: {resume[-1][:150]}")
-    _stored_agree(name + "/resumed", _terminal_facts(rc, said), run_id.group(1), problems)
+    resumed = _said_of_the_run(rc, said, run_id.group(1))
+    _stored_agree(name + "/resumed", resumed, run_id.group(1), problems)
     for cmd in dict.fromkeys(_commands(said)):
         rc, said2 = _run_printed(cmd, work)
         print(f"{name:14} printed rc={rc}: {cmd[:150]}")
