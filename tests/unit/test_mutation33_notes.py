@@ -32,7 +32,9 @@ NOTES = {
 def test_each_note_is_a_warning_or_not_as_it_says(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in WARNINGS | NOTES:
         monkeypatch.setattr(notes, name, lambda setup, name=name: name)
-    setup = SimpleNamespace(labels_left_out="labels_left_out", incomplete=None, empty=None)
+    setup = SimpleNamespace(
+        labels_left_out="labels_left_out", scores_read="scores_read", incomplete=None, empty=None
+    )  # (``scores_read``: several numbers read as logits, a warning since hostile47s2)
     said = notes.setup_notes(setup)  # type: ignore[arg-type]
-    assert set(said) == WARNINGS | NOTES | {"labels_left_out"}
-    assert set(notes.setup_warnings(setup)) == WARNINGS  # type: ignore[arg-type]
+    assert set(said) == WARNINGS | NOTES | {"labels_left_out", "scores_read"}
+    assert set(notes.setup_warnings(setup)) == WARNINGS | {"scores_read"}  # type: ignore[arg-type]

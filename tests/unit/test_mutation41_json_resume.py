@@ -19,7 +19,7 @@ from test_status38_shown_status import _run  # isort: skip
 
 
 def test_a_run_whose_model_failed_in_its_search_says_its_resume_in_json(tmp_path: Path) -> None:
-    code, said, store, run_id = _run(tmp_path, "after 1")
+    code, said, store, run_id = _run(tmp_path, "after 2")
     assert code == 3, said
     shown = json.loads(CliRunner().invoke(app, ["show", run_id, "--store", store, "--json"]).stdout)
     assert shown["search_status"] not in ENDED, shown["search_status"]

@@ -25,7 +25,8 @@ from assay.report import build_document, load_schema
 register()
 
 # answers the search's small batches; then, while the flag file says so, fails at the answer's
-# first large batch ("answer"), from call N+1 on ("after N": 16 calls are the start checks',
+# first large batch ("answer"), from call N+1 on ("after N": 17 calls are loading's whole-number
+# probe's (hostile47s2), the start checks',
 # the search's and the answer's (hostile39b's round in other batches added one), the
 # determinism checks follow), is interrupted at the answer ("interrupt"), or
 # kills its own process as kill -9 does from call N+1 on ("kill N": status38b)
@@ -146,7 +147,7 @@ def test_an_interrupt_in_the_answer_prints_unfinished(tmp_path: Path) -> None:
 def test_a_model_failing_in_the_determinism_checks_is_said_a_failure(tmp_path: Path) -> None:
     """words37's Left 2: on main "the run was stopped after its search ended", beside exit 3;
     the failed run still finishes once its model answers (its reason taken away)."""
-    code, said, store, run_id = _run(tmp_path, "after 16")
+    code, said, store, run_id = _run(tmp_path, "after 17")
     assert code == 3, said
     assert "the run's model failed after its search ended, before the run added its " in said
     assert "determinism section" in said and "was stopped" not in said
