@@ -89,17 +89,17 @@ def test_nothing_beside_is_false_with_any_of_sqlites_files_or_an_unwritable_fold
 ) -> None:
     path = tmp_path / "runs.db"
     RunStore(path).close()
-    assert store_file._nothing_beside(path)
+    assert store_file.nothing_beside(path)
     for end in ("-wal", "-shm", "-journal"):
         beside = Path(f"{path}{end}")
         beside.write_bytes(b"")
-        assert not store_file._nothing_beside(path), end
+        assert not store_file.nothing_beside(path), end
         beside.unlink()
     real = os.access
     monkeypatch.setattr(
         store_file.os, "access", lambda p, mode: False if Path(p) == tmp_path else real(p, mode)
     )
-    assert not store_file._nothing_beside(path)  # (a folder where -wal cannot be removed)
+    assert not store_file.nothing_beside(path)  # (a folder where -wal cannot be removed)
 
 
 def test_a_read_only_store_refuses_a_write_even_through_its_connection(tmp_path: Path) -> None:

@@ -77,6 +77,7 @@ from assay.core.store_file import (
     damage_hint,
     identity,
     make_private,
+    nothing_beside,
     open_another,
     open_failed,
     open_read_only,
@@ -1280,9 +1281,15 @@ def _still_to_come(summary: dict[str, Any] | None) -> bool:
 
 def _running_in(path: str, run_id: str) -> bool:
     """Whether the store at ``path`` says the run is running (read afresh, read-only: a
-    lock's question as it is let go, holding no store)."""
-    db = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=2)
+    lock's question as it is let go, holding no store).  Where no connection has the store
+    open (nothing beside it: a run held until its command ended is let go after its store
+    closed, ops47), a connection that may write but is told not to reads it, so that its
+    close removes the -wal and -shm it makes, as ``open_read_only`` does (left28)."""
+    free = nothing_beside(Path(path))
+    db = sqlite3.connect(f"file:{quote(path)}?mode={'rw' if free else 'ro'}", uri=True, timeout=2)
     try:
+        if free:
+            db.execute("PRAGMA query_only=ON")
         row = db.execute("SELECT status FROM runs WHERE id=?", (run_id,)).fetchone()
     finally:
         db.close()

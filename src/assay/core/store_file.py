@@ -19,6 +19,7 @@ __all__ = [
     "damage_hint",
     "identity",
     "make_private",
+    "nothing_beside",
     "open_another",
     "open_read_only",
     "refuse_foreign",
@@ -242,7 +243,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     # writable, a connection that may write but is told not to (query_only) reads it
     # instead: the last connection to close removes both, as a writer's does.
     queries = ["mode=ro", "immutable=1"]
-    if _nothing_beside(path):
+    if nothing_beside(path):
         queries.insert(0, "mode=rw")
     for query in queries:
         db: sqlite3.Connection | None = None
@@ -285,7 +286,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     )
 
 
-def _nothing_beside(path: Path) -> bool:
+def nothing_beside(path: Path) -> bool:
     """Whether the store has no -wal or -shm file beside it (no connection has it open, and
     none left a WAL to replay) and its folder and file may be written."""
     try:
