@@ -27,7 +27,9 @@ CALLS = [0]
 
 def predict(X):
     CALLS[0] += 1
-    if CALLS[0] == 2 and MARK.exists():  # the first session's first call past its loading
+    # (call 3: loading asks two, its first inputs and, of a model answering whole numbers
+    # with no declared classes, 64 more: hostile47s2)
+    if CALLS[0] == 3 and MARK.exists():  # the first session's first call past its loading
         MARK.unlink()
         os.kill(os.getpid(), signal.SIGINT)
     X = np.asarray(X, dtype=float)
