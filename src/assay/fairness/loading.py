@@ -29,6 +29,7 @@ from assay.core.workdir import held
 from assay.errors import AssayError, UsageError
 from assay.fairness.amounts import PROBE_ROWS, amounts_at_loading
 from assay.fairness.bins import apply_bins, bin_schema, parse_protected
+from assay.fairness.cutoff_labels import refuse_outcomes
 from assay.fairness.columns import (
     column_names,
     dropped,
@@ -752,6 +753,7 @@ def _setup(
             probe,
             probe_answers,
             declared=n_classes is not None or class_names is not None,
+            rows=the_schema.decode(_probe_rows(the_schema, encoded)),
         )
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
@@ -803,6 +805,8 @@ def _setup(
             labels_raw, label_names, raw_model.capabilities.class_names, dataset
         )
     if labels_raw is not None and encoded is not None:
+        if isinstance(label, str):  # (a built-in dataset's labels: refused beside cutoff)
+            refuse_outcomes(labels_raw, raw_model.capabilities.class_names, cutoff, label)
         labels = _labels_to_indices(labels_raw, raw_model.capabilities.class_names)
         classes = getattr(estimator, "classes_", None)
         if train is None and estimator is not None and classes is not None:
@@ -854,15 +858,10 @@ def _setup(
 
 
 def _undeclared_wholes(model: Any) -> bool:
-    """Whether ``model`` answers whole numbers as labels it declares none of, and is asked
-    here (a served model's requests are the run's: its watch, ``fairness.amounts``, stays)."""
+    """Whether ``model`` answers whole numbers as labels it declares none of: asked here,
+    a served model too (one request more; it stopped the run at its determinism check)."""
     caps = model.capabilities
-    return (
-        caps.outputs == "labels"
-        and not caps.n_classes
-        and caps.class_names is None
-        and not caps.remote
-    )
+    return caps.outputs == "labels" and not caps.n_classes and caps.class_names is None
 
 
 def _probe_rows(schema: Schema, encoded: np.ndarray | None) -> np.ndarray:

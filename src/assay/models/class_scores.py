@@ -23,14 +23,22 @@ import numpy as np
 from assay.core.model import ModelInputs, describe_input
 from assay.errors import ModelError, UsageError
 
-__all__ = ["LOGIT_BOUND", "beyond_logits", "check_bound", "read_note", "read_scores", "unbounded"]
+__all__ = [
+    "LOGIT_BOUND",
+    "beyond_logits",
+    "check_bound",
+    "not_logits",
+    "read_note",
+    "read_scores",
+    "unbounded",
+]
 
 LOGIT_BOUND = 100.0  # |score| past which no classifier's logit lies (see the docstring)
 
 _ADVICE = (
     "a model of several outputs (a multi-output regressor: a limit and an overdraft) is "
     "tested one output at a time, decided where the application decides: answer that output "
-    "alone and give --cutoff C (in Python cutoff=C); a classifier answering scores that large "
+    "alone and give --cutoff C (in Python cutoff=C); a classifier answering such scores "
     "declares its classes (--classes N, or FUNCTION.classes_ = [...])"
 )
 
@@ -117,23 +125,98 @@ def read_note(answer: Any) -> str | None:
     )
 
 
+def _raw(model: Any) -> Any:
+    """What answers ``model``'s class scores as the model gave them when its ``predict``
+    does not (a torch module's ``raw_scores``: its ``predict`` softmaxes them), else None."""
+    inner = model
+    while inner is not None:
+        scores = getattr(inner, "raw_scores", None)
+        if callable(scores):
+            return inner
+        inner = getattr(inner, "inner", None)
+    return None
+
+
+def _rounded(table: np.ndarray) -> bool:
+    """Whether every value is a multiple of 0.01 (a rate stated to the hundredth, a term in
+    whole years): amounts as stated, which no classifier's logits are."""
+    cents = table * 100.0
+    return bool(np.all(np.abs(cents - np.round(cents)) <= 1e-6 * np.maximum(1.0, np.abs(cents))))
+
+
+def not_logits(answer: Any, rows: ModelInputs) -> None:
+    """Refuse (``UsageError``, before any run) loading's ``answer`` to its ``rows`` (the
+    data's first, then uniform ones: ``fairness.amounts.PROBE_ROWS``) when the numbers cannot
+    be a classifier's logits read by their largest: a value beyond ``LOGIT_BOUND``, the same
+    column the largest for every input (a multi-output regressor of outputs in other units, a
+    rate in % beside a term in years: read so, no input could change class and a planted
+    bias in the rate passed unseen), every value stated to the hundredth (amounts), or every
+    value positive (logits take both signs; log-probabilities, all negative, are read)."""
+    beyond_logits(answer, rows)
+    table = _table(answer)
+    if table is None or not np.isfinite(table).all() or len(table) < 2:
+        return
+    if table.min() >= 0.0 and table.max() <= 1.0:
+        return  # (probabilities: checked as such by ``CheckedModel``)
+    largest = np.argmax(table, axis=1)
+    if (largest == largest[0]).all():
+        why = (
+            f"column {int(largest[0]) + 1} is the largest for every one of the {len(table)} "
+            "inputs asked (read as logits, every input would get the same class, and no "
+            "bias in the numbers could change it)"
+        )
+    elif _rounded(table):
+        why = "every value is stated to the hundredth (a rate, a term, an amount), as no logit is"
+    elif table.min() >= 0.0:
+        why = (
+            f"every value is positive (from {table.min():,.4g} to {table.max():,.4g}: "
+            "amounts, rates, terms), where a classifier's logits, free of any common shift, "
+            "lie on both sides of 0"
+        )
+    else:
+        return
+    raise UsageError(
+        f"the model answered {table.shape[1]} numbers per input, declaring no classes "
+        f"([{_said(table, 0)}] for {describe_input(rows, 0)}): {why}: these read as the "
+        "outputs of a multi-output regressor, not a classifier's logits; " + _ADVICE,
+        argument="--cutoff",
+    )
+
+
 def read_scores(
-    model: Any, probe: ModelInputs | None, kept: list[tuple[Any, Any]], *, declared: bool
+    model: Any,
+    probe: ModelInputs | None,
+    kept: list[tuple[Any, Any]],
+    *,
+    declared: bool,
+    rows: ModelInputs | None = None,
 ) -> str | None:
     """``model`` (a ``CheckedModel``) answering several numbers per input and declaring no
     classes (``declared``: the caller gave ``--classes``): its answer to loading's probe
-    (``kept``, else asked once: an ONNX graph's) refused beyond ``LOGIT_BOUND``, every answer
-    of the run checked so (``score_bound``), and what the run says of reading it as logits."""
+    (``kept``, else asked once: an ONNX graph's, a torch module's raw scores) refused beyond
+    ``LOGIT_BOUND``; when it holds numbers outside [0, 1] (read as logits), ``rows`` (more
+    of loading's inputs) asked too and refused as ``not_logits`` says; every answer of the
+    run checked against the bound (``score_bound``); and what the run says of reading the
+    numbers as logits."""
     caps = model.capabilities
     if declared or caps.outputs != "proba" or (caps.n_classes or 1) < 2:
         return None
     if caps.class_names is not None:
         return None
+    raw = _raw(model)
+    ask = model.predict if raw is None else raw.raw_scores
     answers = [a for _, a in kept if _table(a) is not None]
     answer = answers[-1] if answers else None
-    if answer is None and probe is not None:
-        answer = model.predict(probe)
+    if (answer is None or raw is not None) and probe is not None:
+        answer = ask(probe)
     if answer is not None and probe is not None:
         beyond_logits(answer, probe)
     model.score_bound = True
-    return None if answer is None else read_note(answer)
+    if raw is not None:
+        raw.score_bound = True  # (a torch module's: checked before its softmax)
+    if answer is None or read_note(answer) is None:
+        return None
+    if rows is not None:
+        answer = ask(rows)
+        not_logits(answer, rows)
+    return read_note(answer)

@@ -120,6 +120,19 @@ def _probabilities(table: np.ndarray) -> None:
         )
 
 
+def _owner(model: Any) -> Any:
+    """The object whose bound method ``model`` calls (``reg.predict`` given as a function:
+    a ``MultiOutputRegressor``'s euros were read as logits), else None."""
+    seen = 0
+    while model is not None and seen < 8:
+        owner = getattr(model, "__self__", None)
+        if owner is not None and not isinstance(owner, type):
+            return owner
+        model = getattr(model, "inner", None) or getattr(model, "fn", None)
+        seen += 1
+    return None
+
+
 def _regressor(estimator: Any) -> str | None:
     """The class name of a scikit-learn regressor (bare or ending a Pipeline), else None."""
     if estimator is None or not is_sklearn_regressor(estimator):
@@ -169,7 +182,7 @@ def decided(
     probability at 0.5 it failed the run once asked (exit 3), and ``--threshold`` (a
     probability gap, 0..1) compared euros by the cent.  ``probe``: loading's first inputs,
     asked when ``probe_answers`` holds no answer to them."""
-    regressor = _regressor(estimator)
+    regressor = _regressor(estimator if estimator is not None else _owner(model))
     if cutoff is not None and (
         isinstance(cutoff, bool) or not isinstance(cutoff, int | float | np.integer | np.floating)
     ):  # (a string "0.7" or True: a traceback from isfinite, or a cutoff of 1)

@@ -6,7 +6,9 @@
 - ``torch.export`` programs (``.pt2``: ``torch.export.load``).
 
 Answers: the module's outputs as class scores.  Rows that are not probabilities (logits: a
-score outside [0, 1]) are turned into probabilities with a softmax; scores all in [0, 1]
+score outside [0, 1]) are turned into probabilities with a softmax (a fairness run first
+checks the outputs as given, ``raw_scores``, as it checks a function's: a regression
+module's outputs are no logits, ``models.class_scores``, and says it read them as logits); scores all in [0, 1]
 whose rows do not sum to one (a sigmoid per class) are refused as for every model (they
 were softmaxed into near-uniform rows); ``n_classes`` is the width of the output.  Inputs
 are cast to the type of the module's parameters; a module that answers one input at a time
@@ -31,6 +33,7 @@ from assay.core.quiet import quiet
 from assay.errors import ModelError, UsageError
 from assay.models import probed
 from assay.models.batch_limit import in_chunks
+from assay.models.class_scores import check_bound
 from assay.models.torch_files import is_export_archive, pickled_torch_note
 from assay.models.torch_forms import class_scores, evaluating, exported_input, training
 
@@ -89,6 +92,9 @@ class TorchModel:
         self._sum_slack = 0.0  # how far from one the answer's type lets probabilities sum
         self._logits = False  # a score outside [0, 1] answered: rows are logits (softmaxed)
         self._inside_rows = 0  # rows answered so far, not summing to one, every score in [0, 1]
+        # rows of scores beyond any logit refused before their softmax (a fairness run of
+        # undeclared classes: ``models.class_scores``)
+        self.score_bound = False
         self._dtype, self._torch_dtype = _input_dtype(module)
         self.info["input_dtype"] = str(self._torch_dtype).removeprefix("torch.")
         self._batch, item = exported_input(module)
@@ -202,7 +208,10 @@ class TorchModel:
             arr = arr.reshape(len(arr), -1)  # a head without its flatten: (n, C, 1, 1)
         return arr
 
-    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+    def raw_scores(self, inputs: ModelInputs, /) -> np.ndarray:
+        """The module's outputs to ``inputs`` as it gave them (``predict`` softmaxes logits):
+        what a fairness run checks before reading them as a classifier's logits
+        (``models.class_scores``)."""
         # a module answering one input at a time (``max_batch`` 1) is asked so here too: the
         # runs' callers split by it, but ``load_model(module).predict(rows)`` failed on 10 rows
         limit = self.capabilities.max_batch or len(inputs) or 1
@@ -212,6 +221,12 @@ class TorchModel:
             raise
         except Exception as exc:  # a TorchScript traceback: its last line says what failed
             raise _one_line(exc) from exc
+        return out
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        out = self.raw_scores(inputs)
+        if self.score_bound and out.ndim == 2:  # (softmaxed below: checked as answered)
+            check_bound(out, inputs)
         if self._labels:
             labels: np.ndarray = out.astype(np.int64)
             return labels

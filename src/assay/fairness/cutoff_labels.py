@@ -1,0 +1,54 @@
+"""A label column beside a score decided at ``--cutoff``: the true outcomes of the
+application (``repaid`` yes/no), which the two decisions (``<=600``, ``>600``) do not name.
+
+Group metrics compare each decision with the data's label.  With ``--cutoff`` a score
+model's classes are the two sides of the cutoff; a label column of the application's
+outcomes was refused as "label value 'yes' is not one of the model's classes", saying
+neither why nor what to give.  Which outcome is which side is the application's to say (a
+scorecard approves above C, so ``repaid=yes`` is ``>C``; a risk score's ``default=yes`` is
+``>C`` as well, the unfavourable side): assay does not guess it.  The refusal says so and
+shows the column to give, mapped by the user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.errors import UsageError
+from assay.models.cutoff import cutoff_names, written
+
+__all__ = ["refuse_outcomes"]
+
+
+def refuse_outcomes(values: np.ndarray, class_names: Any, cutoff: float | None, label: str) -> None:
+    """Refuse (``UsageError``) a label column ``label`` (``values``) that does not name the
+    decisions of a score decided at ``cutoff`` (``class_names``: ``cutoff_names``)."""
+    if cutoff is None or class_names is None:
+        return
+    names = cutoff_names(cutoff)
+    if tuple(class_names) != names:  # (two class probabilities: the model's own names)
+        return
+    seen = sorted({str(v) for v in values[:100_000].tolist()})
+    if set(seen) <= set(names):
+        return
+    shown = ", ".join(repr(v) for v in seen[:4]) + (", ..." if len(seen) > 4 else "")
+    low, high = names
+    mapping = (
+        f"{{{seen[0]!r}: {low!r}, {seen[1]!r}: {high!r}}}"
+        if len(seen) == 2
+        else f"{{...: {low!r}, ...: {high!r}}}"
+    )
+    raise UsageError(
+        f"with --cutoff {written(cutoff)} the model's decisions are {low!r} and {high!r}, and "
+        f"the label column {label!r} holds {shown}: group metrics compare each decision with "
+        "the data's label, and which outcome is which side of the cutoff is the "
+        f"application's to say (assay does not guess it); give a label column naming the "
+        f"decision each row should have had, e.g. in pandas frame['decided'] = "
+        f"frame.pop({label!r}).map({mapping}) then --label decided, or leave --label out (the "
+        "search needs no labels)",
+        argument="--label",
+    )
+
+
