@@ -65,7 +65,7 @@ def _said(seen: set[int]) -> str:
 
 
 def amounts_at_loading(model: Any, rows: Any) -> None:
-    """Ask ``model`` (answering whole numbers, no classes declared, not served) loading's
+    """Ask ``model`` (answering whole numbers, no classes declared; served too) loading's
     ``rows`` (``PROBE_ROWS`` of them, decoded: the data's first, then uniform ones) and refuse
     (``UsageError``, before any run) more than ``MAX_LABELS`` distinct answers: the watch
     refused them only once a run was made (its determinism check, or its search's second
