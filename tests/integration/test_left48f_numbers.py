@@ -295,8 +295,8 @@ def test_outcome_labels_beside_a_cutoff_say_why_and_what_to_give(tmp_path: Path)
     assert _runs(store) == 0
     # what it says to give is taken, and the group metrics compare the decisions with it
     people["decided"] = people.pop("repaid").map({"no": "<=600", "yes": ">600"})
-    run = dict(RUN, max_queries=20_000)
-    result = assay.check_fairness(_scorecard, people, label="decided", cutoff=600, store=store, **run)
+    run = dict(RUN, max_queries=20_000, label="decided", cutoff=600)
+    result = assay.check_fairness(_scorecard, people, store=store, **run)
     frame = result.group_metrics()
     assert frame.favourable == ">600"
 

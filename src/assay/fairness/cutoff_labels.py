@@ -17,17 +17,19 @@ from typing import Any
 import numpy as np
 
 from assay.errors import UsageError
-from assay.models.cutoff import cutoff_names, written
 
 __all__ = ["refuse_outcomes"]
 
 
-def refuse_outcomes(values: np.ndarray, class_names: Any, cutoff: float | None, label: str) -> None:
+def refuse_outcomes(
+    values: np.ndarray, class_names: Any, decided: tuple[str, str] | None, label: str
+) -> None:
     """Refuse (``UsageError``) a label column ``label`` (``values``) that does not name the
-    decisions of a score decided at ``cutoff`` (``class_names``: ``cutoff_names``)."""
-    if cutoff is None or class_names is None:
+    decisions of a score decided at a cutoff (``decided``: its two classes, ``<=C`` and
+    ``>C``, ``models.cutoff.cutoff_names``; None without a cutoff)."""
+    if decided is None or class_names is None:
         return
-    names = cutoff_names(cutoff)
+    names = decided
     if tuple(class_names) != names:  # (two class probabilities: the model's own names)
         return
     seen = sorted({str(v) for v in values[:100_000].tolist()})
@@ -41,7 +43,7 @@ def refuse_outcomes(values: np.ndarray, class_names: Any, cutoff: float | None, 
         else f"{{...: {low!r}, ...: {high!r}}}"
     )
     raise UsageError(
-        f"with --cutoff {written(cutoff)} the model's decisions are {low!r} and {high!r}, and "
+        f"with --cutoff {high[1:]} the model's decisions are {low!r} and {high!r}, and "
         f"the label column {label!r} holds {shown}: group metrics compare each decision with "
         "the data's label, and which outcome is which side of the cutoff is the "
         f"application's to say (assay does not guess it); give a label column naming the "
@@ -50,5 +52,3 @@ def refuse_outcomes(values: np.ndarray, class_names: Any, cutoff: float | None, 
         "search needs no labels)",
         argument="--label",
     )
-
-

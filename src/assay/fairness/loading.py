@@ -29,7 +29,6 @@ from assay.core.workdir import held
 from assay.errors import AssayError, UsageError
 from assay.fairness.amounts import PROBE_ROWS, amounts_at_loading
 from assay.fairness.bins import apply_bins, bin_schema, parse_protected
-from assay.fairness.cutoff_labels import refuse_outcomes
 from assay.fairness.columns import (
     column_names,
     dropped,
@@ -40,6 +39,7 @@ from assay.fairness.columns import (
     select_declared,
     unknown_protected,
 )
+from assay.fairness.cutoff_labels import refuse_outcomes
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.form import InputForm
 from assay.fairness.frame_dtypes import frame_dtypes, merged_steady
@@ -68,7 +68,7 @@ from assay.fairness.written_names import (
 )
 from assay.models import probed
 from assay.models.class_scores import read_scores
-from assay.models.cutoff import decided
+from assay.models.cutoff import cutoff_names, decided
 from assay.models.http import ServingOptions
 
 __all__ = [
@@ -806,7 +806,8 @@ def _setup(
         )
     if labels_raw is not None and encoded is not None:
         if isinstance(label, str):  # (a built-in dataset's labels: refused beside cutoff)
-            refuse_outcomes(labels_raw, raw_model.capabilities.class_names, cutoff, label)
+            at = None if cutoff is None else cutoff_names(cutoff)
+            refuse_outcomes(labels_raw, raw_model.capabilities.class_names, at, label)
         labels = _labels_to_indices(labels_raw, raw_model.capabilities.class_names)
         classes = getattr(estimator, "classes_", None)
         if train is None and estimator is not None and classes is not None:

@@ -8,9 +8,10 @@
 Answers: the module's outputs as class scores.  Rows that are not probabilities (logits: a
 score outside [0, 1]) are turned into probabilities with a softmax (a fairness run first
 checks the outputs as given, ``raw_scores``, as it checks a function's: a regression
-module's outputs are no logits, ``models.class_scores``, and says it read them as logits); scores all in [0, 1]
-whose rows do not sum to one (a sigmoid per class) are refused as for every model (they
-were softmaxed into near-uniform rows); ``n_classes`` is the width of the output.  Inputs
+module's outputs are no logits, ``models.class_scores``; it says it read them as logits);
+scores all in [0, 1] whose rows do not sum to one (a sigmoid per class) are refused as for
+every model (they were softmaxed into near-uniform rows); ``n_classes`` is the width of the
+output.  Inputs
 are cast to the type of the module's parameters; a module that answers one input at a time
 is called so (``TorchModel``).
 """
