@@ -753,7 +753,7 @@ def _setup(
             probe,
             probe_answers,
             declared=n_classes is not None or class_names is not None,
-            rows=the_schema.decode(_probe_rows(the_schema, encoded)),
+            rows=lambda: the_schema.decode(_probe_rows(the_schema, encoded)),
         )
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()

@@ -16,6 +16,7 @@ the run says so (``read_note``): nothing in them confirms it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 LOGIT_BOUND = 100.0  # |score| past which no classifier's logit lies (see the docstring)
+# distinct answers past which values all stated to the hundredth say amounts (a step
+# function's few scores, -0.6 and 0.3, may be so by chance)
+_FEW = 8
 
 _ADVICE = (
     "a model of several outputs (a multi-output regressor: a limit and an overdraft) is "
@@ -150,8 +154,9 @@ def not_logits(answer: Any, rows: ModelInputs) -> None:
     be a classifier's logits read by their largest: a value beyond ``LOGIT_BOUND``, the same
     column the largest for every input (a multi-output regressor of outputs in other units, a
     rate in % beside a term in years: read so, no input could change class and a planted
-    bias in the rate passed unseen), every value stated to the hundredth (amounts), or every
-    value positive (logits take both signs; log-probabilities, all negative, are read)."""
+    bias in the rate passed unseen), every value of more than ``_FEW`` distinct answers stated
+    to the hundredth (amounts), or every value positive (logits take both signs;
+    log-probabilities, all negative, are read)."""
     beyond_logits(answer, rows)
     table = _table(answer)
     if table is None or not np.isfinite(table).all() or len(table) < 2:
@@ -165,7 +170,7 @@ def not_logits(answer: Any, rows: ModelInputs) -> None:
             "inputs asked (read as logits, every input would get the same class, and no "
             "bias in the numbers could change it)"
         )
-    elif _rounded(table):
+    elif len(np.unique(table, axis=0)) > _FEW and _rounded(table):
         why = "every value is stated to the hundredth (a rate, a term, an amount), as no logit is"
     elif table.min() >= 0.0:
         why = (
@@ -189,7 +194,7 @@ def read_scores(
     kept: list[tuple[Any, Any]],
     *,
     declared: bool,
-    rows: ModelInputs | None = None,
+    rows: Callable[[], ModelInputs] | None = None,
 ) -> str | None:
     """``model`` (a ``CheckedModel``) answering several numbers per input and declaring no
     classes (``declared``: the caller gave ``--classes``): its answer to loading's probe
@@ -197,7 +202,7 @@ def read_scores(
     ``LOGIT_BOUND``; when it holds numbers outside [0, 1] (read as logits), ``rows`` (more
     of loading's inputs) asked too and refused as ``not_logits`` says; every answer of the
     run checked against the bound (``score_bound``); and what the run says of reading the
-    numbers as logits."""
+    numbers as logits.  ``rows``: makes those inputs (only when they are asked)."""
     caps = model.capabilities
     if declared or caps.outputs != "proba" or (caps.n_classes or 1) < 2:
         return None
@@ -217,6 +222,7 @@ def read_scores(
     if answer is None or read_note(answer) is None:
         return None
     if rows is not None:
-        answer = ask(rows)
-        not_logits(answer, rows)
+        asked = rows()
+        answer = ask(asked)
+        not_logits(answer, asked)
     return read_note(answer)

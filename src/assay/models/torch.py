@@ -13,7 +13,10 @@ scores all in [0, 1] whose rows do not sum to one (a sigmoid per class) are refu
 every model (they were softmaxed into near-uniform rows); ``n_classes`` is the width of the
 output.  Inputs
 are cast to the type of the module's parameters; a module that answers one input at a time
-is called so (``TorchModel``).
+is called so (``TorchModel``).  A tabular module answering one number per input (a
+regressor's value, a score) answers it as it is, as a function does (a fairness run decides
+it at ``--cutoff``, or refuses it outside [0, 1]); an image module's one number is refused
+(a logit or a probability, which cannot be told apart).
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ class TorchModel:
         # rows of scores beyond any logit refused before their softmax (a fairness run of
         # undeclared classes: ``models.class_scores``)
         self.score_bound = False
+        self._score = False  # one number per input from a tabular module: answered as it is
         self._dtype, self._torch_dtype = _input_dtype(module)
         self.info["input_dtype"] = str(self._torch_dtype).removeprefix("torch.")
         self._batch, item = exported_input(module)
@@ -123,6 +127,9 @@ class TorchModel:
             self.probe_answer = (np.asarray(probe)[: len(out)], out)
             if self._labels:  # whole numbers, one per input: its classes (argmax inside)
                 outputs = "labels"  # how many: n_classes, else the caller asks for them
+            elif modality == "tabular" and n_classes is None and _one_column(out):
+                self._score = True  # a score (a regressor's value, a probability, a logit),
+                # as a function's one number: decided at --cutoff, or refused outside [0, 1]
             else:
                 n_classes = n_classes or _score_width(out)
         self.capabilities = Capabilities(
@@ -228,6 +235,9 @@ class TorchModel:
         out = self.raw_scores(inputs)
         if self.score_bound and out.ndim == 2:  # (softmaxed below: checked as answered)
             check_bound(out, inputs)
+        if self._score:
+            score: np.ndarray = out.reshape(len(out))
+            return score
         if self._labels:
             labels: np.ndarray = out.astype(np.int64)
             return labels
@@ -270,9 +280,13 @@ def _input_dtype(module: Any) -> tuple[Any, Any]:
     return np.float32, torch.float32
 
 
+def _one_column(out: np.ndarray) -> bool:
+    return out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1)
+
+
 def _score_width(out: np.ndarray) -> int:
     """The number of classes of a probe's class scores; other answers refused."""
-    if out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1):
+    if _one_column(out):
         raise UsageError(
             f"the torch model answers one number per input (shape {tuple(out.shape)}): "
             "a logit or a probability, which cannot be told apart; make it answer one "
