@@ -181,6 +181,18 @@ def _torch_modules() -> tuple[Any, Any]:
     return Loans(), Logits()
 
 
+def _torch_limit() -> Any:
+    torch = pytest.importorskip("torch")
+
+    class Limit(torch.nn.Module):  # a card limit in euros, 10 % lower for F in S: one output
+        def forward(self, x: Any) -> Any:
+            sex, region, income, _, debt = x.unbind(1)
+            limit = 0.25 * income - 0.3 * debt + 2000
+            return (limit * (1 - 0.1 * ((sex == 1) & (region == 1)).float())).unsqueeze(1)
+
+    return Limit()
+
+
 def _numbers(people: pd.DataFrame) -> pd.DataFrame:
     return people.assign(
         sex=(people["sex"] == "F").astype(float),
@@ -200,6 +212,19 @@ def test_a_torch_regression_module_is_not_softmaxed_silently(tmp_path: Path) -> 
     assert found.n_findings > 0
     said = [w for w in found.warnings if "read as a classifier's logits" in w]
     assert said and "from -" in said[0], found.warnings  # (its logits, not their softmax)
+
+
+def test_a_torch_module_of_one_number_is_decided_at_its_cutoff(tmp_path: Path) -> None:
+    """A tabular module's one number was refused as "a logit or a probability", told to
+    answer [0, z] (a regressor made a classifier), and --cutoff could not help."""
+    limit = _torch_limit()
+    people = _numbers(_people())
+    store = tmp_path / "s.db"
+    with pytest.raises(assay.UsageError, match=r"outside \[0, 1\].*--cutoff C"):
+        assay.check_fairness(limit, people, store=store, **RUN)
+    assert _runs(store) == 0
+    decided = assay.check_fairness(limit, people, cutoff=20_000, store=store, **RUN)
+    assert decided.n_findings > 0
 
 
 @pytest.fixture
