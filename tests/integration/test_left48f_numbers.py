@@ -111,20 +111,6 @@ def test_the_same_largest_column_everywhere_is_no_decision(tmp_path: Path) -> No
     assert _runs(store) == 0
 
 
-def test_values_stated_to_the_hundredth_are_amounts(tmp_path: Path) -> None:
-    """Changes of a rate and a term as a bank states them (to 0.01 points, whole years),
-    either sign, their order varying: no logit is so rounded."""
-
-    def changes(x: Any) -> np.ndarray:
-        x = pd.DataFrame(x)
-        rate = np.round(_risk(x) + 1.5 * _cut(x) - 1.0, 2)
-        term = np.round(np.asarray(x["age"], dtype=np.float64) / 10 - 4)
-        return np.column_stack([rate, term])
-
-    with pytest.raises(assay.UsageError, match="stated to the hundredth"):
-        assay.check_fairness(changes, _people(), store=tmp_path / "s.db", **RUN)
-
-
 def test_a_regressors_predict_given_as_a_function_is_a_regressor(tmp_path: Path) -> None:
     """``MultiOutputRegressor(...).fit(...).predict`` given as the model: a function whose
     object is a scikit-learn regressor is refused as one (its two outputs read as logits)."""

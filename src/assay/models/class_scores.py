@@ -35,9 +35,6 @@ __all__ = [
 ]
 
 LOGIT_BOUND = 100.0  # |score| past which no classifier's logit lies (see the docstring)
-# distinct answers past which values all stated to the hundredth say amounts (a step
-# function's few scores, -0.6 and 0.3, may be so by chance)
-_FEW = 8
 
 _ADVICE = (
     "a model of several outputs (a multi-output regressor: a limit and an overdraft) is "
@@ -141,22 +138,15 @@ def _raw(model: Any) -> Any:
     return None
 
 
-def _rounded(table: np.ndarray) -> bool:
-    """Whether every value is a multiple of 0.01 (a rate stated to the hundredth, a term in
-    whole years): amounts as stated, which no classifier's logits are."""
-    cents = table * 100.0
-    return bool(np.all(np.abs(cents - np.round(cents)) <= 1e-6 * np.maximum(1.0, np.abs(cents))))
-
-
 def not_logits(answer: Any, rows: ModelInputs) -> None:
     """Refuse (``UsageError``, before any run) loading's ``answer`` to its ``rows`` (the
     data's first, then uniform ones: ``fairness.amounts.PROBE_ROWS``) when the numbers cannot
     be a classifier's logits read by their largest: a value beyond ``LOGIT_BOUND``, the same
     column the largest for every input (a multi-output regressor of outputs in other units, a
     rate in % beside a term in years: read so, no input could change class and a planted
-    bias in the rate passed unseen), every value of more than ``_FEW`` distinct answers stated
-    to the hundredth (amounts), or every value positive (logits take both signs;
-    log-probabilities, all negative, are read)."""
+    bias in the rate passed unseen), or every value positive (logits take both signs;
+    log-probabilities, all negative, are read).  Values stated to the hundredth were not
+    taken as amounts: a hand-made classifier's logits on whole-number inputs are so too."""
     beyond_logits(answer, rows)
     table = _table(answer)
     if table is None or not np.isfinite(table).all() or len(table) < 2:
@@ -170,8 +160,6 @@ def not_logits(answer: Any, rows: ModelInputs) -> None:
             "inputs asked (read as logits, every input would get the same class, and no "
             "bias in the numbers could change it)"
         )
-    elif len(np.unique(table, axis=0)) > _FEW and _rounded(table):
-        why = "every value is stated to the hundredth (a rate, a term, an amount), as no logit is"
     elif table.min() >= 0.0:
         why = (
             f"every value is positive (from {table.min():,.4g} to {table.max():,.4g}: "
