@@ -122,8 +122,10 @@ def test_a_regressors_predict_given_as_a_function_is_a_regressor(tmp_path: Path)
     outputs = np.column_stack([_risk(people), np.asarray(people["income"]) / 1000])
     fitted = MultiOutputRegressor(LinearRegression()).fit(numbers.to_numpy(), outputs)
     store = tmp_path / "s.db"
-    with pytest.raises(assay.UsageError, match="MultiOutputRegressor is a regressor"):
+    with pytest.raises(assay.UsageError, match="MultiOutputRegressor is a regressor") as caught:
         assay.check_fairness(fitted.predict, numbers, store=store, **RUN)
+    said = str(caught.value)
+    assert "2 outputs per input" in said and "one output at a time" in said, said
     assert _runs(store) == 0
 
 

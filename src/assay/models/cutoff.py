@@ -169,6 +169,17 @@ def _no_score(model: Any, probe_answers: Sequence[tuple[Any, Any]], probe: Any) 
             )
 
 
+def _outputs(model: Any) -> str:
+    """Said of a regressor answering several outputs: a cutoff decides one."""
+    caps = model.capabilities
+    if caps.outputs != "proba" or (caps.n_classes or 1) < 2:
+        return ""
+    return (
+        f"; it answers {caps.n_classes} outputs per input, and a cutoff decides one: test "
+        "one output at a time (a function answering that output alone)"
+    )
+
+
 def decided(
     model: Any,
     cutoff: float | None,
@@ -208,7 +219,7 @@ def decided(
                 f"the {regressor} is a regressor: it answers a number (a limit, a score), not "
                 f"a class or a probability; {said}give the cutoff at which the application "
                 "decides on it, --cutoff C (an IDI: an input whose decision, above C or not, "
-                "changes with the protected attribute; in Python cutoff=C)",
+                "changes with the protected attribute; in Python cutoff=C)" + _outputs(model),
                 argument="--threshold" if threshold is not None else "--cutoff",
             )
         if threshold is None:
