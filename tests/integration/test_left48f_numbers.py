@@ -334,3 +334,23 @@ def test_a_risk_score_names_its_favourable_side(tmp_path: Path) -> None:
 
 def _favoured(direction: pd.DataFrame) -> set[str]:
     return {str(v) for v in direction.loc[direction["favoured_in"] == 1.0, "value"]}
+
+
+def test_loadings_64_inputs_are_asked_under_the_call_timeout(tmp_path: Path) -> None:
+    """A model hanging on more than its probe's two inputs hung loading, past
+    --call-timeout (its 64 inputs were asked with no deadline)."""
+    release = threading.Event()
+
+    def hangs(x: Any) -> np.ndarray:
+        if len(x) > 2:
+            release.wait(60)
+        z = -_risk(pd.DataFrame(x))
+        return np.column_stack([-z / 2, z / 2])
+
+    store = tmp_path / "s.db"
+    try:
+        with pytest.raises(assay.ModelError, match="did not answer within 2 s"):
+            assay.check_fairness(hangs, _people(), call_timeout=2, store=store, **RUN)
+    finally:
+        release.set()
+    assert _runs(store) == 0

@@ -12,6 +12,7 @@ scores, not labels, and the run is refused, saying what to give (``--cutoff``, o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -64,13 +65,16 @@ def _said(seen: set[int]) -> str:
     )
 
 
-def amounts_at_loading(model: Any, rows: Any) -> None:
+def amounts_at_loading(
+    model: Any, rows: Any, timed: Callable[[Callable[[], Any]], Any] | None = None
+) -> None:
     """Ask ``model`` (answering whole numbers, no classes declared; served too) loading's
     ``rows`` (``PROBE_ROWS`` of them, decoded: the data's first, then uniform ones) and refuse
     (``UsageError``, before any run) more than ``MAX_LABELS`` distinct answers: the watch
     refused them only once a run was made (its determinism check, or its search's second
-    round), as a model failure (exit 3)."""
-    answer = np.asarray(model.predict(rows)).reshape(-1)
+    round), as a model failure (exit 3).  ``timed`` runs the call (``--call-timeout``)."""
+    ask = timed if timed is not None else (lambda call: call())
+    answer = np.asarray(ask(lambda: model.predict(rows))).reshape(-1)
     if answer.dtype.kind not in "iu":
         return
     seen = set(np.unique(answer).tolist())

@@ -406,6 +406,21 @@ def setup_fairness(model: Any = None, **options: Any) -> FairnessSetup:
         raise UsageError(_too_big(data, exc), argument="--data", path=str(data)) from None
 
 
+def _timed(call_timeout: float | None) -> Callable[[Callable[[], Any]], Any]:
+    """What runs a call loading makes of the model beyond its probe (loading's 64 inputs)
+    under ``--call-timeout`` and the run's time, as every other model call (a model hanging
+    on them hung loading, past --call-timeout)."""
+
+    def run(call: Callable[[], Any]) -> Any:
+        caller = WatchedCaller(call_timeout=call_timeout, time_left=time_left())
+        try:
+            return caller.submit(call).result()
+        finally:
+            caller.close()
+
+    return run
+
+
 def _polars_probe(model: Any, rows: np.ndarray, call_timeout: float | None) -> None:
     """``model.polars_if_needed(rows)`` under ``--call-timeout`` and the run's time, as every
     other model call (a model hanging on its probe rows hung the run)."""
@@ -754,6 +769,7 @@ def _setup(
             probe_answers,
             declared=n_classes is not None or class_names is not None,
             rows=lambda: the_schema.decode(_probe_rows(the_schema, encoded)),
+            timed=_timed(call_timeout),
         )
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
@@ -792,7 +808,11 @@ def _setup(
             argument="--schema" if schema is not None else "--data",
         )
     if cutoff is None and n_classes is None and _undeclared_wholes(raw_model):
-        amounts_at_loading(raw_model, the_schema.decode(_probe_rows(the_schema, encoded)))
+        amounts_at_loading(
+            raw_model,
+            the_schema.decode(_probe_rows(the_schema, encoded)),
+            _timed(call_timeout),
+        )
     unheld_tested: dict[str, tuple[str, ...]] = {}
     if schema is None and data is not None:  # (a schema file says the space itself)
         the_schema, unheld_tested = add_listed(

@@ -176,6 +176,10 @@ def not_logits(answer: Any, rows: ModelInputs) -> None:
     )
 
 
+def _now(call: Callable[[], Any]) -> Any:
+    return call()
+
+
 def read_scores(
     model: Any,
     probe: ModelInputs | None,
@@ -183,14 +187,16 @@ def read_scores(
     *,
     declared: bool,
     rows: Callable[[], ModelInputs] | None = None,
+    timed: Callable[[Callable[[], Any]], Any] | None = None,
 ) -> str | None:
     """``model`` (a ``CheckedModel``) answering several numbers per input and declaring no
-    classes (``declared``: the caller gave ``--classes``): its answer to loading's probe
-    (``kept``, else asked once: an ONNX graph's, a torch module's raw scores) refused beyond
-    ``LOGIT_BOUND``; when it holds numbers outside [0, 1] (read as logits), ``rows`` (more
-    of loading's inputs) asked too and refused as ``not_logits`` says; every answer of the
-    run checked against the bound (``score_bound``); and what the run says of reading the
-    numbers as logits.  ``rows``: makes those inputs (only when they are asked)."""
+        classes (``declared``: the caller gave ``--classes``): its answer to loading's probe
+        (``kept``, else asked once: an ONNX graph's, a torch module's raw scores) refused beyond
+        ``LOGIT_BOUND``; when it holds numbers outside [0, 1] (read as logits), ``rows`` (more
+        of loading's inputs) asked too and refused as ``not_logits`` says; every answer of the
+        run checked against the bound (``score_bound``); and what the run says of reading the
+        numbers as logits.  ``rows``: makes those inputs (only when they are asked); ``timed``
+    runs the call asking them (under ``--call-timeout``: a model hanging on them hung loading)."""
     caps = model.capabilities
     if declared or caps.outputs != "proba" or (caps.n_classes or 1) < 2:
         return None
@@ -211,6 +217,6 @@ def read_scores(
         return None
     if rows is not None:
         asked = rows()
-        answer = ask(asked)
+        answer = (timed or _now)(lambda: ask(asked))
         not_logits(answer, asked)
     return read_note(answer)
