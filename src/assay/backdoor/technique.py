@@ -647,6 +647,8 @@ class BackdoorSearch:
                     "box": box,
                     "sent": np.full(len(flagged), int(row["score"])),
                     "of": np.full(len(flagged), int(row["fresh"])),
+                    # (1: the image holds the window's agreed pixels, replayed by ``verify``)
+                    "located": np.full(len(flagged), int(bool(row.get("held")))),
                     **self._names(flagged),
                 },
                 details={"strategy": CLASS_MAP},
@@ -699,6 +701,8 @@ class BackdoorSearch:
                     "source": np.full(len(flagged), int(row["source"])),
                     "sent": np.full(len(flagged), int(row["sent"])),
                     "of": np.full(len(flagged), int(row["fresh"])),
+                    # (1: the image holds the group's agreed pixels, replayed by ``verify``)
+                    "located": np.full(len(flagged), int(bool(row.get("held")))),
                     **self._names(flagged),
                 },
                 details={"strategy": SOURCE_CLASS},
