@@ -354,12 +354,9 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         )
     q = int(record.get("queries") or 0)
     row = record["group"]
-    t, left, h, w = row["box"]
-    a, b = name(int(row["class"])), name(int(row["source"]))
+    group, a, b = _group_words(row, name)
     return (
-        f"; NOT CLEAN by the source-class check ({q:,} queries): the {row['images']} "
-        f"unconfirmed images answered {a} that a refill of the {h}x{w} window at row {t}, "
-        f"column {left} turns to {b} share pixels there that send {row['sent']} of "
+        f"; NOT CLEAN by the source-class check ({q:,} queries): {group} send {row['sent']} of "
         f"{row['fresh']} clean images of {b} to {a} (the same window of random groups of clean "
         f"images of {a}{_held_words(row, a)}: at most {max(row['controls'])}"
         f"{_alike_words(row, a, b)}: "
@@ -434,12 +431,23 @@ def undecided(record: dict[str, Any] | None) -> dict[str, Any] | None:
     return None
 
 
-def _short_words(row: dict[str, Any], name: Callable[[int], str]) -> str:
+def _group_words(row: dict[str, Any], name: Callable[[int], str]) -> tuple[str, str, str]:
+    """A group's words ("the 11 unconfirmed images ... share pixels there that"), its class
+    and its source class, named."""
     t, left, h, w = row["box"]
     a, b = name(int(row["class"])), name(int(row["source"]))
     return (
         f"the {row['images']} unconfirmed images answered {a} that a refill of the {h}x{w} "
-        f"window at row {t}, column {left} turns to {b} share pixels there that sent all "
+        f"window at row {t}, column {left} turns to {b} share pixels there that",
+        a,
+        b,
+    )
+
+
+def _short_words(row: dict[str, Any], name: Callable[[int], str]) -> str:
+    group, a, b = _group_words(row, name)
+    return (
+        f"{group} sent all "
         f"{row['fresh']} clean images of {b} counted to {a}, each of {CONTROLS} random groups "
         f"of clean images of {a} fewer (at most "
         f"{max([*row['controls'], *(row.get('alike_controls') or [])])}), but {row['fresh']} "
