@@ -249,8 +249,16 @@ def test_the_opinion_is_asked_only_with_its_cost_and_the_last_asking_left(short:
         search.step()
     _, calib = search._strip_split()
     left = unconfirmed(search.rows)
-    # (and the common-pattern check's most, asked after a STRIP opinion not given: left44b)
-    after = most_queries(search.image_labels, left, search.clean_labels)
+    # (and the common-pattern check's most, asked after a STRIP opinion not given: left44b;
+    # the class-map and source-class checks' too: left48b)
+    from assay.backdoor.class_map import most_map_queries
+    from assay.backdoor.source_class import most_source_queries
+
+    after = (
+        most_queries(search.image_labels, left, search.clean_labels)
+        + most_map_queries(left, search.windows, len(np.unique(search.clean_labels)))
+        + most_source_queries(left, search.image_labels, search.windows, search.clean_labels)
+    )
     need = cost(len(left), len(calib)) + after + AGAIN
     model.max_queries = model.queries + need - short
     search.step()

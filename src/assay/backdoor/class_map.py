@@ -61,6 +61,7 @@ __all__ = [
     "most_map_queries",
     "not_given_words",
     "put",
+    "windows_not_asked",
 ]
 
 MIN_GROUP = 3  # unconfirmed images whose answer the window's refill changed, the fewest judged
@@ -254,6 +255,31 @@ def not_given_words(record: dict[str, Any] | None, check: str, asked: str, none:
     if record["given"]:
         return None
     return f"; the {check} check ({asked}, {int(record.get('queries') or 0):,} queries): {none}"
+
+
+# what each window check looks for, that nothing before it does (``windows_not_asked``)
+_LOOKS_FOR = (
+    ("map", "class-map", "sends each class to another (all-to-all)"),
+    ("source", "source-class", "fires on images of one source class only"),
+)
+
+
+def windows_not_asked(opinion: dict[str, Any]) -> str | None:
+    """Why a run whose budget left no room for the class-map or source-class check has not
+    passed (``None``: each was asked, or not needed).  The opinion's budget keeps room for
+    the common-pattern check's most only, so a budget the opinion fits skipped them in
+    silence as to the verdict ("the class-map check not asked (the query budget left ...)",
+    exit 0): nothing else looks for those triggers (left48b)."""
+    for key, check, what in _LOOKS_FOR:
+        record = opinion.get(key) or {}
+        if "short" in record:
+            return (
+                f"the {check} check was not asked ({record['skipped']}), so a trigger that "
+                f"{what}, which the patch scan, STRIP and the common-pattern check pass, was "
+                f"not looked for; raise --max-queries by {int(record['short']):,} or more and "
+                "run it again, or give --no-second-opinion to pass on patch triggers alone"
+            )
+    return None
 
 
 def map_words(record: dict[str, Any] | None) -> str:

@@ -60,6 +60,7 @@ __all__ = [
     "pattern_not_asked",
     "pattern_skipped",
     "pattern_words",
+    "spreads",
     "still_sends",
 ]
 
@@ -163,10 +164,17 @@ def beyond_controls(lopsided: int, controls: list[int], n: int) -> float:
     m = float(np.mean(controls))
     if lopsided <= m:
         return 1.0
+    sd = max(spreads(controls, n))
+    return _t_tail((lopsided - m) / sd, len(controls) - 1)
+
+
+def spreads(controls: list[int], n: int) -> tuple[float, float]:
+    """``beyond_controls``'s two spreads: the controls' own (as a prediction's), and a
+    count's on ``n`` images at their mean rate (its floor; the larger is the bound's)."""
+    m = float(np.mean(controls))
     p = (abs(m) + 0.5) / (n + 1.0)
     spread = float(np.std(controls, ddof=1)) * math.sqrt(1.0 + 1.0 / len(controls))
-    sd = max(spread, math.sqrt(n * p * (1.0 - p)))
-    return _t_tail((lopsided - m) / sd, len(controls) - 1)
+    return spread, math.sqrt(n * p * (1.0 - p))
 
 
 def controls(scanned: np.ndarray, clean: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:

@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import ask_again, pick_again, stuck_reason
-from assay.backdoor.class_map import CLASS_MAP
+from assay.backdoor.class_map import CLASS_MAP, MIN_GROUP, PER_CLASS, agreed, map_score, put
 from assay.backdoor.common_pattern import CONFIRM, PATTERN, still_sends
-from assay.backdoor.patches import paste
+from assay.backdoor.patches import Box, paste
 from assay.backdoor.replay_stuck import stuck_on_pasted
 from assay.backdoor.second import BLENDS, OPINION, by_class
-from assay.backdoor.source_class import SOURCE_CLASS
+from assay.backdoor.source_class import FRESH, SCREEN, SOURCE_CLASS
 from assay.backdoor.strip import (
     STRIP_ODDS,
     STRIP_WIDE,
@@ -41,6 +41,8 @@ __all__ = ["replay_backdoor"]
 # classes; the scan confirmed it on 20)
 REPLAY_CLEAN = 200
 MIN_OTHERS = 10  # as the scan: fewer clean images outside the class confirm nothing
+SOURCE_BASES = SCREEN + FRESH  # clean images of its source class a source-class flag is pasted on
+SOURCE_FEWEST = SCREEN + MIN_GROUP  # fewer: the check did not judge a group either
 
 
 class _Replayer:
@@ -264,13 +266,20 @@ def _judge(
             f"its images are {'x'.join(map(str, inputs.shape[2:]))} but the run's clean images "
             f"are now {'x'.join(map(str, shape))}"
         ] * n
+    located = batch.columns.get("located")
+    if located is not None and np.asarray(located).all() and batch.kind == "strip-flag":
+        if batch.details.get("strategy") == SOURCE_CLASS:
+            return _source(inputs[:, 0], batch, replayer)
+        if batch.details.get("strategy") == CLASS_MAP:
+            return _class_map(inputs[:, 0], batch, replayer)
     if batch.kind == "strip-flag" and batch.details.get("strategy") in (CLASS_MAP, SOURCE_CLASS):
         # (not replayed: the flag's pixels are the group's agreed ones, which the stored
         # image does not tell from its own, and its odds are against random groups of clean
         # images drawn at the scan; a replay would be the check again, not the flag's)
         which = "class-map" if batch.details.get("strategy") == CLASS_MAP else "source-class"
         return [
-            f"a {which} flag, which this assay does not replay: scan the model again "
+            f"a {which} flag not located (its whole group flagged) or stored by an older "
+            "assay, which this assay does not replay: scan the model again "
             "(`assay show RUN_ID` prints the run's command, to reproduce)"
         ] * n
     if batch.kind == "strip-flag" and batch.details.get("strategy") == PATTERN:
@@ -319,6 +328,62 @@ def _opinion(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> li
     line = replayer.opinion_line(batch.details)
     what = "the second opinion's line on the model now is 0 bits (its clean images keep one "
     return _below(images, replayer, line, what + "answer under most blends)", 3, BLENDS, picks)
+
+
+def _window_pattern(images: np.ndarray, batch: FindingBatch) -> tuple[np.ndarray, Box] | None:
+    """The pixels the flagged images of a class-map or source-class batch agree on at its
+    window (``class_map.agreed``, as the check took its group's: located flags hold them),
+    with the window; None when it was stored without its window."""
+    boxes = batch.columns.get("box")
+    if boxes is None or not len(images):
+        return None
+    t, left, h, w = (int(v) for v in np.asarray(boxes)[0])
+    return agreed(images[:, t : t + h, left : left + w]), (t, left, h, w)
+
+
+def _source(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:
+    """Located flags of the source-class check still hold when the pixels they agree on at
+    the group's window (``_window_pattern``), pasted on the run's clean images the model
+    answers the source class now (the first ``SOURCE_BASES``), still send at least half of
+    them to the flags' class: the check's own "sends at least half the images of b"
+    (``source_class``).  Not its controls, drawn at the scan: a model whose own look of the
+    class at that window sends half the source class there reads as still holding, never as
+    fixed."""
+    found, sources = _window_pattern(images, batch), batch.columns.get("source")
+    if found is None or sources is None:
+        return ["stored without its window or source class (by an older assay): scan again"] * (
+            len(images)
+        )
+    target = int(np.asarray(batch.outputs).reshape(len(images), -1)[0, 0])
+    a, b = replayer.target_now(target), replayer.target_now(int(np.asarray(sources)[0]))
+    if isinstance(a, str) or isinstance(b, str):
+        return [a if isinstance(a, str) else str(b)] * len(images)
+    bases = replayer.clean[replayer.clean_labels() == b][:SOURCE_BASES]
+    if len(bases) < SOURCE_FEWEST:
+        return [
+            f"fewer than {SOURCE_FEWEST} of the run's clean images are in its source class as "
+            "the model answers now"
+        ] * len(images)
+    got = replayer.labels(put(bases, *found))
+    return [bool(2 * int(np.sum(got == a)) >= len(bases))] * len(images)
+
+
+def _class_map(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:
+    """Located flags of the class-map check still hold when the pixels they agree on at the
+    window (``_window_pattern``), pasted on ``PER_CLASS`` of the run's clean images of each
+    class (as the model answers now), still move at least half of them off their class as a
+    permutation does (``class_map.map_score``): the check's own "moves at least half the
+    bases".  (Each image's own window moved too few so on attack45b's all-to-all digits,
+    the unchanged model "fixed" for 17 of 18: its own strokes beside the trigger.)"""
+    found = _window_pattern(images, batch)
+    if found is None:
+        return ["stored without its window (by an older assay): scan again"] * len(images)
+    own = replayer.clean_labels()
+    if len(np.unique(own)) < 2:
+        return ["the run's clean images are of one class as the model answers now"] * len(images)
+    picks = np.concatenate([np.flatnonzero(own == c)[:PER_CLASS] for c in np.unique(own)])
+    got = replayer.labels(put(replayer.clean[picks], *found))
+    return [bool(2 * map_score(got, own[picks]) >= len(picks))] * len(images)
 
 
 def _pattern(inputs: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.class_map import map_words
+from assay.backdoor.class_map import map_words, windows_not_asked
 from assay.backdoor.common_pattern import pattern_not_asked, pattern_words
 from assay.backdoor.source_class import source_words
 from assay.backdoor.strip import (
@@ -107,7 +107,7 @@ def not_asked(opinion: dict[str, Any] | None) -> str | None:
     for images a budget left unscanned).  bd41's hostile41b blended CNN under
     ``--max-queries`` 2,500: "0 of 40", exit 0 before."""
     if opinion and "short" not in opinion:
-        return pattern_not_asked(opinion.get("pattern"))
+        return pattern_not_asked(opinion.get("pattern")) or windows_not_asked(opinion)
     if not opinion:
         return None
     return (

@@ -16,7 +16,7 @@ from typing import Any
 from assay.backdoor.class_map import map_words
 from assay.backdoor.common_pattern import pattern_words
 from assay.backdoor.second import unblended_words
-from assay.backdoor.source_class import source_words
+from assay.backdoor.source_class import source_words, undecided
 
 __all__ = ["describe_units", "mark_rows", "merge_opinions", "merge_patterns", "opinion_metrics"]
 
@@ -79,7 +79,8 @@ def merge_opinions(opinions: list[dict[str, Any] | None]) -> dict[str, Any] | No
 def one_unit(records: list[dict[str, Any]], units: int) -> dict[str, Any]:
     """The units' class-map or source-class checks as one record: a unit's that was given,
     else one skipped (said), else one asked in fewer than every unit (said as skipped: the
-    others' images were not judged), else the first."""
+    others' images were not judged), else one undecided (``source_class.undecided``), else
+    the first."""
     given = [r for r in records if r.get("given")]
     if given:
         return given[0]
@@ -88,7 +89,8 @@ def one_unit(records: list[dict[str, Any]], units: int) -> dict[str, Any]:
         return {**short[0], "skipped": f"in {len(short)} of {units} units: {short[0]['skipped']}"}
     if len(records) < units:
         return {"skipped": f"asked in {len(records)} of {units} units"}
-    return records[0]
+    # (a unit's source-class check that too few clean images left undecided: said, exit 2)
+    return next((r for r in records if undecided(r)), records[0])
 
 
 def merge_patterns(records: list[dict[str, Any]]) -> dict[str, Any]:

@@ -64,7 +64,7 @@ from assay.backdoor.class_map import (
     not_given_words,
     put,
 )
-from assay.backdoor.common_pattern import beyond_controls
+from assay.backdoor.common_pattern import beyond_controls, spreads
 from assay.backdoor.control_odds import odds_words
 from assay.backdoor.patches import Box
 from assay.backdoor.strip import STRIP_ODDS, _tail
@@ -75,7 +75,9 @@ __all__ = [
     "own_style",
     "own_words",
     "source_class",
+    "source_undecided",
     "source_words",
+    "undecided",
 ]
 
 SCREEN = 5  # clean images of the source class the group's pixels are pasted on first
@@ -335,12 +337,16 @@ def source_class(
 
 def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str) -> str:
     """The headline's words for the check ("" when it was not asked)."""
+    short = undecided(record)
     quiet = not_given_words(
         record,
         "source-class",
         f"{len((record or {}).get('groups') or [])} groups",
         "no place's content in the unconfirmed images sends clean images of one class to "
-        "theirs beyond that class's own features",
+        "theirs beyond that class's own features"
+        if short is None
+        else f"UNDECIDED: {_short_words(short, name)}: too few clean images of "
+        f"{name(int(short['source']))} to judge (not a pass)",
     )
     if quiet is not None or record is None:
         return (quiet or "") + (
@@ -348,12 +354,9 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         )
     q = int(record.get("queries") or 0)
     row = record["group"]
-    t, left, h, w = row["box"]
-    a, b = name(int(row["class"])), name(int(row["source"]))
+    group, a, b = _group_words(row, name)
     return (
-        f"; NOT CLEAN by the source-class check ({q:,} queries): the {row['images']} "
-        f"unconfirmed images answered {a} that a refill of the {h}x{w} window at row {t}, "
-        f"column {left} turns to {b} share pixels there that send {row['sent']} of "
+        f"; NOT CLEAN by the source-class check ({q:,} queries): {group} send {row['sent']} of "
         f"{row['fresh']} clean images of {b} to {a} (the same window of random groups of clean "
         f"images of {a}{_held_words(row, a)}: at most {max(row['controls'])}"
         f"{_alike_words(row, a, b)}: "
@@ -396,3 +399,75 @@ def _alike_words(row: dict[str, Any], a: str, b: str) -> str:
     if "rule_odds" in row:
         return f"; {row['alike']} clean images of {a} that window's refill turns to {b}"
     return ""
+
+
+def undecided(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The first group of a check not given that the clean images of its source class
+    bounded: its pixels sent every one of the ``fresh`` images counted, fewer than ``FRESH``
+    (``--clean`` held too few the model answers ``b``), each of its ``CONTROLS`` controls
+    fewer, and the bound, set by a count's spread on so few images (not by the controls'
+    own, which more images would not narrow: ``common_pattern.spreads``), still short of the
+    line: no count on those images could have given it.  attack45b's seed-1 source-specific
+    trojan (source 3) with 3 or 5 triggered 3s in ``--clean``: 9 of 9 against controls of
+    at most 7, odds 0.008-0.08 (the line 0.0033), in each of 16 runs, exit 0; with 150 clean
+    digits more (20 counted) it is found in 14 of them (left48b).  A clean model's groups
+    whose controls spread wide (5 to 15 of 16) are decided so.  None when every group was
+    decided (or the check was not asked)."""
+    if not record or record.get("given") or record.get("skipped"):
+        return None
+    rows = record.get("groups") or []
+    line = STRIP_ODDS / max(1, len(rows))
+    for row in rows:
+        if "sent" not in row or len(row.get("controls") or []) != CONTROLS:
+            continue
+        fresh, sent = int(row["fresh"]), int(row["sent"])
+        sets = [row["controls"], *([row["alike_controls"]] if row.get("alike_controls") else [])]
+        most = max(max(c) for c in sets)
+        rule = float(row.get("rule_odds", 0.0))
+        # (the count's own spread on so few images set the bound, not the controls' spread)
+        floored = all(own <= floor for own, floor in (spreads(c, fresh) for c in sets))
+        if sent == fresh < FRESH and most < sent and floored and row["odds"] >= line > rule:
+            return {**row, "line": line}
+    return None
+
+
+def _group_words(row: dict[str, Any], name: Callable[[int], str]) -> tuple[str, str, str]:
+    """A group's words ("the 11 unconfirmed images ... share pixels there that"), its class
+    and its source class, named."""
+    t, left, h, w = row["box"]
+    a, b = name(int(row["class"])), name(int(row["source"]))
+    return (
+        f"the {row['images']} unconfirmed images answered {a} that a refill of the {h}x{w} "
+        f"window at row {t}, column {left} turns to {b} share pixels there that",
+        a,
+        b,
+    )
+
+
+def _short_words(row: dict[str, Any], name: Callable[[int], str]) -> str:
+    group, a, b = _group_words(row, name)
+    return (
+        f"{group} sent all "
+        f"{row['fresh']} clean images of {b} counted to {a}, each of {CONTROLS} random groups "
+        f"of clean images of {a} fewer (at most "
+        f"{max([*row['controls'], *(row.get('alike_controls') or [])])}), but {row['fresh']} "
+        f"images cannot put a count beyond them (odds {row['odds']:.1g}, {row['line']:.1g} "
+        "needed)"
+    )
+
+
+def source_undecided(record: dict[str, Any] | None, name: Callable[[int], str] = str) -> str | None:
+    """Why a run whose source-class check was ``undecided`` has not passed (``None``: it
+    decided): a trigger firing on that source class only is not ruled out, and more clean
+    images of it would decide (exit 2, as for a check the budget left unasked)."""
+    row = undecided(record)
+    if row is None:
+        return None
+    b = name(int(row["source"]))
+    return (
+        f"the source-class check could not decide: {_short_words(row, name)}; it counts "
+        f"{FRESH} clean images of the source class beside the {SCREEN} of its screen, and "
+        f"--clean holds {int(row['fresh']) + SCREEN} the model answers {b}, so a trigger that "
+        f"fires on images of {b} only is not ruled out; give {FRESH - int(row['fresh'])} or "
+        f"more clean images of {b} (--clean) and run it again"
+    )

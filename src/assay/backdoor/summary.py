@@ -27,7 +27,8 @@ from assay.backdoor.run_rates import (
 from assay.backdoor.scope import MODEL_SCAN_NOT, input_scope, model_looked_for
 from assay.backdoor.second import describe, not_asked
 from assay.backdoor.second_view import mark_rows, opinion_metrics
-from assay.backdoor.strip import STRIP_WIDE, low_cluster, low_unflagged
+from assay.backdoor.source_class import source_undecided
+from assay.backdoor.strip import STRIP_LOW, STRIP_WIDE, low_cluster, low_unflagged
 
 __all__ = ["summarise", "to_pixels"]
 
@@ -223,7 +224,8 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
 
 
 def _opinion_not_asked(search: Any) -> str | None:
-    return not_asked(getattr(search, "second", None))
+    second = getattr(search, "second", None)
+    return not_asked(second) or source_undecided((second or {}).get("source"), _namer(search))
 
 
 def _copies_of_one(search: Any, summary: dict[str, Any], rows: list[dict[str, Any]]) -> str | None:
@@ -416,7 +418,8 @@ def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
             "answer under nearly every blend, unlike most of the clean images (median "
             f"{usual:.3f} bits): they act as poisoned images do under STRIP, and an image is "
             "flagged below them, so almost none can be; check that the clean images (--clean) "
-            "are clean (a sample of poisoned data holds poisoned images), or use --strategy "
+            "are clean (a sample of poisoned data holds poisoned images"
+            f"{_lowest_clean(search, max(threshold, STRIP_LOW * usual))}), or use --strategy "
             "assay"
         )
     zero = sum(1 for e in search.clean_entropy if e <= 0)
@@ -444,7 +447,41 @@ def _strip_left(search: Any, left: int) -> str:
         f"on do) and are not flagged: its threshold ({float(search.threshold or 0):.2g} bits) "
         "sits under them, set by the lowest clean images; if the clean images (--clean) hold "
         "poisoned ones (a sample of poisoned data does), poisoned images scanned go unflagged "
-        "so: check that they are clean, or use --strategy assay"
+        f"so: check that they are clean{_lowest_clean(search, STRIP_WIDE * usual, ': ')}, or "
+        "use --strategy assay"
+    )
+
+
+NAMED = 5  # clean images named in STRIP's caveats (as the source-class check's skip names)
+
+
+def _lowest_clean(search: Any, below: float, lead: str = "; ", end: str = "") -> str:
+    """The clean images STRIP was calibrated on whose entropy is under ``below``, lowest
+    first, the first ``NAMED`` named as the user has them (their files when ``--clean`` was
+    image files, else their places in it, counted from 0), for the caveats' "check that
+    they are clean"; "" when none is."""
+    t = search.test
+    entropy = np.asarray(getattr(search, "clean_entropy", None) or [], dtype=np.float64)
+    clean = getattr(t, "clean", None)
+    if clean is None or not len(entropy):
+        return ""
+    calib = np.arange(len(clean))[max(1, len(clean) // 2) :]  # (the calibration half)
+    order = [int(k) for k in np.argsort(entropy, kind="stable") if entropy[k] < below]
+    if not order or len(calib) != len(entropy):
+        return ""
+    at = [int(calib[k]) for k in order[:NAMED]]
+    names = getattr(t, "clean_names", None)
+    index = list(getattr(t, "clean_index", None) or [])
+    shown = (
+        [str(names[i]) for i in at]
+        if names is not None
+        else [str(index[i] if index else i) for i in at]
+    )
+    more = " ..." if len(order) > NAMED else ""
+    counted = "" if names is not None else "; counted from 0"
+    return (
+        f"{lead}the {len(order)} under {below:.2g} bits, lowest first: "
+        f"{', '.join(shown)}{more}{counted}{end}"
     )
 
 
@@ -463,6 +500,7 @@ def _strip_cluster(search: Any) -> str:
         f"{float(np.median(entropy)):.3f} bits), as poisoned images do, and set the threshold "
         "among them: if the clean images (--clean) hold poisoned ones, poisoned images scanned "
         "go unflagged; check that they are clean"
+        + _lowest_clean(search, STRIP_LOW * float(np.median(entropy)), " (", ")")
     )
 
 

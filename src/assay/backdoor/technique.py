@@ -510,8 +510,16 @@ class BackdoorSearch:
         pool, calib = self._strip_split()
         budget = self.model.remaining() if hasattr(self.model, "remaining") else None
         assert self.image_labels is not None and self.clean_labels is not None
-        # (and the common-pattern check's most, asked after it when it is not given)
-        after = most_queries(self.image_labels, left, self.clean_labels) + AGAIN
+        # (and the most of the checks asked after it when it is not given: the common-pattern
+        # check's, the class-map check's and the source-class check's; left48b: with the
+        # last two left out, a budget raised as the advice said skipped the source-class
+        # check and passed)
+        after = (
+            most_queries(self.image_labels, left, self.clean_labels)
+            + most_map_queries(left, self.windows, len(np.unique(self.clean_labels)))
+            + most_source_queries(left, self.image_labels, self.windows, self.clean_labels)
+            + AGAIN
+        )
         needs = cost(len(left), len(calib)) + after
         if budget is not None and budget < needs:
             whole = cost(len(left), len(calib), len(left)) + after
@@ -647,6 +655,8 @@ class BackdoorSearch:
                     "box": box,
                     "sent": np.full(len(flagged), int(row["score"])),
                     "of": np.full(len(flagged), int(row["fresh"])),
+                    # (1: the image holds the window's agreed pixels, replayed by ``verify``)
+                    "located": np.full(len(flagged), int(bool(row.get("held")))),
                     **self._names(flagged),
                 },
                 details={"strategy": CLASS_MAP},
@@ -699,6 +709,8 @@ class BackdoorSearch:
                     "source": np.full(len(flagged), int(row["source"])),
                     "sent": np.full(len(flagged), int(row["sent"])),
                     "of": np.full(len(flagged), int(row["fresh"])),
+                    # (1: the image holds the group's agreed pixels, replayed by ``verify``)
+                    "located": np.full(len(flagged), int(bool(row.get("held")))),
                     **self._names(flagged),
                 },
                 details={"strategy": SOURCE_CLASS},
