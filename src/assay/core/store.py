@@ -231,10 +231,12 @@ class RunStore:
         self._theirs = threading.local()  # other threads' connections (``_db``)
         self._others: list[sqlite3.Connection] = []
         self._others_lock = threading.Lock()
+        self._where = os.path.abspath(self.path)  # (``_lost_here``: the same file, cwd aside)
         if read_only:
             self._conn = open_read_only(self.path)
             _OPEN.add(self)
             return
+        _lost_here(self._where)  # (before ``make_private`` makes a new file there)
         if self.path.is_dir():
             raise NotAStoreError(
                 f"{self.path}: is a folder, not a run store file; give a file, e.g. "
@@ -1271,6 +1273,18 @@ BESIDE = ("-wal", "-shm")  # what SQLite keeps beside a store in WAL mode (``_dr
 LEAN = {"grammar": "$.text"}
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
 _LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
+
+
+def _lost_here(where: str) -> None:
+    """``StoreError`` (the store's failure, exit 4) when a store this process runs a run in
+    at ``where`` had its file deleted or replaced since it was opened: a writer opened there
+    now (a helper of the run's command, recording its reports between the run's creation
+    and its first write) made a new empty store at a deleted store's path, and the run
+    ended "no run ... (the store is empty)", exit 2; at a replaced one's it read the store
+    moved in over it beside the running one's write-ahead log."""
+    for other in list(_OPEN):
+        if not other.read_only and other.claims() and other._where == where:
+            other._check_still_there()  # (its log dropped, its words raised)
 
 
 def _still_to_come(summary: dict[str, Any] | None) -> bool:
