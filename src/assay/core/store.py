@@ -87,7 +87,16 @@ from assay.core.store_file import (
     schema_version,
     why_not_writable,
 )
+from assay.core.store_index import (
+    index_writable,
+    keep_open,
+    lost,
+    lost_error,
+    mark_lost,
+    unwritable_beside,
+)
 from assay.core.store_legacy import adopt
+from assay.core.terminal import shell_word
 from assay.core.unfinished import KEY as UNFINISHED_KEY
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TIE, Tallies
 from assay.errors import NotAStoreError, StoreError, UsageError
@@ -232,6 +241,11 @@ class RunStore:
         self._others: list[sqlite3.Connection] = []
         self._others_lock = threading.Lock()
         self._where = os.path.abspath(self.path)  # (``_lost_here``: the same file, cwd aside)
+        # an index this process maps writable (or makes): watched before each statement
+        self._mapped = index_writable(self.path)
+        self._kept = False  # (its connections kept open for good: ``_index_lost``)
+        if lost(self._where):  # (its index mapped here, unwritable: ``core.store_index``)
+            raise lost_error(self.path)
         if read_only:
             self._conn = open_read_only(self.path)
             _OPEN.add(self)
@@ -248,6 +262,14 @@ class RunStore:
             raise NotAStoreError(
                 f"{self.path}: is not a file (a named pipe, a device or a socket), not a run "
                 "store file; give a file, e.g. --store runs.db"
+            )
+        beside = unwritable_beside(self.path)
+        if beside is not None:  # (SQLite opened it and refused the first write, unexplained)
+            raise StoreError(
+                f"{self.path}: cannot open the run store: {beside} cannot be written (made "
+                f"immutable, chattr +i, or read-only; lsattr {shell_word(str(beside))} shows "
+                f"an i): make it writable (chattr -i {shell_word(str(beside))}), then run the "
+                "command again"
             )
         try:
             make_private(self.path)  # a new store is its user's alone (0700 / 0600)
@@ -299,6 +321,11 @@ class RunStore:
     def close(self) -> None:
         _OPEN.discard(self)
         self._stop_compaction()
+        if self._index_lost():  # (closing writes the index: SIGBUS)
+            for lock in self._locks.values():
+                lock.release(keep_file=True)  # (stalled at once, as ``give_up`` leaves it)
+            self._locks.clear()
+            return
         for lock in self._locks.values():
             lock.let_go()  # (a run left 'running' reads as stalled at once)
         self._locks.clear()
@@ -309,12 +336,30 @@ class RunStore:
                 db.close()
         self._conn.close()
 
+    def _index_lost(self) -> bool:
+        """Whether this store's index became unwritable under this process
+        (``core.store_index``): its connections, and every store's at its path in this
+        process, are then kept open and never used again."""
+        if not lost(self._where):
+            if not self._mapped or index_writable(self.path):
+                return False
+            mark_lost(self._where)
+        for store in [self, *_OPEN]:
+            if store._where == self._where and not store._kept:
+                store._kept = True
+                for db in [getattr(store, "_conn", None), *getattr(store, "_others", [])]:
+                    keep_open(db)
+                _OPEN.discard(store)
+        return True
+
     def __del__(self) -> None:
         # a store dropped without ``close`` (a notebook's, or a command's read-only one):
         # its connection sits in a reference cycle of its own (sqlite3's statement cache),
         # so without this it stayed open until a garbage collection, its write-ahead log
         # beside the file
         try:
+            if hasattr(self, "_kept") and self._index_lost():
+                return
             for db in [getattr(self, "_conn", None), *getattr(self, "_others", [])]:
                 if db is not None:
                     with contextlib.suppress(Exception):
@@ -338,6 +383,8 @@ class RunStore:
         use and closed with the store.  One SQLite connection serves one transaction at a
         time: shared, a thread's statement landed inside another thread's transaction (a
         run's checkpoint failed, "SQL statements in progress", the run left running)."""
+        if self._index_lost():
+            raise lost_error(self.path, self.claims())
         if threading.current_thread() is self.thread or getattr(_LENT, "store", None) is self:
             return self._conn
         db: sqlite3.Connection | None = getattr(self._theirs, "db", None)
@@ -1299,6 +1346,8 @@ def _running_in(path: str, run_id: str) -> bool:
     open (nothing beside it: a run held until its command ended is let go after its store
     closed, ops47), a connection that may write but is told not to reads it, so that its
     close removes the -wal and -shm it makes, as ``open_read_only`` does (left28)."""
+    if lost(os.path.abspath(path)):  # (read here it would kill the process: stalled)
+        return True
     free = nothing_beside(Path(path))
     db = sqlite3.connect(f"file:{quote(path)}?mode={'rw' if free else 'ro'}", uri=True, timeout=2)
     try:
