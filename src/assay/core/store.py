@@ -50,6 +50,7 @@ from assay.core.runlock import (
     held_runs,
     holder,
 )
+from assay.core.session_clock import SESSION_CLOCK, session_rider
 from assay.core.setstate import (
     FRESH,
     Compactor,
@@ -411,9 +412,10 @@ class RunStore:
             _LENT.store = before
 
     # -- who runs a run: one process at a time (``core.runlock``) ------------------------------
-    def claim(self, run_id: str) -> None:
+    def claim(self, run_id: str, *, session: bool = True) -> None:
         """Own the run (create it or resume it) until it ends, the store is closed or the
-        process ends; ``UsageError`` when another process owns it."""
+        process ends; ``UsageError`` when another process owns it.  ``session``: a session
+        that runs it (not a deletion), whose seconds ride its writes."""
         if run_id in self._locks:
             self._locks[run_id].activate()
             return
@@ -429,6 +431,25 @@ class RunStore:
             ) from None
         lock.activate()
         self._locks[run_id] = lock
+        if session:
+            self._ride_session(run_id)
+
+    def _ride_session(self, run_id: str) -> None:
+        """A run resumed (claimed, stored already): this session's seconds ride its writes
+        (``core.session_clock``), after the earlier sessions' as a resume counts them."""
+        if SESSION_CLOCK in self._riders.get(run_id, {}):
+            return
+        from assay.core.runinfo import earlier_wall_seconds
+
+        try:
+            record = self.get_run(run_id)
+        except (UsageError, StoreError, sqlite3.Error):
+            return  # (a new run: ``create_run`` rides it)
+        said = (record.summary or {}).get("wall_seconds")  # (a fairness run's own figure)
+        before = earlier_wall_seconds(record)
+        if isinstance(said, int | float) and not isinstance(said, bool):
+            before = max(before, float(said))
+        self.ride(record.id, SESSION_CLOCK, session_rider(before))
 
     def _not_another_hosts(self, run_id: str) -> None:
         """Refuse a run whose lock file names another host's process while the run is
@@ -546,6 +567,9 @@ class RunStore:
         command, config, model = redact_text(command), redact_json(config), redact_json(model)
         tallies = Tallies(keep_findings, seed)
         self.claim(run_id)
+        # this session's seconds, written with each of its writes (``core.session_clock``)
+        self.ride(run_id, SESSION_CLOCK, clock := session_rider(0.0))
+        config = {**config, SESSION_CLOCK: clock()}
         with self._tx(run_id):
             self._db.execute(
                 "INSERT INTO runs (id, technique, status, seed, command, config, model, versions,"
@@ -782,7 +806,7 @@ class RunStore:
         whole = int(mode) == 0  # a store from before incremental vacuum
         try:
             for run_id in ids:
-                self.claim(run_id)
+                self.claim(run_id, session=False)
             for run_id in ids:
                 self._stop_compaction(run_id, abandon=True)
             marks = ", ".join("?" * len(ids))
