@@ -20,6 +20,7 @@ the ask and the write, or during a background merge, still kills the process.
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 from pathlib import Path
 
@@ -41,12 +42,20 @@ _LOST: set[str] = set()  # stores (absolute paths) whose index this process may 
 
 
 def index_writable(path: Path | str) -> bool:
-    """Whether the store's index at ``path`` may be written (true when there is none)."""
+    """Whether the store's index at ``path`` may be written (true when there is none).  Only
+    an index made immutable (EPERM) or on a file system made read-only (EROFS) counts as
+    unwritable: one this user may not write (another user's store, EACCES) was never mapped
+    writable by this process, and a mapping made before a ``chmod`` stays writable."""
     index = f"{path}{INDEX}"
     try:
-        return os.access(index, os.W_OK) or not os.path.exists(index)
-    except (OSError, ValueError):
-        return True
+        if os.access(index, os.W_OK) or not os.path.exists(index):
+            return True
+        os.close(os.open(index, os.O_RDWR))
+    except OSError as exc:
+        return exc.errno not in (errno.EPERM, errno.EROFS)
+    except ValueError:
+        pass
+    return True
 
 
 def unwritable_beside(path: Path | str) -> Path | None:
