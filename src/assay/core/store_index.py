@@ -19,7 +19,6 @@ the ask and the write, or during a background merge, still kills the process.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 from pathlib import Path
@@ -83,6 +82,8 @@ def mark_lost(where: str) -> None:
 def keep_open(connection: object) -> None:
     """Never close ``connection`` (nor let the interpreter close it as it ends): closing it
     writes the index it mapped, which kills the process."""
+    import ctypes  # (only here: a store lost to the process)
+
     if connection is not None:
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(connection))
 
