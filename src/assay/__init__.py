@@ -1,17 +1,18 @@
 """assay: black-box testing of machine-learning models for the bugs accuracy hides."""
 
-from __future__ import annotations
-
-from assay._version import __version__
-from assay.errors import AssayError, BudgetExhausted, ModelError, StoreError, UsageError
+# (nothing imported at the top, ``__future__`` neither: the ``assay`` script imports this
+# package before ``assay.__main__.run`` guards a Ctrl-C, 2-9 ms of it a traceback's window;
+# the errors and the version come through ``__getattr__`` as the API does: ops48)
 
 TYPE_CHECKING = False  # (``typing`` itself takes 10-50 ms to import: see ``_LAZY``)
 if TYPE_CHECKING:  # (imported on first use: ``__getattr__``)
     from typing import Any
 
+    from assay._version import __version__
     from assay.core.findings import Finding, FindingBatch
     from assay.core.model import Capabilities, Model
     from assay.core.store import RunStore
+    from assay.errors import AssayError, BudgetExhausted, ModelError, StoreError, UsageError
 
 __all__ = [
     "AssayError",
@@ -42,6 +43,12 @@ __all__ = [
 # imports no numpy: a Ctrl-C or SIGTERM in its 0.1-0.4 s printed a traceback or killed the
 # command without a word, before ``__main__`` could say "interrupted" (left45o)
 _LAZY = {
+    "__version__": "assay._version",
+    "AssayError": "assay.errors",
+    "BudgetExhausted": "assay.errors",
+    "ModelError": "assay.errors",
+    "StoreError": "assay.errors",
+    "UsageError": "assay.errors",
     "Capabilities": "assay.core.model",
     "Finding": "assay.core.findings",
     "FindingBatch": "assay.core.findings",
@@ -65,7 +72,7 @@ _LAZY = {
 _RUNS = ("check_backdoor", "check_fairness", "check_text", "resume_run")
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     """The API functions, imported on first use so that ``import assay`` stays light."""
     if name in _RUNS:
         from assay._entry import Entry

@@ -7,8 +7,6 @@ began", exit 130.  The script generated from ``assay.cli.app:main`` imported tha
 first, outside any guard: a traceback for Ctrl-C, and SIGTERM killed it without a word (143).
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import sys
@@ -238,6 +239,7 @@ def pasteable(
     command = _longer_deadline(_pinned(pinned_keep(command, config), config, summary), config)
     command = _batch_said(command, config)
     command = _units_said(command, config)
+    command = _classes_said(command, config)
     if not command.startswith("assay "):
         return command
     command = _with_environment(shown_command(command), config)
@@ -486,6 +488,34 @@ def _units_said(command: str, config: Mapping[str, Any] | None) -> str:
     if any(w == "--units" or w.startswith("--units=") for w in words):
         return command
     return f"{command} --units {units}"
+
+
+def _classes_said(command: str, config: Mapping[str, Any] | None) -> str:
+    """A run stored before its command kept the class names it read from ``--classes @FILE``
+    (repro47: now a JSON list of them) reran ``@FILE``: the file read again, its names
+    reordered or edited since, the line tested other classes than the run did, saying
+    nothing.  Its names, kept in the run's config (``invocation.classes``), are given in the
+    file's place, as a run stored now gives them (ops48)."""
+    invocation = (config or {}).get("invocation")
+    names = invocation.get("classes") if isinstance(invocation, Mapping) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return command
+    if "@" not in command or not command.startswith("assay "):
+        return command
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    listed = json.dumps(names, ensure_ascii=False)
+    for i, word in enumerate(words):
+        if word == "--classes" and i + 1 < len(words) and words[i + 1].startswith("@"):
+            words[i + 1] = listed
+        elif word.startswith("--classes=@"):
+            words[i] = f"--classes={listed}"
+        else:
+            continue
+        return shlex.join(words)
+    return command
 
 
 def _late_switch(summary: Mapping[str, Any] | None) -> int | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from assay.core.session_clock import through_last_write
 from assay.core.store import RunStore
 
 __all__ = ["SEARCHES", "keep_search_start", "keep_session_start", "kept_starts", "wall_from_starts"]
@@ -56,6 +57,9 @@ def keep_search_start(
     record = store.get_run(run_id)
     if engine is None:
         engine = float((record.progress or {}).get("elapsed") or 0.0)
+    # at least the run's seconds through its last write (this session's, or an earlier
+    # one's killed before its search: ``core.session_clock``)
+    now = max(now, through_last_write(record.config))
     began = kept_starts(record.config.get("budget"))
     if began:
         run, own = began[-1]
@@ -67,14 +71,18 @@ def keep_search_start(
 
 def wall_from_starts(record: Any) -> float:
     """The run's wall-clock seconds through its last checkpoint, from its last session's kept
-    search start: the run's seconds then plus the engine's seconds since (0.0: none kept)."""
-    began = kept_starts((getattr(record, "config", None) or {}).get("budget"))
+    search start: the run's seconds then plus the engine's seconds since; at least its last
+    session's seconds through its last write (``core.session_clock``; 0.0: neither kept)."""
+    config = getattr(record, "config", None) or {}
+    # (a session killed before its search kept no start: its last write's seconds, ops48)
+    written = through_last_write(config)
+    began = kept_starts(config.get("budget"))
     if not began:
-        return 0.0
+        return written
     run, own = began[-1]
     engine = (getattr(record, "progress", None) or {}).get("elapsed")
     since = float(engine) - own if isinstance(engine, int | float) else 0.0
-    return run + max(since, 0.0)
+    return max(run + max(since, 0.0), written)
 
 
 def keep_session_start(store: RunStore, run_id: str, started: float, before: float) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import sqlite3
 import threading
 import zlib
@@ -42,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from assay.core.columnar import decode_array, encode_array
+from assay.core.store_index import index_writable, keep_open, lost, mark_lost
 
 __all__ = [
     "BUCKETS",
@@ -318,14 +320,25 @@ class Compactor:
             while not self._stop.is_set():
                 self._wake.wait()
                 self._wake.clear()
-                while not self._stop.is_set() and compact(
-                    db, self.run_id, max_jobs=1, cancel=self._cancel
+                while (
+                    not self._stop.is_set()
+                    and self._index_kept()
+                    and compact(db, self.run_id, max_jobs=1, cancel=self._cancel)
                 ):
                     pass
         except Exception as exc:  # an optimisation that failed: stop it
             self.error = exc
         finally:
-            db.close()
+            if self._index_kept():
+                db.close()
+            else:  # (its index unwritable: closing would kill the process, ``store_index``)
+                keep_open(db)
+
+    def _index_kept(self) -> bool:
+        where = os.path.abspath(self.path)
+        if not lost(where) and not index_writable(self.path):
+            mark_lost(where)
+        return not lost(where)
 
 
 def load_parts(rows: Sequence[tuple[str, bytes]]) -> dict[str, np.ndarray]:

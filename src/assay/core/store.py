@@ -50,6 +50,7 @@ from assay.core.runlock import (
     held_runs,
     holder,
 )
+from assay.core.session_clock import SESSION_CLOCK, session_rider
 from assay.core.setstate import (
     FRESH,
     Compactor,
@@ -87,7 +88,16 @@ from assay.core.store_file import (
     schema_version,
     why_not_writable,
 )
+from assay.core.store_index import (
+    index_writable,
+    keep_open,
+    lost,
+    lost_error,
+    mark_lost,
+    unwritable_beside,
+)
 from assay.core.store_legacy import adopt
+from assay.core.terminal import shell_word
 from assay.core.unfinished import KEY as UNFINISHED_KEY
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TIE, Tallies
 from assay.errors import NotAStoreError, StoreError, UsageError
@@ -231,10 +241,17 @@ class RunStore:
         self._theirs = threading.local()  # other threads' connections (``_db``)
         self._others: list[sqlite3.Connection] = []
         self._others_lock = threading.Lock()
+        self._where = os.path.abspath(self.path)  # (``_lost_here``: the same file, cwd aside)
+        # an index this process maps writable (or makes): watched before each statement
+        self._mapped = index_writable(self.path)
+        self._kept = False  # (its connections kept open for good: ``_index_lost``)
+        if lost(self._where):  # (its index mapped here, unwritable: ``core.store_index``)
+            raise lost_error(self.path)
         if read_only:
             self._conn = open_read_only(self.path)
             _OPEN.add(self)
             return
+        _lost_here(self._where)  # (before ``make_private`` makes a new file there)
         if self.path.is_dir():
             raise NotAStoreError(
                 f"{self.path}: is a folder, not a run store file; give a file, e.g. "
@@ -246,6 +263,14 @@ class RunStore:
             raise NotAStoreError(
                 f"{self.path}: is not a file (a named pipe, a device or a socket), not a run "
                 "store file; give a file, e.g. --store runs.db"
+            )
+        beside = unwritable_beside(self.path)
+        if beside is not None:  # (SQLite opened it and refused the first write, unexplained)
+            raise StoreError(
+                f"{self.path}: cannot open the run store: {beside} cannot be written (made "
+                f"immutable, chattr +i, or read-only; lsattr {shell_word(str(beside))} shows "
+                f"an i): make it writable (chattr -i {shell_word(str(beside))}), then run the "
+                "command again"
             )
         try:
             make_private(self.path)  # a new store is its user's alone (0700 / 0600)
@@ -297,6 +322,11 @@ class RunStore:
     def close(self) -> None:
         _OPEN.discard(self)
         self._stop_compaction()
+        if self._index_lost():  # (closing writes the index: SIGBUS)
+            for lock in self._locks.values():
+                lock.release(keep_file=True)  # (stalled at once, as ``give_up`` leaves it)
+            self._locks.clear()
+            return
         for lock in self._locks.values():
             lock.let_go()  # (a run left 'running' reads as stalled at once)
         self._locks.clear()
@@ -307,12 +337,30 @@ class RunStore:
                 db.close()
         self._conn.close()
 
+    def _index_lost(self) -> bool:
+        """Whether this store's index became unwritable under this process
+        (``core.store_index``): its connections, and every store's at its path in this
+        process, are then kept open and never used again."""
+        if not lost(self._where):
+            if not self._mapped or index_writable(self.path):
+                return False
+            mark_lost(self._where)
+        for store in [self, *_OPEN]:
+            if store._where == self._where and not store._kept:
+                store._kept = True
+                for db in [getattr(store, "_conn", None), *getattr(store, "_others", [])]:
+                    keep_open(db)
+                _OPEN.discard(store)
+        return True
+
     def __del__(self) -> None:
         # a store dropped without ``close`` (a notebook's, or a command's read-only one):
         # its connection sits in a reference cycle of its own (sqlite3's statement cache),
         # so without this it stayed open until a garbage collection, its write-ahead log
         # beside the file
         try:
+            if hasattr(self, "_kept") and self._index_lost():
+                return
             for db in [getattr(self, "_conn", None), *getattr(self, "_others", [])]:
                 if db is not None:
                     with contextlib.suppress(Exception):
@@ -336,6 +384,8 @@ class RunStore:
         use and closed with the store.  One SQLite connection serves one transaction at a
         time: shared, a thread's statement landed inside another thread's transaction (a
         run's checkpoint failed, "SQL statements in progress", the run left running)."""
+        if self._index_lost():
+            raise lost_error(self.path, self.claims())
         if threading.current_thread() is self.thread or getattr(_LENT, "store", None) is self:
             return self._conn
         db: sqlite3.Connection | None = getattr(self._theirs, "db", None)
@@ -362,9 +412,10 @@ class RunStore:
             _LENT.store = before
 
     # -- who runs a run: one process at a time (``core.runlock``) ------------------------------
-    def claim(self, run_id: str) -> None:
+    def claim(self, run_id: str, *, session: bool = True) -> None:
         """Own the run (create it or resume it) until it ends, the store is closed or the
-        process ends; ``UsageError`` when another process owns it."""
+        process ends; ``UsageError`` when another process owns it.  ``session``: a session
+        that runs it (not a deletion), whose seconds ride its writes."""
         if run_id in self._locks:
             self._locks[run_id].activate()
             return
@@ -380,6 +431,25 @@ class RunStore:
             ) from None
         lock.activate()
         self._locks[run_id] = lock
+        if session:
+            self._ride_session(run_id)
+
+    def _ride_session(self, run_id: str) -> None:
+        """A run resumed (claimed, stored already): this session's seconds ride its writes
+        (``core.session_clock``), after the earlier sessions' as a resume counts them."""
+        if SESSION_CLOCK in self._riders.get(run_id, {}):
+            return
+        from assay.core.runinfo import earlier_wall_seconds
+
+        try:
+            record = self.get_run(run_id)
+        except (UsageError, StoreError, sqlite3.Error):
+            return  # (a new run: ``create_run`` rides it)
+        said = (record.summary or {}).get("wall_seconds")  # (a fairness run's own figure)
+        before = earlier_wall_seconds(record)
+        if isinstance(said, int | float) and not isinstance(said, bool):
+            before = max(before, float(said))
+        self.ride(record.id, SESSION_CLOCK, session_rider(before))
 
     def _not_another_hosts(self, run_id: str) -> None:
         """Refuse a run whose lock file names another host's process while the run is
@@ -497,6 +567,9 @@ class RunStore:
         command, config, model = redact_text(command), redact_json(config), redact_json(model)
         tallies = Tallies(keep_findings, seed)
         self.claim(run_id)
+        # this session's seconds, written with each of its writes (``core.session_clock``)
+        self.ride(run_id, SESSION_CLOCK, clock := session_rider(0.0))
+        config = {**config, SESSION_CLOCK: clock()}
         with self._tx(run_id):
             self._db.execute(
                 "INSERT INTO runs (id, technique, status, seed, command, config, model, versions,"
@@ -733,7 +806,7 @@ class RunStore:
         whole = int(mode) == 0  # a store from before incremental vacuum
         try:
             for run_id in ids:
-                self.claim(run_id)
+                self.claim(run_id, session=False)
             for run_id in ids:
                 self._stop_compaction(run_id, abandon=True)
             marks = ", ".join("?" * len(ids))
@@ -1273,6 +1346,18 @@ _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
 _LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
 
 
+def _lost_here(where: str) -> None:
+    """``StoreError`` (the store's failure, exit 4) when a store this process runs a run in
+    at ``where`` had its file deleted or replaced since it was opened: a writer opened there
+    now (a helper of the run's command, recording its reports between the run's creation
+    and its first write) made a new empty store at a deleted store's path, and the run
+    ended "no run ... (the store is empty)", exit 2; at a replaced one's it read the store
+    moved in over it beside the running one's write-ahead log."""
+    for other in list(_OPEN):
+        if not other.read_only and other.claims() and other._where == where:
+            other._check_still_there()  # (its log dropped, its words raised)
+
+
 def _still_to_come(summary: dict[str, Any] | None) -> bool:
     """Whether an ended run's summary says parts still follow its search."""
     said = summary or {}
@@ -1285,6 +1370,8 @@ def _running_in(path: str, run_id: str) -> bool:
     open (nothing beside it: a run held until its command ended is let go after its store
     closed, ops47), a connection that may write but is told not to reads it, so that its
     close removes the -wal and -shm it makes, as ``open_read_only`` does (left28)."""
+    if lost(os.path.abspath(path)):  # (read here it would kill the process: stalled)
+        return True
     free = nothing_beside(Path(path))
     db = sqlite3.connect(f"file:{quote(path)}?mode={'rw' if free else 'ro'}", uri=True, timeout=2)
     try:
