@@ -207,6 +207,7 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
                 f"{'; ' + holds if holds else ''}"
                 f"{_why_sampled(summary, v)})"
             )
+            rule_text += _rules_favour(summary, regions)
     if not boxes or v.get("certificate"):
         return rule_text or ""
     exact, box = boxes[0]
@@ -224,6 +225,32 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
         f"; largest exact box: {box['rule']} (all of it discriminatory, "
         f"{percent(box['share_of_space'])} of the input space{holds}{cut})"
     )
+
+
+def _rules_favour(summary: dict[str, Any], regions: list[dict[str, Any]]) -> str:
+    """Who is favoured inside the first confirmed sampled rule (its checked IDIs), and in
+    each other confirmed rule that favours another value: a model favouring one value here
+    and the other there has an attribute's direction near even, which alone reads as none."""
+    favourable = (summary.get("favourable") or {}).get("class")
+
+    def told(r: dict[str, Any]) -> tuple[str, str] | None:
+        rows = r.get("direction") or []
+        n = int(rows[0]["idis"] or 0) if rows else 0
+        if not n or r.get("figures") == "exact":
+            return None
+        top = max(rows, key=lambda d: d["favoured_in"] or 0)
+        of = f"its {n:,} checked IDI{'' if n == 1 else 's'}"
+        return str(top["value"]), favoured_text(rows, favourable, of)
+
+    first = told(regions[0])
+    if first is None:
+        return ""
+    out = f"; inside it, {first[1]}"
+    for r in regions[1:]:
+        other = told(r)
+        if other is not None and other[0] != first[0] and "not told apart" not in other[1]:
+            out += f"; and in {r['rule']}, {other[1]}"
+    return out
 
 
 def _cut_short(rule: dict[str, Any], summary: dict[str, Any]) -> str:
