@@ -966,13 +966,18 @@ def _drawn_inside(
     where: str,
 ) -> np.ndarray:
     """``n`` inputs inside ``rule``: uniform over its box, or (``where`` "data") data rows
-    inside it, drawn with replacement (none when the data holds none)."""
+    inside it, drawn with replacement (none when the data holds none); every data row inside
+    it, each once, when it holds fewer than ``n`` (a rule over 5 rows was "1,000 data rows
+    drawn inside it": 1,000 draws of 5 rows whose share could be counted)."""
     if where == "data":
         if data is None or not len(data):
             return np.zeros((0, len(schema)))
         pool = np.flatnonzero(rule.contains(data))
         if not len(pool):
             return np.zeros((0, len(schema)))
+        if len(pool) < n:
+            every: np.ndarray = data[pool]
+            return every
         chosen: np.ndarray = data[pool[rng.integers(0, len(pool), size=n)]]
         return chosen
     rows = schema.sample_uniform(rng, n)
@@ -1100,17 +1105,30 @@ def _regions(
                 schema, check.model, attribute, rows, check.threshold, stop_at=check.stop_at
             )
             asked += got.queries
-            held = rule.contains(s.rows[ho])
-            k = int(got.disc.sum()) + int((held & s.disc[ho]).sum())
-            m = len(got.disc) + int(held.sum())
-            low, high = clopper_pearson(k, m)
-            checked.update(
-                share_inside=k / m if m else None,
-                share_inside_low=low,
-                share_inside_high=high,
-                drawn_inside=len(got.disc),
-            )
-            idis = np.concatenate([idis, got.classes[got.disc]])
+            if check.where == "data" and 0 < len(got.disc) == len(rows) < check.n:
+                # every data row inside the rule, counted once (the held-out ones among
+                # them): the rows' own share, no interval, and who is favoured among them
+                k, m = int(got.disc.sum()), len(got.disc)
+                checked.update(
+                    share_inside=k / m,
+                    share_inside_low=k / m,
+                    share_inside_high=k / m,
+                    drawn_inside=0,
+                    rows_counted=m,
+                )
+                idis = got.classes[got.disc]
+            else:
+                held = rule.contains(s.rows[ho])
+                k = int(got.disc.sum()) + int((held & s.disc[ho]).sum())
+                m = len(got.disc) + int(held.sum())
+                low, high = clopper_pearson(k, m)
+                checked.update(
+                    share_inside=k / m if m else None,
+                    share_inside_low=low,
+                    share_inside_high=high,
+                    drawn_inside=len(got.disc),
+                )
+                idis = np.concatenate([idis, got.classes[got.disc]])
         if fav is not None:
             checked["direction"] = _rule_direction(schema, attribute, idis, fav)
         witnesses = _witnesses_inside(
