@@ -14,28 +14,21 @@ planted models whose truth is known.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 from assay.core.rng import generator
-from assay.fairness.schema import Feature, Schema
 from assay.fairness.verdict import answer
 from assay.models import load_model
 from assay.report.verdict_text import favoured_text
 
-SCHEMA = Schema(
-    (
-        Feature("a", "integer", 0, 999),
-        Feature("b", "integer", 0, 999),
-        Feature("c", "integer", 0, 99),
-        Feature("sex", "integer", 0, 1, value_labels=("F", "M")),
-    ),
-    protected=("sex",),
-)
-BOX = (400, 499, 600, 649)  # 100 x 50 of 1,000 x 1,000: 0.5 % of the space
-BOX2 = (100, 199, 800, 849)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from regions_planted import BOX, BOX2, SCHEMA  # isort: skip  # (the bench's planted models)
 
 
 def _inside(x: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
