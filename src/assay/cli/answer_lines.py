@@ -31,8 +31,8 @@ def _data_differs(
     def top(of: list[dict[str, Any]]) -> Any:
         return max(of, key=lambda d: (d["favoured_in"] or 0, d.get("p_favourable") or 0))["value"]
 
-    if top(rows) == top(shown):
-        return ""
+    if top(rows) == top(shown) and "not told apart" not in favoured_text(shown, favourable, ""):
+        return ""  # (said only when the data rows tell otherwise, or the line above tells none)
     n = int(rows[0]["idis"])  # (a handful of IDIs says less than thousands: the count goes with it)
     their = f"their {n:,} IDI{'' if n == 1 else 's'}"
     if rows[0].get("exact"):  # every data row counted, not a sample of them
@@ -195,18 +195,26 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
             on = f"{held:,} held-out {what}"
             if drawn:
                 on += f" and {drawn:,} {what} drawn inside it"
+            interval = (
+                f", 95 % CI {percent(top_r.get('share_inside_low'))} to "
+                f"{percent(top_r.get('share_inside_high'))} on {on}"
+            )
+            if top_r.get("rows_counted"):  # (every data row inside it: no interval)
+                interval = f" (every one of its {int(top_r['rows_counted']):,} data rows counted)"
             # what share of the IDIs it covers: the figure the reports show (``recall``), so
             # that "most concentrated in" is not read as "most are in"
             rule_holds = covered(top_r)
             holds = covered_text(top_r)
+            # (a rule whose data rows were each counted is sampled, not its share)
+            kind = "sampled rule" if top_r.get("rows_counted") else "sampled"
             rule_text += (
-                f" (sampled: {percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
-                f"{percent(top_r.get('share_inside_low'))} to "
-                f"{percent(top_r.get('share_inside_high'))} on {on}; "
+                f" ({kind}: {percent(top_r['share_inside'])} discriminatory inside"
+                f"{interval}; "
                 f"{percent(top_r['weight_space'])} of the input space"
                 f"{'; ' + holds if holds else ''}"
                 f"{_why_sampled(summary, v)})"
             )
+            rule_text += _rules_favour(summary, regions)
     if not boxes or v.get("certificate"):
         return rule_text or ""
     exact, box = boxes[0]
@@ -224,6 +232,32 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
         f"; largest exact box: {box['rule']} (all of it discriminatory, "
         f"{percent(box['share_of_space'])} of the input space{holds}{cut})"
     )
+
+
+def _rules_favour(summary: dict[str, Any], regions: list[dict[str, Any]]) -> str:
+    """Who is favoured inside the first confirmed sampled rule (its checked IDIs), and in
+    each other confirmed rule that favours another value: a model favouring one value here
+    and the other there has an attribute's direction near even, which alone reads as none."""
+    favourable = (summary.get("favourable") or {}).get("class")
+
+    def told(r: dict[str, Any]) -> tuple[str, str] | None:
+        rows = r.get("direction") or []
+        n = int(rows[0]["idis"] or 0) if rows else 0
+        if not n or r.get("figures") == "exact":
+            return None
+        top = max(rows, key=lambda d: d["favoured_in"] or 0)
+        of = f"its {n:,} checked IDI{'' if n == 1 else 's'}"
+        return str(top["value"]), favoured_text(rows, favourable, of)
+
+    first = told(regions[0])
+    if first is None:
+        return ""
+    out = f"; inside it, {first[1]}"
+    for r in regions[1:]:
+        other = told(r)
+        if other is not None and other[0] != first[0] and "not told apart" not in other[1]:
+            out += f"; and in {r['rule']}, {other[1]}"
+    return out
 
 
 def _cut_short(rule: dict[str, Any], summary: dict[str, Any]) -> str:

@@ -632,6 +632,7 @@ def answer(
                         where,
                         stop_at=deadline,
                     ),
+                    fav=fav_index,
                 )
                 queries += asked
                 regions_out.extend({**r, "sample": where, "figures": "sampled"} for r in found)
@@ -905,6 +906,10 @@ def _direction(
             }
             if s.every_row and name == "data":  # (every row of the data, counted once)
                 row["exact"] = True
+            elif n and name in ("uniform", "data"):
+                # a sample's IDIs: the share's 95 % interval, which says whether the sample
+                # tells who is favoured (3 of 3 IDIs: 29-100 %, no better than a coin)
+                row["favoured_low"], row["favoured_high"] = clopper_pearson(got, n)
             if p_fav is not None:
                 # mean P(favourable) over the IDIs, and in what share this value gets the
                 # highest P(favourable) of the variants (ties: each)
@@ -961,13 +966,18 @@ def _drawn_inside(
     where: str,
 ) -> np.ndarray:
     """``n`` inputs inside ``rule``: uniform over its box, or (``where`` "data") data rows
-    inside it, drawn with replacement (none when the data holds none)."""
+    inside it, drawn with replacement (none when the data holds none); every data row inside
+    it, each once, when it holds fewer than ``n`` (a rule over 5 rows was "1,000 data rows
+    drawn inside it": 1,000 draws of 5 rows whose share could be counted)."""
     if where == "data":
         if data is None or not len(data):
             return np.zeros((0, len(schema)))
         pool = np.flatnonzero(rule.contains(data))
         if not len(pool):
             return np.zeros((0, len(schema)))
+        if len(pool) < n:
+            every: np.ndarray = data[pool]
+            return every
         chosen: np.ndarray = data[pool[rng.integers(0, len(pool), size=n)]]
         return chosen
     rows = schema.sample_uniform(rng, n)
@@ -1007,6 +1017,30 @@ class _Witnessed:
         return _witnesses_inside(self.schema, self.attribute, fresh, fresh.disc, self.class_labels)
 
 
+def _rule_direction(
+    schema: Schema, attribute: str, idis: np.ndarray, fav: int
+) -> list[dict[str, Any]]:
+    """Per value of ``attribute``, in what share of a rule's checked IDIs (its classes per
+    value, one row each) it gets the favourable class ``fav``, with its 95 % interval."""
+    f = schema.feature(attribute)
+    n = len(idis)
+    out = []
+    for i, v in enumerate(np.arange(f.encoded_low, f.encoded_high + 1)):
+        got = int((idis[:, i] == fav).sum()) if n else 0
+        low, high = clopper_pearson(got, n)
+        out.append(
+            {
+                "value": f.label(v),
+                "favoured_in": got / n if n else None,
+                "idis": n,
+                "favoured_count": got,
+                "favoured_low": low,
+                "favoured_high": high,
+            }
+        )
+    return out
+
+
 def _witnesses_inside(
     schema: Schema,
     attribute: str,
@@ -1041,11 +1075,14 @@ def _regions(
     class_labels: Sequence[str] = (),
     quantiles: bool = False,
     check: _Inside | None = None,
+    fav: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """The rules and the queries their checks asked.  Each rule's share inside is measured
     on the held-out rows it holds and, with ``check``, on fresh inputs drawn inside it (a
     rare region holds a handful of held-out rows; ``check``): both are unbiased draws from the rule
-    (uniform over it, or its data rows), counted together."""
+    (uniform over it, or its data rows), counted together.  With ``fav`` (the favourable
+    class), each rule's ``direction``: who gets it among the IDIs of those same rows (two
+    regions may favour opposite values, which the attribute's direction averages)."""
     n = len(s.rows)
     order = rng.permutation(n)
     cut = (2 * n) // 3
@@ -1060,22 +1097,40 @@ def _regions(
     fresh_rng = rng.spawn(1)[0] if check is not None and check.n else None
     for rank, rule in enumerate(rules, 1):
         checked = check_rule(schema, rule, s.rows[ho], s.disc[ho], data=data)
+        held_idis = rule.contains(s.rows[ho]) & s.disc[ho]
+        idis = s.classes[ho][held_idis]  # (each IDI's class per value of the attribute)
         if check is not None and fresh_rng is not None:
             rows = _drawn_inside(schema, rule, check.n, fresh_rng, data, check.where)
             got = _sample(
                 schema, check.model, attribute, rows, check.threshold, stop_at=check.stop_at
             )
             asked += got.queries
-            held = rule.contains(s.rows[ho])
-            k = int(got.disc.sum()) + int((held & s.disc[ho]).sum())
-            m = len(got.disc) + int(held.sum())
-            low, high = clopper_pearson(k, m)
-            checked.update(
-                share_inside=k / m if m else None,
-                share_inside_low=low,
-                share_inside_high=high,
-                drawn_inside=len(got.disc),
-            )
+            if check.where == "data" and 0 < len(got.disc) == len(rows) < check.n:
+                # every data row inside the rule, counted once (the held-out ones among
+                # them): the rows' own share, no interval, and who is favoured among them
+                k, m = int(got.disc.sum()), len(got.disc)
+                checked.update(
+                    share_inside=k / m,
+                    share_inside_low=k / m,
+                    share_inside_high=k / m,
+                    drawn_inside=0,
+                    rows_counted=m,
+                )
+                idis = got.classes[got.disc]
+            else:
+                held = rule.contains(s.rows[ho])
+                k = int(got.disc.sum()) + int((held & s.disc[ho]).sum())
+                m = len(got.disc) + int(held.sum())
+                low, high = clopper_pearson(k, m)
+                checked.update(
+                    share_inside=k / m if m else None,
+                    share_inside_low=low,
+                    share_inside_high=high,
+                    drawn_inside=len(got.disc),
+                )
+                idis = np.concatenate([idis, got.classes[got.disc]])
+        if fav is not None:
+            checked["direction"] = _rule_direction(schema, attribute, idis, fav)
         witnesses = _witnesses_inside(
             schema, attribute, s, rule.contains(s.rows) & s.disc, class_labels
         )

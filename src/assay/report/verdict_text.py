@@ -219,6 +219,7 @@ def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -
         if len(rows) > 2:  # (of three values and more, the
             # least favoured one is not the others' complement: said, as it is the one hurt)
             as_class += f", the {low['value']} variant in {percent(low['favoured_in'] or 0)}"
+        as_class += _not_told_apart(top, [d for d in rows if d is not top])
     if not rows or any(d.get("highest_p_in") is None for d in rows):
         return as_class
     by_p = max(rows, key=lambda d: (d["highest_p_in"], d.get("p_favourable") or 0))
@@ -247,6 +248,26 @@ def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -
             f"{percent(by_p['highest_p_in'])} of them)"
         )
     return as_class
+
+
+def _not_told_apart(top: dict[str, Any], others: list[dict[str, Any]]) -> str:
+    """What to add when a sample's IDIs do not tell the value named from another: their
+    shares' 95 % intervals overlap (3 of 3 IDIs: 29.24-100 % beside 0-70.76 %; a model
+    favouring each value in its own region: 51 % beside 49 %); nothing otherwise, or for
+    figures counted over every IDI (no interval)."""
+    low = top.get("favoured_low")
+    highs = [d for d in others if d.get("favoured_high") is not None]
+    if low is None or not highs:
+        return ""
+    near = max(highs, key=lambda d: d["favoured_high"])
+    if near["favoured_high"] < low:
+        return ""
+    return (
+        f", not told apart from the {near['value']} variant's "
+        f"{percent(near['favoured_in'] or 0)} (95 % intervals {percent(low)} to "
+        f"{percent(top.get('favoured_high'))} and {percent(near.get('favoured_low'))} to "
+        f"{percent(near['favoured_high'])} overlap): the sample shows no value favoured overall"
+    )
 
 
 def outcomes_text(rows: list[dict[str, Any]]) -> str | None:
