@@ -113,11 +113,14 @@ bench: $(VENV)/.dev $(VENV)/.kernel
 # Optional: the text search's hot modules compiled by mypyc into C extensions beside their
 # sources (about a third less CPU in the search, the same findings; needs a C compiler and the
 # Python headers).  A build whose sources changed since is not used (assay/text/compiled.py).
-compiled: $(VENV)/.dev
+COMPILED := $(addprefix src/assay/text/,walk.py moves.py generate.py flat.py shrink.py engine.py \
+	engine_state.py known.py strategies.py)
+compiled: src/assay/text/compiled.json
+src/assay/text/compiled.json: $(COMPILED) | $(VENV)/.dev
 	$(BIN)/python -m assay.text.build build
 
-clean-compiled: | $(BIN)/python
-	$(BIN)/python -m assay.text.build clean
+clean-compiled:
+	rm -f src/assay/text/*.so src/assay/text/*.pyd src/*__mypyc.*.so src/assay/text/compiled.json
 
 # the compiled build against the pure modules, finding for finding (skipped unless built)
 test-compiled: compiled

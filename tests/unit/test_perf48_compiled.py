@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.machinery
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,15 @@ def test_one_module_missing_from_a_build_keeps_them_all_from_source(
 def test_no_build_means_nothing_to_refuse(tmp_path: Path) -> None:
     assert compiled.why_not(tmp_path) is None
     assert compiled.extensions(tmp_path) == {}
+
+
+def test_the_makefile_rebuilds_when_any_compiled_module_changes() -> None:
+    # ``make compiled`` is a file target on the modules' sources: one left out of its list
+    # would leave the build stale (refused by the guard: every module then runs as Python)
+    text = (SRC.parent / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    line = next(ln for ln in text.splitlines() if ln.startswith("COMPILED :="))
+    named = re.findall(r"(\w+)\.py", line)
+    assert sorted(named) == sorted(compiled.MODULES)
 
 
 def test_the_source_finder_serves_the_compiled_modules_only_as_their_sources(
