@@ -158,7 +158,8 @@ def _run(env: dict[str, str], queries: int, seed: int) -> tuple[str, int, str]:
 
 built = pytest.mark.skipif(
     not compiled.extensions() or compiled.why_not() is not None,
-    reason="the compiled text search is not built here (make compiled)",
+    reason="the compiled text search is not in use here: "
+    + (compiled.why_not() or "not built (make compiled)"),
 )
 
 
