@@ -177,3 +177,32 @@ def test_the_compiled_search_finds_what_the_pure_one_does(opts: dict[str, str]) 
         assert fast[0] == ",".join(compiled.MODULES)
         assert pure[1] > 0  # the careful classifier disagrees with the blind one
         assert fast[1:] == pure[1:]
+
+
+def test_clean_removes_the_build_and_leaves_the_sources(tmp_path: Path) -> None:
+    from assay.text.build import clean
+
+    folder = tmp_path / "src" / "assay" / "text"
+    folder.mkdir(parents=True)
+    made = _folder(tmp_path)
+    for path in made.iterdir():
+        path.rename(folder / path.name)
+    shared = tmp_path / "src" / "abc__mypyc.so"
+    shared.write_bytes(b"")
+    stamp = json.loads((folder / compiled.STAMP).read_text(encoding="utf-8"))
+    (folder / compiled.STAMP).write_text(json.dumps({**stamp, "shared": [shared.name]}))
+    removed = clean(folder)
+    assert len(removed) == len(compiled.MODULES) + 2  # the extensions, the library, the stamp
+    assert not shared.exists() and not (folder / compiled.STAMP).exists()
+    assert compiled.extensions(folder) == {}
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.py" for n in compiled.MODULES)
+
+
+def test_a_build_without_mypyc_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay.text import build
+
+    monkeypatch.setattr(build.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="mypyc not found: install mypy"):
+        build.build(tmp_path)
+    assert build.main(["nonsense"]) == 2
