@@ -13,13 +13,8 @@ import pytest
 from assay.core.budget import BudgetedModel
 from assay.core.checkpoint import Snapshot, from_json_lines
 from assay.text.api import setup_text
-from assay.text.compiled import in_use
 
 FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
-
-# counts the reference cycles of Python closures, which a compiled build's are not: these run on
-# the pure modules (a compiled build is tested against them in test_perf48_compiled.py)
-PURE_ONLY = pytest.mark.skipif(bool(in_use()), reason="the compiled text search is in use")
 
 
 def _engine() -> Any:
@@ -139,7 +134,7 @@ def test_a_case_looks_at_few_known_errors_however_many_distinct_words() -> None:
     assert known.within(["the w5001 was not good"], None) is None
 
 
-@PURE_ONLY
+@pytest.mark.pure_text
 def test_the_search_rounds_leave_no_reference_cycles_behind() -> None:
     """A round runs with the cyclic collector paused, and what it leaves is then frozen
     (``Engine.step``): any reference cycle a round makes is never freed.  Two recursive

@@ -17,17 +17,12 @@ import assay.text.shrink as shrink
 from assay.core.budget import BudgetedModel
 from assay.core.checkpoint import Snapshot
 from assay.text.api import setup_text
-from assay.text.compiled import in_use
 from assay.text.generate import Draws, Sampler
 from assay.text.grammar import Grammar, parse_grammar
 from assay.text.moves import _pick_cum, swap_word_at
 from assay.text.oracle import Case
 
 WORDS = 50_000
-
-# a fake engine and patched module attributes, which a compiled build's C calls do not see: these
-# run on the pure modules (a compiled build is tested against them in test_perf48_compiled.py)
-PURE_ONLY = pytest.mark.skipif(bool(in_use()), reason="the compiled text search is in use")
 
 
 def _vocabulary_grammar(n: int = WORDS) -> Grammar:
@@ -75,7 +70,7 @@ class _Engine:
         return Case(new, draft=draft)
 
 
-@PURE_ONLY
+@pytest.mark.pure_text
 def test_a_word_swap_in_a_category_of_50000_words_costs_a_draw_not_a_scan() -> None:
     """The fifteenth session's review: 20,000 queries took 160 s, the walk's swaps listing
     and summing the 50,000 words of the category for each swap (280 M steps).  Counted: the
@@ -183,7 +178,7 @@ def count_viable(monkeypatch: Any) -> list[int]:
     return looked
 
 
-@PURE_ONLY
+@pytest.mark.pure_text
 def test_shrinking_among_50000_sentences_of_one_first_word_uses_the_index(
     monkeypatch: Any,
 ) -> None:
