@@ -598,6 +598,11 @@ def search_code() -> str:
             if origin.endswith((".so", ".pyd")):
                 built.append(f"{package.__name__.split('.')[-1]}/{info.name}")
     if not built:
+        from assay.text.compiled import why_not
+
+        unused = why_not()
+        if unused is not None:
+            return f"pure Python (the compiled build beside it is not used: {unused})"
         return "pure Python (no compiled module of assay.text or assay.core)"
     return f"compiled modules ({len(built)}): " + ", ".join(sorted(built))
 

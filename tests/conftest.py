@@ -15,6 +15,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from typing import Any
 
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -41,3 +42,26 @@ for _forced in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACT
 _STATE = tempfile.mkdtemp(prefix="assay-tests-state-")
 os.environ["XDG_STATE_HOME"] = _STATE
 atexit.register(shutil.rmtree, _STATE, True)
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line(
+        "markers",
+        "pure_text: fakes or patches a module of the text search that its compiled build "
+        "(make compiled) fixes in C; skipped while that build is in use, run on the pure one "
+        "(the build is tested against the pure modules in test_perf48_compiled.py)",
+    )
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    marked = [item for item in items if item.get_closest_marker("pure_text")]
+    if not marked:
+        return
+    from assay.text.compiled import in_use
+
+    if in_use():
+        import pytest
+
+        skip = pytest.mark.skip(reason="the compiled text search is in use (make compiled)")
+        for item in marked:
+            item.add_marker(skip)

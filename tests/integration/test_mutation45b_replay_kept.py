@@ -78,6 +78,7 @@ adj -> "nice" | "stupid" | "kind" | "calm" | "rude" | "loud"
 """
 
 
+@pytest.mark.pure_text
 def test_directional_findings_stored_without_their_relation_are_not_asked_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

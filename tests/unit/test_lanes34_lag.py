@@ -79,6 +79,7 @@ def _overlaps(
     return overlapped
 
 
+@pytest.mark.pure_text
 def test_the_next_round_is_drafted_while_the_shrinking_waits_for_the_classifiers() -> None:
     """With 3 rounds a step, the drafting of the next round starts in a wait of a round's
     shrinking (after it sent a batch), and the step ends with nothing in flight; one round

@@ -61,6 +61,7 @@ def test_a_restarting_walker_keeps_the_mode_it_restarts_in_and_starts_where_it_p
     }
 
 
+@pytest.mark.pure_text
 def test_exploring_walkers_draw_shorter_material_while_harvesting_is_worth_more(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

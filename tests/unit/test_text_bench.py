@@ -88,14 +88,16 @@ def test_needed_finds_how_much_faster_the_search_must_be_for_a_share() -> None:
 
 
 def test_the_bench_says_which_search_code_it_measured() -> None:
-    import assay.text
+    from assay.text import compiled
 
     said = _bench().search_code()
-    compiled = sorted(Path(assay.text.__path__[0]).glob("*.so"))
-    if compiled:
+    if compiled.in_use():  # make compiled, fresh, not switched off
         assert said.startswith("compiled modules")
     else:
         assert said.startswith("pure Python")
+        reason = compiled.why_not()
+        if reason is not None:  # a build beside the sources, not used: said why
+            assert f"not used: {reason}" in said
 
 
 def test_the_cpu_bench_memo_asks_each_sentence_once_and_answers_the_same_rows() -> None:

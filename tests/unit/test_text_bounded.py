@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from assay.core.budget import BudgetedModel
 from assay.core.checkpoint import Snapshot, from_json_lines
@@ -133,6 +134,7 @@ def test_a_case_looks_at_few_known_errors_however_many_distinct_words() -> None:
     assert known.within(["the w5001 was not good"], None) is None
 
 
+@pytest.mark.pure_text
 def test_the_search_rounds_leave_no_reference_cycles_behind() -> None:
     """A round runs with the cyclic collector paused, and what it leaves is then frozen
     (``Engine.step``): any reference cycle a round makes is never freed.  Two recursive

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import numpy as np
+import pytest
 
 import assay.text.shrink as shrink
 from assay.core.budget import BudgetedModel
@@ -69,6 +70,7 @@ class _Engine:
         return Case(new, draft=draft)
 
 
+@pytest.mark.pure_text
 def test_a_word_swap_in_a_category_of_50000_words_costs_a_draw_not_a_scan() -> None:
     """The fifteenth session's review: 20,000 queries took 160 s, the walk's swaps listing
     and summing the 50,000 words of the category for each swap (280 M steps).  Counted: the
@@ -176,6 +178,7 @@ def count_viable(monkeypatch: Any) -> list[int]:
     return looked
 
 
+@pytest.mark.pure_text
 def test_shrinking_among_50000_sentences_of_one_first_word_uses_the_index(
     monkeypatch: Any,
 ) -> None:

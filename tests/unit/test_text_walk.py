@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import numpy as np
+import pytest
 
 from assay.text.flat import text as flat_text
 from assay.text.generate import Draws, Sampler, detok, tree_text, tree_words
@@ -116,6 +117,7 @@ def test_shrinking_candidates_remove_words_and_know_their_text() -> None:
     assert multi > 20  # the check did meet multi-word terminals
 
 
+@pytest.mark.pure_text
 def test_a_symbol_of_many_alternatives_shrinks_as_a_full_scan_does(monkeypatch: Any) -> None:
     """A vocabulary of 100,000 alternatives made shrinking scan all of them for every
     subtree (2,000 queries took minutes); the index of them gives the same candidates,
@@ -174,6 +176,7 @@ def test_the_skip_chain_finds_the_next_place_not_known_judged() -> None:
     assert _next_open(skip, 0) == 8
 
 
+@pytest.mark.pure_text
 def test_the_failing_core_is_where_the_minimal_words_are() -> None:
     """``core_paths`` finds the nodes holding the words of the smallest known minimal error
     the case holds (punctuation joined to the word before it, as in the sentence)."""
@@ -325,6 +328,7 @@ def test_a_walker_drafting_the_same_edit_again_gets_the_same_draft() -> None:
     assert drafted(engine, other) is not drafted(engine, case)
 
 
+@pytest.mark.pure_text
 def test_the_walk_observes_a_round_while_its_first_shrinking_batch_is_out() -> None:
     """The walk's ``observe`` (the surrogate's update, the walkers' moves) reads nothing
     that shrinking changes: the engine does it once the round's first shrinking batch is
@@ -404,6 +408,7 @@ def test_remembered_sizes_equal_the_plain_walk() -> None:
     assert edited == 2000
 
 
+@pytest.mark.pure_text
 def test_keepable_subtrees_are_those_without_a_steered_production() -> None:
     """``_keepable`` (one reduceat over the tree's productions) keeps exactly the movable
     nodes whose subtree holds no production with a bias above 1, as a plain walk finds."""

@@ -8,6 +8,10 @@ declares (invariance, directional).  Errors are shrunk to minimal failing senten
 ``prepare`` and ``phases``) is the entry point.
 """
 
-from assay.text.grammar import Grammar, load_grammar, parse_grammar
+from assay.text.compiled import use_fresh_build
+
+use_fresh_build()  # the search's compiled modules, only if built from these sources
+
+from assay.text.grammar import Grammar, load_grammar, parse_grammar  # noqa: E402
 
 __all__ = ["Grammar", "load_grammar", "parse_grammar"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assay.errors import BudgetExhausted
+from assay.text.pipeline import restore
 
 if TYPE_CHECKING:
     from assay.text.lag import Lag
@@ -299,5 +300,5 @@ class Dispatch:
         self._ctx[me] = {a: getattr(self, a) for a in LANE}
         turns.give(me)
         turns.wait(me)
-        self.__dict__.update(self._ctx[me])
+        restore(self, self._ctx[me])
         self._lane = me

@@ -37,7 +37,7 @@ from assay.text.known import KnownErrors, signature
 from assay.text.label_watch import LabelWatch, watch_of
 from assay.text.lag import Lag, step_lagged
 from assay.text.oracle import Case, Oracle, Verdict
-from assay.text.pipeline import Turns
+from assay.text.pipeline import Turns, restore
 from assay.text.segment import Words
 from assay.text.shrink import Shrinker, case_size
 from assay.text.untested import untested_reason
@@ -593,7 +593,7 @@ class Engine(Dispatch, EngineState):
         def lane(i: int) -> None:
             try:
                 turns.wait(i)
-                self.__dict__.update(self._ctx[i])
+                restore(self, self._ctx[i])
                 self._lane = i
                 found[i] = self._step()
             except BaseException as exc:  # handed to the search's thread
@@ -614,7 +614,7 @@ class Engine(Dispatch, EngineState):
                 t.join()
         finally:
             self._turns = None
-            self.__dict__.update(self._ctx[0])
+            restore(self, self._ctx[0])
             self._lane = 0
             # the lanes' time overlaps: the round's wall time less the classifiers' own
             self.search_seconds = seconds + max(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -65,7 +64,12 @@ class EngineState:
     _pairs: dict[str, str]
     _ctx: list[dict[str, Any]]
     _stop_next: str | None
-    _remember: Callable[[str, str, int], None]
+
+    def _remember(self, key: str, sig: str, relation: int = -1) -> None:
+        """Record a known minimal error (``Engine``'s).  A method here, not an attribute's
+        annotation: a class compiled by mypyc reads a declared attribute, never the
+        subclass's method of that name."""
+        raise NotImplementedError
 
     def snapshot(self) -> Snapshot:
         snap = Snapshot(

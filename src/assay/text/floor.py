@@ -20,7 +20,7 @@ from typing import Any
 
 from assay.text.engine import Engine, Evaluated
 from assay.text.generate import Tree
-from assay.text.oracle import Case
+from assay.text.oracle import Case, Verdict
 
 __all__ = [
     "BESIDE",
@@ -349,13 +349,10 @@ class SuiteFloor:
 
 def _first(got: Evaluated, n: int) -> Evaluated:
     """``got``'s first ``n`` cases, as a round of those alone."""
-    part = Evaluated.__new__(Evaluated)
-    part.cases = got.cases[:n]
-    part.error = got.error[:n]
-    part.margin = got.margin[:n]
-    part.detail = got.detail[:n]
-    part.outputs = got.outputs[:n]
-    return part
+    # made through its constructor: a class compiled by mypyc (make compiled) refuses a bare
+    # ``__new__`` (its ``__init__`` runs: "missing required argument 'cases'")
+    verdict = Verdict(error=got.error[:n], margin=got.margin[:n], detail=got.detail[:n])
+    return Evaluated(got.cases[:n], verdict, got.outputs[:n])
 
 
 def floor_drawn(engine: Any) -> list[int] | None:

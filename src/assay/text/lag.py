@@ -24,7 +24,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from assay.errors import BudgetExhausted, UsageError
-from assay.text.pipeline import Turns
+from assay.text.pipeline import Turns, restore
 
 if TYPE_CHECKING:
     from assay.core.findings import FindingBatch
@@ -87,7 +87,7 @@ class Lag:
     def enter(self, me: int) -> None:
         self.local.me = me
         self.turns.wait(me)
-        self.engine.__dict__.update(self.own[me])
+        restore(self.engine, self.own[me])
 
     def drafted(self) -> None:
         """A walker drafted (the drafting's turn): the turn goes back to the shrinking after
@@ -110,7 +110,7 @@ class Lag:
         self.own[me] = {a: getattr(engine, a) for a in OWN}
         self.turns.give(me)
         self.turns.wait(me)
-        engine.__dict__.update(self.own[me])
+        restore(engine, self.own[me])
 
     def end(self) -> None:
         me = self.me
@@ -191,7 +191,7 @@ def _overlap(
             t.join()
     finally:
         engine._lag = None
-        engine.__dict__.update(lag.own[1])  # the next round's (its parts sent ahead)
+        restore(engine, lag.own[1])  # the next round's (its parts sent ahead)
         engine._lag_seen = (lag.calls, lag.sends)
     for b in shrunk:
         found.extend(b)

@@ -281,6 +281,14 @@ class PanelWorker:
             self._ended = True
 
 
+def restore(target: object, values: dict[str, Any]) -> None:
+    """Set ``target``'s attributes to ``values`` (a lane's or a lagged round's own state
+    taken back): one ``setattr`` each, which a class compiled by mypyc (``make compiled``)
+    reads, where its ``__dict__`` would be a dead copy."""
+    for name, value in values.items():
+        setattr(target, name, value)
+
+
 class Turns:
     """Lanes taking turns: exactly one runs at a time; the turn passes when the lane holding
     it gives it (``give``) or ends (``end``), to the next lane still running."""

@@ -8,7 +8,7 @@ queried twice (for ``ogma`` this is our one change to the published algorithm).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -70,7 +70,7 @@ class ExhaustiveStrategy:
     """Every derivation in a fixed order (grammars with at most a few million)."""
 
     name = "exhaustive"
-    LIMIT = 5_000_000
+    LIMIT: ClassVar[int] = 5_000_000
 
     def __init__(self, engine_grammar: Any, max_depth: int) -> None:
         total = count_derivations(engine_grammar, max_depth, cap=self.LIMIT + 1)
