@@ -185,6 +185,7 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
                 f"{covered_text(top_r) or percent(None) + ' of the IDIs'}"
                 f"{_cut_short(top_r, summary)})"
             )
+            rule_text += _rules_favour(summary, regions)
         elif top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
             # the share inside is measured on the held-out inputs the rule holds (a rule
             # may hold a dozen) and on inputs drawn inside it: its interval and their
@@ -235,28 +236,50 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
 
 
 def _rules_favour(summary: dict[str, Any], regions: list[dict[str, Any]]) -> str:
-    """Who is favoured inside the first confirmed sampled rule (its checked IDIs), and in
-    each other confirmed rule that favours another value: a model favouring one value here
-    and the other there has an attribute's direction near even, which alone reads as none."""
+    """Who is favoured inside the first confirmed rule (a sampled rule's checked IDIs, an
+    exact rule's every IDI), and in each other confirmed rule that favours another value: a
+    model favouring one value here and the other there has an attribute's direction near
+    even, which alone reads as none.  The confirmed rules left unnamed are counted, so that
+    none is only in the reports unsaid."""
     favourable = (summary.get("favourable") or {}).get("class")
 
     def told(r: dict[str, Any]) -> tuple[str, str] | None:
         rows = r.get("direction") or []
-        n = int(rows[0]["idis"] or 0) if rows else 0
-        if not n or r.get("figures") == "exact":
+        if not rows or all(d.get("favoured_in") is None for d in rows):
             return None
+        n = rows[0].get("idis")
+        if r.get("figures") == "exact":  # every IDI inside counted: no interval
+            of = (
+                "its discriminatory input space (exact)"
+                if n is None
+                else f"its {int(n):,} IDI{'' if n == 1 else 's'} (exact: every one counted)"
+            )
+        elif not n:
+            return None
+        else:
+            of = f"its {int(n):,} checked IDI{'' if n == 1 else 's'}"
         top = max(rows, key=lambda d: d["favoured_in"] or 0)
-        of = f"its {n:,} checked IDI{'' if n == 1 else 's'}"
         return str(top["value"]), favoured_text(rows, favourable, of)
 
     first = told(regions[0])
-    if first is None:
-        return ""
-    out = f"; inside it, {first[1]}"
+    named = 1
+    out = "" if first is None else f"; inside it, {first[1]}"
     for r in regions[1:]:
         other = told(r)
-        if other is not None and other[0] != first[0] and "not told apart" not in other[1]:
+        if (
+            first is not None
+            and other is not None
+            and other[0] != first[0]
+            and "not told apart" not in other[1]
+        ):
             out += f"; and in {r['rule']}, {other[1]}"
+            named += 1
+    more = len(regions) - named
+    if more:
+        out += (
+            f"; {more:,} more confirmed {'rule' if more == 1 else 'rules'} "
+            "in the JSON and HTML reports"
+        )
     return out
 
 

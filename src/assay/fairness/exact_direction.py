@@ -20,10 +20,18 @@ import numpy as np
 from assay.core.display import tidy_share
 from assay.fairness.exact import ExactResult
 from assay.fairness.exact.enumerated import idi_of_rows
+from assay.fairness.exact.rules import BoxSet, box_set, mass_inside
 from assay.fairness.outcomes import outcome_shares
+from assay.fairness.regions import Rule
 from assay.fairness.schema import Schema
 
-__all__ = ["ENUMERATED_CHECK", "answer_samples", "boxes_direction", "enumerated_direction"]
+__all__ = [
+    "ENUMERATED_CHECK",
+    "RuleDirection",
+    "answer_samples",
+    "boxes_direction",
+    "enumerated_direction",
+]
 
 ENUMERATED_CHECK = 100
 """Inputs (and data rows) the answer still samples beside an enumeration that asked the model
@@ -181,3 +189,55 @@ def _box_outcomes(
             for c, name in enumerate(classes)
         }
     }
+
+
+class RuleDirection:
+    """Who is favoured inside each exact rule, counted as the attribute's own direction is:
+    over the IDIs of an enumerated domain inside the rule (``idis`` their count), or over the
+    discriminatory boxes of trees read box by box, each cut to the rule (``idis`` None: a
+    share of the rule's discriminatory volume).  No interval: every IDI inside is counted.
+    ``of(rule, keep)`` is None when the analysis did not keep what it needs (an ensemble's
+    branch and bound, who is favoured not counted)."""
+
+    def __init__(self, schema: Schema, attribute: str, ex: ExactResult, fav: int) -> None:
+        self.schema, self.attribute, self.ex, self.fav = schema, attribute, ex, fav
+        f = schema.feature(attribute)
+        self.values = np.arange(f.encoded_low, f.encoded_high + 1)
+        self.labels = [f.label(v) for v in self.values]
+        self._sets: dict[tuple[int, int], BoxSet] = {}
+
+    def of(self, rule: Rule, keep: tuple[np.ndarray, ...] | None) -> list[dict[str, Any]] | None:
+        ex = self.ex
+        if ex.idi_rows is not None and ex.idi_classes is not None:
+            inside = ex.idi_classes[rule.contains(ex.idi_rows)]
+            n = len(inside)
+            counts = [int((inside[:, i] == self.fav).sum()) for i in range(len(self.values))]
+            return [
+                {"value": label, "favoured_in": got / n if n else None, "idis": n,
+                 "favoured_count": got, "exact": True}
+                for label, got in zip(self.labels, counts, strict=True)
+            ]  # fmt: skip
+        if keep is None or ex.class_boxes is None or ex.atoms is None:
+            return None
+        a = self.schema.index(self.attribute)
+        alphas = ex.atoms[a].atom_of(self.values.astype(np.float64))
+        out = []
+        for label, al in zip(self.labels, alphas, strict=True):
+            per = {c: self._mass(int(al), c, keep) for (x, c) in ex.class_boxes if x == int(al)}
+            whole = sum(per.values())
+            fav = per.get(self.fav, 0.0)
+            share = tidy_share(min(1.0, fav / whole)) if whole else None
+            out.append(
+                {"value": label, "favoured_in": share, "idis": None,
+                 "share_of_space": tidy_share(fav), "exact": True}
+            )  # fmt: skip
+        return out
+
+    def _mass(self, alpha: int, cls: int, keep: tuple[np.ndarray, ...]) -> float:
+        assert self.ex.class_boxes is not None and self.ex.atoms is not None
+        got = self._sets.get((alpha, cls))
+        if got is None:
+            boxes = self.ex.class_boxes[(alpha, cls)]
+            a = self.schema.index(self.attribute)
+            got = self._sets[(alpha, cls)] = box_set(self.schema, self.ex.atoms, boxes, skip=a)
+        return mass_inside(got, keep)

@@ -20,6 +20,7 @@ import numpy as np
 from assay.core.display import tidy_share
 from assay.fairness.exact import ExactResult
 from assay.fairness.exact.rules import MAX_CELLS, FoundRules, box_set, exact_rules, row_set
+from assay.fairness.exact_direction import RuleDirection
 from assay.fairness.regions import Rule, rule_text, rule_values
 from assay.fairness.schema import Schema
 
@@ -50,13 +51,16 @@ def exact_regions(
     witnesses: Callable[[Rule, np.ndarray], list[dict[str, Any]]],
     max_rules: int = 3,
     deadline: float | None = None,
+    fav: int | None = None,
 ) -> tuple[list[dict[str, Any]] | None, str | None, float]:
     """The rules learned from every discriminatory box, with exact figures (None and why
     when too many boxes to hold, or ``deadline`` passed), and the seconds it took.  A search
     that ``deadline`` stopped before its last rule gives the rules found before it, each
     saying so (``cut_by_time``, ``idis_left``: the share of the IDIs in none of them).
     ``witnesses(rule, inputs)``: the rule's witnesses, given inputs inside it that the
-    analysis says are discriminatory (one in each of its largest boxes)."""
+    analysis says are discriminatory (one in each of its largest boxes).  With ``fav`` (the
+    favourable class's index), each rule's own ``direction``: who gets it inside the rule,
+    counted over its IDIs (``RuleDirection``)."""
     t0 = time.monotonic()
     if deadline is not None and t0 > deadline:
         return None, "the answer's time was spent before the exact rules were learned", 0.0
@@ -77,8 +81,10 @@ def exact_regions(
     cut = isinstance(found, FoundRules) and found.cut_by_time
     left = found.idis_left if isinstance(found, FoundRules) and cut else None
     overall = ex.uniform[0]
+    direction = None if fav is None else RuleDirection(schema, attribute, ex, fav)
     out = []
     for rank, e in enumerate(found, 1):
+        own = None if direction is None else direction.of(e.rule, e.keep)
         out.append(
             {
                 "attribute": attribute,
@@ -108,6 +114,7 @@ def exact_regions(
                 "boxes": boxes.n_boxes,
                 "cut_by_time": cut,
                 "idis_left": left,
+                **({} if own is None else {"direction": own}),
             }
         )
     return out, None, time.monotonic() - t0

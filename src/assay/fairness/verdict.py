@@ -608,6 +608,7 @@ def answer(
                     witnesses=witnessed,
                     max_rules=RULES_PER_ATTRIBUTE,
                     deadline=deadline,
+                    fav=fav_index,
                 )
                 queries += witnessed.asked
             if exact_found is not None:

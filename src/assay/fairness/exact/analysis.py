@@ -80,6 +80,10 @@ class ExactResult:
     # and the data rows of the discriminatory boxes in which that atom gets that class, for
     # who is favoured counted exactly (``exact_direction``); None when not every one was
     class_mass: dict[tuple[int, int], tuple[float, int]] | None = field(default=None, repr=False)
+    # and per (atom of the attribute, class), the boxes (or parts of them) in which that atom
+    # gets that class, for each exact rule's own direction (``exact_regions``); kept with
+    # ``every_box`` (None when it is not, or ``class_mass`` is not)
+    class_boxes: dict[tuple[int, int], list[list[int]]] | None = field(default=None, repr=False)
     # why who is favoured was not counted over the boxes when asked (the answer's sample's
     # figures then stand; said in the terminal beside them)
     direction_sampled: str | None = None
@@ -236,6 +240,7 @@ def analyse(
         again = _analyse(schema, model, attribute, time_budget=left, direction=True, **kwargs)
     if again is not None and again.status == "exact" and again.class_mass is not None:
         first.class_mass, first.atoms = again.class_mass, again.atoms
+        first.class_boxes = again.class_boxes
         first.seconds = time.monotonic() - t0
         first.assumptions.append(
             f"who is favoured counted over every discriminatory box in a second run of "
@@ -415,11 +420,14 @@ def _analyse(
     found: list[tuple[float, int, list[int], int]] = []
     every: list[list[int]] = []  # every discriminatory box, for exact regions (up to max_kept)
     class_mass: dict[tuple[int, int], tuple[float, int]] | None = {}
+    class_boxes: dict[tuple[int, int], list[list[int]]] = {}
 
-    def counted(alpha: int, cls: int, m: float, r: int) -> None:
+    def counted(alpha: int, cls: int, m: float, r: int, box: list[int]) -> None:
         assert class_mass is not None
         was = class_mass.get((alpha, cls), (0.0, 0))
         class_mass[(alpha, cls)] = (was[0] + m, was[1] + r)
+        if n_boxes <= max_kept:  # (kept as ``every`` is)
+            class_boxes.setdefault((alpha, cls), []).append(box)
 
     def spread(node: int, box: list[int], mass: float, rows: np.ndarray, alpha: int) -> None:
         """A single tree: the box's mass and rows that reach each class with ``alpha``."""
@@ -429,7 +437,7 @@ def _analyse(
             n, b, m, r = stack.pop()
             j = feat[n]
             if j < 0:
-                counted(alpha, trees.classes[0][n].bit_length() - 1, m, len(r))
+                counted(alpha, trees.classes[0][n].bit_length() - 1, m, len(r), b)
             elif j == a:
                 stack.append((lft[n] if (lset[n] >> alpha) & 1 else rgt[n], b, m, r))
             else:
@@ -489,7 +497,7 @@ def _analyse(
                 if class_mass is None:
                     break
                 if c is not None:
-                    counted(alpha, c, mass, len(rows))
+                    counted(alpha, c, mass, len(rows), box)
                 elif trees.single and len(fronts[alpha][0]) == 1:
                     spread(fronts[alpha][0][0], box, mass, rows, alpha)
                 else:  # an ensemble's undecided atom (not asked who is favoured)
@@ -598,6 +606,7 @@ def _analyse(
         every_box=every if exact and n_boxes <= max_kept else None,
         atoms=atoms,
         class_mass=class_mass if exact else None,
+        class_boxes=class_boxes if exact and n_boxes <= max_kept and class_mass else None,
         every_box_note=None
         if exact and n_boxes <= max_kept
         else (

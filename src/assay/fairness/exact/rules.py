@@ -34,6 +34,7 @@ __all__ = [
     "FoundRules",
     "box_set",
     "exact_rules",
+    "mass_inside",
     "row_set",
     "rule_figures",
 ]
@@ -110,6 +111,8 @@ class ExactRule:
     # encoded inputs inside the rule and inside discriminatory boxes (the largest there):
     # IDIs by the analysis, to ask the model about as witnesses
     inside: np.ndarray | None = None
+    # the cells the rule keeps, per feature (for figures counted over other boxes inside it)
+    keep: tuple[np.ndarray, ...] | None = None
 
 
 class FoundRules(list[ExactRule]):
@@ -222,6 +225,12 @@ def rule_figures(bs: BoxSet, keep: list[np.ndarray]) -> tuple[float, float, floa
     """The exact IDI mass inside the rule, its volume and the IDI mass of every box."""
     every = [np.ones_like(w) for w in bs.weights]
     return _mass(bs, bs.masks, keep), _volume(bs, keep), _mass(bs, bs.masks, every)
+
+
+def mass_inside(bs: BoxSet, keep: tuple[np.ndarray, ...]) -> float:
+    """The exact mass of ``bs``' boxes inside the rule keeping ``keep`` (its cells, over the
+    same atoms as ``bs``' own)."""
+    return _mass(bs, bs.masks, list(keep))
 
 
 def _share(x: float) -> float:
@@ -507,6 +516,7 @@ def exact_rules(
                 recall,
                 volume,
                 _points(bs, schema, bs.masks, keep),
+                tuple(keep),
             )
         )
         masks = _minus(bs, masks, keep)
