@@ -104,8 +104,8 @@ class GroupReport:
     # how ``positive`` was chosen, when it is a run's favourable class ("named by the user
     # (--favourable)", "inferred from the class name 'approved'; ..."); "" when given
     how: str = ""
-    # the gaps a model treating every group alike shows on groups of these sizes, 95 % of
-    # the time (``chance_gaps``): 24 groups of 35 rows give a parity gap of 0.33 by chance
+    # the gaps a model treating every group alike shows on these rows, 95 % of the time
+    # (``chance_gaps``): 24 groups of 35 rows give a parity gap of 0.33 by chance
     demographic_parity_chance: float | None = None
     equalized_odds_chance: float | None = None
 
@@ -394,38 +394,59 @@ def report_from_frame(
     )
 
 
-CHANCE_DRAWS = 2_000  # simulated data sets behind a chance gap (seeded: the same every run)
+CHANCE_DRAWS = 1_999
+"""Permutations of the rows behind a chance gap (seeded: the same every run).  The gap
+beyond the ``ceil(0.95 * (CHANCE_DRAWS + 1))``-th smallest permuted one is beyond chance at
+5 % at most: the observed rows are one more equally likely arrangement."""
+
+
+def _permuted_gaps(
+    rng: np.random.Generator, rows: np.ndarray, hits: np.ndarray
+) -> np.ndarray | None:
+    """The max minus min rate over the groups holding rows (``rows[g]``, of which
+    ``hits[g]`` count), for ``CHANCE_DRAWS`` random arrangements of the same rows into groups
+    of the same sizes (each group's hits multivariate hypergeometric); None when fewer than
+    two groups hold rows."""
+    on = rows > 0
+    if on.sum() < 2:
+        return None
+    got = rng.multivariate_hypergeometric(rows[on], int(hits[on].sum()), size=CHANCE_DRAWS)
+    rate = got / rows[on]
+    out: np.ndarray = rate.max(axis=1) - rate.min(axis=1)
+    return out
+
+
+def _level(gaps: np.ndarray) -> float:
+    """The permuted gap an observed one must exceed to be beyond chance at 5 %."""
+    k = int(np.ceil(0.95 * (len(gaps) + 1)))
+    return float(np.sort(gaps)[k - 1])
 
 
 def chance_gaps(stats: Sequence[GroupStats]) -> tuple[float | None, float | None]:
     """The demographic-parity and equalized-odds differences that a model treating every
-    group alike (each group's rows positive at the pooled rate; its truly positive and
-    negative rows at the pooled TPR and FPR) shows on groups of these sizes, 95 % of the
-    time: the max minus min of a dozen small groups' rates is never near zero, fair model
-    or not.  None where fewer than two groups define the gap."""
+    group alike shows on these rows, 95 % of the time: the max minus min of a dozen small
+    groups' rates is never near zero, fair model or not.  A permutation bound over the rows
+    themselves: the rows' predictions shuffled across the groups (the parity gap), within
+    the truly positive rows and within the truly negative ones (the equalized-odds gap,
+    each group keeping its labels), ``CHANCE_DRAWS`` times, seeded.  A model blind to the
+    groups exceeds it in at most 5 % of data sets (no pooled rate plugged in).  None where
+    fewer than two groups define the gap."""
     if len(stats) < 2:
         return None, None
     rng = np.random.default_rng(0)
-    n = np.array([g.count for g in stats])
-    pos = np.array([g.positives for g in stats])
-    selected = np.array([round(g.selection_rate * g.count) for g in stats])
-    p = selected.sum() / n.sum()
-    sel = rng.binomial(n, p, size=(CHANCE_DRAWS, len(n))) / n
-    dp = float(np.quantile(sel.max(axis=1) - sel.min(axis=1), 0.95))
+    n = np.array([g.count for g in stats], dtype=np.int64)
+    pos = np.array([g.positives for g in stats], dtype=np.int64)
+    selected = np.array([round(g.selection_rate * g.count) for g in stats], dtype=np.int64)
+    dp_gaps = _permuted_gaps(rng, n, selected)
+    dp = None if dp_gaps is None else _level(dp_gaps)
     neg = n - pos
     if (pos > 0).sum() < 2 or (neg > 0).sum() < 2:
         return dp, None
     tp = np.array([round((g.true_positive_rate or 0.0) * g.positives) for g in stats])
     fp = np.array([round((g.false_positive_rate or 0.0) * (g.count - g.positives)) for g in stats])
-    gaps = []
-    for hits, rows in ((tp, pos), (fp, neg)):
-        on = rows > 0
-        rate = rng.binomial(
-            rows[on], hits[on].sum() / rows[on].sum(), size=(CHANCE_DRAWS, on.sum())
-        )
-        rate = rate / rows[on]
-        gaps.append(rate.max(axis=1) - rate.min(axis=1))
-    return dp, float(np.quantile(np.maximum(gaps[0], gaps[1]), 0.95))
+    tpr, fpr = _permuted_gaps(rng, pos, tp), _permuted_gaps(rng, neg, fp)
+    assert tpr is not None and fpr is not None
+    return dp, _level(np.maximum(tpr, fpr))
 
 
 def _beside_chance(gap: float, chance: float | None) -> str:

@@ -930,6 +930,30 @@ def _distinct(s: _Sample) -> _Sample:
     return _Sample(s.rows[keep], s.disc[keep], s.classes[keep], 0, probs)
 
 
+def _rows_recall(rule: Rule, data: np.ndarray | None, s: _Sample, inside: int) -> dict[str, Any]:
+    """A rule whose every data row was counted (``inside`` IDIs among them): its recall over
+    the data rows too, when every data row outside it is one of the sample's (their IDIs
+    known): ``inside`` of every data row's IDIs (``data_idis``), each row counted as often
+    as the data holds it, as its share inside is.  Nothing when a row's IDI is unknown:
+    the held-out recall stands, said as such."""
+    if data is None or not len(data):
+        return {}
+    outside = data[~rule.contains(data)]
+    known = {tuple(r): bool(d) for r, d in zip(s.rows.tolist(), s.disc.tolist(), strict=True)}
+    out = 0
+    for r in outside.tolist():
+        got = known.get(tuple(r))
+        if got is None:
+            return {}
+        out += got
+    total = inside + out
+    return {
+        "recall": inside / total if total else None,
+        "data_idis": total,
+        "data_idis_inside": inside,
+    }
+
+
 def _class_labels(class_names: Sequence[str] | None, n_classes: int | None) -> list[str]:
     return list(class_names) if class_names else [str(i) for i in range(n_classes or 2)]
 
@@ -1118,6 +1142,7 @@ def _regions(
                     rows_counted=m,
                 )
                 idis = got.classes[got.disc]
+                checked.update(_rows_recall(rule, data, s, k))
             else:
                 held = rule.contains(s.rows[ho])
                 k = int(got.disc.sum()) + int((held & s.disc[ho]).sum())

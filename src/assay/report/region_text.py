@@ -34,6 +34,9 @@ def covered_text(region: dict[str, Any]) -> str | None:
     if region.get("figures") == "exact":
         return f"{percent(share)} of the IDIs"
     whose = "the data rows' IDIs" if region.get("sample") == "data" else "the IDIs"
+    k, n = region.get("data_idis_inside"), region.get("data_idis")
+    if isinstance(k, int) and isinstance(n, int):  # every data row's IDI counted
+        return f"{percent(share)} of {whose} ({k:,} of the {n:,}, every data row counted)"
     k, n = region.get("held_out_idis_inside"), region.get("held_out_idis")
     counts = f" ({k:,} of the {n:,} held out)" if isinstance(k, int) and isinstance(n, int) else ""
     return f"about {percent(share)} of {whose}{counts}"
