@@ -134,3 +134,45 @@ def test_the_json_and_html_reports_show_each_exact_rules_favoured_value(tmp_path
         assert rows[favoured] == pytest.approx(1.0)
         assert ("0 100.00 %, 1 0.00 %" if favoured == "0" else "0 0.00 %, 1 100.00 %") in page
     assert page.count("of its discriminatory input space (exact)") == 2
+
+
+def _two_ways(X: Any) -> Any:
+    """'1' from grade 5; in grades 3-4 for M too, and in grade 1 for F (an enumerated
+    domain of 8 grades x 4 bands x 2 sexes: 8 IDIs favouring M, 4 favouring F)."""
+    import numpy as np
+
+    X = np.asarray(X)
+    g = X[:, 0].astype(float)
+    m = X[:, 2] == "M"
+    return ((g >= 5) | ((g >= 3) & (g <= 4) & m) | ((g == 1) & ~m)).astype(int)
+
+
+def test_an_enumerated_domains_exact_rules_count_their_own_idis(tmp_path: Any) -> None:
+    import numpy as np
+    import pandas as pd
+
+    import assay
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"grade": rng.integers(0, 8, 2_000), "band": rng.choice(["lo", "mid", "hi", "top"], 2_000),
+         "sex": rng.choice(["F", "M"], 2_000)}
+    )  # fmt: skip
+    result = assay.check_fairness(
+        _two_ways, data=frame, protected="sex", max_queries=2_000, seed=1,
+        store=tmp_path / "runs.db", determinism_check=False,
+    )  # fmt: skip
+    regions = [r for r in result.summary["regions"] if r["figures"] == "exact"]
+    assert regions
+    for r in regions:  # (grade 1-4 is learned as one rule: its 12 IDIs, 4 for F, 8 for M)
+        low, high = r["values"]["grade"]
+        grades = set(range(int(low), int(high) + 1))
+        bands = len(r["values"].get("band", ["lo", "mid", "hi", "top"]))
+        f_idis = bands * len(grades & {1})
+        m_idis = bands * len(grades & {3, 4})
+        told = {d["value"]: (d["favoured_count"], d["idis"]) for d in r["direction"]}
+        n = f_idis + m_idis
+        assert told == {"F": (f_idis, n), "M": (m_idis, n)}, (r["rule"], told)
+        assert all(d["exact"] for d in r["direction"])
+    line = _where({**result.summary, "favourable": {"class": "1"}}, {"attribute": "sex"})
+    assert "IDIs (exact: every one counted)" in line, line
