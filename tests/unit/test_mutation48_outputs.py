@@ -88,3 +88,21 @@ def test_the_findings_so_far_count_those_at_or_above_the_threshold() -> None:
     found = {"verdict": [{"attribute": "sex", "level": "found"}]}
     by_answer = found_so_far_text(_doc("interrupted", {}, found, total=0, at_or_above_fail_on=0))
     assert by_answer == "its answer so far found discrimination on sex"
+
+
+def test_the_documents_exit_words_say_a_rule_never_judged(tmp_path: Path) -> None:
+    config = {
+        "answer": {"fail_on": "share>0.1"},
+        "command_exit": {"code": 1, "command": "fairness"},
+    }
+    with RunStore(tmp_path / "runs.db") as store:
+        store.create_run(
+            run_id="fairness-1", technique="fairness", seed=0, command="assay fairness m.py",
+            config=config, model={}, versions={},
+        )  # fmt: skip
+        store.checkpoint("fairness-1", status="completed", progress={}, summary={"headline": "x"})
+        doc = build_document(store, "fairness-1")
+    # (no finding stored: the verdict as stored is 0, said beside it)
+    assert str(doc["command_exit"]).startswith(
+        "assay fairness exited 1 (--fail-on 'share>0.1' not judged: its findings in its place)"
+    ), doc["command_exit"]
