@@ -1,8 +1,7 @@
 """Loading's whole-number probe (hostile47s2) row by row (mutation48): which models it asks
-(labels declared nowhere, not served: a served model's requests are the run's, watched by
-its oracle), and which rows (the data's complete ones, then uniform ones, ``PROBE_ROWS`` in
-all).  hostile47s2's runs plant euros on complete data of 1,200 rows, where every choice
-gives the same 64."""
+(labels declared nowhere; a served model too since left48f), and which rows (the data's
+complete ones, then uniform ones, ``PROBE_ROWS`` in all).  hostile47s2's runs plant euros on
+complete data of 1,200 rows, where every choice gives the same 64."""
 
 from __future__ import annotations
 
@@ -23,10 +22,10 @@ class _Model:
         self.capabilities = caps
 
 
-def test_only_undeclared_labels_of_a_local_model_are_probed() -> None:
+def test_only_undeclared_labels_are_probed() -> None:
     assert _undeclared_wholes(_Model(Capabilities("tabular", None, "labels")))
     served = Capabilities("tabular", None, "labels", remote=True)
-    assert not _undeclared_wholes(_Model(served))
+    assert _undeclared_wholes(_Model(served))  # (a served model too, since left48f)
     named = Capabilities("tabular", None, "labels", class_names=("no", "yes"))
     assert not _undeclared_wholes(_Model(named))
     assert not _undeclared_wholes(_Model(Capabilities("tabular", 2, "labels")))
@@ -47,8 +46,8 @@ def test_the_probe_asks_complete_data_rows_then_uniform_ones() -> None:
 
 
 class _Euros:
-    """A served-like model answering whole euros with no classes declared (loading's probe
-    leaves a served model to the run's oracle)."""
+    """A served-like model answering whole euros with no classes declared (the run's oracle
+    refuses amounts loading's probe did not see)."""
 
     capabilities = Capabilities("tabular", None, "labels", remote=True)
 
