@@ -7,7 +7,8 @@ finishes it") named the run by a placeholder and no store: pasted, the line fail
 RUN_ID"), or looked in the default store.  Every line the command line prints
 (``cli.console``) has them filled with the run the command made, resumed or reads
 (``cli.leftover``: ``current``, ``about``): its id and ``--store`` (absolute), quoted for the
-shell; a resume as the run's own resume line gives it (its reports, ``--model URL``,
+shell (a command naming the run's id without its store gets the store too); a resume as the
+run's own resume line gives it (its reports, ``--model URL``,
 ``--allow-pickle``, the ``PYTHONPATH`` it imports its model through) with the options the
 message advised after it.  With no run (loading failed before one was made), the clause
 offering to resume a stopped run is dropped: there is none.
@@ -23,7 +24,8 @@ from assay.cli import leftover
 
 __all__ = ["filled"]
 
-_COMMAND = re.compile(r"\bassay (resume|show|report|verify) (?:RUN_ID|RUN)(?![\w-])")
+_VERBS = "resume|show|report|verify"
+_PLACEHOLDER = re.compile(rf"\bassay ({_VERBS}) (?:RUN_ID|RUN)(?![\w-])")
 # "(a stopped run: assay resume RUN_ID ...)" alone, or after "; " inside parentheses
 _STOPPED = re.compile(
     r" \(a stopped run: assay resume RUN_ID[^;()]*\)|; a stopped run: assay resume RUN_ID[^;()]*"
@@ -33,13 +35,28 @@ _STOPPED = re.compile(
 def filled(message: str) -> str:
     """``message`` with each command it names by a placeholder for the run filled in with
     the run this command is about (else the offer to resume a stopped run dropped)."""
-    if "assay " not in message or "RUN" not in message:
+    if "assay " not in message:
         return message
     run = leftover.spoken_of()
     if run is None:
         return _STOPPED.sub("", message)
     run_id, store = run
-    return _COMMAND.sub(lambda m: _line(m[1], run_id, store), message)
+    message = _PLACEHOLDER.sub(lambda m: _line(m[1], run_id, store), message)
+    # the run named by its id, without its store (``assay verify ID`` in a served model's
+    # advice, ``assay report ID`` beside a refused resume): the store added
+    named = re.compile(rf"\bassay ({_VERBS}) {re.escape(run_id)}(?![\w-])([^;()]*)")
+    return named.sub(lambda m: _with_store(m, store), message)
+
+
+def _with_store(m: re.Match[str], store: Path) -> str:
+    """The command ``m`` with ``--store PATH`` after the run's id, unless it gives one."""
+    from assay.cli.reporting import anywhere
+    from assay.core.terminal import shell_word
+
+    if "--store" in m[2]:
+        return m[0]
+    head = m[0][: len(m[0]) - len(m[2])]
+    return f"{head} --store {shell_word(anywhere(store))}{m[2]}"
 
 
 def _line(verb: str, run_id: str, store: Path) -> str:
