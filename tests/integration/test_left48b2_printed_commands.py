@@ -23,7 +23,7 @@ import pytest
 from ci22_in_process import assay_here
 
 from assay.cli import leftover
-from assay.cli.run_placeholders import filled
+from assay.cli.run_placeholders import filled, filling
 from assay.core.store_blobs import decode_witnesses, encode_batch
 from assay.models.http_hints import size_hint
 
@@ -108,11 +108,13 @@ def test_a_served_models_advice_names_the_run_or_none() -> None:
     said = "the endpoint failed" + size_hint(413, b"payload too large", 64, 9000)
     assert "assay resume RUN_ID --batch-size 32" in said  # (as ``models`` words it)
     leftover.forget("fairness")  # no run made (loading): no stopped run to resume
-    assert filled(said).endswith("(below 64, e.g. --batch-size 32)"), filled(said)
-    leftover.started("fair-1a2b", "/tmp/x y/s.db")
-    try:
-        line = filled(said)
-    finally:
-        leftover.forget()
+    assert filled(said) == said  # (outside a command: as written)
+    with filling():  # (a command: ``cli.app.guarded``)
+        assert filled(said).endswith("(below 64, e.g. --batch-size 32)"), filled(said)
+        leftover.started("fair-1a2b", "/tmp/x y/s.db")
+        try:
+            line = filled(said)
+        finally:
+            leftover.forget()
     assert "RUN_ID" not in line and "a stopped run: assay resume fair-1a2b" in line, line
     assert line.endswith("--store '/tmp/x y/s.db' --batch-size 32)"), line

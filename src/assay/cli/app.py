@@ -32,7 +32,7 @@ from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.json_taken import json_taken_as_model, json_value_said
 from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
-from assay.cli.run_placeholders import filled
+from assay.cli.run_placeholders import filled, filling
 from assay.cli.std_fds import open_closed
 from assay.cli.user_words import keep_on_one_line
 from assay.cli.written_numbers import refuse_unwritten_numbers
@@ -91,6 +91,10 @@ def guarded(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with filling():  # (the commands it prints for its run: that run's, ``run_placeholders``)
+            return body(*args, **kwargs)
+
+    def body(*args: Any, **kwargs: Any) -> Any:
         out = Output(quiet=False)
         command = fn.__name__
         leftover.forget(command)

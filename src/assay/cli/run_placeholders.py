@@ -11,18 +11,23 @@ shell (a command naming the run's id without its store gets the store too); a re
 run's own resume line gives it (its reports, ``--model URL``,
 ``--allow-pickle``, the ``PYTHONPATH`` it imports its model through) with the options the
 message advised after it.  With no run (loading failed before one was made), the clause
-offering to resume a stopped run is dropped: there is none.
+offering to resume a stopped run is dropped: there is none.  Only within a command
+(``filling``, around ``cli.app.guarded``'s): the run a command left behind in this process
+(an in-process test's) is no later caller's.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from assay.cli import leftover
 
-__all__ = ["filled"]
+__all__ = ["filled", "filling"]
+
+_WITHIN = [0]  # commands running in this process (``filling``)
 
 _VERBS = "resume|show|report|verify"
 _PLACEHOLDER = re.compile(rf"\bassay ({_VERBS}) (?:RUN_ID|RUN)(?![\w-])")
@@ -32,10 +37,20 @@ _STOPPED = re.compile(
 )
 
 
+@contextlib.contextmanager
+def filling() -> Iterator[None]:
+    """Within the block (a command), printed lines have their run's commands filled in."""
+    _WITHIN[0] += 1
+    try:
+        yield
+    finally:
+        _WITHIN[0] -= 1
+
+
 def filled(message: str) -> str:
     """``message`` with each command it names by a placeholder for the run filled in with
     the run this command is about (else the offer to resume a stopped run dropped)."""
-    if "assay " not in message:
+    if "assay " not in message or not _WITHIN[0]:
         return message
     run = leftover.spoken_of()
     if run is None:
