@@ -114,7 +114,14 @@ def test_a_served_models_advice_names_the_run_or_none() -> None:
         leftover.started("fair-1a2b", "/tmp/x y/s.db")
         try:
             line = filled(said)
+            # (the run named by its id without its store: the store added, once)
+            refused = filled("(refused; assay report fair-1a2b writes them as it stands)")
+            given = filled("assay verify fair-1a2b --store /a/s.db --model m.py:f")
         finally:
             leftover.forget()
+    assert refused == (
+        "(refused; assay report fair-1a2b --store '/tmp/x y/s.db' writes them as it stands)"
+    ), refused
+    assert given == "assay verify fair-1a2b --store /a/s.db --model m.py:f", given
     assert "RUN_ID" not in line and "a stopped run: assay resume fair-1a2b" in line, line
     assert line.endswith("--store '/tmp/x y/s.db' --batch-size 32)"), line
