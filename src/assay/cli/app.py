@@ -32,6 +32,7 @@ from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.json_taken import json_taken_as_model, json_value_said
 from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
+from assay.cli.run_placeholders import filled, filling
 from assay.cli.std_fds import open_closed
 from assay.cli.user_words import keep_on_one_line
 from assay.cli.written_numbers import refuse_unwritten_numbers
@@ -90,6 +91,10 @@ def guarded(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with filling():  # (the commands it prints for its run: that run's, ``run_placeholders``)
+            return body(*args, **kwargs)
+
+    def body(*args: Any, **kwargs: Any) -> Any:
         out = Output(quiet=False)
         command = fn.__name__
         leftover.forget(command)
@@ -213,7 +218,8 @@ def _json_error(code: int, kind: str, message: str, command: str | None = None) 
     read an empty file).  ``assay resume``'s says whether it resumed the run (``resumed``:
     false when refused or interrupted before it began, the run as it was)."""
     made = leftover.current()
-    document: dict[str, Any] = {"error": message, "kind": kind, "exit_code": code}
+    # (its commands for the run filled in, as the terminal's line: ``cli.run_placeholders``)
+    document: dict[str, Any] = {"error": filled(message), "kind": kind, "exit_code": code}
     document["run_id"] = made[0] if made else None
     if command == "resume":
         document["resumed"] = made is not None and leftover.running_command() is not None

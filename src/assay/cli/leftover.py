@@ -24,6 +24,7 @@ from assay.errors import UsageError
 __all__ = [
     "ReportsLeftAlone",
     "ReportsWritten",
+    "about",
     "began",
     "command_name",
     "current",
@@ -32,6 +33,7 @@ __all__ = [
     "interrupted_before_it_began",
     "junit_in_argv",
     "running_command",
+    "spoken_of",
     "started",
     "typed",
     "unexported_why",
@@ -68,6 +70,21 @@ def typed(args: list[str]) -> None:
 def started(run_id: str, store: str | os.PathLike[str]) -> None:
     """The command's run exists now (made, or resumed) in ``store``."""
     _RUN.update(run_id=run_id, store=Path(store))
+
+
+def about(run_id: str, store: str | os.PathLike[str]) -> None:
+    """The command reads the stored run ``run_id`` of ``store`` (``show``, ``report``,
+    ``verify``): the commands it prints for a run are for this one (``cli.run_placeholders``)."""
+    _RUN.update(about=(run_id, Path(store)))
+
+
+def spoken_of() -> tuple[str, Path] | None:
+    """(run id, store) of the run the command made, resumed or reads, if any."""
+    made = current()
+    if made is not None:
+        return made
+    about_run: tuple[str, Path] | None = _RUN.get("about")
+    return about_run
 
 
 def forget(command: str | None = None) -> None:
