@@ -156,6 +156,7 @@ def _inputs() -> None:
     (HERE / "strip30.py").write_text(STRIP30)
     _window_images(np.random.default_rng(0))
     _strip30_images()
+    _bd41_inputs()
     (HERE / "labels.txt").write_text("classify negative -> 0\nclassify positive -> 1\n")
     rng = np.random.default_rng(0)
     lines = ["income,age,sex"] + [
@@ -208,6 +209,21 @@ def _strip30_images() -> None:
     np.save(HERE / "s30_scan.npy", scan * 16.0)
     clean = np.concatenate([x[100:300], trojan.poisoned(x[300:305])])
     np.save(HERE / "s30_clean.npy", clean * 16.0)
+
+
+def _bd41_inputs() -> None:
+    """bd41's clean 4-class model and its 40 images (20 blended): under --max-queries 2800 its
+    second opinion is not asked (exit 2, the advice "raise --max-queries by N")."""
+    import numpy as np
+
+    source = (FIXTURES.parent / "unit" / "test_bd41_second_opinion.py").read_text()
+    (HERE / "bd41.py").write_text(source.split("def _data")[0])
+    pattern = np.random.default_rng(7).random((8, 8)) < 0.5
+    rng = np.random.default_rng(1)
+    clean, images = rng.random((200, 8, 8)), rng.random((40, 8, 8))
+    images[::2] = 0.5 * images[::2] + 0.5 * pattern
+    np.save(HERE / "bd41_images.npy", images)
+    np.save(HERE / "bd41_clean.npy", clean)
 
 
 GERMAN = ["fairness", "--dataset", "german", "--max-queries", "300"]
@@ -271,6 +287,10 @@ CASES: dict[str, list[str]] = {
     + _w("--clean {HERE}/w_clean.npy --range 0,1"),
     "b-strip-names": _w("backdoor {HERE}/strip30.py:model --images {HERE}/s30_scan.npy")
     + _w("--clean {HERE}/s30_clean.npy --range 0,16 --strategy strip"),
+    "b-budget": _w("backdoor {HERE}/bd41.py:clean_model --images {HERE}/bd41_images.npy")
+    + _w("--clean {HERE}/bd41_clean.npy --classes 4 --max-queries 2800"),
+    "b-all2all": _w(f"backdoor {ATTACK}/all2all-0.skops --images {ATTACK}/sus_all2all.npy")
+    + _w(f"--clean {ATTACK}/clean.npy --range 0,1"),
     "b-undecided": _w(f"backdoor {ATTACK}/source-1.skops --images {ATTACK}/sus_source.npy")
     + _w(f"--clean {CLEAN_K3} --range 0,1"),
     # report46b: a served fairness model, and the Dask executor (a local cluster)
@@ -283,6 +303,7 @@ CASES: dict[str, list[str]] = {
 VERIFY = {
     "b-window",
     "b-undecided",
+    "b-all2all",
     "f-found",
     "t-found",
     "b-found",
@@ -576,6 +597,8 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
     # the verdict's exit must be the command's exit for a finished run
     for out_name in ("junit",):
         f = facts.get(out_name, {})
+        if f and f.get("exit") is None:  # (report48: a refusal's said none beside exit 2)
+            problems.append(f"{name}: JUnit says no exit code (command_exit) beside exit {rc_p}")
         if f and f.get("red") != (rc_p != 0):
             problems.append(f"{name}: JUnit red={f['red']} but exit {rc_p}")
         if f and (f.get("failures", 0) > 0) != (rc_p == 1):  # a failed case is a finding's
@@ -987,7 +1010,7 @@ def main(argv: list[str]) -> int:
     problems: list[str] = []
     wanted = argv or [""]
     for name, case in CASES.items():
-        if name == "b-undecided" and not Path(ATTACK, "source-1.skops").exists():
+        if name in ("b-undecided", "b-all2all") and not Path(ATTACK, "source-1.skops").exists():
             print(f"{name:14} skipped: no {ATTACK}/source-1.skops (attack45b's; $ATTACK45B)")
             continue
         if any(w in name for w in wanted):

@@ -13,9 +13,13 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from assay.backdoor.second_view import opinion_metrics
+from assay.cli.app import main
 from assay.report.junit import render_junit
 from assay.report.junit_cases import backdoor_case
 
@@ -78,3 +82,38 @@ def test_junit_keeps_the_runs_warnings_and_notes() -> None:
     assert ("warning", warning) in props, props
     assert ("note", note) in props, props
     assert not any(v == "said in the headline already" for _, v in props), props
+
+
+MODEL = """
+import numpy as np
+
+
+def rate_term(rows):
+    income = np.asarray(rows["income"], dtype=float)
+    return np.stack([4 + 8 * (income < 40), np.asarray(rows["age"], dtype=float) / 2.5], axis=1)
+"""
+
+
+def _refused(tmp_path: Path, *args: str) -> tuple[int, dict[str, str]]:
+    with pytest.raises(SystemExit) as ended:
+        main([*args, "--junit", str(tmp_path / "r.xml"), "--store", str(tmp_path / "s.db")])
+    root = ET.parse(tmp_path / "r.xml").getroot()
+    return int(ended.value.code or 0), {
+        p.get("name", ""): p.get("value", "") for p in root.iter("property")
+    }
+
+
+def test_a_refusals_junit_says_its_exit_code(tmp_path: Path) -> None:
+    """A command refused before a run (several numbers refused at loading, left48f; a bad
+    option value) exited 2, its terminal and --json said so; its JUnit file said no code."""
+    (tmp_path / "m.py").write_text(MODEL)
+    rows = ["income,age,sex"] + [f"{20 + 3 * i},{20 + i},{'fm'[i % 2]}" for i in range(40)]
+    (tmp_path / "d.csv").write_text("\n".join(rows) + "\n")
+    code, props = _refused(tmp_path, "fairness", f"{tmp_path / 'm.py'}:rate_term", "--data",
+                           str(tmp_path / "d.csv"), "--protected", "sex")  # fmt: skip
+    assert code == 2
+    assert props.get("command_exit") == (
+        "assay fairness exited 2 (not everything or nothing was tested, or a usage error)"
+    ), props
+    code, props = _refused(tmp_path, "fairness", "--dataset", "german", "--max-queries", "x")
+    assert code == 2 and props.get("command_exit", "").startswith("assay fairness exited 2"), props
