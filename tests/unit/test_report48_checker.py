@@ -75,3 +75,28 @@ def test_flagged_figures_short_of_the_findings_are_listed(oa: ModuleType, tmp_pa
     rows["images flagged by the common-pattern, class-map and source-class checks"] = 10
     rows["images flagged by the recheck after the scan"] = 3  # (part of the patch scan's)
     assert _problems(oa, right, _page(tmp_path, rows)) == []
+
+
+def test_advice_that_falls_short_is_listed(
+    oa: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    piped = (
+        "NOT EVERYTHING WAS TESTED: STRIP's second opinion was not asked (the query budget "
+        "left 1,763 of the 3,295 it needs) ...; raise --max-queries by 1,596 or more and run it "
+        "again\nseed 3; to reproduce: assay backdoor m.py:f --images i.npy --max-queries 2800\n"
+    )
+    asked: list[str] = []
+
+    def short(cmd: str, cwd: Path) -> tuple[int, str]:
+        asked.append(cmd)
+        return 2, "STRIP's second opinion was not asked (the query budget left 9 of 10 it needs)"
+
+    problems: list[str] = []
+    monkeypatch.setattr(oa, "_run_printed", short)
+    oa._follow_advice("b-budget", piped, tmp_path, problems)
+    assert asked == ["assay backdoor m.py:f --images i.npy --max-queries 4396"], asked
+    assert len(problems) == 1 and "falls short" in problems[0], problems
+    monkeypatch.setattr(oa, "_run_printed", lambda cmd, cwd: (0, "nothing more than clean"))
+    problems.clear()
+    oa._follow_advice("b-budget", piped, tmp_path, problems)
+    assert problems == []
