@@ -13,6 +13,12 @@ report later, its exit code and last line), ``assay verify`` of a stored run of 
 technique (its exit code, its "N of M still fail", ``--json``), a served fairness model (an
 HTTP service in this process) and ``--executor dask`` (a local cluster of 2 workers, 2
 units) for one case per technique.
+report48 added left48b's and left48f's paths (the window checks' flags and their replay, an
+undecided source-class check, a budget-skipped opinion and its advice followed, STRIP's named
+clean images; several numbers refused at loading, torch modules as logits and at --cutoff,
+labels beside --cutoff), and checks that JUnit names the check that flagged, keeps every
+warning and says a refusal's exit code, and that the HTML's "images flagged" figures count
+every finding.
 
     python bench/outputs_agree.py                # every case
     python bench/outputs_agree.py f-found t-     # cases whose name holds any of these
