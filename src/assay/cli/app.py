@@ -240,7 +240,9 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     Returns ``code``."""
     made = leftover.current()
     if made is None:
-        leftover.error_junit(options.get("junit"), command, kind, redact_message(message))
+        leftover.error_junit(
+            options.get("junit"), command, kind, redact_message(message), code=code
+        )
         return code
     from assay.cli.reporting import report_command, resume_command
     from assay.core.finishing import finishable, shown_status
@@ -264,12 +266,14 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             doc = build_document(store, run_id, store_failed=failed_store)
     except Exception:  # (a store that failed may not be read either): the error alone
         # (naming the run made: not "stopped before a run was made")
-        after = (
-            {}
+        before = (
+            "before a run was made"
             if refused
-            else {"before": f"after run {run_id} was made (its store no longer gives it back)"}
+            else f"after run {run_id} was made (its store no longer gives it back)"
         )
-        leftover.error_junit(options.get("junit"), command, kind, redact_message(message), **after)
+        leftover.error_junit(
+            options.get("junit"), command, kind, redact_message(message), before, code=code
+        )
         return code
     unwritten = False
     try:
@@ -287,7 +291,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         unwritten = True
         said = f"after run {run_id} ended ({doc.get('verdict')})"
         junit = options.get("junit")
-        error = leftover.error_junit(junit, command, kind, redact_message(message), said)
+        error = leftover.error_junit(junit, command, kind, redact_message(message), said, code=code)
         written = [Path(junit)] if junit and error else []
     # (a run the store still says is running is no one's once this process ends: stalled)
     # (one stopped after its search ended: "unfinished", as its headline says, not the
@@ -646,7 +650,11 @@ def _parsed(args: list[str]) -> int:
             # a CI job reads the JUnit file it asked for: one error, not an earlier pass
             command = args[0] if args and not args[0].startswith("-") else "assay"
             leftover.error_junit(
-                leftover.junit_in_argv(args), command, "usage_error", redact_message(message())
+                leftover.junit_in_argv(args),
+                command,
+                "usage_error",
+                redact_message(message()),
+                code=status if isinstance(status, int) else None,
             )
             leftover.drop_stale_reports(options)  # nor an earlier run's JSON or HTML report
         sys.exit(status)

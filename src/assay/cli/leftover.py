@@ -156,6 +156,7 @@ def error_junit(
     kind: str,
     message: str,
     before: str = "before a run was made",
+    code: int | None = None,
 ) -> bool:
     """Write ``path`` as a JUnit file of one errored case (``kind``: usage_error,
     model_error, store_error, internal_error, interrupted) naming the problem (the command
@@ -163,6 +164,7 @@ def error_junit(
     if path is None or not str(path):
         return False
     from assay.cli.no_run_name import no_run_name, parsed
+    from assay.core.command_exit import no_run_exit
     from assay.report._text import safe_text
 
     path = Path(path)
@@ -175,9 +177,13 @@ def error_junit(
     counts = {"tests": "1", "failures": "0", "errors": "1"}
     root = ET.Element("testsuites", {"name": "assay", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": title, **counts, "skipped": "0"})
-    if _TYPED:  # what was typed, and its seed: a CI reader can run it again (secrets masked)
+    # the exit code, as a run's JUnit file says it (report48: a refusal's said none, where
+    # the terminal and --json said exit 2), and what was typed, with its seed: a CI reader
+    # can run it again (secrets masked)
+    said = [("command_exit", no_run_exit(command, code))] if code is not None else []
+    if _TYPED or said:
         props = ET.SubElement(suite, "properties")
-        for name, value in _typed_properties(params):
+        for name, value in [*said, *(_typed_properties(params) if _TYPED else [])]:
             ET.SubElement(props, "property", name=name, value=safe_text(value))
     case_name = "no run" if command != "resume" or "run was made" in before else "not resumed"
     case = ET.SubElement(suite, "testcase", classname=title, name=case_name, time="0")
