@@ -263,7 +263,19 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             if refused
             else {"before": f"after run {run_id} was made (its store no longer gives it back)"}
         )
-        leftover.error_junit(options.get("junit"), command, kind, redact_message(message), **after)
+        wrote = leftover.error_junit(
+            options.get("junit"), command, kind, redact_message(message), **after
+        )
+        # (its --report and --html are of the run, which went with the store: said, not
+        # left for the reader to find missing; docs48)
+        asked = _reports(options).items()
+        unmade = [f"{flag} {path}" for flag, path in asked if path and flag != "--junit"]
+        if unmade and not refused:
+            also = f"; wrote {options.get('junit')} (one error naming why)" if wrote else ""
+            out.say(
+                f"run {run_id}: its store no longer gives it back, so no report of it was "
+                f"written (not written: {', '.join(unmade)}){also}"
+            )
         return code
     unwritten = False
     try:
