@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,11 +13,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from assay.cli.answer_lines import _where
 from assay.report.verdict_text import favoured_text
 
 ROOT = Path(__file__).resolve().parents[2]
+# (these sources, wherever a command runs: a relative PYTHONPATH=src would not follow it)
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 FAIRNESS = (ROOT / "docs" / "fairness.md").read_text(encoding="utf-8")
 
@@ -105,7 +109,16 @@ def test_a_rule_of_counted_rows_is_quoted_as_the_line_says_it() -> None:
     assert '(every one counted)"), the share' not in _flat(FAIRNESS)
 
 
-def test_the_label_refusal_beside_cutoff_is_followed_as_printed(tmp_path: Path) -> None:
+_YES_NO = "frame['decided'] = frame.pop('repaid').map({'no': '<=600', 'yes': '>600'})"
+# a 0/1 column was shown keys '0' and '1', which map none of its values: every row's label
+# NaN (docs48)
+_ZERO_ONE = "frame['decided'] = frame.pop('repaid').map({0: '<=600', 1: '>600'})"
+
+
+@pytest.mark.parametrize(("outcomes", "shown_as"), [(("no", "yes"), _YES_NO), ((0, 1), _ZERO_ONE)])
+def test_the_label_refusal_beside_cutoff_is_followed_as_printed(
+    tmp_path: Path, outcomes: tuple[Any, Any], shown_as: str
+) -> None:
     # docs/fairness.md: the refusal shows the column to give; typed as it prints it, the
     # run then measures the group metrics (before: the refusal was quoted, never followed)
     rng = np.random.default_rng(0)
@@ -116,7 +129,7 @@ def test_the_label_refusal_beside_cutoff_is_followed_as_printed(tmp_path: Path) 
             "age": rng.integers(18, 80, n),
             "income": rng.integers(1000, 9000, n),
             "debt": rng.integers(0, 5000, n),
-            "repaid": np.where(rng.random(n) < 0.7, "yes", "no"),
+            "repaid": np.where(rng.random(n) < 0.7, outcomes[1], outcomes[0]),
         }
     )
     (tmp_path / "people.csv").write_text(frame.to_csv(index=False), encoding="utf-8")
@@ -133,19 +146,16 @@ def test_the_label_refusal_beside_cutoff_is_followed_as_printed(tmp_path: Path) 
         capture_output=True,
         text=True,
         timeout=300,
+        env=ENV,
     )
     assert refused.returncode == 2, refused.stderr
     shown = re.search(r"in pandas (frame\[.*?\)) then --label (\w+)", refused.stderr)
     assert shown is not None, refused.stderr
-    assert "frame['decided'] = frame.pop('repaid').map({'no': '<=600', 'yes': '>600'})" in (
-        _flat(FAIRNESS)
-    )
-    assert (
-        shown.group(1)
-        == "frame['decided'] = frame.pop('repaid').map({'no': '<=600', 'yes': '>600'})"
-    )
+    assert _YES_NO in _flat(FAIRNESS)
+    assert shown.group(1) == shown_as
     frame = pd.read_csv(tmp_path / "people.csv")
     exec(shown.group(1), {"frame": frame})  # as the user types it
+    assert frame["decided"].notna().all()
     frame.to_csv(tmp_path / "decided.csv", index=False)
     done = subprocess.run(
         [*base, "--data", "decided.csv", "--label", shown.group(2), *budget, "--report", "r.json"],
@@ -153,6 +163,7 @@ def test_the_label_refusal_beside_cutoff_is_followed_as_printed(tmp_path: Path) 
         capture_output=True,
         text=True,
         timeout=300,
+        env=ENV,
     )
     assert done.returncode == 1, done.stdout + done.stderr  # the planted +30 for sex 1
     group = json.loads((tmp_path / "r.json").read_text())["run"]["summary"]["group"]
@@ -176,6 +187,7 @@ def test_the_compiled_build_s_words_name_what_exists() -> None:
         capture_output=True,
         text=True,
         timeout=120,
+        env=ENV,
     )
     assert said.returncode == 0 and said.stdout.strip(), said.stderr
 

@@ -268,8 +268,8 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         )
         # (its --report and --html are of the run, which went with the store: said, not
         # left for the reader to find missing; docs48)
-        asked = _reports(options).items()
-        unmade = [f"{flag} {path}" for flag, path in asked if path and flag != "--junit"]
+        reports = _reports(options).items()
+        unmade = [f"{flag} {path}" for flag, path in reports if path and flag != "--junit"]
         if unmade and not refused:
             also = f"; wrote {options.get('junit')} (one error naming why)" if wrote else ""
             out.say(
