@@ -214,8 +214,31 @@ def test_a_run_whose_store_was_deleted_names_the_reports_not_written(
         leftover.forget()
     assert code == 4
     said = capsys.readouterr().out
-    assert "no report of it was written" in said, said
+    assert "its store could not be read, so no report of it was written" in said, said
+    assert "once the store can be read again" not in said  # (deleted: nothing to write)
     assert f"--html {tmp_path / 'd.html'}, --report {tmp_path / 'd.json'}" in said
     assert f"wrote {tmp_path / 'd.xml'} (one error naming why)" in said
     assert (tmp_path / "d.xml").exists() and not (tmp_path / "d.json").exists()
-    assert "only its `--junit` file is written" in _flat(README)
+    assert "only the `--junit` file is written then" in _flat(README)
+
+
+def test_a_run_whose_store_cannot_be_read_says_how_to_write_its_reports(
+    tmp_path: Path, capsys: Any
+) -> None:
+    # its -shm made immutable (ops48, exit 4): the store is there, the run in it, but reading
+    # it would die; the line names the command that writes the reports once it can be read
+    from assay.cli import app, leftover
+
+    there = tmp_path / "i.db"
+    there.write_bytes(b"not a store this process may read")
+    leftover.started("fairness-20261207-000000-abcd", there)
+    try:
+        options = {"report": str(tmp_path / "i.json")}
+        code = app._left_behind("fairness", options, 4, "store_error", f"{there}: -shm")
+    finally:
+        leftover.forget()
+    assert code == 4
+    said = capsys.readouterr().out
+    assert "(not written: --report " in said, said
+    assert "once the store can be read again, write them: assay report " in said
+    assert f"--store {there} --report {tmp_path / 'i.json'}" in said
