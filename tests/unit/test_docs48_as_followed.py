@@ -242,3 +242,19 @@ def test_a_run_whose_store_cannot_be_read_says_how_to_write_its_reports(
     assert "(not written: --report " in said, said
     assert "once the store can be read again, write them: assay report " in said
     assert f"--store {there} --report {tmp_path / 'i.json'}" in said
+
+
+def test_the_group_object_is_documented_with_its_chance_keys() -> None:
+    # docs/fairness.md named `demographic_parity_chance` and `equalized_odds_chance` "in the
+    # JSON"; docs/report-format.md's summary table had no `group` row at all, nor the schema
+    text = _flat((ROOT / "docs" / "report-format.md").read_text(encoding="utf-8"))
+    row = text[text.index("| `group` |") :].split(" | ", 2)[1]
+    for key in ("demographic_parity_chance", "equalized_odds_chance", "selection_rate"):
+        assert f"`{key}`" in row, key
+    from assay.fairness.group import GroupReport
+
+    fields = set(GroupReport.__dataclass_fields__)
+    assert {"demographic_parity_chance", "equalized_odds_chance"} <= fields
+    schema = json.loads((ROOT / "src/assay/report/schema.json").read_text(encoding="utf-8"))
+    found = json.dumps(schema)
+    assert '"group": {"type": ["object", "null"]' in found
