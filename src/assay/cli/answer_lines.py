@@ -247,7 +247,7 @@ def _rules_favour(summary: dict[str, Any], regions: list[dict[str, Any]]) -> str
             return None
         top = max(rows, key=lambda d: d["favoured_in"] or 0)
         of = f"its {n:,} checked IDI{'' if n == 1 else 's'}"
-        return str(top["value"]), favoured_text(rows, favourable, of)
+        return str(top["value"]), favoured_text(rows, favourable, of, "there")
 
     first = told(regions[0])
     if first is None:

@@ -271,9 +271,13 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             if refused
             else f"after run {run_id} was made (its store no longer gives it back)"
         )
-        leftover.error_junit(
+        wrote = leftover.error_junit(
             options.get("junit"), command, kind, redact_message(message), before, code=code
         )
+        if not refused:
+            said = _reports_unmade(run_id, store_path, options, wrote)
+            if said:
+                out.say(said)
         return code
     unwritten = False
     try:
@@ -417,6 +421,33 @@ def _model_files(config: dict[str, Any]) -> list[str]:
         and value.get("path")
     ]
     return list(dict.fromkeys(names))  # (two classifiers of one file: "a.py or a.py")
+
+
+def _reports_unmade(
+    run_id: str, store_path: Path, options: dict[str, Any], wrote_junit: bool
+) -> str:
+    """The line naming a run's ``--report`` and ``--html`` that were not written because its
+    store could not be read (deleted or replaced: the run went with it; an index that can no
+    longer be written, which reading would die on): said, not left for the reader to find
+    missing, with the command that writes them while the store's file is still there (docs48).
+    "" when none was asked."""
+    from assay.cli.reporting import report_command
+
+    asked = [(flag, path) for flag, path in _reports(options).items() if path]
+    unmade = [f"{flag} {path}" for flag, path in asked if flag != "--junit"]
+    if not unmade:
+        return ""
+    said = (
+        f"run {run_id}: its store could not be read, so no report of it was written (not "
+        f"written: {', '.join(unmade)})"
+    )
+    if wrote_junit:
+        said += f"; wrote {options.get('junit')} (one error naming why)"
+    if Path(store_path).exists():  # (a store deleted took the run with it: nothing to write)
+        words = [w for flag, path in asked for w in (flag, os.path.abspath(path))]
+        line = report_command(run_id, store_path, *words)
+        said += f"; once the store can be read again, write them: {line}"
+    return said
 
 
 def _reports(options: dict[str, Any]) -> dict[str, Any]:
