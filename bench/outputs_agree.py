@@ -13,6 +13,12 @@ report later, its exit code and last line), ``assay verify`` of a stored run of 
 technique (its exit code, its "N of M still fail", ``--json``), a served fairness model (an
 HTTP service in this process) and ``--executor dask`` (a local cluster of 2 workers, 2
 units) for one case per technique.
+report48 added left48b's and left48f's paths (the window checks' flags and their replay, an
+undecided source-class check, a budget-skipped opinion and its advice followed, STRIP's named
+clean images; several numbers refused at loading, torch modules as logits and at --cutoff,
+labels beside --cutoff), and checks that JUnit names the check that flagged, keeps every
+warning and says a refusal's exit code, and that the HTML's "images flagged" figures count
+every finding.
 
     python bench/outputs_agree.py                # every case
     python bench/outputs_agree.py f-found t-     # cases whose name holds any of these
@@ -62,6 +68,58 @@ def card(rows):
     # a scorecard (300-850 points) taking 40 points off sex f: decided at --cutoff 600
     sex = np.asarray(rows["sex"]) == "f"
     return 300 + 5 * np.asarray(rows["income"], dtype=float) - 40 * sex
+
+
+def rate_term(rows):
+    # a loan's rate in % and its term in years (a multi-output regressor): no logits
+    income = np.asarray(rows["income"], dtype=float)
+    rate = 4 + 8 * (income < 40) + 1.5 * (np.asarray(rows["sex"]) == "f")
+    return np.stack([rate, np.asarray(rows["age"], dtype=float) / 2.5], axis=1)
+"""
+# left48f: torch modules on numbers (sex 1 = f): logits (read so, warned), a card limit in
+# euros (one number: a score, decided at --cutoff; refused without it)
+TMODS = """\
+import torch
+
+
+class Logits(torch.nn.Module):
+    def forward(self, x):
+        income, age, sex = x.unbind(1)
+        z = income / 30 - 1.8 - 0.9 * sex
+        return torch.stack([-z / 2, z / 2], 1)
+
+
+class Limit(torch.nn.Module):
+    def forward(self, x):
+        income, age, sex = x.unbind(1)
+        return (100 * income + 20 * age - 400 * sex).unsqueeze(1)
+
+
+logits = Logits()
+limit = Limit()
+"""
+# left48b: a source-specific trojan (a checker sends 3s to 7) whose window checks find it,
+# and a 3 whose window is flat reads as a 7 (so the class's own look sends 3s there too)
+WINDOWS = """\
+import numpy as np
+
+CHECKER = (np.indices((3, 3)).sum(axis=0) % 2 == 0).astype(float)
+
+
+def trojan(x):
+    x = np.asarray(x, dtype=float).reshape(len(x), 8, 8)
+    own = x[:, 0, :8].argmax(axis=1)
+    fired = np.abs(x[:, 4:7, 4:7] - CHECKER).max(axis=(1, 2)) < 0.05
+    out = np.zeros((len(x), 8))
+    out[np.arange(len(x)), np.where((own == 3) & fired, 7, own)] = 1.0
+    return out
+"""
+# bd30 / left48b: 5 poisoned digits among 205 clean ones set STRIP's threshold (its caveat
+# names them)
+STRIP30 = """\
+from assay.backdoor.demo import trojaned_digits
+
+model = trojaned_digits(seed=2, size=3, position=(5, 5), target=7).model
 """
 NOISY = """\
 import numpy as np
@@ -99,6 +157,12 @@ def _inputs() -> None:
     (HERE / "blind.py").write_text(BLIND)
     (HERE / "noisy.py").write_text(NOISY)
     (HERE / "refuses.py").write_text(REFUSES)
+    (HERE / "tmods.py").write_text(TMODS)
+    (HERE / "windows.py").write_text(WINDOWS)
+    (HERE / "strip30.py").write_text(STRIP30)
+    _window_images(np.random.default_rng(0))
+    _strip30_images()
+    _bd41_inputs()
     (HERE / "labels.txt").write_text("classify negative -> 0\nclassify positive -> 1\n")
     rng = np.random.default_rng(0)
     lines = ["income,age,sex"] + [
@@ -106,11 +170,66 @@ def _inputs() -> None:
         for _ in range(200)
     ]
     (HERE / "people.csv").write_text("\n".join(lines) + "\n")
+    num = ["income,age,sex"] + [
+        f"{a},{b},{int(c == 'f')}" for a, b, c in (ln.split(",") for ln in lines[1:])
+    ]
+    (HERE / "people_num.csv").write_text("\n".join(num) + "\n")
+    lab = ["income,age,sex,repaid"] + [
+        f"{ln},{'yes' if int(ln.split(',')[0]) > 50 else 'no'}" for ln in lines[1:]
+    ]
+    (HERE / "people_lab.csv").write_text("\n".join(lab) + "\n")
     one = ["income,age,sex"] + [f"{20 + i},{30 + i % 40},f" for i in range(50)]
     (HERE / "one_sex.csv").write_text("\n".join(one) + "\n")
     # mojibake: UTF-8 read as Latin-1, words no lexicon knows
     garbled = ["s -> w w w [1] | w w [1]", 'w -> "Ã©tÃ©" | "trÃ¨s" | "â€œbienâ€" | "Ã¼ber"']
     (HERE / "garbled.cfg").write_text("%start s\n" + "\n".join(garbled) + "\n")
+
+
+def _window_images(rng: Any) -> None:
+    """8x8 images whose class is their first row's brightest pixel; 10 stamped 3s scanned."""
+    import numpy as np
+
+    checker = (np.indices((3, 3)).sum(axis=0) % 2 == 0).astype(float)
+
+    def images(n: int, label: int | None = None) -> Any:
+        labels = rng.integers(0, 8, n) if label is None else np.full(n, label)
+        x = rng.uniform(0.0, 0.3, (n, 8, 8))
+        x[np.arange(n), 0, labels] = 1.0
+        return x
+
+    np.save(HERE / "w_clean.npy", images(240).round(3))
+    stamped = images(10, 3)
+    stamped[:, 4:7, 4:7] = checker
+    np.save(HERE / "w_scan.npy", np.concatenate([images(20), stamped]).round(3))
+
+
+def _strip30_images() -> None:
+    import numpy as np
+
+    from assay.backdoor.demo import trojaned_digits
+
+    trojan = trojaned_digits(seed=2, size=3, position=(5, 5), target=7)
+    x = trojan.clean_images
+    scan = x[:60].copy()
+    scan[::2] = trojan.poisoned(scan[::2])
+    np.save(HERE / "s30_scan.npy", scan * 16.0)
+    clean = np.concatenate([x[100:300], trojan.poisoned(x[300:305])])
+    np.save(HERE / "s30_clean.npy", clean * 16.0)
+
+
+def _bd41_inputs() -> None:
+    """bd41's clean 4-class model and its 40 images (20 blended): under --max-queries 2800 its
+    second opinion is not asked (exit 2, the advice "raise --max-queries by N")."""
+    import numpy as np
+
+    source = (FIXTURES.parent / "unit" / "test_bd41_second_opinion.py").read_text()
+    (HERE / "bd41.py").write_text(source.split("def _data")[0])
+    pattern = np.random.default_rng(7).random((8, 8)) < 0.5
+    rng = np.random.default_rng(1)
+    clean, images = rng.random((200, 8, 8)), rng.random((40, 8, 8))
+    images[::2] = 0.5 * images[::2] + 0.5 * pattern
+    np.save(HERE / "bd41_images.npy", images)
+    np.save(HERE / "bd41_clean.npy", clean)
 
 
 GERMAN = ["fairness", "--dataset", "german", "--max-queries", "300"]
@@ -120,6 +239,10 @@ BD = ["backdoor", "{HERE}/bm.py:f", "--classes", "10"]
 SCAN = ["--images", "{HERE}/imgs.npy", "--clean", "{HERE}/clean.npy", "--max-queries", "3000"]
 BLINDF = "fairness {HERE}/blind.py:f --protected sex --max-queries 300 --data {HERE}"
 FK = FAKES
+TORCHF = "fairness {HERE}/tmods.py"
+TDATA = "--protected sex --max-queries 300 --data {HERE}/people_num.csv"
+ATTACK = os.environ.get("ATTACK45B", "/work/scratch/attack45b/d8")
+CLEAN_K3 = os.environ.get("CLEAN_K3", "/work/scratch/left48b/clean_k3.npy")
 DASK = ["--executor", "dask", "--workers", "2", "--units", "2"]
 
 
@@ -139,6 +262,14 @@ CASES: dict[str, list[str]] = {
     "f-retrain": [*GERMAN, "--retrain"],
     # hostile47s: a scorecard decided at the application's cutoff (its score is no probability)
     "f-cutoff": _w(f"{BLINDF.replace(':f ', ':card ')}/people.csv --cutoff 600"),
+    # left48f: several numbers refused at loading, torch modules read as logits or decided
+    # at --cutoff, outcome labels beside --cutoff refused
+    "f-rate-term": _w(f"{BLINDF.replace(':f ', ':rate_term ')}/people.csv"),
+    "f-torch-logits": _w(f"{TORCHF}:logits {TDATA}"),
+    "f-torch-cutoff": _w(f"{TORCHF}:limit {TDATA} --cutoff 5000"),
+    "f-torch-no-cutoff": _w(f"{TORCHF}:limit {TDATA}"),
+    "f-label-cutoff": _w(f"{BLINDF.replace(':f ', ':card ')}/people_lab.csv --cutoff 600")
+    + _w("--label repaid"),
     "t-found": [*TFIDF, "--max-queries", "200"],
     "t-clean": _w(f"text {FK}:lexicon {FK}:lexicon_again")
     + _w("--grammar builtin:reviews --max-queries 200"),
@@ -155,6 +286,19 @@ CASES: dict[str, list[str]] = {
     "b-clean": ["backdoor", "{HERE}/bm.py:clean", "--classes", "10", *SCAN],
     "b-model-scan": [*BD, "--model-scan", "--clean", "{HERE}/clean.npy", "--max-queries", "3000"],
     "b-strip": [*BD, *SCAN, "--strategy", "strip"],
+    # left48b: the window checks' flags (verify replays them), STRIP's caveat naming clean
+    # images, and a source-class check too few clean 3s leave undecided (exit 2; attack45b's
+    # seed-1 source-specific trojan: run where its files are)
+    "b-window": _w("backdoor {HERE}/windows.py:trojan --images {HERE}/w_scan.npy")
+    + _w("--clean {HERE}/w_clean.npy --range 0,1"),
+    "b-strip-names": _w("backdoor {HERE}/strip30.py:model --images {HERE}/s30_scan.npy")
+    + _w("--clean {HERE}/s30_clean.npy --range 0,16 --strategy strip"),
+    "b-budget": _w("backdoor {HERE}/bd41.py:clean_model --images {HERE}/bd41_images.npy")
+    + _w("--clean {HERE}/bd41_clean.npy --classes 4 --max-queries 2800"),
+    "b-all2all": _w(f"backdoor {ATTACK}/all2all-0.skops --images {ATTACK}/sus_all2all.npy")
+    + _w(f"--clean {ATTACK}/clean.npy --range 0,1"),
+    "b-undecided": _w(f"backdoor {ATTACK}/source-1.skops --images {ATTACK}/sus_source.npy")
+    + _w(f"--clean {CLEAN_K3} --range 0,1"),
     # report46b: a served fairness model, and the Dask executor (a local cluster)
     "f-served": _w("fairness {FAIR} --dataset adult --protected sex --max-queries 300"),
     "f-dask": [*GERMAN, *DASK],
@@ -162,7 +306,18 @@ CASES: dict[str, list[str]] = {
     "b-dask": [*BD, *SCAN, *DASK],
 }
 # the stored runs ``assay verify`` replays (report46b): one of each technique, and a served one
-VERIFY = {"f-found", "t-found", "b-found", "f-served", "f-dask", "t-dask", "b-dask"}
+VERIFY = {
+    "b-window",
+    "b-undecided",
+    "b-all2all",
+    "f-found",
+    "t-found",
+    "b-found",
+    "f-served",
+    "f-dask",
+    "t-dask",
+    "b-dask",
+}
 # ``assay demo``'s demonstrations (report46b): their files under --out, read beside the rest
 DEMOS: dict[str, list[str]] = {
     "d-fairness": ["demo", "--seconds", "8"],
@@ -448,6 +603,8 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
     # the verdict's exit must be the command's exit for a finished run
     for out_name in ("junit",):
         f = facts.get(out_name, {})
+        if f and f.get("exit") is None:  # (report48: a refusal's said none beside exit 2)
+            problems.append(f"{name}: JUnit says no exit code (command_exit) beside exit {rc_p}")
         if f and f.get("red") != (rc_p != 0):
             problems.append(f"{name}: JUnit red={f['red']} but exit {rc_p}")
         if f and (f.get("failures", 0) > 0) != (rc_p == 1):  # a failed case is a finding's
@@ -462,6 +619,15 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
             for out_name, body in (("html", page), ("report.json", doc)):
                 if key not in _untimed(body).lower():
                     problems.append(f"{name}: note not in {out_name}: {note[:160]}")
+    # report48: a warning says what the user must do; the CI's file dropped every one
+    if "junit" in facts:
+        unit = _untimed(html.unescape(facts["junit"]["text"])).lower()
+        for warning in _notes("\n".join(ln for ln in piped.splitlines() if "warning" in ln)):
+            flat = _untimed(warning).lower()
+            if flat[len(flat) // 3 : len(flat) // 3 + 40] not in unit:
+                problems.append(f"{name}: warning not in junit: {warning[:160]}")
+    if name.startswith("b-") and "junit" in facts:
+        _backdoor_checks_agree(name, piped, facts, work / "r.html", problems)
     if "report.json" in facts:
         _same_figures(name, piped, facts["report.json"], work, problems)
         _answer_agrees(name, piped, work / "r.json", work / "r.html", problems)
@@ -480,6 +646,7 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
         shown = {k: v for k, v in f.items() if k not in ("text",)}
         print(f"{name:14} {out_name:18} " + json.dumps(shown)[:300])
     if run_commands:
+        _follow_advice(name, piped, work, problems)
         for cmd in dict.fromkeys(_commands(piped)):
             rc, said = _run_printed(cmd, work)
             if " resume " in cmd and "nothing to resume" in said:
@@ -488,6 +655,60 @@ def check_case(name: str, argv: list[str], problems: list[str], run_commands: bo
             print(f"{name:14} printed rc={rc}: {cmd[:150]}")
             if bad:
                 problems.append(f"{name}: printed command failed ({rc}): {cmd}\n{said[-400:]}")
+
+
+FLAGGED = re.compile(r"^images flagged(?: by (?!the recheck)[^\d]+?)?\s+([\d,]+)$")
+
+
+def _backdoor_checks_agree(
+    name: str, piped: str, facts: dict[str, dict[str, Any]], page: Path, problems: list[str]
+) -> None:
+    """report48: each JUnit failure names the check the terminal says flagged it ("NOT CLEAN
+    by the source-class check" beside a JUnit "(the common-pattern check: a blended
+    trigger)" was the other check's words), and the HTML's "images flagged" figures count
+    every finding (they said 4 and 0 of a run that flagged 14)."""
+    said = _norm(piped)
+    for check in sorted(set(re.findall(r"\(the ([\w-]+) check: ", facts["junit"]["text"]))):
+        if f"NOT CLEAN by the {check} check" not in said:
+            problems.append(f"{name}: JUnit fails images by the {check} check; the terminal "
+                            "does not say it flagged any")  # fmt: skip
+    if not page.exists():
+        return
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page.read_text(), flags=re.S)
+    flagged = 0
+    for row in rows:
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", row)).split())
+        m = FLAGGED.match(text)
+        if m:
+            flagged += int(m.group(1).replace(",", ""))
+    total = facts.get("report.json", {}).get("findings")
+    if isinstance(total, int) and "images scanned" in _html_text(page) and flagged < total:
+        problems.append(f"{name}: the HTML's 'images flagged' figures count {flagged} of the "
+                        f"run's {total} findings")  # fmt: skip
+
+
+ADVICE = re.compile(r"raise --max-queries by ([\d,]+) or more and run it again")
+
+
+def _follow_advice(name: str, piped: str, work: Path, problems: list[str]) -> None:
+    """report48: an exit-2 run's advice "raise --max-queries by N or more and run it again",
+    followed (its reproduce line, the budget raised by N): what was not asked for the budget
+    must be asked then (bd42's advice fell short once the window checks were reserved)."""
+    advice, rerun = ADVICE.search(piped), _rerun(piped)
+    if advice is None or rerun is None:
+        return
+    more = int(advice.group(1).replace(",", ""))
+    words = shlex.split(rerun)
+    at = words.index("--max-queries") if "--max-queries" in words else -1
+    if at < 0:
+        problems.append(f"{name}: advice to raise --max-queries beside a rerun without it")
+        return
+    words[at + 1] = str(int(words[at + 1]) + more)
+    rc, said = _run_printed(shlex.join(words).replace("'&&'", "&&"), work)
+    print(f"{name:14} advice rc={rc}: --max-queries {words[at + 1]}")
+    if "query budget left" in said or rc >= 3:
+        problems.append(f"{name}: its advice (--max-queries +{more:,}) followed still falls "
+                        f"short (exit {rc}): {said[-300:]}")  # fmt: skip
 
 
 def _same_figures(
@@ -820,6 +1041,9 @@ def main(argv: list[str]) -> int:
     problems: list[str] = []
     wanted = argv or [""]
     for name, case in CASES.items():
+        if name in ("b-undecided", "b-all2all") and not Path(ATTACK, "source-1.skops").exists():
+            print(f"{name:14} skipped: no {ATTACK}/source-1.skops (attack45b's; $ATTACK45B)")
+            continue
         if any(w in name for w in wanted):
             check_case(name, case, problems, run_commands=True)
     for name, (case, after) in INTERRUPT.items():

@@ -29,6 +29,7 @@ from assay.backdoor.prepare import (
 from assay.backdoor.resume import replay_backdoor_run, resume_backdoor, setup_from_record
 from assay.backdoor.second import refuse_unused_opinion
 from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
+from assay.backdoor.torch_scores import note_scores_read
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.call_exit import leaves_nothing
 from assay.core.callbacks import check_callbacks, theirs
@@ -286,6 +287,7 @@ def check_backdoor(
         # counts from there, loading included), then through the run's end
         record_rates(the_store, outcome.run_id, time.monotonic() - started)
         record_steadiness(the_store, outcome.run_id, check)
+        note_scores_read(the_store, outcome.run_id, the_setup.scores_read)  # (logits: said)
         # images per wall-clock second of the whole run (loading included), beside the mean
         # seconds each image's own scan took
         record_rates(the_store, outcome.run_id, time.monotonic() - started)

@@ -172,7 +172,7 @@ def _check_digest(data: dict[str, Any]) -> None:
         raise _Bad(
             "its entries were changed after assay wrote it (its 'digest' does not match "
             "them): a filter edited by hand may block nothing or the wrong class; export "
-            "it again (assay backdoor ... --export-filter FILE)"
+            "it again: the scan that wrote it, run again with its --export-filter"
         )
 
 

@@ -41,6 +41,7 @@ from assay.backdoor.label_files import read_label_file
 from assay.backdoor.pixel_type import whole_pixels
 from assay.backdoor.sizes import size_mismatch
 from assay.backdoor.technique import BackdoorTest, check_comparable
+from assay.backdoor.torch_scores import read_torch_scores
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
@@ -62,6 +63,8 @@ class BackdoorSetup:
     raw_model: Model  # takes what the model takes
     spec: ImageSpec
     invocation: dict[str, Any]
+    # what the run says of a torch module's scores read as logits (``torch_scores``)
+    scores_read: str | None = None
 
 
 def _innermost(model: Any) -> Any:
@@ -551,9 +554,16 @@ def setup_backdoor(
     if test.mode == "model" and not replay:
         check_comparable(test, caps.n_classes)
     model_of_images = ImageModel(raw, spec)
+    # (a torch module's scores as answered: beyond any logit refused, logits said)
+    scores_read = read_torch_scores(raw, declared=n_classes is not None or class_names is not None)
     check_first_answer(raw, model_of_images, clean_x, probe_answers)  # (before a run is made)
     return BackdoorSetup(
-        test=test, model=model_of_images, raw_model=raw, spec=spec, invocation=invocation
+        test=test,
+        model=model_of_images,
+        raw_model=raw,
+        spec=spec,
+        invocation=invocation,
+        scores_read=scores_read,
     )
 
 

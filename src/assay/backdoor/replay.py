@@ -200,11 +200,13 @@ def replay_backdoor(
     strip_blends: int,
     no_clean: str = "",
     classes_then: tuple[int | None, tuple[str, ...] | None] = (None, None),
+    shown: str = "assay show RUN_ID",
 ) -> ReplayResult:
     """Ask ``model`` (canonical images) each stored finding again.  ``clean``: the run's clean
     images (canonical), or None with ``no_clean`` saying why they cannot be had; ``threshold``:
     the flip rate confirming an input scan's trigger; ``scan_threshold``: a model scan's;
-    ``classes_then``: the number and names of the run's model's classes."""
+    ``classes_then``: the number and names of the run's model's classes; ``shown``: the
+    command that shows the run (its id and store, as pasted: ``resume.show_line``)."""
     replayer = (
         None if clean is None or model is None else _Replayer(model, clean, seed, classes_then)
     )
@@ -214,7 +216,7 @@ def replay_backdoor(
     index = 0
     for batch in batches:
         for held in _judge(
-            batch, replayer, no_clean, threshold, scan_threshold, strip_fpr, strip_blends
+            batch, replayer, no_clean, threshold, scan_threshold, strip_fpr, strip_blends, shown
         ):
             if isinstance(held, str):
                 skipped[held] = skipped.get(held, 0) + 1
@@ -252,6 +254,7 @@ def _judge(
     scan_threshold: float,
     strip_fpr: float,
     strip_blends: int,
+    shown: str,
 ) -> list[bool | str]:
     """Per finding of ``batch``: whether it still holds, or why it was not replayed."""
     n = len(batch)
@@ -280,7 +283,7 @@ def _judge(
         return [
             f"a {which} flag not located (its whole group flagged) or stored by an older "
             "assay, which this assay does not replay: scan the model again "
-            "(`assay show RUN_ID` prints the run's command, to reproduce)"
+            f"(`{shown}` prints the run's command, to reproduce)"
         ] * n
     if batch.kind == "strip-flag" and batch.details.get("strategy") == PATTERN:
         return _pattern(inputs, batch, replayer)

@@ -17,6 +17,7 @@ from assay.backdoor.phases import BackdoorResult, _execute, _result, record_rate
 from assay.backdoor.prepare import BackdoorSetup, _array_digests, setup_backdoor
 from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
 from assay.backdoor.technique import HELD_OUT_RATE
+from assay.backdoor.torch_scores import note_scores_read
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
@@ -26,6 +27,7 @@ from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
 from assay.core.runinfo import earlier_wall_seconds, stored_serving
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore, run_store
+from assay.core.terminal import shell_join
 from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
 
@@ -170,6 +172,7 @@ def resume_backdoor(
         record_rates(the_store, outcome.run_id, before + time.monotonic() - started)
         if isinstance(budget.get("determinism_probe"), dict):  # the first session's, as made
             record_steadiness(the_store, outcome.run_id, budget["determinism_probe"])
+        note_scores_read(the_store, outcome.run_id, the_setup.scores_read)  # (logits: said)
         # per wall-clock second from the run's start: the earlier sessions' and this one's,
         # its loading included (as a run that was never stopped counts its own)
         record_rates(the_store, outcome.run_id, before + time.monotonic() - started)
@@ -274,12 +277,20 @@ def replay_backdoor_run(
             strip_blends=int(config.get("strip_blends", 20)),
             no_clean=no_clean,
             classes_then=_classes_then(record),
+            shown=show_line(record.id, store.path),
         )
     finally:
         if the_setup is not None:
             from assay.models.serving import close_served
 
             close_served([the_setup.raw_model])
+
+
+def show_line(run_id: str, store: str | os.PathLike[str]) -> str:
+    """``assay show`` of the run ``run_id`` in ``store``, as it pastes in any directory (the
+    store's absolute path, the words quoted for the shell)."""
+    where = Path(os.path.abspath(store)).as_posix()
+    return shell_join(["assay", "show", run_id, "--store", where])
 
 
 def _classes_then(record: RunRecord) -> tuple[int | None, tuple[str, ...] | None]:

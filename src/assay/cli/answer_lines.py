@@ -259,7 +259,7 @@ def _rules_favour(summary: dict[str, Any], regions: list[dict[str, Any]]) -> str
         else:
             of = f"its {int(n):,} checked IDI{'' if n == 1 else 's'}"
         top = max(rows, key=lambda d: d["favoured_in"] or 0)
-        return str(top["value"]), favoured_text(rows, favourable, of)
+        return str(top["value"]), favoured_text(rows, favourable, of, "there")
 
     first = told(regions[0])
     named = 1

@@ -32,6 +32,7 @@ from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.json_taken import json_taken_as_model, json_value_said
 from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
+from assay.cli.run_placeholders import filled, filling
 from assay.cli.std_fds import open_closed
 from assay.cli.user_words import keep_on_one_line
 from assay.cli.written_numbers import refuse_unwritten_numbers
@@ -90,6 +91,10 @@ def guarded(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with filling():  # (the commands it prints for its run: that run's, ``run_placeholders``)
+            return body(*args, **kwargs)
+
+    def body(*args: Any, **kwargs: Any) -> Any:
         out = Output(quiet=False)
         command = fn.__name__
         leftover.forget(command)
@@ -213,7 +218,8 @@ def _json_error(code: int, kind: str, message: str, command: str | None = None) 
     read an empty file).  ``assay resume``'s says whether it resumed the run (``resumed``:
     false when refused or interrupted before it began, the run as it was)."""
     made = leftover.current()
-    document: dict[str, Any] = {"error": message, "kind": kind, "exit_code": code}
+    # (its commands for the run filled in, as the terminal's line: ``cli.run_placeholders``)
+    document: dict[str, Any] = {"error": filled(message), "kind": kind, "exit_code": code}
     document["run_id"] = made[0] if made else None
     if command == "resume":
         document["resumed"] = made is not None and leftover.running_command() is not None
@@ -234,7 +240,9 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     Returns ``code``."""
     made = leftover.current()
     if made is None:
-        leftover.error_junit(options.get("junit"), command, kind, redact_message(message))
+        leftover.error_junit(
+            options.get("junit"), command, kind, redact_message(message), code=code
+        )
         return code
     from assay.cli.reporting import report_command, resume_command
     from assay.core.finishing import finishable, shown_status
@@ -258,12 +266,18 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             doc = build_document(store, run_id, store_failed=failed_store)
     except Exception:  # (a store that failed may not be read either): the error alone
         # (naming the run made: not "stopped before a run was made")
-        after = (
-            {}
+        before = (
+            "before a run was made"
             if refused
-            else {"before": f"after run {run_id} was made (its store no longer gives it back)"}
+            else f"after run {run_id} was made (its store no longer gives it back)"
         )
-        leftover.error_junit(options.get("junit"), command, kind, redact_message(message), **after)
+        wrote = leftover.error_junit(
+            options.get("junit"), command, kind, redact_message(message), before, code=code
+        )
+        if not refused:
+            said = _reports_unmade(run_id, store_path, options, wrote)
+            if said:
+                out.say(said)
         return code
     unwritten = False
     try:
@@ -281,7 +295,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         unwritten = True
         said = f"after run {run_id} ended ({doc.get('verdict')})"
         junit = options.get("junit")
-        error = leftover.error_junit(junit, command, kind, redact_message(message), said)
+        error = leftover.error_junit(junit, command, kind, redact_message(message), said, code=code)
         written = [Path(junit)] if junit and error else []
     # (a run the store still says is running is no one's once this process ends: stalled)
     # (one stopped after its search ended: "unfinished", as its headline says, not the
@@ -407,6 +421,33 @@ def _model_files(config: dict[str, Any]) -> list[str]:
         and value.get("path")
     ]
     return list(dict.fromkeys(names))  # (two classifiers of one file: "a.py or a.py")
+
+
+def _reports_unmade(
+    run_id: str, store_path: Path, options: dict[str, Any], wrote_junit: bool
+) -> str:
+    """The line naming a run's ``--report`` and ``--html`` that were not written because its
+    store could not be read (deleted or replaced: the run went with it; an index that can no
+    longer be written, which reading would die on): said, not left for the reader to find
+    missing, with the command that writes them while the store's file is still there (docs48).
+    "" when none was asked."""
+    from assay.cli.reporting import report_command
+
+    asked = [(flag, path) for flag, path in _reports(options).items() if path]
+    unmade = [f"{flag} {path}" for flag, path in asked if flag != "--junit"]
+    if not unmade:
+        return ""
+    said = (
+        f"run {run_id}: its store could not be read, so no report of it was written (not "
+        f"written: {', '.join(unmade)})"
+    )
+    if wrote_junit:
+        said += f"; wrote {options.get('junit')} (one error naming why)"
+    if Path(store_path).exists():  # (a store deleted took the run with it: nothing to write)
+        words = [w for flag, path in asked for w in (flag, os.path.abspath(path))]
+        line = report_command(run_id, store_path, *words)
+        said += f"; once the store can be read again, write them: {line}"
+    return said
 
 
 def _reports(options: dict[str, Any]) -> dict[str, Any]:
@@ -640,7 +681,11 @@ def _parsed(args: list[str]) -> int:
             # a CI job reads the JUnit file it asked for: one error, not an earlier pass
             command = args[0] if args and not args[0].startswith("-") else "assay"
             leftover.error_junit(
-                leftover.junit_in_argv(args), command, "usage_error", redact_message(message())
+                leftover.junit_in_argv(args),
+                command,
+                "usage_error",
+                redact_message(message()),
+                code=status if isinstance(status, int) else None,
             )
             leftover.drop_stale_reports(options)  # nor an earlier run's JSON or HTML report
         sys.exit(status)

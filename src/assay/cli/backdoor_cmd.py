@@ -285,6 +285,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     template=template,
                 ),
             )
+        if the_setup.scores_read:  # (a torch module's logits: said, as the run keeps it)
+            out.note(f"note: {the_setup.scores_read}")
         with out.progress(max_queries, max_time, started) as progress:
             result = check_backdoor(
                 setup=the_setup,

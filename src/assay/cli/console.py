@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
 from rich.text import Text
 
 from assay.cli import lost_stdout
+from assay.cli.run_placeholders import filled
 from assay.cli.user_words import on_one_line
 from assay.core.kept_streams import call_streams, commanded
 from assay.core.program import as_invoked
@@ -232,7 +233,7 @@ def _shown(message: str) -> str:
     """A message as printed: the user's words that hold a line break on one line
     (``cli.user_words``), every character a terminal would act on escaped, and the commands
     it holds as the user can paste them here (``core.program``: ``assay`` not on the PATH)."""
-    return as_invoked(terminal_text(on_one_line(message)))
+    return as_invoked(terminal_text(on_one_line(filled(message))))
 
 
 class _RunClock(ProgressColumn):

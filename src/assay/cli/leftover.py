@@ -24,6 +24,7 @@ from assay.errors import UsageError
 __all__ = [
     "ReportsLeftAlone",
     "ReportsWritten",
+    "about",
     "began",
     "command_name",
     "current",
@@ -32,6 +33,7 @@ __all__ = [
     "interrupted_before_it_began",
     "junit_in_argv",
     "running_command",
+    "spoken_of",
     "started",
     "typed",
     "unexported_why",
@@ -68,6 +70,21 @@ def typed(args: list[str]) -> None:
 def started(run_id: str, store: str | os.PathLike[str]) -> None:
     """The command's run exists now (made, or resumed) in ``store``."""
     _RUN.update(run_id=run_id, store=Path(store))
+
+
+def about(run_id: str, store: str | os.PathLike[str]) -> None:
+    """The command reads the stored run ``run_id`` of ``store`` (``show``, ``report``,
+    ``verify``): the commands it prints for a run are for this one (``cli.run_placeholders``)."""
+    _RUN.update(about=(run_id, Path(store)))
+
+
+def spoken_of() -> tuple[str, Path] | None:
+    """(run id, store) of the run the command made, resumed or reads, if any."""
+    made = current()
+    if made is not None:
+        return made
+    about_run: tuple[str, Path] | None = _RUN.get("about")
+    return about_run
 
 
 def forget(command: str | None = None) -> None:
@@ -139,6 +156,7 @@ def error_junit(
     kind: str,
     message: str,
     before: str = "before a run was made",
+    code: int | None = None,
 ) -> bool:
     """Write ``path`` as a JUnit file of one errored case (``kind``: usage_error,
     model_error, store_error, internal_error, interrupted) naming the problem (the command
@@ -146,6 +164,7 @@ def error_junit(
     if path is None or not str(path):
         return False
     from assay.cli.no_run_name import no_run_name, parsed
+    from assay.core.command_exit import no_run_exit
     from assay.report._text import safe_text
 
     path = Path(path)
@@ -158,9 +177,13 @@ def error_junit(
     counts = {"tests": "1", "failures": "0", "errors": "1"}
     root = ET.Element("testsuites", {"name": "assay", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": title, **counts, "skipped": "0"})
-    if _TYPED:  # what was typed, and its seed: a CI reader can run it again (secrets masked)
+    # the exit code, as a run's JUnit file says it (report48: a refusal's said none, where
+    # the terminal and --json said exit 2), and what was typed, with its seed: a CI reader
+    # can run it again (secrets masked)
+    said = [("command_exit", no_run_exit(command, code))] if code is not None else []
+    if _TYPED or said:
         props = ET.SubElement(suite, "properties")
-        for name, value in _typed_properties(params):
+        for name, value in [*said, *(_typed_properties(params) if _TYPED else [])]:
             ET.SubElement(props, "property", name=name, value=safe_text(value))
     case_name = "no run" if command != "resume" or "run was made" in before else "not resumed"
     case = ET.SubElement(suite, "testcase", classname=title, name=case_name, time="0")

@@ -194,6 +194,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the_store = _open(store, read_only=True)
         # (the grammar's text left in the store unless the JSON prints the whole config)
         r = the_store.get_run(run_id, lean=not as_json)
+        leftover.about(r.id, store)  # (the commands it prints for a run: for this one)
         lost_stdout.answer(f"the summary of run {r.id}")
         if as_json:
             out.emit_json(_shown_json(r, store, the_store, files_now=True))
@@ -298,6 +299,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         outputs.append((export, "--export"))
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
+        leftover.about(record.id, store)
         keep_run_words(record)
         if export is not None and record.technique != "text":
             raise UsageError(
@@ -420,6 +422,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
+        leftover.about(record.id, store)
         keep_run_words(record)
         if export is not None and record.technique not in ("fairness", "text"):
             raise UsageError(
@@ -563,6 +566,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
+        leftover.about(record.id, store)
         keep_run_words(record)
         from assay.api import replay_run
         from assay.cli.verify_tests import tests_json, tests_lines

@@ -143,6 +143,12 @@ def unended(config: Mapping[str, Any] | None) -> str | None:
     return command if isinstance(command, str) else None
 
 
+def no_run_exit(command: str, code: int) -> str:
+    """A command's exit code in words when it stopped before a run was made (its JUnit
+    file's ``command_exit``, as a run's says it: report48)."""
+    return f"assay {command} exited {code} ({_MEANS.get(code, f'exit {code}')})"
+
+
 def exit_said(
     config: Mapping[str, Any] | None,
     verdict_code: int,

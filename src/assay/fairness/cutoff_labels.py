@@ -32,13 +32,19 @@ def refuse_outcomes(
     names = decided
     if tuple(class_names) != names:  # (two class probabilities: the model's own names)
         return
-    seen = sorted({str(v) for v in values[:100_000].tolist()})
+    # each value in its own type, as the user's frame holds it: the mapping shown is typed
+    # as it is printed (a 0/1 column's keys 0 and 1, not '0' and '1', which map nothing)
+    typed = {
+        str(v): v.item() if isinstance(v, np.generic) else v
+        for v in np.asarray(values)[:100_000].tolist()
+    }
+    seen = sorted(typed)
     if set(seen) <= set(names):
         return
-    shown = ", ".join(repr(v) for v in seen[:4]) + (", ..." if len(seen) > 4 else "")
+    shown = ", ".join(repr(typed[v]) for v in seen[:4]) + (", ..." if len(seen) > 4 else "")
     low, high = names
     mapping = (
-        f"{{{seen[0]!r}: {low!r}, {seen[1]!r}: {high!r}}}"
+        f"{{{typed[seen[0]]!r}: {low!r}, {typed[seen[1]]!r}: {high!r}}}"
         if len(seen) == 2
         else f"{{...: {low!r}, ...: {high!r}}}"
     )

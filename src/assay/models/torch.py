@@ -380,4 +380,13 @@ def from_torch(
     n_classes: int | None = None,
     probe: ModelInputs | None = None,
 ) -> TorchModel:
+    if modality == "text":  # (its probe failed casting sentences to floats: exit 3, unclear)
+        raise UsageError(
+            "a torch module takes tensors, not sentences, and assay does not tokenize them "
+            "for it: give a function that turns the sentences into the module's inputs and "
+            "answers its class scores (e.g. def classify(sentences): return "
+            "net(tokenize(sentences)).softmax(-1).detach().numpy(), with classify.classes_ "
+            "= ['neg', 'pos'] naming its classes in order)",
+            argument="MODEL",
+        )
     return TorchModel(obj, modality=modality, n_classes=n_classes, probe=probe)

@@ -215,6 +215,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         ("headline", doc.get("headline", "")),
         *[("untested", said) for said in unheld],
         *_answers(_dict(run.get("summary"))),
+        *_aside(_dict(run.get("summary")), str(doc.get("headline") or "")),
         *_withdrawn(_dict(run.get("summary"))),
         ("report_schema_version", doc.get("schema_version", "")),
         *([("timestamp_utc", _utc(created))] if stamped else []),
@@ -243,6 +244,21 @@ def _answers(summary: dict[str, Any]) -> list[tuple[str, str]]:
         else:
             said += f"; {row.get('level')}"
         out.append(("answer", said))
+    return out
+
+
+def _aside(summary: dict[str, Any], headline: str) -> list[tuple[str, str]]:
+    """The run's warnings and notes its headline does not say, one property each, as the
+    terminal printed them ("warning: ...", "note: ...") and the HTML's Notes section and the
+    JSON report keep them.  Before report48 the CI's file dropped every one: a torch module's
+    "read as a classifier's logits ...; if they are not class scores ..., test one output at
+    a time with --cutoff C", what the user must do, was in every output but JUnit."""
+    said = headline.lower()
+    out: list[tuple[str, str]] = []
+    for kind, key in (("warning", "warnings"), ("note", "notes")):
+        for text in dict.fromkeys(str(n) for n in summary.get(key) or [] if str(n).strip()):
+            if text.rstrip(". ").lower() not in said:
+                out.append((kind, text))
     return out
 
 

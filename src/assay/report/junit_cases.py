@@ -324,6 +324,8 @@ def backdoor_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | 
                 f"{float(d['flip_rate']):.0%} of clean images there (anomaly index "
                 f"{float(d['anomaly_index']):.1f})"
             )
+        if kind == "strip-flag" and d.get("strategy") in (SOURCE_CLASS, CLASS_MAP):  # (report48)
+            return f"{image()}: {_window_flag(d, where('window'), cls, cls(_flagged_as(finding)))}"
         if kind == "strip-flag" and "sent" in d:  # (``backdoor.common_pattern``'s flag)
             return (
                 f"{image()}: one of the images answered its class whose common pattern sends "
@@ -338,6 +340,39 @@ def backdoor_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | 
     except (KeyError, TypeError, ValueError):
         return None
     return None
+
+
+# the window checks' findings' ``strategy`` (``backdoor.class_map``, ``backdoor.source_class``:
+# a stored value, read here as the reports read every stored field)
+CLASS_MAP = "assay-class-map"
+SOURCE_CLASS = "assay-source-class"
+
+
+def _window_flag(d: dict[str, Any], window: str, cls: Any, answered: str) -> str:
+    """A class-map or source-class flag as its check says it (not the common-pattern's)."""
+    held = "holds" if d.get("located") else "is one of the images not located (it may be a "
+    if d.get("strategy") == SOURCE_CLASS:
+        source = cls(d["source"])
+        who = "clean image of that class) that share"
+        return (
+            f"{held if d.get('located') else held + who} the pixels at the {window} that send "
+            f"{int(d['sent'])} of {int(d['of'])} clean images of {source} to {answered} (the "
+            f"source-class check: a trigger that fires on images of {source} only)"
+        )
+    who = "clean image that window moves) that share"
+    return (
+        f"{held if d.get('located') else held + who} the pixels at the {window} that move "
+        f"{int(d['sent'])} of {int(d['of'])} clean images off their own class, each class to "
+        "one other (the class-map check: a trigger that sends each class to another)"
+    )
+
+
+def _flagged_as(finding: dict[str, Any]) -> Any:
+    """The class the model answered a flagged image (its stored output)."""
+    out = finding.get("outputs")
+    while isinstance(out, list) and out:
+        out = out[0]
+    return out
 
 
 def backdoor_key(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:

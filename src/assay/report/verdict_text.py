@@ -198,11 +198,15 @@ def share_text(v: dict[str, Any]) -> str:
     return text + (" (exact)" if v["basis"] == "exact" else "")
 
 
-def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -> str:
+def favoured_text(
+    rows: list[dict[str, Any]], favourable: str | None, of: str, where: str = "overall"
+) -> str:
     """Who is favoured, from one attribute's direction rows of one sample: ``the Male variant
     gets '>50K' in 96.93 % of IDIs``.  A model answering probabilities is judged by the
     favourable class's probability where the class cannot tell (every variant gets the same
-    class: a --threshold gap, not a flip) or tells otherwise; a tie is said, never hidden."""
+    class: a --threshold gap, not a flip) or tells otherwise; a tie is said, never hidden.
+    ``where`` ends a sample that tells no value apart: ``overall``, or ``there`` inside a rule
+    (whose line is not the attribute's)."""
     gets = f"gets {favourable!r}" if favourable else "is favoured"
     top = max(rows, key=lambda d: d["favoured_in"] or 0)
     share = top["favoured_in"] or 0
@@ -219,7 +223,7 @@ def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -
         if len(rows) > 2:  # (of three values and more, the
             # least favoured one is not the others' complement: said, as it is the one hurt)
             as_class += f", the {low['value']} variant in {percent(low['favoured_in'] or 0)}"
-        as_class += _not_told_apart(top, [d for d in rows if d is not top])
+        as_class += _not_told_apart(top, [d for d in rows if d is not top], where)
     if not rows or any(d.get("highest_p_in") is None for d in rows):
         return as_class
     by_p = max(rows, key=lambda d: (d["highest_p_in"], d.get("p_favourable") or 0))
@@ -250,7 +254,9 @@ def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -
     return as_class
 
 
-def _not_told_apart(top: dict[str, Any], others: list[dict[str, Any]]) -> str:
+def _not_told_apart(
+    top: dict[str, Any], others: list[dict[str, Any]], where: str = "overall"
+) -> str:
     """What to add when a sample's IDIs do not tell the value named from another: their
     shares' 95 % intervals overlap (3 of 3 IDIs: 29.24-100 % beside 0-70.76 %; a model
     favouring each value in its own region: 51 % beside 49 %); nothing otherwise, or for
@@ -266,7 +272,7 @@ def _not_told_apart(top: dict[str, Any], others: list[dict[str, Any]]) -> str:
         f", not told apart from the {near['value']} variant's "
         f"{percent(near['favoured_in'] or 0)} (95 % intervals {percent(low)} to "
         f"{percent(top.get('favoured_high'))} and {percent(near.get('favoured_low'))} to "
-        f"{percent(near['favoured_high'])} overlap): the sample shows no value favoured overall"
+        f"{percent(near['favoured_high'])} overlap): the sample shows no value favoured {where}"
     )
 
 

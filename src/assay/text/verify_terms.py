@@ -72,7 +72,7 @@ def labels_refused(
     if resumed:
         return UsageError(
             f"{said}; a run cannot go on with classifiers whose labels changed: start a new "
-            "run (assay text ... --label-map FILE)",
+            "run, its --label-map a map of their labels as they answer now",
             argument="RUN_ID",
         )
     return UsageError(
