@@ -49,7 +49,8 @@ def test_checkpoints_and_changed_entries_leave_a_large_config_where_it_is(
     assert free < len(BIG) // 10, (free, total)  # (a rewrite of the grammar leaves ~2 MB)
     assert total < 2 * len(BIG), total
     # every entry read back, in the order first written, the changed ones changed
-    assert list(got) == ["grammar", "budget", "z", "reports"]
+    # (the session clock, core.session_clock since ops48, rides every write of the run)
+    assert list(got) == ["grammar", "budget", "z", "session_clock", "reports"]
     assert got["grammar"]["text"] == BIG
     assert got["budget"] == {"max_queries": 10, "determinism_probe": {"queries": 5}}
     assert got["reports"] == {"--report": "/tmp/r.json"}
@@ -112,6 +113,7 @@ def test_a_salvaged_run_keeps_its_config(tmp_path: Path) -> None:
     salvage(path, tmp_path / "saved.db")
     with RunStore(tmp_path / "saved.db", read_only=True) as store:
         config = store.get_run("r1").config
+    assert config.pop("session_clock", None) is not None  # (ops48's, kept with the run)
     assert config == {
         "grammar": {"text": "S -> 'a'"},
         "budget": {"max_queries": 5},
