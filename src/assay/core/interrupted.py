@@ -82,7 +82,8 @@ def guarded_run(store: RunStore, run_id: str) -> Iterator[None]:
     except (KeyboardInterrupt, SystemExit) as exc:
         raise raised_for(exc, store, run_id) from None
     except StoreError as exc:
-        if isinstance(exc, UsageError):  # (a path that is no store: nothing of the run's)
+        if isinstance(exc, UsageError):  # (a path that is no store: nothing of the run's
+            _mark_failed(store, run_id, exc)  # store, a usage error as any other is)
             raise
         # the store failed (a full disk, ``ulimit -f``): no status written, even where that
         # small write would still fit; the run stays at its last checkpoint, marked running
@@ -91,11 +92,16 @@ def guarded_run(store: RunStore, run_id: str) -> Iterator[None]:
         store.give_up(run_id)
         raise
     except Exception as exc:
-        with contextlib.suppress(Exception):  # (the store failed: the error as it came)
-            if store.get_run(run_id).status == "running":
-                said = str(exc) if isinstance(exc, AssayError) else None
-                said = said or callers_error(exc) or f"internal error: {type(exc).__name__}: {exc}"
-                failed = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
-                store.checkpoint(run_id, status=failed, error=said)
-        record_failed_clock(store, run_id)  # (loading included: ``core.failed_clock``)
+        _mark_failed(store, run_id, exc)
         raise
+
+
+def _mark_failed(store: RunStore, run_id: str, exc: Exception) -> None:
+    """The run, where still marked running, marked failed saying what failed (``exc``)."""
+    with contextlib.suppress(Exception):  # (the store failed: the error as it came)
+        if store.get_run(run_id).status == "running":
+            said = str(exc) if isinstance(exc, AssayError) else None
+            said = said or callers_error(exc) or f"internal error: {type(exc).__name__}: {exc}"
+            failed = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
+            store.checkpoint(run_id, status=failed, error=said)
+    record_failed_clock(store, run_id)  # (loading included: ``core.failed_clock``)

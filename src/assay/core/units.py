@@ -475,20 +475,27 @@ def execute_units(
             "requests": _request_totals(result.extra.get("requests")),
         }
         now = progress()
-        store.checkpoint(
-            run_id,
-            findings=kept,
-            snapshot=Snapshot(
-                values={
-                    "units_done": done,
-                    "n_units": n_units,
-                    "elapsed": now["elapsed"],
-                    "search_seconds": span.seconds(),
-                },
-                appends={_KEYS: np.sort(fresh)},  # sorted: stored as gaps (core.columnar)
-            ),
-            progress=now,
-        )
+        try:
+            store.checkpoint(
+                run_id,
+                findings=kept,
+                snapshot=Snapshot(
+                    values={
+                        "units_done": done,
+                        "n_units": n_units,
+                        "elapsed": now["elapsed"],
+                        "search_seconds": span.seconds(),
+                    },
+                    appends={_KEYS: np.sort(fresh)},  # sorted: stored as gaps (core.columnar)
+                ),
+                progress=now,
+            )
+        except BaseException:  # not stored: not done (a later unit's commit, units that
+            # ended out of order kept once the store takes writes again, would else mark it
+            # done, and a resume skipped it: its findings lost)
+            del done[str(result.index)]
+            queries -= result.queries
+            raise
         if on_progress is not None:
             on_progress(progress())
 
