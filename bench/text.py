@@ -111,7 +111,7 @@ class Overlap:
 
         def pred(self: Any, inputs: Any) -> Any:
             me.worker = self
-            if not (self._early and self._early[0] is inputs):  # sent now, waited for now
+            if not any(sent is inputs for sent in self._out):  # sent now, waited for now
                 t = time.process_time()
                 me.events.append(("send", t, me.sent))
                 wait_event(t, me.sent)

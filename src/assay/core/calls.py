@@ -47,6 +47,7 @@ __all__ = [
     "guard_process_exit",
     "shielded",
     "usable_cores",
+    "wait_ready",
 ]
 
 ModelCall = Callable[[], np.ndarray]
@@ -342,6 +343,9 @@ class WatchedCaller:
     time is up (``time_left()`` reaches 0: ``BudgetExhausted``), or ``STOP_GRACE`` seconds
     after ``stop`` was set (``KeyboardInterrupt``: the run is left at its last checkpoint).
     A call given up on is abandoned: its thread is a daemon, and it is never waited for again.
+    An ``inner`` caller whose calls run in the thread that reads their answer
+    (``runs_here``: ``text.pipeline.WorkerCaller``, for a model answering in another
+    process) has them wait there, in ``wait_ready``, under the same deadlines.
     """
 
     def __init__(
@@ -411,56 +415,27 @@ class _WatchedCall:
 
     def result(self) -> np.ndarray:
         handle = self._handle
+        if getattr(handle, "runs_here", False):
+            # a call run by the thread that reads its answer (``text.pipeline.WorkerCaller``):
+            # what it waits on (a worker process's pipe) is waited for in ``wait_ready``, in
+            # slices this call's deadlines set, with no thread to hand the call to and back
+            before = getattr(_waiting, "check", None)
+            _waiting.check = self._next_wait
+            try:
+                here: np.ndarray = handle.result()
+                return here
+            finally:
+                _waiting.check = before
         if not callable(getattr(handle, "done", None)):
             out: np.ndarray = handle.result()  # a call that already ran
             return out
-        c = self._caller
         while True:
             if handle.done():
                 value: np.ndarray = handle.result()
                 return value
-            now = time.monotonic()
-            waits = [_SLICE]
-            if c.stop is not None and c.stop.is_set():
-                left = (c.stop.at or now) + STOP_GRACE - now
-                if left <= 0:
-                    c._abandon()
-                    raise KeyboardInterrupt
-                waits.append(left)
-            if c.call_timeout is not None:
-                begun = self._started.at
-                # a call still queued behind another is measured from its submission, twice
-                limit = (
-                    begun + c.call_timeout
-                    if begun is not None
-                    else (self._submitted + 2 * c.call_timeout)
-                )
-                if now >= limit:
-                    c._abandon()
-                    raise CallTimeout(
-                        f"the model did not answer within {c.call_timeout:g} s "
-                        "(--call-timeout); it may be hung"  # (what was found: said by the caller)
-                    )
-                waits.append(limit - now)
-            run_left = c.time_left() if c.time_left is not None else None
-            if run_left is not None:
-                if run_left <= 0:
-                    c._abandon()
-                    if c.answered is not None and c.answered() == 0:
-                        # slow, not failed (a hung model is --call-timeout's): the budget
-                        # was too small to test anything (exit 2, never 'the model failed')
-                        raise BudgetExhausted(
-                            "nothing was tested: the model did not answer its first call "
-                            "within the run's time budget (--max-time); raise --max-time "
-                            "(a model that hangs is ended by --call-timeout)",
-                            reason="time",
-                        )
-                    raise BudgetExhausted(
-                        "time budget spent while the model was answering", reason="time"
-                    )
-                waits.append(run_left)
+            wait = self._next_wait()
             try:
-                handle.result(timeout=max(min(waits), 0.001))
+                handle.result(timeout=wait)
             except FutureTimeout:
                 continue
             except KeyboardInterrupt:
@@ -472,3 +447,67 @@ class _WatchedCall:
                 if handle.done():
                     continue  # raised again, from the top of the loop
                 raise
+
+    def _next_wait(self) -> float:
+        """Seconds to wait for the answer before looking again (a slice, or what is left of
+        the call's, the run's or a stop's time, if less); once one of them is spent, the
+        call is given up on and what ended it raised."""
+        c = self._caller
+        now = time.monotonic()
+        waits = [_SLICE]
+        if c.stop is not None and c.stop.is_set():
+            left = (c.stop.at or now) + STOP_GRACE - now
+            if left <= 0:
+                c._abandon()
+                raise KeyboardInterrupt
+            waits.append(left)
+        if c.call_timeout is not None:
+            begun = self._started.at
+            # a call still queued behind another is measured from its submission, twice
+            limit = (
+                begun + c.call_timeout
+                if begun is not None
+                else (self._submitted + 2 * c.call_timeout)
+            )
+            if now >= limit:
+                c._abandon()
+                raise CallTimeout(
+                    f"the model did not answer within {c.call_timeout:g} s "
+                    "(--call-timeout); it may be hung"  # (what was found: said by the caller)
+                )
+            waits.append(limit - now)
+        run_left = c.time_left() if c.time_left is not None else None
+        if run_left is not None:
+            if run_left <= 0:
+                c._abandon()
+                if c.answered is not None and c.answered() == 0:
+                    # slow, not failed (a hung model is --call-timeout's): the budget
+                    # was too small to test anything (exit 2, never 'the model failed')
+                    raise BudgetExhausted(
+                        "nothing was tested: the model did not answer its first call "
+                        "within the run's time budget (--max-time); raise --max-time "
+                        "(a model that hangs is ended by --call-timeout)",
+                        reason="time",
+                    )
+                raise BudgetExhausted(
+                    "time budget spent while the model was answering", reason="time"
+                )
+            waits.append(run_left)
+        return max(min(waits), 0.001)
+
+
+_waiting = threading.local()  # the deadline check of the watched call run on this thread
+
+
+def wait_ready(ready: Callable[[float | None], bool]) -> None:
+    """Wait until ``ready(seconds)`` (which waits up to that long, None: for ever) says so:
+    in slices of the deadlines of the watched call this thread runs, if it runs one (a
+    ``WatchedCaller``'s, run where its answer is read: its ``CallTimeout``,
+    ``BudgetExhausted`` or ``KeyboardInterrupt`` is raised from here once one is spent),
+    else at once for as long as it takes."""
+    check: Callable[[], float] | None = getattr(_waiting, "check", None)
+    if check is None:
+        ready(None)
+        return
+    while not ready(check()):
+        pass

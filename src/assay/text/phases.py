@@ -395,7 +395,7 @@ def _execute_one(
     (``pipeline.worker_mode``: ``$ASSAY_TEXT_WORKER``); the same findings in every mode."""
     from assay.execution import ThreadCaller
     from assay.models.serving import served_model
-    from assay.text.pipeline import PanelWorker, worker_mode
+    from assay.text.pipeline import PanelWorker, WorkerCaller, worker_mode
 
     served = any(served_model(m) is not None for m in setup.model.models)
     mode, why = worker_mode(served=served)
@@ -404,7 +404,9 @@ def _execute_one(
     caller: Any = InlineCaller()
     if mode == "process":
         worker = model = PanelWorker(setup.model)
-        caller = ThreadCaller(native_threads=0)  # the classifiers' native pools: the worker's
+        # answers read where they are needed, the deadlines as the wait's timeout (no
+        # thread between the search and its worker's pipe)
+        caller = WorkerCaller()
     elif mode == "thread":
         caller = ThreadCaller()
     try:

@@ -8,7 +8,11 @@ GIL.  To have both run at once:
   through a pipe: the search's process sends a batch and is free until it reads the
   answer.  A child that dies (``os._exit``, a crash, a kill) or answers with an exception
   is a ``ModelError`` naming what happened; one that hangs is given up on by the caller's
-  deadlines and killed when the run ends.
+  deadlines and killed when the run ends.  ``WorkerCaller`` reads its answers in the
+  thread that needs them, waiting on the pipe with the call's deadlines as the timeout
+  (``core.calls.wait_ready``): no thread of the run's process to hand each call to and
+  back (those hand-offs, a GIL hand-over and a wake-up each way per batch, cost the search
+  more than its calls' own work).
 - ``Turns`` lets two lanes of the search (each a strategy with its own walkers) take turns
   on the search's thread of control: a lane that has sent a batch gives the turn to the
   other one, which proposes, judges or shrinks while the classifiers answer, then sends
@@ -25,6 +29,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
@@ -32,13 +37,21 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import shielded
+from assay.core.calls import shielded, wait_ready
 from assay.core.numerals import written_int
 from assay.errors import ModelError
 
 _HANGUP = (signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()
 
-__all__ = ["LANES_ENV", "WORKER_ENV", "PanelWorker", "Turns", "lanes_from", "worker_mode"]
+__all__ = [
+    "LANES_ENV",
+    "WORKER_ENV",
+    "PanelWorker",
+    "Turns",
+    "WorkerCaller",
+    "lanes_from",
+    "worker_mode",
+]
 
 WORKER_ENV = "ASSAY_TEXT_WORKER"
 """Where the classifiers of a text run answer: ``process`` (a forked worker, the default
@@ -128,11 +141,9 @@ def _serve(panel: Any, conn: Any, theirs: Any, now: Any = None) -> None:
     # what the child inherited is never scanned by its collector (else a collection walks,
     # and copies page by page, the parent's whole heap: a long-lived notebook's, say)
     gc.freeze()
+    inbox = _inbox(conn)
     while True:
-        try:
-            texts = conn.recv()
-        except (EOFError, OSError):
-            return
+        texts = inbox.get()
         if texts is None:
             return
         s0, c0 = list(panel.seconds), list(panel.cpu_seconds)
@@ -164,12 +175,37 @@ def _serve(panel: Any, conn: Any, theirs: Any, now: Any = None) -> None:
                 return
 
 
+def _inbox(conn: Any) -> queue.SimpleQueue[Any]:
+    """The batches the run's process sends, read by a thread of the worker as they come
+    (None once it ends them or its end of the pipe closes): the run's process never waits
+    to send, so it cannot wait on the worker while the worker waits for it to read an
+    answer (two large messages crossing in a full pipe)."""
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def read() -> None:
+        while True:
+            try:
+                texts = conn.recv()
+            except (EOFError, OSError):
+                texts = None
+            inbox.put(texts)
+            if texts is None:
+                return
+
+    threading.Thread(target=read, name="assay-text-inbox", daemon=True).start()
+    return inbox
+
+
 class PanelWorker:
     """The panel's classifiers in a forked child process, as a Model.
 
-    ``predict`` sends the sentences and waits for the answer (one call at a time: the
-    run's caller never overlaps two); the classifiers' busy time, measured in the child,
-    is added to the panel's counters (``Panel.seconds``, ``cpu_seconds``, ``calls``)."""
+    ``predict`` sends the sentences (unless ``send_early`` did) and waits for their answer:
+    answers come back in the order the batches were sent, and one read before its call
+    collects it is kept until then (any order of collecting is right).  The wait is
+    ``core.calls.wait_ready``'s: under the deadlines of the call that runs it, when a
+    ``WorkerCaller`` runs it where its answer is read.  The classifiers' busy time,
+    measured in the child, is added to the panel's counters (``Panel.seconds``,
+    ``cpu_seconds``, ``calls``) as each answer is read."""
 
     def __init__(self, panel: Any) -> None:
         self.panel = panel
@@ -185,49 +221,81 @@ class PanelWorker:
         )
         self._proc.start()
         child.close()
-        self._lock = threading.Lock()  # one call at a time: taken while a call is out
+        self._lock = threading.Lock()  # one reader of the answers: taken while it waits
         self._send_lock = threading.Lock()
-        self._early: collections.deque[Any] = collections.deque()
+        self._out: collections.deque[Any] = collections.deque()  # sent, answer not read
+        self._read: dict[int, tuple[Any, tuple[Any, ...]]] = {}  # read, not collected yet
         self.pid = self._proc.pid
         self._ended = False  # closed, its process object too
         self.busy: list[float] = []  # per call answered: the classifiers' CPU seconds in it
+        self.answer_seconds = 0.0  # the classifiers' own seconds in the answers collected
 
     def send_early(self, inputs: Any) -> None:
-        """Send a batch now (from the thread that submits it, so the worker never waits for
-        the thread that will collect the answer); ``predict(inputs)`` then collects it."""
-        with self._send_lock:
+        """Send a batch now (from the thread that submits it: the worker starts on it at
+        once); ``predict(inputs)`` then collects its answer.  Answers already back are read
+        first (the worker then never waits for the pipe to empty before its next batch)."""
+        if self._lock.acquire(blocking=False):
             try:
-                self._conn.send(list(inputs))
-            except (OSError, ValueError):  # the worker is gone: ``predict`` says how
-                return
-            self._early.append(inputs)
+                while self._out and self._conn.poll(0):
+                    self._take()
+            except (EOFError, OSError):  # the worker is gone: ``predict`` says how
+                pass
+            finally:
+                self._lock.release()
+        try:
+            self._send(inputs)
+        except (OSError, ValueError):  # the worker is gone: ``predict`` says how
+            return
+
+    def _send(self, inputs: Any) -> None:
+        with self._send_lock:  # (the pipe's order is the order of ``_out``)
+            self._conn.send(list(inputs))
+            self._out.append(inputs)
 
     def predict(self, inputs: Any, /) -> np.ndarray:
         with self._lock:
             try:
-                if self._early and self._early[0] is inputs:
-                    self._early.popleft()
-                else:
-                    with self._send_lock:
-                        self._conn.send(list(inputs))
-                reply = self._conn.recv()
+                reply = self._collect(inputs)
             except (EOFError, OSError) as exc:
                 raise ModelError(self._died()) from exc
         if reply[0] != "ok":
             raise ModelError(str(reply[1]))
-        _, out, seconds, cpu = reply
-        panel = self.panel
-        for k in range(len(seconds)):
-            panel.seconds[k] += seconds[k]
-            panel.cpu_seconds[k] += cpu[k]
-        panel.calls += 1
-        self.busy.append(float(sum(cpu)))
-        panel.call_cost.add(len(inputs), self.busy[-1])
-        return np.asarray(out)
+        self.answer_seconds += float(sum(reply[2]))  # (counted by the call that collects it)
+        return np.asarray(reply[1])
+
+    def _collect(self, inputs: Any) -> tuple[Any, ...]:
+        """The answer to ``inputs`` (sent now unless it was), answers to batches sent
+        before it read on the way and kept."""
+        kept = self._read.pop(id(inputs), None)
+        if kept is not None and kept[0] is inputs:
+            return kept[1]
+        if not any(sent is inputs for sent in self._out):
+            self._send(inputs)
+        while True:
+            wait_ready(self._conn.poll)
+            batch, reply = self._take()
+            if batch is inputs:
+                return reply
+            self._read[id(batch)] = (batch, reply)
+
+    def _take(self) -> tuple[Any, tuple[Any, ...]]:
+        """The next answer on the pipe and the batch it answers; its busy time counted."""
+        reply = self._conn.recv()
+        batch = self._out.popleft()
+        if reply[0] == "ok":
+            _, _out, seconds, cpu = reply
+            panel = self.panel
+            for k in range(len(seconds)):
+                panel.seconds[k] += seconds[k]
+                panel.cpu_seconds[k] += cpu[k]
+            panel.calls += 1
+            self.busy.append(float(sum(cpu)))
+            panel.call_cost.add(len(batch), self.busy[-1])
+        return batch, reply
 
     def stuck(self) -> bool:
         """Whether a call is still out (its caller gave up on it: a hung classifier)."""
-        return self._lock.locked()
+        return self._lock.locked() or bool(self._out)
 
     def hung_on(self) -> str | None:
         """The name of the classifier the worker is calling now (None: none is)."""
@@ -264,7 +332,8 @@ class PanelWorker:
         """End the worker (at once if it is still busy: a hung classifier is killed)."""
         if self._ended or self._proc.pid is None:
             return
-        if self._proc.is_alive() and self._lock.acquire(timeout=0.05):
+        # (an answer still owed: a call given up on, the classifiers maybe hung in it)
+        if self._proc.is_alive() and not self._out and self._lock.acquire(timeout=0.05):
             try:
                 self._conn.send(None)
             except (OSError, ValueError):
@@ -279,6 +348,48 @@ class PanelWorker:
         if not self._proc.is_alive():  # its sentinel pipe too: a notebook's loop of runs
             self._proc.close()  # kept two descriptors per run open until "Too many open files"
             self._ended = True
+
+
+class WorkerCaller:
+    """The caller of a ``PanelWorker``'s calls: each runs in the thread that reads its
+    answer, when it reads it (the batch was sent already: ``send_early``), and waits there
+    on the worker's pipe, under a ``WatchedCaller``'s deadlines (``--call-timeout``,
+    ``--max-time``, a stop) as its timeouts (``core.calls.wait_ready``).  No thread of this
+    process takes the calls: the search's thread hands nothing over and wakes no one."""
+
+    background = True  # (a WatchedCaller gives it the timed call, and times it here)
+
+    def submit(self, call: Any, /) -> _Later:
+        return _Later(call)
+
+    def close(self) -> None:
+        return None
+
+
+class _Later:
+    """A call made when its result is first asked for, in that thread (then kept)."""
+
+    __slots__ = ("_call", "_error", "_value")
+    runs_here = True
+
+    def __init__(self, call: Any) -> None:
+        self._call: Any = call
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+    def result(self) -> np.ndarray:
+        call, self._call = self._call, None
+        if call is not None:
+            try:
+                self._value = call()
+            except BaseException as exc:  # raised again to whoever asks again
+                self._error = exc
+        if self._error is not None:
+            raise self._error
+        if self._value is None:  # (a model that returned nothing)
+            raise ModelError("the model returned None instead of an answer")
+        out: np.ndarray = self._value
+        return out
 
 
 def restore(target: object, values: dict[str, Any]) -> None:
