@@ -36,6 +36,7 @@ from assay.core.replay import ReplayResult, judged
 from assay.core.resume_batch import check_batch_size, refuse_unserved, set_batch_size
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.run import check_run_environment
+from assay.core.run_commands import run_line
 from assay.core.runinfo import imported_so, rerun_command, versions
 from assay.core.served_answers import ServedModelChanged, forced
 from assay.core.stopping import StopEvent, check_stop, stopping
@@ -193,7 +194,9 @@ def resume_run(
             check_pending_export(
                 record,
                 argument="run_id",
-                elsewhere="make it writable, or give `assay resume RUN --export FILE` to write it "
+                # (``resume_run`` takes no export: the command that does, for this run)
+                elsewhere="make it writable, or give "
+                f"`{run_line('resume', record.id, the_store.path)} --export FILE` to write it "
                 "elsewhere",
             )
         # checked: from here on the run is written to (a refused resume left it as it was).
@@ -326,8 +329,12 @@ def prune_runs(
     # "failed,interrupted" as on the command line
     listed = status.split(",") if isinstance(status, str) else status
     statuses = tuple(str(x).strip() for x in listed if str(x).strip())
+    given = store.path if isinstance(store, RunStore) else None if store == DEFAULT_STORE else store
     policy = retention.Policy(
-        keep_last=keep_last, older_than=age, statuses=statuses, names=retention.API_NAMES
+        keep_last=keep_last,
+        older_than=age,
+        statuses=statuses,
+        names=retention.naming_store(retention.API_NAMES, given),
     )
     the_store = _existing_store(store)
     chosen = retention.select(the_store, policy)

@@ -16,9 +16,9 @@ from typing import Any
 
 from assay.cli.answer_lines import say_answer
 from assay.cli.console import Output
-from assay.cli.reporting import anywhere
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
+from assay.core.run_commands import anywhere
 from assay.errors import UsageError
 
 __all__ = ["assert_passed"]

@@ -59,7 +59,7 @@ def test_check_bound_names_the_first_far_row_and_counts_them() -> None:
 def test_beyond_logits_refuses_at_loading_naming_the_cutoff() -> None:
     with pytest.raises(UsageError, match=r"\[1,200, 300\]") as caught:
         beyond_logits([[0.5, 0.5], [1200.0, 300.0]], PROBE)
-    assert caught.value.argument == "--cutoff"
+    assert caught.value.argument == "MODEL"
     beyond_logits([[0.5, 0.5], [-3.0, 7.0]], PROBE)
 
 

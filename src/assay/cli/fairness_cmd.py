@@ -42,7 +42,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, anywhere, finish_run, formula_note
+from assay.cli.reporting import announce, finish_run, formula_note
 from assay.cli.served_only import check_served_only
 from assay.cli.user_words import keep_on_one_line, schema_words
 from assay.core.budget import check_budget
@@ -50,6 +50,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.exports import check_export
 from assay.core.loading_time import loading_within
+from assay.core.run_commands import anywhere
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.terminal import shell_join
 from assay.core.units import check_units_budget

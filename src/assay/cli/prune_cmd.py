@@ -147,6 +147,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             keep_last=keep_last,
             older_than=None if older_than is None else retention.parse_age(older_than),
             statuses=tuple(s.strip() for s in (status or "").split(",") if s.strip()),
+            names=retention.naming_store(retention.CLI_NAMES, store),
         )
         with _open(store) as the_store:
             chosen = retention.select(the_store, policy)

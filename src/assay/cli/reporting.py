@@ -28,8 +28,8 @@ from assay.core.finishing import finishable, shown_status
 from assay.core.interrupted import left_interrupted
 from assay.core.outcome import rule_option
 from assay.core.program import as_invoked
-from assay.core.redact import is_redacted, redact_text
-from assay.core.runinfo import imported_so, pasteable, rerun_note
+from assay.core.run_commands import anywhere, resume_command, stored_reports
+from assay.core.runinfo import pasteable, rerun_note
 from assay.core.shell_bytes import for_terminal
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
@@ -56,12 +56,6 @@ __all__ = [
     "say_ending",
     "stored_reports",
 ]
-
-
-def anywhere(path: str | os.PathLike[str]) -> str:
-    """``path`` as a printed command gives it, to work pasted in any directory (absolute;
-    symbolic links kept as given)."""
-    return Path(os.path.abspath(path)).as_posix()
 
 
 def load_hint(load: str, path: str, trusted: list[str], again: str | None = None) -> str:
@@ -190,45 +184,6 @@ def export_command(run_id: str, store: str | os.PathLike[str]) -> str:
     return f"{report_command(run_id, store)} --export failing.csv"
 
 
-def resume_command(
-    run_id: str,
-    store: str | os.PathLike[str],
-    command: str,
-    reports: Mapping[str, str | os.PathLike[str] | None] | None = None,
-    config: Mapping[str, Any] | None = None,
-) -> str:
-    """The command that continues a run, as it can be pasted (quoted): with the reports the
-    run was asked to write (``reports``: option -> path, e.g. ``{"--junit": ...}``), so that a
-    CI job resumed from it writes them too (with ``config``, the run's, also those it keeps,
-    ``record_reports``); with ``--model URL`` when the run's model URL held
-    credentials (never stored: they must be given again), and with ``--allow-pickle`` when the
-    run was allowed to load a pickle (asked again).  Its paths are absolute: the line works
-    pasted in any directory (the run keeps its model's and data's paths absolute).  A text
-    run of classifiers given as Python objects is continued from Python: that call."""
-    objects = ((config or {}).get("invocation") or {}).get("models") or []
-    if any(m is None for m in objects):  # (no command line can give objects again)
-        return f"assay.resume_run({run_id!r}, store={str(anywhere(store))!r}, model=[...])"
-    given = {k: v for k, v in (reports or {}).items() if v}
-    # (``config``: the run's, whose kept reports a command given none of them repeats)
-    every = {**stored_reports(config or {}), **given}
-    asked = [part for flag, path in every.items() for part in (flag, anywhere(path))]
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        words = command.split()
-    for flag in ("--export",):  # what the run was asked to write to act on: written again
-        if flag in words[:-1] and flag not in asked:
-            # (where a resume's --export moved a fairness file a kill left unwritten: there)
-            where = (config or {}).get("export_file") or words[words.index(flag) + 1]
-            asked += [flag, anywhere(Path(where))]
-    line = shell_join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
-    if is_redacted(redact_text(command)):
-        line += " --model URL"
-    line = f"{line} --allow-pickle" if "--allow-pickle" in words else line
-    # (a model imported through PYTHONPATH: a fresh shell's resume imports it so too)
-    return for_terminal(imported_so(config, line))
-
-
 def owned(store: str | os.PathLike[str]) -> Callable[[str, int, str], None]:
     """An ``on_start`` that makes the run the command's, saying nothing: the exit code the
     command ends with is kept with it (``core.command_exit``), an error or interrupt from now
@@ -296,18 +251,6 @@ def record_reports(
     finally:
         if the_store is not store:
             the_store.close()
-
-
-def stored_reports(config: Mapping[str, Any]) -> dict[str, str]:
-    """The reports a run's command (or its last resume) was asked to write, as
-    ``record_reports`` kept them ({} for a run stored before they were kept)."""
-    kept = config.get("reports")
-    if not isinstance(kept, Mapping):
-        return {}
-    return {str(k): str(v) for k, v in kept.items() if k in _REPORTS and isinstance(v, str)}
-
-
-_REPORTS = ("--html", "--junit", "--report")
 
 
 def _retraining_cut(record: Any) -> str:

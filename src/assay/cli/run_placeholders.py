@@ -24,13 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assay.cli import leftover
+from assay.core.run_commands import filled_for, resume_command
 
 __all__ = ["filled", "filling"]
 
 _WITHIN = [0]  # commands running in this process (``filling``)
 
-_VERBS = "resume|show|report|verify"
-_PLACEHOLDER = re.compile(rf"\bassay ({_VERBS}) (?:RUN_ID|RUN)(?![\w-])")
 # "(a stopped run: assay resume RUN_ID ...)" alone, or after "; " inside parentheses
 _STOPPED = re.compile(
     r" \(a stopped run: assay resume RUN_ID[^;()]*\)|; a stopped run: assay resume RUN_ID[^;()]*"
@@ -56,38 +55,11 @@ def filled(message: str) -> str:
     if run is None:
         return _STOPPED.sub("", message)
     run_id, store = run
-    message = _PLACEHOLDER.sub(lambda m: _line(m[1], run_id, store), message)
-    # the run named by its id, without its store (``assay verify ID`` in a served model's
-    # advice, ``assay report ID`` beside a refused resume): the store added
-    named = re.compile(rf"\bassay ({_VERBS}) {re.escape(run_id)}(?![\w-])([^;()]*)")
-    return named.sub(lambda m: _with_store(m, store), message)
-
-
-def _with_store(m: re.Match[str], store: Path) -> str:
-    """The command ``m`` with ``--store PATH`` after the run's id, unless it gives one."""
-    from assay.cli.reporting import anywhere
-    from assay.core.terminal import shell_word
-
-    if "--store" in m[2]:
-        return m[0]
-    head = m[0][: len(m[0]) - len(m[2])]
-    return f"{head} --store {shell_word(anywhere(store))}{m[2]}"
-
-
-def _line(verb: str, run_id: str, store: Path) -> str:
-    """``assay VERB ID --store PATH`` as it pastes (a resume: the run's own resume line)."""
-    from assay.cli.reporting import anywhere
-    from assay.core.shell_bytes import for_terminal
-    from assay.core.terminal import shell_join
-
-    if verb == "resume" and (line := _resume_line(run_id, store)):
-        return line
-    return for_terminal(shell_join(["assay", verb, run_id, "--store", anywhere(store)]))
+    return filled_for(message, run_id, store, lambda: _resume_line(run_id, store))
 
 
 def _resume_line(run_id: str, store: Path) -> str | None:
     """The run's resume line, as its start printed it (None: the store cannot say)."""
-    from assay.cli.reporting import resume_command
     from assay.core.store import RunStore
 
     with contextlib.suppress(Exception), RunStore(store, read_only=True) as the_store:

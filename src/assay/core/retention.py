@@ -14,6 +14,7 @@ deleted runs stays in the store's file (``RunStore.delete_runs``).
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assay.core.store import STATUSES, RunRecord, RunStore
+from assay.core.terminal import shell_word
 from assay.errors import UsageError
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "Policy",
     "delete",
     "named",
+    "naming_store",
     "parse_age",
     "select",
     "status_of",
@@ -56,6 +59,19 @@ API_NAMES = {
     "delete": "assay.delete_runs([RUN])",
     "is": "=",  # keep_last=N
 }
+
+
+def naming_store(names: Mapping[str, str], store: str | os.PathLike[str] | None) -> dict[str, str]:
+    """``names`` whose way to delete named runs gives ``store`` (the one prune was given: a
+    pasted ``assay delete RUN`` looked in the default store), absolute."""
+    if store is None:
+        return dict(names)
+    where = Path(os.path.abspath(store)).as_posix()
+    if names is API_NAMES:
+        return {**names, "delete": f"assay.delete_runs([RUN], store={where!r})"}
+    return {**names, "delete": f"{names['delete']} --store {shell_word(where)}"}
+
+
 # (ASCII: '٨d' was 8 days)
 _AGE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([smhdw])\s*", re.IGNORECASE | re.ASCII)
 

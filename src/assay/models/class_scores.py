@@ -89,7 +89,7 @@ def beyond_logits(answer: Any, probe: ModelInputs) -> None:
         f"([{_said(table, i)}] for {describe_input(probe, i)}), declaring no classes: "
         f"numbers beyond +-{LOGIT_BOUND:g} are no class probabilities and no classifier's "
         "logits, and their largest is no decision; " + _ADVICE,
-        argument="--cutoff",
+        argument="MODEL",  # (what is wrong; --cutoff and --classes: what to give)
     )
 
 
@@ -172,7 +172,7 @@ def not_logits(answer: Any, rows: ModelInputs) -> None:
         f"the model answered {table.shape[1]} numbers per input, declaring no classes "
         f"([{_said(table, 0)}] for {describe_input(rows, 0)}): {why}: these read as the "
         "outputs of a multi-output regressor, not a classifier's logits; " + _ADVICE,
-        argument="--cutoff",
+        argument="MODEL",  # (what is wrong; --cutoff and --classes: what to give)
     )
 
 

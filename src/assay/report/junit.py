@@ -87,7 +87,11 @@ def render_junit(doc: dict[str, Any]) -> str:
     note = unconfirmed_note(_dict(run.get("summary")))
     note = judged_in_callers_terms(note, run.get("command")) if note else None
     for position, finding in enumerate(examples):
-        cases.append(_finding_case(classname, finding, position, fail_on, run, rule, note))
+        cases.append(
+            _finding_case(
+                classname, finding, position, fail_on, run, rule, note, doc.get("report_command")
+            )
+        )
     _unique_names(cases)
     total = findings.get("total", len(examples))
     total = total if isinstance(total, int) else len(examples)
@@ -321,6 +325,7 @@ def _finding_case(
     run: dict[str, Any] | None = None,
     rule: str | None = None,
     unconfirmed: str | None = None,
+    report: str | None = None,
 ) -> ET.Element:
     """A failed case, or a passing one (its finding in ``system-out``) for a finding below
     the run's ``--fail-on`` or of a run judged by a ``rule`` on the share: the run's exit
@@ -350,7 +355,7 @@ def _finding_case(
         else f"on inputs {compact(finding.get('inputs'), 160)}"
     )
     message = f"severity {sev}: {kind} {on}"
-    body = bounded_json(in_own_values(finding, run))  # (an IDI in the data's values)
+    body = bounded_json(in_own_values(finding, run), report)  # (an IDI in the data's values)
     if unconfirmed:
         text = f"{message} ({unconfirmed})\n{body}"
         _child(case, "system-out", text=safe_text(text))

@@ -18,9 +18,10 @@ _MAX_VALUE = 2_000  # characters of one input or output kept within a shortened 
 _MAX_ITEMS = 50  # items of a list of inputs kept within a shortened finding
 
 
-def bounded_json(finding: dict[str, Any]) -> str:
+def bounded_json(finding: dict[str, Any], report: str | None = None) -> str:
     """``finding_json(finding)``, or when longer than ``MAX_BODY``, valid JSON still: the
-    finding with its inputs and outputs shortened and a key ``cut`` saying so."""
+    finding with its inputs and outputs shortened and a key ``cut`` saying so (``report``:
+    the run's ``assay report ID --store PATH``, where the document gives it)."""
     body = finding_json(finding)
     if len(body) <= MAX_BODY:
         return body
@@ -29,7 +30,8 @@ def bounded_json(finding: dict[str, Any]) -> str:
     short["cut"] = (
         f"inputs (as codes and in your values) and outputs shortened here (the finding's "
         f"JSON is {len(body):,} characters); "
-        "the JSON report (--report, or assay report RUN --report FILE) holds them whole"
+        f"the JSON report (--report, or {report or 'assay report RUN'} --report FILE) holds "
+        "them whole"
     )
     body = finding_json(short)
     return body if len(body) <= MAX_BODY else body[: MAX_BODY - 1] + "…"
