@@ -26,6 +26,13 @@ from assay.report.junit_body import MAX_BODY, bounded_json
 _PLACEHOLDER = re.compile(r"\bassay [a-z]+ (?:RUN_ID|RUN)(?![\w-])")
 
 
+def _cli(args: list[str]) -> subprocess.CompletedProcess[str]:
+    src = str(Path(assay.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": src}
+    run = [sys.executable, "-m", "assay", *args]
+    return subprocess.run(run, capture_output=True, text=True, env=env, timeout=120)
+
+
 def _model(x: pd.DataFrame) -> np.ndarray:
     return ((x["a"].to_numpy(float) > 5) | (x["sex"].astype(str).to_numpy() == "M")).astype(int)
 
@@ -44,6 +51,11 @@ def test_a_real_runs_reports_name_the_run_in_their_commands(tmp_path: Path) -> N
         store.checkpoint(result.run_id, summary=summary)
         doc = build_document(store, result.run_id)
     texts = [dumps_document(doc), render_html(doc), render_junit(doc)]
+    for args in (["show", result.run_id, "--json"], ["runs", "--json", "--full"]):
+        shown = _cli([*args, "--store", str(store_path)])
+        assert shown.returncode == 0, shown.stderr
+        texts.append(shown.stdout)
+        assert f"assay resume {result.run_id} --store " in shown.stdout
     for text in texts:
         assert not _PLACEHOLDER.search(text), _PLACEHOLDER.search(text)
     reason = doc["run"]["summary"]["incomplete_reason"]
@@ -60,14 +72,7 @@ def test_junits_cut_body_names_the_runs_report_command() -> None:
 
 def test_prune_names_its_store_in_the_delete_it_offers(tmp_path: Path) -> None:
     store = tmp_path / "my runs" / "s.db"
-    src = str(Path(assay.__file__).resolve().parents[1])
-    out = subprocess.run(
-        [sys.executable, "-m", "assay", "prune", "--store", str(store)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": src},
-        timeout=120,
-    )
+    out = _cli(["prune", "--store", str(store)])
     assert out.returncode == 2
     said = " ".join(out.stderr.split())
     assert f"delete RUN --store '{store.resolve().as_posix()}'" in said

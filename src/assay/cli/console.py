@@ -23,6 +23,7 @@ from assay.cli.run_placeholders import filled
 from assay.cli.user_words import on_one_line
 from assay.core.kept_streams import call_streams, commanded
 from assay.core.program import as_invoked
+from assay.core.run_commands import filled_in
 from assay.core.terminal import terminal_text
 from assay.report.json_text import letters_as_written
 
@@ -96,6 +97,8 @@ class Output:
         self.err.print(f"assay: error: {_shown(message)}", markup=False, style="bold red")
 
     def emit_json(self, data: dict[str, Any]) -> None:
+        # (its commands for the run filled in, as the terminal's lines: ``run_placeholders``)
+        data = filled_in(data, filled, frozenset({("command",), ("config",)}))
         stream = self._json_stream or sys.stdout
         try:
             with _reader_may_go():

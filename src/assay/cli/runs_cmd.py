@@ -41,6 +41,7 @@ from assay.core.outcome import PASS_KEYS, is_demonstration, not_a_pass, status_n
 from assay.core.program import as_invoked
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.retention import store_bytes
+from assay.core.run_commands import filled_for, filled_in
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.runlock import QUIET_SECONDS
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
@@ -756,7 +757,17 @@ def _shown_json(
     shown["rerun_note"] = rerun_note(
         record.config, record.command, summary=record.summary, files_now=files_now
     )
-    return shown
+    # (its stored reasons' "assay resume RUN ...": this run's, as the reports say them)
+    line = shown["resume"] or as_invoked(
+        resume_command(record.id, store, record.command, config=record.config)
+    )
+    whole: dict[str, Any] = filled_in(
+        shown, lambda text: filled_for(text, record.id, store, lambda: line), _KEPT
+    )
+    return whole
+
+
+_KEPT = frozenset({("command",), ("config",)})  # (the run's own: never filled)
 
 
 # what ``runs --json`` leaves out of each run unless ``--full``: a run's whole record is

@@ -20,7 +20,14 @@ from assay.core.runinfo import imported_so
 from assay.core.shell_bytes import for_terminal
 from assay.core.terminal import shell_join, shell_word
 
-__all__ = ["anywhere", "filled_for", "resume_command", "run_line", "stored_reports"]
+__all__ = [
+    "anywhere",
+    "filled_for",
+    "filled_in",
+    "resume_command",
+    "run_line",
+    "stored_reports",
+]
 
 VERBS = "resume|show|report|verify"
 PLACEHOLDER = re.compile(rf"\bassay ({VERBS}) (?:RUN_ID|RUN)(?![\w-])")
@@ -114,3 +121,22 @@ def filled_for(
         return f"{head} --store {shell_word(anywhere(store))}{m[2]}"
 
     return named.sub(with_store, message)
+
+
+def filled_in(
+    value: Any,
+    fill: Callable[[str], str],
+    kept: frozenset[tuple[str, ...]] = frozenset(),
+    where: tuple[str, ...] = (),
+) -> Any:
+    """``value`` (a JSON document) with ``fill`` applied to each string in it, but those
+    under the key paths ``kept`` (the user's own words, the run's own command)."""
+    if where in kept:
+        return value
+    if isinstance(value, str):
+        return fill(value)
+    if isinstance(value, dict):
+        return {k: filled_in(v, fill, kept, (*where, str(k))) for k, v in value.items()}
+    if isinstance(value, list):
+        return [filled_in(v, fill, kept, where) for v in value]
+    return value

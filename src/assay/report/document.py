@@ -26,7 +26,7 @@ from assay.core.finishing import shown_status
 from assay.core.outcome import STORE_FAILED, not_a_pass, status_note, stored_fail_on
 from assay.core.outfile import write_whole
 from assay.core.retention import STALLED, status_of
-from assay.core.run_commands import filled_for, resume_command
+from assay.core.run_commands import filled_for, filled_in, resume_command
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
@@ -52,6 +52,8 @@ EXAMPLE_VALUES = 1 << 20
 """Values in the report's examples at most (a finding of a 100,000-column table holds
 200,000: five of them, not 50): ``findings.shown_capped`` says so."""
 _REQUIRED = ("schema_version", "run", "headline", "findings")
+# (the user's own words and the run's own command: never filled)
+_KEPT = frozenset({("run", "command"), ("run", "config"), ("findings", "examples")})
 _STATUS_SAID = {STORE_FAILED: "stopped by its store's failure"}  # ("the run is ...")
 
 
@@ -161,28 +163,13 @@ def build_document(
     # the commands its messages name by a placeholder for the run ("assay resume RUN finishes
     # it", a served model's "a stopped run: assay resume RUN_ID ..."): this run's, as they paste
     resume = resume_command(record.id, store.path, record.command, config=record.config)
-    doc = _filled(doc, lambda text: filled_for(text, record.id, store.path, lambda: resume))
+    doc = filled_in(
+        doc, lambda text: filled_for(text, record.id, store.path, lambda: resume), _KEPT
+    )
     # One JSON round trip with sorted keys, as written: the built document equals the document
     # loaded back from its file, key order included, so both render the same.
     clean: dict[str, Any] = json.loads(dumps_document(_finite(doc)))
     return clean
-
-
-# the user's own words and the run's own command: kept as they are
-_NOT_FILLED = {("run", "command"), ("run", "config"), ("findings", "examples")}
-
-
-def _filled(value: Any, fill: Callable[[str], str], where: tuple[str, ...] = ()) -> Any:
-    """``value`` with ``fill`` applied to each string in it, but those under ``_NOT_FILLED``."""
-    if where in _NOT_FILLED:
-        return value
-    if isinstance(value, str):
-        return fill(value)
-    if isinstance(value, dict):
-        return {k: _filled(v, fill, (*where, str(k))) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_filled(v, fill, where) for v in value]
-    return value
 
 
 def _capped(shown: int, asked: int, size: int) -> str:
