@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_left33_export_resume import killed_with_its_folder_gone
+from test_resume30_finish import files
 
 import assay
 from assay.core.answer_missing import ANSWER_FAILED
@@ -92,3 +94,15 @@ def test_several_numbers_refused_name_the_model_not_the_cutoff() -> None:
         assay.check_fairness(amounts, frame, protected="sex", seed=1, store=":memory:")
     assert caught.value.argument in ("MODEL", "model")
     assert "--cutoff" in str(caught.value) or "cutoff=" in str(caught.value)
+
+
+__all__ = ["files"]  # (the fixture, shared)
+
+
+def test_the_apis_export_advice_names_the_run_and_its_store(files: Path) -> None:
+    killed, record = killed_with_its_folder_gone(files)
+    with pytest.raises(UsageError) as caught:
+        assay.resume_run(record.id, store=killed)
+    said = str(caught.value)
+    where = killed.resolve().as_posix()
+    assert f"`assay resume {record.id} --store {where} --export FILE`" in said, said
