@@ -33,7 +33,11 @@ def test_a_class_map_run_s_filter_says_its_flags_pass_it() -> None:
     line = filter_line(r)
     assert line.startswith("filter written to f.json: it holds no trigger"), line
     assert "it does not block the 18 image(s) the class-map check flagged" in line, line
-    assert "sends each class to another, or fires on one source class only, passes it" in line
+    # (left49b: the class-map window alone named; the source-class one is blocked when located)
+    assert (
+        "no pixels the class-map check found at a window: a trigger that sends each class to "
+        "another passes it)" in line
+    ), line
     assert filter_export(r)["filter"]["not_blocked"] == 18  # before: 0
 
 
@@ -44,7 +48,7 @@ def test_a_source_class_and_a_common_pattern_flag_are_counted_too() -> None:
     assert "the 2 image(s) the common-pattern check flagged, the 2 the source-class check did" in (
         line
     )
-    assert "no blend check" in line and "class-map or source-class check found" in line
+    assert "no blend check" in line and "a source-class group it did not locate" in line
 
 
 def test_strip_s_words_are_unchanged_and_a_quiet_run_says_nothing_more() -> None:
@@ -58,5 +62,29 @@ def test_strip_s_words_are_unchanged_and_a_quiet_run_says_nothing_more() -> None
 
 
 def test_the_file_s_covers_names_the_checks() -> None:
-    assert "class-map or source-class check" in COVERS
-    assert "one of its checks flagged passes this filter unchanged" in COVERS
+    assert "the windows the source-class check located" in COVERS  # (left49b)
+    assert "the class-map check found at a window" in COVERS
+    assert "one of its checks flagged otherwise passes this filter unchanged" in COVERS
+
+
+def test_source_class_flags_whose_window_the_filter_holds_are_not_said_to_pass_it() -> None:
+    """left49b: the filter carries a located source-class window (``filter_windows``): its
+    flags are blocked, and only the flags of a group not located still pass it."""
+    r = _result({"flagged": [], "source": {"flagged": [4, 5, 6]}})
+    r.filter_windows, r.window_flags = [SimpleNamespace(box=(3, 2, 5, 5))], [4, 5, 6]
+    line = filter_line(r)
+    assert line.startswith(
+        "filter written to f.json: no patch trigger (none was confirmed) but the 5x5 window at "
+        "row 3, column 2 the source-class check located (the pixels its 3 flagged image(s) "
+        "agree on there"
+    ), line
+    assert "does not block" not in line and "blocks nothing" not in line, line
+    assert filter_export(r)["filter"]["not_blocked"] == 0 and opinion_flags(r) == []
+    assert filter_export(r)["filter"]["windows"] == 1
+    r.window_flags = [4, 5]  # (a second group, not located: its image 6 passes)
+    line = filter_line(r)
+    assert (
+        "; it does not block the 1 image(s) the source-class check flagged (the filter holds "
+        "patch triggers and located source-class windows only, no window of a source-class "
+        "group it did not locate" in line
+    ), line

@@ -175,11 +175,12 @@ class TriggerFilter:
 
 # what the file blocks, in its own words (read by no code: the file's reader, and the docs)
 COVERS = (
-    "the patch triggers the scan confirmed (their boxes and pixel patterns) only; no check "
-    "for a trigger blended over the whole image or a long line, nor for the pixels the "
-    "class-map or source-class check found at a window (an all-to-all or source-specific "
-    "trigger): an image STRIP's second opinion or one of its checks flagged passes this "
-    "filter unchanged"
+    "the patch triggers the scan confirmed (their boxes and pixel patterns) and the windows "
+    "the source-class check located (the pixels its flagged images agree on there: a "
+    "source-specific trigger); no check for a trigger blended over the whole image or a long "
+    "line, nor for the pixels the class-map check found at a window (an all-to-all trigger) "
+    "or a source-class group it did not locate: an image STRIP's second opinion or one of "
+    "its checks flagged otherwise passes this filter unchanged"
 )
 
 

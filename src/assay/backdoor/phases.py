@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.filter import TriggerFilter, save_filter
+from assay.backdoor.filter_windows import filter_windows
 from assay.backdoor.patches import Trigger
 from assay.backdoor.prepare import BackdoorSetup
 from assay.backdoor.run_rates import run_rates
@@ -44,6 +45,10 @@ class BackdoorResult(EndedRunMixin):
     filter_path: Path | None = None
     filter_overhead: float | None = None  # extra queries per input, on the scanned images
     filter_overhead_clean: float | None = None  # the same on the clean images
+    # the windows the source-class check located, which the filter blocks too, and the
+    # flagged images they came from (``filter_windows``)
+    filter_windows: list[Trigger] = field(default_factory=list)
+    window_flags: list[int] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -162,8 +167,11 @@ def _result(
     )
     if filter_file is not None:
         assert setup is not None  # (loaded for its filter: ``backdoor.finish``)
+        # the located source-class windows too: a source-specific trigger's (left48b2)
+        windows = filter_windows(store.iter_batches(outcome.run_id))
+        result.filter_windows, result.window_flags = windows.triggers, windows.images
         result.filter_path, result.filter_overhead, result.filter_overhead_clean = export_filter(
-            filter_file, setup, result.trigger_forms, images=filter_images
+            filter_file, setup, [*result.trigger_forms, *windows.triggers], images=filter_images
         )
         if "filter" in (record.summary.get(KEY) or []):  # written: no longer missing
             store.checkpoint(outcome.run_id, summary=finished(record.summary, "filter"))

@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import ask_again, pick_again, stuck_reason
-from assay.backdoor.class_map import CLASS_MAP, MIN_GROUP, PER_CLASS, agreed, map_score, put
+from assay.backdoor.class_map import CLASS_MAP, MIN_GROUP, PER_CLASS, map_score, put
 from assay.backdoor.common_pattern import CONFIRM, PATTERN, still_sends
-from assay.backdoor.patches import Box, paste
+from assay.backdoor.filter_windows import window_pattern
+from assay.backdoor.patches import paste
 from assay.backdoor.replay_stuck import stuck_on_pasted
 from assay.backdoor.second import BLENDS, OPINION, by_class
 from assay.backdoor.source_class import FRESH, SCREEN, SOURCE_CLASS
@@ -333,26 +334,15 @@ def _opinion(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> li
     return _below(images, replayer, line, what + "answer under most blends)", 3, BLENDS, picks)
 
 
-def _window_pattern(images: np.ndarray, batch: FindingBatch) -> tuple[np.ndarray, Box] | None:
-    """The pixels the flagged images of a class-map or source-class batch agree on at its
-    window (``class_map.agreed``, as the check took its group's: located flags hold them),
-    with the window; None when it was stored without its window."""
-    boxes = batch.columns.get("box")
-    if boxes is None or not len(images):
-        return None
-    t, left, h, w = (int(v) for v in np.asarray(boxes)[0])
-    return agreed(images[:, t : t + h, left : left + w]), (t, left, h, w)
-
-
 def _source(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:
     """Located flags of the source-class check still hold when the pixels they agree on at
-    the group's window (``_window_pattern``), pasted on the run's clean images the model
+    the group's window (``window_pattern``), pasted on the run's clean images the model
     answers the source class now (the first ``SOURCE_BASES``), still send at least half of
     them to the flags' class: the check's own "sends at least half the images of b"
     (``source_class``).  Not its controls, drawn at the scan: a model whose own look of the
     class at that window sends half the source class there reads as still holding, never as
     fixed."""
-    found, sources = _window_pattern(images, batch), batch.columns.get("source")
+    found, sources = window_pattern(images, batch), batch.columns.get("source")
     if found is None or sources is None:
         return ["stored without its window or source class (by an older assay): scan again"] * (
             len(images)
@@ -373,12 +363,12 @@ def _source(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> lis
 
 def _class_map(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:
     """Located flags of the class-map check still hold when the pixels they agree on at the
-    window (``_window_pattern``), pasted on ``PER_CLASS`` of the run's clean images of each
+    window (``window_pattern``), pasted on ``PER_CLASS`` of the run's clean images of each
     class (as the model answers now), still move at least half of them off their class as a
     permutation does (``class_map.map_score``): the check's own "moves at least half the
     bases".  (Each image's own window moved too few so on attack45b's all-to-all digits,
     the unchanged model "fixed" for 17 of 18: its own strokes beside the trigger.)"""
-    found = _window_pattern(images, batch)
+    found = window_pattern(images, batch)
     if found is None:
         return ["stored without its window (by an older assay): scan again"] * len(images)
     own = replayer.clean_labels()

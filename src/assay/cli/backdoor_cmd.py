@@ -354,17 +354,20 @@ def filter_export(result: Any) -> dict[str, Any]:
         "filter": {
             "path": os.path.abspath(result.filter_path),  # (as the resume names it)
             "triggers": len(result.triggers),
+            # the windows the source-class check located, blocked as triggers
+            "windows": len(_windows(result)),
             "overhead_scanned": result.filter_overhead,
             "overhead_clean": result.filter_overhead_clean,
-            # (no blend check, no window's pixels: the second opinion's and its checks'
-            # flags pass the filter unchanged)
+            # (no blend check, no class-map window, no unlocated group: those flags pass the
+            # filter unchanged)
             "not_blocked": len(opinion_flags(result)),
         }
     }
 
 
-# the checks whose flags no filter blocks (it holds the confirmed patch triggers only), in
-# the order the second opinion asks them; a blend check (the first two) or a window's pixels
+# the checks whose flags no filter blocks (it holds the confirmed patch triggers and the
+# source-class check's located windows), in the order the second opinion asks them; a blend
+# check (the first two) or a window's pixels
 UNBLOCKED = (
     (None, "STRIP's second opinion"),
     ("pattern", "the common-pattern check"),
@@ -373,28 +376,38 @@ UNBLOCKED = (
 )
 
 
+def _windows(result: Any) -> list[Any]:
+    """The located source-class windows the filter holds (``phases.BackdoorResult``)."""
+    return list(getattr(result, "filter_windows", None) or [])
+
+
 def unblocked(result: Any) -> list[tuple[str | None, str, list[int]]]:
-    """The images each of STRIP's second opinion and its checks flagged in ``result``'s run,
-    as (its key in the opinion, its name, the images): the checks that flagged none left out."""
+    """The images each of STRIP's second opinion and its checks flagged in ``result``'s run
+    that the filter does not block, as (its key in the opinion, its name, the images): the
+    checks that flagged none left out, and the source-class flags whose window the filter
+    holds (``window_flags``)."""
     opinion = (getattr(result, "summary", None) or {}).get("second_opinion") or {}
+    blocked = {int(i) for i in getattr(result, "window_flags", None) or []}
     out = []
     for key, who in UNBLOCKED:
         part = opinion if key is None else opinion.get(key) or {}
         flagged = [int(i) for i in part.get("flagged") or []]
+        if key == "source":
+            flagged = [i for i in flagged if i not in blocked]
         if flagged:
             out.append((key, who, flagged))
     return out
 
 
 def opinion_flags(result: Any) -> list[int]:
-    """The images STRIP's second opinion or one of its checks flagged in ``result``'s run,
-    none of which the filter blocks (none: ``[]``)."""
+    """The images STRIP's second opinion or one of its checks flagged in ``result``'s run
+    that the filter does not block (none: ``[]``)."""
     return sorted({i for _, _, flagged in unblocked(result) for i in flagged})
 
 
 def not_blocked(result: Any) -> str:
-    """The filter line's words on the second opinion's and its checks' flags, which the
-    filter cannot block."""
+    """The filter line's words on the second opinion's and its checks' flags the filter
+    cannot block."""
     parts = unblocked(result)
     if not parts:
         return ""
@@ -406,12 +419,38 @@ def not_blocked(result: Any) -> str:
     why = []
     if keys & {None, "pattern"}:
         why.append("no blend check: a trigger blended over the whole image passes it")
-    if keys & {"map", "source"}:
+    if "map" in keys:
         why.append(
-            "no pixels the class-map or source-class check found at a window: a trigger that "
-            "sends each class to another, or fires on one source class only, passes it"
+            "no pixels the class-map check found at a window: a trigger that sends each class "
+            "to another passes it"
         )
-    return f"; it does not block {said} (the filter holds patch triggers only, {'; '.join(why)})"
+    if "source" in keys:
+        why.append(
+            "no window of a source-class group it did not locate (the whole group flagged: "
+            "its images agree on no pixels): a trigger that fires on one source class only "
+            "passes it"
+        )
+    held = "patch triggers" + (" and located source-class windows" if _windows(result) else "")
+    return f"; it does not block {said} (the filter holds {held} only, {'; '.join(why)})"
+
+
+def _window_words(result: Any) -> str:
+    """The located source-class windows the filter holds, in words (``''``: none)."""
+    windows = _windows(result)
+    if not windows:
+        return ""
+    flags = len(getattr(result, "window_flags", None) or [])
+    places = sorted(
+        {
+            f"{h}x{w} window at row {t}, column {left}"
+            for t, left, h, w in (tuple(int(v) for v in trig.box) for trig in windows)
+        }
+    )
+    return (
+        f"the {' and the '.join(places)} the source-class check located (the pixels its "
+        f"{flags} flagged image(s) agree on there: a trigger that fires on one source class, "
+        "refilled as a patch trigger is)"
+    )
 
 
 def filter_line(result: Any) -> str:
@@ -419,7 +458,8 @@ def filter_line(result: Any) -> str:
     query when it carries a trigger's pixels): on the scanned images, poisoned ones included,
     and on the clean images, closer to ordinary traffic."""
     n = len(result.triggers)
-    if not n:
+    windows = _window_words(result)
+    if not n and not windows:
         return (
             f"filter written to {result.filter_path}: it holds no trigger (none was "
             "confirmed), so it blocks nothing and answers as the model does" + not_blocked(result)
@@ -434,9 +474,11 @@ def filter_line(result: Any) -> str:
     ]
     forms = len(getattr(result, "trigger_forms", None) or result.triggers)
     shown = f" ({forms} boxes or pixel patterns they were confirmed as)" if forms > n else ""
+    held = f"{n} trigger(s){shown}" if n else "no patch trigger (none was confirmed)"
+    if windows:
+        held += (" and " if n else " but ") + windows
     return (
-        f"filter written to {result.filter_path}: {n} trigger(s){shown}; overhead in extra "
-        "queries "
+        f"filter written to {result.filter_path}: {held}; overhead in extra queries "
         f"per input: {', '.join(costs) or 'not measured'}; load it around this model only: "
         "assay.backdoor.filter.load_filter(path, model)" + not_blocked(result)
     )
