@@ -90,7 +90,8 @@ BESIDE := $(filter-out $(TIMED),$(wildcard tests/unit/test_*.py tests/quality/te
 	test_resume29b_after_search_kill.py test_resume30_finish.py \
 	test_left48b2_printed_commands.py test_left48b2_torch_scores.py test_left48b_strip_names.py \
 	test_left48b_verify_windows.py test_left48f_numbers.py test_left48r_filled_reports.py \
-	test_ops48_store_lost_at_start.py test_ops48_store_index_immutable.py)
+	test_ops48_store_lost_at_start.py test_ops48_store_index_immutable.py \
+	test_left49b_filter_windows.py test_left49b_deleted_run.py)
 
 # CI run 178 gave the rest 23.9 min, these 17.6 (with the lead's own tests beside it): the
 # forty-seventh session's eight integration files without a clock moved here (~1-1.5 min).

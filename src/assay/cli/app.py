@@ -432,18 +432,21 @@ def _reports_unmade(
     missing, with the command that writes them while the store's file is still there (docs48).
     "" when none was asked."""
     from assay.cli.reporting import report_command
+    from assay.cli.run_deleted import gone_from
 
     asked = [(flag, path) for flag, path in _reports(options).items() if path]
     unmade = [f"{flag} {path}" for flag, path in asked if flag != "--junit"]
     if not unmade:
         return ""
+    deleted = gone_from(store_path, run_id)  # (the store reads: the run is not in it)
     said = (
-        f"run {run_id}: its store could not be read, so no report of it was written (not "
-        f"written: {', '.join(unmade)})"
+        f"run {run_id}: "
+        + ("it was deleted from its store" if deleted else "its store could not be read")
+        + f", so no report of it was written (not written: {', '.join(unmade)})"
     )
     if wrote_junit:
         said += f"; wrote {options.get('junit')} (one error naming why)"
-    if Path(store_path).exists():  # (a store deleted took the run with it: nothing to write)
+    if Path(store_path).exists() and not deleted:  # (a store or run deleted: nothing to write)
         words = [w for flag, path in asked for w in (flag, os.path.abspath(path))]
         line = report_command(run_id, store_path, *words)
         said += f"; once the store can be read again, write them: {line}"

@@ -12,6 +12,7 @@ from typing import Any
 
 from assay.cli import leftover
 from assay.cli.console import Output
+from assay.cli.run_deleted import deleted_words, gone
 from assay.cli.user_words import keep_on_one_line, keep_run_words
 from assay.cli.verdict import (
     EXIT_INTERRUPTED,
@@ -384,12 +385,21 @@ def finish_run(
     was started with, so that a resumed run exits as it would have).
     ``exits``: the code the command exits with when it is not the verdict's (kept with the
     run, as the verdict's is otherwise: ``core.command_exit``), ``why`` what it means."""
-    record = store.get_run(run_id)
-    keep_run_words(record)
-    verdict = run_verdict(store, run_id, fail_on)
-    if (command := leftover.running_command()) is not None:  # (a command's, not the API's)
-        kept(store, run_id, verdict.code if exits is None else exits, command, why)
-    doc = build_document(store, run_id)
+    try:
+        record = store.get_run(run_id)
+        keep_run_words(record)
+        verdict = run_verdict(store, run_id, fail_on)
+        if (command := leftover.running_command()) is not None:  # (a command's, not the API's)
+            kept(store, run_id, verdict.code if exits is None else exits, command, why)
+        doc = build_document(store, run_id)
+    except UsageError:  # ("no run RUN": deleted by another command once its search ended)
+        if not gone(store, run_id):
+            raise
+        raise UsageError(
+            deleted_words(run_id, "after its search ended, before this command read its verdict")
+            + ", so this command has no verdict to give and wrote no report; scan again to "
+            "have one"
+        ) from None
     written = write_reports(
         doc, json_path=report, html_path=html, junit_path=junit, arguments={"json": "--report"}
     )
@@ -435,7 +445,17 @@ def finish_run(
         for word in (opt, os.path.abspath(path))
     ]
     rebuild = asked or ["--html", "report.html"]
-    out.say(f"to rebuild the reports: {report_command(record.id, store.path, *rebuild)}")
+    if gone(store, record.id):  # (the rebuild would say "no run")
+        out.note(
+            deleted_words(record.id, "while this command wrote its reports")
+            + (
+                ", and the reports written above hold what it found; nothing can write them again"
+                if written
+                else "; scan again to have them"
+            )
+        )
+    else:
+        out.say(f"to rebuild the reports: {report_command(record.id, store.path, *rebuild)}")
     if found_by_answer:
         out.say(
             f"no finding was stored, but the answer found discrimination on "
