@@ -6,7 +6,8 @@ trigger ..., so it blocks nothing"), and every poisoned input passed it, however
 source-class check had located the trigger (left48b2 measured the window blocked as a patch
 trigger on attack45b's digits: 17 of 20 poisoned 3s corrected, 0 of 350 held-out clean digits
 changed).  Now the filter carries each located window (the pixels its flags agree on there,
-matched on those pixels and refilled as a patch trigger's box is).
+matched on those pixels and refilled as a patch trigger's box is), the scan's file and the one
+``assay resume`` writes for a scan killed while writing it alike.
 
 The fake (``test_left48b_verify_windows``'s): 8x8 images whose class is their first row's
 brightest pixel; a checker at rows and columns 4-6 sends 3s to 7 (``source``); its clean
@@ -25,6 +26,7 @@ from ci22_in_process import assay_here
 from test_left48b_verify_windows import MODEL, _said
 
 from assay.backdoor.filter import load_filter
+from assay.backdoor.filter_file import read_document
 from assay.core.model import labels_of
 from assay.models import load_model
 
@@ -37,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 from assay.backdoor.filter import load_filter
+from assay.backdoor.filter_file import read_document
 from assay.models import load_model
 
 _here = Path(__file__).parent
@@ -150,3 +153,31 @@ def test_a_clean_model_s_filter_changes_no_clean_image(
     images = images[_own(images) != 0]
     before, after = _answers(tmp_path, "twin", images)
     assert (before == after).all(), (before[before != after], after[before != after])
+
+
+def test_a_scan_killed_writing_its_filter_is_finished_with_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``assay resume`` of a scan killed while writing its ``--export-filter`` file writes the
+    file the scan not killed writes, the window with it (``phases._result``, shared)."""
+    from test_resume30_finish import exit_of, killed_at, the_run
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "clean.npy", _images(240, rng).round(3))
+    scanned = np.concatenate([_images(20, rng), _stamped(_images(10, rng, 3))])
+    np.save(tmp_path / "scan.npy", scanned.round(3))
+    (tmp_path / "m.py").write_text(MODEL)
+    args = ["backdoor", "m.py:source", "--images", "scan.npy", "--clean", "clean.npy"]
+    args += ["--range", "0,1", "--seed", "0"]
+    killed, whole = tmp_path / "killed.db", tmp_path / "whole.db"
+    done = killed_at(
+        "assay.backdoor.phases:export_filter", [*args, "--export-filter", "k.json"], killed
+    )
+    assert done.returncode == -9, done.stderr
+    record, _ = the_run(killed)
+    assert exit_of(["resume", record.id, "--store", str(killed), "--quiet"]) == 1
+    assert exit_of([*args, "--export-filter", "w.json", "--quiet", "--store", str(whole)]) == 1
+    assert (tmp_path / "k.json").read_bytes() == (tmp_path / "w.json").read_bytes()
+    doc = read_document(tmp_path / "k.json")
+    assert [t.box for t in doc.triggers if t.mask is not None and t.target == 7] == [(2, 2, 5, 5)]
