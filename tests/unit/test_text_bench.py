@@ -194,3 +194,44 @@ def test_the_overlap_hooks_dispatch_and_puts_it_back() -> None:
         overlap.restore()
     assert [getattr(dispatch.Dispatch, n) for n in names] == before
     assert overlap.shrinking_seen is False
+
+
+def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
+    """bench/text_free.py: a hooked part's CPU (outermost calls only, the call under way
+    counted up to the event) is taken off every event made inside or after it."""
+    sys.path.insert(0, str(BENCH.parent))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "bench_text_free", BENCH.parent / "text_free.py"
+        )
+        assert spec is not None and spec.loader is not None
+        free = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(free)
+    finally:
+        sys.path.remove(str(BENCH.parent))
+    clock = [0.0]
+    freed = free.Freed(clock=lambda: clock[0])
+    events = free.Shifted(freed)
+
+    class Part:
+        def inner(self) -> None:
+            clock[0] += 0.5
+            events.append(("send", clock[0], 1))  # inside: 0.5 s of the part so far
+
+        def outer(self) -> None:
+            clock[0] += 1.0
+            self.inner()  # nested: counted once, by the outer call
+            clock[0] += 0.25
+
+    freed.wrap(Part, "inner")
+    freed.wrap(Part, "outer")
+    events.append(("send", 0.0, 0))
+    clock[0] = 2.0
+    Part().outer()
+    clock[0] += 1.0
+    events.append(("wait", clock[0], 0))
+    freed.restore()
+    assert list(events) == [("send", 0.0, 0), ("send", 3.5, 1), ("wait", 4.75, 0)]
+    assert events.moved == [("send", 0.0, 0), ("send", 2.0, 1), ("wait", 3.0, 0)]
+    assert freed.spent == pytest.approx(1.75)
+    assert Part.outer.__name__ == "outer"  # put back
