@@ -45,6 +45,11 @@ PAIRS = {
 }
 COSTLY_MS = {"c": 1.0}  # extra milliseconds per sentence, per classifier
 FASTER = (1.5, 2.0, 3.0, 5.0)  # the replay with the search's CPU this many times smaller
+# where the replay's waits were made (``Dispatch``'s methods: pure Python in every build)
+ROUND_END = "reading a round's proposals sent ahead"
+PARTLY_ASKED = "a batch partly asked before (shrinking's candidates)"
+TURN_GIVEN = "a batch sent before the turn passed (lanes, lag)"
+OTHER_WAIT = "other batches"
 
 
 class Costly:
@@ -76,8 +81,15 @@ class Overlap:
         self._undo: list[tuple[Any, str, Any]] = []
         self.shrinking = False  # inside ``Engine._findings`` (shrinking, known-minimal checks)
         self.in_shrinking: set[int] = set()  # the wait events made while shrinking
-        # of the last replay: seconds the search waited, of them while shrinking
+        # whether the hook on ``Engine._findings`` ran at all: a compiled build calls it past
+        # the hook, and then "while shrinking" is not seen (not 0)
+        self.shrinking_seen = False
+        # the wait events by where ``Dispatch`` (pure Python in every build) made them
+        self.at: str | None = None
+        self.wait_where: dict[int, str] = {}
+        # of the last replay: seconds the search waited, of them while shrinking, by where
         self.waited = self.waited_shrinking = 0.0
+        self.waited_where: dict[str, float] = {}
 
     def install(self) -> None:
         from assay.core.budget import BudgetedModel
@@ -92,12 +104,13 @@ class Overlap:
         def wait_event(t: float, j: int) -> None:
             if me.shrinking:
                 me.in_shrinking.add(len(me.events))
+            me.wait_where[len(me.events)] = me.at or OTHER_WAIT
             me.events.append(("wait", t, j))
 
         findings = engine.Engine._findings
 
         def shrinking(self: Any, got: Any) -> Any:
-            me.shrinking = True
+            me.shrinking = me.shrinking_seen = True
             try:
                 return findings(self, got)
             finally:
@@ -128,7 +141,22 @@ class Overlap:
                 wait_event(time.process_time(), me._index[id(self.call)])
             return read(self, model, pending)
 
+        def where(attr: str, label: str) -> Any:
+            orig = getattr(dispatch.Dispatch, attr)
+
+            def at(self: Any, *args: Any) -> Any:
+                outer, me.at = me.at, label
+                try:
+                    return orig(self, *args)
+                finally:
+                    me.at = outer
+
+            return at
+
         for owner, attr, new in (
+            (dispatch.Dispatch, "_predict_sent", where("_predict_sent", ROUND_END)),
+            (dispatch.Dispatch, "_predict_partial", where("_predict_partial", PARTLY_ASKED)),
+            (dispatch.Dispatch, "_predict_turns", where("_predict_turns", TURN_GIVEN)),
             (pipeline.PanelWorker, "send_early", early),
             (pipeline.PanelWorker, "predict", pred),
             (BudgetedModel, "submit_new", submit),
@@ -151,11 +179,11 @@ class Overlap:
         if self.worker is None or not self.events:
             return None
         if faster != 1.0:
-            saved = self.waited, self.waited_shrinking
+            saved = self.waited, self.waited_shrinking, self.waited_where
             try:
                 return self._replay(cpu_total, faster)
             finally:
-                self.waited, self.waited_shrinking = saved
+                self.waited, self.waited_shrinking, self.waited_where = saved
         return self._replay(cpu_total, faster)
 
     def needed(self, cpu_total: float, share: float = 0.8) -> float | None:
@@ -182,6 +210,7 @@ class Overlap:
         last = self.events[0][1]
         start_cpu = last
         waited = shrinking = 0.0
+        by: dict[str, float] = {}
         for at, (kind, t, j) in enumerate(self.events):
             main += (t - last) / faster
             last = t
@@ -195,8 +224,10 @@ class Overlap:
                 waited += idle
                 if at in self.in_shrinking:
                     shrinking += idle
+                label = self.wait_where.get(at, OTHER_WAIT)
+                by[label] = by.get(label, 0.0) + idle
                 main = max(main, end[j])
-        self.waited, self.waited_shrinking = waited, shrinking
+        self.waited, self.waited_shrinking, self.waited_where = waited, shrinking, by
         main += max(0.0, cpu_total - (last - start_cpu)) / faster
         wall = max(main, free)
         return wall, sum(busy[: self.sent]) / max(wall, 1e-9)
@@ -435,7 +466,10 @@ def run_pair(
                     # of the replay: the search's waits (those while shrinking), and the
                     # share with no wait at all (the classifiers' CPU over the search's)
                     "idle_waited": overlap.waited if replay else None,
-                    "idle_waited_shrinking": overlap.waited_shrinking if replay else None,
+                    "idle_waited_shrinking": (
+                        overlap.waited_shrinking if replay and overlap.shrinking_seen else None
+                    ),
+                    "idle_waited_where": dict(overlap.waited_where) if replay else None,
                     # the replay with the search process's CPU k times smaller, and the k
                     # that 80 % would take (the same batches, the classifiers as measured)
                     "faster": faster,
@@ -533,14 +567,7 @@ def print_pair(
             f"wall time inside the classifiers; per seed " + " ".join(f"{x:.0%}" for x in idle)
         )
         done = [x for x in walk if x["idle_share"] is not None]
-        waited = mean(x["idle_waited"] for x in done)
-        print(
-            f"  walk, what bounds that replay: the search waited {waited:.2f} s "
-            f"per run for answers ({mean(x['idle_waited_shrinking'] for x in done):.2f} s of it "
-            f"while shrinking) in {mean(x['idle_wall'] for x in done):.2f} s; with no wait at all "
-            f"the share would be {mean(min(1.0, x['no_wait_share']) for x in done):.0%} (the "
-            "classifiers' CPU over the search's own)"
-        )
+        print(waits_line(done))
         shares = " ".join(f"{k:g}x {mean(x['faster'][k] for x in done):.0%}" for k in FASTER)
         needed = [x["needed"] for x in done]
         need = (
@@ -552,6 +579,32 @@ def print_pair(
             f"  walk, replayed with the search process's CPU k times smaller (same batches, "
             f"the classifiers' CPU as measured): {shares}; 80 % would take {need}"
         )
+
+
+def waits_line(done: list[dict[str, Any]]) -> str:
+    """What bounds the replay: the search's waits (while shrinking where the bench's hook on
+    ``Engine._findings`` saw it, which a compiled build calls past; and by where ``Dispatch``
+    made them, seen in every build) and the share with no wait at all."""
+    waited = mean(x["idle_waited"] for x in done)
+    shrinking = [x["idle_waited_shrinking"] for x in done]
+    if any(s is None for s in shrinking):
+        while_shrinking = "while shrinking: not seen, the compiled build calls it past the hook"
+    else:
+        while_shrinking = f"{mean(shrinking):.2f} s of it while shrinking"
+    where: dict[str, float] = {}
+    for x in done:
+        for label, seconds in (x.get("idle_waited_where") or {}).items():
+            where[label] = where.get(label, 0.0) + seconds / len(done)
+    split = "; ".join(
+        f"{s:.2f} s {label}" for label, s in sorted(where.items(), key=lambda kv: -kv[1])
+    )
+    return (
+        f"  walk, what bounds that replay: the search waited {waited:.2f} s per run for answers "
+        f"({while_shrinking}{'; ' + split if split else ''}) in "
+        f"{mean(x['idle_wall'] for x in done):.2f} s; with no wait at all the share would be "
+        f"{mean(min(1.0, x['no_wait_share']) for x in done):.0%} (the classifiers' CPU over "
+        "the search's own)"
+    )
 
 
 def generation(n: int) -> None:

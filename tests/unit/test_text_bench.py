@@ -132,3 +132,106 @@ def test_the_cpu_bench_memo_asks_each_sentence_once_and_answers_the_same_rows() 
     name = "<method 'execute' of 'sqlite3.Connection' objects>"
     assert cpu._c_name(name) == "sqlite3.Connection.execute"
     assert cpu._c_name("<built-in method builtins.len>") == "builtins.len"
+
+
+def test_the_replay_splits_the_waits_by_where_dispatch_made_them() -> None:
+    """The waits of ``_schedule`` (0.6, 0.2 and 0.1 s) by where they were made: the first
+    reading a round's proposals sent ahead, the second in a batch partly asked before, the
+    third elsewhere; a faster replay leaves the plain replay's split as it was."""
+    bench = _bench()
+    overlap = _schedule()
+    overlap.wait_where = {1: bench.ROUND_END, 3: bench.PARTLY_ASKED}
+    assert overlap.replay(cpu_total=0.9) is not None
+    plain = dict(overlap.waited_where)
+    assert plain == pytest.approx(
+        {bench.ROUND_END: 0.6, bench.PARTLY_ASKED: 0.2, bench.OTHER_WAIT: 0.1}
+    )
+    assert sum(plain.values()) == pytest.approx(overlap.waited)
+    overlap.replay(cpu_total=0.9, faster=2.0)
+    assert overlap.waited_where == plain
+
+
+def _row(shrinking: float | None) -> dict[str, Any]:
+    return {
+        "idle_waited": 0.9,
+        "idle_waited_shrinking": shrinking,
+        "idle_waited_where": {"a batch partly asked before (shrinking's candidates)": 0.3},
+        "idle_wall": 1.8,
+        "no_wait_share": 0.7,
+    }
+
+
+def test_waits_while_shrinking_unseen_are_said_so_never_zero() -> None:
+    """Under the compiled build the hook on ``Engine._findings`` never runs: the line said
+    "0.00 s of it while shrinking" (perf48, the lead's 47th section); now it says it was not
+    seen, and gives the split by where the waits were made, seen in every build."""
+    bench = _bench()
+    unseen = bench.waits_line([_row(None)])
+    assert "while shrinking: not seen" in unseen
+    assert "0.00 s of it while shrinking" not in unseen
+    assert "0.30 s a batch partly asked before" in unseen
+    seen = bench.waits_line([_row(0.25)])
+    assert "0.25 s of it while shrinking" in seen
+    assert "with no wait at all the share would be 70%" in seen
+
+
+def test_the_overlap_hooks_dispatch_and_puts_it_back() -> None:
+    """``install`` wraps ``Dispatch._predict_sent``/``_predict_partial``/``_predict_turns``
+    (pure Python in every build, so the waits are placed under the compiled one too);
+    ``restore`` puts them back; a shrinking hook that never ran is not taken for no wait
+    while shrinking."""
+    from assay.text import dispatch
+
+    names = ("_predict_sent", "_predict_partial", "_predict_turns")
+    before = [getattr(dispatch.Dispatch, n) for n in names]
+    overlap = _bench().Overlap()
+    overlap.install()
+    try:
+        assert all(
+            getattr(dispatch.Dispatch, n) is not b for n, b in zip(names, before, strict=True)
+        )
+    finally:
+        overlap.restore()
+    assert [getattr(dispatch.Dispatch, n) for n in names] == before
+    assert overlap.shrinking_seen is False
+
+
+def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
+    """bench/text_free.py: a hooked part's CPU (outermost calls only, the call under way
+    counted up to the event) is taken off every event made inside or after it."""
+    sys.path.insert(0, str(BENCH.parent))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "bench_text_free", BENCH.parent / "text_free.py"
+        )
+        assert spec is not None and spec.loader is not None
+        free = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(free)
+    finally:
+        sys.path.remove(str(BENCH.parent))
+    clock = [0.0]
+    freed = free.Freed(clock=lambda: clock[0])
+    events = free.Shifted(freed)
+
+    class Part:
+        def inner(self) -> None:
+            clock[0] += 0.5
+            events.append(("send", clock[0], 1))  # inside: 0.5 s of the part so far
+
+        def outer(self) -> None:
+            clock[0] += 1.0
+            self.inner()  # nested: counted once, by the outer call
+            clock[0] += 0.25
+
+    freed.wrap(Part, "inner")
+    freed.wrap(Part, "outer")
+    events.append(("send", 0.0, 0))
+    clock[0] = 2.0
+    Part().outer()
+    clock[0] += 1.0
+    events.append(("wait", clock[0], 0))
+    freed.restore()
+    assert list(events) == [("send", 0.0, 0), ("send", 3.5, 1), ("wait", 4.75, 0)]
+    assert events.moved == [("send", 0.0, 0), ("send", 2.0, 1), ("wait", 3.0, 0)]
+    assert freed.spent == pytest.approx(1.75)
+    assert Part.outer.__name__ == "outer"  # put back
