@@ -23,6 +23,7 @@ from assay.core.callers_prose import summary_in_callers_terms
 from assay.core.command_exit import exit_said, kept_exit
 from assay.core.findings import FindingBatch
 from assay.core.finishing import shown_status
+from assay.core.heartbeat import cut_note
 from assay.core.outcome import STORE_FAILED, not_a_pass, status_note, stored_fail_on
 from assay.core.outfile import write_whole
 from assay.core.retention import STALLED, status_of
@@ -100,6 +101,9 @@ def build_document(
     if run.get("summary"):
         run["summary"] = summary_in_callers_terms(run["summary"], run.get("command"))
     summary = run.get("summary") or {}
+    if summary and (cut := cut_note(record.config)) and cut not in (summary.get("notes") or []):
+        # (its sessions killed outright: how the wall clock counted them, ``core.heartbeat``)
+        summary = run["summary"] = {**summary, "notes": [*(summary.get("notes") or []), cut]}
     # a run still marked running whose process is gone (a CI job's timeout killed it) is said
     # so, as `assay runs` says it, not "had not finished" as if it were still going
     status = run["status"]
