@@ -18,7 +18,9 @@ the seconds so added; the reports say it (``cut_note``).
 
 from __future__ import annotations
 
+import os
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +40,7 @@ class Heartbeat:
         self._stopped = threading.Event()
         self._lock = threading.Lock()  # (a beat under way finishes before ``stop`` returns)
         self._thread = threading.Thread(target=self._loop, name="assay-heartbeat", daemon=True)
+        _HEARTS.add(self)
 
     @property
     def beating(self) -> bool:
@@ -67,6 +70,21 @@ class Heartbeat:
                     return
 
 
+_HEARTS: weakref.WeakSet[Heartbeat] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """A forked child (the text classifiers' worker) has no heartbeat thread: its copies are
+    stopped, their lock new (the parent's beat may have held it at the fork)."""
+    for heart in list(_HEARTS):
+        heart._lock = threading.Lock()
+        heart._stopped.set()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def cut_note(config: Any) -> str | None:
     """The reports' words on the run's sessions killed outright while they beat (None:
     none), from its config's ``sessions_cut`` (``[sessions, seconds added]``)."""
@@ -85,5 +103,6 @@ def cut_note(config: Any) -> str | None:
         f"{BEAT_SECONDS:g} s, the most it ran after it (a beat each {BEAT_SECONDS:g} s), "
         f"{added:g} s added in all: the wall clock may be over by up to that, its rates "
         "under, never over (unless a killed process was frozen after its last beat: "
-        "stopped, swapped out, or in a model call holding Python's lock)"
+        "stopped, swapped out, in a model call holding Python's lock, or its store kept "
+        "busy by another writer)"
     )
