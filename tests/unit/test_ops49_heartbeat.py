@@ -55,6 +55,7 @@ def test_a_session_killed_while_it_beat_is_counted_with_the_beat_and_noted(
     config = {"session_clock": [0.0, 7.5, "1:2.0", BEAT_SECONDS]}
     assert through_last_write(config) == 7.5 + BEAT_SECONDS
     assert through_last_write({"session_clock": [0.0, 7.5, "1:2.0", 0.0]}) == 7.5
+    assert through_last_write(config, "failed") == 7.5  # (it stopped in words)
     with entered(time.monotonic()), RunStore(path) as store:
         store.claim("fairness-k")
         store.checkpoint("fairness-k", status="interrupted")

@@ -69,11 +69,11 @@ def killed_beating(config: Any, status: str) -> float:
     return float(beat) if isinstance(beat, int | float) and not isinstance(beat, bool) else 0.0
 
 
-def through_last_write(config: Any) -> float:
+def through_last_write(config: Any, status: Any = "running") -> float:
     """The run's seconds through its last session's last write (0.0: none kept), plus the
-    heartbeat's period where that session still beat (``core.heartbeat``: killed outright, it
-    ran at most that long after its last beat); when that session is the one asking (the
-    current call of this process), the seconds before it."""
+    heartbeat's period where that session still beat and left the run ``running`` (its
+    ``status``: killed outright, it ran at most that long after its last beat); when that
+    session is the one asking (the current call of this process), the seconds before it."""
     kept = config.get(SESSION_CLOCK) if isinstance(config, dict) else None
     if not isinstance(kept, list) or len(kept) < 2:
         return 0.0
@@ -82,7 +82,7 @@ def through_last_write(config: Any) -> float:
     before = max(float(kept[0]), 0.0)
     if len(kept) > 2 and kept[2] == _session(call_started()):
         return before  # (its own seconds are not an earlier session's)
-    beat = kept[3] if len(kept) > 3 else 0.0
+    beat = kept[3] if len(kept) > 3 and status == "running" else 0.0
     if not isinstance(beat, int | float) or isinstance(beat, bool):
         beat = 0.0
     return before + max(float(kept[1]), 0.0) + max(float(beat), 0.0)

@@ -503,6 +503,11 @@ class RunStore:
             with contextlib.suppress(RuntimeError):  # (started already)
                 heart.start()
 
+    def stop_beating(self, run_id: str) -> None:
+        """This session no longer works on the run (it failed): no more beats, and its next
+        write gives its clock as stopped in words (``core.heartbeat``)."""
+        self._stop_beating(run_id)
+
     def _stop_beating(self, run_id: str | None = None) -> None:
         """The session stops: no more beats of its run (``run_id``; None: every run's)."""
         for rid in [run_id] if run_id is not None else list(self._hearts):
