@@ -3,7 +3,7 @@ the resumed run's wall clock only through its last write (ops48's session clock)
 killed in its checks, which write nothing for their length, lost them, and the run's rates
 (IDIs per second here) flattered it by those seconds.  A heartbeat now writes the session's
 clock every second (``core.heartbeat``): the killed session counts through its last beat
-plus the beat's period, at least the seconds it ran, and the reports say so."""
+plus 2 s (the period and a late beat's), at least the seconds it ran, and the reports say so."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_a_session_killed_in_its_checks_counts_them_in_the_resumed_wall_clock(
         record = runs.get_run(run.id)
     ((began, _),) = record.config["budget"]["search_sessions"]
     # the resumed search began after every second the killed session ran (its last beat
-    # plus the beat's period: never fewer)
+    # plus 2 s: never fewer; plus 1 s was 3 ms short once at a load of 17)
     assert began >= ran, (began, ran, kept)
     wall = float(report["summary"]["wall_seconds"])
     engine = float(report["progress"]["elapsed"])
@@ -77,4 +77,4 @@ def test_a_session_killed_in_its_checks_counts_them_in_the_resumed_wall_clock(
     # the reports say how the killed session was counted, and what that bounds
     notes = report["summary"].get("notes") or []
     said = [n for n in notes if "ended without a word" in n]
-    assert said and "plus 1 s" in said[0] and "never over" in said[0], notes
+    assert said and "plus 2 s" in said[0] and "never over" in said[0], notes

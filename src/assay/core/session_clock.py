@@ -35,7 +35,8 @@ def _session(started: float) -> str:
 class SessionClock:
     """The entry's value at each write of a session whose earlier sessions took ``before``
     seconds (its own from the call's start), naming the session; its fourth number is the
-    heartbeat's period while one beats for the session (``core.heartbeat``), else 0."""
+    seconds a heartbeat's session killed after a beat may have run past it (its period and
+    a late beat's) while one beats for the session (``core.heartbeat``), else 0."""
 
     def __init__(self, before: float) -> None:
         self.before = before
@@ -46,7 +47,7 @@ class SessionClock:
     def __call__(self) -> list[float | str]:
         own = round(max(time.monotonic() - self.started, 0.0), 3)
         heart = self.heart
-        beat = float(heart.every) if heart is not None and heart.beating else 0.0
+        beat = float(heart.bound) if heart is not None and heart.beating else 0.0
         return [round(self.before, 3), own, self.session, beat]
 
 

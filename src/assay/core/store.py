@@ -485,7 +485,12 @@ class RunStore:
 
     def _write_beat(self, run_id: str, clock: SessionClock) -> None:
         """One beat: the session's clock row alone, through this thread's own connection,
-        waiting for no writer (a busy store: the next beat writes it)."""
+        waiting for no writer (a busy store: the next beat writes it).  A store file deleted
+        or replaced since it was opened ends the beats (a write through this connection would
+        land in the log a replacing store reads as its own: ops47); the run's own next write
+        says so (``_check_still_there``)."""
+        if self._identity is not None and identity(self.path) != self._identity:
+            raise StoreError(f"{self.path}: the run store file was deleted or replaced")
         db = self._db
         try:
             db.execute("PRAGMA busy_timeout=100")
