@@ -8,14 +8,11 @@ plus 2 s (the period and a late beat's), at least the seconds it ran, and the re
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_ops48_killed_before_search import killed_run
 
-import assay
 from assay.cli.app import main
 from assay.core.store import RunStore
 
@@ -43,14 +40,7 @@ def test_a_session_killed_in_its_checks_counts_them_in_the_resumed_wall_clock(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     store = tmp_path / "runs.db"
-    args = ["fairness", "--dataset", "german", "--max-queries", "20000", "--seed", "3"]
-    args += ["--store", str(store), "--quiet"]
-    here = str(Path(assay.__file__).parents[1])  # (the assay under test)
-    killed = subprocess.run(
-        [sys.executable, "-c", KILLED, *args], env={**os.environ, "PYTHONPATH": here},
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    killed = killed_run(KILLED, tmp_path)
     ran = float(killed.stderr.split("ran ")[-1].split()[0])
     with RunStore(store, read_only=True) as runs:
         (run,) = runs.list_runs()
