@@ -90,3 +90,17 @@ def test_the_beats_stop_when_the_store_is_replaced_under_the_run(tmp_path: Path)
     store.close()
     with RunStore(path, read_only=True) as moved_in:
         assert sorted(r.id for r in moved_in.list_runs()) == ["fairness-1", "fairness-2"]
+
+
+def test_a_long_lived_store_keeps_no_connection_of_a_session_that_ended(tmp_path: Path) -> None:
+    with entered(time.monotonic()), RunStore(tmp_path / "s.db") as store:
+        store.create_run(run_id="fairness-l", **ARGS)
+        time.sleep(1.5 * BEAT_SECONDS)  # (a beat: through its thread's own connection)
+        assert len(store._others) == 1, store._others
+        store.checkpoint("fairness-l", status="interrupted")
+        deadline = time.monotonic() + 5.0
+        while store._others and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # closed as its thread ended (kept, a web app's store object resuming run after run
+        # held one more connection a session until it closed)
+        assert not store._others, store._others

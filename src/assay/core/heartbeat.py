@@ -19,6 +19,7 @@ the seconds so added; the reports say it (``cut_note``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import weakref
@@ -39,9 +40,16 @@ class Heartbeat:
     that raises ends the thread (the store closed or failed: its writes carry on alone)."""
 
     def __init__(
-        self, beat: Callable[[], object], every: float = BEAT_SECONDS, bound: float = BOUND_SECONDS
+        self,
+        beat: Callable[[], object],
+        every: float = BEAT_SECONDS,
+        bound: float = BOUND_SECONDS,
+        *,
+        end: Callable[[], object] | None = None,
     ) -> None:
+        """``end``: called on the thread as it ends (its own connection closed)."""
         self.every = every
+        self._end = end
         self.bound = bound  # (what the session clock says a killed session ran past a beat)
         self._beat = beat
         self._stopped = threading.Event()
@@ -66,15 +74,20 @@ class Heartbeat:
             self._stopped.set()
 
     def _loop(self) -> None:
-        while not self._stopped.wait(self.every):
-            with self._lock:
-                if self._stopped.is_set():
-                    return
-                try:
-                    self._beat()
-                except Exception:
-                    self._stopped.set()
-                    return
+        try:
+            while not self._stopped.wait(self.every):
+                with self._lock:
+                    if self._stopped.is_set():
+                        return
+                    try:
+                        self._beat()
+                    except Exception:
+                        self._stopped.set()
+                        return
+        finally:
+            if self._end is not None:
+                with contextlib.suppress(Exception):
+                    self._end()
 
 
 _HEARTS: weakref.WeakSet[Heartbeat] = weakref.WeakSet()

@@ -481,7 +481,26 @@ class RunStore:
                 raise LookupError("the store is gone")
             store._write_beat(run_id, clock)
 
-        clock.heart = self._hearts[run_id] = Heartbeat(beat)
+        def end() -> None:
+            store = me()
+            if store is not None:
+                store._close_thread_own()
+
+        clock.heart = self._hearts[run_id] = Heartbeat(beat, end=end)
+
+    def _close_thread_own(self) -> None:
+        """Close this thread's own connection (``_db``), the thread ending: a heartbeat's,
+        one a session (a long-lived store object resuming run after run kept them all
+        open until it closed).  Never one whose index is lost (closing it: SIGBUS)."""
+        db = getattr(self._theirs, "db", None)
+        if db is None or self._index_lost():
+            return
+        self._theirs.db = None
+        with self._others_lock:
+            if db in self._others:
+                self._others.remove(db)
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
 
     def _write_beat(self, run_id: str, clock: SessionClock) -> None:
         """One beat: the session's clock row alone, through this thread's own connection,
