@@ -120,7 +120,7 @@ def cut_note(config: Any) -> str | None:
     return (
         f"{sessions} of this run ended without a word (killed outright: kill -9, out of "
         f"memory): each is counted in the wall clock through its last heartbeat plus "
-        f"{BOUND_SECONDS:g} s, more than it ran after it (a beat each {BEAT_SECONDS:g} s), "
+        f"{BOUND_SECONDS:g} s, at least what it ran after it (a beat each {BEAT_SECONDS:g} s), "
         f"{added:g} s added in all: the wall clock may be over by up to that, its rates "
         "under, never over (unless a killed process was frozen after its last beat: "
         "stopped, swapped out, in a model call holding Python's lock, or its store kept "
