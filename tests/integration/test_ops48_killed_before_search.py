@@ -39,19 +39,25 @@ main(sys.argv[1:])
 """.replace("{slow}", str(SLOW))
 
 
+def killed_run(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """A fairness run of ``script`` (the CLI, patched) into ``tmp_path/runs.db``, killed."""
+    args = ["fairness", "--dataset", "german", "--max-queries", "20000", "--seed", "3"]
+    args += ["--store", str(tmp_path / "runs.db"), "--quiet"]
+    here = str(Path(assay.__file__).parents[1])  # (the assay under test)
+    killed = subprocess.run(
+        [sys.executable, "-c", script, *args], env={**os.environ, "PYTHONPATH": here},
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    return killed
+
+
 def test_a_run_killed_before_its_search_counts_that_session_in_its_wall_clock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     store = tmp_path / "runs.db"
-    args = ["fairness", "--dataset", "german", "--max-queries", "20000", "--seed", "3"]
-    args += ["--store", str(store), "--quiet"]
-    here = str(Path(assay.__file__).parents[1])  # (the assay under test)
-    killed = subprocess.run(
-        [sys.executable, "-c", KILLED, *args], env={**os.environ, "PYTHONPATH": here},
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    killed_run(KILLED, tmp_path)
     with RunStore(store, read_only=True) as runs:
         (run,) = runs.list_runs()
         kept = runs.get_run(run.id).config.get("session_clock")

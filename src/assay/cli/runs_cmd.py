@@ -36,6 +36,7 @@ from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.command_exit import begun
 from assay.core.exports import check_export
 from assay.core.finishing import finishable, missing_parts, shown_status
+from assay.core.heartbeat import cut_note
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, is_demonstration, not_a_pass, status_note
 from assay.core.program import as_invoked
@@ -235,7 +236,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         say_ending(out, r)  # why its search ended early, its retraining: as the run said
         warned = (r.summary.get("warnings") or []) if r.technique == "fairness" else []
         answered = answer_notes(r.summary) if r.technique == "fairness" else set()
-        for said in _warnings(r.summary):  # how the run read its inputs, as it said then
+        cut = cut_note(r.config)  # (its sessions killed outright: how its clock counted them)
+        for said in dict.fromkeys([*_warnings(r.summary), *([cut] if cut else [])]):
             if said in answered:  # (said under the answer's lines already)
                 continue
             kind = "warning" if said in warned else "note"  # (a fairness run's, as it did)

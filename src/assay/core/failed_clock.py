@@ -31,6 +31,7 @@ def record_failed_clock(store: RunStore, run_id: str) -> None:
     matters more)."""
     from assay.core.finishing import finishable  # (it imports ``core.interrupted``, as here)
 
+    store.stop_beating(run_id)  # (the session's clock stops here: ``core.heartbeat``)
     with contextlib.suppress(Exception):
         seconds = time.monotonic() - call_started()
         record = store.get_run(run_id)

@@ -59,7 +59,7 @@ def keep_search_start(
         engine = float((record.progress or {}).get("elapsed") or 0.0)
     # at least the run's seconds through its last write (this session's, or an earlier
     # one's killed before its search: ``core.session_clock``)
-    now = max(now, through_last_write(record.config))
+    now = max(now, through_last_write(record.config, record.status))
     began = kept_starts(record.config.get("budget"))
     if began:
         run, own = began[-1]
@@ -75,7 +75,7 @@ def wall_from_starts(record: Any) -> float:
     session's seconds through its last write (``core.session_clock``; 0.0: neither kept)."""
     config = getattr(record, "config", None) or {}
     # (a session killed before its search kept no start: its last write's seconds, ops48)
-    written = through_last_write(config)
+    written = through_last_write(config, getattr(record, "status", "running"))
     began = kept_starts(config.get("budget"))
     if not began:
         return written

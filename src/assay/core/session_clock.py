@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from typing import Any
 
 from assay.core.clock import call_started
 
-__all__ = ["SESSION_CLOCK", "session_rider", "through_last_write"]
+__all__ = ["SESSION_CLOCK", "SessionClock", "killed_beating", "session_rider", "through_last_write"]
 
 SESSION_CLOCK = "session_clock"  # the run's config entry: [before, own]
 
@@ -33,20 +32,48 @@ def _session(started: float) -> str:
     return f"{os.getpid()}:{started!r}"
 
 
-def session_rider(before: float) -> Callable[[], list[float | str]]:
+class SessionClock:
     """The entry's value at each write of a session whose earlier sessions took ``before``
-    seconds (its own from the call's start), naming the session."""
-    started = call_started()
-    session = _session(started)
+    seconds (its own from the call's start), naming the session; its fourth number is the
+    seconds a heartbeat's session killed after a beat may have run past it (its period and
+    a late beat's) while one beats for the session (``core.heartbeat``), else 0."""
 
-    def value() -> list[float | str]:
-        return [round(before, 3), round(max(time.monotonic() - started, 0.0), 3), session]
+    def __init__(self, before: float) -> None:
+        self.before = before
+        self.started = call_started()
+        self.session = _session(self.started)
+        self.heart: Any = None  # (a ``core.heartbeat.Heartbeat``, once the run beats)
 
-    return value
+    def __call__(self) -> list[float | str]:
+        own = round(max(time.monotonic() - self.started, 0.0), 3)
+        heart = self.heart
+        beat = float(heart.bound) if heart is not None and heart.beating else 0.0
+        return [round(self.before, 3), own, self.session, beat]
 
 
-def through_last_write(config: Any) -> float:
-    """The run's seconds through its last session's last write (0.0: none kept); when that
+def session_rider(before: float) -> SessionClock:
+    """The entry's value at each write of a session whose earlier sessions took ``before``
+    seconds (``SessionClock``)."""
+    return SessionClock(before)
+
+
+def killed_beating(config: Any, status: str) -> float:
+    """The heartbeat's period of the run's last session when it ended without a word (the
+    run still ``running`` in the store, its entry still beating: killed outright) and is not
+    the session asking; 0.0 otherwise."""
+    kept = config.get(SESSION_CLOCK) if isinstance(config, dict) else None
+    if status != "running" or not isinstance(kept, list) or len(kept) < 4:
+        return 0.0
+    if kept[2] == _session(call_started()):
+        return 0.0
+    beat = kept[3]
+    return float(beat) if isinstance(beat, int | float) and not isinstance(beat, bool) else 0.0
+
+
+def through_last_write(config: Any, status: Any = "running") -> float:
+    """The run's seconds through its last session's last write (0.0: none kept), plus the
+    heartbeat's period where that session still beat and left the run ``running`` (its
+    ``status``: killed outright, it ran at most that long after its last beat); when that
     session is the one asking (the current call of this process), the seconds before it."""
     kept = config.get(SESSION_CLOCK) if isinstance(config, dict) else None
     if not isinstance(kept, list) or len(kept) < 2:
@@ -56,4 +83,7 @@ def through_last_write(config: Any) -> float:
     before = max(float(kept[0]), 0.0)
     if len(kept) > 2 and kept[2] == _session(call_started()):
         return before  # (its own seconds are not an earlier session's)
-    return before + max(float(kept[1]), 0.0)
+    beat = kept[3] if len(kept) > 3 and status == "running" else 0.0
+    if not isinstance(beat, int | float) or isinstance(beat, bool):
+        beat = 0.0
+    return before + max(float(kept[1]), 0.0) + max(float(beat), 0.0)

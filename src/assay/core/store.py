@@ -38,6 +38,7 @@ from assay.core.checkpoint_env import checkpoint_seconds
 from assay.core.columnar import is_columnar
 from assay.core.config_cache import parsed_entry
 from assay.core.findings import FindingBatch, to_jsonable
+from assay.core.heartbeat import CUT, Heartbeat
 from assay.core.message_secrets import redact_message
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
@@ -50,7 +51,7 @@ from assay.core.runlock import (
     held_runs,
     holder,
 )
-from assay.core.session_clock import SESSION_CLOCK, session_rider
+from assay.core.session_clock import SESSION_CLOCK, SessionClock, killed_beating, session_rider
 from assay.core.setstate import (
     FRESH,
     Compactor,
@@ -72,6 +73,7 @@ from assay.core.store_blobs import (
     values_bytes,
     values_from,
 )
+from assay.core.store_bus import arm, disarm
 from assay.core.store_file import (
     SCHEMA_VERSION,
     Transaction,
@@ -235,6 +237,7 @@ class RunStore:
         self._locks: dict[str, RunLock] = {}  # the runs this store object runs (``claim``)
         # config entries written with each checkpoint of a run (``ride``)
         self._riders: dict[str, dict[str, Callable[[], Any]]] = {}
+        self._hearts: dict[str, Heartbeat] = {}  # the runs' session clocks beating (``_beat``)
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         self._beside: dict[str, tuple[int, int] | None] = {}
         self.thread = threading.current_thread()  # the thread whose runs it serves (``run_store``)
@@ -318,9 +321,14 @@ class RunStore:
         # its log and index beside it, this connection's (``_check_still_there``)
         self._beside = {s: identity(Path(f"{self.path}{s}")) for s in BESIDE}
         _OPEN.add(self)
+        me = weakref.ref(self)
+        # a SIGBUS of its index made unwritable after the ask: its words, exit 4
+        arm(id(self), self._where, partial(_lost_words, me, self.path))
 
     def close(self) -> None:
         _OPEN.discard(self)
+        disarm(id(self))
+        self._stop_beating()
         self._stop_compaction()
         if self._index_lost():  # (closing writes the index: SIGBUS)
             for lock in self._locks.values():
@@ -359,6 +367,7 @@ class RunStore:
         # so without this it stayed open until a garbage collection, its write-ahead log
         # beside the file
         try:
+            disarm(id(self))
             if hasattr(self, "_kept") and self._index_lost():
                 return
             for db in [getattr(self, "_conn", None), *getattr(self, "_others", [])]:
@@ -449,7 +458,86 @@ class RunStore:
         before = earlier_wall_seconds(record)
         if isinstance(said, int | float) and not isinstance(said, bool):
             before = max(before, float(said))
-        self.ride(record.id, SESSION_CLOCK, session_rider(before))
+        cut = killed_beating(record.config, record.status)  # (its last session killed)
+        if cut:
+            was = record.config.get(CUT)
+            n, added = (was[0], was[1]) if isinstance(was, list) and len(was) > 1 else (0, 0.0)
+            counted = [int(n) + 1, round(float(added) + cut, 3)]
+            self.ride(record.id, CUT, lambda: counted)
+        self._beat(record.id, session_rider(before))
+        self._start_beating(record.id)
+
+    def _beat(self, run_id: str, clock: SessionClock) -> None:
+        """``clock`` rides the run's writes, and a heartbeat writes it every second between
+        them (``core.heartbeat``) until the session stops."""
+        self.ride(run_id, SESSION_CLOCK, clock)
+        if self.read_only or run_id in self._hearts:
+            return
+        me = weakref.ref(self)
+
+        def beat() -> None:
+            store = me()
+            if store is None:
+                raise LookupError("the store is gone")
+            store._write_beat(run_id, clock)
+
+        def end() -> None:
+            store = me()
+            if store is not None:
+                store._close_thread_own()
+
+        clock.heart = self._hearts[run_id] = Heartbeat(beat, end=end)
+
+    def _close_thread_own(self) -> None:
+        """Close this thread's own connection (``_db``), the thread ending: a heartbeat's,
+        one a session (a long-lived store object resuming run after run kept them all
+        open until it closed).  Never one whose index is lost (closing it: SIGBUS)."""
+        db = getattr(self._theirs, "db", None)
+        if db is None or self._index_lost():
+            return
+        self._theirs.db = None
+        with self._others_lock:
+            if db in self._others:
+                self._others.remove(db)
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+
+    def _write_beat(self, run_id: str, clock: SessionClock) -> None:
+        """One beat: the session's clock row alone, through this thread's own connection,
+        waiting for no writer (a busy store: the next beat writes it).  A store file deleted
+        or replaced since it was opened ends the beats (a write through this connection would
+        land in the log a replacing store reads as its own: ops47); the run's own next write
+        says so (``_check_still_there``)."""
+        if self._identity is not None and identity(self.path) != self._identity:
+            raise StoreError(f"{self.path}: the run store file was deleted or replaced")
+        db = self._db
+        try:
+            db.execute("PRAGMA busy_timeout=100")
+            db.execute(
+                "UPDATE configs SET value=? WHERE run_id=? AND key=?",
+                (json.dumps(clock()), run_id, SESSION_CLOCK),
+            )
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+
+    def _start_beating(self, run_id: str) -> None:
+        heart = self._hearts.get(run_id)
+        if heart is not None and heart.beating:
+            with contextlib.suppress(RuntimeError):  # (started already)
+                heart.start()
+
+    def stop_beating(self, run_id: str) -> None:
+        """This session no longer works on the run (it failed): no more beats, and its next
+        write gives its clock as stopped in words (``core.heartbeat``)."""
+        self._stop_beating(run_id)
+
+    def _stop_beating(self, run_id: str | None = None) -> None:
+        """The session stops: no more beats of its run (``run_id``; None: every run's)."""
+        for rid in [run_id] if run_id is not None else list(self._hearts):
+            heart = self._hearts.pop(rid, None)
+            if heart is not None:
+                heart.stop()
 
     def _not_another_hosts(self, run_id: str) -> None:
         """Refuse a run whose lock file names another host's process while the run is
@@ -506,6 +594,7 @@ class RunStore:
     def let_go(self, run_id: str) -> None:
         """This process no longer runs the run (the API call that ran it returned or raised:
         ``core.call_exit``): its lock let go of, as ``close`` lets go of each of its runs'."""
+        self._stop_beating(run_id)
         self._stop_compaction(run_id)
         lock = self._locks.pop(run_id, None)
         if lock is not None:
@@ -517,6 +606,7 @@ class RunStore:
         self._release(run_id)
 
     def _release(self, run_id: str) -> None:
+        self._stop_beating(run_id)
         lock = self._locks.pop(run_id, None)
         if lock is not None:
             lock.release()
@@ -568,7 +658,7 @@ class RunStore:
         tallies = Tallies(keep_findings, seed)
         self.claim(run_id)
         # this session's seconds, written with each of its writes (``core.session_clock``)
-        self.ride(run_id, SESSION_CLOCK, clock := session_rider(0.0))
+        self._beat(run_id, clock := session_rider(0.0))
         config = {**config, SESSION_CLOCK: clock()}
         with self._tx(run_id):
             self._db.execute(
@@ -592,6 +682,7 @@ class RunStore:
             )
             self._write_config(run_id, to_jsonable(config))
         self._tallies[run_id] = tallies
+        self._start_beating(run_id)
 
     def checkpoint(
         self,
@@ -621,6 +712,7 @@ class RunStore:
             self._stop_compaction(run_id, abandon=status in ENDED)
             if run_id in self._locks and not follows:
                 self._locks[run_id].deactivate()
+                self._stop_beating(run_id)  # (its clock written as stopped in words)
         try:
             with self._tx(run_id):
                 self._checkpoint(run_id, findings, snapshot, progress, status, summary, error)
@@ -1344,6 +1436,12 @@ BESIDE = ("-wal", "-shm")  # what SQLite keeps beside a store in WAL mode (``_dr
 LEAN = {"grammar": "$.text"}
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
 _LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
+
+
+def _lost_words(store: weakref.ref[RunStore], path: Path) -> str:
+    """The words of a store lost to a SIGBUS (``core.store_bus``), its runs' resume lines."""
+    held = store()
+    return str(lost_error(path, held.claims() if held is not None else frozenset()))
 
 
 def _lost_here(where: str) -> None:

@@ -14,7 +14,8 @@ closed again (kept until the process ends: the run's committed checkpoints are i
 ``STORE-wal``, which the next process to open the store reads), every store opened at that
 path in this process is refused, and the failure is a ``StoreError`` (exit 4) saying how
 to go on.  The ask is a system call before each statement; a ``chattr`` landing between
-the ask and the write, or during a background merge, still kills the process.
+the ask and the write, or during a background merge, is a SIGBUS still, which
+``core.store_bus`` turns into the same words and exit 4.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ again later without the store.  See ``docs/report-format.md``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -23,6 +24,7 @@ from assay.core.callers_prose import summary_in_callers_terms
 from assay.core.command_exit import exit_said, kept_exit
 from assay.core.findings import FindingBatch
 from assay.core.finishing import shown_status
+from assay.core.heartbeat import cut_note
 from assay.core.outcome import STORE_FAILED, not_a_pass, status_note, stored_fail_on
 from assay.core.outfile import write_whole
 from assay.core.retention import STALLED, status_of
@@ -55,6 +57,18 @@ _REQUIRED = ("schema_version", "run", "headline", "findings")
 # (the user's own words and the run's own command: never filled)
 _KEPT = frozenset({("run", "command"), ("run", "config"), ("findings", "examples")})
 _STATUS_SAID = {STORE_FAILED: "stopped by its store's failure"}  # ("the run is ...")
+
+
+def store_named(path: Path, config: Any) -> dict[str, str | None]:
+    """The store by its absolute path, and by its path from the folder the run was started
+    in (``config["cwd"]``) when it lies under it (None: elsewhere, or a run from Python)."""
+    where = Path(os.path.abspath(path))
+    folder = config.get("cwd") if isinstance(config, dict) else None
+    inside: str | None = None
+    if isinstance(folder, str) and folder:
+        with contextlib.suppress(ValueError):
+            inside = where.relative_to(Path(os.path.abspath(folder))).as_posix()
+    return {"path": where.as_posix(), "in_folder": inside}
 
 
 def build_document(
@@ -100,6 +114,9 @@ def build_document(
     if run.get("summary"):
         run["summary"] = summary_in_callers_terms(run["summary"], run.get("command"))
     summary = run.get("summary") or {}
+    if summary and (cut := cut_note(record.config)) and cut not in (summary.get("notes") or []):
+        # (its sessions killed outright: how the wall clock counted them, ``core.heartbeat``)
+        summary = run["summary"] = {**summary, "notes": [*(summary.get("notes") or []), cut]}
     # a run still marked running whose process is gone (a CI job's timeout killed it) is said
     # so, as `assay runs` says it, not "had not finished" as if it were still going
     status = run["status"]
@@ -159,6 +176,9 @@ def build_document(
         "report_command": shell_join(
             ["assay", "report", record.id, "--store", str(store.path.resolve())]
         ),
+        # the commands above name the store as this machine has it; a reader elsewhere (a
+        # CI artifact's) puts the store at ``in_folder`` of its own checkout and gives that
+        "store": store_named(store.path, record.config),
     }
     # the commands its messages name by a placeholder for the run ("assay resume RUN finishes
     # it", a served model's "a stopped run: assay resume RUN_ID ..."): this run's, as they paste
