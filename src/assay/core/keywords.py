@@ -118,12 +118,16 @@ def in_callers_terms(
                 given = exc.argument or ""
                 name = given.lstrip("-").replace("-", "_").lower()
                 name = other_names.get(name, name)
-                # ("give the URL again: assay resume RUN --model URL": the call, to a caller)
-                said = calls_for_commands(exc.bare_message)
+                # ("give the URL again: assay resume RUN --model URL": the call, to a caller;
+                # "give --range (e.g. --range 0,255)" of an argument named as the caller
+                # named it, ``clean``: ``value_range=(0, 255)``, hostile49)
+                said = _prose_in_keywords(
+                    calls_for_commands(exc.bare_message), accepted, other_names
+                )
                 if (name == given or name not in accepted) and said == exc.bare_message:
                     raise
                 raise UsageError(
-                    _prose_in_keywords(said, accepted),
+                    said,
                     argument=name if name in accepted else exc.argument,
                     path=exc.path,
                     line=exc.line,
@@ -215,12 +219,22 @@ def _keyword_of(flag: str) -> str:
     return name.removeprefix("no-").replace("-", "_")
 
 
-def _prose_in_keywords(message: str, accepted: set[str]) -> str:
+# an option and its value where the keyword takes a tuple: ``--range 0,255``
+_PAIR = re.compile(r"--range (-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)\b")
+
+
+def _prose_in_keywords(
+    message: str, accepted: set[str], renamed: Mapping[str, str] | None = None
+) -> str:
     """A message's command-line options in the caller's keywords (``--max-queries`` ->
-    ``max_queries``); left alone when it quotes an ``assay`` command, meant for the shell, or
+    ``max_queries``; ``renamed``: an option whose keyword is named otherwise, ``--range`` ->
+    ``value_range``); left alone when it quotes an ``assay`` command, meant for the shell, or
     already gives the Python form beside the command line's ("in Python ...")."""
     if "assay " in message or "in Python" in message:  # (written for both already)
         return message
+    other = dict(renamed or {})
+    if other.get("range") in accepted:  # ("--range 0,255": value_range=(0, 255))
+        message = _PAIR.sub(lambda m: f"{other['range']}=({m[1]}, {m[2]})", message)
 
     for flag, python in _API_FORMS.items():  # (a keyword taking more than the option)
         if _keyword_of(flag) in accepted:
@@ -228,6 +242,7 @@ def _prose_in_keywords(message: str, accepted: set[str]) -> str:
 
     def keyword(m: re.Match[str]) -> str:
         name = m.group(1).replace("-", "_")
+        name = other.get(name, name)
         if name not in accepted:
             return m.group(0)
         after = m.string[m.end() :]
