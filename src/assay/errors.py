@@ -73,7 +73,15 @@ class UsageError(AssayError):
 
 
 class ModelError(AssayError):
-    """The model failed, or answered in the wrong shape, type or number of classes."""
+    """The model failed, or answered in the wrong shape, type or number of classes.
+
+    Raised out of a run's search (``core.run``), it names the run it ended: ``run_id``, the
+    ``store`` holding it (an absolute path) and the ``n_findings`` stored, so that a Python
+    caller is told which run keeps them and how to continue it (``core.keywords``)."""
+
+    run_id: str | None = None
+    store: str | None = None
+    n_findings: int = 0
 
 
 class ModelUnavailable(ModelError):

@@ -60,7 +60,8 @@ def test_images_left_undecided_by_their_own_budget_are_not_a_pass(
     assert r.not_a_pass is not None, r.headline
     what, why = r.not_a_pass
     assert what == "not everything was tested"
-    assert "undecided" in why and "--max-queries-per-image 10" in why
+    # (said in the API's keyword to this Python caller, as its report says it: hostile49)
+    assert "undecided" in why and "max_queries_per_image 10" in why and "--" not in why
     assert r.headline.startswith("NOT EVERYTHING WAS TESTED")
 
 

@@ -7,6 +7,7 @@ Part of the technique's shell (see ``backdoor.api``): it may import ``models``.
 from __future__ import annotations
 
 import hashlib
+import math
 import numbers
 import os
 from collections.abc import Iterator, Sequence
@@ -139,7 +140,7 @@ def _canonical(
     problem = None
     if lo < -0.05 or hi > 1.05:  # a little over (interpolation, rounding) is clipped
         problem = "outside the range"
-        fix = "give --range (e.g. --range 0,255) or scale the images to it"
+        fix = f"give --range (e.g. --range {_range_for(x)}) or scale the images to it"
         if files.values.dtype == np.uint16 and kind != "norm" and values[1] < 65535:
             # only uint8 arrays are read as pixels; 16-bit data needs its own scale
             fix = (
@@ -170,6 +171,18 @@ def _canonical(
         )
     out: np.ndarray = np.clip(unit, 0.0, 1.0)
     return out
+
+
+def _range_for(x: np.ndarray) -> str:
+    """A range that holds pixel values ``x`` for the refusal's example: ``-1,1`` for images
+    normalised so (they were told "e.g. --range 0,255"), ``0,255`` for 8-bit values, else
+    their own whole bounds."""
+    lo, hi = float(x.min()), float(x.max())
+    if lo >= -1.0 and hi <= 1.0:
+        return "-1,1"
+    if lo >= 0.0 and hi <= 255.0:
+        return "0,255"
+    return f"{math.floor(lo)},{math.ceil(hi)}"
 
 
 def _same_scale(
@@ -221,8 +234,26 @@ def _as_files(value: Any, argument: str) -> ImageFiles | None:
             "list of the images (list(...)), an array, or a folder",
             argument=argument,
         )
+    _one_shape(value, argument)
     arr = image_array(np.asarray(value), argument)
     return ImageFiles(arr, arr.dtype == np.uint8, [f"{i}" for i in range(len(arr))], None, "array")
+
+
+def _one_shape(value: Any, argument: str) -> None:
+    """A list (or tuple) of arrays of different shapes refused naming the first that differs
+    (hostile49: numpy's "setting an array element with a sequence ... inhomogeneous shape"
+    came out as a bare ``ValueError`` traceback)."""
+    if not isinstance(value, list | tuple):
+        return
+    shapes = [np.shape(v) for v in value]
+    odd = next((i for i, shape in enumerate(shapes) if shape != shapes[0]), None)
+    if odd is not None:
+        raise UsageError(
+            f"the images differ in shape: image {odd} (counted from 0) is {shapes[odd]}, "
+            f"image 0 is {shapes[0]}; give images of one shape, the model's input (assay "
+            "does not resize)",
+            argument=argument,
+        )
 
 
 def _demo(model: str, seed: int = 0) -> tuple[Any, ImageSpec, np.ndarray, np.ndarray, np.ndarray]:

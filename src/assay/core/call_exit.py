@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from assay.core import kept_signals, kept_streams
 from assay.core.store import RunStore, open_stores
 from assay.core.workdir import held
+from assay.errors import ModelError
 
 __all__ = ["leaves_nothing", "nothing_held"]
 
@@ -57,6 +58,9 @@ def nothing_held() -> Iterator[None]:
     before: dict[RunStore, frozenset[str]] = {s: s.claims() for s in _this_threads(me)}
     try:
         yield
+    except ModelError as exc:
+        _name_failed_run(exc, me, before)
+        raise
     finally:
         for store in _this_threads(me):
             with contextlib.suppress(sqlite3.Error, OSError):  # (the call's error matters more)
@@ -65,6 +69,30 @@ def nothing_held() -> Iterator[None]:
                 else:
                     for run_id in store.claims() - before[store]:
                         store.let_go(run_id)
+
+
+def _name_failed_run(
+    exc: ModelError, me: threading.Thread, before: dict[RunStore, frozenset[str]]
+) -> None:
+    """``exc`` told the run it ended (the one run this call claimed, now marked failed): its
+    id, its store and the findings it keeps, for a Python caller's message
+    (``core.keywords``).  A notebook's ``ModelError`` named neither, where the command line
+    says "run RUN: failed, N findings stored; ... continue with: assay resume RUN"."""
+    if exc.run_id is not None:
+        return
+    ended = [
+        (store, run_id)
+        for store in _this_threads(me)
+        for run_id in store.claims() - before.get(store, frozenset())
+    ]
+    if len(ended) != 1:
+        return
+    store, run_id = ended[0]
+    with contextlib.suppress(Exception):  # (the store failed too: the error as it came)
+        record = store.get_run(run_id)
+        if record.status in ("failed", "model_unavailable"):
+            exc.run_id, exc.store = record.id, str(store.path.resolve())
+            exc.n_findings = record.n_findings
 
 
 def _this_threads(me: threading.Thread) -> list[RunStore]:

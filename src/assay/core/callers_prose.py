@@ -18,8 +18,19 @@ __all__ = [
 ]
 
 # the options a summary's advice names (a budget to raise, the empty values set aside, the
-# backdoor scan's second opinion to turn off)
-_KEYWORDS = frozenset({"max_queries", "max_time", "missing", "second_opinion"})
+# backdoor scan's second opinion to turn off, a text suite's cases per test, a backdoor
+# image's own budget, the exact answer's time)
+_KEYWORDS = frozenset(
+    {
+        "exact_time",
+        "floor",
+        "max_queries",
+        "max_queries_per_image",
+        "max_time",
+        "missing",
+        "second_opinion",
+    }
+)
 # the option a verdict names (the threshold it judges by)
 _JUDGED = frozenset({"fail_on"})
 # the summary's prose: what is said, not figures or names a reader matches on

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from assay.errors import StoreError, UsageError
+from assay.errors import ModelError, ModelUnavailable, StoreError, UsageError
 
 __all__ = [
     "calls_for_commands",
@@ -101,6 +101,10 @@ def in_callers_terms(
                 raise TypeError(_too_many(fn.__name__, by_position, len(args)))
             try:
                 return fn(*args, **kwargs)
+            except ModelError as exc:
+                if not _command_line(kwargs):  # (the same error, its cause and type kept)
+                    exc.args = (_model_error_for_python(str(exc), exc),)
+                raise
             except StoreError as exc:
                 if _command_line(kwargs) or type(exc) is not StoreError or "store" not in accepted:
                     raise
@@ -114,12 +118,16 @@ def in_callers_terms(
                 given = exc.argument or ""
                 name = given.lstrip("-").replace("-", "_").lower()
                 name = other_names.get(name, name)
-                # ("give the URL again: assay resume RUN --model URL": the call, to a caller)
-                said = calls_for_commands(exc.bare_message)
+                # ("give the URL again: assay resume RUN --model URL": the call, to a caller;
+                # "give --range (e.g. --range 0,255)" of an argument named as the caller
+                # named it, ``clean``: ``value_range=(0, 255)``, hostile49)
+                said = _prose_in_keywords(
+                    calls_for_commands(exc.bare_message), accepted, other_names
+                )
                 if (name == given or name not in accepted) and said == exc.bare_message:
                     raise
                 raise UsageError(
-                    _prose_in_keywords(said, accepted),
+                    said,
                     argument=name if name in accepted else exc.argument,
                     path=exc.path,
                     line=exc.line,
@@ -129,6 +137,34 @@ def in_callers_terms(
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+# a model's failure that reads as a limit on its inputs a call (``models.checked``)
+_BATCH_HINT = "--batch-size N makes assay's calls no larger"
+# a model failure whose fix is an option the run keeps (``--cutoff``): a new run, no resume
+_NEW_RUN = "a resumed run keeps this one's options"
+
+
+def _model_error_for_python(message: str, exc: ModelError) -> str:
+    """A model's failure as a Python caller reads it: the option that splits assay's calls
+    as its keyword (``serving={"batch_size": N}``, not the command line's ``--batch-size
+    N``), and, raised out of a run, the run that keeps what was found and the call that
+    continues it once the model is fixed (the command line prints "run RUN: failed, N
+    findings stored; ... continue with: assay resume RUN"; a notebook was told neither:
+    ``core.call_exit`` names the run on the error)."""
+    said = message.replace(_BATCH_HINT, 'serving={"batch_size": N} makes assay\'s calls no larger')
+    if exc.run_id is None or f"run {exc.run_id} " in said:
+        return said
+    how = "stopped, its model unavailable" if isinstance(exc, ModelUnavailable) else "failed"
+    n = exc.n_findings
+    kept = f"{said}; run {exc.run_id} {how}, {n:,} finding{'' if n == 1 else 's'} stored"
+    if _NEW_RUN in said:  # (its options are what failed, and a resume keeps them)
+        return kept
+    where = f", store={exc.store!r}" if exc.store else ""
+    return (
+        f"{kept}; once the problem is fixed, continue it with assay.resume_run("
+        f"{exc.run_id!r}{where}) (the model, and data or images held in memory, given again)"
+    )
 
 
 def _positional(fn: Callable[..., Any]) -> tuple[str, ...]:
@@ -183,12 +219,22 @@ def _keyword_of(flag: str) -> str:
     return name.removeprefix("no-").replace("-", "_")
 
 
-def _prose_in_keywords(message: str, accepted: set[str]) -> str:
+# an option and its value where the keyword takes a tuple: ``--range 0,255``
+_PAIR = re.compile(r"--range (-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)\b")
+
+
+def _prose_in_keywords(
+    message: str, accepted: set[str], renamed: Mapping[str, str] | None = None
+) -> str:
     """A message's command-line options in the caller's keywords (``--max-queries`` ->
-    ``max_queries``); left alone when it quotes an ``assay`` command, meant for the shell, or
+    ``max_queries``; ``renamed``: an option whose keyword is named otherwise, ``--range`` ->
+    ``value_range``); left alone when it quotes an ``assay`` command, meant for the shell, or
     already gives the Python form beside the command line's ("in Python ...")."""
     if "assay " in message or "in Python" in message:  # (written for both already)
         return message
+    other = dict(renamed or {})
+    if other.get("range") in accepted:  # ("--range 0,255": value_range=(0, 255))
+        message = _PAIR.sub(lambda m: f"{other['range']}=({m[1]}, {m[2]})", message)
 
     for flag, python in _API_FORMS.items():  # (a keyword taking more than the option)
         if _keyword_of(flag) in accepted:
@@ -196,6 +242,7 @@ def _prose_in_keywords(message: str, accepted: set[str]) -> str:
 
     def keyword(m: re.Match[str]) -> str:
         name = m.group(1).replace("-", "_")
+        name = other.get(name, name)
         if name not in accepted:
             return m.group(0)
         after = m.string[m.end() :]

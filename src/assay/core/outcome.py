@@ -348,7 +348,10 @@ class EndedRunMixin:
 
     @property
     def headline(self) -> str:
-        text = str(self.summary.get("headline", ""))
+        """The run's headline as its reports give it: in the terms of who made the run (a
+        run made from Python reads "59 of max_queries 1,500 went unasked", not the command
+        line's ``--max-queries``, as its JSON, HTML and JUnit do)."""
+        text = self._callers(str(self.summary.get("headline", ""))) or ""
         note = status_note(self.status, text)
         text = f"{text}; {note}" if note else text
         failed = self.not_a_pass

@@ -59,6 +59,7 @@ def parse_protected(
     line, where ``--protected`` is given once)."""
     if value is None:
         return (), {}
+    _refuse_a_column(value)
     parts: list[str]
     if isinstance(value, str):
         parts = _whole_names(value, set(columns))
@@ -120,6 +121,23 @@ def parse_protected(
         if _BINS in head:
             bins[name] = Bins(name, _edges(name, [first, *spec[1:]]))
     return tuple(names), bins
+
+
+def _refuse_a_column(value: Any) -> None:
+    """A pandas Series (``protected=df["sex"]``) or DataFrame given for the names: its
+    values were read as attribute names ("protected attribute 'male' is named twice",
+    hostile49); refused saying to name its column."""
+    kind = type(value).__name__
+    if not type(value).__module__.startswith("pandas") or kind not in ("Series", "DataFrame"):
+        return
+    named = list(value.columns) if kind == "DataFrame" else [value.name]
+    said = [str(n) for n in named if n is not None]
+    example = repr(said[0] if len(said) == 1 else said) if said else "'sex'"
+    raise UsageError(
+        f"protected= takes the names of columns of the data, not a pandas {kind} of its "
+        f"values ({len(value):,} rows); name the column: protected={example}",
+        argument="--protected",
+    )
 
 
 def _whole_names(text: str, columns: set[str]) -> list[str]:

@@ -283,13 +283,6 @@ class FairnessResult(EndedRunMixin):
         return frame
 
     @property
-    def headline(self) -> str:
-        """The run's headline (``EndedRunMixin.headline``), its budget's options in the
-        terms of who made the run: a run made from Python reads "bounded by max_queries
-        3,000", not the command line's ``--max-queries``."""
-        return self._callers(super().headline) or ""
-
-    @property
     def warnings(self) -> list[str]:
         """What makes the figures less trustworthy (e.g. a model that is not deterministic,
         columns fed to a model in an order nothing confirms)."""

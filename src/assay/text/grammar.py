@@ -1018,7 +1018,13 @@ def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
     try:
         text = read_text_file(p, what="the grammar file", argument="--grammar")
     except FileNotFoundError:
-        raise UsageError(f"no such grammar file: {p}", argument="--grammar", path=str(p)) from None
+        from assay.text.builtin_grammars import BUILTIN_GRAMMARS
+
+        # ("reviews": a built-in grammar's name without its prefix, hostile49)
+        named = f"; did you mean builtin:{spec}?" if spec in BUILTIN_GRAMMARS else ""
+        raise UsageError(
+            f"no such grammar file: {p}{named}", argument="--grammar", path=str(p)
+        ) from None
     except OSError as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise UsageError(
