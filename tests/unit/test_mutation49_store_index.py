@@ -1,0 +1,48 @@
+"""mutation49: a store's index made unwritable under the process (``core.store_index``, ops48):
+what counts as unwritable, and what the failure says to do."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from assay.core.store_index import index_writable, lost_error, unwritable_beside
+
+
+def _refusing(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    def refuse(path: str, flags: int) -> int:
+        raise OSError(code, os.strerror(code), path)
+
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    monkeypatch.setattr(os, "open", refuse)
+
+
+def test_only_an_immutable_or_read_only_index_is_unwritable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (SI2, SI3) EPERM (chattr +i) and EROFS: unwritable; EACCES (another user's): mapped
+    # read-only from the start, never lost
+    store = tmp_path / "runs.db"
+    (tmp_path / "runs.db-shm").write_bytes(b"")
+    for code, writable in ((errno.EPERM, False), (errno.EROFS, False), (errno.EACCES, True)):
+        with monkeypatch.context() as m:
+            _refusing(m, code)
+            assert index_writable(store) is writable, errno.errorcode[code]
+
+
+def test_no_index_beside_a_store_is_nothing_unwritable(tmp_path: Path) -> None:
+    # (SI5) a store whose -shm and -wal are not there yet: nothing refused
+    assert unwritable_beside(tmp_path / "runs.db") is None
+    assert index_writable(tmp_path / "runs.db")
+
+
+def test_the_failure_names_the_runs_resume_lines(tmp_path: Path) -> None:
+    # (SI7) the runs it was running: each one's resume line, with the store
+    said = str(lost_error(tmp_path / "runs.db", frozenset({"r-2", "r-1"})))
+    where = os.path.abspath(tmp_path / "runs.db")
+    assert f"assay resume r-1 --store {where} or assay resume r-2 --store {where}" in said
+    assert f"chattr -i {tmp_path / 'runs.db'}-shm" in said
+    assert str(lost_error(tmp_path / "runs.db")).endswith("then continue the run with assay resume")
