@@ -64,3 +64,64 @@ def test_with_no_run_the_offer_to_resume_one_is_dropped() -> None:
         assert said == "the model refused"
         said = filled("it refused (batch 64; a stopped run: assay resume RUN_ID --batch-size 8)")
         assert said == "it refused (batch 64)"
+
+
+def test_a_resume_placeholder_is_the_runs_own_resume_line(tmp_path: Path) -> None:
+    # (PL3) the run keeps the reports it was asked to write: its resume line writes them too
+    from assay.core.store import RunStore
+
+    with RunStore(tmp_path / "runs.db") as store:
+        store.create_run(
+            run_id="r-1",
+            technique="fairness",
+            seed=0,
+            command="assay fairness m.py --data d.csv --protected sex",
+            config={"reports": {"--junit": (tmp_path / "r.xml").as_posix()}},
+            model={},
+            versions={},
+        )
+    leftover.started("r-1", tmp_path / "runs.db")
+    with filling():
+        said = filled("stopped (a stopped run: assay resume RUN_ID --batch-size 8)")
+    assert f"--junit {(tmp_path / 'r.xml').as_posix()}" in said, said
+    assert said.endswith(" --batch-size 8)")
+
+
+def test_a_reports_examples_are_the_users_own_words() -> None:
+    # (DOC1) a finding's example (a sentence the model was given) is never rewritten
+    from assay.report.document import _KEPT
+
+    doc = {"findings": {"examples": ["see assay show RUN"]}, "note": "assay show RUN"}
+    got = filled_in(doc, lambda s: s.replace("RUN", "r-1"), _KEPT)
+    assert got == {"findings": {"examples": ["see assay show RUN"]}, "note": "assay show r-1"}
+
+
+def test_show_prints_a_stored_reasons_resume_as_the_run_s(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # (APP1, LV5) a command's printed lines are filled within it: ``assay show`` of a run
+    # whose stored error offers "assay resume RUN_ID" prints that run's line
+    from assay.cli.app import main
+    from assay.core.store import RunStore
+
+    with RunStore(tmp_path / "runs.db") as store:
+        store.create_run(
+            run_id="r-1",
+            technique="fairness",
+            seed=0,
+            command="assay fairness m.py --data d.csv --protected sex",
+            config={},
+            model={},
+            versions={},
+        )
+        store.checkpoint(
+            "r-1",
+            status="failed",
+            error="stopped (a stopped run: assay resume RUN_ID --batch-size 8)",
+        )
+    with pytest.raises(SystemExit) as ended:
+        main(["show", "r-1", "--store", str(tmp_path / "runs.db")])
+    assert ended.value.code in (0, None)
+    out = capsys.readouterr().out
+    assert f"resume r-1 --store {(tmp_path / 'runs.db').as_posix()} --batch-size 8)" in out, out
+    assert "RUN_ID" not in out
