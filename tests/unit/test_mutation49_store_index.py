@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,44 @@ def test_the_failure_names_the_runs_resume_lines(tmp_path: Path) -> None:
     assert f"assay resume r-1 --store {where} or assay resume r-2 --store {where}" in said
     assert f"chattr -i {tmp_path / 'runs.db'}-shm" in said
     assert str(lost_error(tmp_path / "runs.db")).endswith("then continue the run with assay resume")
+
+
+@pytest.fixture
+def _lost_cleared() -> Iterator[None]:
+    from assay.core import store_index as si
+
+    before = set(si._LOST)
+    yield
+    si._LOST.clear()
+    si._LOST.update(before)
+
+
+@pytest.mark.usefixtures("_lost_cleared")
+def test_a_lost_store_is_never_read_for_a_runs_status(tmp_path: Path) -> None:
+    # (STO13) a lock asking whether its run is running, its store lost to the process:
+    # "running" (left as it is, stalled once the process ends), never read (SIGBUS)
+    from assay.core.store import _running_in
+    from assay.core.store_index import mark_lost
+
+    where = tmp_path / "nothing-there.db"
+    mark_lost(os.path.abspath(where))
+    assert _running_in(str(where), "r-1") is True
+
+
+@pytest.mark.usefixtures("_lost_cleared")
+def test_the_merging_thread_stops_once_the_index_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (SET1) the background merge asks before each step: an index made unwritable marks
+    # the store lost (every later statement refused), and the merge stops
+    from types import SimpleNamespace
+
+    from assay.core import setstate
+    from assay.core.store_index import lost
+
+    path = tmp_path / "runs.db"
+    me = SimpleNamespace(path=str(path))
+    assert setstate.Compactor._index_kept(me) is True  # type: ignore[arg-type]
+    monkeypatch.setattr(setstate, "index_writable", lambda p: False)
+    assert setstate.Compactor._index_kept(me) is False  # type: ignore[arg-type]
+    assert lost(os.path.abspath(path))
