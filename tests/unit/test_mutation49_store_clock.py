@@ -6,7 +6,11 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
+
+from assay.core import session_clock
 from assay.core.clock import entered
 from assay.core.session_clock import SESSION_CLOCK
 from assay.core.store import RunStore
@@ -24,17 +28,21 @@ def _create(store: RunStore) -> None:
     )
 
 
-def test_a_runs_writes_carry_its_sessions_seconds_so_far(tmp_path: Path) -> None:
-    # (STO3) the entry made at its creation is brought up to date by each later write
-    with entered(time.monotonic() - 5.0), RunStore(tmp_path / "runs.db") as store:
+def test_a_runs_writes_carry_its_sessions_seconds_so_far(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (STO3) the entry made at its creation is brought up to date by each later write (the
+    # session's clock faked: 10 s into the call at its creation, 25 s at its checkpoint)
+    now = [1_000.0]
+    monkeypatch.setattr(session_clock, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    with entered(990.0), RunStore(tmp_path / "runs.db") as store:
         _create(store)
         first = store.get_run("r-1").config[SESSION_CLOCK]
-        time.sleep(0.3)
+        now[0] = 1_015.0
         store.checkpoint("r-1", progress={"elapsed": 1.0})
         later = store.get_run("r-1").config[SESSION_CLOCK]
-    assert first[0] == later[0] == 0.0
-    assert first[1] >= 5.0
-    assert later[1] >= first[1] + 0.25, (first, later)
+    assert first[:2] == [0.0, 10.0], first
+    assert later[:2] == [0.0, 25.0], later
 
 
 def test_a_resumed_run_rides_the_resuming_sessions_seconds(tmp_path: Path) -> None:
