@@ -8,6 +8,8 @@ machine compare like for like.  Run it with ``PYTHONPATH`` on two checkouts to c
     python bench/fairness_exact_cpu.py --cpu 5 10 20 40 --models boosting forest --attrs sex
     python bench/fairness_exact_cpu.py --cpu 20 --threads 1 2   # one heap, then two at once
     python bench/fairness_exact_cpu.py --wall --cpu 30 --threads 1 2   # 30 s of wall clock
+    python bench/fairness_exact_cpu.py --cpu 20 --beta 0 0.9   # the heap's order compared
+    python bench/fairness_exact_cpu.py --cpu 30 --tolerance 0.1 --models boosting   # time to it
 """
 
 from __future__ import annotations
@@ -64,6 +66,19 @@ def main() -> None:
     parser.add_argument(
         "--pieces", type=int, nargs="+", default=None, help="settle.py's limits to compare"
     )
+    parser.add_argument(
+        "--beta",
+        type=float,
+        nargs="+",
+        default=None,
+        help="how far a box deep undecided yields its place in the heap (ensemble._BETA)",
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.0,
+        help="points: stop once the bounds are this close (the CPU it took is printed)",
+    )
     args = parser.parse_args()
     # the refinement's deadline read from the CPU clock of this process (or the wall clock)
     clock = time.monotonic if args.wall else time.process_time
@@ -74,21 +89,33 @@ def main() -> None:
             flat = _flat(MODELS[name](), attribute)
             refine(flat, deadline=clock() + 0.5, compiled=True)  # load the kernel
             runs = [
-                (c, p, n) for p in (args.pieces or [None]) for c in args.cpu for n in args.threads
+                (c, p, n, b)
+                for p in (args.pieces or [None])
+                for c in args.cpu
+                for n in args.threads
+                for b in (args.beta or [None])
             ]
-            for cpu, pieces, threads in runs:
+            for cpu, pieces, threads, beta in runs:
+                if beta is not None:
+                    ensemble._BETA = beta  # type: ignore[attr-defined]
                 if pieces is not None:
                     ensemble._SETTLE_PIECES = pieces  # type: ignore[attr-defined]
                 c0 = time.process_time()
                 w0 = time.monotonic()
                 got = refine(
-                    flat, deadline=clock() + cpu, compiled=True, max_pool=10**7, threads=threads
+                    flat,
+                    deadline=clock() + cpu,
+                    compiled=True,
+                    max_pool=10**7,
+                    threads=threads,
+                    tolerance=args.tolerance / 100,
                 )
                 wall = time.monotonic() - w0
                 used = time.process_time() - c0
                 width = float(got.pend_mass.sum())
                 print(
                     ("" if pieces is None else f"pieces {pieces:>5} ")
+                    + ("" if beta is None else f"beta {beta:g} ")
                     + f"{name:<9}{attribute:<5} threads {threads}  cpu {used:6.2f} s  "
                     f"wall {wall:6.2f} s  bounds {100 * got.disc_mass:.4f}"
                     f" - {100 * (got.disc_mass + width):.4f} %  width {100 * width:7.4f} pt  "

@@ -89,7 +89,7 @@ def _factory() -> Any:
             if n_heap > 0:
                 h_box[0] = h_box[n_heap]
                 h_m[0] = h_m[n_heap]
-                sift_down(h_box, h_m, n_heap)
+                sift_down(h_box, h_m, h_m, n_heap)  # the mass is the key here
             tests += 1
             o = test(blo, bhi, attr, n_alpha, base, eps, model, queue, st, lows, highs, score)
             if o == 0:
@@ -165,7 +165,7 @@ def _factory() -> Any:
                     h_box[n_heap, 1] = bhi
                     h_box[n_heap, 1, f] = glo[f]
                     h_m[n_heap] = mass(h_box[n_heap, 0], h_box[n_heap, 1], cw, attr)
-                    sift_up(h_box, h_m, n_heap)
+                    sift_up(h_box, h_m, h_m, n_heap)
                     n_heap += 1
                     blo[f] = glo[f]
                 if ghi[f] < bhi[f]:
@@ -173,7 +173,7 @@ def _factory() -> Any:
                     h_box[n_heap, 1] = bhi
                     h_box[n_heap, 0, f] = ghi[f]
                     h_m[n_heap] = mass(h_box[n_heap, 0], h_box[n_heap, 1], cw, attr)
-                    sift_up(h_box, h_m, n_heap)
+                    sift_up(h_box, h_m, h_m, n_heap)
                     n_heap += 1
                     bhi[f] = ghi[f]
         return n_heap, disc, clean, tie, tests, grown

@@ -564,6 +564,10 @@ _BUILD_ROOM = 150.0  # seconds left that can take building the kernel on its fir
 _PER_BOX = 6  # halves decided depth first under a box taken from the heap (2: none deeper)
 _SETTLE_PIECES = 128  # an undecided box is settled at once when each side has at most this
 _SETTLE_PAIRS = 128 * 128  # many pieces (and, for an attribute of 3+ values, this many pairs)
+# the heap's order: an undecided box's mass times 1 - _BETA x (how deep zero lies inside its
+# margin's bounds: 0 at an end, 1 in the middle), so that boxes a few cuts may decide go
+# first (0: the mass alone; see ``kernel._priority``)
+_BETA = 0.9
 _CALL_STEPS = 50_000  # boxes decided per call of the kernel when ``max_steps`` is given
 _CALL_SECONDS = (
     0.1  # else each call sized to take about this long (the deadline is checked between)
@@ -582,7 +586,8 @@ def _refine_best_first(
     threads: int | None = None,
     direction: bool = False,
 ) -> Refined:
-    """``refine`` with ``kernel.best_first``: the largest undecided box first, one at a time
+    """``refine`` with ``kernel.best_first``: the undecided box first in its heap's order
+    (the mass, less for a box deep undecided: ``_BETA``) first, one at a time
     (``max_steps``: calls of the kernel, each deciding up to ``_CALL_STEPS`` boxes).
 
     With ``threads`` > 1 (default: the cores this process may use, at most ``_THREADS``; one
@@ -669,12 +674,14 @@ def _cores() -> int:
 
 
 def _deal(heaps: list[_Heap], n: int, max_pool: int) -> list[_Heap]:
-    """The boxes of ``heaps`` dealt out to ``n`` heaps, the largest first in turn (a list
-    sorted by mass, largest first, is a max-heap; each heap gets about a share of the mass)."""
+    """The boxes of ``heaps`` dealt out to ``n`` heaps, the first in the heaps' order first,
+    in turn (a list sorted by key, largest first, is a max-heap; each heap gets about a share
+    of the mass)."""
     box = np.concatenate([h.h_box[: h.n_heap] for h in heaps])
     mass = np.concatenate([h.h_m[: h.n_heap] for h in heaps])
-    order = np.argsort(-mass, kind="stable")
-    box, mass = box[order], mass[order]
+    key = np.concatenate([h.h_p[: h.n_heap] for h in heaps])
+    order = np.argsort(-key, kind="stable")
+    box, mass, key = box[order], mass[order], key[order]
     out = []
     for i in range(n):
         first = heaps[0]
@@ -686,6 +693,7 @@ def _deal(heaps: list[_Heap], n: int, max_pool: int) -> list[_Heap]:
             first.max_boxes,
             max_pool,
             direction=first.direction,
+            key=key[i::n],
         )
         h.build_seconds = heaps[0].build_seconds if i == 0 else 0.0
         out.append(h)
@@ -717,14 +725,17 @@ class _Heap:
         max_pool: int,
         counted: bool = False,
         direction: bool = False,
+        key: np.ndarray | None = None,
     ) -> None:
         self.flat, self.k, self.max_boxes, self.max_pool = flat, k, max_boxes, max_pool
         self.cap = max(1 << 14, 1 << int(np.ceil(np.log2(len(mass) + k.depth + 3))))
         self.h_box = np.zeros((self.cap, *box.shape[1:]), dtype=box.dtype)
         self.h_m = np.zeros(self.cap)
+        self.h_p = np.zeros(self.cap)  # the heap's order: mass, less for boxes deep undecided
         self.n_heap = len(mass)
         self.h_box[: self.n_heap] = box
         self.h_m[: self.n_heap] = mass
+        self.h_p[: self.n_heap] = mass if key is None else key
         self.work = settle.workspace(
             flat.n_features, len(flat.roots), len(flat.allow), _SETTLE_PIECES
         )
@@ -768,12 +779,14 @@ class _Heap:
                 self.cap = min(2 * self.cap, max(self.max_pool, self.n_heap + k.depth + 2))
                 self.h_box = np.concatenate([self.h_box, np.zeros_like(self.h_box)])[: self.cap]
                 self.h_m = np.concatenate([self.h_m, np.zeros_like(self.h_m)])[: self.cap]
+                self.h_p = np.concatenate([self.h_p, np.zeros_like(self.h_p)])[: self.cap]
             self.steps += 1
             started = time.monotonic()
             first_use = not getattr(kernel.best_first, "signatures", [None])
             self.n_heap, d_mass, n_d, n_steps, d_box, d_m, ties, n_set = kernel.best_first(
                 self.h_box,
                 self.h_m,
+                self.h_p,
                 self.n_heap,
                 k.model,
                 k.tree_size,
@@ -791,6 +804,7 @@ class _Heap:
                 _SETTLE_PAIRS,
                 self.direction,
                 self.ones,
+                _BETA,
             )
             self.decided += int(n_steps)
             self.settled += int(n_set)
