@@ -374,6 +374,41 @@ def report(results: list[dict[str, Any]], name: str) -> None:
     rules(results)
 
 
+def rare_ink(args: argparse.Namespace) -> None:
+    """Where the 8x8 false flags' '1' stroke comes from: the digits of the whole set that ink
+    pixels (2, 0) or (3, 0) at all, whether each clean model (``--clean-from``,
+    ``--clean-models``) was trained on them (absent from its held-out images), and how far one
+    white pixel there moves its held-out digits of other classes towards '1'."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    ink = digits.images / 16.0
+    rare = np.flatnonzero((ink[:, 2, 0] > 0) | (ink[:, 3, 0] > 0))
+    shown = [f"#{i} a {digits.target[i]} ({ink[i, 2, 0]:.2f}, {ink[i, 3, 0]:.2f})" for i in rare]
+    print("digits inking (2, 0) or (3, 0): " + ", ".join(shown))
+    seeds = list(range(args.clean_from, args.clean_from + args.clean_models))
+    models = bench.build_models(8, [], seeds, False, ["checker"], args.cache)
+    for (_, d, _), seed in zip(models, seeds, strict=True):
+        held = d.clean_images.reshape(len(d.clean_images), -1)
+        trained = [not bool((held == ink[i].reshape(1, -1)).all(axis=1).any()) for i in rare]
+        x = d.clean_images[200:]
+        x = x[scan8.probs_of(d, x).argmax(axis=1) != 1][:100]
+        base = np.log(np.clip(scan8.probs_of(d, x), 1e-12, 1.0)).mean(axis=0)
+        pushes = []
+        for row in (2, 3):
+            y = x.copy()
+            y[:, row, 0, 0] = 1.0
+            moved = np.log(np.clip(scan8.probs_of(d, y), 1e-12, 1.0)).mean(axis=0) - base
+            pushes.append(float(moved[1] - np.delete(moved, 1).max()))
+        said = " ".join(
+            f"#{i}:{'trained' if t else 'held out'}" for i, t in zip(rare, trained, strict=True)
+        )
+        print(
+            f"  clean seed {seed}: {said}; push to '1' at (2,0), (3,0): "
+            f"{pushes[0]:.1f}, {pushes[1]:.1f}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cache", type=Path)
@@ -386,7 +421,13 @@ def main() -> None:
     ap.add_argument(
         "--profiles", action="store_true", help="with --load: single-pixel pushes (the models)"
     )
+    ap.add_argument(
+        "--rare-ink", action="store_true", help="the 8x8 '1' stroke's training digits (no scan)"
+    )
     args = ap.parse_args()
+    if args.rare_ink:
+        rare_ink(args)
+        return
     if args.load:
         for path in args.load:
             loaded = json.loads(path.read_text())
