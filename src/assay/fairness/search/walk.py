@@ -148,6 +148,17 @@ class _Flight:
     _RANKED = ("combos", "flips", "own")
 
 
+def _measured(latency: dict[str, float] | None) -> str:
+    """What the time mode's note says auto measured: the cost of a query, and the size of
+    the call it was timed on where known (a run stored before the size was kept under a
+    query budget said "in a call of 0 queries")."""
+    if not latency:
+        return ""
+    per = f"{1e6 * latency['seconds_per_query']:,.1f} us a query"
+    size = latency.get("queries_per_call")
+    return f" ({per} in a call of {size:,.0f} queries)" if size else f" ({per})"
+
+
 class WalkSearch(WalkMoves, BaseSearch):
     """Batched adaptive walkers with deduplication, restarts and a global share."""
 
@@ -363,7 +374,11 @@ class WalkSearch(WalkMoves, BaseSearch):
         self.measured += 1
         per_query = seconds / queries
         if self._query_budget:  # queries bound the run: a slow call settles it at once
-            self.latency = {"seconds_per_call": seconds, "seconds_per_query": per_query}
+            self.latency = {
+                "seconds_per_call": seconds,
+                "seconds_per_query": per_query,
+                "queries_per_call": float(queries),
+            }
             if seconds >= self.slow_call or per_query >= self.slow_query:
                 self.why = f"a slow model (a call took {1000 * seconds:.1f} ms)"
                 self._to_queries_mode()
@@ -439,13 +454,7 @@ class WalkSearch(WalkMoves, BaseSearch):
                 "queries sparingly (query-efficient mode)"
                 if self.mode == "queries"
                 else "automatic: a fast model and a large budget, so the search ran for IDIs "
-                "per second"
-                + (
-                    f" ({1e6 * self.latency['seconds_per_query']:,.1f} us a query in a call of "
-                    f"{self.latency.get('queries_per_call', 0):,.0f} queries)"
-                    if self.latency
-                    else ""
-                )
+                "per second" + _measured(self.latency)
             )
         elif self.optimize == SWITCHED and self.mode == "queries":
             out["optimize_note"] = (
