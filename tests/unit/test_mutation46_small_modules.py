@@ -122,7 +122,9 @@ def test_noise_explains_a_few_held_findings_and_not_many() -> None:
 class _Store:
     def __init__(self, budget: dict[str, Any], elapsed: float | None) -> None:
         self.record = SimpleNamespace(
-            config={"budget": budget}, progress={} if elapsed is None else {"elapsed": elapsed}
+            config={"budget": budget},
+            progress={} if elapsed is None else {"elapsed": elapsed},
+            status="running",  # (a real record's; ops49's clock reads it)
         )
 
     def get_run(self, run_id: str) -> Any:
