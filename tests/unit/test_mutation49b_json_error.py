@@ -17,6 +17,8 @@ from assay.cli.app import guarded
 from assay.core.store import RunStore
 from assay.errors import ModelError
 
+from test_mutation49_store_clock import _create  # isort: skip
+
 STOPPED = "the endpoint refused the batch (a stopped run: assay resume RUN_ID --batch-size 8)"
 
 
@@ -35,15 +37,7 @@ def test_the_json_error_fills_the_runs_resume_line(
 
     def fairness(**_: Any) -> None:  # (named as a command that makes runs)
         with RunStore(store) as s:
-            s.create_run(
-                run_id="r-1",
-                technique="fairness",
-                seed=0,
-                command="assay fairness m.py --data d.csv --protected sex",
-                config={},
-                model={},
-                versions={},
-            )
+            _create(s)  # (r-1, made by "assay fairness m.py --data d.csv --protected sex")
         leftover.started("r-1", store)
         raise ModelError(STOPPED)
 
