@@ -11,11 +11,14 @@ import pytest
 
 import assay.backdoor.technique as technique
 from assay.backdoor.again import AGAIN
-from assay.backdoor.replay import _source
+from assay.backdoor.filter_windows import filter_windows
+from assay.backdoor.replay import _judge, _source
 from assay.backdoor.second import cost
+from assay.backdoor.source_class import SOURCE_CLASS
+from assay.core.findings import FindingBatch
 
 from test_mutation47_technique import _clean, _search  # isort: skip
-from test_mutation49_replay_edges import _Fake, _flags  # isort: skip
+from test_mutation49_replay_edges import _Fake, _flags, _image  # isort: skip
 
 MAP = 5_000  # the class-map check's most queries, as faked
 
@@ -95,3 +98,48 @@ def test_class_names_declare_a_torch_modules_classes_as_a_count_does() -> None:
         assert setup.scores_read is not None and "from -500 to 500" in setup.scores_read
     with pytest.raises(UsageError, match="numbers beyond \\+-100"):
         setup_backdoor(Huge(), images=clean[:4], clean=clean, value_range="0,1")
+
+
+def _two_groups(located_b: int) -> FindingBatch:
+    """Two units' source-class groups read as one batch (sampled witnesses of one check):
+    3s sent to 7 by the window at (0, 0), 1s to 4 by one at (2, 2)."""
+    a, _ = _flags()
+    b = np.stack([_image(60 + i, 1) for i in range(3)])
+    b[:, 2:4, 2:4, 0] = 1.0
+    return FindingBatch(
+        kind="strip-flag",
+        inputs=np.concatenate([a, b])[:, None],
+        outputs=np.array([[7]] * 3 + [[4]] * 3),
+        severity=np.ones(6),
+        columns={
+            "box": np.array([[0, 0, 2, 2]] * 3 + [[2, 2, 2, 2]] * 3),
+            "source": np.array([3] * 3 + [1] * 3),
+            "located": np.array([1] * 3 + [located_b] * 3),
+        },
+        details={"strategy": SOURCE_CLASS},
+    )
+
+
+def test_each_group_of_a_batch_is_replayed_at_its_own_window() -> None:
+    # the model still sends 3s to 7 at (0, 0); nothing at (2, 2) sends 1s to 4: that group
+    # no longer holds (replayed as one, at the first group's window, all 6 "held")
+    replayer = _Fake([3] * 10 + [1] * 10, lambda own: np.where(own == 3, 7, own))
+    said = _judge(_two_groups(1), replayer, "", 0.5, 0.5, 0.05, 20, "assay show r")
+    assert said == [True] * 3 + [False] * 3
+    # a group not located is said so; the located one is still replayed (all 6 said before)
+    said = _judge(_two_groups(0), replayer, "", 0.5, 0.5, 0.05, 20, "assay show r")
+    assert said[:3] == [True] * 3
+    assert all(isinstance(s, str) and "flag not located" in s for s in said[3:]), said
+
+
+def test_each_located_group_of_a_batch_is_its_own_filter_trigger() -> None:
+    # (``--filter-images`` from a run: one trigger per group, at its own window and class;
+    # one of them before, at the first group's window, for the flags of both)
+    windows = filter_windows([_two_groups(1)])
+    assert [(tuple(t.box), t.target) for t in windows.triggers] == [
+        ((0, 0, 2, 2), 7),
+        ((2, 2, 2, 2), 4),
+    ]
+    assert [(tuple(t.box), t.target) for t in filter_windows([_two_groups(0)]).triggers] == [
+        ((0, 0, 2, 2), 7)
+    ]
