@@ -52,6 +52,23 @@ def window_pattern(images: np.ndarray, batch: FindingBatch) -> tuple[np.ndarray,
     return agreed(images[:, t : t + h, left : left + w]), (t, left, h, w)
 
 
+def group_rows(batch: FindingBatch) -> list[np.ndarray]:
+    """The rows of each group of a class-map or source-class ``batch``: the same window
+    (and source class), in the order each group first comes; one group when it was stored
+    without them.  A batch holds one group as the check stored it, several when a run
+    keeping few witnesses reads its sampled flags of two units' groups as one
+    (``core.store_blobs.alike_groups``: the same columns and details)."""
+    n = len(batch)
+    parts = [np.zeros((n, 1))]
+    for name in ("box", "source"):
+        if name in batch.columns:
+            parts.append(np.asarray(batch.columns[name]).reshape(n, -1))
+    keys = np.concatenate([np.asarray(p, dtype=np.float64) for p in parts], axis=1)
+    _, first, group = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    return [np.flatnonzero(group.reshape(-1) == g) for g in order]
+
+
 def _located_source(batch: FindingBatch) -> bool:
     located = batch.columns.get("located")
     return (
@@ -68,37 +85,43 @@ def filter_windows(batches: Iterable[FindingBatch]) -> Windows:
     batch: a group), with the images they flagged."""
     triggers: list[Trigger] = []
     images: list[int] = []
-    for batch in batches:
-        if not _located_source(batch):
-            continue
-        stack = np.asarray(batch.inputs, dtype=np.float64)[:, 0]
-        found = window_pattern(stack, batch)
-        if found is None:
-            continue
-        pattern, box = found
-        mask = ~np.isnan(pattern).any(axis=-1)
-        if not mask.any():  # (nothing agreed: nothing to match)
-            continue
-        t, left, h, w = box
-        # the flags' median where they disagree: pasted whole on the filter's probe images
-        content = np.where(
-            np.isnan(pattern), np.median(stack[:, t : t + h, left : left + w], axis=0), pattern
-        )
-        answers = np.asarray(batch.outputs).reshape(len(batch), -1)[:, 0].astype(np.int64)
-        sent = np.asarray(batch.columns.get("sent", [0]))[0]
-        of = np.asarray(batch.columns.get("of", [0]))[0]
-        rate = float(sent) / float(of) if of > 0 and 0 < sent <= of else 1.0
-        shown = [int(i) for i in np.asarray(batch.columns.get("image", np.arange(len(batch))))]
-        for target in np.unique(answers).tolist():
-            triggers.append(
-                Trigger(
-                    box,
-                    np.clip(content, 0.0, 1.0),
-                    int(target),
-                    rate,
-                    shown[0],
-                    mask=mask,
-                )
-            )
-        images.extend(shown)
+    for whole in batches:
+        for rows in group_rows(whole) if len(whole) else []:
+            _add_group(whole.select(rows), triggers, images)
     return Windows(triggers, sorted(set(images)))
+
+
+def _add_group(batch: FindingBatch, triggers: list[Trigger], images: list[int]) -> None:
+    """One group's trigger (one per class its flags are of) and its images, when located."""
+    if not _located_source(batch):
+        return
+    stack = np.asarray(batch.inputs, dtype=np.float64)[:, 0]
+    found = window_pattern(stack, batch)
+    if found is None:
+        return
+    pattern, box = found
+    mask = ~np.isnan(pattern).any(axis=-1)
+    if not mask.any():  # (nothing agreed: nothing to match)
+        return
+    t, left, h, w = box
+    # the flags' median where they disagree: pasted whole on the filter's probe images
+    content = np.where(
+        np.isnan(pattern), np.median(stack[:, t : t + h, left : left + w], axis=0), pattern
+    )
+    answers = np.asarray(batch.outputs).reshape(len(batch), -1)[:, 0].astype(np.int64)
+    sent = np.asarray(batch.columns.get("sent", [0]))[0]
+    of = np.asarray(batch.columns.get("of", [0]))[0]
+    rate = float(sent) / float(of) if of > 0 and 0 < sent <= of else 1.0
+    shown = [int(i) for i in np.asarray(batch.columns.get("image", np.arange(len(batch))))]
+    for target in np.unique(answers).tolist():
+        triggers.append(
+            Trigger(
+                box,
+                np.clip(content, 0.0, 1.0),
+                int(target),
+                rate,
+                shown[0],
+                mask=mask,
+            )
+        )
+    images.extend(shown)

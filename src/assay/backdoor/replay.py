@@ -20,7 +20,7 @@ import numpy as np
 from assay.backdoor.again import ask_again, pick_again, stuck_reason
 from assay.backdoor.class_map import CLASS_MAP, MIN_GROUP, PER_CLASS, map_score, put
 from assay.backdoor.common_pattern import CONFIRM, PATTERN, still_sends
-from assay.backdoor.filter_windows import window_pattern
+from assay.backdoor.filter_windows import group_rows, window_pattern
 from assay.backdoor.patches import paste
 from assay.backdoor.replay_stuck import stuck_on_pasted
 from assay.backdoor.second import BLENDS, OPINION, by_class
@@ -270,22 +270,8 @@ def _judge(
             f"its images are {'x'.join(map(str, inputs.shape[2:]))} but the run's clean images "
             f"are now {'x'.join(map(str, shape))}"
         ] * n
-    located = batch.columns.get("located")
-    if located is not None and np.asarray(located).all() and batch.kind == "strip-flag":
-        if batch.details.get("strategy") == SOURCE_CLASS:
-            return _source(inputs[:, 0], batch, replayer)
-        if batch.details.get("strategy") == CLASS_MAP:
-            return _class_map(inputs[:, 0], batch, replayer)
     if batch.kind == "strip-flag" and batch.details.get("strategy") in (CLASS_MAP, SOURCE_CLASS):
-        # (not replayed: the flag's pixels are the group's agreed ones, which the stored
-        # image does not tell from its own, and its odds are against random groups of clean
-        # images drawn at the scan; a replay would be the check again, not the flag's)
-        which = "class-map" if batch.details.get("strategy") == CLASS_MAP else "source-class"
-        return [
-            f"a {which} flag not located (its whole group flagged) or stored by an older "
-            "assay, which this assay does not replay: scan the model again "
-            f"(`{shown}` prints the run's command, to reproduce)"
-        ] * n
+        return _by_group(inputs[:, 0], batch, replayer, shown)
     if batch.kind == "strip-flag" and batch.details.get("strategy") == PATTERN:
         return _pattern(inputs, batch, replayer)
     if batch.kind == "strip-flag" and batch.details.get("strategy") == OPINION:
@@ -332,6 +318,38 @@ def _opinion(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> li
     line = replayer.opinion_line(batch.details)
     what = "the second opinion's line on the model now is 0 bits (its clean images keep one "
     return _below(images, replayer, line, what + "answer under most blends)", 3, BLENDS, picks)
+
+
+def _by_group(
+    images: np.ndarray, batch: FindingBatch, replayer: _Replayer, shown: str
+) -> list[bool | str]:
+    """A class-map or source-class batch's flags replayed group by group (``group_rows``):
+    a group is one check's (one window, source class and target), and a batch may hold
+    several (a run keeping few witnesses reads its sampled flags of one check, two units'
+    groups, as one batch: replayed as one, each group at the first one's window)."""
+    out: list[bool | str] = [""] * len(images)
+    for idx in group_rows(batch):
+        sub = batch.select(idx)
+        located = sub.columns.get("located")
+        if located is not None and np.asarray(located).all():
+            said = (
+                _source(images[idx], sub, replayer)
+                if sub.details.get("strategy") == SOURCE_CLASS
+                else _class_map(images[idx], sub, replayer)
+            )
+        else:
+            # (not replayed: the flag's pixels are the group's agreed ones, which the stored
+            # image does not tell from its own, and its odds are against random groups of
+            # clean images drawn at the scan; a replay would be the check again, not the flag's)
+            which = "class-map" if sub.details.get("strategy") == CLASS_MAP else "source-class"
+            said = [
+                f"a {which} flag not located (its whole group flagged) or stored by an older "
+                "assay, which this assay does not replay: scan the model again "
+                f"(`{shown}` prints the run's command, to reproduce)"
+            ] * len(idx)
+        for i, v in zip(idx.tolist(), said, strict=True):
+            out[i] = v
+    return out
 
 
 def _source(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:

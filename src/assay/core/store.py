@@ -62,6 +62,7 @@ from assay.core.setstate import (
     load_parts,
 )
 from assay.core.store_blobs import (
+    alike_groups,
     array_bytes,
     array_from,
     decode_batch,
@@ -1048,19 +1049,21 @@ class RunStore:
         )
         t.provisional = []
         t.written_provisional = 0
-        merged = sorted_batch(kept)
-        if merged is None:
-            return
-        batch, idx = merged
-        (seq,) = self._db.execute(
-            "SELECT COALESCE(MAX(seq) + 1, 0) FROM findings WHERE run_id=?", (run_id,)
-        ).fetchone()
-        self._db.execute(
-            "INSERT INTO findings VALUES (?,?,?,?,?,?)",
-            (run_id, seq, kind, len(batch), batch.max_severity, encode_batch(batch, idx, True)),
-        )
-        t.provisional = [seq]
-        t.written_provisional = len(batch)
+        for group in alike_groups(kept):  # (one blob per group a batch can hold)
+            merged = sorted_batch(group)
+            if merged is None:
+                continue
+            batch, idx = merged
+            (seq,) = self._db.execute(
+                "SELECT COALESCE(MAX(seq) + 1, 0) FROM findings WHERE run_id=?", (run_id,)
+            ).fetchone()
+            blob = encode_batch(batch, idx, True)
+            self._db.execute(
+                "INSERT INTO findings VALUES (?,?,?,?,?,?)",
+                (run_id, seq, kind, len(batch), batch.max_severity, blob),
+            )
+            t.provisional.append(seq)
+            t.written_provisional += len(batch)
 
     def _read_tallies(self, run_id: str) -> Tallies | None:
         """The run's tallies; None for a run of a schema-1 store (every finding kept, no
@@ -1398,9 +1401,10 @@ class RunStore:
                 if live.any():
                     later.setdefault(b.kind, []).append((b.select(live), idx[live]))
         for parts in later.values():
-            merged = sorted_batch(parts)
-            if merged is not None:
-                yield merged
+            for group in alike_groups(parts):
+                merged = sorted_batch(group)
+                if merged is not None:
+                    yield merged
 
     def state_bytes(self, run_id: str) -> int:
         """Bytes of the run's resume state (what ending the run deletes)."""

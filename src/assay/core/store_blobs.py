@@ -23,6 +23,7 @@ from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.witnesses import Tallies
 
 __all__ = [
+    "alike_groups",
     "array_bytes",
     "array_from",
     "decode_batch",
@@ -149,10 +150,32 @@ def decode_witnesses(raw: bytes) -> tuple[FindingBatch, np.ndarray, bool]:
     return batch, arrays["index"], bool(header.get("provisional"))
 
 
+def alike_groups(
+    parts: Sequence[tuple[FindingBatch, np.ndarray]],
+) -> list[list[tuple[FindingBatch, np.ndarray]]]:
+    """``parts`` (of one kind) grouped into those one batch can hold: the same dtypes,
+    shapes, columns and details (each group in the order its first part came).  A backdoor
+    run's STRIP flags of two checks, or of two units' source-class groups, are one kind
+    with other columns and details: joined as one, reading them failed (KeyError), or
+    gave every flag the first check's details and window."""
+    groups: list[list[tuple[FindingBatch, np.ndarray]]] = []
+    for part in parts:
+        mine = _signature(part[0])
+        for group in groups:
+            first = group[0][0]
+            if _signature(first) == mine and _same_details(first.details, part[0].details):
+                group.append(part)
+                break
+        else:
+            groups.append([part])
+    return groups
+
+
 def sorted_batch(
     parts: Sequence[tuple[FindingBatch, np.ndarray]],
 ) -> tuple[FindingBatch, np.ndarray] | None:
-    """Parts of one kind as one batch in the order found (by finding number)."""
+    """Parts of one kind, alike (``alike_groups``), as one batch in the order found (by
+    finding number)."""
     parts = [p for p in parts if len(p[0])]
     if not parts:
         return None
