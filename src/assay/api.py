@@ -22,7 +22,7 @@ from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
 from assay.backdoor.finish import needs_model
 from assay.core import retention
 from assay.core.budget import check_budget
-from assay.core.call_exit import leaves_nothing
+from assay.core.call_exit import leaves_nothing, name_run
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import call_started, clocked
 from assay.core.command_exit import called, returning
@@ -43,7 +43,7 @@ from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, is_default_store, run_store
 from assay.core.terminal import shell_join
 from assay.core.workdir import anchored
-from assay.errors import UsageError
+from assay.errors import ModelError, UsageError
 from assay.fairness import loading as fairness_loading
 from assay.fairness.api import (
     FairnessResult,
@@ -371,6 +371,7 @@ def verify_run(
         if isinstance(store, RunStore)
         else RunStore(_existing_path(anchored(store)), read_only=True)
     )
+    record = None
     try:
         record = the_store.get_run(run_id)
         return replay_run(
@@ -383,6 +384,10 @@ def verify_run(
             label_map=label_map,
             data=data,
         )
+    except ModelError as exc:  # (named: which run, and that its findings are as they were)
+        if exc.run_id is None and record is not None:
+            name_run(exc, the_store, record, "verified")
+        raise
     finally:
         if the_store is not store:
             the_store.close()
