@@ -33,7 +33,7 @@ from assay.core.named_code import check_run_named
 from assay.core.notices import told_to
 from assay.core.program import as_invoked
 from assay.core.replay import ReplayResult, judged
-from assay.core.resume_batch import check_batch_size, refuse_unserved, set_batch_size
+from assay.core.resume_batch import check_batch_size, set_batch_size
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.run import check_run_environment
 from assay.core.run_commands import run_line
@@ -121,8 +121,10 @@ def resume_run(
     ``stop``: as ``check_fairness``'s, a ``threading.Event`` another thread sets to stop the
     run again at its search's next step (interrupted, resumable; the result returned as it
     stands).
-    ``batch_size``: a served run's requests hold at most this many inputs from now on (a
-    run stopped by a 413; kept for later resumes: ``core.resume_batch``).
+    ``batch_size``: the model is given at most this many inputs a call from now on, a
+    served model's requests and a local model's (a function's, a file's) calls alike (a run
+    stopped by a 413, or by a model failing on batches over some size; kept for later
+    resumes, as ``serving={"batch_size": N}`` is: ``core.resume_batch``).
     ``label_map``: a text run's lines added to its map of the classifiers' labels (a file or
     the dict ``check_text`` takes): a wording no map named stopped it; a label the run's map
     maps otherwise is refused (``text.label_map_added``); stored with the run.
@@ -166,8 +168,6 @@ def resume_run(
                 on_note(note)
         if read:  # (the store does not make assay import code, --force or not: core.named_code)
             check_run_named(record, model, verb="resume", force=force, store=the_store.path)
-        if batch_size is not None:
-            refuse_unserved(record)
         given: dict[str, Any] = {}
         if data is not None:
             if record.technique != "fairness":

@@ -164,6 +164,8 @@ def _model_error_for_python(message: str, exc: ModelError) -> str:
             f"{said}; run {exc.run_id} is as it was ({stored}); once the model answers, "
             f"verify it again with assay.verify_run({exc.run_id!r}{where}) {again}"
         )
+    if _BATCH_HINT in message:  # (resume_run takes it too: a local model's calls, left49h)
+        again = again[:-1] + "; batch_size=N makes its calls no larger)"
     if exc.run_status == "unfinished":  # (its search ended; what follows it is missing)
         return (
             f"{said}; run {exc.run_id} stopped after its search ended, {stored}, not "
