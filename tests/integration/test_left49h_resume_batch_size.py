@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from test_hostile49_model_error_run import frame  # (the same user frame)
 
 import assay
 from assay.core.store import RunStore
@@ -19,17 +20,6 @@ from assay.core.store import RunStore
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
 
 _CAP = 30
-
-
-def frame() -> pd.DataFrame:
-    rng = np.random.default_rng(0)
-    return pd.DataFrame(
-        {
-            "Age": rng.integers(18, 70, 300),
-            "Income": rng.normal(50, 15, 300).round(1),
-            "Gender": rng.choice(["female", "male"], 300),
-        }
-    )
 
 
 class Capped:
