@@ -22,7 +22,7 @@ from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
 from assay.backdoor.finish import needs_model
 from assay.core import retention
 from assay.core.budget import check_budget
-from assay.core.call_exit import leaves_nothing
+from assay.core.call_exit import leaves_nothing, name_run
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import call_started, clocked
 from assay.core.command_exit import called, returning
@@ -33,7 +33,7 @@ from assay.core.named_code import check_run_named
 from assay.core.notices import told_to
 from assay.core.program import as_invoked
 from assay.core.replay import ReplayResult, judged
-from assay.core.resume_batch import check_batch_size, refuse_unserved, set_batch_size
+from assay.core.resume_batch import check_batch_size, set_batch_size
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.run import check_run_environment
 from assay.core.run_commands import run_line
@@ -43,7 +43,7 @@ from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, is_default_store, run_store
 from assay.core.terminal import shell_join
 from assay.core.workdir import anchored
-from assay.errors import UsageError
+from assay.errors import ModelError, UsageError
 from assay.fairness import loading as fairness_loading
 from assay.fairness.api import (
     FairnessResult,
@@ -121,8 +121,10 @@ def resume_run(
     ``stop``: as ``check_fairness``'s, a ``threading.Event`` another thread sets to stop the
     run again at its search's next step (interrupted, resumable; the result returned as it
     stands).
-    ``batch_size``: a served run's requests hold at most this many inputs from now on (a
-    run stopped by a 413; kept for later resumes: ``core.resume_batch``).
+    ``batch_size``: the model is given at most this many inputs a call from now on, a
+    served model's requests and a local model's (a function's, a file's) calls alike (a run
+    stopped by a 413, or by a model failing on batches over some size; kept for later
+    resumes, as ``serving={"batch_size": N}`` is: ``core.resume_batch``).
     ``label_map``: a text run's lines added to its map of the classifiers' labels (a file or
     the dict ``check_text`` takes): a wording no map named stopped it; a label the run's map
     maps otherwise is refused (``text.label_map_added``); stored with the run.
@@ -166,8 +168,6 @@ def resume_run(
                 on_note(note)
         if read:  # (the store does not make assay import code, --force or not: core.named_code)
             check_run_named(record, model, verb="resume", force=force, store=the_store.path)
-        if batch_size is not None:
-            refuse_unserved(record)
         given: dict[str, Any] = {}
         if data is not None:
             if record.technique != "fairness":
@@ -371,6 +371,7 @@ def verify_run(
         if isinstance(store, RunStore)
         else RunStore(_existing_path(anchored(store)), read_only=True)
     )
+    record = None
     try:
         record = the_store.get_run(run_id)
         return replay_run(
@@ -383,6 +384,10 @@ def verify_run(
             label_map=label_map,
             data=data,
         )
+    except ModelError as exc:  # (named: which run, and that its findings are as they were)
+        if exc.run_id is None and record is not None:
+            name_run(exc, the_store, record, "verified")
+        raise
     finally:
         if the_store is not store:
             the_store.close()

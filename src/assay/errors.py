@@ -75,13 +75,18 @@ class UsageError(AssayError):
 class ModelError(AssayError):
     """The model failed, or answered in the wrong shape, type or number of classes.
 
-    Raised out of a run's search (``core.run``), it names the run it ended: ``run_id``, the
-    ``store`` holding it (an absolute path) and the ``n_findings`` stored, so that a Python
-    caller is told which run keeps them and how to continue it (``core.keywords``)."""
+    Raised out of a run (its search, or the phases after it) or out of ``verify_run``, it
+    names the run holding the findings: ``run_id``, the ``store`` holding it (an absolute
+    path), the ``n_findings`` stored and ``run_status``, so that a Python caller is told
+    which run keeps them and how to go on (``core.keywords``)."""
 
     run_id: str | None = None
     store: str | None = None
     n_findings: int = 0
+    # how the run stands: "failed" (a resume continues its search), "unfinished" (its search
+    # ended, a resume finishes it without a new one), "verified" (``verify_run`` replayed it:
+    # the run is as it was, verified again once the model answers)
+    run_status: str | None = None
 
 
 class ModelUnavailable(ModelError):

@@ -114,20 +114,6 @@ def test_a_resumes_batch_size_is_a_whole_number_not_a_bool() -> None:
     check_batch_size(1)
 
 
-def test_a_text_runs_served_classifiers_make_it_a_served_run() -> None:
-    """A text run's classifiers are its ``models`` (RB3: only ``model`` read, a panel of
-    URLs refused --batch-size on resume)."""
-    from types import SimpleNamespace
-
-    from assay.core.resume_batch import served_run
-
-    def record(**inv: object) -> object:
-        return SimpleNamespace(config={"invocation": inv})
-
-    assert served_run(record(models=["builtin:tfidf", "http://127.0.0.1:9/predict"]))
-    assert not served_run(record(models=["builtin:tfidf"], model=None))
-
-
 def test_a_resumed_runs_errors_keep_the_latest_of_every_session() -> None:
     """Statuses added and the 20 latest errors kept across sessions (SE2: the earlier
     statuses dropped; SE3: the 20 earliest kept, the stop's own errors lost)."""

@@ -396,8 +396,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         batch_size: Annotated[
             int | None,
             typer.Option(
-                help="A served model's requests hold at most this many inputs from now on (a "
-                "run stopped by a 413, a request too large; kept for later resumes)."
+                help="The model is given at most this many inputs a call from now on, served "
+                "or local (a run stopped by a 413, or by a model failing on larger batches; "
+                "kept for later resumes)."
             ),
         ] = None,
         label_map: Annotated[

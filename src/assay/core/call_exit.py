@@ -28,11 +28,12 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from assay.core import kept_signals, kept_streams
-from assay.core.store import RunStore, open_stores
+from assay.core.finishing import UNFINISHED, finishable
+from assay.core.store import ENDED, RunRecord, RunStore, open_stores
 from assay.core.workdir import held
 from assay.errors import ModelError
 
-__all__ = ["leaves_nothing", "nothing_held"]
+__all__ = ["leaves_nothing", "name_run", "nothing_held"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,8 +75,9 @@ def nothing_held() -> Iterator[None]:
 def _name_failed_run(
     exc: ModelError, me: threading.Thread, before: dict[RunStore, frozenset[str]]
 ) -> None:
-    """``exc`` told the run it ended (the one run this call claimed, now marked failed): its
-    id, its store and the findings it keeps, for a Python caller's message
+    """``exc`` told the run it ended (the one run this call claimed, now marked failed, or
+    ended and left unfinished by a failure after its search): its id, its store and the
+    findings it keeps, for a Python caller's message
     (``core.keywords``).  A notebook's ``ModelError`` named neither, where the command line
     says "run RUN: failed, N findings stored; ... continue with: assay resume RUN"."""
     if exc.run_id is not None:
@@ -91,8 +93,15 @@ def _name_failed_run(
     with contextlib.suppress(Exception):  # (the store failed too: the error as it came)
         record = store.get_run(run_id)
         if record.status in ("failed", "model_unavailable"):
-            exc.run_id, exc.store = record.id, str(store.path.resolve())
-            exc.n_findings = record.n_findings
+            name_run(exc, store, record, "failed")
+        elif record.status in ENDED and finishable(record):  # (failed after its search)
+            name_run(exc, store, record, UNFINISHED)
+
+
+def name_run(exc: ModelError, store: RunStore, record: RunRecord, status: str) -> None:
+    """``exc`` names ``record``, the run keeping the findings, as standing at ``status``."""
+    exc.run_id, exc.store = record.id, str(store.path.resolve())
+    exc.n_findings, exc.run_status = record.n_findings, status
 
 
 def _this_threads(me: threading.Thread) -> list[RunStore]:

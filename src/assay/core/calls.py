@@ -134,6 +134,12 @@ class CallTimeout(ModelError):
     """The model did not answer a call within its deadline."""
 
 
+class OwnInterrupt(ModelError):
+    """A ``KeyboardInterrupt`` the model's own code raised off the main thread (where no Ctrl-C
+    is delivered): its failure, and never its refusal of the form it was given (a first call
+    failing so is not asked again as a DataFrame: ``models.callable``)."""
+
+
 def _unexpected_exit(exc: BaseException) -> ModelError:
     if isinstance(exc, _ModelExit):
         return ModelError(
@@ -145,7 +151,7 @@ def _unexpected_exit(exc: BaseException) -> ModelError:
             f"the model called sys.exit({exc.code!r}) (raised SystemExit); a model must answer "
             "or raise an exception, it cannot end the run"
         )
-    return ModelError(
+    return OwnInterrupt(
         f"the model raised {type(exc).__name__} from its own code; a model must answer or "
         "raise an exception"
     )

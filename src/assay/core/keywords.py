@@ -155,15 +155,30 @@ def _model_error_for_python(message: str, exc: ModelError) -> str:
     said = message.replace(_BATCH_HINT, 'serving={"batch_size": N} makes assay\'s calls no larger')
     if exc.run_id is None or f"run {exc.run_id} " in said:
         return said
-    how = "stopped, its model unavailable" if isinstance(exc, ModelUnavailable) else "failed"
     n = exc.n_findings
-    kept = f"{said}; run {exc.run_id} {how}, {n:,} finding{'' if n == 1 else 's'} stored"
+    stored = f"{n:,} finding{'' if n == 1 else 's'} stored"
+    where = f", store={exc.store!r}" if exc.store else ""
+    again = "(the model, and data or images held in memory, given again)"
+    if exc.run_status == "verified":  # (verify_run: the run is read, never changed)
+        return (
+            f"{said}; run {exc.run_id} is as it was ({stored}); once the model answers, "
+            f"verify it again with assay.verify_run({exc.run_id!r}{where}) {again}"
+        )
+    if _BATCH_HINT in message:  # (resume_run takes it too: a local model's calls, left49h)
+        again = again[:-1] + "; batch_size=N makes its calls no larger)"
+    if exc.run_status == "unfinished":  # (its search ended; what follows it is missing)
+        return (
+            f"{said}; run {exc.run_id} stopped after its search ended, {stored}, not "
+            "finished; once the problem is fixed, finish it (no new search) with "
+            f"assay.resume_run({exc.run_id!r}{where}) {again}"
+        )
+    how = "stopped, its model unavailable" if isinstance(exc, ModelUnavailable) else "failed"
+    kept = f"{said}; run {exc.run_id} {how}, {stored}"
     if _NEW_RUN in said:  # (its options are what failed, and a resume keeps them)
         return kept
-    where = f", store={exc.store!r}" if exc.store else ""
     return (
         f"{kept}; once the problem is fixed, continue it with assay.resume_run("
-        f"{exc.run_id!r}{where}) (the model, and data or images held in memory, given again)"
+        f"{exc.run_id!r}{where}) {again}"
     )
 
 

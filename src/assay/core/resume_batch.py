@@ -1,13 +1,16 @@
-"""``assay resume RUN --batch-size N`` (``resume_run(..., batch_size=N)``): a served run's
-requests made smaller from now on.
+"""``assay resume RUN --batch-size N`` (``resume_run(..., batch_size=N)``): a run's model
+calls made smaller from now on.
 
 A served model refusing a request for its size (a proxy's 413, a gateway's batch limit) fails
-the run mid-search, the loading probe's two inputs having passed; the run could only be run
-again from the start with a smaller ``--batch-size``, since ``assay resume`` took none.  A
-served model's answers are those of its inputs, however they are split into requests, so
-the resumed run asks what it would have asked: the option is stored back into the run's
-serving options (``invocation["serving"]``), where every later resume reads it.  A run of
-no served model is refused (a local model's batches may change its answers).
+the run mid-search, the loading probe's two inputs having passed; so does a local model (a
+function, a file) that takes at most so many inputs a call (a GPU's memory).  The run could
+only be run again from the start with a smaller ``--batch-size`` (``serving={"batch_size":
+N}``), since ``assay resume`` took none (and then for served models only).  The search asks
+the same inputs however its calls are split (``models.batch_limit`` splits a local model's
+calls, the transport a served one's requests), so the resumed run asks what it would have
+asked; a model whose answers depend on the batch an input comes in is nondeterministic, which
+the run's determinism checks are there to see.  The option is stored back into the run's
+serving options (``invocation["serving"]``), where every later resume reads it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 from assay.errors import UsageError
 
-__all__ = ["check_batch_size", "refuse_unserved", "served_run", "set_batch_size"]
+__all__ = ["check_batch_size", "set_batch_size"]
 
 
 def check_batch_size(batch_size: int | None) -> None:
@@ -28,24 +31,6 @@ def check_batch_size(batch_size: int | None) -> None:
         raise UsageError(f"must be a whole number, not {batch_size!r}", argument="--batch-size")
     if batch_size < 1:
         raise UsageError(f"must be at least 1, not {batch_size}", argument="--batch-size")
-
-
-def served_run(record: Any) -> bool:
-    """Whether the stored run asks a served model (its model, or one of a text run's, a URL)."""
-    inv = (record.config or {}).get("invocation") or {}
-    specs = [inv.get("model"), *(inv.get("models") or [])]
-    return any(isinstance(s, str) and s.startswith(("http://", "https://")) for s in specs)
-
-
-def refuse_unserved(record: Any) -> None:
-    """``--batch-size`` given to the resume of a run of no served model: refused."""
-    if not served_run(record):
-        raise UsageError(
-            f"run {record.id} asks no served model: a resume takes --batch-size for a model "
-            "behind a URL only (a local model's answers may depend on its batches); run it "
-            "again with --batch-size instead",
-            argument="--batch-size",
-        )
 
 
 def set_batch_size(store: Any, record: Any, batch_size: int) -> None:

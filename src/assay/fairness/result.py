@@ -51,6 +51,11 @@ def _case_html(case: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+# why a run has no group metrics: its data held no true outcomes (the Jupyter view and
+# ``group_metrics()`` say it alike)
+_NO_LABELS = "the data has no labels (give label=, the column of true outcomes)"
+
+
 @dataclass
 class FairnessResult(EndedRunMixin):
     run_id: str
@@ -222,12 +227,12 @@ class FairnessResult(EndedRunMixin):
         """The Jupyter view's offer of ``group_metrics()`` (HTML): it asks the model for every
         labelled row again, outside the run's budget, which is said beside it (a budget that
         skipped them was said on the line before, and the offer read as within it)."""
+        from html import escape
+
         test = None if self.setup is None else self.setup.test
         if test is None or test.labels is None:
-            return (
-                "no group metrics: the data has no labels (give <code>label=</code>, the "
-                "column of true outcomes)."
-            )
+            said = escape(_NO_LABELS).replace("label=", "<code>label=</code>")
+            return f"no group metrics: {said}."
         rows = len(test.labels if test.context_rows is None else test.labels[test.context_rows])
         what = "group metrics" if self.summary.get("group") else "the group metrics the run skipped"
         return (
@@ -237,7 +242,9 @@ class FairnessResult(EndedRunMixin):
 
     def group_metrics(self, *, max_groups: int | None = None) -> Any:
         """fairlearn's ``MetricFrame`` of the group metrics over every labelled row (the
-        figures of the report's group section), or None without labelled data.  Asks the
+        figures of the report's group section).  A run of data without labels (no
+        ``label=``) has none: ``UsageError``, saying so as the Jupyter view does (it returned
+        None, and the notebook's next line failed on it).  Asks the
         model once more for those rows (outside the run's budget).  Labelled rows holding
         more than ``max_groups`` groups (combinations of protected values; default
         ``group.MOST_GROUPS``, the bound a run computes them under) are refused before the
@@ -259,8 +266,10 @@ class FairnessResult(EndedRunMixin):
                 argument="max_groups",
             )
         setup = self.setup
-        if setup is None or setup.test.labels is None or setup.test.data is None:
-            return None
+        if setup is None:
+            raise UsageError("this result has no setup; rebuild it with assay.check_fairness")
+        if setup.test.labels is None or setup.test.data is None:
+            raise UsageError(f"run {self.run_id} has no group metrics: {_NO_LABELS}")
         data, labels = setup.test.data, setup.test.labels
         if setup.test.context_rows is not None:
             data, labels = data[setup.test.context_rows], labels[setup.test.context_rows]

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, OwnInterrupt, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind, describe_input
 from assay.core.named_code import remember, remember_module
@@ -139,6 +139,10 @@ def _shown_columns(columns: tuple[str, ...]) -> str:
     return head + (f", ... ({len(columns):,} in all)" if len(columns) > 8 else "")
 
 
+def _table(probe: ModelInputs) -> bool:
+    return isinstance(probe, np.ndarray) and probe.ndim == 2
+
+
 def _probe_or_frame(
     fn: Callable[[Any], Any],
     probe: ModelInputs,
@@ -155,7 +159,8 @@ def _probe_or_frame(
     try:
         return fn, probe_call(fn, probe, what=what, timeout=timeout)
     except ModelError as exc:
-        if not columns or not isinstance(probe, np.ndarray) or probe.ndim != 2:
+        # (a KeyboardInterrupt is never a refusal of the array: not asked again)
+        if isinstance(exc, OwnInterrupt) or not columns or not _table(probe):
             raise
         framed = FramedFunction(fn, columns, dtypes)
         try:
