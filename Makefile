@@ -64,7 +64,8 @@ TIMED := $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py tes
 	test_mutation27_call_deadline.py test_mutation29_loading_time.py test_scale33_search_span.py \
 	test_text_check_time_budget.py test_ops49_heartbeat.py) \
 	$(addprefix tests/quality/,test_fairness_search.py test_lead27_pinned_switch.py \
-	test_left29b_late_switch.py) tests/integration/test_backdoor_cli.py
+	test_left29b_late_switch.py) tests/integration/test_backdoor_cli.py \
+	tests/integration/test_left49r_same_store_resume.py
 BESIDE := $(filter-out $(TIMED),$(wildcard tests/unit/test_*.py tests/quality/test_*.py \
 	tests/integration/test_bd*.py tests/integration/test_backdoor_*.py)) \
 	tests/install/test_fresh_install.py tests/reliability/test_hostile_inputs.py \
@@ -91,7 +92,8 @@ BESIDE := $(filter-out $(TIMED),$(wildcard tests/unit/test_*.py tests/quality/te
 	test_left48b2_printed_commands.py test_left48b2_torch_scores.py test_left48b_strip_names.py \
 	test_left48b_verify_windows.py test_left48f_numbers.py test_left48r_filled_reports.py \
 	test_ops48_store_lost_at_start.py test_ops48_store_index_immutable.py \
-	test_left49b_filter_windows.py test_left49b_deleted_run.py test_ops49_index_race.py)
+	test_left49b_filter_windows.py test_left49b_deleted_run.py test_ops49_index_race.py \
+	test_left49r_bus_junit.py)
 
 # CI run 178 gave the rest 23.9 min, these 17.6 (with the lead's own tests beside it): the
 # forty-seventh session's eight integration files without a clock moved here (~1-1.5 min).

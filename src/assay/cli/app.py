@@ -34,6 +34,7 @@ from assay.cli.model_again import model_again_here, smaller_batches
 from assay.cli.repeated import refuse_repeated
 from assay.cli.run_placeholders import filled, filling
 from assay.cli.std_fds import open_closed
+from assay.cli.store_lost import left_behind
 from assay.cli.user_words import keep_on_one_line
 from assay.cli.written_numbers import refuse_unwritten_numbers
 from assay.core.calls import calls_left_running, end_process
@@ -110,7 +111,10 @@ def guarded(fn: F) -> F:
         # (warnings from deep in loading, ``core.notices``: stderr, or nothing with --quiet)
         speaking = Output(quiet=bool(kwargs.get("quiet")))
         try:
-            with told_to(lambda said: speaking.note(f"assay: warning: {said}")):
+            with (
+                told_to(lambda said: speaking.note(f"assay: warning: {said}")),
+                left_behind(command, kwargs),  # (a SIGBUS of its store: ``cli.store_lost``)
+            ):
                 return fn(*args, **kwargs)
         except typer.Exit as exc:  # (its code may not be the verdict's: an export not written)
             _exit_kept(command, exc.exit_code)

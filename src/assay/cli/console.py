@@ -27,7 +27,7 @@ from assay.core.run_commands import filled_in
 from assay.core.terminal import terminal_text
 from assay.report.json_text import letters_as_written
 
-__all__ = ["Output", "command_streams", "guard_stdout", "silence_stdout"]
+__all__ = ["Output", "command_streams", "guard_stdout", "json_fd", "silence_stdout"]
 
 _SPOOLED = 1 << 20  # characters of a JSON list kept in memory (4 bytes each) before a file
 
@@ -388,6 +388,15 @@ def _keep_stdout_for_json() -> TextIO:
     sys.stdout = sys.stderr  # Python-level prints too
     _KEPT.append((stream, sys.stdout))
     return stream
+
+
+def json_fd() -> int:
+    """The file descriptor ``--json``'s document goes to (the stdout kept for it once a
+    ``--json`` command made stdout's fd 1 stderr's: ``_keep_stdout_for_json``), 1 otherwise."""
+    try:
+        return _KEPT[-1][0].fileno() if _KEPT else 1
+    except (AttributeError, OSError, ValueError):
+        return 1
 
 
 def _kept_by_this_command() -> bool:

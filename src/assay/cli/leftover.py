@@ -29,6 +29,7 @@ __all__ = [
     "command_name",
     "current",
     "error_junit",
+    "error_junit_text",
     "forget",
     "interrupted_before_it_began",
     "junit_in_argv",
@@ -163,13 +164,26 @@ def error_junit(
     stopped ``before``: a refused resume, before it resumed its run); True when written."""
     if path is None or not str(path):
         return False
+    path = Path(path)
+    if not _replaceable(path):
+        return False
+    body = error_junit_text(command, kind, message, before, code)
+    try:
+        write_whole(path, body)  # (a link at the path is replaced, never followed)
+    except OSError:
+        _drop_broken(path)
+        return False
+    return True
+
+
+def error_junit_text(
+    command: str, kind: str, message: str, before: str, code: int | None = None
+) -> str:
+    """The text of ``error_junit``'s file."""
     from assay.cli.no_run_name import no_run_name, parsed
     from assay.core.command_exit import no_run_exit
     from assay.report._text import safe_text
 
-    path = Path(path)
-    if not _replaceable(path):
-        return False
     # named by what was typed, as its run would be (``cli.no_run_name``): two failed commands
     # in one CI job are two suites
     params = parsed(command, _TYPED)
@@ -192,12 +206,7 @@ def error_junit(
     error.text = text
     ET.indent(root)
     body = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
-    try:
-        write_whole(path, body + "\n")  # (a link at the path is replaced, never followed)
-    except OSError:
-        _drop_broken(path)
-        return False
-    return True
+    return body + "\n"
 
 
 def _typed_properties(params: dict[str, Any] | None) -> list[tuple[str, str]]:

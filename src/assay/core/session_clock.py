@@ -22,7 +22,14 @@ from typing import Any
 
 from assay.core.clock import call_started
 
-__all__ = ["SESSION_CLOCK", "SessionClock", "killed_beating", "session_rider", "through_last_write"]
+__all__ = [
+    "SESSION_CLOCK",
+    "SessionClock",
+    "killed_beating",
+    "of_this_session",
+    "session_rider",
+    "through_last_write",
+]
 
 SESSION_CLOCK = "session_clock"  # the run's config entry: [before, own]
 
@@ -51,6 +58,15 @@ class SessionClock:
         return [round(self.before, 3), own, self.session, beat]
 
 
+def of_this_session(kept: Any) -> bool:
+    """Whether ``kept`` (a ``SessionClock``, or a run's stored entry) names the session
+    asking: this process's current call (``core.clock``)."""
+    session = kept.session if isinstance(kept, SessionClock) else None
+    if isinstance(kept, list) and len(kept) > 2:
+        session = kept[2]
+    return session == _session(call_started())
+
+
 def session_rider(before: float) -> SessionClock:
     """The entry's value at each write of a session whose earlier sessions took ``before``
     seconds (``SessionClock``)."""
@@ -64,7 +80,7 @@ def killed_beating(config: Any, status: str) -> float:
     kept = config.get(SESSION_CLOCK) if isinstance(config, dict) else None
     if status != "running" or not isinstance(kept, list) or len(kept) < 4:
         return 0.0
-    if kept[2] == _session(call_started()):
+    if of_this_session(kept):
         return 0.0
     beat = kept[3]
     return float(beat) if isinstance(beat, int | float) and not isinstance(beat, bool) else 0.0
@@ -81,7 +97,7 @@ def through_last_write(config: Any, status: Any = "running") -> float:
     if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in kept[:2]):
         return 0.0
     before = max(float(kept[0]), 0.0)
-    if len(kept) > 2 and kept[2] == _session(call_started()):
+    if of_this_session(kept):
         return before  # (its own seconds are not an earlier session's)
     beat = kept[3] if len(kept) > 3 and status == "running" else 0.0
     if not isinstance(beat, int | float) or isinstance(beat, bool):

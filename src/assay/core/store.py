@@ -51,7 +51,13 @@ from assay.core.runlock import (
     held_runs,
     holder,
 )
-from assay.core.session_clock import SESSION_CLOCK, SessionClock, killed_beating, session_rider
+from assay.core.session_clock import (
+    SESSION_CLOCK,
+    SessionClock,
+    killed_beating,
+    of_this_session,
+    session_rider,
+)
 from assay.core.setstate import (
     FRESH,
     Compactor,
@@ -446,15 +452,31 @@ class RunStore:
 
     def _ride_session(self, run_id: str) -> None:
         """A run resumed (claimed, stored already): this session's seconds ride its writes
-        (``core.session_clock``), after the earlier sessions' as a resume counts them."""
-        if SESSION_CLOCK in self._riders.get(run_id, {}):
-            return
+        (``core.session_clock``), after the earlier sessions' as a resume counts them, and
+        a heartbeat writes them between.  A store object kept from call to call (a notebook's
+        ``RunStore``) resuming a run an earlier call of it ran rode that call's clock on (its
+        idle seconds since counted as the run's, its session's name the earlier call's) with
+        no heartbeat: killed, the resumed session lost every second after its last write."""
+        riding = self._riders.get(run_id, {}).get(SESSION_CLOCK)
+        if isinstance(riding, SessionClock) and of_this_session(riding):
+            clock = riding  # (this call claims it again: its clock goes on)
+        else:
+            try:
+                record = self.get_run(run_id)
+            except (UsageError, StoreError, sqlite3.Error):
+                return  # (a new run: ``create_run`` rides it)
+            clock = session_rider(self._before(record))
+        self._beat(run_id, clock)
+        self._start_beating(run_id)
+
+    def _before(self, record: Any) -> float:
+        """The seconds of ``record``'s earlier sessions, for a session that claims it; its
+        last session killed while it beat is counted (``sessions_cut``) as it rides."""
         from assay.core.runinfo import earlier_wall_seconds
 
-        try:
-            record = self.get_run(run_id)
-        except (UsageError, StoreError, sqlite3.Error):
-            return  # (a new run: ``create_run`` rides it)
+        kept = record.config.get(SESSION_CLOCK)
+        if of_this_session(kept) and isinstance(kept[0], int | float):
+            return float(kept[0])  # (this call's own, written before it let go of the run)
         said = (record.summary or {}).get("wall_seconds")  # (a fairness run's own figure)
         before = earlier_wall_seconds(record)
         if isinstance(said, int | float) and not isinstance(said, bool):
@@ -465,8 +487,7 @@ class RunStore:
             n, added = (was[0], was[1]) if isinstance(was, list) and len(was) > 1 else (0, 0.0)
             counted = [int(n) + 1, round(float(added) + cut, 3)]
             self.ride(record.id, CUT, lambda: counted)
-        self._beat(record.id, session_rider(before))
-        self._start_beating(record.id)
+        return before
 
     def _beat(self, run_id: str, clock: SessionClock) -> None:
         """``clock`` rides the run's writes, and a heartbeat writes it every second between
@@ -533,6 +554,13 @@ class RunStore:
         write gives its clock as stopped in words (``core.heartbeat``)."""
         self._stop_beating(run_id)
 
+    def _end_session(self, run_id: str) -> None:
+        """This session no longer runs the run: its clock no longer rides the run's writes
+        (a later call of this store object resuming it rides its own: ``_ride_session``)."""
+        self._stop_beating(run_id)
+        for key in (SESSION_CLOCK, CUT):
+            self.ride(run_id, key, None)
+
     def _stop_beating(self, run_id: str | None = None) -> None:
         """The session stops: no more beats of its run (``run_id``; None: every run's)."""
         for rid in [run_id] if run_id is not None else list(self._hearts):
@@ -578,7 +606,9 @@ class RunStore:
         """This process stops running the run without recording it (its store failed: a
         full disk): the run stays 'running' in the store, and its lock file is left held by
         nobody, as after a kill, so that ``assay runs`` shows it stalled (and ``prune``,
-        ``delete`` and ``resume`` treat it so) at once, not a minute later."""
+        ``delete`` and ``resume`` treat it so) at once, not a minute later; no more beats
+        (another process may resume it now)."""
+        self._end_session(run_id)
         self._stop_compaction(run_id)
         lock = self._locks.pop(run_id, None)
         if lock is not None:
@@ -595,7 +625,7 @@ class RunStore:
     def let_go(self, run_id: str) -> None:
         """This process no longer runs the run (the API call that ran it returned or raised:
         ``core.call_exit``): its lock let go of, as ``close`` lets go of each of its runs'."""
-        self._stop_beating(run_id)
+        self._end_session(run_id)
         self._stop_compaction(run_id)
         lock = self._locks.pop(run_id, None)
         if lock is not None:
@@ -604,6 +634,7 @@ class RunStore:
     def unclaim(self, run_id: str) -> None:
         """Let go of a run claimed and refused before it ran (a resume whose checks failed):
         another process may resume it at once."""
+        self._end_session(run_id)
         self._release(run_id)
 
     def _release(self, run_id: str) -> None:
@@ -740,6 +771,9 @@ class RunStore:
             riders[key] = value
 
     def _write_riders(self, run_id: str) -> None:
+        riding = self._riders.get(run_id, {}).get(SESSION_CLOCK)
+        if run_id not in self._locks and riding is not None and not of_this_session(riding):
+            self._end_session(run_id)  # (an earlier call's clock: never written past its call)
         entries: dict[str, Any] = {}
         for key, value in self._riders.get(run_id, {}).items():
             with contextlib.suppress(Exception):  # (a count must never fail a checkpoint)

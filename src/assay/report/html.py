@@ -75,6 +75,8 @@ def render_html(doc: dict[str, Any]) -> str:
         "report_command": f"{doc['report_command']} --html report.html"
         if doc.get("report_command")
         else "",
+        # the store the commands name (its absolute path), and from the run's own folder
+        "store": _dict(doc.get("store")),
         "error": run.get("error") or "",
         "metrics": [_metric(k, v) for k, v in _dict(summary.get("metrics")).items()],
         # text runs: ranked minimal failing sentences (escaped by render_text_section)

@@ -216,6 +216,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         ("seed", run.get("seed", "")),
         ("command", doc.get("rerun") or run.get("command", "")),
         *([("command_note", doc["rerun_note"])] if doc.get("rerun_note") else []),
+        *_store(_dict(doc.get("store"))),
         ("headline", doc.get("headline", "")),
         *[("untested", said) for said in unheld],
         *_answers(_dict(run.get("summary"))),
@@ -230,6 +231,16 @@ def render_junit(doc: dict[str, Any]) -> str:
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _store(store: dict[str, Any]) -> list[tuple[str, str]]:
+    """The run store as the JSON's ``store`` names it: ``store`` (its absolute path, which
+    the command names) and ``store_in_folder`` (its path from the folder the run was started
+    in, for a reader elsewhere: a CI artifact's) when it lies under it."""
+    out = [("store", str(store["path"]))] if store.get("path") else []
+    if store.get("in_folder"):
+        out.append(("store_in_folder", str(store["in_folder"])))
+    return out
 
 
 def _answers(summary: dict[str, Any]) -> list[tuple[str, str]]:

@@ -67,6 +67,8 @@ from assay.core.workdir import anchored
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame, write_findings
 from assay.text.finish import resumed_session
+from assay.text.lag_beside import KEY as LAG_UNUSED
+from assay.text.lag_beside import lag_unused
 from assay.text.loading import BUILTIN_CLASSIFIERS, builtin_classifier
 from assay.text.phases import record_rates, run_session, text_environment
 from assay.text.prepare import setup_from_record, setup_text, text_fingerprints
@@ -212,6 +214,16 @@ def check_text(
     )
     if reach is not None and argv is None:
         warn(reach)
+    # (a lag asked beside lanes: no effect, said as the run starts and kept with it)
+    test = the_setup.test
+    # (named as given: the keywords of this call, the command line's variables; a setup
+    # made beforehand, either)
+    given = options if setup is None else ({} if argv is not None else None)
+    unused_lag = lag_unused(
+        {"rounds": test.rounds, "lanes": test.lanes, "strategy": test.strategy}, given
+    )
+    if unused_lag is not None:
+        warn(unused_lag)
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
     the_store = run_store(store_at)
@@ -248,6 +260,8 @@ def check_text(
     config["fail_on"] = fail_on
     config["keep_findings"] = keep_option(keep)
     config["determinism_check"] = bool(determinism_check)
+    if unused_lag is not None:
+        config[LAG_UNUSED] = unused_lag
     config["environment"] = {
         **text_environment(config, options, checks=bool(determinism_check)),
         **code_environment(argv, [getattr(m, "spec_info", None) for m in the_setup.model.models]),

@@ -17,6 +17,7 @@ from assay.text.distance_seen import distance_note, largest_distance
 from assay.text.floor import floor_drawn
 from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_derivation
 from assay.text.grammar import Grammar, Invariant
+from assay.text.lag_beside import lag_unused
 from assay.text.oracle import Oracle
 
 __all__ = [
@@ -585,6 +586,8 @@ def build_summary(
             f"{engine.shrink_incomplete:,} errors were not fully shrunk: the budget "
             "ran out while shrinking"
         )
+    if (unused_lag := lag_unused(config)) is not None:  # (ASSAY_TEXT_LAG beside lanes)
+        notes.append(unused_lag)
     if notes:
         sections.append({"title": "Notes", "text": "\n\n".join(notes)})
     return {
