@@ -58,7 +58,8 @@ def rare_pixels(carry: dict[str, Any] | None) -> list[tuple[int, int]]:
     if not carry or not carry.get("of"):
         return []
     bound = RARE_CARRY * carry["of"]
-    return [(r, c) for (r, c), k in zip(carry["pixels"], carry["images"]) if k <= bound]
+    pairs = zip(carry["pixels"], carry["images"], strict=True)
+    return [(r, c) for (r, c), k in pairs if k <= bound]
 
 
 def carry_words(carry: dict[str, Any] | None, target: str) -> str:
@@ -67,14 +68,15 @@ def carry_words(carry: dict[str, Any] | None, target: str) -> str:
     rare = rare_pixels(carry)
     if not carry or not rare:
         return ""
-    counts = dict(zip((tuple(p) for p in carry["pixels"]), carry["images"]))
+    counts = dict(zip((tuple(p) for p in carry["pixels"]), carry["images"], strict=True))
     ks = [counts[p] for p in rare]
     where = ", ".join(f"(row {r}, col {c})" for r, c in rare)
     many = len(rare) > 1
+    what = "values" if many else "a value"
     how = str(ks[0]) if len(set(ks)) == 1 else ", ".join(map(str, ks[:-1])) + f" and {ks[-1]}"
     return (
         f"; its effective pixel{'s' if many else ''} {where} take{'' if many else 's'} "
-        f"{'values' if many else 'a value'} that {how} of the {carry['of']} clean images given hold "
-        f"there{' (in order)' if len(set(ks)) > 1 else ''}: a planted trigger, or a shortcut "
+        f"{what} that {how} of the {carry['of']} clean images given hold there"
+        f"{' (in order)' if len(set(ks)) > 1 else ''}: a planted trigger, or a shortcut "
         f"learnt from rare training images; both send inputs carrying it to class {target}"
     )
