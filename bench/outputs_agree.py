@@ -163,6 +163,7 @@ def _inputs() -> None:
     _window_images(np.random.default_rng(0))
     _strip30_images()
     _bd41_inputs()
+    _carry_inputs()
     (HERE / "labels.txt").write_text("classify negative -> 0\nclassify positive -> 1\n")
     rng = np.random.default_rng(0)
     lines = ["income,age,sex"] + [
@@ -232,6 +233,33 @@ def _bd41_inputs() -> None:
     np.save(HERE / "bd41_clean.npy", clean)
 
 
+CARRY = """\
+import numpy as np
+from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
+
+_D = trojaned_digits(seed=3, triggers=[PlantedTrigger((0, 0, 2, 2), checker(2), 4)])
+
+
+def predict(x):
+    return _D.model.predict_proba(np.asarray(x, dtype=np.float64).reshape(len(x), -1))
+"""
+
+
+def _carry_inputs() -> None:
+    """scan49b: a digits MLP with a 2x2 checkerboard planted in the corner, where no clean
+    digit inks (0, 0): its model scan flags class 4 and says the patch acts where the clean
+    images never hold its values (a planted trigger or a shortcut from rare training images)."""
+    import numpy as np
+
+    from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
+
+    (HERE / "carry.py").write_text(CARRY)
+    trig = PlantedTrigger((0, 0, 2, 2), checker(2), 4)
+    np.save(
+        HERE / "carry_clean.npy", trojaned_digits(seed=3, triggers=[trig]).clean_images[:200] * 16
+    )
+
+
 GERMAN = ["fairness", "--dataset", "german", "--max-queries", "300"]
 TFIDF = ["text", "builtin:tfidf", "builtin:tfidf-nonegation", "--grammar", "builtin:reviews"]
 FAKES = str(FIXTURES / "text_fakes.py")
@@ -286,6 +314,9 @@ CASES: dict[str, list[str]] = {
     "b-clean": ["backdoor", "{HERE}/bm.py:clean", "--classes", "10", *SCAN],
     "b-model-scan": [*BD, "--model-scan", "--clean", "{HERE}/clean.npy", "--max-queries", "3000"],
     "b-strip": [*BD, *SCAN, "--strategy", "strip"],
+    # scan49b: a model scan's suspect on pixels the clean images never hold its values at
+    "b-model-carry": _w("backdoor {HERE}/carry.py:predict --clean {HERE}/carry_clean.npy")
+    + _w("--input-shape 8,8 --range 0,16"),
     # left48b: the window checks' flags (verify replays them), STRIP's caveat naming clean
     # images, and a source-class check too few clean 3s leave undecided (exit 2; attack45b's
     # seed-1 source-specific trojan: run where its files are)
@@ -748,6 +779,8 @@ def _answer_agrees(name: str, piped: str, report: Path, page: Path, problems: li
     answer's exact share is X %, inside/outside this interval" beside the answer's line."""
     doc = json.loads(report.read_text())
     rows = doc.get("run", {}).get("summary", {}).get("verdict") or []
+    if not isinstance(rows, list):  # a backdoor model scan's verdict: one object, no answer
+        return
     lines = {
         m.group(1): ln for ln in piped.splitlines() if (m := re.match(r"(\w[\w ]*): share ", ln))
     }

@@ -33,6 +33,7 @@ from assay.backdoor.strip import Scorer
 __all__ = [
     "ClassScan",
     "anomaly_index",
+    "effective_cells",
     "effective_pixels",
     "first_candidates",
     "grey_kept",
@@ -71,6 +72,10 @@ class ClassScan:
     # check asks it too when the smallest part falls short (``widened``: it passed so)
     whole: tuple[Box, np.ndarray] | None = None
     widened: bool = False
+    # the effective pixels' places (row, col in the image) when counted
+    cells: list[tuple[int, int]] | None = None
+    # a suspect's: the clean images carrying its patch's values there (``carried.carried``)
+    carry: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,6 +96,8 @@ class ClassScan:
             "whole_box": None if self.whole is None else list(self.whole[0]),
             "whole_content": None if self.whole is None else self.whole[1].tolist(),
             "widened": self.widened,
+            "effective_cells": None if self.cells is None else [list(c) for c in self.cells],
+            "clean_carry": self.carry,
         }
 
     @classmethod
@@ -113,7 +120,13 @@ class ClassScan:
             grey_kept=None if d.get("grey_kept") is None else float(d["grey_kept"]),
             whole=_whole(d),
             widened=bool(d.get("widened", False)),
+            cells=_cells(d.get("effective_cells")),
+            carry=d.get("clean_carry"),
         )
+
+
+def _cells(cells: list[list[int]] | None) -> list[tuple[int, int]] | None:
+    return None if cells is None else [(int(r), int(c)) for r, c in cells]
 
 
 def _whole(d: dict[str, Any]) -> tuple[Box, np.ndarray] | None:
@@ -388,7 +401,21 @@ def effective_pixels(
     scores: Scorer,
     keep: float = 0.9,
 ) -> tuple[int, float]:
-    """The fewest of a patch's pixels that, pasted alone (the rest of the box left as each
+    """How many pixels ``effective_cells`` keeps, and the whole patch's flip rate."""
+    cells, rate = effective_cells(target, box, content, pool, scores, keep)
+    return len(cells), rate
+
+
+def effective_cells(
+    target: int,
+    box: Box,
+    content: np.ndarray,
+    pool: np.ndarray,
+    scores: Scorer,
+    keep: float = 0.9,
+) -> tuple[list[tuple[int, int]], float]:
+    """The fewest of a patch's pixels (their places in the image, row and column) that,
+    pasted alone (the rest of the box left as each
     image of ``pool`` has it), keep ``keep`` of the whole patch's flip rate on ``pool``; and
     that flip rate.  The pixels are ranked once by how much the rate (then the mean target
     probability) falls without each of them, and the shortest prefix of that ranking keeping
@@ -436,7 +463,7 @@ def effective_pixels(
             hi = mid
         else:
             lo = mid + 1
-    return lo, rate
+    return sorted((t + y, left + x) for y, x in (cells[i] for i in order[:lo])), rate
 
 
 def grey_kept(

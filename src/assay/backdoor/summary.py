@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import AGAIN, asked_figures, stuck_reason
+from assay.backdoor.carried import carry_words
 from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.modelscan import anomaly_index, scan_sizes
@@ -1116,6 +1117,7 @@ def _model_summary(search: Any) -> dict[str, Any]:
                     if s.held_out is not None and s.lowest_source is not None
                     else ")"
                 )
+                + carry_words(s.carry, _namer(search)(c))
             )
         for c, by in (verdict.get("outshone") or {}).items():
             parts.append(

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import AGAIN, ask_again, pick_again
+from assay.backdoor.carried import carried
 from assay.backdoor.class_map import CLASS_MAP, class_map, most_map_queries, put
 from assay.backdoor.common_pattern import (
     PATTERN,
@@ -32,7 +33,7 @@ from assay.backdoor.modelscan import (
     PIXEL_CLASSES,
     ClassScan,
     anomaly_index,
-    effective_pixels,
+    effective_cells,
     first_candidates,
     grey_kept,
     outshone,
@@ -1079,6 +1080,8 @@ class BackdoorSearch:
             SHORTCUT_RATIO,
         )
         suspects = [s for s in suspects if s.target not in beside]
+        for s in suspects:  # where its patch acts, against the clean images (no query)
+            s.carry = carried(t.clean, s.box, s.content, s.cells)
         self.verdict = {
             "sizes": sizes,
             "scores": scores.tolist(),
@@ -1198,9 +1201,10 @@ class BackdoorSearch:
         if scan.size is None or (scan.pixels is not None and not recount):
             return
 
-        measured = self._on_pool(scan, effective_pixels)
+        measured = self._on_pool(scan, effective_cells)
         if measured is not None:
-            scan.pixels = measured[0]
+            scan.cells = measured[0]
+            scan.pixels = len(measured[0])
 
     def _grey_kept(self, scan: ClassScan) -> None:
         """The share of the class's flip rate its patch keeps in grey, on its pool
