@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.unit.test_fairness_exact_settle import _disc_rows, _flat, _model, _settle_stages
+from test_fairness_exact_settle import _disc_rows, _flat, _model, _settle_stages
 
 from assay.fairness.exact import ensemble, kernel
 
