@@ -28,7 +28,7 @@ def test_images_not_reached_and_images_not_tested_are_both_said(
     assert r.not_a_pass is not None and r.not_a_pass[0] == "not everything was tested", r
     why = r.not_a_pass[1]
     assert "were not reached" in why and "; also, " in why, why
-    assert "undecided (each one's own budget, --max-queries-per-image 10" in why, why
+    assert "undecided (each one's own budget, max_queries_per_image 10" in why, why
 
 
 def test_both_sets_named_when_the_model_takes_both_sizes(tmp_path: Path) -> None:
