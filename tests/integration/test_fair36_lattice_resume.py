@@ -18,12 +18,21 @@ from assay.core.store import RunStore
 
 pytestmark = pytest.mark.slow
 
-MODEL = '''import numpy as np
+MODEL = '''import os
+import time
+
+import numpy as np
 
 
 def unfair(x):
     """Favours Male where income is in a band and debt low (columns: age, sex, income,
-    debt); a few microseconds a row, so that a run of 3 million queries takes seconds."""
+    debt); a few microseconds a row, so that a run of 3 million queries takes seconds.
+    With SLOW_MS set each call also sleeps, so that the run to be killed cannot end between
+    two looks at its store (CI once saw it end first); the search's mode is pinned
+    (--optimize time), so the sleep changes no finding."""
+    slow = float(os.environ.get("SLOW_MS", "0"))
+    if slow:
+        time.sleep(slow / 1000)
     age = x[:, 0].astype(float)
     band = (x[:, 2].astype(float) > 35) & (x[:, 2].astype(float) < 65)
     band &= x[:, 3].astype(float) < 0.3
@@ -61,10 +70,11 @@ ARGS = [
 ]
 
 
-def _assay(*args: str, where: Path, store: Path) -> subprocess.Popen[str]:
+def _assay(*args: str, where: Path, store: Path, slow_ms: int = 0) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "assay", *args, "--store", str(store)],
         cwd=where,
+        env={**os.environ, "SLOW_MS": str(slow_ms)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -99,7 +109,7 @@ def test_a_killed_run_over_continuous_columns_resumes_to_the_same_findings(
     clean_id = _only_run(clean_store)
 
     crash_store = tmp_path / "crash.db"
-    proc = _assay(*ARGS, where=tmp_path, store=crash_store)
+    proc = _assay(*ARGS, where=tmp_path, store=crash_store, slow_ms=50)
     deadline, killed = time.monotonic() + 300, False
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.2)
