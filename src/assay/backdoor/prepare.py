@@ -43,7 +43,7 @@ from assay.backdoor.pixel_type import whole_pixels
 from assay.backdoor.sizes import size_mismatch
 from assay.backdoor.technique import BackdoorTest, check_comparable
 from assay.backdoor.torch_scores import read_torch_scores
-from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, OwnExit
 from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
 from assay.core.out_of_memory import says_out_of_memory
@@ -728,8 +728,13 @@ def _fingerprints(setup: BackdoorSetup) -> dict[str, Any]:
 def _shape_refused(exc: ModelError, input_shape: str | None, layout: str | None) -> Exception:
     """A model that failed on its first images when the user said how it takes them
     (``--input-shape``, ``--layout``): most likely that form is not the model's, a usage error
-    naming the option (exit 2) with the model's own words; otherwise the model's error."""
-    if "on its first call" not in str(exc) or not (input_shape or layout):
+    naming the option (exit 2) with the model's own words; otherwise the model's error (a
+    model that exits, whatever its input, among them)."""
+    if (
+        isinstance(exc, OwnExit)
+        or "on its first call" not in str(exc)
+        or not (input_shape or layout)
+    ):
         return exc
     given = " ".join(
         f"{name} {value}"

@@ -134,27 +134,44 @@ class CallTimeout(ModelError):
     """The model did not answer a call within its deadline."""
 
 
-class OwnInterrupt(ModelError):
-    """A ``KeyboardInterrupt`` the model's own code raised off the main thread (where no Ctrl-C
-    is delivered): its failure, and never its refusal of the form it was given (a first call
-    failing so is not asked again as a DataFrame: ``models.callable``)."""
+class OwnExit(ModelError):
+    """The model's own code tried to end the run (``sys.exit``, ``os._exit``, or a
+    ``KeyboardInterrupt`` raised off the main thread, where no Ctrl-C is delivered): its
+    failure, and never its refusal of the form it was given (a first call failing so is not
+    asked again as a DataFrame: ``models.callable``).  ``did``: what it did, in words;
+    ``named`` says it of the model by its name."""
+
+    def __init__(self, did: str, why: str, who: str = "the model") -> None:
+        self.did, self.why, self.who = did, why, who
+        super().__init__(f"{who} {did}; {why}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # (pickled back from a Dask worker whole)
+        return type(self), (self.did, self.why, self.who), self.__dict__
+
+    def named(self, who: str, when: str) -> OwnExit:
+        """The same failure said of ``who`` (``the function m.py:f``), ``when`` it was."""
+        return type(self)(f"{self.did} {when}", self.why, who)
 
 
-def _unexpected_exit(exc: BaseException) -> ModelError:
+class OwnInterrupt(OwnExit):
+    """A ``KeyboardInterrupt`` the model's own code raised off the main thread."""
+
+
+_ANSWER = "a model must answer or raise an exception"
+
+
+def _unexpected_exit(exc: BaseException) -> OwnExit:
     if isinstance(exc, _ModelExit):
-        return ModelError(
-            f"the model called os._exit({exc.code!r}), which would have ended the process "
-            "with a code of its choosing; a model must answer or raise an exception"
+        return OwnExit(
+            f"called os._exit({exc.code!r})",
+            f"it would have ended the process with a code of its choosing; {_ANSWER}",
         )
     if isinstance(exc, SystemExit):
-        return ModelError(
-            f"the model called sys.exit({exc.code!r}) (raised SystemExit); a model must answer "
-            "or raise an exception, it cannot end the run"
+        return OwnExit(
+            f"called sys.exit({exc.code!r}) (raised SystemExit)",
+            f"{_ANSWER}, it cannot end the run",
         )
-    return OwnInterrupt(
-        f"the model raised {type(exc).__name__} from its own code; a model must answer or "
-        "raise an exception"
-    )
+    return OwnInterrupt(f"raised {type(exc).__name__} from its own code", _ANSWER)
 
 
 class _ModelExit(SystemExit):

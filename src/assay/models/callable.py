@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import DEFAULT_CALL_TIMEOUT, OwnInterrupt, WatchedCaller
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, OwnExit, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind, describe_input
 from assay.core.named_code import remember, remember_module
@@ -159,8 +159,9 @@ def _probe_or_frame(
     try:
         return fn, probe_call(fn, probe, what=what, timeout=timeout)
     except ModelError as exc:
-        # (a KeyboardInterrupt is never a refusal of the array: not asked again)
-        if isinstance(exc, OwnInterrupt) or not columns or not _table(probe):
+        # (an exit or its own KeyboardInterrupt is never a refusal of the array: not asked
+        # again, and a model exiting on its first call only was never taken for one that passed)
+        if isinstance(exc, OwnExit) or not columns or not _table(probe):
             raise
         framed = FramedFunction(fn, columns, dtypes)
         try:
@@ -705,6 +706,8 @@ def probe_call(
         except BaseException:
             probe_answers.not_kept(probe)  # (its place in the order: asked again on resume)
             raise
+    except OwnExit as exc:  # (said of the model by its name)
+        raise exc.named(what, f"on its first call (a probe batch of {len(probe)} inputs)") from None
     except AssayError:
         raise
     except Exception as exc:
