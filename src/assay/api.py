@@ -33,7 +33,7 @@ from assay.core.named_code import check_run_named
 from assay.core.notices import told_to
 from assay.core.program import as_invoked
 from assay.core.replay import ReplayResult, judged
-from assay.core.resume_batch import check_batch_size, set_batch_size
+from assay.core.resume_batch import batch_sized, check_batch_size, set_batch_size
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.run import check_run_environment
 from assay.core.run_commands import run_line
@@ -352,6 +352,7 @@ def verify_run(
     allow_pickle: bool = False,
     label_map: str | os.PathLike[str] | dict[Any, dict[str, str]] | None = None,
     data: Any = None,
+    batch_size: int | None = None,
 ) -> ReplayResult:
     """Replay a run's stored findings against its model as it is now, or ``model``
     (``assay verify`` from Python): which still fail?  ``model``: the run's models given
@@ -364,8 +365,11 @@ def verify_run(
     ``fixed``, ``skipped`` (not replayed: never counted fixed) and ``untested`` (why no
     finding could have failed, or not everything was: a ``total`` of 0 tested nothing)
     say what was tested; ``passed`` is ``assay verify``'s exit 0 (something replayed,
-    nothing untested, nothing still failing).  A store that does not exist is a
-    ``UsageError``."""
+    nothing untested, nothing still failing).  ``batch_size``: the model is given at most
+    this many inputs a call (a served model's requests, a local model's calls; a verify
+    that failed on the size of its calls), for this replay only: the run is not changed.
+    A store that does not exist is a ``UsageError``."""
+    check_batch_size(batch_size)
     the_store = (
         store
         if isinstance(store, RunStore)
@@ -383,6 +387,7 @@ def verify_run(
             how="api",
             label_map=label_map,
             data=data,
+            batch_size=batch_size,
         )
     except ModelError as exc:  # (named: which run, and that its findings are as they were)
         if exc.run_id is None and record is not None:
@@ -403,17 +408,19 @@ def replay_run(
     how: str = "cli",
     label_map: Any = None,
     data: Any = None,
+    batch_size: int | None = None,
 ) -> ReplayResult:
     """The run's stored findings replayed against its model (``assay verify``,
     ``verify_run``), per technique, with why it is not a pass when it is not one
     (``core.replay.judged``: ``untested``, ``passed``); ``how``: who asks (a run of
     in-memory models given none is refused naming ``verify_run``, in the caller's terms);
     ``label_map``: a text run's classifiers' labels as they answer now mapped (in place of
-    the run's map)."""
+    the run's map); ``batch_size``: at most so many inputs a model call (this replay's)."""
     check_run_named(record, model, verb="verify", store=the_store.path)  # (core.named_code)
+    sized = batch_sized(record, batch_size)  # (the store is not written: a copy)
     return judged(
         _replayed(
-            the_store, record, model, model_type, pickle, how=how, label_map=label_map, data=data
+            the_store, sized, model, model_type, pickle, how=how, label_map=label_map, data=data
         ),
         record.id,
         record.technique,

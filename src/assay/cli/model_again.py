@@ -10,7 +10,9 @@ names the store it was given (a Python caller's is turned into the call:
 
 ``smaller_batches``: a run stopped by a request refused for its size (a 413:
 ``models.http_hints.size_hint``) was told "continue with: assay resume RUN", which met the
-413 again; the line now carries the smaller ``--batch-size`` the error advised.
+413 again; the line now carries the smaller ``--batch-size`` the error advised.  So does a
+local model's (a function's, a file's) failing on a batch that reads as too large (left50: its
+line carried no ``--batch-size``, and failed the same way).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import os
 import re
 import shlex
 
+from assay.core.keywords import BATCH_HINT
 from assay.core.runinfo import store_option
 from assay.errors import UsageError
+from assay.models.http_hints import smaller_size
 
 __all__ = ["model_again_here", "smaller_batches"]
 
@@ -44,10 +48,19 @@ def model_again_here(exc: UsageError, store: str | os.PathLike[str] | None) -> U
 
 
 def smaller_batches(message: str) -> str:
-    """`` --batch-size N`` when ``message`` (a run's error) advised it (else "")."""
+    """`` --batch-size N`` when ``message`` (a run's error) advised it (else ""): the size a
+    served model's refusal advised, or, for a local model whose failure reads as a limit on
+    its inputs a call (``models.checked.batch_hint``: "--batch-size N", N unsaid), the limit
+    its words name, else half the batch it failed on (a resume failing again so is told
+    half of that: it ends with calls the model takes)."""
     found = re.search(
         r"a size the server refused: give a smaller --batch-size "
         r"\(below [\d,]+, e\.g\. --batch-size (\d+);",
         message,
     )
-    return f" --batch-size {found[1]}" if found else ""
+    if found:
+        return f" --batch-size {found[1]}"
+    local = re.search(r"^(.*) on a batch of (\d+) inputs; first input: ", message)
+    if local is None or BATCH_HINT not in message:
+        return ""
+    return f" --batch-size {smaller_size(local[1], int(local[2]))}"

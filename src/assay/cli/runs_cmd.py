@@ -41,6 +41,7 @@ from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, is_demonstration, not_a_pass, status_note
 from assay.core.program import as_invoked
 from assay.core.redact import GivenAgain, redact_text
+from assay.core.resume_batch import check_batch_size
 from assay.core.retention import store_bytes
 from assay.core.run_commands import filled_for, filled_in
 from assay.core.runinfo import pasteable, rerun_note
@@ -558,6 +559,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "code; the stored run's consent is not reused).",
             ),
         ] = False,
+        batch_size: Annotated[
+            int | None,
+            typer.Option(
+                help="The model is given at most this many inputs a call, served or local "
+                "(a verify that failed on the size of its calls; the run is not changed)."
+            ),
+        ] = None,
         store: StoreOpt = DEFAULT_STORE,
         quiet: Quiet = False,
         as_json: AsJson = False,
@@ -568,6 +576,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the run's classifiers as they are now; backdoor runs: every stored trigger pasted on
         the run's clean images, and every STRIP flag blended again.)"""
         out = Output(quiet=quiet, as_json=as_json)
+        check_batch_size(batch_size)
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
         leftover.about(record.id, store)
@@ -580,7 +589,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"a {record.technique} run has one model; give --model once", argument="--model"
             )
         given = None if not model else model[0] if len(model) == 1 else GivenAgain(model)
-        result = replay_run(the_store, record, given, model_type, allow_pickle, label_map=label_map)
+        result = replay_run(
+            the_store,
+            record,
+            given,
+            model_type,
+            allow_pickle,
+            label_map=label_map,
+            batch_size=batch_size,
+        )
         prints = record.config.get("fingerprints")
         against = ", ".join(map(redact_text, model)) if model else "the run's model"
         change = None if model else model_changed(prints)

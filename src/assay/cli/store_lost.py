@@ -8,15 +8,20 @@ it is written as for any command stopped on an error before its reports
 (``leftover.error_junit``: one errored case naming the failure, ``command_exit`` 4), and
 ``--json`` prints the error's document, as the command's own store failure does; the
 ``--report`` and ``--html`` files are named as not written, with the command that writes
-them once the index is writable again.  What this needs is loaded when the command first
-opens a store to write (``ready``), never in the handler, where an import could wait on a
-lock the faulting thread holds.
+them once the index is writable again (they are built from the store: nothing in memory
+holds the run's findings); those this command wrote before the failure (at its end, the
+store failing as it closed) are named as written, and a file being written when it came is
+removed (``core.outfile.in_progress``): no cut file is left, hidden or not.  What this
+needs is loaded when the command first opens a store to write (``ready``), never in the
+handler, where an import could wait on a lock the faulting thread holds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,6 +30,7 @@ from assay.cli import leftover
 from assay.cli.console import json_fd
 from assay.core import store_bus
 from assay.core.message_secrets import redact_message
+from assay.core.outfile import in_progress
 
 __all__ = ["EXIT_STORE", "left_behind"]
 
@@ -46,6 +52,9 @@ def left_behind(command: str, options: dict[str, Any]) -> Iterator[None]:
             leftover.error_junit_text(command, "store_error", "", "before a run was made", 4)
 
     def leave(words: str) -> str:
+        for cut in in_progress():  # (a report or export being written: never left cut)
+            with contextlib.suppress(OSError):
+                os.unlink(cut)
         message = redact_message(words)
         made = leftover.current()
         before = f"after run {made[0]} was made" if made else "before a run was made"
@@ -74,8 +83,14 @@ def _unmade(made: tuple[str, Any] | None, options: dict[str, Any], wrote: Any) -
         ("--html", options.get("html")),
         ("--junit", None if wrote else options.get("junit")),
     ]
-    unmade = [(flag, str(path)) for flag, path in asked if path]
+    # a report at its path now was written whole by this command, before the failure (an
+    # earlier one is removed as the command starts: ``core.writable``; one being written is
+    # removed above, its path left as it was)
+    whole = [str(path) for flag, path in asked[:2] if path and _whole(path)]
+    unmade = [(flag, str(path)) for flag, path in asked if path and str(path) not in whole]
     said = []
+    if whole:
+        said.append(f"wrote {', '.join(whole)} (before the store failed: the run as it ended)")
     if unmade:
         listed = ", ".join(f"{flag} {path}" for flag, path in unmade)
         said.append(f"not written: {listed} ({_UNREAD})")
@@ -91,3 +106,11 @@ def _unmade(made: tuple[str, Any] | None, options: dict[str, Any], wrote: Any) -
         command = report_command(made[0], made[1], *rebuilt)
         line += f"; once the index is writable again, write them: {command}"
     return f"assay: run {made[0]}: {line}"
+
+
+def _whole(path: Any) -> bool:
+    """Whether a regular file is at ``path`` (not through a link): a report written whole."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False

@@ -31,6 +31,13 @@ _KEYWORDS = frozenset(
         "second_opinion",
     }
 )
+# a backdoor scan's advice names its own options too (the clean images to give, a strategy
+# to use, how the model takes images): check_backdoor's keywords, ``--range`` its value_range
+_BACKDOOR = frozenset(
+    {"blends", "clean", "fpr", "images", "input_shape", "layout", "max_trigger", "strategy"}
+)
+_BACKDOOR_RENAMED = {"range": "value_range"}
+_BACKDOOR_CALL = "assay.check_backdoor("
 # the option a verdict names (the threshold it judges by)
 _JUDGED = frozenset({"fail_on"})
 # the summary's prose: what is said, not figures or names a reader matches on
@@ -45,12 +52,16 @@ def made_from_python(command: Any) -> bool:
 
 
 def in_callers_terms(text: str, command: Any) -> str:
-    """``text`` with its budget options in the keywords of a run made from Python; as it is
-    for a run made on the command line."""
+    """``text`` with its budget options (and a backdoor scan's own: ``--clean`` -> ``clean``,
+    ``--strategy strip`` -> ``strategy="strip"``) in the keywords of a run made from Python;
+    as it is for a run made on the command line."""
     if not made_from_python(command):
         return text
     from assay.core.keywords import _prose_in_keywords
 
+    if str(command).startswith(_BACKDOOR_CALL):
+        accepted = set(_KEYWORDS | _BACKDOOR) | set(_BACKDOOR_RENAMED.values())
+        return _prose_in_keywords(text, accepted, _BACKDOOR_RENAMED)
     return _prose_in_keywords(text, set(_KEYWORDS))
 
 

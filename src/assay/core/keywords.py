@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from assay.errors import ModelError, ModelUnavailable, StoreError, UsageError
 
 __all__ = [
+    "BATCH_HINT",
     "calls_for_commands",
     "check_keywords",
     "from_the_command_line",
@@ -139,8 +140,9 @@ def in_callers_terms(
     return decorate
 
 
-# a model's failure that reads as a limit on its inputs a call (``models.checked``)
-_BATCH_HINT = "--batch-size N makes assay's calls no larger"
+# a model's failure that reads as a limit on its inputs a call (``models.checked`` says it;
+# ``cli.model_again`` reads it to give the resume line its --batch-size)
+BATCH_HINT = "--batch-size N makes assay's calls no larger"
 # a model failure whose fix is an option the run keeps (``--cutoff``): a new run, no resume
 _NEW_RUN = "a resumed run keeps this one's options"
 
@@ -152,7 +154,7 @@ def _model_error_for_python(message: str, exc: ModelError) -> str:
     continues it once the model is fixed (the command line prints "run RUN: failed, N
     findings stored; ... continue with: assay resume RUN"; a notebook was told neither:
     ``core.call_exit`` names the run on the error)."""
-    said = message.replace(_BATCH_HINT, 'serving={"batch_size": N} makes assay\'s calls no larger')
+    said = message.replace(BATCH_HINT, 'serving={"batch_size": N} makes assay\'s calls no larger')
     if exc.run_id is None or f"run {exc.run_id} " in said:
         return said
     n = exc.n_findings
@@ -160,11 +162,13 @@ def _model_error_for_python(message: str, exc: ModelError) -> str:
     where = f", store={exc.store!r}" if exc.store else ""
     again = "(the model, and data or images held in memory, given again)"
     if exc.run_status == "verified":  # (verify_run: the run is read, never changed)
+        # (verify_run takes no serving=; its own batch_size splits its calls: left50)
+        said = message.replace(BATCH_HINT, "batch_size=N makes assay's calls no larger")
         return (
             f"{said}; run {exc.run_id} is as it was ({stored}); once the model answers, "
             f"verify it again with assay.verify_run({exc.run_id!r}{where}) {again}"
         )
-    if _BATCH_HINT in message:  # (resume_run takes it too: a local model's calls, left49h)
+    if BATCH_HINT in message:  # (resume_run takes it too: a local model's calls, left49h)
         again = again[:-1] + "; batch_size=N makes its calls no larger)"
     if exc.run_status == "unfinished":  # (its search ended; what follows it is missing)
         return (
@@ -224,6 +228,8 @@ _API_FORMS = {
     "--missing drop": 'missing="drop"',
     "--missing value": 'missing="value"',
     "--no-second-opinion": "second_opinion=False",
+    "--strategy strip": 'strategy="strip"',
+    "--strategy assay": 'strategy="assay"',
 }
 
 

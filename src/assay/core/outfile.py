@@ -30,7 +30,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["fresh_beside", "new_file", "remove_earlier", "write_whole", "written_through"]
+__all__ = [
+    "fresh_beside",
+    "in_progress",
+    "new_file",
+    "remove_earlier",
+    "write_whole",
+    "written_through",
+]
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 _FLAGS |= getattr(os, "O_CLOEXEC", 0)
@@ -138,6 +145,7 @@ def new_file(
             yield through
         return
     tmp, fd = fresh_beside(target)
+    _WRITING.add(str(tmp))
     try:
         kept = _kept_mode(target)
         if kept is not None:
@@ -152,6 +160,18 @@ def new_file(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    finally:
+        _WRITING.discard(str(tmp))
+
+
+# the new files being written now (their paths), not yet renamed over theirs: a process ended
+# at once (``core.store_bus``: a SIGBUS, exit 4) removes them, never leaving a cut file behind
+_WRITING: set[str] = set()
+
+
+def in_progress() -> list[str]:
+    """The new files being written now (``new_file``'s, before their rename)."""
+    return list(_WRITING)
 
 
 def write_whole(path: str | os.PathLike[str], data: str | bytes) -> None:

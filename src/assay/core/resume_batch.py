@@ -1,5 +1,6 @@
 """``assay resume RUN --batch-size N`` (``resume_run(..., batch_size=N)``): a run's model
-calls made smaller from now on.
+calls made smaller from now on; ``assay verify RUN --batch-size N`` (``verify_run``) alike,
+for that replay only.
 
 A served model refusing a request for its size (a proxy's 413, a gateway's batch limit) fails
 the run mid-search, the loading probe's two inputs having passed; so does a local model (a
@@ -15,12 +16,13 @@ serving options (``invocation["serving"]``), where every later resume reads it.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 from typing import Any
 
 from assay.errors import UsageError
 
-__all__ = ["check_batch_size", "set_batch_size"]
+__all__ = ["batch_sized", "check_batch_size", "set_batch_size"]
 
 
 def check_batch_size(batch_size: int | None) -> None:
@@ -33,10 +35,22 @@ def check_batch_size(batch_size: int | None) -> None:
         raise UsageError(f"must be at least 1, not {batch_size}", argument="--batch-size")
 
 
+def _invocation(record: Any, batch_size: int) -> dict[str, Any]:
+    inv = dict((record.config or {}).get("invocation") or {})
+    inv["serving"] = {**dict(inv.get("serving") or {}), "batch_size": int(batch_size)}
+    return inv
+
+
 def set_batch_size(store: Any, record: Any, batch_size: int) -> None:
     """Store ``batch_size`` in the run's serving options (read by every later resume)."""
-    inv = dict((record.config or {}).get("invocation") or {})
-    serving = dict(inv.get("serving") or {})
-    serving["batch_size"] = int(batch_size)
-    inv["serving"] = serving
-    store.set_config(record.id, invocation=inv)
+    store.set_config(record.id, invocation=_invocation(record, batch_size))
+
+
+def batch_sized(record: Any, batch_size: int | None) -> Any:
+    """``record`` whose model is loaded to take at most ``batch_size`` inputs a call (as
+    read by the techniques' ``setup_from_record``), the store left as it is: ``assay verify
+    --batch-size N`` (``verify_run(batch_size=N)``) reads a run, never writes it."""
+    if batch_size is None:
+        return record
+    config = {**(record.config or {}), "invocation": _invocation(record, batch_size)}
+    return dataclasses.replace(record, config=config)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import shielded
+from assay.core.keywords import BATCH_HINT
 from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
 from assay.core.redact import scrub
@@ -48,10 +49,7 @@ def batch_hint(exc: BaseException, n: int, limit: int | None) -> str:
         return ""
     if not (any(w in text for w in _SIZE_WORDS) or str(n) in re.findall(r"\d+", text)):
         return ""
-    return (
-        "; a model that takes at most so many inputs a call: --batch-size N makes assay's "
-        "calls no larger"
-    )
+    return f"; a model that takes at most so many inputs a call: {BATCH_HINT}"
 
 
 def array_hint(exc: BaseException, inputs: ModelInputs) -> str:

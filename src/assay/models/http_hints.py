@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["envelope_hint", "size_hint"]
+__all__ = ["envelope_hint", "size_hint", "smaller_size"]
 
 # (a body's words that name a limit on the request's size or its number of inputs)
 _SIZE_WORDS = (
@@ -41,12 +41,18 @@ def size_hint(status: int, body: bytes, n: int, sent: int) -> str:
     text = body[:4096].decode("utf-8", "replace").lower()
     if status != 413 and not any(word in text for word in _SIZE_WORDS):
         return ""
-    size = _named_limit(text, n) or max(n // 2, 1)
+    size = smaller_size(text, n)
     return (
         f"; the request held {n:,} inputs ({sent:,} bytes), a size the server refused: "
         f"give a smaller --batch-size (below {n:,}, e.g. --batch-size {size}; a "
         f"stopped run: assay resume RUN_ID --batch-size {size})"
     )
+
+
+def smaller_size(text: str, n: int) -> int:
+    """The batch size to advise after a call of ``n`` inputs refused for its size, ``text``
+    its words: the limit they name (below ``n``), else half of ``n``."""
+    return _named_limit(text.lower(), n) or max(n // 2, 1)
 
 
 _LIMIT = re.compile(
