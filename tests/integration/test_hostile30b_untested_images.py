@@ -136,6 +136,7 @@ def test_a_bound_on_the_trigger_size_is_said_in_the_headline(
     x = trojan.clean_images
     r = _run(trojan, tmp_path, images=_scan_set(trojan), clean=x[200:500], max_trigger=1)
     assert "looked for patch triggers up to 1x1 pixels" in r.headline, r.headline
-    assert "(patches: --max-trigger 1)" in r.headline, r.headline  # (STRIP's opinion asked)
+    # (STRIP's opinion asked; in check_backdoor's keyword, as the call was made: left50)
+    assert "(patches: max_trigger 1)" in r.headline, r.headline
     r = _run(trojan, tmp_path, images=_scan_set(trojan)[:4], clean=x[200:500])
-    assert "--max-trigger" not in r.headline
+    assert "max_trigger" not in r.headline and "--max-trigger" not in r.headline

@@ -15,6 +15,7 @@ import test_model_exits as exits
 
 import assay
 from assay.errors import ModelError
+from assay.models.callable import from_callable
 
 FIRST = """
 import os, sys
@@ -113,3 +114,21 @@ def test_check_fairness_says_the_function_exited_and_asks_it_nothing_more(
             fn, data=df, protected="gender", max_queries=50, store=tmp_path / "s.db"
         )
     assert fn.forms == ["ndarray"]  # (main: asked again as a DataFrame, passed True)
+
+
+def test_a_function_exiting_when_given_the_dataframe_is_said_to_exit() -> None:
+    forms: list[str] = []
+
+    def refuses_then_exits(x: Any) -> np.ndarray:
+        forms.append(type(x).__name__)
+        if isinstance(x, np.ndarray):
+            raise TypeError("give me a DataFrame")
+        raise SystemExit(2)
+
+    rows = np.column_stack([np.arange(20.0), np.arange(20.0)])
+    with pytest.raises(ModelError) as caught:
+        from_callable(refuses_then_exits, probe=rows, columns=("a", "b"))
+    said = str(caught.value)
+    assert "refuses_then_exits called sys.exit(2)" in said, said  # (main: "failed on a
+    assert "failed on a pandas DataFrame" not in said, said  # pandas DataFrame ... too")
+    assert forms == ["ndarray", "DataFrame"]

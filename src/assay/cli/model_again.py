@@ -51,8 +51,7 @@ def smaller_batches(message: str) -> str:
     """`` --batch-size N`` when ``message`` (a run's error) advised it (else ""): the size a
     served model's refusal advised, or, for a local model whose failure reads as a limit on
     its inputs a call (``models.checked.batch_hint``: "--batch-size N", N unsaid), the limit
-    its words name, else half the batch it failed on (a resume failing again so is told
-    half of that: it ends with calls the model takes)."""
+    its words name, else half the batch it failed on."""
     found = re.search(
         r"a size the server refused: give a smaller --batch-size "
         r"\(below [\d,]+, e\.g\. --batch-size (\d+);",

@@ -166,6 +166,8 @@ def _probe_or_frame(
         framed = FramedFunction(fn, columns, dtypes)
         try:
             return framed, probe_call(framed, probe, what=what, timeout=timeout)
+        except OwnExit:  # (exiting when given the DataFrame: said as that)
+            raise
         except ModelError:
             pass
         said = str(exc).split("; the model is called with a 2-D numpy array")[0]
