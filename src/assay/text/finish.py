@@ -17,11 +17,11 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.finishing import release, stored_outcome
 from assay.core.integrity import check_fingerprints
-from assay.core.served_answers import force_given
 from assay.core.interrupted import guarded_run
 from assay.core.run import RunOutcome
 from assay.core.run_record import RunRecord
 from assay.core.runinfo import earlier_wall_seconds
+from assay.core.served_answers import force_given
 from assay.core.store import RunStore
 from assay.text.phases import recheck_at_start, record_rates, run_session
 from assay.text.prepare import setup_from_record
