@@ -62,6 +62,10 @@ def test_a_fixed_classifier_file_is_resumed_with_force_as_the_run_said(
     pasted = shlex.split(line.group(1))[1:]
     refused = runner.invoke(app, pasted)
     assert refused.exit_code == 2 and "--force" in refused.output, refused.output
+    # the refusal's way forward, not "a resume keeps this run's options: fix the problem in
+    # a new run" beside it (the run's options are not what was refused)
+    assert "a resume keeps this run's options" not in refused.output, refused.output
+    assert "continue with: assay resume" in " ".join(refused.output.split()), refused.output
     resumed = runner.invoke(app, [*pasted, "--force"])
     shown = " ".join(resumed.output.split())
     assert "was not resumed" not in shown, shown
