@@ -49,6 +49,13 @@ class LabelFile:
                     if class_names
                     else f"it does not name its classes: labels are class indices 0 to "
                     f"{n_classes - 1}"
+                    + (
+                        ""
+                        if value.isdigit()
+                        else "; labels written as class names need the model's classes "
+                        "named, in the order of its outputs: --classes NAME,NAME,... "
+                        "(classes=[...])"
+                    )
                 )
                 raise UsageError(
                     f"the label {value!r} names no class of the model ({classes})",

@@ -341,9 +341,15 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     if record.status in ENDED and finishable(record):  # (failed after its search ended)
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
         go_on = f"once the problem is fixed, finish it (no new search) with: {line}"
-    elif record.status not in ENDED and _options_refused(kind, record.status, message):
+    elif (
+        record.status not in ENDED
+        and not refused
+        and _options_refused(kind, record.status, message)
+    ):
         # (a resume keeps the run's options, and they are what failed: its line failed the
-        # same way)
+        # same way; not a resume refused before it began, whose own error, a file changed
+        # since, is no option of the run's: beside "pass --force to continue" it said "fix
+        # the problem in a new run", hostile50)
         fresh = "a resume keeps this run's options: fix the problem in a new run"
     elif record.status not in ENDED:
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)

@@ -19,16 +19,28 @@ __all__ = [
 
 # the options a summary's advice names (a budget to raise, the empty values set aside, the
 # backdoor scan's second opinion to turn off, a text suite's cases per test, a backdoor
-# image's own budget, the exact answer's time)
+# image's own budget, the exact answer's time; the strategy, oracle or mode to use instead,
+# a backdoor scan's images and clean images, STRIP's blends and rate, a trigger's largest
+# side, a grammar's depth: a Python run's headline said "--strategy strip looks at those"
+# and "the clean images (--clean)" before hostile50)
 _KEYWORDS = frozenset(
     {
+        "blends",
+        "clean",
         "exact_time",
         "floor",
+        "fpr",
+        "images",
+        "max_depth",
         "max_queries",
         "max_queries_per_image",
         "max_time",
+        "max_trigger",
         "missing",
+        "mode",
+        "oracle",
         "second_opinion",
+        "strategy",
     }
 )
 # a backdoor scan's advice names its own options too (the clean images to give, a strategy

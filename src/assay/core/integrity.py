@@ -268,21 +268,26 @@ def check_fingerprints(
             + ("" if now is None else f", now {now[:12]}...")
             + ")"
         )
-        if what == "model" and force and now is not None:
-            notes.append(f"{detail}; continuing with the new model (--force)")
+        # (a text run's classifiers are its models: ``--force`` lets a fixed one through
+        # as it does a model, which the failed run's own advice says; before hostile50 it
+        # was refused "the stored search state no longer fits it", --force or not)
+        model = what == "model" or what.startswith("classifier ")
+        noun = "model" if what == "model" else "classifier"
+        if model and force and now is not None:
+            notes.append(f"{detail}; continuing with the new {noun} (--force)")
             continue
         if finishing:
             raise UsageError(
                 f"{detail}; its search ended, and what it still lacks must be asked of the "
-                f"{what} it searched: put the original file back and resume again, or run the "
-                "command again (a new run)"
-                + (", or pass --force to finish it with the new model" if what == "model" else ""),
+                f"{noun if model else what} it searched: put the original file back and "
+                "resume again, or run the command again (a new run)"
+                + (f", or pass --force to finish it with the new {noun}" if model else ""),
                 argument="RUN_ID",
             )
-        if what == "model":
+        if model:
             raise UsageError(
-                f"{detail}; resuming would mix the findings of two models. Start a new run, "
-                "or pass --force to continue with the new model anyway",
+                f"{detail}; resuming would mix the findings of two {noun}s. Start a new run, "
+                f"or pass --force to continue with the new {noun} anyway",
                 argument="RUN_ID",
             )
         raise UsageError(

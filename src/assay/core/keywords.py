@@ -242,6 +242,8 @@ def _keyword_of(flag: str) -> str:
 
 # an option and its value where the keyword takes a tuple: ``--range 0,255``
 _PAIR = re.compile(r"--range (-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)\b")
+# an option taking one of a few words: ``--strategy strip`` -> ``strategy="strip"``
+_CHOICE = re.compile(r"--(strategy|oracle|mode) ([a-z][a-z0-9]*)\b")
 
 
 def _prose_in_keywords(
@@ -256,6 +258,7 @@ def _prose_in_keywords(
     other = dict(renamed or {})
     if other.get("range") in accepted:  # ("--range 0,255": value_range=(0, 255))
         message = _PAIR.sub(lambda m: f"{other['range']}=({m[1]}, {m[2]})", message)
+    message = _CHOICE.sub(lambda m: f'{m[1]}="{m[2]}"' if m[1] in accepted else m[0], message)
 
     for flag, python in _API_FORMS.items():  # (a keyword taking more than the option)
         if _keyword_of(flag) in accepted:

@@ -41,6 +41,7 @@ __all__ = [
     "ServedModelChanged",
     "answer_print",
     "answers_changed",
+    "force_given",
     "forced",
     "kept_probe",
     "redeploy_unseen",
@@ -111,6 +112,12 @@ def forced(force: bool) -> Iterator[None]:
         yield
     finally:
         _FORCED.reset(token)
+
+
+def force_given() -> bool:
+    """Whether the call running now was given ``--force`` (``forced``): a text run's resume
+    checks its classifiers' files again under it (``text.finish``)."""
+    return _FORCED.get()
 
 
 def same_served_model(

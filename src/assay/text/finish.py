@@ -21,6 +21,7 @@ from assay.core.interrupted import guarded_run
 from assay.core.run import RunOutcome
 from assay.core.run_record import RunRecord
 from assay.core.runinfo import earlier_wall_seconds
+from assay.core.served_answers import force_given
 from assay.core.store import RunStore
 from assay.text.phases import recheck_at_start, record_rates, run_session
 from assay.text.prepare import setup_from_record
@@ -44,7 +45,12 @@ def resumed_session(
     its map, ``text.label_map_added``)."""
     started = call_started()  # the call's (core.clock)
     # a changed grammar or classifier file would mix two searches' findings: refuse
-    check_fingerprints(record.config.get("fingerprints"), run_id=record.id, finishing=finish)
+    check_fingerprints(
+        record.config.get("fingerprints"),
+        run_id=record.id,
+        finishing=finish,
+        force=force_given(),  # (a fixed classifier: ``assay resume --force``)
+    )
     before = earlier_wall_seconds(record)
     the_setup = setup_from_record(
         record, model=model, allow_pickle=allow_pickle, resumed=True, added_map=label_map

@@ -508,6 +508,10 @@ def parse_grammar(
     so the grammar is held once, as productions (a 13 MB grammar held every alternative
     as parsed items too, at once: 610 MB, then 307 MB kept)."""
     notes: list[str] = []
+    # (a byte-order mark is no character of the grammar: a file's is dropped as it is read,
+    # ``core.textfile``; a notebook's ``open(f, encoding="utf-8").read()`` of Notepad's file
+    # keeps it, and the text was refused "expected a symbol name, found '\ufeff%start'")
+    text = text.removeprefix("\ufeff")
     heads = _read_heads(text, source, notes, Path(base) if base is not None else Path())
     if not heads.rules:
         raise UsageError("the grammar has no rules (expected lines like: S -> 'a' B)", path=source)

@@ -307,8 +307,12 @@ class Oracle:
     def unmapped_said(self) -> str:
         """The labels without a counterpart, per classifier, as the messages say them: each
         quoted as Python writes it (an empty answer ``''``, a label holding a new line or
-        spaces at its ends) with the sentences it was the top label of (``without``)."""
+        spaces at its ends) with the sentences it was the top label of (``without``).  Once
+        any was counted, a label counted on none is not named: a classifier whose labels are
+        read off its answers takes the others' too, and was said to have answered an empty
+        label it never gave ("a: ''; b: '' (5 sentences)", hostile50)."""
         lay, parts = self.layout, []
+        counted = any(n for row in self.without for n in row)
         for name, labels in lay.unmapped().items():
             k = lay.names.index(name)
             counts = self.without[k] if k < len(self.without) else []
@@ -318,6 +322,8 @@ class Oracle:
                 if self.metamorphic and not (lay.silent and lay.silent[k][j]):
                     continue  # (compared as itself there: only no answer goes unjudged)
                 n = counts[j] if j < len(counts) else 0  # (0: not counted, as by a replay)
+                if counted and not n:
+                    continue
                 said.append(
                     f"{label!r} ({n:,} sentence{'' if n == 1 else 's'})" if n else repr(label)
                 )
