@@ -196,9 +196,7 @@ def test_the_overlap_hooks_dispatch_and_puts_it_back() -> None:
     assert overlap.shrinking_seen is False
 
 
-def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
-    """bench/text_free.py: a hooked part's CPU (outermost calls only, the call under way
-    counted up to the event) is taken off every event made inside or after it."""
+def _free_bench() -> Any:
     sys.path.insert(0, str(BENCH.parent))
     try:
         spec = importlib.util.spec_from_file_location(
@@ -209,6 +207,13 @@ def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
         spec.loader.exec_module(free)
     finally:
         sys.path.remove(str(BENCH.parent))
+    return free
+
+
+def _timed_parts(free: Any) -> tuple[list[float], Any, Any, type]:
+    """A clock set by hand, a ``Freed`` on it, its ``Shifted`` events, and a class whose
+    ``outer`` (1.0 s, ``inner``, 0.25 s) calls ``inner`` (0.5 s): each makes an event at
+    its end ("send" inside ``inner``, "wait" inside ``outer``)."""
     clock = [0.0]
     freed = free.Freed(clock=lambda: clock[0])
     events = free.Shifted(freed)
@@ -216,13 +221,21 @@ def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
     class Part:
         def inner(self) -> None:
             clock[0] += 0.5
-            events.append(("send", clock[0], 1))  # inside: 0.5 s of the part so far
+            events.append(("send", clock[0], 1))
 
         def outer(self) -> None:
             clock[0] += 1.0
-            self.inner()  # nested: counted once, by the outer call
+            self.inner()
             clock[0] += 0.25
+            events.append(("wait", clock[0], 1))
 
+    return clock, freed, events, Part
+
+
+def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
+    """bench/text_free.py: a hooked part's CPU (nested calls counted once, the call under
+    way counted up to the event) is taken off every event made inside or after it."""
+    clock, freed, events, Part = _timed_parts(_free_bench())
     freed.wrap(Part, "inner")
     freed.wrap(Part, "outer")
     events.append(("send", 0.0, 0))
@@ -231,7 +244,45 @@ def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
     clock[0] += 1.0
     events.append(("wait", clock[0], 0))
     freed.restore()
-    assert list(events) == [("send", 0.0, 0), ("send", 3.5, 1), ("wait", 4.75, 0)]
-    assert events.moved == [("send", 0.0, 0), ("send", 2.0, 1), ("wait", 3.0, 0)]
+    assert list(events) == [
+        ("send", 0.0, 0),
+        ("send", 3.5, 1),
+        ("wait", 3.75, 1),
+        ("wait", 4.75, 0),
+    ]
+    # inside ``inner``: 1.5 s of the parts so far; at the end of ``outer``: 1.75 s
+    assert events.moved == [("send", 0.0, 0), ("send", 2.0, 1), ("wait", 2.0, 1), ("wait", 3.0, 0)]
     assert freed.spent == pytest.approx(1.75)
     assert Part.outer.__name__ == "outer"  # put back
+
+
+def test_the_free_bench_takes_each_parts_share_of_its_own_cpu() -> None:
+    """bench/text_free.py ``PART=SHARE``: each stretch of CPU is the innermost hooked part's
+    and only its share is taken out (a part kept, ``send=0``, inside a freed one keeps its
+    CPU in the schedule); ``by_part`` says each part's own CPU."""
+    free = _free_bench()
+    clock, freed, events, Part = _timed_parts(free)
+    freed.wrap(Part, "inner", 0.0, "send")
+    freed.wrap(Part, "outer", 1.0, "outer")
+    Part().outer()  # inside the kept part: 1.0 s taken so far; at the end, 1.25 s
+    clock[0] += 2.0
+    freed.restore()
+    freed.wrap(Part, "inner", 0.0, "send")
+    freed.wrap(Part, "outer", 0.5, "half")  # (now half of the outer part's CPU taken out)
+    Part().outer()
+    freed.restore()
+    assert events.moved == [
+        ("send", 0.5, 1),
+        ("wait", 0.5, 1),
+        ("send", 3.5, 1),
+        ("wait", 3.625, 1),
+    ]
+    assert freed.spent == pytest.approx(3.5)
+    assert freed.taken == pytest.approx(1.25 + 0.625)
+    assert freed.by_part == pytest.approx({"outer": 1.25, "send": 1.0, "half": 1.25})
+    assert freed.depth == 0
+    assert free._part("findings") == ("findings", 1.0)
+    assert free._part("propose=0.45") == ("propose", 0.45)
+    for bad in ("nothing", "propose=2", "propose=x"):
+        with pytest.raises(free.argparse.ArgumentTypeError):
+            free._part(bad)
