@@ -102,16 +102,7 @@ def test_the_bench_says_which_search_code_it_measured() -> None:
 
 def test_the_cpu_bench_memo_asks_each_sentence_once_and_answers_the_same_rows() -> None:
     """bench/text_cpu.py times the search alone: its classifiers answer from a memo."""
-    sys.path.insert(0, str(BENCH.parent))
-    try:
-        spec = importlib.util.spec_from_file_location(
-            "bench_text_cpu", BENCH.parent / "text_cpu.py"
-        )
-        assert spec is not None and spec.loader is not None
-        cpu = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(cpu)
-    finally:
-        sys.path.remove(str(BENCH.parent))
+    cpu = _bench_module("text_cpu")
     asked: list[list[str]] = []
 
     class Inner:
@@ -196,18 +187,24 @@ def test_the_overlap_hooks_dispatch_and_puts_it_back() -> None:
     assert overlap.shrinking_seen is False
 
 
-def _free_bench() -> Any:
+def _bench_module(name: str) -> Any:
+    """``bench/NAME.py`` loaded as a module (the bench folder on the path meanwhile: its
+    files import ``text``, the bench beside them)."""
     sys.path.insert(0, str(BENCH.parent))
     try:
-        spec = importlib.util.spec_from_file_location(
-            "bench_text_free", BENCH.parent / "text_free.py"
-        )
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH.parent / f"{name}.py")
         assert spec is not None and spec.loader is not None
-        free = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(free)
+        module = importlib.util.module_from_spec(spec)
+        # (registered: numba's cache of a compiled loop finds its module by name)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(BENCH.parent))
-    return free
+    return module
+
+
+def _free_bench() -> Any:
+    return _bench_module("text_free")
 
 
 def _timed_parts(free: Any) -> tuple[list[float], Any, Any, type]:
@@ -286,3 +283,43 @@ def test_the_free_bench_takes_each_parts_share_of_its_own_cpu() -> None:
     for bad in ("nothing", "propose=2", "propose=x"):
         with pytest.raises(free.argparse.ArgumentTypeError):
             free._part(bad)
+
+
+def test_the_key_kernel_gives_text_keys_bit_for_bit() -> None:
+    """bench/text_keys.py (the whole-round kernel's keys, a prototype): a sentence's key
+    from word ids equals ``text_key`` of ``flat.text``'s sentence — a mark glued to the word
+    before it, terminals of several words, one block and several (exactly 128 and 256
+    bytes, and one byte more), no word; a sentence past ``MAX_BYTES`` gives 0."""
+    pytest.importorskip("numba")
+    from assay.text.engine_state import text_key
+    from assay.text.flat import Draft
+    from assay.text.flat import text as flat_text
+
+    kernel = _bench_module("text_keys")
+    vocab = ["the food", "was", "not", "good", ".", "!", ", but", "x", "xx", "y" * 120, "z" * 126]
+    ids = {w: i for i, w in enumerate(vocab)}
+    sentences: list[tuple[str, ...]] = [
+        ("the food", "was", "not", "good", "."),
+        ("the food", "was", "good", ", but", "not", "good", "!"),
+        (".", "x"),  # (a mark first: no space to drop)
+        (),
+        ("x",),
+        ("y" * 120, "x", "x", "x", "x"),  # 128 bytes: one block
+        ("y" * 120, "x", "x", "x", "x", "x"),  # 130
+        ("z" * 126, "x"),  # 128
+        ("z" * 126, "x", "."),  # 129
+        ("z" * 126, "z" * 126, "xx"),  # 256: two blocks
+        ("z" * 126, "z" * 126, "xx", "!"),  # 257
+        ("y" * 120,) * 30,  # 3,629 bytes: 29 blocks
+    ]
+    assert {len(flat_text(Draft([], s)).encode()) for s in sentences} >= {128, 129, 256, 257}
+    words, at = kernel.sentence_arrays(sentences, ids)
+    out = np.zeros(len(sentences), dtype=np.uint64)
+    kernel.keys(*kernel.word_table(vocab), words, at, out)
+    assert out.tolist() == [text_key(flat_text(Draft([], s))) for s in sentences]
+    too_long = [("y" * 120,) * 40]  # 4,839 bytes, past MAX_BYTES (4,096)
+    words, at = kernel.sentence_arrays(too_long, ids)
+    kernel.keys(*kernel.word_table(vocab), words, at, out)
+    assert out[0] == 0
+    with pytest.raises(ValueError, match="detok"):
+        kernel.word_table(["good", " ."])
