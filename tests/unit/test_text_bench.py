@@ -102,16 +102,7 @@ def test_the_bench_says_which_search_code_it_measured() -> None:
 
 def test_the_cpu_bench_memo_asks_each_sentence_once_and_answers_the_same_rows() -> None:
     """bench/text_cpu.py times the search alone: its classifiers answer from a memo."""
-    sys.path.insert(0, str(BENCH.parent))
-    try:
-        spec = importlib.util.spec_from_file_location(
-            "bench_text_cpu", BENCH.parent / "text_cpu.py"
-        )
-        assert spec is not None and spec.loader is not None
-        cpu = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(cpu)
-    finally:
-        sys.path.remove(str(BENCH.parent))
+    cpu = _bench_module("text_cpu")
     asked: list[list[str]] = []
 
     class Inner:
@@ -196,19 +187,30 @@ def test_the_overlap_hooks_dispatch_and_puts_it_back() -> None:
     assert overlap.shrinking_seen is False
 
 
-def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
-    """bench/text_free.py: a hooked part's CPU (outermost calls only, the call under way
-    counted up to the event) is taken off every event made inside or after it."""
+def _bench_module(name: str) -> Any:
+    """``bench/NAME.py`` loaded as a module (the bench folder on the path meanwhile: its
+    files import ``text``, the bench beside them)."""
     sys.path.insert(0, str(BENCH.parent))
     try:
-        spec = importlib.util.spec_from_file_location(
-            "bench_text_free", BENCH.parent / "text_free.py"
-        )
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH.parent / f"{name}.py")
         assert spec is not None and spec.loader is not None
-        free = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(free)
+        module = importlib.util.module_from_spec(spec)
+        # (registered: numba's cache of a compiled loop finds its module by name)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(BENCH.parent))
+    return module
+
+
+def _free_bench() -> Any:
+    return _bench_module("text_free")
+
+
+def _timed_parts(free: Any) -> tuple[list[float], Any, Any, type]:
+    """A clock set by hand, a ``Freed`` on it, its ``Shifted`` events, and a class whose
+    ``outer`` (1.0 s, ``inner``, 0.25 s) calls ``inner`` (0.5 s): each makes an event at
+    its end ("send" inside ``inner``, "wait" inside ``outer``)."""
     clock = [0.0]
     freed = free.Freed(clock=lambda: clock[0])
     events = free.Shifted(freed)
@@ -216,13 +218,21 @@ def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
     class Part:
         def inner(self) -> None:
             clock[0] += 0.5
-            events.append(("send", clock[0], 1))  # inside: 0.5 s of the part so far
+            events.append(("send", clock[0], 1))
 
         def outer(self) -> None:
             clock[0] += 1.0
-            self.inner()  # nested: counted once, by the outer call
+            self.inner()
             clock[0] += 0.25
+            events.append(("wait", clock[0], 1))
 
+    return clock, freed, events, Part
+
+
+def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
+    """bench/text_free.py: a hooked part's CPU (nested calls counted once, the call under
+    way counted up to the event) is taken off every event made inside or after it."""
+    clock, freed, events, Part = _timed_parts(_free_bench())
     freed.wrap(Part, "inner")
     freed.wrap(Part, "outer")
     events.append(("send", 0.0, 0))
@@ -231,7 +241,85 @@ def test_the_free_bench_moves_each_event_by_the_freed_cpu_so_far() -> None:
     clock[0] += 1.0
     events.append(("wait", clock[0], 0))
     freed.restore()
-    assert list(events) == [("send", 0.0, 0), ("send", 3.5, 1), ("wait", 4.75, 0)]
-    assert events.moved == [("send", 0.0, 0), ("send", 2.0, 1), ("wait", 3.0, 0)]
+    assert list(events) == [
+        ("send", 0.0, 0),
+        ("send", 3.5, 1),
+        ("wait", 3.75, 1),
+        ("wait", 4.75, 0),
+    ]
+    # inside ``inner``: 1.5 s of the parts so far; at the end of ``outer``: 1.75 s
+    assert events.moved == [("send", 0.0, 0), ("send", 2.0, 1), ("wait", 2.0, 1), ("wait", 3.0, 0)]
     assert freed.spent == pytest.approx(1.75)
     assert Part.outer.__name__ == "outer"  # put back
+
+
+def test_the_free_bench_takes_each_parts_share_of_its_own_cpu() -> None:
+    """bench/text_free.py ``PART=SHARE``: each stretch of CPU is the innermost hooked part's
+    and only its share is taken out (a part kept, ``send=0``, inside a freed one keeps its
+    CPU in the schedule); ``by_part`` says each part's own CPU."""
+    free = _free_bench()
+    clock, freed, events, Part = _timed_parts(free)
+    freed.wrap(Part, "inner", 0.0, "send")
+    freed.wrap(Part, "outer", 1.0, "outer")
+    Part().outer()  # inside the kept part: 1.0 s taken so far; at the end, 1.25 s
+    clock[0] += 2.0
+    freed.restore()
+    freed.wrap(Part, "inner", 0.0, "send")
+    freed.wrap(Part, "outer", 0.5, "half")  # (now half of the outer part's CPU taken out)
+    Part().outer()
+    freed.restore()
+    assert events.moved == [
+        ("send", 0.5, 1),
+        ("wait", 0.5, 1),
+        ("send", 3.5, 1),
+        ("wait", 3.625, 1),
+    ]
+    assert freed.spent == pytest.approx(3.5)
+    assert freed.taken == pytest.approx(1.25 + 0.625)
+    assert freed.by_part == pytest.approx({"outer": 1.25, "send": 1.0, "half": 1.25})
+    assert freed.depth == 0
+    assert free._part("findings") == ("findings", 1.0)
+    assert free._part("propose=0.45") == ("propose", 0.45)
+    for bad in ("nothing", "propose=2", "propose=x"):
+        with pytest.raises(free.argparse.ArgumentTypeError):
+            free._part(bad)
+
+
+def test_the_key_kernel_gives_text_keys_bit_for_bit() -> None:
+    """bench/text_keys.py (the whole-round kernel's keys, a prototype): a sentence's key
+    from word ids equals ``text_key`` of ``flat.text``'s sentence — a mark glued to the word
+    before it, terminals of several words, one block and several (exactly 128 and 256
+    bytes, and one byte more), no word; a sentence past ``MAX_BYTES`` gives 0."""
+    pytest.importorskip("numba")
+    from assay.text.engine_state import text_key
+    from assay.text.flat import Draft
+    from assay.text.flat import text as flat_text
+
+    kernel = _bench_module("text_keys")
+    vocab = ["the food", "was", "not", "good", ".", "!", ", but", "x", "xx", "y" * 120, "z" * 126]
+    ids = {w: i for i, w in enumerate(vocab)}
+    sentences: list[tuple[str, ...]] = [
+        ("the food", "was", "not", "good", "."),
+        ("the food", "was", "good", ", but", "not", "good", "!"),
+        (".", "x"),  # (a mark first: no space to drop)
+        (),
+        ("x",),
+        ("y" * 120, "x", "x", "x", "x"),  # 128 bytes: one block
+        ("y" * 120, "x", "x", "x", "x", "x"),  # 130
+        ("z" * 126, "x"),  # 128
+        ("z" * 126, "x", "."),  # 129
+        ("z" * 126, "z" * 126, "xx"),  # 256: two blocks
+        ("z" * 126, "z" * 126, "xx", "!"),  # 257
+        ("y" * 120,) * 30,  # 3,629 bytes: 29 blocks
+    ]
+    assert {len(flat_text(Draft([], s)).encode()) for s in sentences} >= {128, 129, 256, 257}
+    words, at = kernel.sentence_arrays(sentences, ids)
+    out = np.zeros(len(sentences), dtype=np.uint64)
+    kernel.keys(*kernel.word_table(vocab), words, at, out)
+    assert out.tolist() == [text_key(flat_text(Draft([], s))) for s in sentences]
+    too_long = [("y" * 120,) * 40]  # 4,839 bytes, past MAX_BYTES (4,096)
+    words, at = kernel.sentence_arrays(too_long, ids)
+    kernel.keys(*kernel.word_table(vocab), words, at, out)
+    assert out[0] == 0
+    with pytest.raises(ValueError, match="detok"):
+        kernel.word_table(["good", " ."])
