@@ -74,6 +74,26 @@ def main() -> None:
         help="how far a box deep undecided yields its place in the heap (ensemble._BETA)",
     )
     parser.add_argument(
+        "--learn",
+        type=int,
+        nargs="+",
+        default=None,
+        help="0/1: the heap's order learned from what boxes' passes decided (ensemble._LEARN)",
+    )
+    parser.add_argument(
+        "--look",
+        nargs="+",
+        default=None,
+        help="LOOK:MASS each: a heap box of at least MASS cut on the best of its LOOK most "
+        "voted features (ensemble._LOOK, _LOOK_MASS; 0:0 none)",
+    )
+    parser.add_argument(
+        "--configs",
+        nargs="+",
+        default=None,
+        help="LEARN:BETA:LOOK:MASS each, in turn (in place of --learn, --beta, --look)",
+    )
+    parser.add_argument(
         "--tolerance",
         type=float,
         default=0.0,
@@ -89,13 +109,28 @@ def main() -> None:
             flat = _flat(MODELS[name](), attribute)
             refine(flat, deadline=clock() + 0.5, compiled=True)  # load the kernel
             runs = [
-                (c, p, n, b)
+                (c, p, n, b, L)
                 for p in (args.pieces or [None])
                 for c in args.cpu
                 for n in args.threads
                 for b in (args.beta or [None])
+                for L in (args.learn or [None])
+                for look in (args.look or [None])
             ]
-            for cpu, pieces, threads, beta in runs:
+            if args.configs:
+                runs = [
+                    (c, p, n, float(b), int(L), f"{k}:{m}")
+                    for p in (args.pieces or [None])
+                    for c in args.cpu
+                    for n in args.threads
+                    for L, b, k, m in (x.split(":") for x in args.configs)
+                ]
+            for cpu, pieces, threads, beta, learn, look in runs:
+                if look is not None:
+                    ensemble._LOOK = int(look.split(":")[0])  # type: ignore[attr-defined]
+                    ensemble._LOOK_MASS = float(look.split(":")[1])  # type: ignore[attr-defined]
+                if learn is not None:
+                    ensemble._LEARN = bool(learn)  # type: ignore[attr-defined]
                 if beta is not None:
                     ensemble._BETA = beta  # type: ignore[attr-defined]
                 if pieces is not None:
@@ -116,6 +151,8 @@ def main() -> None:
                 print(
                     ("" if pieces is None else f"pieces {pieces:>5} ")
                     + ("" if beta is None else f"beta {beta:g} ")
+                    + ("" if learn is None else f"learn {learn} ")
+                    + ("" if look is None else f"look {look} ")
                     + f"{name:<9}{attribute:<5} threads {threads}  cpu {used:6.2f} s  "
                     f"wall {wall:6.2f} s  bounds {100 * got.disc_mass:.4f}"
                     f" - {100 * (got.disc_mass + width):.4f} %  width {100 * width:7.4f} pt  "

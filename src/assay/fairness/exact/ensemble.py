@@ -568,6 +568,9 @@ _SETTLE_PAIRS = 128 * 128  # many pieces (and, for an attribute of 3+ values, th
 # margin's bounds: 0 at an end, 1 in the middle), so that boxes a few cuts may decide go
 # first (0: the mass alone; see ``kernel._priority``)
 _BETA = 0.9
+_LOOK = 0  # a heap box of at least _LOOK_MASS cut on the best of its _LOOK most voted features
+_LOOK_MASS = 1e-4
+_LEARN = False  # the order learned from what the boxes' passes decided (kernel._learned)
 _CALL_STEPS = 50_000  # boxes decided per call of the kernel when ``max_steps`` is given
 _CALL_SECONDS = (
     0.1  # else each call sized to take about this long (the deadline is checked between)
@@ -707,6 +710,10 @@ def _deal(heaps: list[_Heap], n: int, max_pool: int) -> list[_Heap]:
         target.found.extend(h.found)
         target.ones += h.ones
         target.work[16][:] += h.work[16]
+    pooled = sum(h.learn for h in heaps) / n  # what every heap learned, shared out
+    for h in out:
+        if h.learn.shape == pooled.shape:
+            h.learn = pooled.copy()
     return out
 
 
@@ -746,6 +753,7 @@ class _Heap:
         self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.n_boxes = self.steps = self.decided = self.settled = 0
         self.build_seconds = 0.0
+        self.learn = np.zeros((2, kernel._ND, kernel._NM) if _LEARN else (0, 1, 1))
         self.stopped = False  # the deadline or the steps ended its last run
         self.full = False  # no room left for more boxes
 
@@ -805,6 +813,9 @@ class _Heap:
                 self.direction,
                 self.ones,
                 _BETA,
+                self.learn,
+                _LOOK,
+                _LOOK_MASS,
             )
             self.decided += int(n_steps)
             self.settled += int(n_set)
