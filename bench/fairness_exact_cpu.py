@@ -81,17 +81,11 @@ def main() -> None:
         help="0/1: the heap's order learned from what boxes' passes decided (ensemble._LEARN)",
     )
     parser.add_argument(
-        "--look",
-        nargs="+",
-        default=None,
-        help="LOOK:MASS each: a heap box of at least MASS cut on the best of its LOOK most "
-        "voted features (ensemble._LOOK, _LOOK_MASS; 0:0 none)",
-    )
-    parser.add_argument(
         "--configs",
         nargs="+",
         default=None,
-        help="LEARN:BETA:LOOK:MASS each, in turn (in place of --learn, --beta, --look)",
+        help="LEARN:BETA each, in turn (in place of --learn and --beta; learning, BETA is "
+        "ensemble._GAMMA)",
     )
     parser.add_argument(
         "--tolerance",
@@ -115,23 +109,21 @@ def main() -> None:
                 for n in args.threads
                 for b in (args.beta or [None])
                 for L in (args.learn or [None])
-                for look in (args.look or [None])
             ]
             if args.configs:
                 runs = [
-                    (c, p, n, float(b), int(L), f"{k}:{m}")
+                    (c, p, n, float(b), int(L))
                     for p in (args.pieces or [None])
                     for c in args.cpu
                     for n in args.threads
-                    for L, b, k, m in (x.split(":") for x in args.configs)
+                    for L, b in (x.split(":") for x in args.configs)
                 ]
-            for cpu, pieces, threads, beta, learn, look in runs:
-                if look is not None:
-                    ensemble._LOOK = int(look.split(":")[0])  # type: ignore[attr-defined]
-                    ensemble._LOOK_MASS = float(look.split(":")[1])  # type: ignore[attr-defined]
+            for cpu, pieces, threads, beta, learn in runs:
                 if learn is not None:
                     ensemble._LEARN = bool(learn)  # type: ignore[attr-defined]
-                if beta is not None:
+                if beta is not None and learn:
+                    ensemble._GAMMA = beta  # type: ignore[attr-defined]
+                elif beta is not None:
                     ensemble._BETA = beta  # type: ignore[attr-defined]
                 if pieces is not None:
                     ensemble._SETTLE_PIECES = pieces  # type: ignore[attr-defined]
@@ -152,7 +144,6 @@ def main() -> None:
                     ("" if pieces is None else f"pieces {pieces:>5} ")
                     + ("" if beta is None else f"beta {beta:g} ")
                     + ("" if learn is None else f"learn {learn} ")
-                    + ("" if look is None else f"look {look} ")
                     + f"{name:<9}{attribute:<5} threads {threads}  cpu {used:6.2f} s  "
                     f"wall {wall:6.2f} s  bounds {100 * got.disc_mass:.4f}"
                     f" - {100 * (got.disc_mass + width):.4f} %  width {100 * width:7.4f} pt  "

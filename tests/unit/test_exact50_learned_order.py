@@ -60,17 +60,16 @@ def test_the_learned_order_holds_the_brute_force_share(kind: str) -> None:
             assert low - 1e-12 <= truth <= high + 1e-12, (learn, low, truth, high)
         assert stages[-1][0] == pytest.approx(truth, abs=1e-12)
         assert stages[-1][1] == pytest.approx(truth, abs=1e-12)
-    assert runs[False][:3] != runs[True][:3]  # the order changed what was decided first
 
 
-def _heap(kind: str, calls: int) -> Any:
+def _heap(kind: str, calls: int, learn: bool = True) -> Any:
     flat = _flat(_model(kind))
     k = ensemble._KernelArrays.of(flat)
     root = np.zeros((1, 2, flat.n_features), dtype=np.int16)
     root[0, 1] = flat.n_atoms
     mass = ensemble._mass(flat, root[:, 0].astype(np.int64), root[:, 1].astype(np.int64))
     saved = ensemble._LEARN, ensemble._CALL_STEPS, ensemble._SETTLE_PIECES
-    ensemble._LEARN, ensemble._CALL_STEPS, ensemble._SETTLE_PIECES = True, 40, 0
+    ensemble._LEARN, ensemble._CALL_STEPS, ensemble._SETTLE_PIECES = learn, 40, 0
     try:
         heap = ensemble._Heap(flat, k, root, mass, 50, 10**6, counted=True)
         heap.run(float("inf"), 0.0, calls)
@@ -95,6 +94,9 @@ def test_the_heap_keeps_masses_learns_and_shares_its_rates(kind: str) -> None:
     assert np.all(keys <= masses * (1 + 1e-12)) and np.all(keys >= 0.0)
     # every box taken taught its bucket once
     assert heap.learn[1].sum() > 0 and np.all(heap.learn[0] <= heap.learn[1] + 1e-12)
+    # the order is the learned one: not the fixed order's keys
+    fixed = _heap(kind, 3, learn=False)[1]
+    assert not np.array_equal(fixed.h_p[: fixed.n_heap], keys)
     # dealt anew, the heaps share what was learned (the rates kept)
     dealt = ensemble._deal([heap], 2, 10**6)
     rate = heap.learn[0] / np.maximum(heap.learn[1], 1e-300)

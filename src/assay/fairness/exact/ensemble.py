@@ -568,9 +568,8 @@ _SETTLE_PAIRS = 128 * 128  # many pieces (and, for an attribute of 3+ values, th
 # margin's bounds: 0 at an end, 1 in the middle), so that boxes a few cuts may decide go
 # first (0: the mass alone; see ``kernel._priority``)
 _BETA = 0.9
-_LOOK = 0  # a heap box of at least _LOOK_MASS cut on the best of its _LOOK most voted features
-_LOOK_MASS = 1e-4
 _LEARN = False  # the order learned from what the boxes' passes decided (kernel._learned)
+_GAMMA = 1.0  # there, how much what a pass left in the heap promises counts beside it
 _CALL_STEPS = 50_000  # boxes decided per call of the kernel when ``max_steps`` is given
 _CALL_SECONDS = (
     0.1  # else each call sized to take about this long (the deadline is checked between)
@@ -710,10 +709,9 @@ def _deal(heaps: list[_Heap], n: int, max_pool: int) -> list[_Heap]:
         target.found.extend(h.found)
         target.ones += h.ones
         target.work[16][:] += h.work[16]
-    pooled = sum(h.learn for h in heaps) / n  # what every heap learned, shared out
+    pooled = np.sum([h.learn for h in heaps], axis=0) / n  # what every heap learned, shared
     for h in out:
-        if h.learn.shape == pooled.shape:
-            h.learn = pooled.copy()
+        h.learn = pooled.copy()
     return out
 
 
@@ -812,10 +810,8 @@ class _Heap:
                 _SETTLE_PAIRS,
                 self.direction,
                 self.ones,
-                _BETA,
+                _GAMMA if _LEARN else _BETA,
                 self.learn,
-                _LOOK,
-                _LOOK_MASS,
             )
             self.decided += int(n_steps)
             self.settled += int(n_set)

@@ -285,86 +285,6 @@ def _learned(learn: np.ndarray, bd: int, bm: int) -> float:
 
 
 @_jit  # type: ignore[misc]
-def _look(
-    box: np.ndarray,
-    f0: int,
-    c0: int,
-    look: int,
-    model: tuple[np.ndarray, ...],
-    attr: int,
-    n_alpha: int,
-    base: float,
-    eps: float,
-    st: tuple[np.ndarray, ...],
-    score: np.ndarray,
-    direction: bool,
-    queue: np.ndarray,
-    cw: np.ndarray,
-) -> tuple[int, int]:
-    """Of the ``look`` most voted features (``score``, from ``_outcome``), each cut where its
-    widest voter cuts it, the one whose halves leave the least undecided mass (each half's
-    re-walked trees put back after)."""
-    uses_attr = model[6]
-    n_trees = len(uses_attr)
-    n_feat = box.shape[1]
-    sc = score.copy()
-    scratch = np.empty(n_feat)
-    lows = np.empty(n_alpha)
-    highs = np.empty(n_alpha)
-    half_box = box.copy()
-    b_tmn = np.empty((n_trees, n_alpha))
-    b_tmx = np.empty((n_trees, n_alpha))
-    b_width = np.empty(n_trees)
-    b_int = np.empty((n_trees, 4), dtype=np.int64)
-    best_f, best_c, best_u = f0, c0, np.inf
-    for _ in range(look):
-        f = 0
-        for g in range(n_feat):
-            if sc[g] > sc[f]:
-                f = g
-        if sc[f] <= 0.0:
-            break
-        sc[f] = -1.0
-        bt = -1
-        for t in range(n_trees):
-            if st[3][t] == f and (bt < 0 or st[2][t] > st[2][bt]):
-                bt = t
-        if bt < 0:
-            continue
-        cc = st[4][bt]
-        bit = np.int64(-1) if n_feat > 62 else np.int64(1) << f
-        u = 0.0
-        for half in range(2):
-            half_box[:] = box
-            half_box[1 - half, f] = cc
-            for t in range(n_trees):
-                b_tmn[t] = st[0][t]
-                b_tmx[t] = st[1][t]
-                b_width[t] = st[2][t]
-                b_int[t, 0] = st[3][t]
-                b_int[t, 1] = st[4][t]
-                b_int[t, 2] = st[5][t]
-                b_int[t, 3] = st[6][t]
-            for t in range(n_trees):
-                if b_int[t, 2] & bit:
-                    _walk(t, half_box[0], half_box[1], attr, n_alpha, model, queue, st)
-            out, _, _ = _outcome(n_alpha, base, eps, uses_attr, st, lows, highs, scratch, direction)
-            if out == CUT:
-                u += _mass(half_box[0], half_box[1], cw, attr)
-            for t in range(n_trees):
-                st[0][t] = b_tmn[t]
-                st[1][t] = b_tmx[t]
-                st[2][t] = b_width[t]
-                st[3][t] = b_int[t, 0]
-                st[4][t] = b_int[t, 1]
-                st[5][t] = b_int[t, 2]
-                st[6][t] = b_int[t, 3]
-        if u < best_u:
-            best_f, best_c, best_u = f, cc, u
-    return best_f, best_c
-
-
-@_jit  # type: ignore[misc]
 def _keep(
     d_box: np.ndarray, d_m: np.ndarray, n_d: int, keep: int, box: np.ndarray, m: float
 ) -> int:
@@ -457,8 +377,6 @@ def best_first(
     ones: np.ndarray,
     beta: float,
     learn: np.ndarray,
-    look: int,
-    look_mass: float,
 ) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray, int]:
     """Settle the boxes of a max-heap (``h_box``: ``(cap, 2, F)`` lo and hi; ``h_m``: masses;
     ``h_p``: the heap's keys, each mass times ``_priority``'s factor with ``beta``; the first
@@ -577,23 +495,6 @@ def best_first(
                 k_pri[0] = _learned(learn, bd_top, bm_top)
             else:
                 k_pri[0] = _priority(1.0, lows, highs, eps, beta)
-            if look > 1 and m >= look_mass:
-                f_cut, c = _look(
-                    box[0],
-                    f_cut,
-                    c,
-                    look,
-                    model,
-                    attr,
-                    n_alpha,
-                    base,
-                    eps,
-                    parent,
-                    score,
-                    direction,
-                    queue,
-                    cw,
-                )
             _save(parent, k_tmn, k_tmx, k_tree, k_mask, 0)
             k_box[0] = box[0]
             k_cut[0, 0] = f_cut
