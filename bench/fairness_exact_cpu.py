@@ -74,20 +74,6 @@ def main() -> None:
         help="how far a box deep undecided yields its place in the heap (ensemble._BETA)",
     )
     parser.add_argument(
-        "--learn",
-        type=int,
-        nargs="+",
-        default=None,
-        help="0/1: the heap's order learned from what boxes' passes decided (ensemble._LEARN)",
-    )
-    parser.add_argument(
-        "--configs",
-        nargs="+",
-        default=None,
-        help="LEARN:BETA each, in turn (in place of --learn and --beta; learning, BETA is "
-        "ensemble._GAMMA)",
-    )
-    parser.add_argument(
         "--tolerance",
         type=float,
         default=0.0,
@@ -103,27 +89,14 @@ def main() -> None:
             flat = _flat(MODELS[name](), attribute)
             refine(flat, deadline=clock() + 0.5, compiled=True)  # load the kernel
             runs = [
-                (c, p, n, b, L)
+                (c, p, n, b)
                 for p in (args.pieces or [None])
                 for c in args.cpu
                 for n in args.threads
                 for b in (args.beta or [None])
-                for L in (args.learn or [None])
             ]
-            if args.configs:
-                runs = [
-                    (c, p, n, float(b), int(L))
-                    for p in (args.pieces or [None])
-                    for c in args.cpu
-                    for n in args.threads
-                    for L, b in (x.split(":") for x in args.configs)
-                ]
-            for cpu, pieces, threads, beta, learn in runs:
-                if learn is not None:
-                    ensemble._LEARN = bool(learn)  # type: ignore[attr-defined]
-                if beta is not None and learn:
-                    ensemble._GAMMA = beta  # type: ignore[attr-defined]
-                elif beta is not None:
+            for cpu, pieces, threads, beta in runs:
+                if beta is not None:
                     ensemble._BETA = beta  # type: ignore[attr-defined]
                 if pieces is not None:
                     ensemble._SETTLE_PIECES = pieces  # type: ignore[attr-defined]
@@ -143,7 +116,6 @@ def main() -> None:
                 print(
                     ("" if pieces is None else f"pieces {pieces:>5} ")
                     + ("" if beta is None else f"beta {beta:g} ")
-                    + ("" if learn is None else f"learn {learn} ")
                     + f"{name:<9}{attribute:<5} threads {threads}  cpu {used:6.2f} s  "
                     f"wall {wall:6.2f} s  bounds {100 * got.disc_mass:.4f}"
                     f" - {100 * (got.disc_mass + width):.4f} %  width {100 * width:7.4f} pt  "

@@ -568,8 +568,6 @@ _SETTLE_PAIRS = 128 * 128  # many pieces (and, for an attribute of 3+ values, th
 # margin's bounds: 0 at an end, 1 in the middle), so that boxes a few cuts may decide go
 # first (0: the mass alone; see ``kernel._priority``)
 _BETA = 0.9
-_LEARN = False  # the order learned from what the boxes' passes decided (kernel._learned)
-_GAMMA = 1.0  # there, how much what a pass left in the heap promises counts beside it
 _CALL_STEPS = 50_000  # boxes decided per call of the kernel when ``max_steps`` is given
 _CALL_SECONDS = (
     0.1  # else each call sized to take about this long (the deadline is checked between)
@@ -709,9 +707,6 @@ def _deal(heaps: list[_Heap], n: int, max_pool: int) -> list[_Heap]:
         target.found.extend(h.found)
         target.ones += h.ones
         target.work[16][:] += h.work[16]
-    pooled = np.sum([h.learn for h in heaps], axis=0) / n  # what every heap learned, shared
-    for h in out:
-        h.learn = pooled.copy()
     return out
 
 
@@ -751,7 +746,6 @@ class _Heap:
         self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.n_boxes = self.steps = self.decided = self.settled = 0
         self.build_seconds = 0.0
-        self.learn = np.zeros((2, kernel._ND, kernel._NM) if _LEARN else (0, 1, 1))
         self.stopped = False  # the deadline or the steps ended its last run
         self.full = False  # no room left for more boxes
 
@@ -810,8 +804,7 @@ class _Heap:
                 _SETTLE_PAIRS,
                 self.direction,
                 self.ones,
-                _GAMMA if _LEARN else _BETA,
-                self.learn,
+                _BETA,
             )
             self.decided += int(n_steps)
             self.settled += int(n_set)

@@ -255,35 +255,6 @@ def _priority(m: float, lows: np.ndarray, highs: np.ndarray, eps: float, beta: f
     return key
 
 
-_ND = 8  # the learned order's buckets: how deep zero lies in the margin's bounds
-_NM = 24  # and the box's mass (3 bits of log2 a bucket)
-
-
-@_jit  # type: ignore[misc]
-def _bucket(m: float, lows: np.ndarray, highs: np.ndarray, eps: float) -> tuple[int, int]:
-    """The learned order's bucket of a box: ``_priority``'s depth of zero, and its mass."""
-    r = 0.0
-    for a in range(len(lows)):
-        if lows[a] <= eps and highs[a] >= -eps and highs[a] > lows[a]:
-            q = min(highs[a], -lows[a]) / (highs[a] - lows[a])
-            if q > r:
-                r = q
-    bd = min(int(min(2.0 * r, 1.0) * _ND), _ND - 1)
-    bm = 0
-    if m > 0.0:
-        bm = min(int(-np.log2(m) / 3.0), _NM - 1)
-    return bd, bm
-
-
-@_jit  # type: ignore[misc]
-def _learned(learn: np.ndarray, bd: int, bm: int) -> float:
-    """The decided share of a box's mass per step its bucket has shown (a prior of one pass
-    at ``0.1 x (1 - 0.9 depth)``)."""
-    prior = 0.1 * (1.0 - 0.9 * (bd + 0.5) / _ND)
-    est: float = (learn[0, bd, bm] + prior) / (learn[1, bd, bm] + 1.0)
-    return est
-
-
 @_jit  # type: ignore[misc]
 def _keep(
     d_box: np.ndarray, d_m: np.ndarray, n_d: int, keep: int, box: np.ndarray, m: float
@@ -376,7 +347,6 @@ def best_first(
     direction: bool,
     ones: np.ndarray,
     beta: float,
-    learn: np.ndarray,
 ) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray, int]:
     """Settle the boxes of a max-heap (``h_box``: ``(cap, 2, F)`` lo and hi; ``h_m``: masses;
     ``h_p``: the heap's keys, each mass times ``_priority``'s factor with ``beta``; the first
@@ -441,7 +411,6 @@ def best_first(
     k_box = np.empty((depth, 2, n_feat), dtype=np.int64)
     k_cut = np.empty((depth, 2), dtype=np.int64)
     k_pri = np.empty(depth)  # each box's priority per unit of mass (``_priority``)
-    learning = learn.shape[0] > 0
     while n_heap > 0 and steps < budget and n_heap + depth + 2 <= cap and n_tie + 2 < tie_cap:
         box[0] = h_box[0]
         m = h_m[0]
@@ -457,9 +426,6 @@ def best_first(
             n_alpha, base, eps, uses_attr, parent, lows, highs, score, direction
         )
         steps += 1
-        m_top = m
-        s_top = steps
-        bd_top, bm_top = _bucket(m, lows, highs, eps)
         sp = 0
         n_cut += outcome == CUT
         if outcome == CUT and max_pieces > 0 and worth(work, n_cut):
@@ -491,10 +457,7 @@ def best_first(
                     n_disc += 1
                     n_d = _keep(d_box, d_m, n_d, keep, work[18], work[19][0])
         if outcome == CUT:
-            if learning:
-                k_pri[0] = _learned(learn, bd_top, bm_top)
-            else:
-                k_pri[0] = _priority(1.0, lows, highs, eps, beta)
+            k_pri[0] = _priority(1.0, lows, highs, eps, beta)
             _save(parent, k_tmn, k_tmx, k_tree, k_mask, 0)
             k_box[0] = box[0]
             k_cut[0, 0] = f_cut
@@ -582,11 +545,7 @@ def best_first(
                     ties[n_tie] = box[1]
                     n_tie += 1
                 elif outcome == CUT:
-                    if learning:
-                        bd2, bm2 = _bucket(m, lows, highs, eps)
-                        k_pri[sp] = _learned(learn, bd2, bm2)
-                    else:
-                        k_pri[sp] = _priority(1.0, lows, highs, eps, beta)
+                    k_pri[sp] = _priority(1.0, lows, highs, eps, beta)
                     _save(parent, k_tmn, k_tmx, k_tree, k_mask, sp)
                     k_box[sp] = box[1]
                     k_cut[sp, 0] = f2
@@ -601,24 +560,13 @@ def best_first(
                     parent[4][t] = b_int[j, 1]
                     parent[5][t] = b_int[j, 2]
                     parent[6][t] = b_int[j, 3]
-        m_left = 0.0
-        m_ahead = 0.0  # what the boxes left promise, per their buckets' rates (learning)
         for i in range(sp):
             # what the depth-first pass left: back into the heap (their walks dropped)
             h_box[n_heap] = k_box[i]
             h_m[n_heap] = _mass(k_box[i, 0], k_box[i, 1], cw, attr)
             h_p[n_heap] = h_m[n_heap] * k_pri[i]
-            m_left += h_m[n_heap]
-            m_ahead += h_m[n_heap] * k_pri[i]
             n_heap += 1
             _sift_up(h_box, h_m, h_p, n_heap - 1)
-        if learning and m_top > 0.0:
-            # what the pass from this box decided, per step, by its bucket
-            # (with ``beta`` > 0 there, what the boxes left promise counts too, by it)
-            learn[0, bd_top, bm_top] += (
-                max(1.0 - m_left / m_top, 0.0) + beta * m_ahead / m_top
-            ) / (steps - s_top + 1)
-            learn[1, bd_top, bm_top] += 1.0
     return (
         n_heap,
         disc_mass,
