@@ -1,0 +1,59 @@
+"""mutation50: ``assay delete --dry-run`` and ``assay prune`` as a user reads them: a dry
+run deletes nothing and its ``--json`` says what it would delete, not what it deleted;
+``--status`` given with spaces after its commas is read; ``--older-than`` keeps the runs
+younger than it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_retention import _cli, _run
+
+from assay.core.store import RunStore
+
+
+def _store(tmp_path: Path) -> Path:
+    path = tmp_path / "runs.db"
+    with RunStore(path) as store:
+        for i, status in enumerate(["completed", "failed", "interrupted"]):
+            _run(store, f"toy-{i}", status=status, n=5)
+    return path
+
+
+def _ids(path: Path) -> list[str]:
+    with RunStore(path, read_only=True) as store:
+        return sorted(r.id for r in store.list_runs())
+
+
+def test_a_dry_run_of_delete_deletes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    code, out, _ = _cli(capsys, "delete", "toy-1", "--dry-run", "--store", str(path))
+    assert code == 0 and "would delete 1 run (5 findings); 2 kept (--dry-run" in out, out
+    assert _ids(path) == ["toy-0", "toy-1", "toy-2"]
+    code, out, _ = _cli(capsys, "delete", "toy-1", "--dry-run", "--json", "--store", str(path))
+    doc = json.loads(out)
+    assert code == 0 and doc["dry_run"] and doc["would_delete"] == ["toy-1"], doc
+    assert doc["deleted"] == [], doc
+    assert _ids(path) == ["toy-0", "toy-1", "toy-2"]
+
+
+def test_statuses_given_with_spaces_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    code, out, _ = _cli(capsys, "prune", "--status", "failed, interrupted", "--store", str(path))
+    assert code == 0 and "deleted 2 runs (10 findings); 1 kept" in out, out
+    assert _ids(path) == ["toy-0"]
+
+
+def test_runs_younger_than_older_than_are_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    code, out, _ = _cli(capsys, "prune", "--older-than", "1d", "--store", str(path))
+    assert code == 0 and "no run to delete" in out and "3 runs kept" in out, out
+    assert _ids(path) == ["toy-0", "toy-1", "toy-2"]
