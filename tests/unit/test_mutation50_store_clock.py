@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.core.clock import entered
-from assay.core.heartbeat import BEAT_SECONDS
+from assay.core.heartbeat import BEAT_SECONDS, BOUND_SECONDS, cut_note
 from assay.core.store import RunStore
 
 ARGS: dict[str, Any] = dict(
@@ -40,3 +40,31 @@ def test_a_beat_on_a_busy_store_is_skipped_and_the_beats_go_on(tmp_path: Path) -
         store.checkpoint("fairness-b", status="interrupted")
     # a beat after the writer let go: its own seconds past the 2.5 s held
     assert own >= 2.5 * BEAT_SECONDS + 0.5, (own, held)
+
+
+def _killed_while_beating(store: RunStore, run_id: str, own: float) -> None:
+    """The session ends as ``kill -9`` leaves it: its clock as its last beat wrote it, the run
+    left running."""
+    store._stop_beating()
+    store.ride(run_id, "session_clock", None)
+    store.ride(run_id, "sessions_cut", None)
+    store.set_config(run_id, session_clock=[0.0, own, "1:2.0", BOUND_SECONDS])
+
+
+def test_two_sessions_killed_while_they_beat_are_both_counted(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with entered(time.monotonic()), RunStore(path) as store:
+        store.create_run(run_id="fairness-2", **ARGS)
+        _killed_while_beating(store, "fairness-2", 5.0)
+    with entered(time.monotonic()), RunStore(path) as store:
+        store.claim("fairness-2")
+        store.checkpoint("fairness-2")  # (its first write: the first cut counted)
+        _killed_while_beating(store, "fairness-2", 3.0)
+    with entered(time.monotonic()), RunStore(path) as store:
+        store.claim("fairness-2")
+        store.checkpoint("fairness-2", status="interrupted")
+    with RunStore(path, read_only=True) as store:
+        config = store.get_run("fairness-2").config
+    assert config["sessions_cut"] == [2, 2 * BOUND_SECONDS], config
+    note = cut_note(config)
+    assert note is not None and note.startswith("2 earlier sessions of this run"), note
