@@ -95,3 +95,15 @@ def test_a_store_is_armed_only_while_it_is_open_to_write(tmp_path: Path) -> None
         with RunStore(tmp_path / "s.db", read_only=True) as reader:
             assert id(reader) not in store_bus._WORDS
     assert os.path.exists(tmp_path / "s.db")
+
+
+def test_a_resumes_report_is_named_as_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``assay resume`` and ``assay report`` take ``--report`` as their ``json_path``."""
+    monkeypatch.chdir(tmp_path)
+    leftover.forget("resume")
+    leftover.started("fairness-r", tmp_path / "s.db")
+    line = _leave({"json_path": "again.json"})
+    assert line.startswith("assay: run fairness-r: not written: --report again.json ("), line
+    assert f"--report {tmp_path / 'again.json'}" in line, line
