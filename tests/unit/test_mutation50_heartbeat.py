@@ -25,14 +25,20 @@ class _SlowToSet(threading.Event):
 
 def test_no_beat_after_stop_returns_though_a_period_ended_while_it_stopped() -> None:
     beats: list[float] = []
-    heart = Heartbeat(lambda: beats.append(time.monotonic()), every=0.01)
+    first = threading.Event()
+
+    def beat() -> None:
+        beats.append(time.monotonic())
+        first.set()
+
+    heart = Heartbeat(beat, every=0.01)
     heart._stopped = _SlowToSet()
     heart.start()
-    time.sleep(0.1)
+    assert first.wait(10.0)  # (beating: a load of 28 may hold the thread off a while)
     heart.stop()
     stopped = time.monotonic()
     time.sleep(0.1)
-    assert beats and not heart.beating
+    assert not heart.beating
     assert all(t < stopped for t in beats), (len(beats), beats[-1] - stopped)
 
 
