@@ -62,7 +62,8 @@ TIMED := $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py tes
 	test_fair31_given_up_load.py test_fairness_answer_time.py test_fairness_enumerated.py \
 	test_hostile27a_wal_wait.py test_mutation20_fairness_answer.py \
 	test_mutation27_call_deadline.py test_mutation29_loading_time.py test_scale33_search_span.py \
-	test_text_check_time_budget.py test_ops49_heartbeat.py) \
+	test_text_check_time_budget.py test_ops49_heartbeat.py test_mutation50_heartbeat.py \
+	test_mutation50_store_clock.py) \
 	$(addprefix tests/quality/,test_fairness_search.py test_lead27_pinned_switch.py \
 	test_left29b_late_switch.py) tests/integration/test_backdoor_cli.py \
 	tests/integration/test_left49r_same_store_resume.py
