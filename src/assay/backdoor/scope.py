@@ -45,8 +45,8 @@ INPUT_SCAN_NOT_ELSEWHERE = (
     "a trigger that sends each class to another (all-to-all) or fires on one source class "
     "only, beyond what the class-map and source-class checks see: they look at a coarse "
     "window three or more unconfirmed images share, and found such trojans on 8x8 digits "
-    "(all-to-all on 16x16 too) but missed a 16x16 source-specific one and both on 32x32 "
-    "colour scenes"
+    "(all-to-all on 16x16 too, source-specific on 32x32 colour scenes) but missed a 16x16 "
+    "source-specific one and an all-to-all one on 32x32 colour scenes"
 )
 """What the default scan does not look for when both checks were asked."""
 

@@ -9,7 +9,9 @@ with the trigger's window refilled answers ``b`` (the source).  The unconfirmed 
 answered ``a`` whose refill at one window answered ``b`` are a *group*; for the ``TOP``
 largest (``MIN_GROUP`` images or more), the pixels the group agrees on there
 (``class_map.agreed``) are pasted on clean images of ``b`` (``SCREEN``, then ``FRESH`` more)
-and those answered ``a`` counted.
+and those answered ``a`` counted.  Where the window's refill names no one ``b`` (a window
+large beside the image), the group is the images whose answer it changed, its ``b`` named by
+what its pixels send (``source_pick``; asked after the others).
 
 A clean model's group is images of ``a`` whose feature at that window tells them from ``b``
 (a '9''s loop against a '4'): pasted on ``b`` it sends some there too.  So the control is that
@@ -67,6 +69,7 @@ from assay.backdoor.class_map import (
 from assay.backdoor.common_pattern import beyond_controls, spreads
 from assay.backdoor.control_odds import odds_words
 from assay.backdoor.patches import Box
+from assay.backdoor.source_pick import pick_queries, pick_source, scattered
 from assay.backdoor.strip import STRIP_ODDS, _tail
 
 __all__ = [
@@ -112,7 +115,11 @@ def most_source_queries(
     own = (
         int(np.bincount(np.asarray(clean_labels, dtype=np.int64)).max()) if len(clean_labels) else 0
     )
-    return len(groups(left, labels, windows)) * (SCREEN + FRESH * (1 + 2 * CONTROLS) + own)
+    wide = len(scattered(left, labels, windows))
+    n = len(groups(left, labels, windows)) + wide
+    return n * (SCREEN + FRESH * (1 + 2 * CONTROLS) + own) + pick_queries(
+        wide, len(np.unique(clean_labels))
+    )
 
 
 def own_style(row: dict[str, Any], hold: np.ndarray, among: np.ndarray) -> bool:
@@ -275,18 +282,24 @@ def source_class(
     only when the scanned images of ``a`` follow the rule beyond the clean images' share at
     the same odds (a binomial tail), as a trigger's do."""
     q0 = queries()
-    asked = groups(left, labels, windows)
+    # (the groups whose refill named no one source class after the others: ``source_pick``)
+    asked: list[tuple[Box, int, int | None, list[int]]] = [
+        *groups(left, labels, windows),
+        *scattered(left, labels, windows),
+    ]
     line = STRIP_ODDS / max(1, len(asked))
     rows: list[dict[str, Any]] = []
     given: dict[str, Any] | None = None
     flagged: list[int] = []
-    for box, a, b, group in asked:
+    for box, a, named, group in asked:
         t, lo, h, w = box
         own = np.flatnonzero(clean_labels == a)
-        sources = rng.permutation(np.flatnonzero(clean_labels == b))
-        row: dict[str, Any] = {"box": list(box), "class": a, "source": b, "images": len(group)}
+        row: dict[str, Any] = {"box": list(box), "class": a, "source": named, "images": len(group)}
         rows.append(row)
-        if len(own) < MIN_GROUP or len(sources) < SCREEN + MIN_GROUP:
+        wide = named is None  # (its source named below by what its pixels send: ``source_pick``)
+        row.update({"wide": True} if wide else {})
+        sources = None if wide else rng.permutation(np.flatnonzero(clean_labels == named))
+        if len(own) < MIN_GROUP or (sources is not None and len(sources) < SCREEN + MIN_GROUP):
             row["short"] = True  # (too few clean images of either class to judge it)
             continue
         pattern = agreed(images[np.asarray(group)][:, t : t + h, lo : lo + w])
@@ -299,6 +312,17 @@ def source_class(
                 row.pop("enriched", None)  # (said as not asked: ``own_words``)
                 continue  # (clean images of ``a`` hold it: a's own; not asked)
             own = own[~hold]  # (its holders suspected: a's own look is its other images')
+        if sources is None:
+            named, sent_to, picked = pick_source(answers, clean, clean_labels, pattern, box, a, rng)
+            row["source"], row["pick"] = named, [[c, k] for c, k in sorted(sent_to.items())]
+            if named is None:
+                continue  # (its pixels sent no clean image of any class to ``a``)
+            sources = rng.permutation(np.setdiff1d(np.flatnonzero(clean_labels == named), picked))
+            if len(sources) < SCREEN + MIN_GROUP:
+                row["short"] = True
+                continue
+        assert named is not None  # (given, or named by the pick)
+        b = named
         row["screen"] = _sent(answers, clean[sources[:SCREEN]], pattern, box, a)
         if row["screen"] < SCREEN_SENT:
             continue
@@ -311,7 +335,7 @@ def source_class(
         )
         odds = beyond(sent, null, len(fresh)) if len(null) == CONTROLS else 1.0
         # the clean images of ``a`` the group's rule picks too (their refill answers ``b``)
-        follows = own[np.asarray(refills(own, box)) == b] if refills and odds < line else None
+        follows = own[_follow(refills(own, box), row, a, b)] if refills and odds < line else None
         if follows is not None:
             row["alike"] = len(follows)
             if len(follows) >= MIN_GROUP:  # (their groups: beyond them too)
@@ -333,6 +357,13 @@ def source_class(
         "flagged": flagged,
         "queries": queries() - q0,
     }
+
+
+def _follow(refilled: np.ndarray, row: dict[str, Any], a: int, b: int) -> np.ndarray:
+    """Which clean images of ``a`` a group's rule picks, given their refilled answers: the
+    refill turns them to ``b`` (a scattered group's: it changes their answer)."""
+    out: np.ndarray = np.asarray(refilled) != a if row.get("wide") else np.asarray(refilled) == b
+    return out
 
 
 def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str) -> str:
@@ -391,13 +422,15 @@ def _held_words(row: dict[str, Any], a: str) -> str:
 def _alike_words(row: dict[str, Any], a: str, b: str) -> str:
     """What the clean images of ``a`` the group's rule picks too sent, when asked."""
     like = row.get("alike_controls")
+    rule = (
+        "whose answer that window's refill changes"
+        if row.get("wide")
+        else (f"that window's refill turns to {b}")
+    )
     if like:
-        return (
-            f"; of the {row['alike']} clean images of {a} that window's refill turns to {b} "
-            f"too: at most {max(like)}"
-        )
+        return f"; of the {row['alike']} clean images of {a} {rule} too: at most {max(like)}"
     if "rule_odds" in row:
-        return f"; {row['alike']} clean images of {a} that window's refill turns to {b}"
+        return f"; {row['alike']} clean images of {a} {rule}"
     return ""
 
 
@@ -436,9 +469,18 @@ def _group_words(row: dict[str, Any], name: Callable[[int], str]) -> tuple[str, 
     and its source class, named."""
     t, left, h, w = row["box"]
     a, b = name(int(row["class"])), name(int(row["source"]))
+    where = f"a refill of the {h}x{w} window at row {t}, column {left}"
+    if row.get("wide"):  # (``source_pick``)
+        return (
+            f"the {row['images']} unconfirmed images answered {a} whose answer {where} "
+            f"changes (to no one class; {b}: the class their pixels there sent most often of "
+            f"clean images of each class) share pixels there that",
+            a,
+            b,
+        )
     return (
-        f"the {row['images']} unconfirmed images answered {a} that a refill of the {h}x{w} "
-        f"window at row {t}, column {left} turns to {b} share pixels there that",
+        f"the {row['images']} unconfirmed images answered {a} that {where} turns to {b} "
+        "share pixels there that",
         a,
         b,
     )
