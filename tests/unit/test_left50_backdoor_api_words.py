@@ -50,9 +50,9 @@ def test_an_api_backdoor_headline_names_the_calls_arguments(tmp_path: Path) -> N
             "assay backdoor m.onnx --images a.npy",
             "several classes (--clean); --strategy strip looks (--input-shape, --layout, --range)",
         ),
-        (  # (another technique's run: its own keywords only)
+        (  # (another technique's run: its own keywords only; fairness has a strategy too)
             "assay.check_fairness(model, ...)",
-            "several classes (--clean); --strategy strip looks (--input-shape, --layout, --range)",
+            'several classes (--clean); strategy="strip" looks (--input-shape, --layout, --range)',
         ),
     ],
 )

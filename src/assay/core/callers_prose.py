@@ -25,17 +25,12 @@ __all__ = [
 # and "the clean images (--clean)" before hostile50)
 _KEYWORDS = frozenset(
     {
-        "blends",
-        "clean",
         "exact_time",
         "floor",
-        "fpr",
-        "images",
         "max_depth",
         "max_queries",
         "max_queries_per_image",
         "max_time",
-        "max_trigger",
         "missing",
         "mode",
         "oracle",
