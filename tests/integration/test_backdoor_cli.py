@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from slowed_search import slowed, slowed_env
 
 from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
 from assay.cli.app import main
@@ -195,11 +196,12 @@ def test_kill_then_resume_gives_the_same_findings(tmp_path: Path) -> None:
 
     # checkpoints every 50 ms, so that the short search is killed half-way; the findings do
     # not depend on when checkpoints happen
-    env = {**os.environ, "ASSAY_CHECKPOINT_SECONDS": "0.05"}
+    env = slowed_env({**os.environ, "ASSAY_CHECKPOINT_SECONDS": "0.05"})
 
-    def run(store: Path) -> subprocess.Popen[str]:
+    def run(store: Path, slow_ms: int = 0) -> subprocess.Popen[str]:
+        argv = [*args, "--store", str(store)]
         return subprocess.Popen(
-            [sys.executable, "-m", "assay", *args, "--store", str(store)],
+            slowed(argv, slow_ms) if slow_ms else [sys.executable, "-m", "assay", *argv],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -210,38 +212,33 @@ def test_kill_then_resume_gives_the_same_findings(tmp_path: Path) -> None:
     p = run(clean_store)
     _, err = p.communicate(timeout=600)
     assert p.returncode in (0, 1), err
-    # on a quiet machine the scan may end between the first unit seen done and the kill
-    # (the rest of the images go fast): tried again then, in a new store, up to 5 times
-    for attempt in range(5):
-        crash = tmp_path / f"crash{attempt}.db"
-        p = run(crash)
-        deadline, killed = time.monotonic() + 300, False
-        while time.monotonic() < deadline and p.poll() is None:
-            time.sleep(0.01)
-            if not crash.exists():
-                continue
-            try:
-                s = RunStore(crash)
-                runs = s.list_runs()
-                done = runs[0].progress.get("done_units", 0) if runs else 0
-                s.close()
-            except Exception:
-                continue
-            if isinstance(done, int) and done >= 1:
-                os.kill(p.pid, signal.SIGKILL)
-                killed = True
-                break
-        p.communicate(timeout=60)
-        if not killed:
+    # the scan to be killed waits 50 ms in each model call of its scan: the rest of the
+    # images once took less than a look at the store (tried up to 5 times then); now about
+    # 20 s, so it cannot end between the first unit seen done and the kill (flaky50)
+    crash = tmp_path / "crash.db"
+    p = run(crash, slow_ms=50)
+    deadline, killed = time.monotonic() + 300, False
+    while time.monotonic() < deadline and p.poll() is None:
+        time.sleep(0.01)
+        if not crash.exists():
             continue
-        s = RunStore(crash)
-        run_id = s.list_runs()[0].id
-        mid_run = s.get_run(run_id).status == "running"
-        s.close()
-        if mid_run:
+        try:
+            s = RunStore(crash)
+            runs = s.list_runs()
+            done = runs[0].progress.get("done_units", 0) if runs else 0
+            s.close()
+        except Exception:
+            continue
+        if isinstance(done, int) and done >= 1:
+            os.kill(p.pid, signal.SIGKILL)
+            killed = True
             break
-    else:
-        raise AssertionError("the run ended before it could be killed, five times")
+    p.communicate(timeout=60)
+    assert killed, "the scan ended before it could be killed"
+    s = RunStore(crash)
+    run_id = s.list_runs()[0].id
+    assert s.get_run(run_id).status == "running"  # (killed mid-scan)
+    s.close()
     resumed = subprocess.run(
         [sys.executable, "-m", "assay", "resume", run_id, "--store", str(crash), "--quiet"],
         capture_output=True,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from slowed_search import slowed, slowed_env
 
 from assay.core.store import RunStore
 
@@ -28,13 +29,21 @@ ARGS = [
     "6000000",
     "--seed",
     "11",
+    # pinned: "auto" measures the model's calls, and the run to be killed waits in each
+    # (``slow_ms``), so it would search otherwise than the clean run
+    "--optimize",
+    "time",
     "--quiet",
 ]
 
 
-def _assay(*args: str, store: Path) -> subprocess.Popen[str]:
+def _assay(*args: str, store: Path, slow_ms: int = 0) -> subprocess.Popen[str]:
+    """``assay ARGS``; with ``slow_ms``, each model call of its search waits that long, so
+    that the run cannot end between two looks at its store (flaky50)."""
+    argv = [*args, "--store", str(store)]
     return subprocess.Popen(
-        [sys.executable, "-m", "assay", *args, "--store", str(store)],
+        slowed(argv, slow_ms) if slow_ms else [sys.executable, "-m", "assay", *argv],
+        env=slowed_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -79,7 +88,7 @@ def test_kill_then_resume_matches_uninterrupted_run(
     clean_store, clean_id = clean_run
     crash_store = tmp_path / "crash.db"
 
-    proc = _assay(*ARGS, store=crash_store)
+    proc = _assay(*ARGS, store=crash_store, slow_ms=50)
     deadline = time.monotonic() + 300
     killed = False
     while time.monotonic() < deadline and proc.poll() is None:

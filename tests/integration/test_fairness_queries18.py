@@ -158,8 +158,9 @@ def test_a_resumed_run_reports_its_first_sessions_determinism_check(tmp_path: Pa
     import os
     import signal
     import subprocess
-    import sys
     import time
+
+    from slowed_search import slowed, slowed_env
 
     from assay.core.store import RunStore
 
@@ -169,8 +170,11 @@ def test_a_resumed_run_reports_its_first_sessions_determinism_check(tmp_path: Pa
     store = tmp_path / "runs.db"
     args = ["fairness", f"{tmp_path / 'noisy.py'}:predict", "--data", str(data)]
     args += ["--protected", "sex", "--max-queries", "20000", "--seed", "3", "--quiet"]
+    # the search's calls wait 50 ms more: the run cannot end between a look at its store and
+    # the kill (flaky50)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assay", *args, "--store", str(store)],
+        slowed([*args, "--store", str(store)], 50),
+        env=slowed_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -23,10 +23,23 @@ SLOW = 5.0  # the seconds the killed session's checks before its search are made
 
 # run the CLI in a process that sleeps SLOW seconds in ``check`` (the checks before the
 # search), makes the model slower in its search (``predict``: the search outlives the kill)
-# and kills itself (SIGKILL: no handler, no cleanup) 1.5 s after its search began
+# and kills itself (SIGKILL: no handler, no cleanup) 1.5 s after its search began, once a
+# checkpoint of its search is written (the test reads its elapsed seconds: on a loaded
+# machine the search's first checkpoint once came after 1.5 s: flaky50)
 KILLED = """
 import os, signal, sys, threading, time
 import importlib
+from assay.core.store import RunStore
+written, checkpoint = threading.Event(), RunStore.checkpoint
+def checkpointed(self, *a, **k):
+    checkpoint(self, *a, **k)
+    if float((k.get("progress") or {}).get("elapsed") or 0) > 0 and k.get("status") is None:
+        written.set()
+RunStore.checkpoint = checkpointed
+def kill():
+    time.sleep(1.5)
+    written.wait()
+    os.kill(os.getpid(), signal.SIGKILL)
 where, check, run = sys.argv[1:4]
 place = importlib.import_module(where)
 checked = getattr(place, check)
@@ -43,7 +56,7 @@ def begun(technique, model, *a, **k):
             time.sleep(0.03)
             return predict(x)
         model.predict = slower
-    threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGKILL)).start()
+    threading.Thread(target=kill, daemon=True).start()
     return execute(technique, model, *a, **k)
 searched.execute = begun
 from assay.cli.app import main

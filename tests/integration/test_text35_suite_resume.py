@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from slowed_search import slowed, slowed_env
 
 from assay.core.store import RunStore
 from assay.text.builtin_grammars import builtin_grammar_path
@@ -44,12 +45,27 @@ def _grammar(folder: Path) -> Path:
     return grammar
 
 
-def _assay(grammar: Path, store: Path) -> subprocess.Popen[str]:
+def _assay(grammar: Path, store: Path, slow_ms: int = 0) -> subprocess.Popen[str]:
+    """The suite's run; with ``slow_ms``, each classifier call of its search waits that long,
+    so that the run cannot end between two looks at its store (flaky50)."""
+    argv = [
+        "text",
+        f"{FAKES}:negation_blind",
+        "--grammar",
+        str(grammar),
+        "--oracle",
+        "suite",
+        "--max-queries",
+        "20000",
+        "--seed",
+        "11",
+        "--quiet",
+        "--store",
+        str(store),
+    ]
     return subprocess.Popen(
-        [sys.executable, "-m", "assay", "text", f"{FAKES}:negation_blind", "--grammar",
-         str(grammar), "--oracle", "suite", "--max-queries", "20000", "--seed", "11",
-         "--quiet", "--store", str(store)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        slowed(argv, slow_ms) if slow_ms else [sys.executable, "-m", "assay", *argv],
+        env=slowed_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
 
@@ -74,7 +90,7 @@ def test_kill_9_then_resume_of_a_suite_gives_the_uninterrupted_runs_tests(
     _, err = clean.communicate(timeout=600)
     assert clean.returncode == 1, err
     crash_store = tmp_path / "crash.db"
-    proc = _assay(grammar, crash_store)
+    proc = _assay(grammar, crash_store, slow_ms=50)
     deadline = time.monotonic() + 300
     killed = False
     while time.monotonic() < deadline and proc.poll() is None:

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from slowed_search import slowed, slowed_env
 from typer.testing import CliRunner
 
 from assay.cli.app import app, register
@@ -166,10 +167,13 @@ ARGS = ["text", GOOD, BLIND, "--grammar", "builtin:reviews", "--max-queries", "2
         "--seed", "11", "--quiet"]  # fmt: skip
 
 
-def _assay(*args: str, store: Path) -> subprocess.Popen[str]:
+def _assay(*args: str, store: Path, slow_ms: int = 0) -> subprocess.Popen[str]:
+    """``assay ARGS``; with ``slow_ms``, each classifier call of its search waits that long,
+    so that the run cannot end between two looks at its store (flaky50)."""
+    argv = [*args, "--store", str(store)]
     return subprocess.Popen(
-        [sys.executable, "-m", "assay", *args, "--store", str(store)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        slowed(argv, slow_ms) if slow_ms else [sys.executable, "-m", "assay", *argv],
+        env=slowed_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
 
@@ -207,7 +211,7 @@ def test_kill_9_then_resume_gives_the_findings_of_an_uninterrupted_run(
     _, err = clean.communicate(timeout=600)
     assert clean.returncode in (0, 1), err
     crash_store = tmp_path / "crash.db"
-    proc = _assay(*args, store=crash_store)
+    proc = _assay(*args, store=crash_store, slow_ms=50)
     deadline = time.monotonic() + 300
     killed = False
     while time.monotonic() < deadline and proc.poll() is None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from test_mutation29_sweep import _within
 
 from assay.core.budget import BudgetedModel
 from assay.core.calls import CallTimeout, StopRequest, calls_left_running
@@ -22,6 +24,15 @@ from assay.text.pipeline import WORKER_ENV, PanelWorker, WorkerCaller, worker_mo
 
 FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
 LATER = 12  # (text_fakes.LATER: the calls a "..._later" classifier answers first)
+# each test's deadline: a wait that regressed (five of mutation49b's mutants hung this file)
+# fails its test here rather than stalling CI (the slowest takes 3 s at load 14)
+DEADLINE = 120.0
+
+
+@pytest.fixture(autouse=True)
+def _deadline() -> Iterator[None]:
+    with _within(DEADLINE):
+        yield
 
 
 def _needs_fork() -> None:
