@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import shielded
+from assay.core.calls import OwnExit, shielded
 from assay.core.keywords import BATCH_HINT
 from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
@@ -142,6 +142,11 @@ class CheckedModel:
         given = _own_copy(inputs)
         try:
             raw = shielded(lambda: in_chunks(self.inner.predict, given, self.limit or len(given)))()
+        except OwnExit as exc:  # (mid-run: said of it by name, as on its first call; left50b)
+            who = getattr(self.inner, "info", {}).get("callable")
+            if exc.who != "the model" or not who:
+                raise
+            raise exc.named(f"the function {who}", f"on a batch of {n} inputs") from None
         except AssayError:
             raise
         except Exception as exc:
