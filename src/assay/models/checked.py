@@ -39,8 +39,7 @@ FRAME_ADVICE = (
 
 # a failure reading as too many inputs a call, when assay's calls were of one input each
 _CALLS_OF_ONE = (
-    "; the model failed on calls of one input each (a batch size of 1): no smaller batch "
-    "size helps"
+    "; the model failed on calls of one input each (a batch size of 1): no smaller batch size helps"
 )
 _SIZE_WORDS = ("batch", "size", "too many", "too large", "at most", "exceed", "out of memory")
 
