@@ -274,12 +274,15 @@ def execute(
         try:
             state_cap = _state_cap()
             search = technique.search(budgeted, rng)
+            replay = _Replay(0)
             if resume:
                 snap = store.load_snapshot(run_id)
-                # findings committed after the last snapshot (by a failure) are found again
+                # findings committed after the last snapshot (by a failure) are found again by
+                # the search restored from it: kept in the store, not stored twice (deleting
+                # them first lost them when the resumed session failed sooner, left50b)
                 committed = 0 if snap is None else snap.values.get("findings")
                 if isinstance(committed, int):
-                    store.truncate_findings(run_id, committed)
+                    replay = _Replay(store.count_findings(run_id) - committed)
                 if snap is not None:
                     budgeted.restore(snap.unprefixed("budget."))
                     search.restore(snap.unprefixed("search."))
@@ -313,7 +316,7 @@ def execute(
                 requests=budgeted.requests,
                 elapsed=round(budgeted.elapsed, 3),
                 model_seconds=round(budgeted.model_seconds, 3),
-                findings=n_found + sum(len(b) for b in pending),
+                findings=n_found + _rows(pending),
                 max_queries=max_queries,
                 max_time=max_time,
             )
@@ -357,7 +360,7 @@ def execute(
                         status, stop_reason = "budget_exhausted", exc.reason
                         break
                     step_seconds = time.monotonic() - step_began
-                    pending.extend(b for b in found if len(b))
+                    pending.extend(replay.past(found))
                     if budgeted.requests == requests_before and not any(len(b) for b in found):
                         idle_steps += 1
                         if idle_steps >= MAX_IDLE_STEPS:  # a search that can find nothing new
@@ -373,11 +376,11 @@ def execute(
                     interval = every if checkpoints else min(FIRST_COMMIT, every)
                     if now - last >= interval or _rows(pending) >= MAX_PENDING:
                         try:
-                            pending.extend(b for b in search.flush() if len(b))
+                            pending.extend(replay.past(search.flush()))
                         except BudgetExhausted as exc:  # the time ran out with a round still out
                             status, stop_reason = "budget_exhausted", exc.reason
                             break
-                        committed = n_found + sum(len(b) for b in pending)
+                        stored = n_found + _rows(pending)
                         committer.wait()  # (submit waits for it too): its state's size is known
                         if resumable_at is None and 0 < state_cap <= committer.state_bytes:
                             resumable_at = {
@@ -388,14 +391,14 @@ def execute(
                         now_progress = _with(progress(), resumable_at)
                         # (taken when capped too: a search's snapshot hands over what it logged
                         # since the last one, which would otherwise pile up in memory)
-                        taken = snapshot(committed)
+                        taken = snapshot(stored - replay.left)
                         kept = None if resumable_at else _detached(taken)
                         if kept is not None:
                             with_state = now_progress
                         committer.submit(
                             run_id, findings=pending, snapshot=kept, progress=now_progress
                         )
-                        n_found = committed
+                        n_found = stored
                         pending = []
                         last = now
                         checkpoints += 1
@@ -406,7 +409,7 @@ def execute(
                             status, stop_reason = "interrupted", "requested"
                             break
                 try:
-                    pending.extend(b for b in search.flush() if len(b))
+                    pending.extend(replay.past(search.flush()))
                 except BudgetExhausted as exc:  # the time ran out while the last round was out
                     status, stop_reason = "budget_exhausted", stop_reason or exc.reason
                 committer.wait()
@@ -451,7 +454,7 @@ def execute(
         if status in ENDED:  # what follows the search is missing until it is added
             summary = marked(summary, getattr(technique, "after_search", ()))
         final_progress = _with(progress(), resumable_at)
-        committed = n_found + sum(len(b) for b in pending)
+        committed = n_found + _rows(pending) - replay.left
         try:
             store.checkpoint(
                 run_id,
@@ -512,6 +515,32 @@ def _summary(search: Search, stop_reason: str | None) -> dict[str, Any]:
 
 def _rows(batches: Sequence[FindingBatch]) -> int:
     return sum(len(b) for b in batches)
+
+
+class _Replay:
+    """The findings a resumed search finds again: those a failed session committed after the
+    last snapshot, already in the store.  ``past`` drops the first ``left`` rows the search
+    yields (the same rows, in the same order, from the same state and seed) and passes on
+    the rest, so that the store keeps them whether or not the resumed session gets that far;
+    a snapshot then counts ``stored - left`` findings (those its search state holds)."""
+
+    def __init__(self, n: int) -> None:
+        self.left = max(0, int(n))
+
+    def past(self, found: Sequence[FindingBatch]) -> list[FindingBatch]:
+        out: list[FindingBatch] = []
+        for b in found:
+            if not len(b):
+                continue
+            if self.left >= len(b):
+                self.left -= len(b)
+                continue
+            if self.left:
+                mask = np.zeros(len(b), dtype=bool)
+                mask[self.left :] = True
+                b, self.left = b.select(mask), 0
+            out.append(b)
+        return out
 
 
 # Ctrl-C, and SIGTERM: what a CI job's timeout, `timeout` and `docker stop` send
