@@ -16,6 +16,7 @@ from assay.cli.model_again import smaller_batches
 from assay.core.resume_batch import batch_sized
 from assay.core.run_record import RunRecord
 from assay.errors import ModelError
+from assay.models.http_hints import size_hint
 from assay.models.loader import load_model
 
 
@@ -65,3 +66,11 @@ def test_batch_sized_is_a_copy_holding_the_size(size: int) -> None:
     # (the run read is not changed: verify reads a run, never writes it)
     assert record.config["invocation"]["serving"] == {"timeout": 5}
     assert batch_sized(record, None) is record
+
+
+def test_a_limit_said_as_the_maximum_batch_size_is_n_is_read() -> None:
+    """ "Maximum batch size is 16" (a common wording) named no limit the advice could read:
+    the line carried --batch-size 20, which failed again, as did the 413's advice."""
+    assert smaller_batches(_said("Maximum batch size is 16, got {n}")) == " --batch-size 16"
+    body = b'{"error": "max batch size is 16"}'
+    assert "e.g. --batch-size 16;" in size_hint(413, body, 64, 9000)
