@@ -37,3 +37,14 @@ def test_a_link_at_a_reports_path_is_not_named_written(tmp_path: Path, run_made:
     assert "wrote" not in said, said
     assert f"not written: --report {report}, --html {html}" in said, said
     assert old.read_text() == '{"an": "earlier run"}\n'  # (what the link points at: kept)
+
+
+def test_a_file_written_whole_is_no_longer_in_progress(tmp_path: Path) -> None:
+    from assay.core.outfile import in_progress, new_file, write_whole
+
+    write_whole(tmp_path / "a.json", "{}\n")
+    with new_file(tmp_path / "b.html") as fh:
+        fh.write("<html>")
+        assert len(in_progress()) == 1 and not in_progress()[0].endswith("b.html")
+    assert in_progress() == []  # (renamed over its path: a fault now removes nothing)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.html"]
