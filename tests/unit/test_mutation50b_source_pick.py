@@ -13,7 +13,9 @@ from assay.backdoor.source_class import CONTROLS, FRESH, SCREEN, most_source_que
 from assay.backdoor.source_pick import PICK, pick_queries, pick_source, scattered
 
 
-def _spread(first: int, n: int, box: tuple[int, int, int, int]) -> dict[int, list]:
+def _spread(
+    first: int, n: int, box: tuple[int, int, int, int]
+) -> dict[int, list[tuple[tuple[int, int, int, int], int]]]:
     """``n`` images from ``first`` whose refill at ``box`` changed their answer (7) to as many
     classes (no one holding half)."""
     return {first + i: [(box, i % 7)] for i in range(n)}
@@ -28,7 +30,7 @@ def test_a_group_of_exactly_min_group_is_scattered() -> None:
 
 
 def test_only_the_top_largest_are_asked_largest_first() -> None:
-    windows: dict[int, list] = {}
+    windows: dict[int, list[tuple[tuple[int, int, int, int], int]]] = {}
     first, sizes = 0, [4, 7, 5, 6]
     for k, n in enumerate(sizes):  # (a window of its own per group)
         windows |= _spread(first, n, (k, 0, 5, 5))
