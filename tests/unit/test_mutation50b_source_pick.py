@@ -65,3 +65,17 @@ def test_the_bound_covers_a_scattered_groups_judging() -> None:
     bound = most_source_queries(list(range(8)), np.full(8, 7), windows, clean_labels)
     one = SCREEN + FRESH * (1 + 2 * CONTROLS) + 12  # (a group's, its class's 12 refilled)
     assert bound == one + pick_queries(1, 10)
+
+
+def test_no_other_class_among_the_clean_images_names_no_source() -> None:
+    calls: list[int] = []
+
+    def answers(x: np.ndarray) -> np.ndarray:
+        calls.append(len(x))
+        return np.zeros(len(x), dtype=np.int64)
+
+    clean = np.zeros((6, 8, 8))
+    pattern = np.ones((2, 2))
+    rng = np.random.default_rng(0)
+    named, sent, picked = pick_source(answers, clean, np.full(6, 4), pattern, (0, 0, 2, 2), 4, rng)
+    assert (named, sent, len(picked)) == (None, {}, 0) and calls == []
