@@ -110,7 +110,7 @@ def test_requests_of_a_unit_lost_with_its_worker_are_said_to_be_missing(tmp_path
             run_id=run_id, technique="fairness", seed=3, command="", config={}, model={},
             versions={},
         )  # fmt: skip
-        runner = KillOne(workers=2, pause=0.5)  # (its unit under way: requests sent)
+        runner = KillOne(workers=2)  # (the unit killed waits after its first requests)
         try:
             execute_units(
                 setup.test, setup.model, store=store, run_id=run_id, seed=3, n_units=4,

@@ -257,7 +257,13 @@ def test_the_opinion_is_asked_only_with_its_cost_and_the_last_asking_left(short:
     after = (
         most_queries(search.image_labels, left, search.clean_labels)
         + most_map_queries(left, search.windows, len(np.unique(search.clean_labels)))
-        + most_source_queries(left, search.image_labels, search.windows, search.clean_labels)
+        + most_source_queries(
+            left,
+            search.image_labels,
+            search.windows,
+            search.clean_labels,
+            search.test.images.shape[1:],
+        )
     )
     need = cost(len(left), len(calib)) + after + AGAIN
     model.max_queries = model.queries + need - short

@@ -97,7 +97,7 @@ def test_the_most_queries_are_a_screen_of_5_and_20_fresh_with_8_controls_per_gro
     windows = {i: [(BOX, 3), ((0, 0, 2, 2), 2)] for i in range(3)}
     clean_labels = np.array([0, 1, 1, 1, 2])  # (the most of one class: 3, each refilled once)
     # (8 random controls and, since audit46b, 8 of the rule's own picks, on 20 fresh each)
-    assert most_source_queries(list(range(3)), labels, windows, clean_labels) == 2 * (
+    assert most_source_queries(list(range(3)), labels, windows, clean_labels, (8, 8)) == 2 * (
         5 + 20 * 17 + 3
     )
 

@@ -109,9 +109,11 @@ def test_the_source_class_check_gets_the_rules_refills_and_its_records_odds(
     search = _search(_clean([0]), names)
     fake = _Captured(_source_record())
     costs: list[Any] = []
+    shapes: list[Any] = []
 
-    def cost(left: Any, labels: Any, windows: Any, clean_labels: Any) -> int:
+    def cost(left: Any, labels: Any, windows: Any, clean_labels: Any, shape: Any) -> int:
         costs.append(clean_labels)
+        shapes.append(shape)  # (an image's: scan50b's rule for scattered groups)
         return 0
 
     monkeypatch.setattr(technique, "source_class", fake)
@@ -119,6 +121,7 @@ def test_the_source_class_check_gets_the_rules_refills_and_its_records_odds(
     assert search._source_class([0]) == []
     assert fake.kwargs["refills"] == search._clean_refills
     assert len(costs[0]) == 12  # (the clean images' classes: each of the largest refilled once)
+    assert search.test.images is not None and shapes == [search.test.images.shape[1:]]
     assert search.second is not None
     rows = search.second["source"]["groups"]
     assert rows[0]["counted_odds"] == pytest.approx(1 / 9)

@@ -22,9 +22,9 @@ def _spread(
 
 
 def test_a_group_of_exactly_min_group_is_scattered() -> None:
-    box = (0, 0, 5, 5)
+    box = (0, 0, 6, 6)  # (over half of an 8x8 image: ``wide``)
     windows = _spread(0, MIN_GROUP, box)
-    assert scattered(list(range(MIN_GROUP)), np.full(MIN_GROUP, 7), windows) == [
+    assert scattered(list(range(MIN_GROUP)), np.full(MIN_GROUP, 7), windows, (8, 8)) == [
         (box, 7, None, list(range(MIN_GROUP)))
     ]
 
@@ -33,9 +33,9 @@ def test_only_the_top_largest_are_asked_largest_first() -> None:
     windows: dict[int, list[tuple[tuple[int, int, int, int], int]]] = {}
     first, sizes = 0, [4, 7, 5, 6]
     for k, n in enumerate(sizes):  # (a window of its own per group)
-        windows |= _spread(first, n, (k, 0, 5, 5))
+        windows |= _spread(first, n, (k, 0, 6, 6))
         first += n
-    got = scattered(list(range(first)), np.full(first, 7), windows)
+    got = scattered(list(range(first)), np.full(first, 7), windows, (8, 8))
     assert len(got) == TOP < len(sizes)
     assert [len(g[3]) for g in got] == sorted(sizes, reverse=True)[:TOP]
 
@@ -59,10 +59,10 @@ def test_the_queries_naming_a_source_are_as_many_as_counted() -> None:
 
 
 def test_the_bound_covers_a_scattered_groups_judging() -> None:
-    box = (0, 0, 5, 5)
+    box = (0, 0, 6, 6)
     windows = _spread(0, 8, box)
     clean_labels = np.repeat(np.arange(10), 12)
-    bound = most_source_queries(list(range(8)), np.full(8, 7), windows, clean_labels)
+    bound = most_source_queries(list(range(8)), np.full(8, 7), windows, clean_labels, (8, 8))
     one = SCREEN + FRESH * (1 + 2 * CONTROLS) + 12  # (a group's, its class's 12 refilled)
     assert bound == one + pick_queries(1, 10)
 

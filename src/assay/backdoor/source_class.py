@@ -10,8 +10,8 @@ answered ``a`` whose refill at one window answered ``b`` are a *group*; for the 
 largest (``MIN_GROUP`` images or more), the pixels the group agrees on there
 (``class_map.agreed``) are pasted on clean images of ``b`` (``SCREEN``, then ``FRESH`` more)
 and those answered ``a`` counted.  Where the window's refill names no one ``b`` (a window
-large beside the image), the group is the images whose answer it changed, its ``b`` named by
-what its pixels send (``source_pick``; asked after the others).
+holding more than half the image), the group is the images whose answer it changed, its ``b``
+named by what its pixels send (``source_pick``; asked after the others).
 
 A clean model's group is images of ``a`` whose feature at that window tells them from ``b``
 (a '9''s loop against a '4'): pasted on ``b`` it sends some there too.  So the control is that
@@ -108,14 +108,19 @@ def groups(
 
 
 def most_source_queries(
-    left: list[int], labels: np.ndarray, windows: Windows, clean_labels: np.ndarray
+    left: list[int],
+    labels: np.ndarray,
+    windows: Windows,
+    clean_labels: np.ndarray,
+    shape: tuple[int, ...],
 ) -> int:
     """The most queries ``source_class`` asks on these images (``clean_labels``: the clean
-    images' classes; the clean images of a group's class are each refilled once)."""
+    images' classes; the clean images of a group's class are each refilled once; ``shape``:
+    an image's, height and width first)."""
     own = (
         int(np.bincount(np.asarray(clean_labels, dtype=np.int64)).max()) if len(clean_labels) else 0
     )
-    wide = len(scattered(left, labels, windows))
+    wide = len(scattered(left, labels, windows, shape))
     n = len(groups(left, labels, windows)) + wide
     return n * (SCREEN + FRESH * (1 + 2 * CONTROLS) + own) + pick_queries(
         wide, len(np.unique(clean_labels))
@@ -285,7 +290,7 @@ def source_class(
     # (the groups whose refill named no one source class after the others: ``source_pick``)
     asked: list[tuple[Box, int, int | None, list[int]]] = [
         *groups(left, labels, windows),
-        *scattered(left, labels, windows),
+        *scattered(left, labels, windows, images.shape[1:]),
     ]
     line = STRIP_ODDS / max(1, len(asked))
     rows: list[dict[str, Any]] = []

@@ -14,6 +14,17 @@ So a *scattered* group is the images answered ``a`` whose refill at one window c
 their answer, when no one answer holds half of them (``scattered``); its source class is the
 one its agreed pixels send most of ``PICK`` clean images of each class to ``a``
 (``pick_source``), and it is then judged as any group, on other clean images of that class.
+
+Only at a window holding more than ``WIDE`` of the image's pixels (``wide``): the refill's
+content is the mean of the clean images nearest the image *outside* the window
+(``repair.mean_fill``), so with most of the image left the answer follows the image's own
+pixels, and a trigger refilled away leaves its source class (an ordinary group, named by that
+answer); with most of it replaced, the answer follows the refill's donors, of any class.  So
+scattered groups of a smaller window are no trigger's (a clean model's images whose answer
+the refill of one stroke spreads): the 8x8 digits' 5x5 window (39 % of the image) and the
+16x16's 11x11 (47 %) left their source-specific trojans' ordinary groups formed (bd45,
+left48b), while their clean twins' scattered groups cost up to 14 % more queries and flagged
+none; the 32x32 scenes' 23x23 window (52 %) scattered the trojan's (scan50b).
 """
 
 from __future__ import annotations
@@ -26,22 +37,34 @@ import numpy as np
 from assay.backdoor.class_map import MIN_GROUP, TOP, Windows, put
 from assay.backdoor.patches import Box
 
-__all__ = ["PICK", "pick_queries", "pick_source", "scattered"]
+__all__ = ["PICK", "WIDE", "pick_queries", "pick_source", "scattered", "wide"]
 
 PICK = 2  # clean images of each class a scattered group's pixels are pasted on to name b
+
+WIDE = 0.5  # a scattered group's window holds more than this share of the image's pixels
 
 Labeller = Callable[[np.ndarray], np.ndarray]
 
 
+def wide(box: Box, shape: tuple[int, ...]) -> bool:
+    """Whether ``box`` holds more than ``WIDE`` of the pixels of an image of ``shape``
+    (height, width, ...): its refill replaces most of the image."""
+    _, _, h, w = box
+    return h * w > WIDE * shape[0] * shape[1]
+
+
 def scattered(
-    left: list[int], labels: np.ndarray, windows: Windows
+    left: list[int], labels: np.ndarray, windows: Windows, shape: tuple[int, ...]
 ) -> list[tuple[Box, int, None, list[int]]]:
     """The ``TOP`` largest groups (window, answer ``a``, no source, images) of ``MIN_GROUP``
     or more images of ``left`` answered ``a`` whose refill at the window changed the answer,
-    where no one refilled answer holds half of them."""
+    where no one refilled answer holds half of them; only at ``wide`` windows of images of
+    ``shape`` (height, width, ...)."""
     by: dict[tuple[Box, int], list[tuple[int, int]]] = {}
     for i in left:
         for box, after in windows.get(i, []):
+            if not wide(box, shape):
+                continue  # (the refill leaves most of the image: its answer is the image's)
             by.setdefault((box, int(labels[i])), []).append((i, int(after)))
     out = []
     for (box, a), members in by.items():

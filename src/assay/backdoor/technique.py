@@ -518,7 +518,9 @@ class BackdoorSearch:
         after = (
             most_queries(self.image_labels, left, self.clean_labels)
             + most_map_queries(left, self.windows, len(np.unique(self.clean_labels)))
-            + most_source_queries(left, self.image_labels, self.windows, self.clean_labels)
+            + most_source_queries(
+                left, self.image_labels, self.windows, self.clean_labels, t.images.shape[1:]
+            )
             + AGAIN
         )
         needs = cost(len(left), len(calib)) + after
@@ -670,7 +672,9 @@ class BackdoorSearch:
         t = self.test
         assert t.images is not None and self.clean_labels is not None
         assert self.second is not None and self.image_labels is not None
-        needs = most_source_queries(left, self.image_labels, self.windows, self.clean_labels)
+        needs = most_source_queries(
+            left, self.image_labels, self.windows, self.clean_labels, t.images.shape[1:]
+        )
         budget = self.model.remaining() if hasattr(self.model, "remaining") else None
         if budget is not None and budget < needs + AGAIN:
             self.second["source"] = pattern_skipped(budget - AGAIN, needs)

@@ -12,7 +12,8 @@ names the store it was given (a Python caller's is turned into the call:
 ``models.http_hints.size_hint``) was told "continue with: assay resume RUN", which met the
 413 again; the line now carries the smaller ``--batch-size`` the error advised.  So does a
 local model's (a function's, a file's) failing on a batch that reads as too large (left50: its
-line carried no ``--batch-size``, and failed the same way).
+line carried no ``--batch-size``, and failed the same way), and a resume's failing again at
+the ``--batch-size`` it was given (half of that: left50b).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def smaller_batches(message: str) -> str:
     """`` --batch-size N`` when ``message`` (a run's error) advised it (else ""): the size a
     served model's refusal advised, or, for a local model whose failure reads as a limit on
     its inputs a call (``models.checked.batch_hint``: "--batch-size N", N unsaid), the limit
-    its words name, else half the batch it failed on."""
+    its words name, else half the batch it failed on (half the calls' size when the batch
+    was sent in calls of a ``--batch-size`` given)."""
     found = re.search(
         r"a size the server refused: give a smaller --batch-size "
         r"\(below [\d,]+, e\.g\. --batch-size (\d+);",
@@ -62,4 +64,6 @@ def smaller_batches(message: str) -> str:
     local = re.search(r"^(.*) on a batch of (\d+) inputs; first input: ", message)
     if local is None or BATCH_HINT not in message:
         return ""
-    return f" --batch-size {smaller_size(local[1], int(local[2]))}"
+    # (a batch sent in calls no larger than a --batch-size already given: half of that)
+    cut = re.search(r"this run's calls were of (\d+) inputs at most already", message)
+    return f" --batch-size {smaller_size(local[1], int((cut or local)[1 if cut else 2]))}"

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 _FORMS = "path/to/file.py:function or package.module:function"
-DECLARED_BY = "--classes (classes=)"  # names declared by the user, not by the model
+DECLARED_BY = "--classes"  # names declared by the user, not by the model (API: classes)
 _ONE_SENTENCE = (
     "a text classifier is called with a list of sentences and answers one label (or row of "
     "probabilities) per sentence; for a function of one sentence give "
@@ -448,6 +448,8 @@ class NamedLabelsModel(CallableModel):
             at = self._index.get(name)
             if at is None and self.from_answers:
                 at = self._at(name)
+            if at is None and self.declared_by == DECLARED_BY:  # (the user's list: exit 2)
+                raise UsageError(self._not_given(name, i), argument="--classes")
             if at is None:
                 raise ModelError(self._unknown(name, i))
             labels[i] = at
@@ -472,6 +474,16 @@ class NamedLabelsModel(CallableModel):
         """The index of a label it was widened with that ``name`` writes differently only
         in case, spaces or Unicode normal form (None: none, or more than one)."""
         return self._folded.get(_folded(name))
+
+    def _not_given(self, name: str, i: int) -> str:
+        """A label answered that the user's ``--classes`` does not list: the mistake is the
+        list's (it was "the model failed", exit 3, before left50b)."""
+        shown = name if len(name) <= _SHOWN_LABEL else f"{name[:_SHOWN_LABEL]}..."
+        return (
+            f"{self.who} answered {shown!r} for input {i}, which --classes does not list "
+            f"(it gives {', '.join(map(repr, self._index))}); give every class the model "
+            "answers, in the order of its outputs"
+        )
 
     def _unknown(self, name: str, i: int) -> str:
         if len(name) > _SHOWN_LABEL:  # an answer of megabytes is not repeated whole
@@ -671,7 +683,7 @@ def declared_model(
 
 
 def _noun(declared_by: str) -> str:
-    return "classes_" if declared_by == "classes_" else f"classes ({declared_by})"
+    return "classes_" if declared_by == "classes_" else f"classes given ({declared_by})"
 
 
 def probe_call(

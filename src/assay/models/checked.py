@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import shielded
+from assay.core.calls import OwnExit, shielded
 from assay.core.keywords import BATCH_HINT
 from assay.core.message_secrets import redact_message
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
@@ -37,19 +37,33 @@ FRAME_ADVICE = (
 )
 
 
+# a failure reading as too many inputs a call, when assay's calls were of one input each
+_CALLS_OF_ONE = (
+    "; the model failed on calls of one input each (a batch size of 1): no smaller batch size helps"
+)
 _SIZE_WORDS = ("batch", "size", "too many", "too large", "at most", "exceed", "out of memory")
 
 
 def batch_hint(exc: BaseException, n: int, limit: int | None) -> str:
     """What to add to a model's failure that reads as a limit on the inputs per call (a
     function raising "batch of 44 > 40": the run failed, the option that splits assay's calls
-    unsaid)."""
+    unsaid).  With ``limit`` (``--batch-size``: the batch of ``n`` sent in calls of at most
+    ``limit``), the calls' size is said, for a smaller one to be given (a resume given
+    ``--batch-size 16`` that failed again at 16 was told nothing, and its printed line failed
+    the same way: left50b); at 1 that no smaller size helps."""
     text = str(exc).lower()
-    if n < 2 or limit is not None:
+    size = n if limit is None else min(n, limit)
+    worded = any(w in text for w in _SIZE_WORDS)
+    if size < 2:
+        return _CALLS_OF_ONE if limit is not None and worded else ""
+    if not (worded or str(size) in re.findall(r"\d+", text)):
         return ""
-    if not (any(w in text for w in _SIZE_WORDS) or str(n) in re.findall(r"\d+", text)):
-        return ""
-    return f"; a model that takes at most so many inputs a call: {BATCH_HINT}"
+    if limit is None or n <= limit:  # (one call of all n: its size is said)
+        return f"; a model that takes at most so many inputs a call: {BATCH_HINT}"
+    return (
+        f"; a model that takes at most so many inputs a call (this run's calls were of "
+        f"{size} inputs at most already): {BATCH_HINT}"
+    )
 
 
 def array_hint(exc: BaseException, inputs: ModelInputs) -> str:
@@ -142,6 +156,11 @@ class CheckedModel:
         given = _own_copy(inputs)
         try:
             raw = shielded(lambda: in_chunks(self.inner.predict, given, self.limit or len(given)))()
+        except OwnExit as exc:  # (mid-run: said of it by name, as on its first call; left50b)
+            who = getattr(self.inner, "info", {}).get("callable")
+            if exc.who != "the model" or not who:
+                raise
+            raise exc.named(f"the function {who}", f"on a batch of {n} inputs") from None
         except AssayError:
             raise
         except Exception as exc:

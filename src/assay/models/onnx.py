@@ -439,14 +439,18 @@ class OnnxModel:
         idx = index_of(out, values)
         if (idx < 0).any():
             bad = out[int(np.argmax(idx < 0))]
-            where = (
-                "the classes declared in --classes (classes=)"
-                if values is not self._class_values
-                else "the classes the graph names"
-            )
+            at = int(np.argmax(idx < 0))
+            if values is not self._class_values:  # (the user's list is wrong: exit 2)
+                raise UsageError(
+                    f"the ONNX model {self.path.name} answered label {_plain(bad)!r} for "
+                    f"input {at}, which --classes does not list (it gives "
+                    f"{', '.join(repr(str(v)) for v in values)}); give every class the model "
+                    "answers, in the order of its outputs",
+                    argument="--classes",
+                )
             raise ModelError(
                 f"the ONNX model {self.path.name} answered label {_plain(bad)!r} for input "
-                f"{int(np.argmax(idx < 0))}, which is not one of {where} "
+                f"{at}, which is not one of the classes the graph names "
                 f"({', '.join(repr(str(v)) for v in values)})"
             )
         return idx

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
@@ -327,6 +328,32 @@ def _one_form(labels: list[str]) -> tuple[str, ...]:
     return tuple(kept.values())
 
 
+def indexed_by_map(model: Model, labels: Sequence[str]) -> Model | None:
+    """``model`` (answering class indices, its classes unnamed) with classes ``"0"`` to
+    ``"N-1"``, N one more than the largest index ``labels`` (a map's, for it) names, when
+    every one is an index in ASCII digits (at most 6) and N is 2 or more; else None
+    (refused as before: its classes are not known)."""
+    from assay.models.checked import CheckedModel
+
+    caps = model.capabilities
+    if caps.class_names or caps.n_classes is not None:
+        return None
+    if not labels or not all(x.isascii() and x.isdigit() and len(x) <= 6 for x in labels):
+        return None
+    n = max(int(x) for x in labels) + 1
+    if n < 2:
+        return None
+    inner = getattr(model, "inner", None)
+    if not isinstance(model, CheckedModel) or inner is None:
+        return None
+    names = tuple(str(i) for i in range(n))
+    inner.capabilities = replace(inner.capabilities, n_classes=n, class_names=names)
+    spec_info = getattr(model, "spec_info", {})
+    named = CheckedModel(inner, spec_info=spec_info, max_batch=getattr(model, "limit", None))
+    named.spec_info["capabilities"] = named.capabilities.to_json()
+    return named
+
+
 def load_classifiers(
     specs: list[Any],
     sampler: Sampler,
@@ -345,6 +372,7 @@ def load_classifiers(
     probes: list[Any] | None = None,
     replay: Sequence[Any] | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    mapped: dict[int, list[str]] | None = None,
 ) -> tuple[list[Model], list[int]]:
     """The classifiers ``specs`` loaded (built-in ones by name, the others through the model
     adapters, which may ask them 2 sentences of the grammar, drawn by ``sampler``, to learn
@@ -362,7 +390,10 @@ def load_classifiers(
     ``replay``: a resumed run's, answered from without asking (its loading asks nothing
     again: its budget and its findings are the uninterrupted run's).  ``call_timeout``: the
     run's deadline per call, loading's calls included (a classifier that hangs on its first
-    batch is stopped after it, not after the default 60 s)."""
+    batch is stopped after it, not after the default 60 s).  ``mapped``: the labels the
+    user's label map names per classifier (``text.index_labels``): one answering class
+    indices without naming its classes is named by them when they are ``0``, ``1``, ...
+    (``indexed_by_map``)."""
     from assay.models import load_model, probe_answers, probed
     from assay.models.checked import CheckedModel
 
@@ -409,6 +440,9 @@ def load_classifiers(
         except UsageError as exc:  # of several classifiers: say which one
             raise _of_classifier(exc, spec, k, len(specs)) from None
         _refuse_beyond(max_queries, asked[k] + 1, name_of(spec, k), asked[k])
+    for k, m in enumerate(loaded):
+        if m.capabilities.outputs == "labels" and not m.capabilities.remote:
+            loaded[k] = indexed_by_map(m, (mapped or {}).get(k, ())) or m
     for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
         caps = m.capabilities
         if caps.modality != "text":

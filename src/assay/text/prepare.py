@@ -21,6 +21,7 @@ from assay.errors import UsageError
 from assay.text.floor import suite_floor
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar, load_grammar, parse_grammar
+from assay.text.index_labels import map_labels
 from assay.text.label_map_dict import KeptLabelMap, checked_label_map
 from assay.text.lag import lag_from
 from assay.text.loading import load_classifiers, name_of, outputs_per_classifier, with_mapped
@@ -156,6 +157,10 @@ def setup_text(
         refuse_long_sentences(
             the_grammar, max_depth, weighted=by_weight, max_queries=max_queries, stored=stored
         )
+    guessed = list(names) if names is not None else [name_of(s, i) for i, s in enumerate(specs)]
+    mapped = map_labels(label_map, guessed)
+    for k, added in map_labels(added_map, guessed).items():
+        mapped.setdefault(k, []).extend(added)
     loaded, asked = load_classifiers(
         specs,
         sampler,
@@ -173,6 +178,7 @@ def setup_text(
         probes=probes,
         replay=probe_replay,
         call_timeout=call_timeout,
+        mapped=mapped,
     )
     the_names = (
         list(names) if names is not None else _unique([name_of(s, i) for i, s in enumerate(specs)])
