@@ -57,7 +57,7 @@ def smaller_size(text: str, n: int) -> int:
 
 _LIMIT = re.compile(
     r"(?:at most|maximum(?: of)?|limit(?: of| is)?"
-    r"|max(?:imum)?[ _]?(?:batch)?(?:[ _]size)?[\"':= ]*)\s*(\d+)"
+    r"|max(?:imum)?[ _]?(?:batch)?(?:[ _]size)?(?: is| of)?[\"':= ]*)\s*(\d+)"
 )
 
 
