@@ -199,9 +199,7 @@ class Dispatch:
         # (the rows of every piece in one array of their common type, as ``np.asarray`` of
         # the rows one by one made it)
         first = pieces[0][1]
-        out = np.empty(
-            (len(keys), *first.shape[1:]), dtype=np.result_type(*(p[1] for p in pieces))
-        )
+        out = np.empty((len(keys), *first.shape[1:]), dtype=np.result_type(*(p[1] for p in pieces)))
         for at, got_rows in pieces:
             out[at] = got_rows
         return out
