@@ -185,6 +185,8 @@ class KeyIndex:
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """The index of each key, or -1 where the key is absent."""
         k = self._norm(keys)
+        if k.size <= _TAIL:
+            return self._lookup_few(k)
         out = np.full(k.size, -1, dtype=np.int64)
         slots = self._home(k)
         size = self._keys.size
@@ -198,6 +200,26 @@ class KeyIndex:
             active = active[go_on]
             slots[active] = _next(s[go_on], size)
         return out
+
+    def _lookup_few(self, k: np.ndarray) -> np.ndarray:
+        """``lookup`` of a few keys (normalised), probed one at a time: a batch of tens of keys
+        (a search's round) costs a few Python steps a key rather than a dozen numpy passes."""
+        table, vals = self._keys, self._vals
+        size = table.size
+        out: list[int] = []
+        for key, s in zip(k.tolist(), self._home(k).tolist(), strict=True):
+            while True:
+                here = int(table[s])
+                if here == key:
+                    out.append(int(vals[s]))
+                    break
+                if not here:
+                    out.append(-1)
+                    break
+                s += 1
+                if s == size:
+                    s = 0
+        return np.array(out, dtype=np.int64)
 
     def contains(self, keys: np.ndarray) -> np.ndarray:
         return self.lookup(keys) >= 0
@@ -232,11 +254,39 @@ class KeyIndex:
             new = kernel.place(self._keys, self._vals, k, self._n)
             self._n += int(np.count_nonzero(new))
             return new  # type: ignore[no-any-return]
+        if k.size <= _TAIL:
+            return self._add_few(k)
         new, slots = self._place(k)
         count = int(new.sum())
         self._vals[slots[new]] = np.arange(self._n, self._n + count, dtype=np.int32)
         self._n += count
         return new
+
+    def _add_few(self, k: np.ndarray) -> np.ndarray:
+        """``add`` of a few keys (normalised), placed one at a time in order of position: the
+        same table, slot for slot and index for index, as ``_place`` (whose batches of up to
+        ``_TAIL`` keys go to ``_place_each``) and ``add``'s numbering of the new ones."""
+        table, vals = self._keys, self._vals
+        size = table.size
+        n = self._n
+        new: list[bool] = []
+        for key, s in zip(k.tolist(), self._home(k).tolist(), strict=True):
+            while True:
+                here = int(table[s])
+                if here == key:
+                    new.append(False)
+                    break
+                if not here:
+                    table[s] = key
+                    vals[s] = n
+                    n += 1
+                    new.append(True)
+                    break
+                s += 1
+                if s == size:
+                    s = 0
+        self._n = n
+        return np.array(new, dtype=bool)
 
     def _half_full(self, adding: int) -> bool:
         """Whether a set that grows ahead should start making its next table now."""

@@ -47,9 +47,10 @@ class Flight:
             value = np.asarray(self.call.result())
             model.remember(self.keys, value)
             self.value = value
-            for k in self.keys.tolist():
-                if pending.get(k) is self:
-                    del pending[k]
+            if pending:  # (sentences in flight are noted only in laned or lagged rounds)
+                for k in self.keys.tolist():
+                    if pending.get(k) is self:
+                        del pending[k]
         out: np.ndarray = self.value
         return out
 
@@ -167,11 +168,20 @@ class Dispatch:
             last = Flight(model.submit_new([flat[i] for i in rest], arr), arr)
         if meanwhile is not None:
             meanwhile()  # while the classifiers answer
-        rows: list[np.ndarray | None] = [None] * len(keys)
+        # the sentences sent ahead, by part (in order of first appearance: each part read,
+        # and its answers cached, in that order): (part, positions in flat, rows in its answer)
+        parts: dict[int, tuple[Flight, list[int], list[int]]] = {}
         for i, k in enumerate(keys):
             got = sent.get(k)
             if got is not None:
-                rows[i] = got[0].read(model, self._pending)[got[1]]
+                part = parts.get(id(got[0]))
+                if part is None:
+                    part = parts[id(got[0])] = (got[0], [], [])
+                part[1].append(i)
+                part[2].append(got[1])
+        pieces = [
+            (at, flight.read(model, self._pending)[rows]) for flight, at, rows in parts.values()
+        ]
         if rest:
             if last is not None:
                 answer = last.read(model, self._pending)
@@ -181,11 +191,18 @@ class Dispatch:
                         [flat[i] for i in rest], keys=np.asarray(rest_keys, dtype=np.uint64)
                     )
                 )
-            for j, i in enumerate(rest):
-                rows[i] = answer[j]
+            pieces.append((rest, answer))
         for k in keys:
             sent.pop(k, None)
-        return np.asarray(rows)
+        if not pieces:
+            return np.asarray([])
+        # (the rows of every piece in one array of their common type, as ``np.asarray`` of
+        # the rows one by one made it)
+        first = pieces[0][1]
+        out = np.empty((len(keys), *first.shape[1:]), dtype=np.result_type(*(p[1] for p in pieces)))
+        for at, got_rows in pieces:
+            out[at] = got_rows
+        return out
 
     def _predict(self, flat: list[str], keys: list[int], meanwhile: Any = None) -> np.ndarray:
         """The panel's answers to ``flat`` (``keys``: their ``text_key``s).  Sentences never
@@ -227,10 +244,19 @@ class Dispatch:
         asked = self.asked
         row: dict[int, int] = {}  # key -> its row in the answer of the sentences sent now
         sent: list[int] = []
+        old: list[int] = []  # positions of the sentences asked before (from the cache)
+        new_at: list[int] = []  # positions of the others, and their rows in that answer
+        new_rows: list[int] = []
         for i, k in enumerate(keys):
-            if k not in asked and k not in row:
-                row[k] = len(sent)
+            r = row.get(k)
+            if r is None:
+                if k in asked:
+                    old.append(i)
+                    continue
+                r = row[k] = len(sent)
                 sent.append(i)
+            new_at.append(i)
+            new_rows.append(r)
         if not sent:
             out: np.ndarray = model.predict(flat, keys=arr)
             return out
@@ -238,17 +264,15 @@ class Dispatch:
         flight = Flight(model.submit_new([flat[i] for i in sent], new_keys), new_keys)
         meanwhile()  # while the classifiers answer
         fresh = flight.read(model, self._pending)
-        old = [i for i, k in enumerate(keys) if k not in row]
         # a new sentence repeated in the batch: answered once, asked for each time (as
         # ``predict`` counts its requests)
         model.requests += len(keys) - len(sent) - len(old)
         if not old:
-            return fresh[[row[k] for k in keys]]
+            return fresh[new_rows]
         before = np.asarray(model.predict([flat[i] for i in old], keys=arr[old]))
         out = np.empty((len(keys), *fresh.shape[1:]), dtype=np.result_type(fresh, before))
         out[old] = before
-        new_at = [i for i, k in enumerate(keys) if k in row]
-        out[new_at] = fresh[[row[keys[i]] for i in new_at]]
+        out[new_at] = fresh[new_rows]
         return out
 
     def _predict_turns(self, flat: list[str], keys: list[int], meanwhile: Any) -> np.ndarray:
