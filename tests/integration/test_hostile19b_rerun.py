@@ -175,14 +175,14 @@ def test_a_time_budgets_rerun_says_it_will_not_reproduce_exactly(
     base = ["fairness", "--dataset", "german", "--protected", "sex", "--seed", "1"]
     base += ["--store", str(store), "--no-exact"]
     code, out, err = _cli(
-        capsys, *base, "--max-time", "3", "--html", str(reports[0]), "--junit",
+        capsys, *base, "--max-time", "10", "--html", str(reports[0]), "--junit",
         str(reports[1]), "--report", str(reports[2]),
     )  # fmt: skip
     assert code in (0, 1), (out, err)
     said = "the same seed reproduces its findings exactly only when a query budget"
     assert said in out
     doc = json.loads(reports[2].read_text())
-    assert said in doc["rerun_note"] and "--max-time 3" in doc["rerun_note"]
+    assert said in doc["rerun_note"] and "--max-time 10" in doc["rerun_note"]
     assert said in reports[0].read_text()
     props = {p.get("name"): p.get("value") for p in ET.parse(reports[1]).getroot().iter("property")}
     assert said in props["command_note"]
