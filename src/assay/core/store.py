@@ -245,6 +245,8 @@ class RunStore:
         # config entries written with each checkpoint of a run (``ride``)
         self._riders: dict[str, dict[str, Callable[[], Any]]] = {}
         self._hearts: dict[str, Heartbeat] = {}  # the runs' session clocks beating (``_beat``)
+        # each claimed run's stored session clock as the claim found it (``unclaim``)
+        self._clock_at_claim: dict[str, str | None] = {}
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         self._beside: dict[str, tuple[int, int] | None] = {}
         self.thread = threading.current_thread()  # the thread whose runs it serves (``run_store``)
@@ -336,6 +338,8 @@ class RunStore:
         _OPEN.discard(self)
         disarm(id(self))
         self._stop_beating()
+        for run_id in list(self._clock_at_claim):
+            self._put_back_clock(run_id)
         self._stop_compaction()
         if self._index_lost():  # (closing writes the index: SIGBUS)
             for lock in self._locks.values():
@@ -466,6 +470,7 @@ class RunStore:
             except (UsageError, StoreError, sqlite3.Error):
                 return  # (a new run: ``create_run`` rides it)
             clock = session_rider(self._before(record))
+            self._clock_at_claim[run_id] = self._stored_clock(run_id)
         self._beat(run_id, clock)
         self._start_beating(run_id)
 
@@ -626,6 +631,7 @@ class RunStore:
         """This process no longer runs the run (the API call that ran it returned or raised:
         ``core.call_exit``): its lock let go of, as ``close`` lets go of each of its runs'."""
         self._end_session(run_id)
+        self._put_back_clock(run_id)
         self._stop_compaction(run_id)
         lock = self._locks.pop(run_id, None)
         if lock is not None:
@@ -633,12 +639,39 @@ class RunStore:
 
     def unclaim(self, run_id: str) -> None:
         """Let go of a run claimed and refused before it ran (a resume whose checks failed):
-        another process may resume it at once."""
+        another process may resume it at once.  The store is left as the claim found it: a
+        beat of the refused session's clock (a check slower than a beat's period, at CI
+        load) is put back."""
         self._end_session(run_id)
         self._release(run_id)
 
+    def _put_back_clock(self, run_id: str) -> None:
+        """A session that claimed the run and let go of it with no write but its beats (a
+        resume refused by its checks, CI run 185: a beat came before the refusal at load
+        ~25): the stored session clock as the claim found it.  Its beats stopped first."""
+        was = self._clock_at_claim.pop(run_id, None)
+        if was is None or self.read_only or self._index_lost():
+            return
+        if self._stored_clock(run_id) != was:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute(
+                    "UPDATE configs SET value=? WHERE run_id=? AND key=?",
+                    (was, run_id, SESSION_CLOCK),
+                )
+
+    def _stored_clock(self, run_id: str) -> str | None:
+        """The run's session clock entry as stored (its JSON text; None: none)."""
+        try:
+            rows = self._db.execute(
+                "SELECT value FROM configs WHERE run_id=? AND key=?", (run_id, SESSION_CLOCK)
+            ).fetchall()
+        except sqlite3.Error:
+            return None
+        return str(rows[0][0]) if rows else None
+
     def _release(self, run_id: str) -> None:
         self._stop_beating(run_id)
+        self._put_back_clock(run_id)
         lock = self._locks.pop(run_id, None)
         if lock is not None:
             lock.release()
@@ -771,6 +804,7 @@ class RunStore:
             riders[key] = value
 
     def _write_riders(self, run_id: str) -> None:
+        self._clock_at_claim.pop(run_id, None)  # (the session writes: the run is its own)
         riding = self._riders.get(run_id, {}).get(SESSION_CLOCK)
         if run_id not in self._locks and riding is not None and not of_this_session(riding):
             self._end_session(run_id)  # (an earlier call's clock: never written past its call)
