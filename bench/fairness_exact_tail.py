@@ -10,10 +10,15 @@ left out) and, with a separator of at most ``--separator`` features fixed cell b
 two sides that the other features fall into when no straddling tree links them (one sweep
 over the pairs: ``settle`` with a separator; ``settle`` itself is the separator of none).
 
-The sample is drawn by mass, so ``sum(cpu) / sum(mass)`` over it estimates the CPU per unit
-of undecided mass of the whole heap, and the lines say where that CPU goes.
+``--count N``: each box of at most ``N`` grid cells is also counted cell by cell in compiled
+code (``_count``), timed, and checked against the cutting's discriminatory mass.
 
-    python bench/fairness_exact_tail.py --cpu 20 --attr sex --boxes 120
+Each box drawn by mass stands for ``1 / boxes`` of the undecided mass at its own CPU per unit
+of mass, so the mean of ``cpu / mass`` times the undecided mass estimates the CPU to finish
+the lot, and the draws sorted on it what the best order of the boxes would need to reach a
+width (measured in ``bench/RESULTS.md``, exact51).
+
+    python bench/fairness_exact_tail.py --cpu 20 --attr sex --boxes 120 --separator 4 --count 1e8
 """
 
 from __future__ import annotations
