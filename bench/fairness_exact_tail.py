@@ -286,6 +286,12 @@ def main() -> None:
     parser.add_argument("--separator", type=int, default=3, help="features fixed, at most")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--leave",
+        type=float,
+        default=0.0,
+        help="each box refined until at most this share of its mass is undecided (0: the end)",
+    )
+    parser.add_argument(
         "--together", action="store_true", help="then the boxes drawn all in one heap"
     )
     parser.add_argument(
@@ -319,7 +325,7 @@ def main() -> None:
             work = heap.work
         heap.work = work  # one settle workspace: its rate of success carried from box to box
         t0 = time.process_time()
-        heap.run(t0 + args.each, 0.0, None)
+        heap.run(t0 + args.each, args.leave * mass[i], None)
         took = time.process_time() - t0
         left = heap.left() / mass[i]
         full, sep, n_trees, n_feat, cuts = _grid(k.model, lo, hi, flat.attribute, args.separator)
@@ -331,7 +337,7 @@ def main() -> None:
             counted, count_cpu = _count_box(flat, k.model, lo, hi, cuts)
         found = (heap.disc_mass, counted, count_cpu)
         rows.append((mass[i], took, heap.decided, left, full, sep, n_trees, n_feat, *found))
-    _report(np.array(rows, dtype=float), total, args.each)
+    _report(np.array(rows, dtype=float), total, args.each, args.leave)
     if args.together:
         # the same boxes (each once) in one heap: the same steps, and the CPU a box alone cost
         # was not its heap's set-up
@@ -347,14 +353,15 @@ def main() -> None:
         )
 
 
-def _report(r: np.ndarray, total: float, each: float) -> None:
+def _report(r: np.ndarray, total: float, each: float, leave: float) -> None:
     """The lines.  Each box drawn by mass stands for ``total / n`` of the undecided mass at
     its own CPU per unit of mass (``took / mass``): the estimates below weigh the draws so."""
     m, took, steps, left, full, sep = r[:, 0], r[:, 1], r[:, 2], r[:, 3], r[:, 4], r[:, 5]
     n = len(r)
     per = took / m  # CPU per unit of mass of each draw
+    end = "the end" if leave <= 0 else f"{leave:.0%} of their mass left"
     print(
-        f"{n} boxes drawn by mass: {int((left == 0).sum())} refined to the end within "
+        f"{n} boxes drawn by mass: {int((left <= leave).sum())} refined to {end} within "
         f"{each:g} s each; {steps.sum() / took.sum():,.0f} steps per CPU second"
     )
     order = np.argsort(-per)
@@ -384,12 +391,17 @@ def _report(r: np.ndarray, total: float, each: float) -> None:
         f"{float(np.median(full[heavy] / steps[heavy])):,.0f} (those boxes, median), "
         f"{float(np.median(full / np.maximum(steps, 1))):,.0f} (every box)"
     )
-    print(f"  CPU to refine every undecided box to the end: {total * per.mean():,.0f} s")
-    # the draws cheapest per unit of mass first: no order of the heap does better with
-    # cutting as it is inside each box
-    cheap = np.cumsum(np.sort(per)) * total / n
+    print(f"  CPU to refine every undecided box to {end}: {total * per.mean():,.0f} s")
+    # the draws cheapest per unit of mass decided first (whole boxes: the refinement may
+    # take the cheap parts of a costly box first, which ``--leave`` looks at)
+    decided = 1.0 - left
+    by = np.argsort(per / np.maximum(decided, 1e-12))
+    cheap = np.cumsum(per[by]) * total / n
+    done = np.cumsum(decided[by]) / n
     for keep in (0.5, 0.9, 0.98):
-        k = int(np.ceil(keep * n))
+        if keep > done[-1] + 1e-9:
+            continue
+        k = int(np.searchsorted(done, keep - 1e-9)) + 1
         print(
             f"  to decide {keep:.0%} of it (width {100 * total * (1 - keep):.2f} pt), the "
             f"cheapest boxes per unit of mass first: {cheap[k - 1]:,.0f} s of CPU"
@@ -400,13 +412,14 @@ def _report(r: np.ndarray, total: float, each: float) -> None:
         gave_up = c_disc < 0
         ok = ~gave_up
         agree = np.abs(c_disc[ok] - r[counted, 8][ok]) <= 1e-9 * m[counted][ok] + 1e-15
+        checked = f"{int(agree.sum())} of {int(ok.sum())}" if leave <= 0 else "(not checked)"
         ns = 1e9 * c_cpu[ok].sum() / full[counted][ok].sum()
         both = took[counted][ok]
         per_m = 1.0 / m[counted][ok]  # each draw at its CPU per unit of mass, as below
         print(
             f"  the grid counted (compiled) in {int(counted.sum())} boxes: gave up (a margin "
             f"within eps) in {int(gave_up.sum())}; the count equals the cutting's "
-            f"discriminatory mass in {int(agree.sum())} of {int(ok.sum())}; "
+            f"discriminatory mass in {checked}; "
             f"{ns:.1f} ns a cell; CPU {c_cpu[ok].sum():.3f} s against cutting's "
             f"{both.sum():.3f} s on the same boxes; each the cheaper: "
             f"{(both * per_m).sum() / (np.minimum(both, c_cpu[ok]) * per_m).sum():.2f}x less"
