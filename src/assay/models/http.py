@@ -923,11 +923,13 @@ class HttpModel:
         if status != 200:
             if status == 400 and any(said in data[:2048] for said in HTTPS_ANSWERS):
                 self._not_plain_to_tls(None)
-            raise ModelError(
+            answer = ModelError(
                 f"the endpoint {self.shown} answered status {status}; body starts: "
                 f"{self._scrub(excerpt(data))}{self._refused_hint(status)}"
                 f"{size_hint(status, data, n, len(body))}"
             )
+            answer.status = status  # (``backdoor.filter``: a refusal says nothing of inputs)
+            raise answer
         try:  # parsed once, here: the answer is read from this
             payload = json.loads(data)
         except ValueError:  # a cut or garbled body: worth another attempt
