@@ -83,3 +83,14 @@ def test_a_model_taking_other_images_is_still_the_files_refusal(tmp_path: Path) 
 
     with pytest.raises(UsageError, match="not the one"):
         load_filter(path, Narrow())
+
+
+def test_a_served_model_loaded_without_a_probe_is_told_the_keywords() -> None:
+    """``load_filter``'s docs say ``assay.models.load_model(obj, modality="image")`` makes
+    the model: for a URL that named ``--outputs`` and ``--n-classes``, options no command
+    has."""
+    with pytest.raises(UsageError) as got:
+        load_model("http://127.0.0.1:9/predict?api_key=H51SECRETKEY", modality="image")
+    said = str(got.value)
+    assert "--outputs" not in said and "--n-classes" not in said, said
+    assert "probe=" in said and "n_classes=" in said and "H51SECRETKEY" not in said
