@@ -49,3 +49,13 @@ def test_an_answer_of_the_wrong_form_is_a_failed_request_with_its_error() -> Non
             model.predict(np.zeros((3, 2)))
     stats = model.stats.to_json()
     assert stats["failed"] == 1 and "wrong form" in stats["errors"][-1]["error"], stats
+
+
+def test_a_request_timed_out_names_the_timeout_option() -> None:
+    """A slow endpoint's "unavailable ... last: no answer within 1 s (ReadTimeout)" never
+    said which option that second is (the answer cut short by it, "(--timeout)", did)."""
+    faults = dict.fromkeys(range(1, 100), "slow")
+    with FaultServer(_proba, faults=faults, slow_seconds=1.0) as server:
+        model = HttpModel(server.url, capabilities=CAPS, timeout=0.2, retries=0)
+        with pytest.raises(ModelError, match=r"no answer within 0\.2 s \(--timeout"):
+            model.predict(np.zeros((3, 2)))

@@ -906,7 +906,9 @@ class HttpModel:
             )
         except httpx.TimeoutException as exc:
             self._no_answer()
-            raise _Retry(f"no answer within {self.timeout:g} s ({type(exc).__name__})") from None
+            raise _Retry(
+                f"no answer within {self.timeout:g} s (--timeout; {type(exc).__name__})"
+            ) from None
         except AnswerTooSlow as exc:
             self._no_answer()
             raise _Retry(
