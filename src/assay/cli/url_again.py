@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assay.core.redact import GivenAgain, is_redacted, specs_given_again
+from assay.core.redact import GivenAgain, is_redacted, masked_url_refused, specs_given_again
 from assay.core.store import RunRecord
 from assay.errors import UsageError
 
@@ -39,4 +39,6 @@ def check_url_again(record: RunRecord, given: str | GivenAgain | None) -> None:
             f'place, from the variable that holds it (--model "$MODEL_URL")',
             argument="--model",
         )
+    for word in words:  # (the "to reproduce" line's ``?api_key=***`` pasted: said as such)
+        masked_url_refused(word, argument="--model")
     specs_given_again(specs, given, run_id=record.id)
