@@ -67,6 +67,7 @@ from assay.models.http_answer import (
 )
 from assay.models.http_error_body import said_error
 from assay.models.http_hints import envelope_hint, size_hint
+from assay.models.http_page import html_page
 from assay.models.http_plain import (
     is_loopback,
     proxy_of,
@@ -961,6 +962,9 @@ class HttpModel:
         try:  # parsed once, here: the answer is read from this
             payload = json.loads(data)
         except ValueError:  # a cut or garbled body: worth another attempt
+            page = html_page(status, r.headers, self.shown, self._scrub(excerpt(data)))
+            if page is not None:  # (a login page, whole: the same page next time)
+                raise ModelError(page) from None
             raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None
         return data, payload
 
