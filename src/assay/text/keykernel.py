@@ -187,10 +187,7 @@ class KeyTable:
             [bool(w) and all(c in GLUED for c in w.split(" ")[0]) for w in words], dtype=np.bool_
         )
         self.plain = np.array(
-            [
-                bool(w) and w.isascii() and detok(w) == w and "" not in w.split(" ")
-                for w in words
-            ],
+            [bool(w) and w.isascii() and detok(w) == w and "" not in w.split(" ") for w in words],
             dtype=np.bool_,
         )
 
