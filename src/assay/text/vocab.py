@@ -16,6 +16,7 @@ summary or a unit's statistics read it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from assay.text.grammar import Grammar
 
 __all__ = ["Vocab", "WordStats"]
+
+_LOCK = threading.RLock()  # (re-entered: a word's parts are added inside its own ``_add``)
 
 
 class Vocab:
@@ -57,15 +60,21 @@ class Vocab:
         return tuple([ids[w] if w in ids else self._add(w) for w in words])
 
     def _add(self, word: str) -> int:
-        i = len(self.strs)
-        self.ids[word] = i
-        self.strs.append(word)
-        self.parts.append((i,))
-        # the parts as ``engine._stats_of`` always split a word: at whitespace when it holds
-        # a space (or is empty: no part), else the word itself
-        if " " in word or not word:
-            self.parts[i] = tuple(self.id(p) for p in word.split())
-        return i
+        # (a lagged round's shrinking, on its own thread, may meet a word while the next
+        # round is drafted: one id per word, given under the lock)
+        with _LOCK:
+            got = self.ids.get(word)
+            if got is not None:
+                return got
+            i = len(self.strs)
+            self.strs.append(word)
+            self.parts.append((i,))
+            # the parts as ``engine._stats_of`` always split a word: at whitespace when it
+            # holds a space (or is empty: no part), else the word itself
+            if " " in word or not word:
+                self.parts[i] = tuple(self.id(p) for p in word.split())
+            self.ids[word] = i  # (last: a word is known once its parts are)
+            return i
 
 
 class WordStats:
