@@ -170,3 +170,38 @@ def test_a_run_checkpointed_with_word_strings_resumes_to_the_same_run() -> None:
     assert list(resumed.words)[: len(shuffled)] == list(shuffled)
     assert resumed.keys == whole.keys and resumed.asked == whole.asked
     assert list(resumed.minimal) == list(whole.minimal)
+
+
+def test_two_threads_meeting_new_words_give_each_word_one_id() -> None:
+    """A lagged round's shrinking interns words beside the next round's drafting: every word
+    gets one id, every id one word, and each word's parts are known before the word."""
+    import sys
+    import threading
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for trial in range(20):
+            vocab = Vocab()
+            words = [f"w{trial}_{i} p{i % 7}" for i in range(400)]
+            start = threading.Barrier(3)
+
+            def intern(ws: list[str], v: Vocab = vocab, go: Any = start) -> None:
+                go.wait()
+                for w in ws:
+                    v.id(w)
+
+            threads = [
+                threading.Thread(target=intern, args=(ws,))
+                for ws in (words, words[::-1], words[::2])
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert len(vocab.strs) == len(vocab.ids) == len(vocab.parts)
+            assert all(vocab.strs[i] == w for w, i in vocab.ids.items())
+            for w in words:
+                assert [vocab.strs[p] for p in vocab.parts[vocab.ids[w]]] == w.split()
+    finally:
+        sys.setswitchinterval(before)
