@@ -6,10 +6,13 @@ mutation50b's Left), a classifier the user had not given."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+import reviews
+from reviews import review_grammar, silent_on_soup, soup_wrong, steady, written_grammar
 from typer.testing import CliRunner
 
 import assay
@@ -19,60 +22,18 @@ pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
 
 register()
 
-GRAMMAR = """\
-%start review
-review -> "the" thing "was" neg quality "."
-thing -> "food" | "pizza" | "soup" | "service"
-neg -> "" | "not"
-quality -> "good" | "great" | "bad" | "awful" | "okay"
-"""
-
-CLASSIFIERS = """\
-def _sign(s):
-    good = any(w in s for w in ("good", "great", "okay"))
-    return "positive" if good != ("not" in s) else "negative"
-
-def steady(sentences):
-    return [_sign(s) for s in sentences]
-
-def soup_wrong(sentences):
-    return ["negative" if "soup" in s else _sign(s) for s in sentences]
-
-def silent_on_soup(sentences):
-    return ["" if "soup" in s and "not" in s else _sign(s) for s in sentences]
-"""
-
-
-def _sign(s: str) -> str:
-    good = any(w in s for w in ("good", "great", "okay"))
-    return "positive" if good != ("not" in s) else "negative"
-
-
-def steady(sentences: Sequence[str]) -> list[str]:
-    return [_sign(s) for s in sentences]
-
-
-def soup_wrong(sentences: Sequence[str]) -> list[str]:
-    return ["negative" if "soup" in s else _sign(s) for s in sentences]
-
-
-def silent_on_soup(sentences: Sequence[str]) -> list[str]:
-    """No answer (an empty label) to a negated sentence about soup."""
-    return ["" if "soup" in s and "not" in s else _sign(s) for s in sentences]
+GRAMMAR = review_grammar()
 
 
 @pytest.fixture
 def grammar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ASSAY_TEXT_WORKER", "inline")
-    path = tmp_path / "g.cfg"
-    path.write_text(GRAMMAR, encoding="utf-8")
-    return path
+    return written_grammar(tmp_path, monkeypatch, GRAMMAR)
 
 
 def test_assay_verify_names_the_classifier_given_in_a_runs_place(
     tmp_path: Path, grammar: Path
 ) -> None:
-    (tmp_path / "tclf.py").write_text(CLASSIFIERS, encoding="utf-8")
+    shutil.copy(reviews.__file__, tmp_path / "tclf.py")  # (its classifiers as a file)
     spec = f"{tmp_path / 'tclf.py'}"
     store = tmp_path / "t.db"
     run = assay.check_text(
@@ -93,10 +54,11 @@ def test_verify_run_names_the_classifier_given_in_a_runs_place(
     run = assay.check_text([steady, soup_wrong], grammar=str(grammar), seed=0, store=store)
     again = assay.verify_run(run.run_id, store=store, model=[steady, silent_on_soup])
     assert "(silent_on_soup in soup_wrong's place: '' (2 sentences))" in again.why_skipped
+
     # (a classifier given under the run's name is said by it, as before)
-    silent_on_soup.__name__ = "soup_wrong"
-    try:
-        same = assay.verify_run(run.run_id, store=store, model=[steady, silent_on_soup])
-    finally:
-        silent_on_soup.__name__ = "silent_on_soup"
+    def fixed(sentences: Sequence[str]) -> list[str]:
+        return silent_on_soup(sentences)
+
+    fixed.__name__ = "soup_wrong"
+    same = assay.verify_run(run.run_id, store=store, model=[steady, fixed])
     assert "(soup_wrong: '' (2 sentences))" in same.why_skipped, same.why_skipped
