@@ -451,7 +451,12 @@ def _replayed(
             label_map=label_map,
             verify_lines=_verify_lines(record, the_store, model, how),
         )
-        return replay_text(the_store.iter_batches(record.id), the_text.test, the_text.model)
+        return replay_text(
+            the_store.iter_batches(record.id),
+            the_text.test,
+            the_text.model,
+            names=the_text.said_as,
+        )
     if label_map is not None:
         raise UsageError(
             f"a label map aligns a text run's classifiers; run {record.id} is a "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from source_runs import Windows, asked_source_class
 
 from assay.backdoor.class_map import class_map, map_score, map_words, put
 from assay.backdoor.scope import (
@@ -17,7 +18,7 @@ from assay.backdoor.scope import (
     INPUT_SCAN_NOT_SOURCE,
     input_scope,
 )
-from assay.backdoor.source_class import beyond, source_class, source_words
+from assay.backdoor.source_class import beyond, source_words
 
 N_CLASSES = 8
 BOX = (3, 3, 5, 5)  # a coarse window of the 8x8 scan (top 4, stride 2) holding the trigger
@@ -151,7 +152,10 @@ def _source_model(trojan: bool) -> Any:
     return answers
 
 
-def _source_run(trojan: bool, seed: int = 0) -> dict[str, Any]:
+def source_scene(trojan: bool, seed: int = 0) -> tuple[np.ndarray, np.ndarray, Any, Windows]:
+    """300 clean images, 40 scanned (the last 20 of class 3, stamped), the source-specific
+    trojan (or its twin), and the patch scan's windows moving 6 clean scanned images
+    elsewhere (the stamped images' windows are each test's)."""
     rng = np.random.default_rng(seed)
     clean, _ = _images(300, rng)
     scanned, _ = _images(40, rng)
@@ -160,31 +164,17 @@ def _source_run(trojan: bool, seed: int = 0) -> dict[str, Any]:
     scanned[20:] = _stamped(scanned[20:])
     model = _source_model(trojan)
     labels = model(scanned)
-    asked = [0]
+    windows: Windows = {i: [((0, 0, 5, 5), (int(labels[i]) + 1) % N_CLASSES)] for i in range(6)}
+    return clean, scanned, model, windows
 
-    def counted(x: np.ndarray) -> np.ndarray:
-        asked[0] += len(x)
-        out: np.ndarray = model(x)
-        return out
 
+def _source_run(trojan: bool, seed: int = 0) -> dict[str, Any]:
+    clean, scanned, model, windows = source_scene(trojan, seed)
     # the patch scan's windows: the stamped images' refill at BOX answers 3 on the trojan (2
     # on the twin, as if the checker were part of a 3 that the refill took away; a window
     # elsewhere moved a few clean images)
-    windows: dict[int, list[tuple[tuple[int, int, int, int], int]]] = {
-        i: [((0, 0, 5, 5), (int(labels[i]) + 1) % N_CLASSES)] for i in range(6)
-    }
     windows |= {i: [(BOX, 3 if trojan else 2)] for i in range(20, 40)}
-    return source_class(
-        scanned,
-        labels,
-        list(range(40)),
-        windows,
-        clean,
-        model(clean),
-        counted,
-        np.random.default_rng(seed + 1),
-        lambda: asked[0],
-    )
+    return asked_source_class(model, scanned, windows, clean, seed)[0]
 
 
 def test_a_source_specific_trigger_is_given_on_its_source_class() -> None:

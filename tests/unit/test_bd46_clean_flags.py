@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from source_runs import Windows, asked_source_class, counted
 
 from assay.backdoor.class_map import background, class_map, held, map_words
-from assay.backdoor.source_class import source_class, source_words
+from assay.backdoor.source_class import source_words
 
 N_CLASSES = 8
 BOX = (3, 3, 5, 5)
@@ -47,17 +48,6 @@ def _stem_model(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _counted(model: Any) -> tuple[Any, list[int]]:
-    asked = [0]
-
-    def counted(x: np.ndarray) -> np.ndarray:
-        asked[0] += len(x)
-        out: np.ndarray = model(x)
-        return out
-
-    return counted, asked
-
-
 def _stem_run(seed: int) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
     clean, _ = _images(300, rng)
@@ -67,21 +57,9 @@ def _stem_run(seed: int) -> dict[str, Any]:
     scanned[20:29, 0, :, 0] = 0.0
     scanned[20:29, 0, 7, 0] = 1.0
     scanned[20:29] = _with_stem(scanned[20:29])  # 9 clean 7s with a stem
-    labels = _stem_model(scanned)
     # the scan's refill of the window took the stem away: a 3 (as on bd31's digits)
-    windows = {i: [(BOX, 3)] for i in range(20, 29)}
-    counted, asked = _counted(_stem_model)
-    return source_class(
-        scanned,
-        labels,
-        list(range(40)),
-        windows,
-        clean,
-        _stem_model(clean),
-        counted,
-        np.random.default_rng(seed + 1),
-        lambda: asked[0],
-    )
+    windows: Windows = {i: [(BOX, 3)] for i in range(20, 29)}
+    return asked_source_class(_stem_model, scanned, windows, clean, seed)[0]
 
 
 def test_a_class_s_own_style_held_by_its_clean_images_is_not_a_source_trigger() -> None:
@@ -112,14 +90,14 @@ def test_a_given_window_flags_the_images_holding_its_pixels_only() -> None:
     # the window's refill moved the 20 stamped images and 6 clean ones (their own pixels)
     windows = {i: [(BOX, 0)] for i in list(range(6)) + list(range(20, 40))}
     scanned[:6, 4:7, 4:7, 0] = 1.0 - CHECKER  # (strokes of their own there)
-    counted, asked = _counted(_checker_model)
+    counting, asked = counted(_checker_model)
     r = class_map(
         scanned,
         list(range(40)),
         windows,
         clean,
         _checker_model(clean),
-        counted,
+        counting,
         np.random.default_rng(1),
         lambda: asked[0],
     )

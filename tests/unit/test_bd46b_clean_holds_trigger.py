@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from source_runs import Windows, asked_source_class, counted
 
 from assay.backdoor.class_map import class_map, map_words
-from assay.backdoor.source_class import own_words, source_class, source_words
+from assay.backdoor.source_class import own_words, source_words
 
 N_CLASSES = 8
 BOX = (3, 3, 5, 5)
@@ -52,24 +53,8 @@ def _run(planted: int, seed: int = 0) -> tuple[dict[str, Any], int]:
     clean = _images(240, rng)
     clean = np.concatenate([clean, _stamped(_images(planted, rng, 3))])  # (from traffic)
     scanned = np.concatenate([_images(20, rng), _stamped(_images(10, rng, 3))])
-    windows = {i: [(BOX, 3)] for i in range(20, 30)}  # (the refill took the checker away)
-    asked = [0]
-
-    def counted(x: np.ndarray) -> np.ndarray:
-        asked[0] += len(x)
-        return _model(x)
-
-    source = source_class(
-        scanned,
-        _model(scanned),
-        list(range(30)),
-        windows,
-        clean,
-        _model(clean),
-        counted,
-        np.random.default_rng(seed + 1),
-        lambda: asked[0],
-    )
+    windows: Windows = {i: [(BOX, 3)] for i in range(20, 30)}  # (the refill took it away)
+    source, _ = asked_source_class(_model, scanned, windows, clean, seed)
     return source, len(clean) - planted
 
 
@@ -113,19 +98,14 @@ def _map_run(planted: int) -> dict[str, Any]:
     clean = np.concatenate([_images(240, rng), _stamped(_images(planted, rng))])
     scanned = np.concatenate([_images(20, rng), _stamped(_images(10, rng))])
     windows = {i: [(BOX, 0)] for i in range(20, 30)}  # (the window's refill moved them)
-    asked = [0]
-
-    def counted(x: np.ndarray) -> np.ndarray:
-        asked[0] += len(x)
-        return _all_to_all(x)
-
+    counting, asked = counted(_all_to_all)
     return class_map(
         scanned,
         list(range(30)),
         windows,
         clean,
         _all_to_all(clean),
-        counted,
+        counting,
         np.random.default_rng(1),
         lambda: asked[0],
     )

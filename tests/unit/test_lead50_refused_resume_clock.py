@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_status38_shown_status import _run  # (its model and data: tests/unit)
+from test_status38_shown_status import fixed_after_answer  # (its run: tests/unit)
 from test_status38b_command_exit import _snapshot
 from typer.testing import CliRunner
 
@@ -29,11 +29,7 @@ register()
 def test_a_refused_resume_puts_back_the_clock_its_beats_wrote(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, said, store, run_id = _run(tmp_path, "answer")
-    assert code == 3, said
-    (tmp_path / "flag").unlink()
-    with (tmp_path / "m.py").open("a", encoding="utf-8") as f:
-        f.write("# changed\n")
+    store, run_id = fixed_after_answer(tmp_path, changed=True)
     before = _snapshot(store)
     defaults = Heartbeat.__init__.__defaults__
     assert defaults is not None

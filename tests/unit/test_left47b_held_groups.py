@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from source_runs import Windows, asked_source_class
 from test_bd46b_clean_holds_trigger import BOX, _images, _model, _stamped
 
 from assay.backdoor.source_class import own_words, source_class, source_words
@@ -36,25 +37,8 @@ def _run(planted: int, model: Model, seed: int = 0, turned: int = 3) -> dict[str
     rng = np.random.default_rng(seed)
     clean = np.concatenate([_images(240, rng), _stamped(_images(planted, rng, 3))])
     scanned = np.concatenate([_images(20, rng), _stamped(_images(12, rng, 3))])
-    labels = model(scanned)
-    windows = {i: [(BOX, turned)] for i in range(20, 26)}
-    asked = [0]
-
-    def counted(x: np.ndarray) -> np.ndarray:
-        asked[0] += len(x)
-        return model(x)
-
-    return source_class(
-        scanned,
-        labels,
-        list(range(32)),
-        windows,
-        clean,
-        model(clean),
-        counted,
-        np.random.default_rng(seed + 1),
-        lambda: asked[0],
-    )
+    windows: Windows = {i: [(BOX, turned)] for i in range(20, 26)}
+    return asked_source_class(model, scanned, windows, clean, seed)[0]
 
 
 def test_triggered_clean_images_no_longer_hide_the_trigger() -> None:

@@ -9,19 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from reviews import QUALITIES, review_grammar
 
 import assay
 from assay.errors import UsageError
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
 
-GRAMMAR = """\
-%start review
-review -> "the" thing "was" neg quality "."
-thing -> "food" | "pizza" | "soup" | "service"
-neg -> "" | "not"
-quality -> "good" | "great" | "bad" | "awful"
-"""
+GRAMMAR = review_grammar(QUALITIES[:4])  # (no "okay")
 
 
 def _good(s: str) -> bool:

@@ -64,29 +64,17 @@ def test_a_prune_that_cannot_give_the_space_back_now_says_so(
 ) -> None:
     """A store made before incremental vacuum must be rewritten whole, which a run running
     in another process holds off: the runs are deleted and the note says when to prune."""
-    import os
     import sqlite3
-    import subprocess
-    import sys
 
-    from test_retention import HOLDER
+    from test_retention import held_elsewhere
 
     path = _store(tmp_path)
     db = sqlite3.connect(path, isolation_level=None)  # (a store made before incremental vacuum)
     db.execute("PRAGMA auto_vacuum=0")
     db.execute("VACUUM")
     db.close()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path), "toy-live"], env=env,
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with held_elsewhere(path, "toy-live"):
         code, out, err = _cli(capsys, "prune", "--status", "failed", "--store", str(path))
-    finally:
-        holder.kill()
-        holder.communicate()
     assert code == 0 and "deleted 1 run (5 findings)" in out, (out, err)
     said = out + err
     assert "note: the space was not given back" in said, said

@@ -6,27 +6,18 @@ entry at the path for a report, passed every test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from test_left50_bus_reports import LOST, run_made  # noqa: F401  (the fixture)
 
-from assay.cli import leftover
 from assay.cli.store_lost import left_behind
 from assay.core import store_bus
 
-LOST = "the run store's index can no longer be written (chattr -i it)"
 
-
-@pytest.fixture
-def run_made(tmp_path: Path) -> Iterator[str]:
-    leftover.forget("fairness")
-    leftover.started("fairness-1", tmp_path / "s.db")
-    yield "fairness-1"
-    leftover.forget()
-
-
-def test_a_link_at_a_reports_path_is_not_named_written(tmp_path: Path, run_made: str) -> None:
+def test_a_link_at_a_reports_path_is_not_named_written(
+    tmp_path: Path,
+    run_made: str,  # noqa: F811
+) -> None:
     old = tmp_path / "old.json"
     old.write_text('{"an": "earlier run"}\n')
     report, html = tmp_path / "r.json", tmp_path / "r.html"

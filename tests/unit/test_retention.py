@@ -5,12 +5,14 @@ but deleting the whole file (and with it every finding of every other run)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,23 @@ store.checkpoint(sys.argv[2], status="running")
 print("ready", flush=True)
 time.sleep(600)
 """
+
+
+@contextlib.contextmanager
+def held_elsewhere(path: Path, run_id: str) -> Iterator[subprocess.Popen[str]]:
+    """Another process running the run ``run_id`` in the store at ``path`` (``HOLDER``),
+    ready, for the block's length; killed after it."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), run_id], env=env,
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        yield proc
+    finally:
+        proc.kill()
+        proc.communicate()
 
 
 def _run(store: RunStore, run_id: str, *, status: str = "completed", n: int = 50) -> None:
@@ -105,13 +124,7 @@ def test_a_run_another_process_runs_is_never_deleted(
     path = tmp_path / "runs.db"
     store = RunStore(path)
     _run(store, "toy-done")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path), "toy-live"], env=env,
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    with held_elsewhere(path, "toy-live") as proc:
         # named with another run: refused whole, nothing deleted
         with pytest.raises(
             UsageError, match=f"toy-live is not deleted: it is being run by process {proc.pid}"
@@ -128,9 +141,6 @@ def test_a_run_another_process_runs_is_never_deleted(
         ]
         retention.delete(store, chosen)
         assert _ids(store) == ["toy-live"]
-    finally:
-        proc.kill()
-        proc.communicate()
     # its process killed: stalled, chosen only when asked for by status (a policy of rank or
     # age alone deleted it: a resumable run)
     assert retention.select(store, retention.Policy(statuses=("failed",))).runs == []

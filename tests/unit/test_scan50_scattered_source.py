@@ -16,50 +16,25 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from test_bd45_families import BOX, N_CLASSES, _images, _source_model, _stamped
+from source_runs import asked_source_class
+from test_bd45_families import BOX, N_CLASSES, source_scene
 
-from assay.backdoor.source_class import most_source_queries, source_class, source_words
+from assay.backdoor.source_class import most_source_queries, source_words
 from assay.backdoor.source_pick import PICK, scattered, wide
 
 WIDE_BOX = (2, 2, 6, 6)  # 36 of the 64 pixels, holding the trigger (rows and columns 4-6)
 
 
 def _run(trojan: bool, seed: int = 0, box: tuple[int, int, int, int] = WIDE_BOX) -> dict[str, Any]:
-    rng = np.random.default_rng(seed)
-    clean, _ = _images(300, rng)
-    scanned, _ = _images(40, rng)
-    scanned[20:, 0, :, 0] = 0.0
-    scanned[20:, 0, 3, 0] = 1.0  # 20 images of class 3, stamped
-    scanned[20:] = _stamped(scanned[20:])
-    model = _source_model(trojan)
+    clean, scanned, model, windows = source_scene(trojan, seed)
     labels = model(scanned)
-    asked = [0]
-
-    def counted(x: np.ndarray) -> np.ndarray:
-        asked[0] += len(x)
-        out: np.ndarray = model(x)
-        return out
-
     # the window's refill replaced most of the image: the stamped images' answers after it
     # spread over the classes (3 among them, never half), on the trojan and on its twin
-    windows: dict[int, list[tuple[tuple[int, int, int, int], int]]] = {
-        i: [((0, 0, 5, 5), (int(labels[i]) + 1) % N_CLASSES)] for i in range(6)
-    }
     spread = [c for c in range(N_CLASSES) if c != int(labels[20])]
     windows |= {i: [(box, spread[i % len(spread)])] for i in range(20, 40)}
-    record = source_class(
-        scanned,
-        labels,
-        list(range(40)),
-        windows,
-        clean,
-        model(clean),
-        counted,
-        np.random.default_rng(seed + 1),
-        lambda: asked[0],
-    )
+    record, asked = asked_source_class(model, scanned, windows, clean, seed)
     bound = most_source_queries(list(range(40)), labels, windows, model(clean), scanned.shape[1:])
-    return record | {"bound": bound, "asked": asked[0]}
+    return record | {"bound": bound, "asked": asked}
 
 
 def test_a_source_trigger_whose_refill_names_no_class_is_given() -> None:

@@ -73,6 +73,19 @@ def _run(tmp_path: Path, flag: str) -> tuple[int, str, str, str]:
     return res.exit_code, " ".join(res.output.split()), store, run_id
 
 
+def fixed_after_answer(tmp_path: Path, *, changed: bool = False) -> tuple[str, str]:
+    """``_run``'s run whose model failed after its search (exit 3), its model then fixed
+    (the flag gone): the store and the run's id.  ``changed``: its model file changed too,
+    so a resume of it is refused before it begins (exit 2)."""
+    code, said, store, run_id = _run(tmp_path, "answer")
+    assert code == 3, said
+    (tmp_path / "flag").unlink()
+    if changed:
+        with (tmp_path / "m.py").open("a", encoding="utf-8") as f:
+            f.write("# changed\n")
+    return store, run_id
+
+
 def _document(path: Path) -> dict:
     doc = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.validate(doc, load_schema())
@@ -162,9 +175,7 @@ def test_a_resume_from_python_leaves_no_earlier_commands_exit_code(tmp_path: Pat
     """The command's 3 is not the run's once Python finished it (no command: null)."""
     from assay import resume_run
 
-    code, _, store, run_id = _run(tmp_path, "answer")
-    assert code == 3
-    (tmp_path / "flag").unlink()
+    store, run_id = fixed_after_answer(tmp_path)
     resume_run(run_id, store=store)
     doc = build_document(RunStore(store), run_id)
     assert doc["run"]["status"] == "completed" and doc["command_exit_code"] is None

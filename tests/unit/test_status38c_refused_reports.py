@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_status38_shown_status import _run  # (its model and data: tests/unit)
+from test_status38_shown_status import _run, fixed_after_answer  # (tests/unit)
 from test_status38b_command_exit import _snapshot
 from typer.testing import CliRunner
 
@@ -31,11 +31,7 @@ register()
 def test_a_refused_resume_writes_no_report_saying_an_earlier_commands_code(
     tmp_path: Path,
 ) -> None:
-    code, said, store, run_id = _run(tmp_path, "answer")
-    assert code == 3, said
-    (tmp_path / "flag").unlink()
-    with (tmp_path / "m.py").open("a", encoding="utf-8") as f:
-        f.write("# changed\n")
+    store, run_id = fixed_after_answer(tmp_path, changed=True)
     before = _snapshot(store)
     report, junit = tmp_path / "r.json", tmp_path / "r.xml"
     args = ["resume", run_id, "--store", store, "--report", str(report), "--junit", str(junit)]

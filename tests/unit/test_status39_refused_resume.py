@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_status38_shown_status import _run  # (its model and data: tests/unit)
+from test_status38_shown_status import _run, fixed_after_answer  # (tests/unit)
 from typer.testing import CliRunner
 
 from assay.cli.app import app, register
@@ -24,12 +24,7 @@ register()
 def _refused(tmp_path: Path) -> tuple[str, str]:
     """status38's run whose model failed after its search (exit 3), its model file then
     changed: a resume of it is refused before it begins."""
-    code, said, store, run_id = _run(tmp_path, "answer")
-    assert code == 3, said
-    (tmp_path / "flag").unlink()
-    with (tmp_path / "m.py").open("a", encoding="utf-8") as f:
-        f.write("# changed\n")
-    return store, run_id
+    return fixed_after_answer(tmp_path, changed=True)
 
 
 @pytest.mark.parametrize("how", ["plain", "quiet", "json"])

@@ -37,6 +37,7 @@ from assay.cli.std_fds import open_closed
 from assay.cli.store_lost import left_behind
 from assay.cli.user_words import keep_on_one_line
 from assay.cli.written_numbers import refuse_unwritten_numbers
+from assay.core.call_exit import nothing_held
 from assay.core.calls import calls_left_running, end_process
 from assay.core.clock import entered, process_started
 from assay.core.handlers import own_handler
@@ -88,12 +89,16 @@ def _crash_log(exc: BaseException) -> str:
 def guarded(fn: F) -> F:
     """Turn assay's errors into one clear message and the documented exit code; what the
     command leaves behind (its run's reports, or a JUnit file naming the error) is
-    ``cli.leftover``'s."""
+    ``cli.leftover``'s.  The stores the command opened are closed, and the runs it claimed
+    let go of, as it returns: called in-process (``CliRunner``, ``app(...)``: a test suite, a
+    notebook), an ``assay resume`` kept its store, its run's lock and a heartbeat writing
+    the ended run's session clock every second until the process ended (``main`` closes
+    them at its end: ``_quick_end``; left51)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with filling():  # (the commands it prints for its run: that run's, ``run_placeholders``)
-            return body(*args, **kwargs)
+        with nothing_held(), filling():  # (filling: the commands it prints for its run:
+            return body(*args, **kwargs)  # that run's, ``run_placeholders``)
 
     def body(*args: Any, **kwargs: Any) -> Any:
         out = Output(quiet=False)

@@ -50,7 +50,9 @@ def batch_hint(exc: BaseException, n: int, limit: int | None) -> str:
     unsaid).  With ``limit`` (``--batch-size``: the batch of ``n`` sent in calls of at most
     ``limit``), the calls' size is said, for a smaller one to be given (a resume given
     ``--batch-size 16`` that failed again at 16 was told nothing, and its printed line failed
-    the same way: left50b); at 1 that no smaller size helps."""
+    the same way: left50b), and a batch of ``n`` within ``limit`` is said to be within it
+    (it was told the generic words, as if no size had been given: left51); at 1 that no
+    smaller size helps."""
     text = str(exc).lower()
     size = n if limit is None else min(n, limit)
     worded = any(w in text for w in _SIZE_WORDS)
@@ -58,8 +60,13 @@ def batch_hint(exc: BaseException, n: int, limit: int | None) -> str:
         return _CALLS_OF_ONE if limit is not None and worded else ""
     if not (worded or str(size) in re.findall(r"\d+", text)):
         return ""
-    if limit is None or n <= limit:  # (one call of all n: its size is said)
+    if limit is None:
         return f"; a model that takes at most so many inputs a call: {BATCH_HINT}"
+    if n <= limit:  # (one call of all n, within the size given: left51)
+        return (
+            f"; a model that takes at most so many inputs a call (this call, of {n} inputs, "
+            f"was within this run's batch size of {limit} already): {BATCH_HINT}"
+        )
     return (
         f"; a model that takes at most so many inputs a call (this run's calls were of "
         f"{size} inputs at most already): {BATCH_HINT}"

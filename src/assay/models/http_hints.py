@@ -59,14 +59,18 @@ _LIMIT = re.compile(
     r"(?:at most|maximum(?: of)?|limit(?: of| is)?"
     r"|max(?:imum)?[ _]?(?:batch)?(?:[ _]size)?(?: is| of)?[\"':= ]*)\s*(\d+)"
 )
+# ("batch of 44 > 40", "len(x)=44 > 40": the size given, then the limit it passed)
+_OVER = re.compile(r"(\d+)\s*>\s*(\d+)")
 
 
 def _named_limit(text: str, n: int) -> int | None:
     """The number of inputs a refusal's body names as its limit ("at most 4 inputs a
-    request", "maximum of 64", "max_batch_size: 8"), when below the request's ``n``: an
-    LLM service taking a handful of sentences a request was advised half the batch, over
-    and over (64, 32, 16, 8 before its 4; llm45t).  None when it names none."""
-    found = [int(m) for m in _LIMIT.findall(text) if 0 < int(m) < n]
+    request", "maximum of 64", "max_batch_size: 8", "batch of 44 > 40"), when below the
+    request's ``n``: an LLM service taking a handful of sentences a request was advised half
+    the batch, over and over (64, 32, 16, 8 before its 4; llm45t), and a function raising
+    "batch of 44 > 40" half its 44 (left51).  None when it names none."""
+    over = [int(b) for a, b in _OVER.findall(text) if int(a) > int(b)]
+    found = [m for m in [*map(int, _LIMIT.findall(text)), *over] if 0 < m < n]
     return min(found) if found else None
 
 

@@ -304,13 +304,14 @@ class Oracle:
             for j, n in zip(*np.unique(own, return_counts=True), strict=True):
                 self.without[int(k)][int(j)] += int(n)
 
-    def unmapped_said(self) -> str:
+    def unmapped_said(self, names: Sequence[str] | None = None) -> str:
         """The labels without a counterpart, per classifier, as the messages say them: each
         quoted as Python writes it (an empty answer ``''``, a label holding a new line or
         spaces at its ends) with the sentences it was the top label of (``without``).  Once
         any was counted, a label counted on none is not named: a classifier whose labels are
         read off its answers takes the others' too, and was said to have answered an empty
-        label it never gave ("a: ''; b: '' (5 sentences)", hostile50)."""
+        label it never gave ("a: ''; b: '' (5 sentences)", hostile50).  ``names``: each
+        classifier as said (a verify's given in the run's places); None: the layout's."""
         lay, parts = self.layout, []
         counted = any(n for row in self.without for n in row)
         for name, labels in lay.unmapped().items():
@@ -328,7 +329,7 @@ class Oracle:
                     f"{label!r} ({n:,} sentence{'' if n == 1 else 's'})" if n else repr(label)
                 )
             if said:  # (a classifier whose unmatched labels are all compared: not named)
-                parts.append(f"{name}: {', '.join(said)}")
+                parts.append(f"{names[k] if names else name}: {', '.join(said)}")
         return "; ".join(parts)
 
     def without_state(self) -> list[list[int]]:

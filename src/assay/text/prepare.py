@@ -35,7 +35,7 @@ from assay.text.spacing import joined_as, of_run
 from assay.text.spacing import rule as spacing_rule
 from assay.text.strategies import DEFAULT_STRATEGY
 from assay.text.technique import TextTest
-from assay.text.verify_terms import labels_refused, verified_specs
+from assay.text.verify_terms import labels_refused, said_names, verified_specs
 
 __all__ = ["setup_from_record", "setup_text", "text_fingerprints"]
 
@@ -338,7 +338,7 @@ def setup_from_record(
         kept = KeptLabelMap({int(k): v for k, v in kept.items()})
     try:
         with joined_as(of_run(record.config)):  # (its loading's sentences as it joined them)
-            return setup_text(
+            the_setup = setup_text(
                 specs,
                 grammar=grammar,
                 oracle=inv["oracle"],
@@ -390,6 +390,10 @@ def setup_from_record(
                 if isinstance(spec, str) and absolute_spec(spec) != was
             ],
         ) from exc
+    if model is not None and not resumed and stored:  # (others verified in the run's places)
+        given = [name_of(spec, k) for k, spec in enumerate(specs)]
+        the_setup.said_as = said_names(the_setup.names, stored, specs, given)
+    return the_setup
 
 
 def _stored_labels(record: Any) -> list[list[str]] | None:

@@ -3,7 +3,7 @@ now (retrained, or others in their place): which still fail the run's oracle?"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,19 +22,29 @@ _FRESH = 64  # sentences of the grammar asked when every stored one got the same
 
 
 def replay_text(
-    batches: Iterable[FindingBatch], test: TextTest, panel: Any, *, chunk: int = 512
+    batches: Iterable[FindingBatch],
+    test: TextTest,
+    panel: Any,
+    *,
+    chunk: int = 512,
+    names: Sequence[str] | None = None,
 ) -> ReplayResult:
     """Ask the classifiers (``panel``: their answers side by side) each stored minimal
     sentence (and, for a metamorphic run, the variant that broke the relation with it) and
     judge the answers with the run's oracle.  A directional finding stored without its
     relation (runs of older versions) cannot be judged: counted as skipped, never as fixed.
-    Sentences it makes are joined as the run joined them (``text.spacing``)."""
+    Sentences it makes are joined as the run joined them (``text.spacing``).  ``names``:
+    the classifiers as the words say them (``TextSetup.said_as``; None: the run's names)."""
     with joined_as(test.spacing):
-        return _replayed(batches, test, panel, chunk)
+        return _replayed(batches, test, panel, chunk, names)
 
 
 def _replayed(
-    batches: Iterable[FindingBatch], test: TextTest, panel: Any, chunk: int
+    batches: Iterable[FindingBatch],
+    test: TextTest,
+    panel: Any,
+    chunk: int,
+    names: Sequence[str] | None,
 ) -> ReplayResult:
     sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
     oracle = test.make_oracle(sampler)
@@ -106,10 +116,10 @@ def _replayed(
         skipped += uncompared
         why = (
             f"on {uncompared:,} stored sentences a classifier now answers a label without a "
-            f"counterpart ({oracle.unmapped_said()}), so they could not be compared"
+            f"counterpart ({oracle.unmapped_said(names)}), so they could not be compared"
             if not oracle.metamorphic
             else f"in {uncompared:,} stored cases a classifier now gives no answer where the "
-            f"test needs one ({oracle.unmapped_said()}), so they could not be judged"
+            f"test needs one ({oracle.unmapped_said(names)}), so they could not be judged"
         )
         if total and not failing:  # (the rest no longer fail: not everything was tested)
             untested = f"{why}: not everything was tested"

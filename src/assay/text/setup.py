@@ -18,7 +18,9 @@ class TextSetup:
     a run counts the most asked of one within its query budget); ``probe_answers``: each
     classifier's answers to them (``models.probe_answers``), kept with the run so that a
     resumed session loads it without asking them again.  ``label_map_file``: the label map's
-    file, when one was read (its fingerprint is kept for the rerun's note)."""
+    file, when one was read (its fingerprint is kept for the rerun's note).  ``said_as``:
+    the classifiers' names as a verify's words say them (``text.verify_terms.said_names``:
+    those given in the run's places by their own); None: the run's names (``names``)."""
 
     test: TextTest
     model: Panel
@@ -27,6 +29,7 @@ class TextSetup:
     loading: list[int] = field(default_factory=list)
     probe_answers: list[Any] = field(default_factory=list)
     label_map_file: str | None = None
+    said_as: list[str] | None = None
 
     @property
     def loading_queries(self) -> int:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from assay.core.paths import absolute_spec
 from assay.core.redact import GivenAgain, redact_text
 from assay.errors import UsageError
 
-__all__ = ["labels_refused", "verified_specs"]
+__all__ = ["labels_refused", "said_names", "verified_specs"]
 
 
 def verified_specs(stored: Sequence[Any], given: Any, *, run_id: str, again: str) -> Any:
@@ -80,3 +81,25 @@ def labels_refused(
         f"line per label, CLASSIFIER LABEL -> COMMON; docs/text.md): {verify_line}",
         argument="RUN_ID",
     )
+
+
+def said_names(
+    names: Sequence[str], stored: Sequence[Any], specs: Sequence[Any], given: Sequence[str]
+) -> list[str]:
+    """Each classifier's name as a verify's words say it: the run's (``names``, which its
+    findings' columns and any label map name), or, for one given in its place (``--model
+    SPEC``; an object from Python), its own with the place it takes ("tclf.py:silent_on_soup
+    in tclf.py:soup_wrong's place"): a replay said a label without a counterpart was
+    answered by "tclf.py:soup_wrong", a classifier the user had not given (left51).  The
+    run's name alone where the one given is the run's (its URL with its credentials given
+    again), is named the same, or shares its name with another given (``given``: each
+    spec's own name, ``text.loading.name_of``)."""
+    out = []
+    for k, (name, spec) in enumerate(zip(names, specs, strict=False)):
+        was = stored[k] if k < len(stored) else None
+        same = isinstance(spec, str) and was in (absolute_spec(spec), redact_text(spec))
+        mine = given[k]
+        out.append(
+            name if same or mine == name or given.count(mine) > 1 else f"{mine} in {name}'s place"
+        )
+    return out
