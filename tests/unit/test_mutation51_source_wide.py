@@ -82,6 +82,8 @@ def _check(
 
 def test_the_group_is_scattered_at_a_wide_window() -> None:
     assert wide(WIDE, (6, 6, 1))
+    # more than half the image's pixels: exactly half is not (J19)
+    assert not wide((0, 0, 3, 6), (6, 6, 1)) and wide((0, 0, 4, 5), (6, 6, 1))
     r, _ = _check()
     row = r["group"]
     assert r["given"] and row["wide"] and row["source"] == B, r
