@@ -54,3 +54,18 @@ def test_a_map_naming_a_label_that_is_no_index_is_refused_as_before(tmp_path: Pa
             [named, indices], grammar=_grammar(tmp_path), label_map=given, seed=0,
             store=tmp_path / "t.db",
         )  # fmt: skip
+
+
+def test_the_run_records_the_classes_the_map_named(tmp_path: Path) -> None:
+    # the run's record of the classifier (what a resume, a replay and the reports read) has
+    # the classes "0" and "1" it was named by, not its unnamed loading's
+    from assay.core.store import RunStore
+
+    assay.check_text(
+        [named, indices], grammar=_grammar(tmp_path), seed=0, max_queries=300,
+        label_map={1: {"0": "negative", "1": "positive"}}, store=tmp_path / "t.db",
+    )  # fmt: skip
+    with RunStore(tmp_path / "t.db", read_only=True) as store:
+        (run,) = store.list_runs()
+        caps = store.get_run(run.id).model["classifiers"][1]["capabilities"]
+    assert caps["class_names"] == ["0", "1"] and caps["n_classes"] == 2, caps
