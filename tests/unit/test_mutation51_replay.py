@@ -17,12 +17,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from test_mutation20_core_run import _InFlight, _Ones
 
 from assay.core import run as core_run
 from assay.core.budget import BudgetedModel
-from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
-from assay.core.model import Capabilities
 from assay.core.run import _Replay, execute
 from assay.core.store import RunStore
 from assay.errors import ModelError
@@ -39,17 +38,10 @@ def _values(b: FindingBatch) -> list[int]:
     return [int(v) for v in b.inputs.reshape(len(b))]
 
 
-class _Model:
-    capabilities = Capabilities(modality="tabular", n_classes=2, outputs="labels")
-
-    def predict(self, rows: np.ndarray, /) -> np.ndarray:
-        return np.zeros(len(rows), dtype=np.int64)
-
-
-class _Search:
+class _Search(_InFlight):
     def __init__(self, model: BudgetedModel, fail_at: int | None, pipelined: bool) -> None:
-        self.model, self.fail_at, self.pipelined = model, fail_at, pipelined
-        self.steps = 0
+        super().__init__(model)
+        self.fail_at, self.pipelined = fail_at, pipelined
         self.out: list[FindingBatch] = []
 
     @property
@@ -70,18 +62,6 @@ class _Search:
     def flush(self) -> list[FindingBatch]:
         out, self.out = self.out, []
         return out
-
-    def progress(self) -> dict[str, Any]:
-        return {"steps": self.steps}
-
-    def summary(self) -> dict[str, Any]:
-        return {"tested": self.steps}
-
-    def snapshot(self) -> Snapshot:
-        return Snapshot(values={"steps": self.steps})
-
-    def restore(self, snapshot: Snapshot) -> None:
-        self.steps = int(snapshot.values["steps"])
 
 
 class _Technique:
@@ -111,7 +91,7 @@ def _session(
 ) -> str:
     try:
         out = execute(
-            _Technique(fail_at, pipelined), _Model(), store=store, run_id="r", seed=1,
+            _Technique(fail_at, pipelined), _Ones(), store=store, run_id="r", seed=1,
             resume=resume, commit_interval=every, stop_after_checkpoints=stop,
         )  # fmt: skip
     except ModelError:

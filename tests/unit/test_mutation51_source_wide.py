@@ -6,41 +6,24 @@ whose answer the window's refill *changes* (to any class), said so in the words.
 
 6x6 images whose class is the brightest pixel of their first row; a window at rows and
 columns 3-4 whose mean above 0.6 sends a clean image of class 3 to class 1 (mutation47's
-model).  Six scanned images answered 1 carry 1.0 there; a 5x5 window (25 of 36 pixels:
-``wide``) refilled turned them to four classes, none of them half: a scattered group, its
-source named 3 by the pick."""
+model, its ``A`` and ``B``).  Six scanned images answered 1 carry 1.0 there; a 5x5 window
+(25 of 36 pixels: ``wide``) refilled turned them to four classes, none of them half: a
+scattered group, its source named 3 by the pick."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+from test_mutation47_source_rule import A, B, _images, _model
 
 from assay.backdoor.class_map import MIN_GROUP
 from assay.backdoor.source_class import FRESH, SCREEN, source_class, source_words
 from assay.backdoor.source_pick import PICK, wide
 
 WIDE = (1, 0, 5, 5)  # rows 1-5, columns 0-4: the class's row left whole
-A, B = 1, 3  # the group's class and the (trojan's) source class
 PER = 30  # clean images of each class but B
 SPREAD = [B, 0, 2, 4, 0, 2]  # the group's answers after the refill: no one holds half
-
-
-def _own(x: np.ndarray) -> np.ndarray:
-    out: np.ndarray = x[:, 0, :5, 0].argmax(axis=1)
-    return out
-
-
-def _model(x: np.ndarray) -> np.ndarray:
-    fired = (x[:, 3:5, 3:5, 0].mean(axis=(1, 2)) > 0.6) & (_own(x) == B)
-    out: np.ndarray = np.where(fired, A, _own(x))
-    return out
-
-
-def _images(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    x = rng.uniform(0.0, 0.3, (len(labels), 6, 6, 1))
-    x[np.arange(len(labels)), 0, labels, 0] = 1.0
-    return x
 
 
 def _check(

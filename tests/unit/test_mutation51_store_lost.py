@@ -9,26 +9,17 @@ asked, ``--junit`` among them, taken as written whole) left: this is that change
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_mutation50b_store_lost import LOST, run_made  # noqa: F401  (the fixture: a run made)
 
 from assay.cli import leftover
 from assay.cli.store_lost import left_behind
 from assay.core import store_bus
 
-LOST = "the run store's index can no longer be written (chattr -i it)"
 JUNIT = '<?xml version="1.0"?>\n<testsuites name="assay" tests="3"></testsuites>\n'
-
-
-@pytest.fixture
-def run_made(tmp_path: Path) -> Iterator[str]:
-    leftover.forget("fairness")
-    leftover.started("fairness-1", tmp_path / "s.db")
-    yield "fairness-1"
-    leftover.forget()
 
 
 def _full(*args: Any, **kwargs: Any) -> None:
@@ -36,7 +27,9 @@ def _full(*args: Any, **kwargs: Any) -> None:
 
 
 def test_a_junit_report_written_whole_is_named_when_the_errors_cannot_be(
-    tmp_path: Path, run_made: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    run_made: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     report, junit = tmp_path / "r.json", tmp_path / "j.xml"
     report.write_text("{}\n")
@@ -49,7 +42,10 @@ def test_a_junit_report_written_whole_is_named_when_the_errors_cannot_be(
     assert junit.read_text() == JUNIT
 
 
-def test_a_junit_file_the_error_was_written_to_is_named_so(tmp_path: Path, run_made: str) -> None:
+def test_a_junit_file_the_error_was_written_to_is_named_so(
+    tmp_path: Path,
+    run_made: str,  # noqa: F811
+) -> None:
     report, junit = tmp_path / "r.json", tmp_path / "j.xml"
     junit.write_text(JUNIT)
     with left_behind("fairness", {"report": report, "junit": junit}):
@@ -60,7 +56,9 @@ def test_a_junit_file_the_error_was_written_to_is_named_so(tmp_path: Path, run_m
 
 
 def test_a_junit_file_not_there_is_named_not_written(
-    tmp_path: Path, run_made: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    run_made: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     junit = tmp_path / "j.xml"
     monkeypatch.setattr(leftover, "write_whole", _full)
