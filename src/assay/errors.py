@@ -87,6 +87,8 @@ class ModelError(AssayError):
     # ended, a resume finishes it without a new one), "verified" (``verify_run`` replayed it:
     # the run is as it was, verified again once the model answers)
     run_status: str | None = None
+    # a served model's answer of a status other than 200 (401, 404, ...): the status
+    status: int | None = None
 
 
 class ModelUnavailable(ModelError):

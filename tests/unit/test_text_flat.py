@@ -110,7 +110,7 @@ def test_the_walks_drafts_carry_the_lists_of_their_trees() -> None:
 
     engine = _walk_engine()
     walk = WalkStrategy(screen=3)
-    terms = engine._terms
+    terms = engine.vocab
     bias = np.ones(engine.g.n_productions)
     seen = {"swap": 0, "restructure": 0}
     for seed in range(60):
@@ -127,6 +127,7 @@ def test_the_walks_drafts_carry_the_lists_of_their_trees() -> None:
             seen[kind] += 1
             assert cand.draft is not None
             assert cand.draft.prods == tree_productions(cand.tree)
+            assert cand.draft.ids == engine.vocab.of(cand.draft.words)
             assert engine.texts(cand) == [tree_text(cand.tree)]
             plain = Case(cand.tree)
             assert plain == cand  # the draft is not part of the case's value

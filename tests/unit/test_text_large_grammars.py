@@ -17,10 +17,12 @@ import assay.text.shrink as shrink
 from assay.core.budget import BudgetedModel
 from assay.core.checkpoint import Snapshot
 from assay.text.api import setup_text
+from assay.text.flat import flatten
 from assay.text.generate import Draws, Sampler
 from assay.text.grammar import Grammar, parse_grammar
 from assay.text.moves import _pick_cum, swap_word_at
 from assay.text.oracle import Case
+from assay.text.vocab import Vocab
 
 WORDS = 50_000
 
@@ -59,12 +61,16 @@ class _Engine:
         self.sampler = Sampler(g)
         self.draws = Draws(np.random.default_rng(seed))
         self._lasting: dict[Any, Any] = {}
+        self.vocab = Vocab(g)
 
     def lasting(self, what: str, case: Case, make: Any) -> Any:
         key = (what, id(case))
         if key not in self._lasting:
             self._lasting[key] = (case, make(case))
         return self._lasting[key][1]
+
+    def flatten_case(self, case: Case) -> Any:
+        return flatten(case.tree, self.vocab)
 
     def drafted_case(self, case: Case, path: Any, new: Any, draft: Any) -> Case:
         return Case(new, draft=draft)

@@ -412,7 +412,9 @@ def test_remembered_sizes_equal_the_plain_walk() -> None:
 def test_keepable_subtrees_are_those_without_a_steered_production() -> None:
     """``_keepable`` (one reduceat over the tree's productions) keeps exactly the movable
     nodes whose subtree holds no production with a bias above 1, as a plain walk finds."""
+    from assay.text.flat import flatten
     from assay.text.generate import subtree_at
+    from assay.text.vocab import Vocab
     from assay.text.walk import _keepable, _movable
 
     g = load_grammar("builtin:reviews")
@@ -422,9 +424,13 @@ def test_keepable_subtrees_are_those_without_a_steered_production() -> None:
     class _Engine:
         def __init__(self) -> None:
             self.g = g
+            self.vocab = Vocab(g)
 
         def lasting(self, what: str, case: Case, make: Any) -> Any:
             return make(case)
+
+        def flatten_case(self, case: Case) -> Any:
+            return flatten(case.tree, self.vocab)
 
     engine = _Engine()
     kept_some = dropped_some = False

@@ -31,6 +31,7 @@ from assay.cli.reporting import (
 )
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
+from assay.cli.url_again import check_url_again
 from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.command_exit import begun
@@ -471,6 +472,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     argument="--model",
                 )
             given = model[0] if len(model) == 1 else GivenAgain(model)
+        check_url_again(record, given)  # (before the resume begins: refused, the run as it was)
         budget = record.config.get("budget", {})
         with (
             out.progress(budget.get("max_queries"), budget.get("max_time")) as progress,

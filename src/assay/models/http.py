@@ -67,6 +67,7 @@ from assay.models.http_answer import (
 )
 from assay.models.http_error_body import said_error
 from assay.models.http_hints import envelope_hint, size_hint
+from assay.models.http_page import html_page
 from assay.models.http_plain import (
     is_loopback,
     proxy_of,
@@ -475,9 +476,9 @@ class HttpModel:
             raise UsageError(f"{url!r} is not an http:// or https:// URL", argument="MODEL")
         if capabilities is None:
             raise UsageError(
-                "an HTTP model must declare what it answers: give --outputs (labels or proba) "
-                "and --n-classes",
-                argument="--outputs",
+                "an HTTP model must declare what it answers: give capabilities= "
+                "(assay.core.model.Capabilities), or load it with load_model(url, probe=...)",
+                argument="capabilities",
             )
         if max_batch < 1 or retries < 0 or timeout <= 0 or backoff < 0 or concurrency < 1:
             raise UsageError(
@@ -766,33 +767,50 @@ class HttpModel:
                 gone(self, self.retries)  # (connections refused for seconds: no server)
                 self._outlived(deadline, str(exc))
                 continue
-            said = said_error(payload)
-            if said is not None:  # a 200 carrying a failure: its outputs are not the model's
-                raise ModelError(
-                    f"the endpoint {self.shown} answered with status 200 and a failure in its "
-                    f"body ({self._scrub(said)}): its outputs may be a fallback's, not the "
-                    "model's; fix the server, then run again"
-                )
+            except ModelError as exc:  # (a 4xx, a redirect, a long Retry-After, ...)
+                self._ended(str(exc))
+                raise
             try:
-                out = self.codec.decode(payload, len(inputs))
-            except LabelsByName as names:
-                if not self.labels_by_name:
-                    refusal = self._wrong_form(names.counted(self.declared_count), raw)
-                    raise numbered(refusal, names.names, self.declared_count) from None
-                if names.values.ndim != 1:  # (text has no --classes: say what it reads)
-                    raise self._wrong_form(_NOT_ONE_LABEL, raw) from None
-                out = names.values  # "pos"/"neg": read by name (NamedLabelsModel)
-            except (KeyError, TypeError, ValueError, IndexError) as exc:
-                # JSON of the wrong form: the protocol is not what the server speaks
-                hint = envelope_hint(exc, payload, self.codec.name)
-                raise self._wrong_form(exc, raw, hint) from None
-            with self._conn().lock:
-                self._outcomes.append(True)
-                self.stats.answered += 1
-                answered(self)
-            if tick is not None:
-                tick()
-            return out
+                return self._read(inputs, raw, payload, tick)
+            except ModelError as exc:  # (a 200 of the wrong form, or carrying an error)
+                self._ended(str(exc))
+                raise
+
+    def _read(
+        self,
+        inputs: ModelInputs,
+        raw: bytes,
+        payload: Any,
+        tick: Callable[[], None] | None,
+    ) -> np.ndarray:
+        """The outputs of a 200 answer's ``payload`` (``raw``: its body), or ``ModelError``."""
+        said = said_error(payload)
+        if said is not None:  # a 200 carrying a failure: its outputs are not the model's
+            raise ModelError(
+                f"the endpoint {self.shown} answered with status 200 and a failure in its "
+                f"body ({self._scrub(said)}): its outputs may be a fallback's, not the "
+                "model's; fix the server, then run again"
+            )
+        try:
+            out = self.codec.decode(payload, len(inputs))
+        except LabelsByName as names:
+            if not self.labels_by_name:
+                refusal = self._wrong_form(names.counted(self.declared_count), raw)
+                raise numbered(refusal, names.names, self.declared_count) from None
+            if names.values.ndim != 1:  # (text has no --classes: say what it reads)
+                raise self._wrong_form(_NOT_ONE_LABEL, raw) from None
+            out = names.values  # "pos"/"neg": read by name (NamedLabelsModel)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            # JSON of the wrong form: the protocol is not what the server speaks
+            hint = envelope_hint(exc, payload, self.codec.name)
+            raise self._wrong_form(exc, raw, hint) from None
+        with self._conn().lock:
+            self._outcomes.append(True)
+            self.stats.answered += 1
+            answered(self)
+        if tick is not None:
+            tick()
+        return out
 
     def _wrong_form(self, exc: Exception, raw: bytes, hint: str = "") -> ModelError:
         what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else exc
@@ -801,6 +819,15 @@ class HttpModel:
             f"wrong form ({self._scrub(str(what))}); body starts: {self._scrub(excerpt(raw))}"
             f"{self._scrub(hint)}"
         )
+
+    def _ended(self, error: str) -> None:
+        """A request that ended the call with a ``ModelError`` (no retry helps): counted
+        failed, its error the last one, as a failure after retries is (the run it stops
+        showed "0 failed", no error, under its endpoint's 401)."""
+        with self._conn().lock:
+            self.stats.failed += 1
+            self.stats.errors.append({"time": round(time.time(), 3), "error": error})
+            del self.stats.errors[:-20]
 
     def _failed(self, error: str) -> None:
         """A request failed after its retries: record it; stop when too many did."""
@@ -880,7 +907,9 @@ class HttpModel:
             )
         except httpx.TimeoutException as exc:
             self._no_answer()
-            raise _Retry(f"no answer within {self.timeout:g} s ({type(exc).__name__})") from None
+            raise _Retry(
+                f"no answer within {self.timeout:g} s (--timeout; {type(exc).__name__})"
+            ) from None
         except AnswerTooSlow as exc:
             self._no_answer()
             raise _Retry(
@@ -923,14 +952,19 @@ class HttpModel:
         if status != 200:
             if status == 400 and any(said in data[:2048] for said in HTTPS_ANSWERS):
                 self._not_plain_to_tls(None)
-            raise ModelError(
+            answer = ModelError(
                 f"the endpoint {self.shown} answered status {status}; body starts: "
                 f"{self._scrub(excerpt(data))}{self._refused_hint(status)}"
                 f"{size_hint(status, data, n, len(body))}"
             )
+            answer.status = status  # (``backdoor.filter``: a refusal says nothing of inputs)
+            raise answer
         try:  # parsed once, here: the answer is read from this
             payload = json.loads(data)
         except ValueError:  # a cut or garbled body: worth another attempt
+            page = html_page(status, r.headers, self.shown, self._scrub(excerpt(data)))
+            if page is not None:  # (a login page, whole: the same page next time)
+                raise ModelError(page) from None
             raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None
         return data, payload
 

@@ -512,7 +512,13 @@ def _http(
     if classes is not None:
         return _http_declared(url, modality, probe, call_timeout, opts, classes)
     if outputs is None and probe is None:
-        HttpModel(url, capabilities=None)  # raises the UsageError asking for --outputs
+        raise UsageError(
+            f"cannot tell what the endpoint {redact(url)} answers: it must be asked once on "
+            "example inputs (give --data, --dataset or --schema), or, from Python, "
+            "load_model(url, ...) given probe= (a few real inputs) or outputs= ('labels' or "
+            "'proba') and n_classes=",
+            argument="MODEL",
+        )
     # a provisional model checks readiness and asks the probe; the real one carries the
     # declared capabilities (and the same connection)
     provisional = _served(

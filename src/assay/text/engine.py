@@ -22,6 +22,7 @@ from assay.core.labels import join_labels
 from assay.errors import BudgetExhausted, ModelError
 from assay.text.dispatch import LANE, Dispatch, Flight
 from assay.text.engine_state import EngineState, key_set, text_key
+from assay.text.flat import Flat, flatten
 from assay.text.flat import text as flat_text
 from assay.text.generate import (
     Draws,
@@ -41,6 +42,7 @@ from assay.text.pipeline import Turns, restore
 from assay.text.segment import Words
 from assay.text.shrink import Shrinker, case_size
 from assay.text.untested import untested_reason
+from assay.text.vocab import Vocab, WordStats
 
 __all__ = [
     "TEST_KEYS",
@@ -154,11 +156,10 @@ class Engine(Dispatch, EngineState):
         self._case_keys_logged = 0  # (those a snapshot has written: ``EngineState``)
         self.prod_n = np.zeros(self.g.n_productions, dtype=np.int64)
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
-        self.words: dict[str, list[int]] = {}
-        # each production's terminals (the words of a tree are those of its productions)
-        self._terms = [
-            tuple(it for it in items if isinstance(it, str)) for _s, items in self.g.productions
-        ]
+        # the grammar's words as ids (a tree's words are those of its productions), and the
+        # statistics of words by id (``words``: the dict of word strings, made when read)
+        self.vocab = Vocab(self.g)
+        self.word_stats = WordStats(self.vocab)
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
         # the minimal forms by failure signature, for lazy shrinking (rebuilt from
         # ``minimal`` on restore)
@@ -372,6 +373,10 @@ class Engine(Dispatch, EngineState):
         self._lasting[key] = (case, value)
         return value
 
+    def flatten_case(self, case: Case) -> Flat:
+        """The case's tree as flat lists, its words' ids too (``moves.flat_of`` keeps it)."""
+        return flatten(case.tree, self.vocab)
+
     def key(self, case: Case | list[str], of: Case | None = None) -> str:
         """A case's key: its sentences joined (``of``: the case whose sentences ``case`` are),
         and its relation when two relations of the grammar make the same sentences (two
@@ -416,13 +421,13 @@ class Engine(Dispatch, EngineState):
             return None
         flat_keys = [k for e in entries for k in e[2]]
         # what the statistics need of the new cases is made while the classifiers answer
-        prepared: list[tuple[set[int], list[str]] | None] = []
-        terms = self._terms
+        prepared: list[tuple[set[int], list[int]] | None] = []
+        vocab = self.vocab
 
         def prepare() -> None:
             judged = self.keys
             prepared.extend(
-                None if e[3] in judged else _stats_of(c, terms)
+                None if e[3] in judged else _stats_of(c, vocab)
                 for c, e in zip(cases, entries, strict=True)
             )
             self._catch_up()
@@ -450,7 +455,7 @@ class Engine(Dispatch, EngineState):
         got = Evaluated(cases, verdict, outputs)
         seen: list[int] = []  # productions of the new cases, each once per case
         seen_err: list[int] = []
-        words = self.words
+        count_words = self.word_stats.count
         unjudged = [] if verdict.judged is None else [not j for j in verdict.judged]
         for at, (case, entry, err, prep) in enumerate(
             zip(cases, entries, verdict.error.tolist(), prepared, strict=True)
@@ -473,16 +478,11 @@ class Engine(Dispatch, EngineState):
                 tally[1] += int(err)
                 if tally[0] <= TEST_KEYS:
                     self.test_keys[case.relation].append(-key - 1 if err else key)
-            prods, parts = _stats_of(case, terms) if prep is None else prep
+            prods, parts = _stats_of(case, vocab) if prep is None else prep
             seen.extend(prods)
             if err:
                 seen_err.extend(prods)
-            for part in parts:
-                rec = words.get(part)
-                if rec is None:
-                    rec = words[part] = [0, 0]
-                rec[0] += 1
-                rec[1] += err
+            count_words(parts, err)
         n_prod = self.g.n_productions
         if seen:
             self.prod_n += np.bincount(np.asarray(seen, dtype=np.int64), minlength=n_prod)
@@ -947,16 +947,18 @@ def thaw() -> None:
         gc.unfreeze()
 
 
-def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[str]]:
-    """A case's productions and words (a phrase's words each), for the statistics
-    (``terms``: each production's terminals; a tree's are those of its productions; a
-    drafted case's are read from its ``flat.Draft``)."""
+def _stats_of(case: Case, vocab: Vocab) -> tuple[set[int], list[int]]:
+    """A case's productions and words' ids (a phrase's words each: ``Vocab.parts``), for the
+    statistics (a tree's words are the terminals of its productions, ``Vocab.prod_words``;
+    a drafted case's are read from its ``flat.Draft``)."""
     draft = case.draft
     if draft is not None:  # (its words: the terminals of its productions, empty ones aside)
         prods = set(draft.prods)
-        used = set(draft.words)
+        ids = draft.ids
+        used = set(vocab.of(draft.words) if ids is None else ids)
     else:
         prods = set(tree_productions(case.tree))
+        terms = vocab.prod_words
         used = set()
         for p in prods:
             if terms[p]:
@@ -964,8 +966,8 @@ def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[
     # each word once per case, as each production: "the food ..., but the room ..." holds
     # "the" in two terminals, and counting it twice gave a word in every sentence a lift of
     # 1.21 and more cases than the run judged (905 of 598; audit46t)
-    parts = list(dict.fromkeys(p for w in used for p in (w.split() if " " in w or not w else (w,))))
-    return prods, parts
+    parts = vocab.parts
+    return prods, list(dict.fromkeys([p for w in used for p in parts[w]]))
 
 
 def _label_text(detail: dict[str, Any]) -> list[str]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from assay.text.grammar import Grammar
     from assay.text.label_watch import LabelWatch
     from assay.text.oracle import Oracle
+    from assay.text.vocab import Vocab, WordStats
 
 __all__ = ["EngineState", "key_set", "text_key"]
 
@@ -39,7 +40,8 @@ class EngineState:
     proposed: int
     prod_n: np.ndarray
     prod_err: np.ndarray
-    words: dict[str, list[int]]
+    vocab: Vocab
+    word_stats: WordStats
     minimal: dict[str, dict[str, Any]]
     shrink_incomplete: int
     stop_reason: str | None
@@ -64,6 +66,13 @@ class EngineState:
     _pairs: dict[str, str]
     _ctx: list[dict[str, Any]]
     _stop_next: str | None
+
+    @property
+    def words(self) -> dict[str, list[int]]:
+        """The statistics of words (cases judged with each, and failing) by word string, in
+        the order words were first counted: made when read (a checkpoint's ``words_json``,
+        a summary, a unit's statistics); the search keeps them by word id."""
+        return self.word_stats.as_dict()
 
     def _remember(self, key: str, sig: str, relation: int = -1) -> None:
         """Record a known minimal error (``Engine``'s).  A method here, not an attribute's
@@ -152,7 +161,7 @@ class EngineState:
             self.prod_n = np.asarray(v.get("prod_n", self.prod_n.tolist()), dtype=np.int64)
             self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
         words = json.loads(v["words_json"]) if "words_json" in v else v.get("words", {})
-        self.words = {str(k): list(x) for k, x in dict(words).items()}
+        self.word_stats.load(dict(words))
         # the records as JSON lines in appends, then the counts changed since, in order; a
         # state stored before them holds every record in values (as JSON text, or before
         # that as records)

@@ -8,26 +8,36 @@ re-derived) is then an edit of the two lists (``Draft``): its sentence is its wo
 (``text``), its statistics are its productions, with no walk of its tree.
 
 ``text(draft)`` equals ``generate.tree_text`` of the edited tree and ``draft.prods`` equals
-``generate.tree_productions`` of it (the tests check both on random edits).
+``generate.tree_productions`` of it (the tests check both on random edits).  A draft made
+with the run's words interned (``vocab.Vocab``) carries its words as ids too (``ids``:
+``vocab.of(words)``, edited as ``words`` is), for what reads a case's words by id (the
+statistics); None where a draft was made without (a shrinking candidate's).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assay.text.generate import Tree, detok
+
+if TYPE_CHECKING:
+    from assay.text.vocab import Vocab
 
 __all__ = ["Draft", "Flat", "flatten", "replaced", "subtree_draft", "text", "words_of"]
 
 
 class Draft:
-    """A derivation's productions in preorder and its words (non-empty terminals) in order."""
+    """A derivation's productions in preorder and its words (non-empty terminals) in order,
+    and their ids when known (``vocab.Vocab``)."""
 
-    __slots__ = ("prods", "words")
+    __slots__ = ("ids", "prods", "words")
 
-    def __init__(self, prods: list[int], words: tuple[str, ...]) -> None:
+    def __init__(
+        self, prods: list[int], words: tuple[str, ...], ids: tuple[int, ...] | None = None
+    ) -> None:
         self.prods = prods
         self.words = words
+        self.ids = ids
 
 
 class Flat(Draft):
@@ -46,12 +56,14 @@ class Flat(Draft):
         self.last: list[int] = []
 
 
-def flatten(tree: Tree) -> Flat:
-    """The ``Flat`` of a derivation tree (one walk)."""
+def flatten(tree: Tree, vocab: Vocab | None = None) -> Flat:
+    """The ``Flat`` of a derivation tree (one walk); its words' ids from ``vocab``."""
     flat = Flat()
     words: list[str] = []
     _walk(tree, (), 0, flat, words)
     flat.words = tuple(words)
+    if vocab is not None:
+        flat.ids = vocab.of(words)
     return flat
 
 
@@ -75,12 +87,13 @@ def _walk(t: Tree, path: tuple[int, ...], depth: int, flat: Flat, words: list[st
     flat.last[i] = len(words)
 
 
-def subtree_draft(tree: Tree) -> Draft:
-    """The productions and words of a (sub)tree, without the per-node lists of ``Flat``."""
+def subtree_draft(tree: Tree, vocab: Vocab | None = None) -> Draft:
+    """The productions and words of a (sub)tree, without the per-node lists of ``Flat``;
+    its words' ids from ``vocab``."""
     prods: list[int] = []
     words: list[str] = []
     _draft_walk(tree, prods, words)
-    return Draft(prods, tuple(words))
+    return Draft(prods, tuple(words), None if vocab is None else vocab.of(words))
 
 
 def _draft_walk(t: Tree, prods: list[int], words: list[str]) -> None:
@@ -94,12 +107,22 @@ def _draft_walk(t: Tree, prods: list[int], words: list[str]) -> None:
             _draft_walk(c, prods, words)
 
 
-def replaced(flat: Flat, i: int, prods: list[int], words: tuple[str, ...]) -> Draft:
+def replaced(
+    flat: Flat,
+    i: int,
+    prods: list[int],
+    words: tuple[str, ...],
+    ids: tuple[int, ...] | None = None,
+) -> Draft:
     """The draft of ``flat`` with node ``i``'s subtree replaced by one of productions
-    ``prods`` (preorder) and words ``words``: a slice of each list."""
+    ``prods`` (preorder) and words ``words`` (their ids ``ids``): a slice of each list (the
+    ids only when both ``flat``'s and the new words' are known)."""
+    first, last = flat.first[i], flat.last[i]
+    have = flat.ids
     return Draft(
         flat.prods[:i] + prods + flat.prods[flat.end[i] :],
-        flat.words[: flat.first[i]] + words + flat.words[flat.last[i] :],
+        flat.words[:first] + words + flat.words[last:],
+        None if have is None or ids is None else have[:first] + ids + have[last:],
     )
 
 

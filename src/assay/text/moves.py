@@ -13,7 +13,7 @@ from typing import Any, cast
 import numpy as np
 
 from assay.text.engine import _SEP, Engine
-from assay.text.flat import Flat, flatten, replaced, subtree_draft, words_of
+from assay.text.flat import Flat, replaced, subtree_draft, words_of
 from assay.text.generate import (
     Sampler,
     Tree,
@@ -188,12 +188,8 @@ def _next_open(skip: list[int], i: int) -> int:
 
 def flat_of(engine: Engine, case: Case) -> Flat:
     """The case's tree as flat lists (``flat.flatten``), kept across rounds with the case."""
-    got: Flat = engine.lasting("flat", case, _flatten_case)
+    got: Flat = engine.lasting("flat", case, engine.flatten_case)
     return got
-
-
-def _flatten_case(case: Case) -> Flat:
-    return flatten(case.tree)
 
 
 def lexical_spots(engine: Engine, case: Case) -> list[tuple[tuple[int, ...], int, int]]:
@@ -262,7 +258,9 @@ def swap_word_at(
     cand = made.get(edit, _UNMADE)
     if cand is _UNMADE:
         items = g.productions[q][1]
-        draft = replaced(flat_of(engine, case), at, [q], words_of(items))
+        draft = replaced(
+            flat_of(engine, case), at, [q], words_of(items), engine.vocab.prod_words[q]
+        )
         if unjudged:
             cand = made[edit] = engine.drafted_case(case, path, (q, items), draft)
         else:
@@ -344,8 +342,8 @@ def subtree_case(
     if cand is _UNMADE:
         if new == subtree_at(case.tree, path):
             return None
-        sub = subtree_draft(new)
-        draft = replaced(flat_of(engine, case), at, sub.prods, sub.words)
+        sub = subtree_draft(new, engine.vocab)
+        draft = replaced(flat_of(engine, case), at, sub.prods, sub.words, sub.ids)
         cand = made[edit] = engine.drafted_case(case, path, new, draft)
     return cast("Case | None", cand)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.error_prefix import prefixed
 from assay.core.label_length import LONGEST_LABEL, check_label_lengths
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.core.numerals import written_int
@@ -564,7 +565,7 @@ class Panel:
                 ans = _in_batches(model, texts)
             except AssayError as exc:
                 if isinstance(exc, ModelError):
-                    raise ModelError(f"classifier {self.names[k]}: {exc}") from exc
+                    raise prefixed(exc, f"classifier {self.names[k]}: ") from exc
                 raise
             except Exception as exc:
                 raise ModelError(
