@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_left50b_index_labels import _grammar, indices, named
+from test_left50b_index_labels import _grammar, _inline, indices, named  # noqa: F401  (_inline: autouse)
 
 import assay
 from assay.errors import UsageError
@@ -18,11 +18,6 @@ from assay.text.index_labels import map_labels
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
 
 NAMES = ["named", "indices"]
-
-
-@pytest.fixture(autouse=True)
-def _inline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ASSAY_TEXT_WORKER", "inline")
 
 
 def test_a_lines_classifier_by_position_from_one_or_by_name(tmp_path: Path) -> None:
