@@ -27,7 +27,7 @@ from test_status38_shown_status import _run  # (its model and data: tests/unit)
 from typer.testing import CliRunner
 
 from assay.cli.app import app, register
-from assay.core.store import RunStore
+from assay.core.store import RunStore, close_open_stores
 from assay.report import build_document
 
 register()
@@ -43,7 +43,11 @@ def _made(tmp_path: Path, flag: str) -> tuple[str, str]:
 def _snapshot(store: str) -> tuple[dict[str, list[Any]], dict[str, str]]:
     """Every table's rows, then the store's files byte for byte (read after: the last
     connection's close folds the write-ahead log into the file; so does a store the test
-    dropped, collected first)."""
+    dropped, collected first).  The stores an in-process command left open are closed
+    first, as its end does (``cli.app._quick_end``): a refused resume's clock put back after
+    a beat (checks slower than a second, at load 13-15) sits in the write-ahead log until
+    then, its rows as they were (mutation51: these tests failed so on main)."""
+    close_open_stores()
     gc.collect()
     with sqlite3.connect(store) as con:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]

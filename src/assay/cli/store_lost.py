@@ -10,7 +10,8 @@ it is written as for any command stopped on an error before its reports
 ``--report`` and ``--html`` files are named as not written, with the command that writes
 them once the index is writable again (they are built from the store: nothing in memory
 holds the run's findings); those this command wrote before the failure (at its end, the
-store failing as it closed) are named as written, and a file being written when it came is
+store failing as it closed) are named as written (its ``--junit`` file too, when the
+error's could not be written over it: a full disk), and a file being written when it came is
 removed (``core.outfile.in_progress``): no cut file is left, hidden or not.  What this
 needs is loaded when the command first opens a store to write (``ready``), never in the
 handler, where an import could wait on a lock the faulting thread holds.
@@ -85,8 +86,9 @@ def _unmade(made: tuple[str, Any] | None, options: dict[str, Any], wrote: Any) -
     ]
     # a report at its path now was written whole by this command, before the failure (an
     # earlier one is removed as the command starts: ``core.writable``; one being written is
-    # removed above, its path left as it was)
-    whole = [str(path) for flag, path in asked[:2] if path and _whole(path)]
+    # removed above, its path left as it was); so is the JUnit file when the error's could
+    # not be written over it (a full disk: the store's SIGBUS and the error's write alike)
+    whole = [str(path) for flag, path in asked if path and _whole(path)]
     unmade = [(flag, str(path)) for flag, path in asked if path and str(path) not in whole]
     said = []
     if whole:
