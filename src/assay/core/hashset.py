@@ -178,9 +178,9 @@ class KeyIndex:
         return np.where(k == _EMPTY, _ZERO_STANDIN, k)
 
     def _home(self, keys: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            hi = mix64(keys) >> np.uint64(32)
-            return ((hi * np.uint64(self._keys.size)) >> np.uint64(32)).astype(np.int64)
+        # (``keys`` is a 1-D array: its arithmetic wraps silently, no ``errstate`` needed)
+        hi = mix64(keys) >> np.uint64(32)
+        return ((hi * np.uint64(self._keys.size)) >> np.uint64(32)).astype(np.int64)
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """The index of each key, or -1 where the key is absent."""

@@ -25,13 +25,22 @@ _M2 = np.uint64(0x94D049BB133111EB)
 
 def mix64(x: np.ndarray) -> np.ndarray:
     """The splitmix64 finaliser applied elementwise to a uint64 array (wrapping arithmetic)."""
-    with np.errstate(over="ignore"):
-        z = x.astype(np.uint64, copy=True)
-        z ^= z >> np.uint64(30)
-        z *= _M1
-        z ^= z >> np.uint64(27)
-        z *= _M2
-        z ^= z >> np.uint64(31)
+    z = x.astype(np.uint64, copy=True)
+    if isinstance(z, np.ndarray) and z.ndim:
+        # an array's integer arithmetic wraps and never warns: no ``errstate`` to enter
+        # and leave (a few microseconds: a hash set's homes of a few keys, ``hashset``)
+        return _mixed(z)
+    with np.errstate(over="ignore"):  # (a NumPy scalar's overflow warns)
+        return _mixed(z)
+
+
+def _mixed(z: np.ndarray) -> np.ndarray:
+    """``mix64`` of ``z`` (a copy), in place."""
+    z ^= z >> np.uint64(30)
+    z *= _M1
+    z ^= z >> np.uint64(27)
+    z *= _M2
+    z ^= z >> np.uint64(31)
     return z
 
 

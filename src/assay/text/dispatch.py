@@ -7,6 +7,7 @@ the model's cache under the sentences' keys.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,20 @@ AHEAD_MIN = 8
 CALL_SHARE = 0.1
 # what each lane of a laned search has of its own (``Engine`` swaps them when the turn passes)
 LANE = ("strategy", "draws", "_texts", "_memo", "new_minimal", "shrink_credit", "_short")
+
+
+def _first_new(texts: list[str], keys: list[int], asked: set[int]) -> tuple[list[str], list[int]]:
+    """The sentences of ``texts`` (and their ``keys``) not in ``asked``, each once, in the
+    order of their first appearance."""
+    out_texts: list[str] = []
+    out_keys: list[int] = []
+    mine: set[int] = set()
+    for t, k in zip(texts, keys, strict=True):
+        if k not in asked and k not in mine:
+            mine.add(k)
+            out_texts.append(t)
+            out_keys.append(k)
+    return out_texts, out_keys
 
 
 class Flight:
@@ -106,16 +121,12 @@ class Dispatch:
         chunk = cases[self._ahead_at :]
         self._ahead_at = len(cases)
         asked = self.asked
-        texts: list[str] = []
-        new: list[int] = []
-        mine: set[int] = set()
-        for case in chunk:
-            _c, tx, keys, _k = self._entry(case)
-            for t, k in zip(tx, keys, strict=True):
-                if k not in asked and k not in mine:
-                    mine.add(k)
-                    texts.append(t)
-                    new.append(k)
+        entries = [self._entry(case) for case in chunk]
+        texts = [t for e in entries for t in e[1]]
+        new = [k for e in entries for k in e[2]]
+        if not asked.isdisjoint(new) or len(set(new)) < len(new):
+            # (some asked before, or repeated: each new one once, at its first place)
+            texts, new = _first_new(texts, new, asked)
         if not texts:
             return
         left = model.remaining()
@@ -129,13 +140,11 @@ class Dispatch:
             self._ahead_off = True
             return
         flight = Flight(call, arr)
-        lag = self._lag
-        for row, k in enumerate(new):
-            self._sent[k] = (flight, row)
-            asked.add(k)
-            self._asked_log.append(k)
-            if lag is not None:  # (the shrinking taking turns may need it: read from here)
-                self._pending[k] = flight
+        self._sent.update(zip(new, zip(itertools.repeat(flight), range(len(new))), strict=True))
+        asked.update(new)
+        self._asked_log.extend(new)
+        if self._lag is not None:  # (the shrinking taking turns may need it: read from here)
+            self._pending.update(dict.fromkeys(new, flight))
 
     def _part_size(self, planned: int) -> int:
         """Proposals per part sent ahead in this round (``send_ahead``); drafted in a

@@ -27,9 +27,12 @@ from __future__ import annotations
 import collections
 import functools
 import gc
+import math
 import multiprocessing
 import os
+import pickle
 import queue
+import select
 import signal
 import sys
 import threading
@@ -221,6 +224,10 @@ class PanelWorker:
         )
         self._proc.start()
         child.close()
+        # the answers' end of the pipe, polled by one ``select.poll`` made once (the
+        # connection's own ``poll`` makes a selector and registers it per call)
+        self._poller = select.poll()
+        self._poller.register(self._conn.fileno(), select.POLLIN)
         self._lock = threading.Lock()  # one reader of the answers: taken while it waits
         self._send_lock = threading.Lock()
         self._out: collections.deque[Any] = collections.deque()  # sent, answer not read
@@ -236,7 +243,7 @@ class PanelWorker:
         first (the worker then never waits for the pipe to empty before its next batch)."""
         if self._lock.acquire(blocking=False):
             try:
-                while self._out and self._conn.poll(0):
+                while self._out and self._ready(0):
                     self._take()
             except (EOFError, OSError):  # the worker is gone: ``predict`` says how
                 pass
@@ -249,7 +256,9 @@ class PanelWorker:
 
     def _send(self, inputs: Any) -> None:
         with self._send_lock:  # (the pipe's order is the order of ``_out``)
-            self._conn.send(list(inputs))
+            # (the bytes ``Connection.send`` sends, pickled without its pickler of
+            # reducers, which a list of strings never needs: the worker's ``recv`` reads it)
+            self._conn.send_bytes(pickle.dumps(list(inputs)))
             self._out.append(inputs)
 
     def predict(self, inputs: Any, /) -> np.ndarray:
@@ -272,11 +281,21 @@ class PanelWorker:
         if not any(sent is inputs for sent in self._out):
             self._send(inputs)
         while True:
-            wait_ready(self._conn.poll)
+            wait_ready(self._ready)
             batch, reply = self._take()
             if batch is inputs:
                 return reply
             self._read[id(batch)] = (batch, reply)
+
+    def _ready(self, timeout: float | None) -> bool:
+        """Whether an answer (or the pipe's end) can be read, waiting up to ``timeout``
+        seconds for it (None: as long as it takes): ``Connection.poll``'s answer, its
+        timeout rounded up to milliseconds as its selector does, from a poller made once."""
+        if self._conn.closed:
+            raise OSError("handle is closed")  # (as ``Connection.poll`` says it)
+        if timeout is None:
+            return bool(self._poller.poll())
+        return bool(self._poller.poll(math.ceil(timeout * 1e3) if timeout > 0 else 0))
 
     def _take(self) -> tuple[Any, tuple[Any, ...]]:
         """The next answer on the pipe and the batch it answers; its busy time counted."""
@@ -358,6 +377,9 @@ class WorkerCaller:
     process takes the calls: the search's thread hands nothing over and wakes no one."""
 
     background = True  # (a WatchedCaller gives it the timed call, and times it here)
+    # the calls only read the worker's pipe: the classifiers' code runs (shielded) in the
+    # worker, none here (a WatchedCaller then shields nothing: ``core.calls.shielded``)
+    model_elsewhere = True
 
     def submit(self, call: Any, /) -> _Later:
         return _Later(call)
