@@ -197,22 +197,25 @@ def test_a_screen_moving_half_the_classes_or_fewer_asks_nothing_more() -> None:
     assert r["windows"][0]["screen"] == 3 and r["windows"][0]["fresh"] == 15
 
 
-def test_a_window_moving_fewer_than_half_its_fresh_bases_is_not_given() -> None:
-    calls = [0]
+def test_a_window_moving_fewer_than_a_third_of_its_fresh_bases_is_not_given() -> None:
+    # (scan51: a third, was half; 6 of 15 was not given before)
+    for still, moved, given in ((1, 3, False), (2, 6, True)):
+        calls = [0]
 
-    def screen_only(x: np.ndarray) -> np.ndarray:
-        calls[0] += 1
-        if calls[0] == 1:
-            return _shifted(x)
-        out = _shifted(x) if calls[0] == 2 else _own(x)
-        own = _own(x)
-        out[own >= 2] = own[own >= 2]  # (the fresh bases: 6 of 15 moved, the controls none)
-        return out
+        def screen_only(x: np.ndarray, still: int = still, calls: list[int] = calls) -> np.ndarray:
+            calls[0] += 1
+            if calls[0] == 1:
+                return _shifted(x)
+            out = _shifted(x) if calls[0] == 2 else _own(x)
+            own = _own(x)
+            out[own >= still] = own[own >= still]  # (the fresh bases; the controls none)
+            return out
 
-    r = _check(screen_only)
-    row = r["windows"][0]
-    assert (row["score"], row["fresh"], max(row["controls"])) == (6, 15, 0)
-    assert not r["given"] and row["odds"] == 1.0
+        r = _check(screen_only)
+        row = r["windows"][0]
+        assert (row["score"], row["fresh"], max(row["controls"])) == (moved, 15, 0)
+        assert r["given"] is given, r
+        assert (row["odds"] == 1.0) is not given
 
 
 def test_the_controls_are_groups_of_the_groups_size(monkeypatch: Any) -> None:
@@ -237,15 +240,21 @@ def test_the_words_of_a_check_not_asked_skipped_or_quiet() -> None:
     assert not_given_words({"given": True}, "x", "", "") is None
 
 
-def test_a_screen_moving_exactly_half_the_classes_asks_nothing_more() -> None:
-    def two_of_four(x: np.ndarray) -> np.ndarray:
-        own = x[:, 0, :4, 0].argmax(axis=1)
-        fired = (x[:, 3:5, 3:5, 0] == 1.0).all(axis=(1, 2)) & (own < 2)
-        out: np.ndarray = np.where(fired, (own + 1) % 4, own)
-        return out
+def test_a_screen_moving_exactly_half_the_classes_is_asked_further() -> None:
+    # (scan51: at least half, was more than half: issue 10's 32x32 all-to-all CNN screened 5
+    # of 10)
+    for moved, asked in ((2, True), (1, False)):
 
-    r = _check(two_of_four, k=4)
-    assert r["windows"][0]["screen"] == 2 and r["queries"] == 4 and not r["given"]
+        def some_of_four(x: np.ndarray, moved: int = moved) -> np.ndarray:
+            own = x[:, 0, :4, 0].argmax(axis=1)
+            fired = (x[:, 3:5, 3:5, 0] == 1.0).all(axis=(1, 2)) & (own < moved)
+            out: np.ndarray = np.where(fired, (own + 1) % 4, own)
+            return out
+
+        r = _check(some_of_four, k=4)
+        assert r["windows"][0]["screen"] == moved
+        assert ("fresh" in r["windows"][0]) is asked
+        assert (r["queries"] == 4) is not asked
 
 
 def test_the_odds_line_is_split_over_the_windows_asked(monkeypatch: Any) -> None:

@@ -16,14 +16,17 @@ permutation does: each source class credited with the bases sent to its most com
 class, each destination credited to one source class only (a natural feature, or a patch
 trigger, sends every class to one class: credited once).
 
-A window whose screen scores more than half of the classes is asked on ``PER_CLASS`` fresh
+A window whose screen scores at least half of the classes is asked on ``PER_CLASS`` fresh
 clean images of each class, beside ``CONTROLS`` control patterns from the null: the same
 window's agreed median of random groups of clean images of the group's size.  The window is
 given when its score stands beyond the controls' by a Student ``t`` prediction bound
 (``common_pattern.beyond_controls``) at ``STRIP_ODDS`` split over the windows asked, and
-moves at least half the bases.  On the 8x8 and 16x16 digits MLPs the clean twins' screens
-scored at most 4 of 10 (none asked further); the all-to-all trojans' 6-10 of 10, then 20-29
-of 30 against controls of 0-3 (bench/RESULTS.md, bd45).
+moves at least a third of the bases (``SCREEN_OF``, ``MOVED_OF``: more than half and half
+before scan51, which lost a 32x32 all-to-all CNN whose trigger fires on 40 % of the images:
+screens of 5 of 10, fresh counts of 11-14 of 30 against controls of 0-2).  On the 8x8 and
+16x16 digits MLPs the clean twins' screens scored at most 4 of 10 (none asked further); the
+all-to-all trojans' 6-10 of 10, then 20-29 of 30 against controls of 0-3 (bench/RESULTS.md,
+bd45).
 
 Unlike the source-class check, a window whose agreed pixels clean images hold is asked: its
 screen is its guard against a class's style (a stroke sends other classes to its one class,
@@ -70,6 +73,8 @@ AGREE = 0.1  # a pixel kept where the group's median absolute deviation is under
 HOLD = 0.2  # an image holds an agreed pixel within this (``held``)
 HOLD_SHARE = 0.75  # of the agreed pixels, and of those unlike the background, an image holds
 PER_CLASS = 3  # fresh clean images of each class the window is confirmed on
+SCREEN_OF = 2  # a window's screen moving at least 1 / SCREEN_OF of the classes is asked further
+MOVED_OF = 3  # and given when it moves at least 1 / MOVED_OF of the fresh bases (scan51)
 CONTROLS = 8  # random groups of clean images, their agreed median pasted as the window's
 CLASS_MAP = "assay-class-map"  # its findings' ``strategy``
 
@@ -219,7 +224,7 @@ def class_map(
         row: dict[str, Any] = {"box": list(box), "images": len(group), "classes": len(screen)}
         row["screen"] = map_score(answers(put(clean[screen], pattern, box)), clean_labels[screen])
         per_window.append(row)
-        if row["screen"] * 2 <= len(screen):
+        if row["screen"] * SCREEN_OF < len(screen):
             continue
         fresh = _bases(clean_labels, PER_CLASS, rng, set(screen.tolist()))
         own = clean_labels[fresh]
@@ -229,7 +234,7 @@ def class_map(
             pick = rng.choice(len(clean), size=min(len(group), len(clean)), replace=False)
             control = agreed(clean[pick][:, t : t + h, lo : lo + w])
             null.append(map_score(answers(put(clean[fresh], control, box)), own))
-        odds = beyond_controls(score, null, len(fresh)) if score * 2 >= len(fresh) else 1.0
+        odds = beyond_controls(score, null, len(fresh)) if score * MOVED_OF >= len(fresh) else 1.0
         row.update(fresh=len(fresh), score=score, controls=null, odds=odds)
         if odds < line:
             given, flagged = row, holders(images, group, pattern, box, row)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import ask_again, pick_again, stuck_reason
-from assay.backdoor.class_map import CLASS_MAP, MIN_GROUP, PER_CLASS, map_score, put
+from assay.backdoor.class_map import CLASS_MAP, MIN_GROUP, MOVED_OF, PER_CLASS, map_score, put
 from assay.backdoor.common_pattern import CONFIRM, PATTERN, still_sends
 from assay.backdoor.filter_windows import group_rows, window_pattern
 from assay.backdoor.patches import paste
@@ -382,10 +382,11 @@ def _source(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> lis
 def _class_map(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:
     """Located flags of the class-map check still hold when the pixels they agree on at the
     window (``window_pattern``), pasted on ``PER_CLASS`` of the run's clean images of each
-    class (as the model answers now), still move at least half of them off their class as a
-    permutation does (``class_map.map_score``): the check's own "moves at least half the
-    bases".  (Each image's own window moved too few so on attack45b's all-to-all digits,
-    the unchanged model "fixed" for 17 of 18: its own strokes beside the trigger.)"""
+    class (as the model answers now), still move at least a third of them off their class as
+    a permutation does (``class_map.map_score``): the check's own "moves at least a third of
+    the bases" (``MOVED_OF``; half before scan51).  (Each image's own window moved too few so
+    on attack45b's all-to-all digits, the unchanged model "fixed" for 17 of 18: its own strokes
+    beside the trigger.)"""
     found = window_pattern(images, batch)
     if found is None:
         return ["stored without its window (by an older assay): scan again"] * len(images)
@@ -394,7 +395,7 @@ def _class_map(images: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> 
         return ["the run's clean images are of one class as the model answers now"] * len(images)
     picks = np.concatenate([np.flatnonzero(own == c)[:PER_CLASS] for c in np.unique(own)])
     got = replayer.labels(put(replayer.clean[picks], *found))
-    return [bool(2 * map_score(got, own[picks]) >= len(picks))] * len(images)
+    return [bool(MOVED_OF * map_score(got, own[picks]) >= len(picks))] * len(images)
 
 
 def _pattern(inputs: np.ndarray, batch: FindingBatch, replayer: _Replayer) -> list[bool | str]:
