@@ -66,7 +66,8 @@ def known_of(
     """The outcome classes of a run whose model declares none: a built-in ``dataset``'s
     (``0`` to ``len(label_names) - 1``, named), else the ``label`` column's distinct values
     (class indices, as ``labels`` holds them) in ``source`` (the data's name); None when
-    there are no labels."""
+    there are no labels, or a column of one outcome (the others are not known from it: a
+    sample of approved rows beside a model that also declines)."""
     if labels is None:
         return None
     if dataset is not None and label_names:
@@ -78,6 +79,8 @@ def known_of(
     if label is None:
         return None
     values = tuple(int(v) for v in np.unique(np.asarray(labels, dtype=np.int64)))
+    if len(values) < 2:  # (rows of one outcome: the others are not known from them)
+        return None
     where = f" of {source}" if source else ""
     return KnownClasses(values, None, f"the label column {label!r}{where} (--label {label})")
 
@@ -113,15 +116,21 @@ class ClassWatch:
         assert known is not None
         i = int(np.argmax(flat == answered))
         n = max(*known.values, answered) + 1
+        recode = (
+            ""
+            if known.names is not None
+            else "if the column codes the outcomes otherwise than the model (1 and 2 for its 0 "
+            "and 1), give a column of the model's class indices; "
+        )
         if answered >= 0:
-            how = (
+            how = recode + (
                 f"if the model does have more classes than these, declare them in a new run "
                 f"(a resumed run keeps this one's options): --classes {n} (its labels 0 to "
                 f"{n - 1}; in Python classes={n}), or by name in its order, --classes "
                 f"NAME0,NAME1,..."
             )
         else:
-            how = (
+            how = recode + (
                 "class labels are indices 0, 1, ...: if the model codes its outcomes "
                 f"otherwise ({answered} and ...), answer them as indices (a function around "
                 "it mapping its labels), and test it in a new run"
