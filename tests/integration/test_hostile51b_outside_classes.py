@@ -119,6 +119,7 @@ def test_with_no_outcome_known_the_classes_answered_are_said(tmp_path: Path) -> 
          "--store", str(tmp_path / "n.db"), "--report", str(report)],
     )  # fmt: skip
     assert result.exit_code in (0, 1), _said(result)
+    assert "note: the model answered the classes 0, 1, 2" in _said(result)  # (the terminal)
     summary = json.loads(report.read_text())["run"]["summary"]
     assert summary["answered_classes"] == [0, 1, 2], summary.get("answered_classes")
     said = [n for n in summary["notes"] if n.startswith("The model answered the classes")]
