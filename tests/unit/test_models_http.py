@@ -153,9 +153,10 @@ def test_unreadable_bodies_are_retried_then_named_with_an_excerpt(
     """A body that is not JSON at all (cut or garbled on the way) is worth another attempt;
     when it never gets better, the error names the endpoint and shows the body."""
     caps = Capabilities(modality="tabular", n_classes=3, outputs="proba")
-    with Server(lambda body: (200, b"<html>oops</html>")) as server:
+    # (not an HTML page: one is refused at once whatever its declared type, hostile51b)
+    with Server(lambda body: (200, b'{"outputs": [[0.2, oops')) as server:
         model = HttpModel(server.url, capabilities=caps, retries=2, backoff=0.01)
-        with pytest.raises(ModelUnavailable, match=r"unreadable JSON.*<html>oops") as err:
+        with pytest.raises(ModelUnavailable, match=r"unreadable JSON.*0\.2, oops") as err:
             model.predict(fitted[1][:4])
         assert server.url in str(err.value)
         assert len(server.bodies) == 3

@@ -43,7 +43,7 @@ from assay.backdoor.filter_inputs import InputForm
 from assay.backdoor.filter_pattern import pattern_present
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.patches import Trigger, block, dominant_colour, paste, trigger_present
-from assay.backdoor.probe_unanswered import unanswered
+from assay.backdoor.probe_unanswered import refused, unanswered
 from assay.backdoor.repair import mean_fill
 from assay.backdoor.strip import class_scores
 from assay.core.model import Capabilities, Model, ModelInputs, labels_of
@@ -332,7 +332,7 @@ def _ask_probes(
     try:
         return np.asarray(model.predict(spec.to_model(probe_images(spec, triggers, references))))
     except AssayError as exc:
-        down = unanswered(exc, where)
+        down = unanswered(exc, where) or refused(exc, where, InputForm(spec).describe())
         if down is not None:
             raise down from exc
         raise UsageError(

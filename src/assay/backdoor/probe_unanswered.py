@@ -6,7 +6,10 @@ said to take other images than the file's ("not the one it was exported for": a
 credential, not at that address) failed the same way, so a serving loop starting before its
 model server was ready read an unreachable endpoint as the wrong filter file, and could not
 tell it from one to retry (hostile51).  Such a failure is the model's own error again, of its
-class, naming the file."""
+class, naming the file.  An endpoint refusing the probes' request otherwise (a 400, a 422, a
+413) was said to be another model too, though its body may say another reason (a field the
+server's schema wants, a body too large): ``refused`` says both readings, the endpoint's
+status and body kept (hostile51b)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from assay.core.calls import CallTimeout
 from assay.core.error_prefix import prefixed
 from assay.errors import AssayError, ModelError, ModelUnavailable
 
-__all__ = ["NOT_ABOUT_INPUTS", "unanswered"]
+__all__ = ["NOT_ABOUT_INPUTS", "refused", "unanswered"]
 
 # an endpoint's answers that refuse the request, not its inputs: a credential refused
 # (401, 403, a proxy's 407) or no model at that address (404)
@@ -33,3 +36,21 @@ def unanswered(exc: AssayError, where: str) -> ModelError | None:
             "failure of the model, not of the file or its images): ",
         )
     return None
+
+
+def refused(exc: AssayError, where: str, form: str) -> ModelError | None:
+    """``exc`` again, naming the filter file ``where``, when a served model answered the
+    probe images (given as ``form``) with a refusal of another status (a 400, a 422): either
+    the model takes other images, or the request was refused for a reason its body says; None
+    for any other failure (the model's own, on the images' form)."""
+    if not isinstance(exc, ModelError) or exc.status is None:
+        return None
+    status = exc.status
+    return prefixed(
+        exc,
+        f"loading the filter {where}, the endpoint refused the request of its probe images "
+        f"(status {status}), given as {form} (as the scanned model took them): if its body "
+        "says their shape, size or type, the model takes other images than these and is not "
+        f"the one {where} was exported for; otherwise the request was refused for the reason "
+        "its body gives (fix that, and load the filter again): ",
+    )

@@ -57,6 +57,7 @@ from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.fairness.finish import export_follows, export_written
+from assay.fairness.known_classes import is_answered_note
 from assay.fairness.notes import polars_note, setup_notes, setup_warnings
 from assay.fairness.phases import billed_note
 from assay.fairness.time_spent import squeezed
@@ -417,6 +418,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         for said in squeezed(result.summary):  # how --max-time went, when the search got little
             out.note(f"note: {said}")
+        for said in (result.summary or {}).get("notes") or []:  # (learnt during the run)
+            if is_answered_note(said):  # the classes answered, none known
+                out.note(f"note: {said[0].lower()}{said[1:]}")
         exports: dict[str, Any] = {}
         if export is not None:
             # a part still to come until written (``core.unfinished``): a kill while it is

@@ -31,7 +31,7 @@ from assay.cli.reporting import (
 )
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
-from assay.cli.url_again import check_url_again
+from assay.cli.url_again import check_url_again, check_verify_url
 from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.command_exit import begun
@@ -591,6 +591,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"a {record.technique} run has one model; give --model once", argument="--model"
             )
         given = None if not model else model[0] if len(model) == 1 else GivenAgain(model)
+        check_verify_url(record, given, store)  # (before the replay begins)
         result = replay_run(
             the_store,
             record,

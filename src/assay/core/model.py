@@ -157,9 +157,12 @@ def check_outputs(outputs: Any, inputs: ModelInputs, capabilities: Capabilities)
             bad = (out < 0) | (out >= capabilities.n_classes)
             if bad.any():
                 i = int(np.argmax(bad))
+                k = capabilities.n_classes
                 raise ModelError(
                     f"the model returned label {out[i].item()} for input {i}, outside the "
-                    f"{capabilities.n_classes} declared classes: {describe_input(inputs, i)}"
+                    f"{k} declared classes: {describe_input(inputs, i)} (classes 0 to {k - 1}, "
+                    f"declared by --classes {k} (in Python classes={k}) or by the model "
+                    "itself; if it has more, declare them in a new run: --classes N)"
                 )
         return out
     # probabilities / scores

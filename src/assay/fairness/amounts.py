@@ -67,18 +67,20 @@ def _said(seen: set[int]) -> str:
 
 def amounts_at_loading(
     model: Any, rows: Any, timed: Callable[[Callable[[], Any]], Any] | None = None
-) -> None:
+) -> np.ndarray:
     """Ask ``model`` (answering whole numbers, no classes declared; served too) loading's
     ``rows`` (``PROBE_ROWS`` of them, decoded: the data's first, then uniform ones) and refuse
     (``UsageError``, before any run) more than ``MAX_LABELS`` distinct answers: the watch
     refused them only once a run was made (its determinism check, or its search's second
-    round), as a model failure (exit 3).  ``timed`` runs the call (``--call-timeout``)."""
+    round), as a model failure (exit 3).  ``timed`` runs the call (``--call-timeout``).
+    Returns the answer (``known_classes`` checks it too)."""
     ask = timed if timed is not None else (lambda call: call())
     answer = np.asarray(ask(lambda: model.predict(rows))).reshape(-1)
     if answer.dtype.kind not in "iu":
-        return
+        return answer
     seen = set(np.unique(answer).tolist())
     if len(seen) > MAX_LABELS:
         raise UsageError(
             f"{_said(seen)}; asked {len(answer)} inputs while loading", argument="--cutoff"
         )
+    return answer

@@ -41,6 +41,7 @@ from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
 from assay.core.workdir import anchored
 from assay.errors import UsageError
+from assay.fairness.known_classes import record_answered
 from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
 from assay.fairness.phases import (
     _add_answer,
@@ -414,6 +415,7 @@ def check_fairness(
             spent.record(the_store, run_id, max_time)
             _record_constant(the_store, run_id, the_setup)
             _record_by_position(the_store, run_id, the_setup)
+            record_answered(the_store, run_id, the_setup.model)
             _record_wall_clock(the_store, run_id, time.monotonic() - started)
             from assay.fairness.retrain import retrain_model, retrains_after
 

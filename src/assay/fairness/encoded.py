@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assay.core.model import Capabilities, Model, ModelInputs, labels_of
+from assay.fairness.known_classes import ClassWatch
 from assay.fairness.schema import Schema
 
 __all__ = ["EncodedModel"]
@@ -22,12 +23,15 @@ class EncodedModel:
     never does can never change class with a protected value either.  ``sent``: every row
     it has passed on, so that a run can say how many queries each of its phases asked
     (``phases.asked``).  ``restart_watch`` starts the watch again: a run judges what its
-    search and answer were answered, not the checks asked before them.
+    search and answer were answered, not the checks asked before them.  ``classes``: for a
+    labels model declaring no classes, the classes it answered, checked against the run's
+    known outcome classes (``fairness.known_classes``).
     """
 
-    def __init__(self, schema: Schema, model: Model) -> None:
+    def __init__(self, schema: Schema, model: Model, classes: ClassWatch | None = None) -> None:
         self.schema = schema
         self.model = model
+        self.classes = classes
         self.capabilities: Capabilities = model.capabilities
         self.first_answer: np.ndarray | None = None
         self.varied = False
@@ -39,7 +43,10 @@ class EncodedModel:
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         rows = np.asarray(inputs, dtype=np.float64)
         self.sent += len(rows)
-        out = np.asarray(self.model.predict(self.schema.decode(rows)))
+        decoded = self.schema.decode(rows)
+        out = np.asarray(self.model.predict(decoded))
+        if self.classes is not None and len(out):
+            self.classes.check(out, decoded)
         if not self.varied and len(out):
             self._watch(out)
         if not self.classes_varied and len(out):

@@ -22,6 +22,7 @@ from assay.core.phased import Phased
 from assay.core.search_starts import wall_from_starts
 from assay.core.stopping import heard_after_search
 from assay.core.store import ENDED, RunStore
+from assay.fairness.known_classes import record_answered
 from assay.fairness.loading import setup_from_record
 from assay.fairness.phases import (
     _answer,
@@ -297,6 +298,7 @@ def after_search(
                     seen_class=one if isinstance(one, int) else None,
                 )
         _record_by_position(store, run_id, the_setup)
+        record_answered(store, run_id, the_setup.model)
         _record_wall_clock(store, run_id, time.monotonic() - started)
         from assay.fairness.mitigate import MAX_ACCURACY_LOSS
         from assay.fairness.retrain import retrain_model, retrains_after

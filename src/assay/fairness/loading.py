@@ -51,6 +51,7 @@ from assay.fairness.incomplete import (
     set_aside_incomplete,
     steady_dtypes,
 )
+from assay.fairness.known_classes import ClassWatch, known_of
 from assay.fairness.listed import add_listed
 from assay.fairness.real_args import real_numbers
 from assay.fairness.schema import Schema
@@ -807,12 +808,10 @@ def _setup(
             ),
             argument="--schema" if schema is not None else "--data",
         )
+    loading_answer: tuple[Any, np.ndarray] | None = None  # (rows, answer) a watch checks
     if cutoff is None and n_classes is None and _undeclared_wholes(raw_model):
-        amounts_at_loading(
-            raw_model,
-            the_schema.decode(_probe_rows(the_schema, encoded)),
-            _timed(call_timeout),
-        )
+        asked = the_schema.decode(_probe_rows(the_schema, encoded))
+        loading_answer = asked, amounts_at_loading(raw_model, asked, _timed(call_timeout))
     unheld_tested: dict[str, tuple[str, ...]] = {}
     if schema is None and data is not None:  # (a schema file says the space itself)
         the_schema, unheld_tested = add_listed(
@@ -838,6 +837,20 @@ def _setup(
             cut = int(0.7 * len(order))
             train = (encoded[order[:cut]], fitted_labels[order[:cut]])
             holdout = (encoded[order[cut:]], fitted_labels[order[cut:]])
+    watch = None
+    if cutoff is None and _undeclared_wholes(raw_model):  # (labels it declares none of)
+        watch = ClassWatch(
+            known_of(
+                labels,
+                dataset=dataset,
+                label_names=label_names,
+                label=label if isinstance(label, str) else None,
+                source=source.get("data"),
+            )
+        )
+        if loading_answer is not None:  # (refused before any run is made)
+            asked, answer = loading_answer
+            watch.check(answer, asked)
     test = FairnessTest(
         schema=the_schema,
         data=encoded,
@@ -854,7 +867,7 @@ def _setup(
     ).validate()
     return FairnessSetup(
         test=test,
-        model=EncodedModel(the_schema, raw_model),
+        model=EncodedModel(the_schema, raw_model, watch),
         raw_model=raw_model,
         invocation=invocation,
         estimator=estimator,

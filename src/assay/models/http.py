@@ -449,6 +449,11 @@ class _Retry(Exception):
         self.refused = refused  # (a connection refused: ``http_streak.gone``)
 
 
+class _PageAnswered(ModelError):
+    """A readiness or metadata GET answered a web page (``http_page``): said as it is, not
+    as the protocol's "no metadata ...: status 200"."""
+
+
 class HttpModel:
     """A Model answered by an inference server (see the module docstring)."""
 
@@ -622,10 +627,17 @@ class HttpModel:
                     try:
                         return r.status, json.loads(r.content)
                     except ValueError:
+                        data = r.content
+                        said = self._scrub(excerpt(data))
+                        page = html_page(r.status, r.headers, self.shown, said, data, path)
+                        if page is not None:  # (a login page: "no metadata ...: status 200")
+                            raise _PageAnswered(page) from None
                         return r.status, None
 
                 try:
                     self._server = self.codec.prepare(get)
+                except _PageAnswered as exc:
+                    raise ModelError(str(exc)) from None
                 except ModelError as exc:
                     raise ModelError(f"the endpoint {self.shown}: {exc}") from None
                 self.info["server"] = self._server
@@ -823,9 +835,12 @@ class HttpModel:
     def _ended(self, error: str) -> None:
         """A request that ended the call with a ``ModelError`` (no retry helps): counted
         failed, its error the last one, as a failure after retries is (the run it stops
-        showed "0 failed", no error, under its endpoint's 401)."""
+        showed "0 failed", no error, under its endpoint's 401), and a failure in the error
+        rate's window (a caller going on after it, a text run's other classifier or a
+        filter's loop, met the next failures as if it had been answered)."""
         with self._conn().lock:
             self.stats.failed += 1
+            self._outcomes.append(False)  # (in the error rate's window: hostile51b)
             self.stats.errors.append({"time": round(time.time(), 3), "error": error})
             del self.stats.errors[:-20]
 
@@ -962,7 +977,7 @@ class HttpModel:
         try:  # parsed once, here: the answer is read from this
             payload = json.loads(data)
         except ValueError:  # a cut or garbled body: worth another attempt
-            page = html_page(status, r.headers, self.shown, self._scrub(excerpt(data)))
+            page = html_page(status, r.headers, self.shown, self._scrub(excerpt(data)), data)
             if page is not None:  # (a login page, whole: the same page next time)
                 raise ModelError(page) from None
             raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None

@@ -4,23 +4,53 @@ A body that is not JSON was retried as one cut on the way.  A login portal in fr
 model (a session that expired mid-run, single sign-on) answers 200 with its HTML page, whole,
 on every attempt: the run retried it until ``--call-timeout`` (60 s by default) and stopped
 as the endpoint "stopped answering ... unreadable JSON" (hostile51).  A page declared
-``text/html`` is the server's whole answer, and another attempt meets the same page."""
+``text/html`` is the server's whole answer, and another attempt meets the same page.  So is
+a page declared ``application/json`` (or with no type: portals and frameworks send their
+error pages so), told by its markup: a body that begins with ``<!doctype html`` or
+``<html`` is no JSON cut on the way, whose first byte is ``{`` or ``[`` (hostile51b).  The
+readiness and metadata GETs (Open Inference Protocol, MLflow, KServe) are read by the same
+rule: a page answered there said "no metadata ...: status 200"."""
 
 from __future__ import annotations
 
 import httpx
 
-__all__ = ["html_page"]
+__all__ = ["html_page", "looks_like_page"]
+
+_PAGE_TYPES = ("text/html", "application/xhtml+xml")
+_PAGE_STARTS = (b"<!doctype html", b"<html")
 
 
-def html_page(status: int, headers: httpx.Headers, shown: str, body: str) -> str | None:
-    """The refusal of a 200 answer whose ``Content-Type`` is an HTML page (``body``: its
-    excerpt, scrubbed), or None (any other answer: read, or retried as before)."""
+def looks_like_page(data: bytes) -> bool:
+    """Whether ``data`` begins as an HTML document (after a byte-order mark, white space,
+    an XML declaration or comments)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(_PAGE_STARTS):
+        return True
+    if head.startswith((b"<?xml", b"<!--")):
+        return any(start in head for start in _PAGE_STARTS)
+    return False
+
+
+def html_page(
+    status: int, headers: httpx.Headers, shown: str, body: str, data: bytes = b"", asked: str = ""
+) -> str | None:
+    """The refusal of a 200 answer that is an HTML page: its ``Content-Type`` says so, or
+    its bytes (``data``) begin as one (``body``: its excerpt, scrubbed; ``asked``: the path
+    of a readiness or metadata GET, "" for a batch's POST), or None (any other answer: read,
+    or retried as before)."""
     kind = headers.get("content-type", "").split(";")[0].strip().lower()
-    if status != 200 or kind not in ("text/html", "application/xhtml+xml"):
+    if status != 200:
         return None
+    if kind in _PAGE_TYPES:
+        what = kind
+    elif looks_like_page(data):
+        what = f"HTML, though declared {kind}" if kind else "HTML, with no Content-Type"
+    else:
+        return None
+    where = f" {asked}" if asked else ""
     return (
-        f"the endpoint {shown} answered status 200 with a web page ({kind}), not JSON: "
+        f"the endpoint {shown} answered{where} status 200 with a web page ({what}), not JSON: "
         "something in front of the model answers (a login page, a proxy's or a portal's), "
         f"and another attempt meets the same page; body starts: {body}; give the address "
         "the model is served at as MODEL, and a login in front of it a credential with "
