@@ -51,6 +51,7 @@ from assay.fairness.incomplete import (
     set_aside_incomplete,
     steady_dtypes,
 )
+from assay.fairness.label_forms import dotted_class
 from assay.fairness.listed import add_listed
 from assay.fairness.real_args import real_numbers
 from assay.fairness.schema import Schema
@@ -302,8 +303,11 @@ def _coded_classes(key: str, class_names: tuple[str, ...]) -> str:
 _AS_BOOLS = {"True": "1", "False": "0", "1": "True", "0": "False"}
 
 
-def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) -> np.ndarray:
-    """True labels as class indices of the model (by class name when the model has names)."""
+def _labels_to_indices(
+    values: np.ndarray, class_names: tuple[str, ...] | None, column: str | None = None
+) -> np.ndarray:
+    """True labels as class indices of the model (by class name when the model has names);
+    ``column``: the data's label column, named when a value is refused."""
     import pandas as pd
 
     missing = np.flatnonzero(pd.isna(values))
@@ -326,10 +330,12 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
             elif key not in lookup and f"{key}.0" in lookup:
                 key = f"{key}.0"  # (a model fitted on a label column read as floats: 0.0, 1.0)
             if key not in lookup:
+                named = "" if column is None else f", column {column!r}"
                 raise UsageError(
-                    f"label value {key!r} (row {i + 1}) is not one of the model's classes: "
-                    f"{', '.join(map(listed, class_names))}"
+                    f"label value {key!r} (row {i + 1}{named}) is not one of the model's "
+                    f"classes: {', '.join(map(listed, class_names))}"
                     + _coded_classes(key, class_names)
+                    + dotted_class(key, class_names, column)
                     + near_class(key, class_names, lambda _: "give the label column its names"),
                     argument="--label",
                 )
@@ -748,7 +754,7 @@ def _setup(
                 raise _ReadAsText(tuple(numbers))
         fitted = _fitted_names(inner, estimator)
         if fitted is not None:
-            fitted = as_written(fitted, the_schema.names, estimator)
+            fitted = as_written(fitted, the_schema.names, inner if estimator is None else estimator)
             _declared_levels(fitted, the_schema.names, index_levels)
         if schema is None and data is not None:
             the_schema, encoded, set_aside = select_declared(
@@ -828,7 +834,11 @@ def _setup(
         if isinstance(label, str):  # (a built-in dataset's labels: refused beside cutoff)
             at = None if cutoff is None else cutoff_names(cutoff)
             refuse_outcomes(labels_raw, raw_model.capabilities.class_names, at, label)
-        labels = _labels_to_indices(labels_raw, raw_model.capabilities.class_names)
+        labels = _labels_to_indices(
+            labels_raw,
+            raw_model.capabilities.class_names,
+            label if isinstance(label, str) else None,
+        )
         classes = getattr(estimator, "classes_", None)
         if train is None and estimator is not None and classes is not None:
             # refits get the labels as the user gave them (e.g. '<=50K'), not class indices
