@@ -41,6 +41,7 @@ from assay.fairness.columns import (
 )
 from assay.fairness.cutoff_labels import refuse_outcomes
 from assay.fairness.encoded import EncodedModel
+from assay.fairness.favourable_given import AS_BOOLS
 from assay.fairness.form import InputForm
 from assay.fairness.frame_dtypes import frame_dtypes, merged_steady
 from assay.fairness.incomplete import (
@@ -298,11 +299,6 @@ def _coded_classes(key: str, class_names: tuple[str, ...]) -> str:
     )
 
 
-# a boolean label and a class of the same number, either way (True == 1 in Python): XGBoost
-# fitted on a boolean label names its classes 0, 1; a model fitted on bools meets 0/1 labels
-_AS_BOOLS = {"True": "1", "False": "0", "1": "True", "0": "False"}
-
-
 def _labels_to_indices(
     values: np.ndarray, class_names: tuple[str, ...] | None, column: str | None = None
 ) -> np.ndarray:
@@ -323,8 +319,8 @@ def _labels_to_indices(
         out = np.empty(len(values), dtype=np.int64)
         for i, v in enumerate(values):
             key = str(v.item() if isinstance(v, np.generic) else v)
-            if key not in lookup and key in _AS_BOOLS and _AS_BOOLS[key] in lookup:
-                key = _AS_BOOLS[key]  # (True against 0/1: XGBoost fitted on bools has 0, 1)
+            if key not in lookup and key in AS_BOOLS and AS_BOOLS[key] in lookup:
+                key = AS_BOOLS[key]  # (True against 0/1: XGBoost fitted on bools has 0, 1)
             elif key not in lookup and key.endswith(".0") and key[:-2] in lookup:
                 key = key[:-2]
             elif key not in lookup and f"{key}.0" in lookup:
