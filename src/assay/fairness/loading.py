@@ -60,6 +60,7 @@ from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.tables import NUMBERS_ATTR, WRITTEN_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
+from assay.fairness.unknown_refused import refuse_unknown
 from assay.fairness.unread_columns import unread_hint
 from assay.fairness.verdict import near_class
 from assay.fairness.written_names import (
@@ -773,6 +774,8 @@ def _setup(
             rows=lambda: the_schema.decode(_probe_rows(the_schema, encoded)),
             timed=_timed(call_timeout),
         )
+    if estimator is not None:  # (an encoder refusing a value: said before any run)
+        refuse_unknown(estimator, the_schema, encoded)
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
