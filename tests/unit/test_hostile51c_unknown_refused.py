@@ -45,25 +45,18 @@ def _fitted(handle_unknown: str) -> tuple[object, pd.DataFrame]:
     return model, frame
 
 
-@pytest.mark.parametrize(
-    ("column", "value", "argument"),
-    [("work class", "Space-gov", "data"), ("race", "Martian", "protected")],
-)
-def test_a_value_the_encoder_refuses_is_refused_before_any_run(
-    tmp_path: Path, column: str, value: str, argument: str
-) -> None:
+@pytest.mark.parametrize("column", ["work class", "race"])
+def test_a_value_the_encoder_refuses_is_refused_before_any_run(tmp_path: Path, column: str) -> None:
     model, frame = _fitted("error")
-    frame.loc[[3, 7], column] = value
+    frame.index = frame.index + 100  # (a row named by its index label too)
+    frame.loc[[103, 107], column] = "Martian"
     store = tmp_path / "st.db"
     with pytest.raises(assay.UsageError) as refused:
         assay.check_fairness(
             model, frame, protected="race", label="label", max_queries=500, seed=1, store=store
         )
     said = str(refused.value)
-    assert (
-        f"argument {argument}: column {column!r} holds {value!r} (2 data rows, the first row 4)"
-        in said
-    )
+    assert f"row 4 (index 103), column {column!r}: the value is 'Martian' (2 data rows)" in said
     assert "handle_unknown='error'" in said
     assert not store.exists() or assay.RunStore(store).list_runs() == []
 

@@ -482,7 +482,7 @@ def _setup(
     """
     from assay.datasets import load_dataset
     from assay.fairness.tables import check_encoding
-    from assay.fairness.tabular_io import check_data, load_schema, read_table
+    from assay.fairness.tabular_io import _Where, check_data, load_schema, read_table
     from assay.models import load_model
     from assay.models.classes import declared_count_or_names
 
@@ -775,7 +775,9 @@ def _setup(
             timed=_timed(call_timeout),
         )
     if estimator is not None:  # (an encoder refusing a value: said before any run)
-        refuse_unknown(estimator, the_schema, encoded)
+        refuse_unknown(
+            estimator, the_schema, encoded, None if frame is None else _Where(frame, None)
+        )
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)

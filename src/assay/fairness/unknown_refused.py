@@ -24,10 +24,13 @@ __all__ = ["refuse_unknown"]
 _MOST_VALUES = 10_000  # (an integer column of a larger range is not listed value by value)
 
 
-def refuse_unknown(estimator: Any, schema: Schema, encoded: np.ndarray | None) -> None:
+def refuse_unknown(
+    estimator: Any, schema: Schema, encoded: np.ndarray | None, where: Any = None
+) -> None:
     """Raise ``UsageError`` when a column of ``schema`` read by an encoder that refuses
     unknown values (``handle_unknown='error'``) takes a value that encoder was not fitted
-    on; ``encoded`` (the data's rows, if any) gives the rows holding them."""
+    on; ``encoded`` (the data's rows, if any) gives the rows holding them, and ``where``
+    (``tabular_io._Where`` of the data) names the first as its file's line or its index."""
     for name, (known, encoder) in column_encoders(estimator).items():
         if getattr(encoder, "handle_unknown", None) != "error" or name not in schema.names:
             continue
@@ -41,21 +44,25 @@ def refuse_unknown(estimator: Any, schema: Schema, encoded: np.ndarray | None) -
             continue
         shown = ", ".join(repr(_plain(values[i])) for i in unknown[:5])
         more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
-        rows = ""
+        held = np.empty(0, dtype=np.int64)
         if encoded is not None and feature.kind == "categorical":
-            j = schema.names.index(name)
-            held = np.flatnonzero(np.isin(encoded[:, j], unknown))
-            if held.size:
-                many = "s" if held.size > 1 else ""
-                rows = f" ({held.size:,} data row{many}, the first row {held[0] + 1})"
+            held = np.flatnonzero(np.isin(encoded[:, schema.names.index(name)], unknown))
+        many = "s" if held.size > 1 else ""
+        rows = f" ({held.size:,} data row{many})" if held.size else ""
         kind = type(encoder).__name__
+        said = (
+            f"{shown}{more}{rows}, which the model's {kind} was not fitted on and refuses "
+            f"(handle_unknown='error'): the model cannot answer an input holding "
+            f"{'it' if len(unknown) == 1 else 'them'}, and the search would ask such inputs; "
+            f"set those rows aside (frame[frame[{name!r}].isin(known)], known the encoder's "
+            f"categories_), or test a model whose {kind} reads unknown values "
+            "(handle_unknown='ignore')"
+        )
+        if held.size and where is not None:
+            error: UsageError = where.error(int(held[0]), name, f"the value is {said}")
+            raise error
         raise UsageError(
-            f"column {name!r} holds {shown}{more}{rows}, which the model's {kind} was not "
-            f"fitted on and refuses (handle_unknown='error'): the model cannot answer an input "
-            f"holding {'it' if len(unknown) == 1 else 'them'}, and the search would ask such "
-            f"inputs; set those rows aside (frame[frame[{name!r}].isin(known)], known the "
-            f"encoder's categories_), or test a model whose {kind} reads unknown values "
-            "(handle_unknown='ignore')",
+            f"column {name!r} holds {said}",
             argument="--protected" if name in schema.protected else "--data",
         )
 
