@@ -151,6 +151,7 @@ CMD = re.compile(
     r"(?:\S*python -m assay|assay) (?:fairness|text|backdoor|resume|verify|report|show|demo|runs)"
     r"(?: (?:'[^']*'|[^\s'\";)]+))*)"
 )
+EXITED = re.compile(r"assay \w+ exited \d+\b")
 PLACEHOLDER = {"FILE", "URL", "RUN", "N", "MODEL", "failing.csv"}
 
 
@@ -178,6 +179,8 @@ def commands(text: str) -> list[str]:
     found = []
     for m in CMD.finditer(text):
         c = m.group(1).rstrip(".,:")
+        if EXITED.search(c):  # (JUnit's command_exit: "assay fairness exited 1 (findings ...")
+            continue
         c = re.sub(r"^cd \S+ && ", "", c)
         found.append(c)
     return found

@@ -12,6 +12,7 @@ from typing import Any
 
 from assay.cli import leftover
 from assay.cli.console import Output
+from assay.cli.retest_outputs import OUTPUTS, retrained_output
 from assay.cli.run_deleted import deleted_words, gone
 from assay.cli.user_words import keep_on_one_line, keep_run_words
 from assay.cli.verdict import (
@@ -98,6 +99,12 @@ def retest_command(command: str, path: str, trust: list[str]) -> str | None:
             continue
         if word.startswith("--trust="):
             continue
+        if word in OUTPUTS:  # (the first run's files kept: written beside them)
+            kept.extend([word, retrained_output(next(rest, ""))])
+            continue
+        option, equals, value = word.partition("=")
+        if equals and option in OUTPUTS:
+            word = f"{option}={retrained_output(value)}"
         kept.append(word)
     return shlex.join(["assay", "fairness", path, *trust, *kept])
 

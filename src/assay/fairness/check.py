@@ -172,6 +172,7 @@ def check_fairness(
     if data is not None:  # (by position or by name: one of setup_fairness's options)
         options = {"data": data, **options}
     from assay.fairness.answer import AnswerOptions, check_favourable
+    from assay.fairness.favourable_given import as_class_text
     from assay.fairness.verdict import FailRule, parse_fail_on
 
     # a NumPy integer is a whole number (kept as a plain int); a bool, a float, a string not
@@ -193,6 +194,7 @@ def check_fairness(
     check_units_budget(units, max_queries)  # every unit gets a query
     keep = parse_keep(keep_findings)
     rule = parse_fail_on(fail_on)
+    favourable = as_class_text(favourable)  # (favourable=False, =1: a class by its text)
     answer_options = AnswerOptions(
         exact=exact,
         exact_time=exact_time if exact_time is not None else (60.0 if exact else 10.0),

@@ -16,6 +16,7 @@ from assay.errors import UsageError
 from assay.fairness.schema import Schema
 
 __all__ = [
+    "column_encoders",
     "column_names",
     "dropped",
     "infer_columns",
@@ -170,7 +171,13 @@ def numbered(names: Sequence[str]) -> bool:
 def model_categories(estimator: Any) -> dict[str, list[Any]]:
     """The categories a scikit-learn pipeline's encoders (``OneHotEncoder``,
     ``OrdinalEncoder``, ... inside a ``ColumnTransformer``, by column name) were fitted on."""
-    found: dict[str, list[Any]] = {}
+    return {name: values for name, (values, _) in column_encoders(estimator).items()}
+
+
+def column_encoders(estimator: Any) -> dict[str, tuple[list[Any], Any]]:
+    """Per column a scikit-learn pipeline's encoder reads by name: the categories it was
+    fitted on, and the encoder (its ``handle_unknown`` says what it does with another)."""
+    found: dict[str, tuple[list[Any], Any]] = {}
 
     def walk(step: Any, columns: Any) -> None:
         if step is None or isinstance(step, str):
@@ -187,7 +194,7 @@ def model_categories(estimator: Any) -> dict[str, list[Any]]:
             return
         for name, known in zip(names, cats, strict=True):
             values = [v for v in np.asarray(known, dtype=object).tolist() if v is not None]
-            found.setdefault(name, values)
+            found.setdefault(name, (values, step))
 
     walk(estimator, None)
     return found

@@ -41,6 +41,7 @@ from assay.fairness.columns import (
 )
 from assay.fairness.cutoff_labels import refuse_outcomes
 from assay.fairness.encoded import EncodedModel
+from assay.fairness.favourable_given import AS_BOOLS
 from assay.fairness.form import InputForm
 from assay.fairness.frame_dtypes import frame_dtypes, merged_steady
 from assay.fairness.incomplete import (
@@ -52,6 +53,7 @@ from assay.fairness.incomplete import (
     steady_dtypes,
 )
 from assay.fairness.known_classes import ClassWatch, known_of
+from assay.fairness.label_forms import dotted_class
 from assay.fairness.listed import add_listed
 from assay.fairness.real_args import real_numbers
 from assay.fairness.schema import Schema
@@ -59,6 +61,7 @@ from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.tables import NUMBERS_ATTR, WRITTEN_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
+from assay.fairness.unknown_refused import refuse_unknown
 from assay.fairness.unread_columns import unread_hint
 from assay.fairness.verdict import near_class
 from assay.fairness.written_names import (
@@ -298,13 +301,11 @@ def _coded_classes(key: str, class_names: tuple[str, ...]) -> str:
     )
 
 
-# a boolean label and a class of the same number, either way (True == 1 in Python): XGBoost
-# fitted on a boolean label names its classes 0, 1; a model fitted on bools meets 0/1 labels
-_AS_BOOLS = {"True": "1", "False": "0", "1": "True", "0": "False"}
-
-
-def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) -> np.ndarray:
-    """True labels as class indices of the model (by class name when the model has names)."""
+def _labels_to_indices(
+    values: np.ndarray, class_names: tuple[str, ...] | None, column: str | None = None
+) -> np.ndarray:
+    """True labels as class indices of the model (by class name when the model has names);
+    ``column``: the data's label column, named when a value is refused."""
     import pandas as pd
 
     missing = np.flatnonzero(pd.isna(values))
@@ -320,17 +321,19 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
         out = np.empty(len(values), dtype=np.int64)
         for i, v in enumerate(values):
             key = str(v.item() if isinstance(v, np.generic) else v)
-            if key not in lookup and key in _AS_BOOLS and _AS_BOOLS[key] in lookup:
-                key = _AS_BOOLS[key]  # (True against 0/1: XGBoost fitted on bools has 0, 1)
+            if key not in lookup and key in AS_BOOLS and AS_BOOLS[key] in lookup:
+                key = AS_BOOLS[key]  # (True against 0/1: XGBoost fitted on bools has 0, 1)
             elif key not in lookup and key.endswith(".0") and key[:-2] in lookup:
                 key = key[:-2]
             elif key not in lookup and f"{key}.0" in lookup:
                 key = f"{key}.0"  # (a model fitted on a label column read as floats: 0.0, 1.0)
             if key not in lookup:
+                named = "" if column is None else f", column {column!r}"
                 raise UsageError(
-                    f"label value {key!r} (row {i + 1}) is not one of the model's classes: "
-                    f"{', '.join(map(listed, class_names))}"
+                    f"label value {key!r} (row {i + 1}{named}) is not one of the model's "
+                    f"classes: {', '.join(map(listed, class_names))}"
                     + _coded_classes(key, class_names)
+                    + dotted_class(key, class_names, column)
                     + near_class(key, class_names, lambda _: "give the label column its names"),
                     argument="--label",
                 )
@@ -480,7 +483,7 @@ def _setup(
     """
     from assay.datasets import load_dataset
     from assay.fairness.tables import check_encoding
-    from assay.fairness.tabular_io import check_data, load_schema, read_table
+    from assay.fairness.tabular_io import _Where, check_data, load_schema, read_table
     from assay.models import load_model
     from assay.models.classes import declared_count_or_names
 
@@ -749,7 +752,7 @@ def _setup(
                 raise _ReadAsText(tuple(numbers))
         fitted = _fitted_names(inner, estimator)
         if fitted is not None:
-            fitted = as_written(fitted, the_schema.names, estimator)
+            fitted = as_written(fitted, the_schema.names, inner if estimator is None else estimator)
             _declared_levels(fitted, the_schema.names, index_levels)
         if schema is None and data is not None:
             the_schema, encoded, set_aside = select_declared(
@@ -771,6 +774,10 @@ def _setup(
             declared=n_classes is not None or class_names is not None,
             rows=lambda: the_schema.decode(_probe_rows(the_schema, encoded)),
             timed=_timed(call_timeout),
+        )
+    if estimator is not None:  # (an encoder refusing a value: said before any run)
+        refuse_unknown(
+            estimator, the_schema, encoded, None if frame is None else _Where(frame, None)
         )
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
@@ -827,7 +834,11 @@ def _setup(
         if isinstance(label, str):  # (a built-in dataset's labels: refused beside cutoff)
             at = None if cutoff is None else cutoff_names(cutoff)
             refuse_outcomes(labels_raw, raw_model.capabilities.class_names, at, label)
-        labels = _labels_to_indices(labels_raw, raw_model.capabilities.class_names)
+        labels = _labels_to_indices(
+            labels_raw,
+            raw_model.capabilities.class_names,
+            label if isinstance(label, str) else None,
+        )
         classes = getattr(estimator, "classes_", None)
         if train is None and estimator is not None and classes is not None:
             # refits get the labels as the user gave them (e.g. '<=50K'), not class indices

@@ -41,6 +41,7 @@ from assay.fairness.exact_direction import (
 )
 from assay.fairness.exact_misread import misread
 from assay.fairness.exact_regions import exact_regions, figures_note, why_sampled
+from assay.fairness.favourable_given import bool_twin
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
 from assay.fairness.outcomes import outcome_shares
@@ -151,6 +152,7 @@ def favourable_class(
     """The favourable class index, its name, and how it was chosen (said in the report)."""
     names = _class_labels(class_names, n_classes)
     if given is not None:
+        given = bool_twin(given, names) or given  # (False for a class 0: one class)
         if given in names:
             return names.index(given), given, "named by the user (--favourable)"
         if given.isdigit() and int(given) < len(names):

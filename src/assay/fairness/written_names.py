@@ -3,29 +3,56 @@
 LightGBM takes no spaces in a feature name: fitted on a DataFrame with a column
 ``monthly income``, its ``feature_names_in_`` say ``monthly_income``, while it answers the
 user's own frame (its predict reads columns by position).  Compared name for name, such a
-model was refused ("which is which is unknown") on the data it was fitted on.
+model was refused ("which is which is unknown") on the data it was fitted on.  skl2onnx
+does the same to an ONNX graph's inputs (one per column): every character but a letter, a
+digit, ``_`` or ``+`` becomes ``_``, and a name beginning with a digit gets a ``_`` before it
+(``hours per week`` is ``hours_per_week``, ``7 race`` is ``_7_race``); the graph is fed by
+position, so the data's own names are kept.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = ["as_written", "near_names", "schema_as_written", "unicode_form"]
 
 
+def _lightgbm(name: str) -> str:
+    return name.replace(" ", "_")
+
+
+def _skl2onnx(name: str) -> str:
+    """skl2onnx's ``Topology._generate_unique_name`` (a name met twice gets a number after
+    it: such a name is no one column's, and stays as it is)."""
+    plain = re.sub(r"[^\w+]", "_", name)
+    return f"_{plain}" if re.match("^[0-9]", plain) else plain
+
+
+def _rule(model: Any) -> Callable[[str], str] | None:
+    module = type(model).__module__
+    if module.startswith("lightgbm."):
+        return _lightgbm
+    if module == "assay.models.onnx":  # (a graph of one input per column)
+        return _skl2onnx
+    return None
+
+
 def as_written(fitted: Sequence[str], names: Sequence[str], model: Any) -> list[str]:
     """``fitted`` (the names ``model`` declares) with each name the data does not hold
-    replaced by the one data column that LightGBM's rule (a space written ``_``) turns into
-    it, when ``model`` is LightGBM's; other names, and other models' names, as they are
-    (a scikit-learn estimator refuses a frame whose names are not its own)."""
-    if not type(model).__module__.startswith("lightgbm."):
+    replaced by the one data column that the model's rule turns into it: LightGBM's (a space
+    written ``_``) when ``model`` is LightGBM's, skl2onnx's when it is an ONNX graph taking
+    one input per column; other names, and other models' names, as they are (a scikit-learn
+    estimator refuses a frame whose names are not its own)."""
+    rule = _rule(model)
+    if rule is None:
         return list(fitted)
     have = set(names)
     by_rule: dict[str, list[str]] = {}
     for name in names:
-        by_rule.setdefault(name.replace(" ", "_"), []).append(name)
+        by_rule.setdefault(rule(name), []).append(name)
     written = []
     for name in fitted:
         found = by_rule.get(name, [])
