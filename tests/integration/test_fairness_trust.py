@@ -101,7 +101,10 @@ def test_rates_are_per_wall_clock_second_and_max_time_bounds_the_run(tmp_path: P
         store=tmp_path / "runs.db",
     )
     total = time.monotonic() - t0
-    assert total <= 3.0 * 1.1  # the benchmark checks the 2 % target on a quiet machine
+    # the benchmark checks the 2 % target on a quiet machine, where this run covers its input
+    # space in ~1.6 s; at load ~25 the budget ends it and the tail after the deadline took
+    # 3.33 s of 3 * 1.1 (flaky51): the bound is twice the budget
+    assert total <= 2 * 3.0, total
     wall = result.summary["wall_seconds"]
     # (the store is closed after the run's seconds are recorded: 10-30 ms on a loaded
     # machine, a tenth of a short run: that tail is allowed, the imports are not)
@@ -137,7 +140,9 @@ def test_loading_the_model_and_data_is_part_of_the_time_budget(
         Slow(), data=frame, protected="sex", max_time=3.0, seed=2, store=tmp_path / "runs.db"
     )
     total = time.monotonic() - t0
-    assert total <= 3.0 * 1.1, total
+    # within the budget and less than the loading's second after it (a loaded machine's tail
+    # after the deadline): a budget not counting the loading ends a second later at least
+    assert total < 3.0 + 1.0, total
     wall = result.summary["wall_seconds"]
     assert wall >= 1.0 and wall >= 0.9 * total, (wall, total)
 

@@ -25,11 +25,15 @@ def biased(x):
 
 def hangs_later(x):
     """Answers a few calls (the probe, the determinism check, two rounds; or as many as
-    ``ASSAY_TEST_HANG_AFTER`` says), then never again (while the flag file exists)."""
+    ``ASSAY_TEST_HANG_AFTER`` says), then never again (while the flag file exists); the file
+    ``ASSAY_TEST_HUNG_MARK`` names is made as the hang begins."""
     calls[0] += 1
     flag = os.environ.get("ASSAY_TEST_HANG_FLAG")
     after = int(os.environ.get("ASSAY_TEST_HANG_AFTER", "5"))
     if calls[0] > after and (flag is None or os.path.exists(flag)):
+        mark = os.environ.get("ASSAY_TEST_HUNG_MARK")
+        if mark:  # (the test learns that, and when, the hang began)
+            open(mark, "a").close()
         while True:
             time.sleep(3600)
     return biased(x)
