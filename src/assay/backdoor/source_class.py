@@ -356,10 +356,11 @@ def source_class(
                 of_a = int(np.sum(np.asarray(labels)[np.asarray(left)] == a))
                 row["rule_odds"] = _tail(len(group), of_a, (len(follows) + 1) / (len(own) + 1))
                 odds = max(odds, row["rule_odds"])
-        if odds < line:  # (at a wide window: not what clean images of ``a`` carry alone)
+        row.update(fresh=len(fresh), sent=sent, controls=null, odds=odds)
+        if odds < line or _short(row, line):  # (at a wide window: not its class's content alone)
             shape = images.shape[1:]
             odds = max(odds, content_odds(row, answers, pattern, clean[own], fresh, shape))
-        row.update(fresh=len(fresh), sent=sent, controls=null, odds=odds)
+            row["odds"] = odds
         if odds < line:
             given, flagged = row, holders(images, group, pattern, box, row)
             break
@@ -476,17 +477,24 @@ def undecided(record: dict[str, Any] | None) -> dict[str, Any] | None:
     rows = record.get("groups") or []
     line = STRIP_ODDS / max(1, len(rows))
     for row in rows:
-        if "sent" not in row or len(row.get("controls") or []) != CONTROLS:
-            continue
-        fresh, sent = int(row["fresh"]), int(row["sent"])
-        sets = [row["controls"], *([row["alike_controls"]] if row.get("alike_controls") else [])]
-        most = max(max(c) for c in sets)
-        rule = float(row.get("rule_odds", 0.0))
-        # (the count's own spread on so few images set the bound, not the controls' spread)
-        floored = all(own <= floor for own, floor in (spreads(c, fresh) for c in sets))
-        if sent == fresh < FRESH and most < sent and floored and row["odds"] >= line > rule:
+        carried = row.get("carried")  # (its class's content sent as many: decided, not short)
+        if _short(row, line) and not (carried and carried[2] * 2 >= int(row["fresh"])):
             return {**row, "line": line}
     return None
+
+
+def _short(row: dict[str, Any], line: float) -> bool:
+    """Whether a group not given was bounded by the clean images of its source class (as
+    ``undecided`` says), judged at ``line``."""
+    if "sent" not in row or len(row.get("controls") or []) != CONTROLS:
+        return False
+    fresh, sent = int(row["fresh"]), int(row["sent"])
+    sets = [row["controls"], *([row["alike_controls"]] if row.get("alike_controls") else [])]
+    most = max(max(c) for c in sets)
+    rule = float(row.get("rule_odds", 0.0))
+    # (the count's own spread on so few images set the bound, not the controls' spread)
+    floored = all(own <= floor for own, floor in (spreads(c, fresh) for c in sets))
+    return sent == fresh < FRESH and most < sent and floored and row["odds"] >= line > rule
 
 
 def _group_words(row: dict[str, Any], name: Callable[[int], str]) -> tuple[str, str, str]:
