@@ -492,9 +492,10 @@ def _short(row: dict[str, Any], line: float) -> bool:
     sets = [row["controls"], *([row["alike_controls"]] if row.get("alike_controls") else [])]
     most = max(max(c) for c in sets)
     rule = float(row.get("rule_odds", 0.0))
+    if not (sent == fresh < FRESH and most < sent and row["odds"] >= line > rule):
+        return False  # (a control cut short sent as many: ``most``, before any spread)
     # (the count's own spread on so few images set the bound, not the controls' spread)
-    floored = all(own <= floor for own, floor in (spreads(c, fresh) for c in sets))
-    return sent == fresh < FRESH and most < sent and floored and row["odds"] >= line > rule
+    return all(own <= floor for own, floor in (spreads(c, fresh) for c in sets))
 
 
 def _group_words(row: dict[str, Any], name: Callable[[int], str]) -> tuple[str, str, str]:
