@@ -64,7 +64,8 @@ def test_the_bound_covers_a_scattered_groups_judging() -> None:
     clean_labels = np.repeat(np.arange(10), 12)
     bound = most_source_queries(list(range(8)), np.full(8, 7), windows, clean_labels, (8, 8))
     one = SCREEN + FRESH * (1 + 2 * CONTROLS) + 12  # (a group's, its class's 12 refilled)
-    assert bound == one + pick_queries(1, 10)
+    # (and its carried pixels on its fresh images again, at a window over half: scan51b)
+    assert bound == one + FRESH + pick_queries(1, 10)
 
 
 def test_no_other_class_among_the_clean_images_names_no_source() -> None:

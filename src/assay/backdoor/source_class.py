@@ -69,7 +69,8 @@ from assay.backdoor.class_map import (
 from assay.backdoor.common_pattern import beyond_controls, spreads
 from assay.backdoor.control_odds import odds_words
 from assay.backdoor.patches import Box
-from assay.backdoor.source_pick import pick_queries, pick_source, scattered
+from assay.backdoor.source_content import content_odds
+from assay.backdoor.source_pick import pick_queries, pick_source, scattered, wide
 from assay.backdoor.strip import STRIP_ODDS, _tail
 
 __all__ = [
@@ -120,10 +121,14 @@ def most_source_queries(
     own = (
         int(np.bincount(np.asarray(clean_labels, dtype=np.int64)).max()) if len(clean_labels) else 0
     )
-    wide = len(scattered(left, labels, windows, shape))
-    n = len(groups(left, labels, windows)) + wide
-    return n * (SCREEN + FRESH * (1 + 2 * CONTROLS) + own) + pick_queries(
-        wide, len(np.unique(clean_labels))
+    spread = scattered(left, labels, windows, shape)
+    asked = [*groups(left, labels, windows), *spread]
+    # (a group at a window over half the image counts its fresh images once more: ``content_odds``)
+    large = sum(wide(g[0], shape) for g in asked)
+    return (
+        len(asked) * (SCREEN + FRESH * (1 + 2 * CONTROLS) + own)
+        + large * FRESH
+        + pick_queries(len(spread), len(np.unique(clean_labels)))
     )
 
 
@@ -301,9 +306,9 @@ def source_class(
         own = np.flatnonzero(clean_labels == a)
         row: dict[str, Any] = {"box": list(box), "class": a, "source": named, "images": len(group)}
         rows.append(row)
-        wide = named is None  # (its source named below by what its pixels send: ``source_pick``)
-        row.update({"wide": True} if wide else {})
-        sources = None if wide else rng.permutation(np.flatnonzero(clean_labels == named))
+        spread = named is None  # (its source named below by what its pixels send: ``source_pick``)
+        row.update({"wide": True} if spread else {})
+        sources = None if spread else rng.permutation(np.flatnonzero(clean_labels == named))
         if len(own) < MIN_GROUP or (sources is not None and len(sources) < SCREEN + MIN_GROUP):
             row["short"] = True  # (too few clean images of either class to judge it)
             continue
@@ -352,6 +357,10 @@ def source_class(
                 row["rule_odds"] = _tail(len(group), of_a, (len(follows) + 1) / (len(own) + 1))
                 odds = max(odds, row["rule_odds"])
         row.update(fresh=len(fresh), sent=sent, controls=null, odds=odds)
+        if odds < line or _short(row, line):  # (at a wide window: not its class's content alone)
+            shape = images.shape[1:]
+            odds = max(odds, content_odds(row, answers, pattern, clean[own], fresh, shape))
+            row["odds"] = odds
         if odds < line:
             given, flagged = row, holders(images, group, pattern, box, row)
             break
@@ -395,7 +404,7 @@ def source_words(record: dict[str, Any] | None, name: Callable[[int], str] = str
         f"; NOT CLEAN by the source-class check ({q:,} queries): {group} send {row['sent']} of "
         f"{row['fresh']} clean images of {b} to {a} (the same window of random groups of clean "
         f"images of {a}{_held_words(row, a)}: at most {max(row['controls'])}"
-        f"{_alike_words(row, a, b)}: "
+        f"{_alike_words(row, a, b)}{_carried_words(row, a)}: "
         f"{_odds_words(row)}): a trigger that fires on images of {b} only is "
         "likely; "
         + flagged_words(row, "the images are not located (some may be clean images of that class)")
@@ -439,6 +448,18 @@ def _alike_words(row: dict[str, Any], a: str, b: str) -> str:
     return ""
 
 
+def _carried_words(row: dict[str, Any], a: str) -> str:
+    """What the group's pixels that clean images of ``a`` carry sent alone, when asked
+    (``source_content``: a window over half the image)."""
+    if "carried" not in row:
+        return ""
+    kept, agreed, sent = row["carried"]
+    return (
+        f"; its {kept} of {agreed} pixels that a quarter or more of the clean images of {a} "
+        f"carry, alone: {sent}"
+    )
+
+
 def undecided(record: dict[str, Any] | None) -> dict[str, Any] | None:
     """The first group of a check not given that the clean images of its source class
     bounded: its pixels sent every one of the ``fresh`` images counted, fewer than ``FRESH``
@@ -456,17 +477,25 @@ def undecided(record: dict[str, Any] | None) -> dict[str, Any] | None:
     rows = record.get("groups") or []
     line = STRIP_ODDS / max(1, len(rows))
     for row in rows:
-        if "sent" not in row or len(row.get("controls") or []) != CONTROLS:
-            continue
-        fresh, sent = int(row["fresh"]), int(row["sent"])
-        sets = [row["controls"], *([row["alike_controls"]] if row.get("alike_controls") else [])]
-        most = max(max(c) for c in sets)
-        rule = float(row.get("rule_odds", 0.0))
-        # (the count's own spread on so few images set the bound, not the controls' spread)
-        floored = all(own <= floor for own, floor in (spreads(c, fresh) for c in sets))
-        if sent == fresh < FRESH and most < sent and floored and row["odds"] >= line > rule:
+        carried = row.get("carried")  # (its class's content sent as many: decided, not short)
+        if _short(row, line) and not (carried and carried[2] * 2 >= int(row["fresh"])):
             return {**row, "line": line}
     return None
+
+
+def _short(row: dict[str, Any], line: float) -> bool:
+    """Whether a group not given was bounded by the clean images of its source class (as
+    ``undecided`` says), judged at ``line``."""
+    if "sent" not in row or len(row.get("controls") or []) != CONTROLS:
+        return False
+    fresh, sent = int(row["fresh"]), int(row["sent"])
+    sets = [row["controls"], *([row["alike_controls"]] if row.get("alike_controls") else [])]
+    most = max(max(c) for c in sets)
+    rule = float(row.get("rule_odds", 0.0))
+    if not (sent == fresh < FRESH and most < sent and row["odds"] >= line > rule):
+        return False  # (a control cut short sent as many: ``most``, before any spread)
+    # (the count's own spread on so few images set the bound, not the controls' spread)
+    return all(own <= floor for own, floor in (spreads(c, fresh) for c in sets))
 
 
 def _group_words(row: dict[str, Any], name: Callable[[int], str]) -> tuple[str, str, str]:
