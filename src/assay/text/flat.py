@@ -11,7 +11,8 @@ re-derived) is then an edit of the two lists (``Draft``): its sentence is its wo
 ``generate.tree_productions`` of it (the tests check both on random edits).  A draft made
 with the run's words interned (``vocab.Vocab``) carries its words as ids too (``ids``:
 ``vocab.of(words)``, edited as ``words`` is), for what reads a case's words by id (the
-statistics); None where a draft was made without (a shrinking candidate's).
+statistics); a shrinking candidate's draft (its words split at spaces) carries theirs too
+(``shrink.Shrinker.vocab``).  None where a draft was made without a vocabulary.
 """
 
 from __future__ import annotations

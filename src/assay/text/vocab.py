@@ -4,9 +4,10 @@ A grammar's terminals are interned once (``Vocab``, in the order of its producti
 draft of the walk carries its words as ids beside their strings (``flat.Draft.ids``), each
 production its non-empty terminals' ids (``prod_words``), and each word the ids of its
 parts (a phrase's words, as the statistics count them: "not bad" is "not" and "bad").  A
-word met later (a shrinking candidate's, split at its spaces; a restored state's) is given
-the next id.  Ids are the run's, not stored: a checkpoint stores words as strings
-(``WordStats.as_dict``), so a state reads back whatever order a process interned them in.
+word met later (a shrinking candidate's, split at its spaces; a known minimal error's,
+``known.KnownErrors``; a restored state's) is given the next id.  Ids are the run's, not
+stored: a checkpoint stores words as strings (``WordStats.as_dict``), so a state reads back
+whatever order a process interned them in.
 
 ``WordStats`` holds the statistics of words (cases judged with the word, and failing) as
 lists indexed by id, and the order in which words were first counted: the dict of word
