@@ -172,3 +172,36 @@ def test_shrinkings_candidate_drafts_carry_their_words_ids() -> None:
             assert got[0] == want[0] and sorted(got[1]) == sorted(want[1])
             made += 1
     assert made >= 300
+
+
+def test_a_flats_per_node_arrays_are_what_a_kernel_reads_without_a_copy() -> None:
+    """``Flat``'s ``end``, ``depth``, ``first`` and ``last`` are arrays of 64-bit ints: read
+    as numpy views (no copy, what a kernel takes), each node's subtree is its range of
+    productions and of word ids, at its depth; the views share the arrays' memory."""
+    from assay.text.flat import flatten
+    from assay.text.generate import subtree_at, tree_productions, tree_words
+
+    engine = _engine()
+    vocab = engine.vocab
+    draws = Draws(np.random.default_rng(6))
+    nodes = 0
+    for _ in range(150):
+        tree = engine.sampler.sentence_tree(draws)
+        flat = flatten(tree, vocab)
+        assert flat.ids is not None
+        ids = np.asarray(flat.ids, dtype=np.int64)
+        prods = np.asarray(flat.prods, dtype=np.int64)
+        end, depth, first, last = (
+            np.frombuffer(a, dtype=np.int64) for a in (flat.end, flat.depth, flat.first, flat.last)
+        )
+        assert len(end) == len(depth) == len(first) == len(last) == len(prods)
+        for i, path in enumerate(flat.paths):
+            sub = subtree_at(tree, path)
+            assert prods[i : end[i]].tolist() == tree_productions(sub)
+            want = vocab.of([w for w in tree_words(sub) if w])
+            assert tuple(ids[first[i] : last[i]].tolist()) == want
+            assert depth[i] == len(path)
+            nodes += 1
+        flat.end[0] += 1  # (a view, not a copy: it sees the array change)
+        assert end[0] == flat.end[0]
+    assert nodes > 1000

@@ -18,7 +18,7 @@ summary or a unit's statistics read it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -55,10 +55,13 @@ class Vocab:
         got = self.ids.get(word)
         return self._add(word) if got is None else got
 
-    def of(self, words: Iterable[str]) -> tuple[int, ...]:
-        """The ids of ``words``, in order."""
+    def of(self, words: Sequence[str]) -> tuple[int, ...]:
+        """The ids of ``words``, in order (a sequence: read twice when one is new)."""
         ids = self.ids
-        return tuple([ids[w] if w in ids else self._add(w) for w in words])
+        try:  # (one lookup a word: nearly every word is known)
+            return tuple([ids[w] for w in words])
+        except KeyError:
+            return tuple([ids[w] if w in ids else self._add(w) for w in words])
 
     def _add(self, word: str) -> int:
         # (a lagged round's shrinking, on its own thread, may meet a word while the next
