@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from test_cpu40_known_within import _scan  # (a scan of every known error, by strings)
 
 from assay.core.budget import BudgetedModel
 from assay.core.checkpoint import Snapshot
@@ -20,7 +21,6 @@ from assay.text.flat import Draft
 from assay.text.generate import Draws
 from assay.text.known import KnownErrors
 from assay.text.oracle import Case
-from assay.text.shrink import _subsequence
 from assay.text.vocab import Vocab
 
 FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
@@ -30,24 +30,6 @@ def _engine(seed: int = 0, queries: int = 10_000) -> Any:
     setup = setup_text([f"{FAKES}:lexicon", f"{FAKES}:negation_blind"], grammar="builtin:reviews")
     model = BudgetedModel(setup.model, max_queries=queries)
     return setup.test.search(model, np.random.default_rng(seed)).engine
-
-
-def _scan(added: list[tuple[str, str]], texts: list[str], sig: str | None) -> str | None:
-    """The smallest known error held by ``texts`` failing as ``sig``, by word strings: a scan
-    of every known error, as the code before ids answered."""
-    order: dict[str, int] = {}
-    for _key, s in added:
-        order.setdefault(s, len(order))
-    split = [t.split() for t in texts]
-    best: tuple[int, int, int] | None = None
-    for i, (key, s) in enumerate(added):
-        words = [t.split() for t in key.split(_SEP)]
-        if len(words) != len(split) or (sig is not None and s != sig):
-            continue
-        if all(_subsequence(w, t) for w, t in zip(words, split, strict=True)):
-            rank = (sum(len(w) for w in words), order[s], i)
-            best = rank if best is None or rank < best else best
-    return None if best is None else added[best[2]][0]
 
 
 def _added(engine: Any) -> list[tuple[str, str]]:
