@@ -124,7 +124,7 @@ bench: $(VENV)/.dev $(VENV)/.kernel
 # sources (about a third less CPU in the search, the same findings; needs a C compiler and the
 # Python headers).  A build whose sources changed since is not used (assay/text/compiled.py).
 COMPILED := $(addprefix src/assay/text/,walk.py moves.py generate.py flat.py shrink.py engine.py \
-	engine_state.py known.py strategies.py)
+	engine_state.py known.py strategies.py vocab.py)
 compiled: src/assay/text/compiled.json
 src/assay/text/compiled.json: $(COMPILED) | $(VENV)/.dev
 	$(BIN)/python -m assay.text.build build

@@ -42,6 +42,7 @@ MODULES = (
     "engine_state",
     "known",
     "strategies",
+    "vocab",
 )
 STAMP = "compiled.json"
 HERE = Path(__file__).resolve().parent

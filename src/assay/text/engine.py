@@ -133,7 +133,6 @@ class Engine(Dispatch, EngineState):
         self.rng = rng
         self.draws = Draws(rng)
         self.batch = batch
-        self.shrinker = Shrinker(oracle, sampler) if shrink else None
         # sentences asked and cases judged, by their 64-bit keys (``text_key``)
         self.asked: set[int] = set()
         self._asked_log: list[int] = []
@@ -160,11 +159,12 @@ class Engine(Dispatch, EngineState):
         # statistics of words by id (``words``: the dict of word strings, made when read)
         self.vocab = Vocab(self.g)
         self.word_stats = WordStats(self.vocab)
+        self.shrinker = Shrinker(oracle, sampler, vocab=self.vocab) if shrink else None
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
         # the minimal forms by failure signature, for lazy shrinking (rebuilt from
         # ``minimal`` on restore)
         self._words = Words(self.g)  # (a sentence's words: Chinese ones too)
-        self._known = KnownErrors(self._words.words)
+        self._known = KnownErrors(self._words.words, self.vocab)
         # the minimal errors of invariance tests by their sentences sorted (``_as_known``)
         self._pairs: dict[str, str] = {}
         self.shrink_incomplete = 0

@@ -180,7 +180,7 @@ class EngineState:
             for key, n in changed.items():
                 self.minimal[key]["count"] = int(n)
         self._minimal_new, self._counted = [], set()
-        self._known, self._pairs = KnownErrors(self._words.words), {}
+        self._known, self._pairs = KnownErrors(self._words.words, self.vocab), {}
         for key, rec in self.minimal.items():
             sig = str(rec.get("signature") or signature(rec["detail"]))
             self._remember(key, sig, int(rec.get("relation", -1)))

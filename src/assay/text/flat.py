@@ -11,11 +11,13 @@ re-derived) is then an edit of the two lists (``Draft``): its sentence is its wo
 ``generate.tree_productions`` of it (the tests check both on random edits).  A draft made
 with the run's words interned (``vocab.Vocab``) carries its words as ids too (``ids``:
 ``vocab.of(words)``, edited as ``words`` is), for what reads a case's words by id (the
-statistics); None where a draft was made without (a shrinking candidate's).
+statistics); a shrinking candidate's draft (its words split at spaces) carries theirs too
+(``shrink.Shrinker.vocab``).  None where a draft was made without a vocabulary.
 """
 
 from __future__ import annotations
 
+from array import array
 from typing import TYPE_CHECKING, Any
 
 from assay.text.generate import Tree, detok
@@ -43,48 +45,71 @@ class Draft:
 class Flat(Draft):
     """A ``Draft`` with, per node in preorder: where its subtree ends in ``prods`` (``end``),
     its depth, its path in the tree, and the range of ``words`` its subtree holds
-    (``first``, ``last``: ``words[first[i]:last[i]]``)."""
+    (``first``, ``last``: ``words[first[i]:last[i]]``).  The four of integers are arrays of
+    64-bit ints (``array.array("q")``: what a compiled kernel reads without a copy, as
+    ``np.frombuffer``; read from Python as fast as a list's), made once the walk is done."""
 
     __slots__ = ("depth", "end", "first", "last", "paths")
 
     def __init__(self) -> None:
         super().__init__([], ())
-        self.end: list[int] = []
-        self.depth: list[int] = []
+        self.end: array[int] = array("q")
+        self.depth: array[int] = array("q")
         self.paths: list[tuple[int, ...]] = []
-        self.first: list[int] = []
-        self.last: list[int] = []
+        self.first: array[int] = array("q")
+        self.last: array[int] = array("q")
 
 
 def flatten(tree: Tree, vocab: Vocab | None = None) -> Flat:
     """The ``Flat`` of a derivation tree (one walk); its words' ids from ``vocab``."""
     flat = Flat()
     words: list[str] = []
-    _walk(tree, (), 0, flat, words)
+    nodes = _Nodes()
+    _walk(tree, (), 0, flat, nodes, words)
+    # (the walk fills lists, made arrays at once: an array's appends cost more than its
+    # making from a list)
+    flat.end = array("q", nodes.end)
+    flat.depth = array("q", nodes.depth)
+    flat.first = array("q", nodes.first)
+    flat.last = array("q", nodes.last)
     flat.words = tuple(words)
     if vocab is not None:
         flat.ids = vocab.of(words)
     return flat
 
 
-def _walk(t: Tree, path: tuple[int, ...], depth: int, flat: Flat, words: list[str]) -> None:
+class _Nodes:
+    """``flatten``'s per-node lists while it walks (``Flat``'s arrays when it is done)."""
+
+    __slots__ = ("depth", "end", "first", "last")
+
+    def __init__(self) -> None:
+        self.end: list[int] = []
+        self.depth: list[int] = []
+        self.first: list[int] = []
+        self.last: list[int] = []
+
+
+def _walk(
+    t: Tree, path: tuple[int, ...], depth: int, flat: Flat, nodes: _Nodes, words: list[str]
+) -> None:
     """``flatten``'s walk: a function of the module, not a closure calling itself (a
     reference cycle the search's frozen rounds would never free: ``Engine.step``)."""
     i = len(flat.prods)
     flat.prods.append(t[0])
-    flat.end.append(0)
-    flat.depth.append(depth)
+    nodes.end.append(0)
+    nodes.depth.append(depth)
     flat.paths.append(path)
-    flat.first.append(len(words))
-    flat.last.append(0)
+    nodes.first.append(len(words))
+    nodes.last.append(0)
     for k, c in enumerate(t[1]):
         if c.__class__ is str:
             if c:
                 words.append(c)
         else:
-            _walk(c, (*path, k), depth + 1, flat, words)
-    flat.end[i] = len(flat.prods)
-    flat.last[i] = len(words)
+            _walk(c, (*path, k), depth + 1, flat, nodes, words)
+    nodes.end[i] = len(flat.prods)
+    nodes.last[i] = len(words)
 
 
 def subtree_draft(tree: Tree, vocab: Vocab | None = None) -> Draft:

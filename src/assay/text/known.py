@@ -16,15 +16,22 @@ two words fewest known errors held when it was added), and such a case looks und
 pair of its words: common words ("the", "was") hold thousands of errors, a pair of them far
 fewer.  A case of more words would look under too many pairs: it uses the files of single
 words (an error of more words can be held only by such a case).
+
+Words are filed and compared as ids (``vocab.Vocab``: the run's, shared with its drafts and
+statistics; an error's words are interned when it is added, a case's are looked up, a word
+no error holds reading as -1), the pair index keyed by pairs of ids.  Which of its words
+an error is filed under (ties: the least id) decides only how many files a case reads, not
+what it finds: every error a case holds is in exactly one file the case reads.  Nothing of
+it is stored: a resumed run files its minimal errors again from their keys.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import combinations
 from typing import Any
 
-from assay.text.shrink import _subsequence
+from assay.text.vocab import Vocab
 
 __all__ = ["KnownErrors", "signature"]
 
@@ -40,65 +47,83 @@ def signature(detail: dict[str, Any]) -> str:
 
 
 class KnownErrors:
-    def __init__(self, split: Callable[[str], list[str]] = str.split) -> None:
+    def __init__(
+        self, split: Callable[[str], list[str]] = str.split, vocab: Vocab | None = None
+    ) -> None:
         self._split = split  # a sentence's words (``segment.Words``: whitespace in ASCII)
+        self._vocab = Vocab() if vocab is None else vocab  # (the run's words' ids)
         self._order: dict[str, int] = {}  # signature -> its order of first sight
-        self._held: dict[str, int] = {}  # word -> how many known errors hold it
-        self._filed: dict[str, list[int]] = {}  # word -> the errors filed under it
+        self._held: dict[int, int] = {}  # word id -> how many known errors hold it
+        self._filed: dict[int, list[int]] = {}  # word id -> the errors filed under it
         self._wordless: list[int] = []  # errors of no word at all (empty sentences)
         self._single: list[int] = []  # errors of one distinct word
-        self._paired: dict[tuple[str, str], list[int]] = {}  # pair -> errors filed under it
-        # per error, in the order found: (its words, each sentence's, its key, its rank:
+        self._paired: dict[tuple[int, int], list[int]] = {}  # id pair -> errors filed under it
+        # per error, in the order found: (its word ids, each sentence's, its key, its rank:
         # (words in all, its signature's order), its number of sentences)
-        self._entries: list[tuple[frozenset[str], list[list[str]], str, tuple[int, int], int]] = []
-        self._bags: list[frozenset[str]] = []  # per error, its words (``_entries``' first)
+        self._entries: list[
+            tuple[frozenset[int], list[tuple[int, ...]], str, tuple[int, int], int]
+        ] = []
+        self._bags: list[frozenset[int]] = []  # per error, its word ids (``_entries``' first)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def add(self, key: str, sig: str, sep: str) -> None:
         """Remember the minimal error ``key`` (its sentences joined by ``sep``)."""
-        words = [self._split(t) for t in key.split(sep)]
+        of = self._vocab.of
+        words = [of(self._split(t)) for t in key.split(sep)]
         bag = frozenset(x for w in words for x in w)
         n = len(self._entries)
+        held = self._held
         if bag:
-            rarest = min(bag, key=lambda w: (self._held.get(w, 0), w))
+            rarest = min(bag, key=lambda w: (held.get(w, 0), w))
             self._filed.setdefault(rarest, []).append(n)
             for w in bag:
-                self._held[w] = self._held.get(w, 0) + 1
+                held[w] = held.get(w, 0) + 1
             if len(bag) == 1:
                 self._single.append(n)
             elif len(bag) <= _PAIRED:  # (a case holding more words looks by single words)
-                two = sorted(bag, key=lambda w: (self._held[w], w))[:2]
-                self._paired.setdefault((min(two), max(two)), []).append(n)
+                a, b = sorted(bag, key=lambda w: (held[w], w))[:2]
+                self._paired.setdefault((a, b) if a < b else (b, a), []).append(n)
         else:
             self._wordless.append(n)
         rank = (sum(len(w) for w in words), self._order.setdefault(sig, len(self._order)))
         self._entries.append((bag, words, key, rank, len(words)))
         self._bags.append(bag)
 
+    def have(self, words: Iterable[str]) -> set[int]:
+        """The ids of ``words`` that some known error may hold (a word never interned is
+        held by none: left out)."""
+        get = self._vocab.ids.get
+        out = {get(w, -1) for w in words}
+        out.discard(-1)
+        return out
+
     def within(self, texts: list[str], sig: str | None) -> str | None:
         """The smallest known error failing as ``sig`` (None: any) held by ``texts``."""
         if not self._entries or (sig is not None and sig not in self._order):
             return None
-        split = [self._split(t) for t in texts]
-        have: set[str] = set().union(*split) if split else set()
+        get = self._vocab.ids.get
+        # each sentence's words as ids (-1: a word no error holds)
+        ids = [[get(w, -1) for w in self._split(t)] for t in texts]
+        have: set[int] = set().union(*ids)
+        have.discard(-1)
         want = None if sig is None else self._order[sig]
         found: list[tuple[int, int, int]] = []  # (words, signature's order, order found)
-        bags, entries, n = self._bags, self._entries, len(split)
+        bags, entries, n = self._bags, self._entries, len(ids)
         # (the words first, in one comprehension: most candidates hold a word ``texts`` lack)
         for i in [i for i in self._candidates(have) if bags[i] <= have]:
             _, _, _, rank, n_texts = entries[i]
             if n_texts == n and (want is None or rank[1] == want):
                 found.append((*rank, i))
         for *_, i in sorted(found):
-            words = self._entries[i][1]
-            if all(_subsequence(w, t) for w, t in zip(words, split, strict=True)):
-                return self._entries[i][2]
+            words = entries[i][1]
+            if all(_in_order(w, t) for w, t in zip(words, ids, strict=True)):
+                return entries[i][2]
         return None
 
-    def _candidates(self, have: set[str]) -> list[int]:
-        """The errors filed under the words of ``have`` (and those of no word); for a few
+    def _candidates(self, have: set[int]) -> list[int]:
+        """The errors filed under the word ids of ``have`` (and those of no word); for a few
         words, those filed under its pairs of words (and those of one word)."""
         out = list(self._wordless)
         if len(have) <= _PAIRED:
@@ -114,3 +139,16 @@ class KnownErrors:
             if filed:
                 out.extend(filed)
         return out
+
+
+def _in_order(small: tuple[int, ...], big: list[int]) -> bool:
+    """Whether the word ids ``small`` are ``big``'s with some left out, in order
+    (``shrink._subsequence``'s loop, typed for ids: a compiled build compares them as ints)."""
+    it = iter(big)
+    for w in small:
+        for b in it:
+            if b == w:
+                break
+        else:
+            return False
+    return True

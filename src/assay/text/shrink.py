@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assay.text.flat import Draft
 from assay.text.generate import Sampler, remember_joined, replace_at, tree_productions
 from assay.text.oracle import Case, Oracle
+
+if TYPE_CHECKING:
+    from assay.text.vocab import Vocab
 
 __all__ = ["Shrinker", "case_size"]
 
@@ -144,8 +147,10 @@ class Shrinker:
         max_rounds: int = 40,
         max_candidates: int = 32,
         chunk: int = 32,
+        vocab: Vocab | None = None,
     ) -> None:
         self.chunk = chunk
+        self.vocab = vocab  # (the run's words' ids: a candidate's draft carries its words')
         # each subtree's options (``_options``), by value: they depend on the subtree alone,
         # and the cases shrunk in a run hold many equal subtrees ("the food", "is good")
         self._opts: dict[Any, list[tuple[int, int, Any, list[str]]]] = {}
@@ -330,6 +335,7 @@ class Shrinker:
         sized.sort()
         ordered: list[Case] = []
         prods: list[int] | None = None  # the case's productions in preorder (when needed)
+        vocab = self.vocab
         at = 0
         while at < len(sized) and len(ordered) < self.max_candidates:
             # the variants of one size, by text; the first of each text
@@ -358,7 +364,12 @@ class Shrinker:
                         new_prods = prods[place[2] : listing[place[2]][4]]
                     else:
                         new_prods = tree_productions(new)
-                    draft = Draft(prods[:i] + new_prods + prods[sub_end:], tuple(key.split()))
+                    words_new = tuple(key.split())
+                    draft = Draft(
+                        prods[:i] + new_prods + prods[sub_end:],
+                        words_new,
+                        None if vocab is None else vocab.of(words_new),
+                    )
                 cand = self.oracle.refocus(case, tree, draft)
                 if cand is None:
                     continue

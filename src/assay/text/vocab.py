@@ -4,9 +4,10 @@ A grammar's terminals are interned once (``Vocab``, in the order of its producti
 draft of the walk carries its words as ids beside their strings (``flat.Draft.ids``), each
 production its non-empty terminals' ids (``prod_words``), and each word the ids of its
 parts (a phrase's words, as the statistics count them: "not bad" is "not" and "bad").  A
-word met later (a shrinking candidate's, split at its spaces; a restored state's) is given
-the next id.  Ids are the run's, not stored: a checkpoint stores words as strings
-(``WordStats.as_dict``), so a state reads back whatever order a process interned them in.
+word met later (a shrinking candidate's, split at its spaces; a known minimal error's,
+``known.KnownErrors``; a restored state's) is given the next id.  Ids are the run's, not
+stored: a checkpoint stores words as strings (``WordStats.as_dict``), so a state reads back
+whatever order a process interned them in.
 
 ``WordStats`` holds the statistics of words (cases judged with the word, and failing) as
 lists indexed by id, and the order in which words were first counted: the dict of word
@@ -17,7 +18,7 @@ summary or a unit's statistics read it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,10 +55,13 @@ class Vocab:
         got = self.ids.get(word)
         return self._add(word) if got is None else got
 
-    def of(self, words: Iterable[str]) -> tuple[int, ...]:
-        """The ids of ``words``, in order."""
+    def of(self, words: Sequence[str]) -> tuple[int, ...]:
+        """The ids of ``words``, in order (a sequence: read twice when one is new)."""
         ids = self.ids
-        return tuple([ids[w] if w in ids else self._add(w) for w in words])
+        try:  # (one lookup a word: nearly every word is known)
+            return tuple([ids[w] for w in words])
+        except KeyError:
+            return tuple([ids[w] if w in ids else self._add(w) for w in words])
 
     def _add(self, word: str) -> int:
         # (a lagged round's shrinking, on its own thread, may meet a word while the next
