@@ -28,10 +28,14 @@ def test_the_calls_size_is_the_smaller_of_the_batch_and_the_size_given() -> None
 
 
 def test_a_batch_sent_whole_in_one_call_is_said_as_before() -> None:
-    # a batch no larger than --batch-size went in one call: its own size is said
+    # a batch no larger than --batch-size went in one call: its own size is said, within the
+    # size given (left51's words; not the calls' size, which it was not cut to)
     for n in (16, 10):
         hint = batch_hint(ValueError(f"batch of {n} too large"), n, 16)
-        assert hint == f"; a model that takes at most so many inputs a call: {BATCH_HINT}"
+        assert hint == (
+            f"; a model that takes at most so many inputs a call (this call, of {n} inputs, "
+            f"was within this run's batch size of 16 already): {BATCH_HINT}"
+        )
     assert smaller_batches(_failed(ValueError("batch of 10 too large"), 10, 16)) == (
         " --batch-size 5"
     )
