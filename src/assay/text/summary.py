@@ -584,7 +584,8 @@ def build_summary(
     if engine.shrink_incomplete:
         notes.append(
             f"{engine.shrink_incomplete:,} errors were not fully shrunk: the budget "
-            "ran out while shrinking"
+            "ran out, or a classifier failed, while shrinking (each is kept as far as it "
+            "was shrunk)"
         )
     if (unused_lag := lag_unused(config)) is not None:  # (ASSAY_TEXT_LAG beside lanes)
         notes.append(unused_lag)
