@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import assay
+from assay.report.junit_tests import suite_test_cases
 from assay.text.result import TextResult
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
@@ -65,3 +66,21 @@ def test_a_constant_classifiers_suite_says_its_directional_test_tested_nothing(
 def test_a_classifier_that_reads_its_sentences_passes_the_same_suite(tmp_path: Path) -> None:
     result = run(reads, tmp_path)
     assert result.passed, result.headline
+
+
+def test_the_junit_case_of_a_test_that_could_not_fail_says_so() -> None:
+    """A "not tested" test's skipped case said "too few cases to tell" beside the terminal's
+    "none that could fail" (and "its failure rate could be up to 9.5 %" of 30 cases that
+    could never fail)."""
+    row = {
+        "test": 'line 5: %directional neg: "" -> "not" not-up pos 0',
+        "cases": 30,
+        "failing": 0,
+        "failure rate below (95 %, none failing)": None,
+        "outcome": "not tested",
+    }
+    cases = suite_test_cases("assay.text", {"text": {"tests": [row, {**row, "test": "u"}]}})
+    skipped = cases[0].find("skipped")
+    assert skipped is not None
+    said = skipped.get("message") or ""
+    assert "too few" not in said and "could fail" in said, said
