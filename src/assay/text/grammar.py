@@ -40,6 +40,8 @@ from assay.core.textfile import read_text_file
 from assay.errors import UsageError
 from assay.text.lexicon import read_lexicon
 from assay.text.lines import file_lines
+from assay.text.split_tokens import FIRST as TOKEN_FIRST
+from assay.text.split_tokens import is_split_token, split_tokens_note
 
 __all__ = [
     "Directional",
@@ -630,6 +632,7 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
     # the weight and line of each alternative weighted otherwise than 1 (few: a repeat is
     # checked against it without holding a weight per alternative)
     weighted: dict[tuple[int, tuple[Item, ...]], tuple[float, int]] = {}
+    tokens: list[tuple[str, int, int]] = []  # terminals split as a treebank writes them
     s = -1
     for n, raw, at, lhs in heads.rules:
         if lhs is not None:
@@ -646,8 +649,10 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
             items: list[Item] = []
             for kind, value, col in alt.items:
                 if kind == "term":
-                    if value.strip():
-                        items.append(value.strip())
+                    if word := value.strip():
+                        items.append(word)
+                        if word[0] in TOKEN_FIRST and len(tokens) < 64 and is_split_token(word):
+                            tokens.append((word, alt.line, col + 1))
                     continue
                 if value not in ids:
                     raise UsageError(
@@ -675,6 +680,8 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
             weights.append(alt.weight)
             lines.append(alt.line)
     del seen, weighted
+    if tokens:
+        notes.append(split_tokens_note(tokens, source))
     if not math.isfinite(sum(weights)):  # (a symbol's draws need its weights' sum)
         _refuse_overflowing(alternatives, weights, names, first_line, source)
     start = heads.start
