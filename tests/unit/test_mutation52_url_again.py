@@ -2,7 +2,8 @@
 (``cli.url_again``, hostile51, hostile51b), at the functions: a verify's own line holds one
 ``--model URL`` per masked URL (a text run's classifiers too), a run stored unmasked asks
 nothing, an empty ``--model`` is no URL, and the line's ``URL`` word or a pasted mask is said
-as such on a resume too (mutation52)."""
+as such on a resume too; an empty ``--model`` (a variable unset) is said empty, not
+" is not the run's model" (mutation52)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from assay.cli.url_again import check_url_again, check_verify_url
+from assay.core.redact import GivenAgain
 from assay.core.run_record import RunRecord
 from assay.errors import UsageError
 
@@ -84,3 +86,14 @@ def test_the_url_word_and_a_pasted_mask_are_said_as_such(check: str) -> None:
     assert f"--model: URL stands for the run's endpoint address ({KEYED}) with" in word, word
     pasted = refusal(KEYED)
     assert "that is the mask assay prints in place of a secret" in pasted, pasted
+
+
+@pytest.mark.parametrize("given", ["", GivenAgain(["", KEYED.replace("***", "k1")])])
+def test_an_empty_url_is_said_empty_on_a_resume(given: Any) -> None:
+    # (``--model "$MODEL_URL"`` with the variable unset; main: " is not the run's model")
+    record = _record("text", {"models": [KEYED, KEYED.replace("h:", "g:")]})
+    with pytest.raises(UsageError) as refused:
+        check_url_again(record, given)
+    said = " ".join(str(refused.value).split())
+    assert '--model is empty (a variable given as --model "$MODEL_URL" that is unset' in said
+    assert f"give the run's endpoint address ({KEYED}) with the real values" in said
