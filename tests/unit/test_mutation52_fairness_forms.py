@@ -1,8 +1,8 @@
 """hostile51c's fairness fixes at the functions: a value an encoder refuses is said by count
-("and 2 more"), in the singular for one value and one row, and a protected column's is
-refused as ``--protected`` (``unknown_refused.refuse_unknown``); a NumPy float names its
-class by its whole number, and a class named as given is not taken for its boolean twin
-(``favourable_given``) (mutation52)."""
+("and 1 more"), in the singular for one value and one row, and a protected column's is
+refused as ``--protected`` (``unknown_refused.refuse_unknown``); a NumPy float (a float32
+too) names its class by its whole number, and a class named as given is not taken for its
+boolean twin (``favourable_given``) (mutation52)."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ def test_one_value_in_one_row_of_a_protected_column() -> None:
 
 def test_a_numpy_float_names_its_whole_number_and_a_class_given_is_itself() -> None:
     assert as_class_text(np.float64(1.0)) == "1"
+    assert as_class_text(np.float32(1.0)) == "1"  # (no Python float: read by ``.item()``)
     assert as_class_text(np.float32(0.5)) == "0.5"
     assert bool_twin("1", ("1", "True")) is None
     assert bool_twin("1", ("False", "True")) == "True"
