@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from source_runs import asked_source_class
+from source_runs import asked_source_class, bounded_record
 from test_scan51b_class_content import CHECKER, ROW_BOX, _images, _reads_the_row
 
 from assay.backdoor.source_class import FRESH, _carried_words, most_source_queries, undecided
@@ -41,19 +41,7 @@ def test_carried_pixels_sending_half_the_fresh_images_are_content(sent: int, odd
 def test_a_bounded_group_whose_content_sent_exactly_half_is_decided(
     sent: int, decided: bool
 ) -> None:
-    row: dict[str, Any] = {
-        "box": [0, 7, 20, 20],
-        "class": 3,
-        "source": 9,
-        "images": 14,
-        "fresh": 10,
-        "sent": 10,
-        "controls": [4] * 8,
-        "odds": 0.003,
-        "carried": [262, 286, sent],
-    }
-    others: list[dict[str, Any]] = [{"box": [8, 7, 20, 20], "class": 3, "images": 3}] * 5
-    record = {"given": False, "groups": [row, *others], "flagged": [], "queries": 550}
+    record = bounded_record(carried=[262, 286, sent])
     assert (undecided(record) is None) is decided
 
 
