@@ -2,7 +2,8 @@
 ("and 1 more"), in the singular for one value and one row, and a protected column's is
 refused as ``--protected`` (``unknown_refused.refuse_unknown``); a NumPy float (a float32
 too) names its class by its whole number, and a class named as given is not taken for its
-boolean twin (``favourable_given``) (mutation52)."""
+boolean twin (``favourable_given``); skl2onnx's rule keeps a ``+`` (``written_names``)
+(mutation52)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from assay.errors import UsageError
 from assay.fairness.favourable_given import as_class_text, bool_twin
 from assay.fairness.schema import Feature, Schema
 from assay.fairness.unknown_refused import refuse_unknown
+from assay.fairness.written_names import as_written
 
 WORK = ("Private", "State-gov", "M1", "M2", "M3", "M4", "M5", "M6")
 
@@ -59,3 +61,11 @@ def test_a_numpy_float_names_its_whole_number_and_a_class_given_is_itself() -> N
     assert as_class_text(np.float32(0.5)) == "0.5"
     assert bool_twin("1", ("1", "True")) is None
     assert bool_twin("1", ("False", "True")) == "True"
+
+
+def test_skl2onnx_keeps_a_plus_in_a_name() -> None:
+    from assay.models.onnx import OnnxModel
+
+    graph = OnnxModel.__new__(OnnxModel)
+    # (skl2onnx writes "c+d x" as "c+d_x": its '+' kept, its space '_')
+    assert as_written(["c+d_x", "e_f"], ["c+d x", "e-f"], graph) == ["c+d x", "e-f"]
