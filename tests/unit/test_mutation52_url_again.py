@@ -95,5 +95,5 @@ def test_an_empty_url_is_said_empty_on_a_resume(given: Any) -> None:
     with pytest.raises(UsageError) as refused:
         check_url_again(record, given)
     said = " ".join(str(refused.value).split())
-    assert '--model is empty (a variable given as --model "$MODEL_URL" that is unset' in said
+    assert "argument --model: the URL given is empty (a variable given as --model" in said
     assert f"give the run's endpoint address ({KEYED}) with the real values" in said

@@ -80,7 +80,7 @@ def _no_placeholder(given: str | GivenAgain | None, masked: list[str]) -> None:
     words = [given] if isinstance(given, str) else list(given or ())
     if "" in words:  # (``--model "$MODEL_URL"``, the variable unset: " is not the run's model")
         raise UsageError(
-            '--model is empty (a variable given as --model "$MODEL_URL" that is unset or '
+            'the URL given is empty (a variable given as --model "$MODEL_URL" that is unset or '
             f"empty?): give the run's endpoint address ({masked[0]}) with the real values of "
             "what is masked there",
             argument="--model",
