@@ -59,6 +59,7 @@ from assay.fairness.real_args import real_numbers
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
+from assay.fairness.single_valued import encoder_values_said
 from assay.fairness.tables import NUMBERS_ATTR, WRITTEN_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.fairness.unknown_refused import refuse_unknown
@@ -170,6 +171,15 @@ def _listed_unheld(schema: Schema, dtypes: dict[str, Any]) -> str:
                 "filter or a sample left them out?)"
             )
     return ""
+
+
+def _one_valued(schema: Schema) -> tuple[str, ...]:
+    """The protected attributes taking fewer than two values."""
+    return tuple(
+        name
+        for name in schema.protected
+        if (n := schema.feature(name).n_values) is not None and n < 2
+    )
 
 
 def _data_path(data: Any, model: Any = None) -> str | os.PathLike[str]:
@@ -669,7 +679,14 @@ def _setup(
     try:
         check_protected(the_schema)
     except UsageError as exc:
-        listed = _listed_unheld(the_schema, user_dtypes)
+        listed = _listed_unheld(the_schema, user_dtypes) + encoder_values_said(
+            model,
+            _one_valued(the_schema),
+            model_type=model_type,
+            load=lambda path: load_model(
+                path, model_type=model_type, allow_pickle=allow_pickle, trust=tuple(trust)
+            ),
+        )
         if incomplete is None and listed:
             raise UsageError(f"{exc.bare_message}{listed}", argument=exc.argument) from None
         if incomplete is None:
