@@ -60,7 +60,7 @@ from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.single_valued import encoder_values_said
-from assay.fairness.tables import NUMBERS_ATTR, WRITTEN_ATTR
+from assay.fairness.tables import NUMBERS_ATTR, SOURCE_ATTR, WRITTEN_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.fairness.unknown_refused import refuse_unknown
 from assay.fairness.unread_columns import unread_hint
@@ -916,7 +916,16 @@ def _setup(
         class_values=_class_values(estimator),
         listed=unheld_tested,
         scores_read=scores_read,
+        row_labels=_row_labels(frame, encoded),
     )
+
+
+def _row_labels(frame: Any, encoded: np.ndarray | None) -> Any:
+    """A DataFrame given in memory: its index, whose labels name the data rows tested (a
+    file's rows have lines, not labels: None)."""
+    if frame is None or encoded is None or SOURCE_ATTR in frame.attrs:
+        return None
+    return frame.index if len(frame.index) == len(encoded) else None
 
 
 def _undeclared_wholes(model: Any) -> bool:
