@@ -174,8 +174,26 @@ def record_answered(store: RunStore, run_id: str, model: Any) -> None:
     if not summary:
         return
     before = summary.get(ANSWERED_KEY)
-    seen = sorted(watch.seen | {int(v) for v in before} if isinstance(before, list) else watch.seen)
+    # (a worker's answers, local processes or Dask, reach this process only as findings)
+    answered = watch.seen | _stored_classes(store, run_id)
+    seen = sorted(answered | {int(v) for v in before} if isinstance(before, list) else answered)
     notes = [n for n in summary.get("notes") or [] if not is_answered_note(n)]
     summary[ANSWERED_KEY] = seen
     summary["notes"] = [*notes, answered_note(seen)]
     store.checkpoint(run_id, summary=summary)
+
+
+def _stored_classes(store: RunStore, run_id: str) -> set[int]:
+    """The classes a labels model answered in the run's stored findings (each an input and
+    its variants answered): the search's answers where the search ran in other processes,
+    whose watches this process never sees."""
+    found: set[int] = set()
+    for batch in store.iter_batches(run_id):
+        outputs = np.asarray(batch.outputs)
+        if batch.kind != "fairness.idi" or outputs.ndim != 3 or outputs.shape[-1] != 1:
+            continue  # (probabilities: a model declaring its classes by its columns)
+        values = np.unique(outputs[np.isfinite(outputs)])
+        found.update(int(v) for v in values if float(v).is_integer())
+        if len(found) >= 10_000:  # (as the watch's own bound)
+            break
+    return found
