@@ -41,7 +41,7 @@ def test_a_finding_of_a_data_row_is_named_by_its_index_label(tmp_path: Path) -> 
 
 def test_a_finding_of_no_data_row_names_none() -> None:
     from assay.core.findings import FindingBatch
-    from assay.fairness.row_labels import data_rows, labels_of
+    from assay.fairness.row_labels import data_rows, said_rows
 
     batch = FindingBatch(
         kind="fairness.idi",
@@ -52,7 +52,7 @@ def test_a_finding_of_no_data_row_names_none() -> None:
     )
     rows = data_rows(batch, 3)
     assert rows.tolist() == [4, -1, -1]
-    assert labels_of(rows, pd.Index(list("abcde")), 2) == ["e", "e", None, None, None, None]
+    assert said_rows(rows, pd.Index(list("abcde")), 2) == ["e", "e", None, None, None, None]
 
 
 def test_a_data_file_s_findings_have_no_row_column(tmp_path: Path) -> None:

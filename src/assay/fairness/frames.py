@@ -21,7 +21,7 @@ import numpy as np
 
 from assay.core.findings import FindingBatch
 from assay.fairness.form import InputForm
-from assay.fairness.row_labels import ROW, data_rows, labels_of
+from assay.fairness.row_labels import ROW, data_rows, said_rows
 from assay.fairness.schema import Schema
 
 __all__ = ["findings_frame", "relabelled"]
@@ -108,7 +108,7 @@ def findings_frame(
             label = names[c] if c < len(names) else str(c)
             frame[own(f"p({label})")] = probs[:, c]
     if row_labels is not None:
-        frame[own(ROW)] = pd.Series(labels_of(np.concatenate(rows), row_labels, k), dtype=object)
+        frame[own(ROW)] = pd.Series(said_rows(np.concatenate(rows), row_labels, k), dtype=object)
     return _with_bins(frame, schema, ins.reshape(n * k, d), own, labels)
 
 

@@ -90,11 +90,14 @@ class ClassWatch:
     ``known`` outcome classes when there are some (``EncodedModel`` calls ``check`` on
     every answer)."""
 
-    __slots__ = ("known", "seen")
+    __slots__ = ("by_probability", "known", "seen")
 
-    def __init__(self, known: KnownClasses | None) -> None:
+    def __init__(self, known: KnownClasses | None, *, by_probability: bool = False) -> None:
         self.known = known
         self.seen: set[int] = set()
+        # a probabilities model whose classes are its columns alone: its answer's class is
+        # the column of the highest probability (a third column on two known outcomes)
+        self.by_probability = by_probability
 
     def check(self, labels: np.ndarray, inputs: ModelInputs) -> None:
         """Add ``labels`` (class indices answered to ``inputs``) to ``seen``; raise
@@ -135,8 +138,14 @@ class ClassWatch:
                 f"otherwise ({answered} and ...), answer them as indices (a function around "
                 "it mapping its labels), and test it in a new run"
             )
+        said = (
+            f"gave its highest probability to class {answered} (the column {answered} of its "
+            "answer: its classes are only its columns, none declared)"
+            if self.by_probability
+            else f"answered class {answered}"
+        )
         raise ModelError(
-            f"the model answered class {answered} to input {i} ({describe_input(inputs, i)}), "
+            f"the model {said} to input {i} ({describe_input(inputs, i)}), "
             f"which is not one of the outcome classes {known.shown()} known from "
             f"{known.source}: a model answering another class is the wrong model, or the "
             "label is another outcome than the one it predicts, and compared as classes any "

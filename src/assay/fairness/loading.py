@@ -866,19 +866,20 @@ def _setup(
             train = (encoded[order[:cut]], fitted_labels[order[:cut]])
             holdout = (encoded[order[cut:]], fitted_labels[order[cut:]])
     watch = None
+    known = known_of(
+        labels,
+        dataset=dataset,
+        label_names=label_names,
+        label=label if isinstance(label, str) else None,
+        source=source.get("data"),
+    )
     if cutoff is None and _undeclared_wholes(raw_model):  # (labels it declares none of)
-        watch = ClassWatch(
-            known_of(
-                labels,
-                dataset=dataset,
-                label_names=label_names,
-                label=label if isinstance(label, str) else None,
-                source=source.get("data"),
-            )
-        )
+        watch = ClassWatch(known)
         if loading_answer is not None:  # (refused before any run is made)
             asked, answer = loading_answer
             watch.check(answer, asked)
+    elif known is not None and _columns_alone(raw_model, cutoff, threshold, n_classes):
+        watch = ClassWatch(known, by_probability=True)
     test = FairnessTest(
         schema=the_schema,
         data=encoded,
@@ -926,6 +927,19 @@ def _row_labels(frame: Any, encoded: np.ndarray | None) -> Any:
     if frame is None or encoded is None or SOURCE_ATTR in frame.attrs:
         return None
     return frame.index if len(frame.index) == len(encoded) else None
+
+
+def _columns_alone(model: Any, cutoff: Any, threshold: Any, n_classes: Any) -> bool:
+    """Whether ``model`` answers probabilities whose classes nothing declares but their
+    columns (no ``classes_``, no ``--classes``, no cutoff or threshold reading them)."""
+    caps = model.capabilities
+    return (
+        caps.outputs == "proba"
+        and caps.class_names is None
+        and n_classes is None
+        and cutoff is None
+        and threshold is None
+    )
 
 
 def _undeclared_wholes(model: Any) -> bool:

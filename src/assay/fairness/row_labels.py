@@ -12,7 +12,7 @@ import numpy as np
 
 from assay.core.findings import FindingBatch
 
-__all__ = ["ROW", "data_rows", "labels_of"]
+__all__ = ["ROW", "data_rows", "said_rows"]
 
 ROW = "row"
 """The findings frame's column of the data row's index label."""
@@ -29,7 +29,7 @@ def data_rows(batch: FindingBatch, n: int) -> np.ndarray:
     return np.where(np.asarray(changed[:n]) == 0, origin, -1)
 
 
-def labels_of(rows: np.ndarray, index: Any, repeat: int) -> list[Any]:
+def said_rows(rows: np.ndarray, index: Any, repeat: int) -> list[Any]:
     """Each finding's data row label (None where it is no data row), each said ``repeat``
     times (once per variant row of the frame)."""
     size = len(index)
