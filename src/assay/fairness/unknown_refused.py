@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.keywords import from_the_command_line
 from assay.errors import UsageError
 from assay.fairness.columns import _same, column_encoders
 from assay.fairness.schema import Schema
@@ -54,9 +55,8 @@ def refuse_unknown(
             f"{shown}{more}{rows}, which the model's {kind} was not fitted on and refuses "
             f"(handle_unknown='error'): the model cannot answer an input holding "
             f"{'it' if len(unknown) == 1 else 'them'}, and the search would ask such inputs; "
-            f"set those rows aside (frame[frame[{name!r}].isin(known)], known the encoder's "
-            f"categories_), or test a model whose {kind} reads unknown values "
-            "(handle_unknown='ignore')"
+            f"set those rows aside ({_aside(name, known)}), or test a model whose {kind} "
+            "reads unknown values (handle_unknown='ignore')"
         )
         if held.size and where is not None:
             error: UsageError = where.error(int(held[0]), name, f"the value is {said}")
@@ -65,6 +65,15 @@ def refuse_unknown(
             f"column {name!r} holds {said}",
             argument="--protected" if name in schema.protected else "--data",
         )
+
+
+def _aside(name: str, known: list[Any]) -> str:
+    """How to set the rows aside: a command-line user edits the data file (a Python line is
+    no way on there: left52), a Python caller filters the frame."""
+    if not from_the_command_line():
+        return f"frame[frame[{name!r}].isin(known)], known the encoder's categories_"
+    shown = ", ".join(repr(_plain(v)) for v in known[:8]) + (", ..." if len(known) > 8 else "")
+    return f"remove them from the data file: the encoder knows {shown} for {name!r}"
 
 
 def _plain(value: Any) -> Any:
