@@ -350,6 +350,11 @@ def indexed_by_map(model: Model, labels: Sequence[str]) -> Model | None:
     inner.capabilities = replace(inner.capabilities, n_classes=n, class_names=names)
     spec_info = getattr(model, "spec_info", {})
     named = CheckedModel(inner, spec_info=spec_info, max_batch=getattr(model, "limit", None))
+    named.classes_named_by = (  # (text has no --classes: the map is what names them)
+        "named by the label map; if it answers more, name each in the map: a resume adds "
+        "its lines, assay resume RUN_ID --label-map FILE (in Python "
+        "resume_run(run_id, label_map=...))"
+    )
     named.spec_info["capabilities"] = named.capabilities.to_json()
     return named
 
