@@ -45,6 +45,11 @@ def refuse_unknown(
             continue
         shown = ", ".join(repr(_plain(values[i])) for i in unknown[:5])
         more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+        if feature.kind == "integer":  # (the range's numbers, not the data's values)
+            raise UsageError(
+                _as_numbers(name, values, known, f"{shown}{more}", encoder),
+                argument="--protected" if name in schema.protected else "--data",
+            )
         held = np.empty(0, dtype=np.int64)
         if encoded is not None and feature.kind == "categorical":
             held = np.flatnonzero(np.isin(encoded[:, schema.names.index(name)], unknown))
@@ -65,6 +70,26 @@ def refuse_unknown(
             f"column {name!r} holds {said}",
             argument="--protected" if name in schema.protected else "--data",
         )
+
+
+def _as_numbers(name: str, values: list[Any], known: list[Any], unknown: str, encoder: Any) -> str:
+    """A whole-number column whose encoder knows some numbers only: the search asks every
+    number of its range, not only the data's (hostile51c: "set those rows aside" of rows
+    no data row is; left52)."""
+    kind = type(encoder).__name__
+    shown = ", ".join(repr(_plain(v)) for v in known[:8]) + (", ..." if len(known) > 8 else "")
+    way = (
+        "a --schema file beside --data declaring it categorical, its categories those "
+        "(docs/schema-format.md)"
+        if from_the_command_line()
+        else f"frame.astype({{{name!r}: 'category'}})"
+    )
+    return (
+        f"column {name!r} is read as whole numbers from {_plain(values[0])!r} to "
+        f"{_plain(values[-1])!r}, any of which the search may ask, but the model's {kind} was "
+        f"fitted on {shown} only and refuses the others ({unknown}; handle_unknown='error'): "
+        f"give the column as categories, so that only its values are asked: {way}"
+    )
 
 
 def _aside(name: str, known: list[Any]) -> str:
