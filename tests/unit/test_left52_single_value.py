@@ -46,13 +46,16 @@ def _fitted() -> tuple[object, pd.DataFrame]:
 _SAID = "the model's encoder was fitted on 'Female', 'Male', 'Other' for 'sex'"
 
 
+def refusal(model: object, data: object, store: Path) -> str:
+    """The ``UsageError`` of a fairness check of ``sex`` in ``data``, refused before any run."""
+    with pytest.raises(assay.UsageError) as refused:
+        assay.check_fairness(model, data, protected="sex", max_queries=200, seed=1, store=store)
+    return str(refused.value)
+
+
 def test_an_estimator_s_encoder_values_are_named(tmp_path: Path) -> None:
     model, men = _fitted()
-    with pytest.raises(assay.UsageError) as refused:
-        assay.check_fairness(
-            model, men, protected="sex", max_queries=200, seed=1, store=tmp_path / "s.db"
-        )
-    said = str(refused.value)
+    said = refusal(model, men, tmp_path / "s.db")
     assert "takes a single value (Male)" in said
     assert _SAID in said
 
