@@ -47,14 +47,19 @@ def _run(args: list[str]) -> tuple[int, str]:
     return result.exit_code, " ".join(result.output.split())
 
 
-def test_a_torch_batch_is_not_told_channels_last(tmp_path: Path) -> None:
-    rng = np.random.default_rng(0)
-    np.save(tmp_path / "s.npy", rng.random((10, 3, 32, 32)))
-    np.save(tmp_path / "c.npy", rng.random((20, 32, 32, 3)))
-    code, out = _run(
+def _scan(tmp_path: Path, images: np.ndarray, clean: np.ndarray) -> tuple[int, str]:
+    """The command line's scan of ``images`` (``s.npy``) against ``clean`` (``c.npy``)."""
+    np.save(tmp_path / "s.npy", images)
+    np.save(tmp_path / "c.npy", clean)
+    return _run(
         [_model(tmp_path), "--images", str(tmp_path / "s.npy"), "--clean",
          str(tmp_path / "c.npy"), "--store", str(tmp_path / "r.db")]
     )  # fmt: skip
+
+
+def test_a_torch_batch_is_not_told_channels_last(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    code, out = _scan(tmp_path, rng.random((10, 3, 32, 32)), rng.random((20, 32, 32, 3)))
     assert code == 2, out
     assert "channels first" in out and "np.transpose(a, (0, 2, 3, 1))" in out, out
     assert "--channels-last" not in out and "32 channels" not in out, out
@@ -128,12 +133,11 @@ def test_datasets_and_loaders_are_named(tmp_path: Path, form: Any, said: str) ->
 @pytest.mark.parametrize("dtype", [np.int64, np.float64])
 def test_8_bit_pixels_in_another_type_are_told_uint8(tmp_path: Path, dtype: Any) -> None:
     rng = np.random.default_rng(0)
-    np.save(tmp_path / "s.npy", rng.integers(0, 256, (10, 8, 8, 3)).astype(dtype))
-    np.save(tmp_path / "c.npy", rng.integers(0, 256, (20, 8, 8, 3)).astype(np.uint8))
-    code, out = _run(
-        [_model(tmp_path), "--images", str(tmp_path / "s.npy"), "--clean",
-         str(tmp_path / "c.npy"), "--store", str(tmp_path / "r.db")]
-    )  # fmt: skip
+    code, out = _scan(
+        tmp_path,
+        rng.integers(0, 256, (10, 8, 8, 3)).astype(dtype),
+        rng.integers(0, 256, (20, 8, 8, 3)).astype(np.uint8),
+    )
     assert code == 2, out
     assert "a.astype(np.uint8)" in out and "only if it does" in out, out
     assert "(e.g. --range 0,255)" not in out, out
@@ -141,10 +145,9 @@ def test_8_bit_pixels_in_another_type_are_told_uint8(tmp_path: Path, dtype: Any)
 
 def test_values_of_another_range_keep_the_range_advice(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
-    np.save(tmp_path / "s.npy", rng.random((10, 8, 8, 3)) * 1000)
-    np.save(tmp_path / "c.npy", rng.integers(0, 256, (20, 8, 8, 3)).astype(np.uint8))
-    code, out = _run(
-        [_model(tmp_path), "--images", str(tmp_path / "s.npy"), "--clean",
-         str(tmp_path / "c.npy"), "--store", str(tmp_path / "r.db")]
-    )  # fmt: skip
+    code, out = _scan(
+        tmp_path,
+        rng.random((10, 8, 8, 3)) * 1000,
+        rng.integers(0, 256, (20, 8, 8, 3)).astype(np.uint8),
+    )
     assert code == 2 and "give --range (e.g. --range 0,1000)" in out, out
