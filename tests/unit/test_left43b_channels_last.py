@@ -67,7 +67,8 @@ def test_the_api_takes_channels_last(tmp_path: Path) -> None:
 
     predict.classes_ = [0, 1]  # type: ignore[attr-defined]
     kw = {"images": rng.random((10, 3, 4, 4)), "clean": rng.random((40, 3, 4, 4))}
-    with pytest.raises(UsageError, match="--channels-last"):
+    # (the API's keyword: "--channels-last" was said to a Python caller, hostile52b)
+    with pytest.raises(UsageError, match="channels_last=True"):
         check_backdoor(predict, seed=0, store=RunStore(tmp_path / "a.db"), **kw)
     r = check_backdoor(predict, seed=0, store=RunStore(tmp_path / "b.db"), channels_last=True, **kw)
     assert "of 10 images" in r.headline, r.headline

@@ -389,16 +389,7 @@ def image_array(values: np.ndarray, argument: str, path: str | None = None) -> n
     if values.ndim == 3:
         values = values[..., None]
     if values.ndim == 4 and len(values) and _first(values) and not _CHANNELS_LAST.get():
-        _, c, h, w = values.shape
-        raise UsageError(
-            f"array has shape {values.shape}: {c} plane(s) of {h}x{w} pixels, channels first "
-            f"as torch keeps them, or {c}x{h} images of {w} channels?  assay reads arrays "
-            "channels last (n, H, W, C): give np.transpose(a, (0, 2, 3, 1)) for channels "
-            "first (--input-shape C,H,W tells assay the model takes them so), or "
-            f"--channels-last for {c}x{h} images of {w} channels",
-            argument=argument,
-            path=path,
-        )
+        raise UsageError(_channels_first(values.shape), argument=argument, path=path)
     # (an image 0 pixels high or wide was refused only at the size comparison, after
     # numpy's "invalid value encountered in divide" on stderr)
     empty = values.ndim == 4 and 0 in values.shape[1:3]
@@ -417,6 +408,28 @@ def image_array(values: np.ndarray, argument: str, path: str | None = None) -> n
             path=path,
         )
     return values
+
+
+def _channels_first(shape: tuple[int, ...]) -> str:
+    """The refusal of an array held channels first.  ``--channels-last`` is offered only
+    where the last axis can be channels (1, 3 or 4): a torch batch (40, 3, 32, 32) was told
+    "or --channels-last for 3x32 images of 32 channels", which refused again as pasted.
+    (No "assay reads ..." here: a message naming ``assay `` keeps its options unturned into
+    the API's keywords, and a notebook was told ``--input-shape`` and ``--channels-last``.)"""
+    _, c, h, w = shape
+    first = (
+        f"array has shape {shape}: {c} plane(s) of {h}x{w} pixels, channels first as torch "
+        "keeps them"
+    )
+    how = (
+        "arrays are read channels last (n, H, W, C): give np.transpose(a, (0, 2, 3, 1)) "
+        "(a torch tensor: a.permute(0, 2, 3, 1)) for channels first (--input-shape C,H,W "
+        "says the model takes them so)"
+    )
+    if w not in (1, 3, 4):  # no reading but channels first
+        return f"{first}; {how}"
+    other = f"{c}x{h} images of {w} channels"
+    return f"{first}, or {other}?  {how}, or, for {other}, pass --channels-last"
 
 
 def _first(values: np.ndarray) -> bool:

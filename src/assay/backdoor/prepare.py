@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.array_forms import as_pixels, eight_bit_fix, not_images
 from assay.backdoor.first_answer import check_first_answer
 from assay.backdoor.image_files import (
     ImageFiles,
@@ -141,6 +142,9 @@ def _canonical(
     if lo < -0.05 or hi > 1.05:  # a little over (interpolation, rounding) is clipped
         problem = "outside the range"
         fix = f"give --range (e.g. --range {_range_for(x)}) or scale the images to it"
+        eight = eight_bit_fix(files.values, kind, values)
+        if eight is not None:
+            fix = eight
         if files.values.dtype == np.uint16 and kind != "norm" and values[1] < 65535:
             # only uint8 arrays are read as pixels; 16-bit data needs its own scale
             fix = (
@@ -235,7 +239,7 @@ def _as_files(value: Any, argument: str) -> ImageFiles | None:
             argument=argument,
         )
     _one_shape(value, argument)
-    arr = image_array(np.asarray(value), argument)
+    arr = image_array(as_pixels(value, argument), argument)
     return ImageFiles(arr, arr.dtype == np.uint8, [f"{i}" for i in range(len(arr))], None, "array")
 
 
@@ -245,7 +249,10 @@ def _one_shape(value: Any, argument: str) -> None:
     came out as a bare ``ValueError`` traceback)."""
     if not isinstance(value, list | tuple):
         return
-    shapes = [np.shape(v) for v in value]
+    try:
+        shapes = [np.shape(v) for v in value]
+    except (ValueError, TypeError):  # a list of (image, label) pairs
+        raise not_images(value, argument) from None
     odd = next((i for i, shape in enumerate(shapes) if shape != shapes[0]), None)
     if odd is not None:
         raise UsageError(

@@ -332,6 +332,15 @@ def _clean_classes(search: Any) -> str:
     return ", ".join(f"{name(int(values[k]))}: {int(counts[k])}" for k in order)
 
 
+# clean images of several classes a model answers with one class are not the user's mistake
+# but the model's inputs (a range, layout or shape it was not trained on): a model answering
+# one class for everything was told only to give other clean images (hostile52b)
+ONE_CLASS_INPUTS = (
+    ", or, if they are, check that the model receives images in the shape, layout and value "
+    "range it was trained on (--input-shape, --layout, --range)"
+)
+
+
 def _unverifiable(search: Any, summary: dict[str, Any]) -> str | None:
     """Why nothing was tested when the clean images cannot confirm a trigger: an input scan
     whose every image is of a class too few clean images are not in; a model scan from clean
@@ -351,7 +360,7 @@ def _unverifiable(search: Any, summary: dict[str, Any]) -> str | None:
         return (
             f"the model puts every clean image in one class ({given}), and the model scan "
             "compares how clean images of the other classes reach each class; give clean "
-            "images of several classes (--clean)"
+            "images of several classes (--clean)" + ONE_CLASS_INPUTS
         )
     unverified = sum(r.get("status") == "unverified" for r in search.rows)
     undecided = sum(r.get("status") == "budget" for r in search.rows)
@@ -404,7 +413,7 @@ def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
             "the model puts every clean image in one class (clean images per class the model "
             f"gave them: {_clean_classes(search)}), and STRIP blends images with them: its "
             "blends are that class for any image, triggered or not; give clean images of "
-            "several classes (--clean)"
+            "several classes (--clean)" + ONE_CLASS_INPUTS
         )
     entropy = np.asarray(search.clean_entropy, dtype=np.float64)
     usual = float(np.median(entropy)) if len(entropy) else 0.0
