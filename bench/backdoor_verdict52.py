@@ -132,6 +132,9 @@ def class_signals(
     half, _ = effective_cells(c, box, content, pool0, probs, keep=0.5)
     out["k90"], out["k50"], out["pool_rate"] = len(cells0), len(half), rate0
     out["removable"] = 1.0 - len(cells0) / (s * s)
+    if not RESTARTS:  # --no-restarts: no restart figures (q_restarts: the removal's queries)
+        out["q_restarts"] = probs.queries - q1
+        return out
     ref = cellset(cells0, box, content)
     sets, reached, places = [], 0, []
     for r in range(RESTARTS):
@@ -255,6 +258,7 @@ SIGNALS = (
     "agree",
     "agree_any",
     "reach",
+    "place",
     "k50",
     "k90",
     "removable",
@@ -300,6 +304,24 @@ def groups(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def box_iou(a: list[int], b: list[int]) -> float:
+    """Intersection over union of two boxes (top, left, height, width)."""
+    rows = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    cols = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    inter = max(rows, 0) * max(cols, 0)
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def derive(results: list[dict[str, Any]]) -> None:
+    """Signals read from the dump: ``place``, the restarts' boxes' mean pairwise overlap (do
+    the restarts land at one place, whatever pixels they keep there?)."""
+    for r in results:
+        for row in r["rows"]:
+            places = row.get("places") or []
+            pairs = [box_iou(a, b) for i, a in enumerate(places) for b in places[i + 1 :]]
+            row["place"] = float(np.mean(pairs)) if pairs else float("nan")
+
+
 LOWER = ("k50", "k90", "own_drop")  # signals a trigger would have lower than natural patches
 
 
@@ -307,6 +329,7 @@ def with_z(results: list[dict[str, Any]]) -> None:
     """Each row's robust z of each signal among its model's classes (``z_SIGNAL``) and its lead
     over the best other class (``gap_SIGNAL``), both turned so that higher is more trigger-like
     (a signal in ``LOWER`` negated first)."""
+    derive(results)
     for r in results:
         if not r["rows"]:
             continue
@@ -424,6 +447,7 @@ def main() -> None:
     ap.add_argument("--dump", type=Path)
     ap.add_argument("--load", type=Path, nargs="+")
     ap.add_argument("--combos", action="store_true", help="with --load: pairs of routes")
+    ap.add_argument("--no-restarts", action="store_true", help="skip the restarts")
     args = ap.parse_args()
     if args.load:
         sets = [json.loads(path.read_text()) for path in args.load]
@@ -432,6 +456,9 @@ def main() -> None:
         if args.combos:
             combos(sets)
         return
+    if args.no_restarts:
+        global RESTARTS
+        RESTARTS = 0
     clean_seeds = list(range(args.clean_from, args.clean_from + args.clean_models))
     models = bench.build_models(8, args.seeds, clean_seeds, False, ["checker"], args.cache)
     results = []

@@ -94,3 +94,14 @@ def test_the_non_digit_bases_are_blank_noise_and_each_digit_shuffled() -> None:
     for i in range(b.BASES):  # the same pixels, in another order
         assert np.array_equal(np.sort(shuffled[i].ravel()), np.sort(held[i].ravel()))
         assert not np.array_equal(shuffled[i], held[i])
+
+
+def test_the_restarts_place_agreement_is_their_boxes_mean_pairwise_overlap() -> None:
+    b = _bench()
+    row = {"class": 1, "places": [[0, 0, 2, 2], [0, 0, 2, 2], [0, 1, 2, 2]]}
+    b.derive([_model(None, [], [row])])
+    # two identical boxes (1.0) and twice a box moved by one column (2 of 6 pixels: 1/3)
+    assert abs(row["place"] - (1.0 + 1 / 3 + 1 / 3) / 3) < 1e-12
+    lone = {"class": 2, "places": [[0, 0, 2, 2]]}
+    b.derive([_model(None, [], [lone])])
+    assert lone["place"] != lone["place"]  # no pair: not a number
