@@ -275,11 +275,7 @@ def robust_z(vals: np.ndarray) -> np.ndarray:
     return out
 
 
-def spread(vals: list[float]) -> str:
-    if not vals:
-        return "-"
-    a = np.asarray(vals, dtype=np.float64)
-    return f"{a.min():.2f} / {np.median(a):.2f} / {a.max():.2f} ({len(a)})"
+spread = scan8.spread  # min / median / max (n)
 
 
 def groups(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
