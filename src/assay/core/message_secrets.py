@@ -36,8 +36,10 @@ __all__ = [
     "callable_parts",
     "environment_secrets",
     "object_secrets",
+    "redact_cut",
     "redact_message",
     "secrets_masked",
+    "text_start",
 ]
 
 _NAME = (
@@ -185,6 +187,36 @@ def redact_message(text: str) -> str:
     the credentials it carries elsewhere masked (see the module's docstring)."""
     text = scrub(redact_text(text), environment_secrets())
     return _KNOWN.sub(_known, _NAMED.sub(_named, text))
+
+
+# a message longer than this is cut (a terminal line is cut there too: ``core.terminal``)
+MESSAGE_MOST = 20_000
+# a text this much longer than it is to be shown is cut before it is masked
+_MARGIN = 4096
+_LAST_WORD = re.compile(r"\S+\Z")
+
+
+def text_start(text: str, n: int) -> str:
+    """The first ``n`` characters of ``text``, without the word the cut fell in (a key cut
+    in two is no longer one the masking's patterns see); ``text`` itself when not longer."""
+    if len(text) <= n:
+        return text
+    head = text[:n]
+    word = _LAST_WORD.search(head)
+    return head if word is None or len(word.group()) >= _MARGIN else head[: word.start()]
+
+
+def redact_cut(text: str, limit: int = MESSAGE_MOST, *, said: bool = False) -> str:
+    """``text`` masked (``redact_message``) and cut to ``limit`` characters, ``...`` ending
+    it (``said``: and how long it was).  A text far longer is cut before it is masked
+    (``text_start``): a model's 50 MB error took 7-27 s of CPU to mask whole (once per
+    ``AssayError`` holding it) for its first 300 characters to be shown, and a module's
+    50 MB import error went whole into the JUnit file."""
+    head = text_start(text, limit + _MARGIN)
+    out = redact_message(head)
+    if len(out) <= limit and head is text:
+        return out
+    return out[: limit - 3] + "..." + (f" ({len(text):,} characters in all)" if said else "")
 
 
 def _known(m: re.Match[str]) -> str:
