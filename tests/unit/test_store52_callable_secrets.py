@@ -98,3 +98,34 @@ def test_other_objects_and_plain_strings_are_not_read_as_callables() -> None:
         SERVICE_PASSWORD
     ]
     assert object_secrets(len) == []
+
+
+def test_a_model_files_module_credential_is_masked_in_the_runs_error(tmp_path: Path) -> None:
+    """A ``file.py:fn`` given by its name (the command line's form): its module's
+    ``SERVICE_PASSWORD`` quoted by its error mid-run is masked as the object's are."""
+    import assay
+
+    (tmp_path / "m.py").write_text(
+        "import numpy as np\n"
+        "SERVICE_PASSWORD = 'filesecretletters'\n"
+        "CALLS = []\n"
+        "def predict(rows):\n"
+        "    CALLS.append(1)\n"
+        "    if len(CALLS) > 3:\n"
+        "        raise PermissionError(f'upstream refused credential {SERVICE_PASSWORD}')\n"
+        "    return np.tile([0.3, 0.7], (len(rows), 1))\n"
+    )
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.integers(0, 50, 100), "sex": rng.integers(0, 2, 100)})
+    store = tmp_path / "r.db"
+    with pytest.raises(ModelError) as err:
+        assay.check_fairness(
+            f"{tmp_path / 'm.py'}:predict",
+            data=frame,
+            protected="sex",
+            max_queries=400,
+            store=store,
+        )
+    assert "upstream refused credential ***" in str(err.value)
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("r.db*"))
+    assert b"filesecretletters" not in stored
