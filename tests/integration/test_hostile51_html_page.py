@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from http.server import BaseHTTPRequestHandler
+from typing import Any
 
 import numpy as np
 import pytest
@@ -22,19 +23,28 @@ CAPS = Capabilities(modality="tabular", n_classes=2, outputs="proba")
 PAGE = b"<!doctype html><html><body><form action='/sso'>Sign in</form></body></html>"
 
 
-def test_a_login_page_answered_200_is_refused_at_once(serve) -> None:  # noqa: F811
+def refused_at_once(start: Any, body: bytes, declared: str, match: str) -> tuple[str, HttpModel]:
+    """The refusal of ``body`` answered 200 as ``declared`` by a server ``start`` (the
+    ``serve`` fixture) made, asked once (no retry), and the model asked."""
     posts: list[int] = []
 
     def portal(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
         posts.append(k)
-        send_body(h, 200, PAGE, **{"Content-Type": "text/html; charset=utf-8"})
+        send_body(h, 200, body, **{"Content-Type": declared})
 
-    model = HttpModel(serve(portal), capabilities=CAPS, retries=3, backoff=0.01)
-    with pytest.raises(ModelError, match=r"with a web page \(text/html\)") as got:
+    model = HttpModel(start(portal), capabilities=CAPS, retries=3, backoff=0.01)
+    with pytest.raises(ModelError, match=match) as got:
         model.predict(np.zeros((2, 3)))
     assert not isinstance(got.value, ModelUnavailable)
-    assert "Sign in" in str(got.value) and "--header-env" in str(got.value)
     assert len(posts) == 1  # (main: 4 attempts, then sent again until --call-timeout)
+    return str(got.value), model
+
+
+def test_a_login_page_answered_200_is_refused_at_once(serve) -> None:  # noqa: F811
+    said, model = refused_at_once(
+        serve, PAGE, "text/html; charset=utf-8", r"with a web page \(text/html\)"
+    )
+    assert "Sign in" in said and "--header-env" in said
     assert model.stats.failed == 1
 
 

@@ -46,3 +46,22 @@ def asked_source_class(
         lambda: asked[0],
     )
     return record, asked[0]
+
+
+def bounded_record(**row: Any) -> dict[str, Any]:
+    """A check's record whose first of six groups the clean images of its source class
+    bounded (scan51's 28x28 clean twin's: 14 '3's sending 10 of the 10 clean '9's counted,
+    every control 4, odds 0.003 against the line 0.002), ``row`` changed or added to it."""
+    first: dict[str, Any] = {
+        "box": [0, 7, 20, 20],
+        "class": 3,
+        "source": 9,
+        "images": 14,
+        "fresh": 10,
+        "sent": 10,
+        "controls": [4] * 8,
+        "odds": 0.003,
+        **row,
+    }
+    others: list[dict[str, Any]] = [{"box": [8, 7, 20, 20], "class": 3, "images": 3}] * 5
+    return {"given": False, "groups": [first, *others], "flagged": [], "queries": 550}

@@ -59,6 +59,7 @@ def test_findings_keep_the_users_columns_named_as_assays(tmp_path: Path) -> None
         "sex",
         "prediction",
         "prediction (assay)",
+        "row",  # (left52: the data row an IDI is, by the DataFrame's index label)
     ]
     # the user's values, never the model's answers: each row is a data value (or a neighbour
     # of one), and assay's prediction column holds the model's 0/1

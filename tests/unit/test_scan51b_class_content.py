@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from source_runs import asked_source_class
+from source_runs import asked_source_class, bounded_record
 from test_scan50_scattered_source import _run as scan50_run
 
 from assay.backdoor.source_class import source_words, undecided
@@ -104,18 +104,8 @@ def test_a_bounded_group_its_class_s_content_sends_is_decided() -> None:
     """scan51's 28x28 clean twin's first group: 14 '3's the 20x20 refill turns to '9' sent 10
     of the 10 clean '9's counted, every control 4 (odds 0.003, the line 0.002 for six groups):
     undecided (exit 2) but for its carried pixels, which sent all 10 too."""
-    row: dict[str, Any] = {
-        "box": [0, 7, 20, 20],
-        "class": 3,
-        "source": 9,
-        "images": 14,
-        "fresh": 10,
-        "sent": 10,
-        "controls": [4] * 8,
-        "odds": 0.003,
-    }
-    others: list[dict[str, Any]] = [{"box": [8, 7, 20, 20], "class": 3, "images": 3}] * 5
-    record = {"given": False, "groups": [row, *others], "flagged": [], "queries": 550}
+    record = bounded_record()
+    row, *others = record["groups"]
     assert undecided(record) is not None  # (as main had it, its carried pixels not asked)
     content = {**row, "odds": 1.0, "carried": [262, 286, 10]}
     assert undecided({**record, "groups": [content, *others]}) is None

@@ -49,6 +49,7 @@ from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.exports import check_export
+from assay.core.keywords import on_the_command_line
 from assay.core.loading_time import loading_within
 from assay.core.run_commands import anywhere
 from assay.core.store import DEFAULT_STORE, RunStore
@@ -331,7 +332,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay fairness: loading the model and data ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too
-        with loading_within(max_time, started, what="the model and data"):
+        # (on_the_command_line: loading's refusals give the command line's way on, left52)
+        with loading_within(max_time, started, what="the model and data"), on_the_command_line():
             the_setup = setup_fairness(
                 model,
                 data=data,

@@ -16,8 +16,11 @@ OUTPUTS = ("--export", "--html", "--junit", "--report")
 
 
 def retrained_output(path: str) -> str:
-    """``path`` with ``.retrained`` before its suffix (after its folder, if any)."""
-    name = PurePath(path).name
+    """``path`` with ``.retrained`` before its suffix (after its folder, if any).  A path
+    given with a trailing ``/`` (``--report rep/``) names the file ``rep``, as the option's
+    ``Path`` reads it (its name was cut from the path's end: ``rrep.retrained``)."""
+    bare = path.rstrip("/") or path
+    name = PurePath(bare).name
     stem, dot, suffix = name.rpartition(".")
     new = f"{stem}.retrained.{suffix}" if dot and stem else f"{name}.retrained"
-    return path[: len(path) - len(name)] + new
+    return bare[: len(bare) - len(name)] + new

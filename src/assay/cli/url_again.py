@@ -10,7 +10,8 @@ printed, was told only "URL is not the run's model" (hostile51).  Checked here f
 refusal leaves the run as it was.  ``assay verify`` of such a run is checked the same way
 before it begins (``check_verify_url``): without ``--model`` it was told "give the URL again:
 assay resume RUN --model URL", a resume's line for a verify, and the word ``URL`` pasted "URL
-is not the run's model" (hostile51b)."""
+is not the run's model" (hostile51b).  An empty ``--model`` (``"$MODEL_URL"`` of a variable
+unset) was told " is not the run's model", an empty name (mutation52)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,13 @@ def _specs(record: RunRecord) -> tuple[list[Any], list[str]]:
 def _no_placeholder(given: str | GivenAgain | None, masked: list[str]) -> None:
     """Refuse the printed line's ``URL`` word given as the URL, and a masked URL pasted."""
     words = [given] if isinstance(given, str) else list(given or ())
+    if "" in words:  # (``--model "$MODEL_URL"``, the variable unset: " is not the run's model")
+        raise UsageError(
+            'the URL given is empty (a variable given as --model "$MODEL_URL" that is unset or '
+            f"empty?): give the run's endpoint address ({masked[0]}) with the real values of "
+            "what is masked there",
+            argument="--model",
+        )
     if PLACEHOLDER in words:
         raise UsageError(
             _STANDS.replace("endpoint address", f"endpoint address ({masked[0]})"),

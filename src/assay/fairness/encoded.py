@@ -46,7 +46,7 @@ class EncodedModel:
         decoded = self.schema.decode(rows)
         out = np.asarray(self.model.predict(decoded))
         if self.classes is not None and len(out):
-            self.classes.check(out, decoded)
+            self.classes.check(labels_of(out, self.capabilities), decoded)
         if not self.varied and len(out):
             self._watch(out)
         if not self.classes_varied and len(out):

@@ -21,6 +21,7 @@ import numpy as np
 
 from assay.core.findings import FindingBatch
 from assay.fairness.form import InputForm
+from assay.fairness.row_labels import ROW, data_rows, said_rows
 from assay.fairness.schema import Schema
 
 __all__ = ["findings_frame", "relabelled"]
@@ -37,6 +38,7 @@ def findings_frame(
     proba: bool = False,
     labels: dict[str, Any] | None = None,
     class_values: tuple[Any, ...] | None = None,
+    row_labels: Any = None,
 ) -> Any:
     """The first ``limit`` IDIs (None: all) of ``batches`` as a DataFrame (see the module).
     ``proba``: the model answers probabilities of ``class_names``: a frame of no IDI has
@@ -44,12 +46,15 @@ def findings_frame(
     ``labels``: the user's own column labels that are not the names read (``pd.DataFrame(X)``'s
     whole numbers: ``frame[1]``, not ``frame["1"]``), by those names.  ``class_values``: the
     model's classes as it holds them (``False, True``; ``0, 1``): the ``prediction`` column
-    holds them where they are the names read, not their strings."""
+    holds them where they are the names read, not their strings.  ``row_labels``: the data
+    DataFrame's index (one label per data row tested): a ``row`` column then names the data
+    row each IDI is, by its label (None where it is none: ``row_labels``)."""
     import pandas as pd
 
     inputs: list[np.ndarray] = []
     outputs: list[np.ndarray] = []
     generated: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
     taken = 0
     for batch in batches:
         if limit is not None and taken >= limit:  # (limit=0: no IDI, columns alone)
@@ -61,6 +66,7 @@ def findings_frame(
         outputs.append(np.asarray(batch.outputs[:n], dtype=np.float64))
         gen = batch.columns.get("generated", np.zeros(len(batch), dtype=np.int64))
         generated.append(np.asarray(gen[:n], dtype=np.int64))
+        rows.append(data_rows(batch, n))
         taken += n
     own = _Own(schema.names)
     columns = [own("idi"), own("variant"), own("generated"), *schema.names, own("prediction")]
@@ -70,6 +76,8 @@ def findings_frame(
         if class_names:  # (the dtype a frame of IDIs gives them: str for text, bool, int)
             held = pd.Series(_classes_held(class_names, class_values))
             empty[own("prediction")] = empty[own("prediction")].astype(held.dtype)
+        if row_labels is not None:
+            empty[own(ROW)] = pd.Series([], dtype=object)
         return _with_bins(empty.rename(columns=labels or {}), schema, None, own, labels)
     ins, outs, gen = np.concatenate(inputs), np.concatenate(outputs), np.concatenate(generated)
     n, k, d = ins.shape
@@ -99,6 +107,8 @@ def findings_frame(
         for c in range(probs.shape[1]):
             label = names[c] if c < len(names) else str(c)
             frame[own(f"p({label})")] = probs[:, c]
+    if row_labels is not None:
+        frame[own(ROW)] = pd.Series(said_rows(np.concatenate(rows), row_labels, k), dtype=object)
     return _with_bins(frame, schema, ins.reshape(n * k, d), own, labels)
 
 

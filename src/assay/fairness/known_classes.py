@@ -90,11 +90,14 @@ class ClassWatch:
     ``known`` outcome classes when there are some (``EncodedModel`` calls ``check`` on
     every answer)."""
 
-    __slots__ = ("known", "seen")
+    __slots__ = ("by_probability", "known", "seen")
 
-    def __init__(self, known: KnownClasses | None) -> None:
+    def __init__(self, known: KnownClasses | None, *, by_probability: bool = False) -> None:
         self.known = known
         self.seen: set[int] = set()
+        # a probabilities model whose classes are its columns alone: its answer's class is
+        # the column of the highest probability (a third column on two known outcomes)
+        self.by_probability = by_probability
 
     def check(self, labels: np.ndarray, inputs: ModelInputs) -> None:
         """Add ``labels`` (class indices answered to ``inputs``) to ``seen``; raise
@@ -135,8 +138,14 @@ class ClassWatch:
                 f"otherwise ({answered} and ...), answer them as indices (a function around "
                 "it mapping its labels), and test it in a new run"
             )
+        said = (
+            f"gave its highest probability to class {answered} (the column {answered} of its "
+            "answer: its classes are only its columns, none declared)"
+            if self.by_probability
+            else f"answered class {answered}"
+        )
         raise ModelError(
-            f"the model answered class {answered} to input {i} ({describe_input(inputs, i)}), "
+            f"the model {said} to input {i} ({describe_input(inputs, i)}), "
             f"which is not one of the outcome classes {known.shown()} known from "
             f"{known.source}: a model answering another class is the wrong model, or the "
             "label is another outcome than the one it predicts, and compared as classes any "
@@ -174,8 +183,26 @@ def record_answered(store: RunStore, run_id: str, model: Any) -> None:
     if not summary:
         return
     before = summary.get(ANSWERED_KEY)
-    seen = sorted(watch.seen | {int(v) for v in before} if isinstance(before, list) else watch.seen)
+    # (a worker's answers, local processes or Dask, reach this process only as findings)
+    answered = watch.seen | _stored_classes(store, run_id)
+    seen = sorted(answered | {int(v) for v in before} if isinstance(before, list) else answered)
     notes = [n for n in summary.get("notes") or [] if not is_answered_note(n)]
     summary[ANSWERED_KEY] = seen
     summary["notes"] = [*notes, answered_note(seen)]
     store.checkpoint(run_id, summary=summary)
+
+
+def _stored_classes(store: RunStore, run_id: str) -> set[int]:
+    """The classes a labels model answered in the run's stored findings (each an input and
+    its variants answered): the search's answers where the search ran in other processes,
+    whose watches this process never sees."""
+    found: set[int] = set()
+    for batch in store.iter_batches(run_id):
+        outputs = np.asarray(batch.outputs)
+        if batch.kind != "fairness.idi" or outputs.ndim != 3 or outputs.shape[-1] != 1:
+            continue  # (probabilities: a model declaring its classes by its columns)
+        values = np.unique(outputs[np.isfinite(outputs)])
+        found.update(int(v) for v in values if float(v).is_integer())
+        if len(found) >= 10_000:  # (as the watch's own bound)
+            break
+    return found

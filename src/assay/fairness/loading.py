@@ -59,7 +59,8 @@ from assay.fairness.real_args import real_numbers
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
-from assay.fairness.tables import NUMBERS_ATTR, WRITTEN_ATTR
+from assay.fairness.single_valued import encoder_values_said
+from assay.fairness.tables import NUMBERS_ATTR, SOURCE_ATTR, WRITTEN_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.fairness.unknown_refused import refuse_unknown
 from assay.fairness.unread_columns import unread_hint
@@ -170,6 +171,15 @@ def _listed_unheld(schema: Schema, dtypes: dict[str, Any]) -> str:
                 "filter or a sample left them out?)"
             )
     return ""
+
+
+def _one_valued(schema: Schema) -> tuple[str, ...]:
+    """The protected attributes taking fewer than two values."""
+    return tuple(
+        name
+        for name in schema.protected
+        if (n := schema.feature(name).n_values) is not None and n < 2
+    )
 
 
 def _data_path(data: Any, model: Any = None) -> str | os.PathLike[str]:
@@ -669,7 +679,14 @@ def _setup(
     try:
         check_protected(the_schema)
     except UsageError as exc:
-        listed = _listed_unheld(the_schema, user_dtypes)
+        listed = _listed_unheld(the_schema, user_dtypes) + encoder_values_said(
+            model,
+            _one_valued(the_schema),
+            model_type=model_type,
+            load=lambda path: load_model(
+                path, model_type=model_type, allow_pickle=allow_pickle, trust=tuple(trust)
+            ),
+        )
         if incomplete is None and listed:
             raise UsageError(f"{exc.bare_message}{listed}", argument=exc.argument) from None
         if incomplete is None:
@@ -849,19 +866,20 @@ def _setup(
             train = (encoded[order[:cut]], fitted_labels[order[:cut]])
             holdout = (encoded[order[cut:]], fitted_labels[order[cut:]])
     watch = None
+    known = known_of(
+        labels,
+        dataset=dataset,
+        label_names=label_names,
+        label=label if isinstance(label, str) else None,
+        source=source.get("data"),
+    )
     if cutoff is None and _undeclared_wholes(raw_model):  # (labels it declares none of)
-        watch = ClassWatch(
-            known_of(
-                labels,
-                dataset=dataset,
-                label_names=label_names,
-                label=label if isinstance(label, str) else None,
-                source=source.get("data"),
-            )
-        )
+        watch = ClassWatch(known)
         if loading_answer is not None:  # (refused before any run is made)
             asked, answer = loading_answer
             watch.check(answer, asked)
+    elif known is not None and _columns_alone(raw_model, cutoff, threshold, n_classes):
+        watch = ClassWatch(known, by_probability=True)
     test = FairnessTest(
         schema=the_schema,
         data=encoded,
@@ -899,6 +917,28 @@ def _setup(
         class_values=_class_values(estimator),
         listed=unheld_tested,
         scores_read=scores_read,
+        row_labels=_row_labels(frame, encoded),
+    )
+
+
+def _row_labels(frame: Any, encoded: np.ndarray | None) -> Any:
+    """A DataFrame given in memory: its index, whose labels name the data rows tested (a
+    file's rows have lines, not labels: None)."""
+    if frame is None or encoded is None or SOURCE_ATTR in frame.attrs:
+        return None
+    return frame.index if len(frame.index) == len(encoded) else None
+
+
+def _columns_alone(model: Any, cutoff: Any, threshold: Any, n_classes: Any) -> bool:
+    """Whether ``model`` answers probabilities whose classes nothing declares but their
+    columns (no ``classes_``, no ``--classes``, no cutoff or threshold reading them)."""
+    caps = model.capabilities
+    return (
+        caps.outputs == "proba"
+        and caps.class_names is None
+        and n_classes is None
+        and cutoff is None
+        and threshold is None
     )
 
 

@@ -93,6 +93,7 @@ class FairnessResult(EndedRunMixin):
                 labels=self.setup.user_columns,
                 proba=self.setup.raw_model.capabilities.outputs == "proba",
                 class_values=self.setup.class_values,
+                row_labels=self.setup.row_labels,
             )
 
     def export(self, path: str | os.PathLike[str]) -> Path:

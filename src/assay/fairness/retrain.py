@@ -31,6 +31,7 @@ from assay.fairness.mitigate import (
     mitigate,
     save_model_checked,
 )
+from assay.fairness.nothing_retrained import found_all_the_same
 from assay.fairness.search import DEFAULT_STRATEGY, make_search
 
 if TYPE_CHECKING:
@@ -270,10 +271,12 @@ def retrain_model(
         else None
     )
     section = report.section()
+    run_before = store.get_run(run_id)  # (what the run found, said beside "Nothing to retrain")
     if not report.kept:
         refused = any(r.get("why") == "accuracy" for r in report.rounds)
         section["text"] = f"{section.get('text', '')} " + (
             "No retrained model was written."
+            + found_all_the_same(run_before.n_findings, run_before.summary, gen_cap)
             if report.nothing_found
             else "No retrained model was written (the model is unchanged)."
             if refused

@@ -58,5 +58,8 @@ class FairnessSetup:
     # per protected category column: the values its dtype lists that no data row holds,
     # tested as its values all the same (``fairness.listed``)
     listed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # a DataFrame given in memory: its index, one label per data row tested (findings of a
+    # data row are named by it); None for a file or a dataset
+    row_labels: Any = None
     # several numbers per input read as a classifier's logits (``models.class_scores``)
     scores_read: str | None = None

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.keywords import from_the_command_line
 from assay.errors import UsageError
 from assay.fairness.columns import _same, column_encoders
 from assay.fairness.schema import Schema
@@ -44,6 +45,11 @@ def refuse_unknown(
             continue
         shown = ", ".join(repr(_plain(values[i])) for i in unknown[:5])
         more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+        if feature.kind == "integer":  # (the range's numbers, not the data's values)
+            raise UsageError(
+                _as_numbers(name, values, known, f"{shown}{more}", encoder),
+                argument="--protected" if name in schema.protected else "--data",
+            )
         held = np.empty(0, dtype=np.int64)
         if encoded is not None and feature.kind == "categorical":
             held = np.flatnonzero(np.isin(encoded[:, schema.names.index(name)], unknown))
@@ -54,9 +60,8 @@ def refuse_unknown(
             f"{shown}{more}{rows}, which the model's {kind} was not fitted on and refuses "
             f"(handle_unknown='error'): the model cannot answer an input holding "
             f"{'it' if len(unknown) == 1 else 'them'}, and the search would ask such inputs; "
-            f"set those rows aside (frame[frame[{name!r}].isin(known)], known the encoder's "
-            f"categories_), or test a model whose {kind} reads unknown values "
-            "(handle_unknown='ignore')"
+            f"set those rows aside ({_aside(name, known)}), or test a model whose {kind} "
+            "reads unknown values (handle_unknown='ignore')"
         )
         if held.size and where is not None:
             error: UsageError = where.error(int(held[0]), name, f"the value is {said}")
@@ -65,6 +70,35 @@ def refuse_unknown(
             f"column {name!r} holds {said}",
             argument="--protected" if name in schema.protected else "--data",
         )
+
+
+def _as_numbers(name: str, values: list[Any], known: list[Any], unknown: str, encoder: Any) -> str:
+    """A whole-number column whose encoder knows some numbers only: the search asks every
+    number of its range, not only the data's (hostile51c: "set those rows aside" of rows
+    no data row is; left52)."""
+    kind = type(encoder).__name__
+    shown = ", ".join(repr(_plain(v)) for v in known[:8]) + (", ..." if len(known) > 8 else "")
+    way = (
+        "a --schema file beside --data declaring it categorical, its categories those "
+        "(docs/schema-format.md)"
+        if from_the_command_line()
+        else f"frame.astype({{{name!r}: 'category'}})"
+    )
+    return (
+        f"column {name!r} is read as whole numbers from {_plain(values[0])!r} to "
+        f"{_plain(values[-1])!r}, any of which the search may ask, but the model's {kind} was "
+        f"fitted on {shown} only and refuses the others ({unknown}; handle_unknown='error'): "
+        f"give the column as categories, so that only its values are asked: {way}"
+    )
+
+
+def _aside(name: str, known: list[Any]) -> str:
+    """How to set the rows aside: a command-line user edits the data file (a Python line is
+    no way on there: left52), a Python caller filters the frame."""
+    if not from_the_command_line():
+        return f"frame[frame[{name!r}].isin(known)], known the encoder's categories_"
+    shown = ", ".join(repr(_plain(v)) for v in known[:8]) + (", ..." if len(known) > 8 else "")
+    return f"remove them from the data file: the encoder knows {shown} for {name!r}"
 
 
 def _plain(value: Any) -> Any:

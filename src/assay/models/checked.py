@@ -156,6 +156,9 @@ class CheckedModel:
         # rows of scores beyond any logit refused (a fairness run's undeclared classes:
         # ``models.class_scores``)
         self.score_bound = False
+        # who named the classes when not the model or --classes (a text run's label map of a
+        # classifier's indices): said in place of "declared by --classes N" (left52)
+        self.classes_named_by: str | None = None
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         n = len(inputs)
@@ -187,6 +190,10 @@ class CheckedModel:
             out = check_outputs(raw, inputs, self.capabilities)
         except ModelError as exc:  # (fewer answers than a batch holding empty sentences)
             hint = dropped_text_hint(_length(raw), inputs)
+            said = str(exc)
+            cut = said.find("declared by --classes")
+            if self.classes_named_by and cut >= 0 and not hint:
+                raise ModelError(f"{said[:cut]}{self.classes_named_by})") from exc
             if not hint:
                 raise
             raise ModelError(f"{exc}{hint}") from exc

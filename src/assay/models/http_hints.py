@@ -55,12 +55,15 @@ def smaller_size(text: str, n: int) -> int:
     return _named_limit(text.lower(), n) or max(n // 2, 1)
 
 
+# a number followed by a unit counts no inputs ("120 KB > 100 KB", "a limit of 1 MB", "at most
+# 512 tokens"): never read as a batch size (left52); nor a digit of a longer number
+_COUNT = r"(\d+)(?![\d.])(?!\s*(?:[kmgt]i?b|bytes?|b\b|ms\b|s\b|sec|seconds?|%|tokens?|char|px))"
 _LIMIT = re.compile(
     r"(?:at most|maximum(?: of)?|limit(?: of| is)?"
-    r"|max(?:imum)?[ _]?(?:batch)?(?:[ _]size)?(?: is| of)?[\"':= ]*)\s*(\d+)"
+    r"|max(?:imum)?[ _]?(?:batch)?(?:[ _]size)?(?: is| of)?[\"':= ]*)\s*" + _COUNT
 )
 # ("batch of 44 > 40", "len(x)=44 > 40": the size given, then the limit it passed)
-_OVER = re.compile(r"(\d+)\s*>\s*(\d+)")
+_OVER = re.compile(_COUNT + r"\s*>\s*" + _COUNT)
 
 
 def _named_limit(text: str, n: int) -> int | None:

@@ -7,11 +7,14 @@ as the endpoint "stopped answering ... unreadable JSON" (hostile51).  A page dec
 ``text/html`` is the server's whole answer, and another attempt meets the same page.  So is
 a page declared ``application/json`` (or with no type: portals and frameworks send their
 error pages so), told by its markup: a body that begins with ``<!doctype html`` or
-``<html`` is no JSON cut on the way, whose first byte is ``{`` or ``[`` (hostile51b).  The
+``<html`` is no JSON cut on the way, whose first byte is ``{`` or ``[`` (hostile51b), and
+nor is one that begins with an HTML element, a fragment (``<div>``, ``<h1>``: left52).  The
 readiness and metadata GETs (Open Inference Protocol, MLflow, KServe) are read by the same
 rule: a page answered there said "no metadata ...: status 200"."""
 
 from __future__ import annotations
+
+import re
 
 import httpx
 
@@ -29,7 +32,24 @@ def looks_like_page(data: bytes) -> bool:
         return True
     if head.startswith((b"<?xml", b"<!--")):
         return any(start in head for start in _PAGE_STARTS)
-    return False
+    return _fragment(head)
+
+
+_TAG = re.compile(rb"<([a-z][a-z0-9]*)[\s>/]")
+# the elements an error page's fragment begins with (a proxy's "<h1>502 Bad Gateway</h1>", a
+# framework's "<div>Session expired</div>"): a body so begun is markup whole, never JSON cut on
+# the way (whose first byte is "{" or "["); another element (XML's) is not read so
+_HTML_TAGS = frozenset(
+    b"a b body br center div em form h1 h2 h3 h4 h5 h6 head hr i img link meta noscript p "
+    b"pre script span strong style table title ul".split()
+)
+
+
+def _fragment(head: bytes) -> bool:
+    """Whether ``head`` (lowered, stripped) begins with an HTML element: a page's fragment
+    without ``<!doctype html>`` or ``<html>``."""
+    tag = _TAG.match(head)
+    return tag is not None and tag.group(1) in _HTML_TAGS
 
 
 def html_page(

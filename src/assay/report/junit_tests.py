@@ -58,6 +58,12 @@ def suite_test_cases(
         elif outcome == NO_VARIANT and cases:
             message = f"{said}: nothing of it was tested (every variant asked was its sentence)"
             ET.SubElement(case, "skipped", message=message)
+        elif outcome == "not tested" and cases:  # (``text.summary``: one label throughout)
+            message = (
+                f"{said}: nothing of it was tested (every classifier gave one label to every "
+                "sentence asked, so no case of it could fail)"
+            )
+            ET.SubElement(case, "skipped", message=message)
         elif outcome in ("too few cases to tell", "not tested") or not cases:
             message = (
                 f"{said}: too few cases to tell"

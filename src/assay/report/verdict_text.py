@@ -268,8 +268,9 @@ def _not_told_apart(
     near = max(highs, key=lambda d: d["favoured_high"])
     if near["favoured_high"] < low:
         return ""
-    return (
-        f", not told apart from the {near['value']} variant's "
+    return (  # (the named value's share said again: not read as the last one named's)
+        f"; the {top['value']} variant's {percent(top.get('favoured_in') or 0)} is not "
+        f"told apart from the {near['value']} variant's "
         f"{percent(near['favoured_in'] or 0)} (95 % intervals {percent(low)} to "
         f"{percent(top.get('favoured_high'))} and {percent(near.get('favoured_low'))} to "
         f"{percent(near['favoured_high'])} overlap): the sample shows no value favoured {where}"

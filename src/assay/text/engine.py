@@ -64,6 +64,15 @@ TEST_KEYS = 512  # per test, the keys of its first cases kept (``Engine.test_key
 CASE_KEYS = 16_384  # the run's first cases whose keys are kept (``Engine.case_keys``)
 
 
+class ShrinkFailed(Exception):
+    """A classifier failed (``error``) while a round's errors were shrunk; ``rows``: the
+    records of those errors, each as far as it was shrunk before the failure."""
+
+    def __init__(self, rows: list[dict[str, Any]], error: ModelError) -> None:
+        super().__init__(str(error))
+        self.rows, self.error = rows, error
+
+
 class TextModel(Protocol):
     def predict(self, inputs: Any, /) -> np.ndarray: ...
 
@@ -719,7 +728,11 @@ class Engine(Dispatch, EngineState):
         if not failing:
             return []
         if self.shrinker is None or not getattr(self.strategy, "lazy_shrink", False):
-            rows = self._shrink_rows(got, failing)
+            try:
+                rows = self._shrink_rows(got, failing)
+            except ShrinkFailed as cut:
+                self._failed_shrinking(cut.rows, cut.error)
+                rows = cut.rows
         else:
             # lazily: the smallest errors first, in waves; an error holding a minimal error
             # found by an earlier wave is not shrunk (it would shrink toward it)
@@ -729,6 +742,10 @@ class Engine(Dispatch, EngineState):
             for at in range(0, len(failing), wave):
                 try:
                     rows.extend(self._shrink_rows(got, failing[at : at + wave]))
+                except ShrinkFailed as cut:  # this wave's errors kept as far as shrunk
+                    rows.extend(cut.rows)
+                    self._failed_shrinking(rows, cut.error)
+                    break
                 except (ModelError, BudgetExhausted) as exc:
                     # the earlier waves' minimal errors are the run's (counted in its
                     # summary): returned to be stored, the failure raised at the next step
@@ -742,9 +759,19 @@ class Engine(Dispatch, EngineState):
             return []
         return [self._batch(rows)]
 
+    def _failed_shrinking(self, rows: list[dict[str, Any]], error: ModelError) -> None:
+        """A classifier failed while the round's errors were shrunk: with errors kept
+        (``rows``, each as far as it was shrunk) they are returned to be stored and the
+        failure raised at the next step; with none, raised now."""
+        if not rows:
+            raise error
+        self._fail_next = error
+
     def _shrink_rows(self, got: Evaluated, failing: list[int]) -> list[dict[str, Any]]:
         """Shrink the failing cases at ``failing`` of ``got``; the records of the new
-        minimal errors (the others are counted as duplicates)."""
+        minimal errors (the others are counted as duplicates).  A classifier failing while
+        they are shrunk raises ``ShrinkFailed`` holding them, each as far as it was shrunk
+        (they were found before the failure: a run failing there kept none of them)."""
         known: dict[int, str] = {}  # position in ``failing`` -> a known minimal key
         if self.shrinker is not None and getattr(self.strategy, "lazy_shrink", False):
             for j, i in enumerate(failing):
@@ -761,9 +788,14 @@ class Engine(Dispatch, EngineState):
         if self.shrinker is not None:
 
             def judge(cands: list[Case]) -> list[str | None] | None:
+                if failed:  # (no call after a failure)
+                    return None
                 try:
                     ev = self.evaluate(cands)
                 except BudgetExhausted:  # the time budget: keep what is confirmed so far
+                    return None
+                except ModelError as exc:  # kept so far, the failure raised after
+                    failed.append(exc)
                     return None
                 if ev is None:
                     return None
@@ -776,12 +808,13 @@ class Engine(Dispatch, EngineState):
                 return got + [None] * (len(cands) - len(got))
 
             self._short = False
+            failed: list[ModelError] = []
             sigs = [signature(got.detail[i]) for i in failing]
             minimal, complete = self.shrinker.shrink(originals, judge, sigs)
-            if not complete or self._short:
+            if not complete or self._short or failed:
                 self.shrink_incomplete += len(originals)
         else:
-            minimal = originals
+            minimal, failed = originals, []
         share_q = (self.model.queries - q0) / len(failing)
         share_e = (self.errors - e0) / len(failing)
         for i in failing:
@@ -790,6 +823,9 @@ class Engine(Dispatch, EngineState):
         try:
             final = self.evaluate(minimal, trim=False) if minimal else None
         except BudgetExhausted:
+            final = None
+        except ModelError as exc:  # (its cases were answered before: not expected)
+            failed.append(exc)
             final = None
         rows: list[dict[str, Any]] = []
         for j, (orig_i, small) in enumerate(zip(failing, minimal, strict=True)):
@@ -836,6 +872,8 @@ class Engine(Dispatch, EngineState):
             self.shrink_credit[orig_i][2] = 1.0
             self._remember(key, rec["signature"], small.relation)
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
+        if failed:
+            raise ShrinkFailed(rows, failed[0])
         return rows
 
     def _count(self, key: str) -> None:

@@ -40,6 +40,8 @@ from assay.core.textfile import read_text_file
 from assay.errors import UsageError
 from assay.text.lexicon import read_lexicon
 from assay.text.lines import file_lines
+from assay.text.split_tokens import FIRST as TOKEN_FIRST
+from assay.text.split_tokens import is_split_token, split_tokens_note
 
 __all__ = [
     "Directional",
@@ -627,6 +629,10 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
     # each symbol's productions: a range while they follow on (no int held per production)
     alternatives: list[Sequence[int]] = [range(0) for _ in names]
     seen: list[set[tuple[Item, ...]]] = [set() for _ in names]  # each symbol's alternatives
+    # the weight and line of each alternative weighted otherwise than 1 (few: a repeat is
+    # checked against it without holding a weight per alternative)
+    weighted: dict[tuple[int, tuple[Item, ...]], tuple[float, int]] = {}
+    tokens: list[tuple[str, int, int]] = []  # terminals split as a treebank writes them
     s = -1
     for n, raw, at, lhs in heads.rules:
         if lhs is not None:
@@ -643,8 +649,10 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
             items: list[Item] = []
             for kind, value, col in alt.items:
                 if kind == "term":
-                    if value.strip():
-                        items.append(value.strip())
+                    if word := value.strip():
+                        items.append(word)
+                        if word[0] in TOKEN_FIRST and len(tokens) < 64 and is_split_token(word):
+                            tokens.append((word, alt.line, col + 1))
                     continue
                 if value not in ids:
                     raise UsageError(
@@ -657,14 +665,23 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
                     )
                 items.append(ids[value])
             key = tuple(items)
-            if key in seen[s]:
-                continue  # a repeated alternative adds nothing
+            if key in seen[s]:  # a repeated alternative adds nothing: said if its weight differs
+                kept = weighted.get((s, key))
+                if kept is None and alt.weight != 1.0:  # (rare: its line looked up)
+                    at = next(p for p in alternatives[s] if productions[p][1] == key)
+                    kept = (1.0, lines[at])
+                _repeated_weight(notes, source, alt, names[s], kept)
+                continue
             seen[s].add(key)
+            if alt.weight != 1.0:
+                weighted[(s, key)] = (alt.weight, alt.line)
             _add(alternatives, s, len(productions))
             productions.append((s, key))
             weights.append(alt.weight)
             lines.append(alt.line)
-    del seen
+    del seen, weighted
+    if tokens:
+        notes.append(split_tokens_note(tokens, source))
     if not math.isfinite(sum(weights)):  # (a symbol's draws need its weights' sum)
         _refuse_overflowing(alternatives, weights, names, first_line, source)
     start = heads.start
@@ -730,6 +747,25 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
         g.expectations.append(_expectation(g, raw, n, source))
     g.lexicons = [path for path, _ in heads.lexicons.values()]
     return g
+
+
+def _repeated_weight(
+    notes: list[str], source: str, alt: _Alt, name: str, kept: tuple[float, int] | None
+) -> None:
+    """A warning for an alternative of ``name`` written again with another weight than the
+    one kept (``kept``: its weight and line; None: a weight of 1, as this one's): one,
+    its first weight used; the later one was dropped without a word (NLTK lists both)."""
+    weight, line = kept if kept is not None else (1.0, 0)
+    if alt.weight == weight:
+        return
+    shown = " ".join(_quote(v) if k == "term" else v for k, v, _ in alt.items) or _EMPTY
+    notes.append(
+        f"{source}:{alt.line}: {name} -> {shown} [{alt.weight:g}] repeats line {line}'s "
+        "alternative "
+        f"{shown} [{weight:g}]: they are one alternative of weight {weight:g} (a repeated "
+        "alternative is not added again, nor is its weight); write it once with the weight "
+        "meant"
+    )
 
 
 def _add(alternatives: list[Sequence[int]], s: int, p: int) -> None:

@@ -350,6 +350,11 @@ def indexed_by_map(model: Model, labels: Sequence[str]) -> Model | None:
     inner.capabilities = replace(inner.capabilities, n_classes=n, class_names=names)
     spec_info = getattr(model, "spec_info", {})
     named = CheckedModel(inner, spec_info=spec_info, max_batch=getattr(model, "limit", None))
+    named.classes_named_by = (  # (text has no --classes: the map is what names them)
+        "named by the label map; if it answers more, name each in the map: a resume adds "
+        "its lines, assay resume RUN_ID --label-map FILE (in Python "
+        "resume_run(run_id, label_map=...))"
+    )
     named.spec_info["capabilities"] = named.capabilities.to_json()
     return named
 
@@ -441,7 +446,7 @@ def load_classifiers(
             raise _of_classifier(exc, spec, k, len(specs)) from None
         _refuse_beyond(max_queries, asked[k] + 1, name_of(spec, k), asked[k])
     for k, m in enumerate(loaded):
-        if m.capabilities.outputs == "labels" and not m.capabilities.remote:
+        if m.capabilities.outputs == "labels":  # (a served one too: left52)
             loaded[k] = indexed_by_map(m, (mapped or {}).get(k, ())) or m
     for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
         caps = m.capabilities
@@ -466,6 +471,11 @@ def load_classifiers(
                 )
             )
             what = "class indices" if caps.outputs == "labels" else "one score per sentence"
+            if caps.outputs == "labels":  # (indexed_by_map: a map of its indices names them)
+                fix += (
+                    "; or name its indices with a label map, a line for each index it answers "
+                    f"(--label-map FILE: `{k + 1} 0 -> negative`, `{k + 1} 1 -> positive`)"
+                )
             raise UsageError(
                 f"classifier {name_of(spec, k)} answers {what} without saying which classes "
                 f"there are; {fix}",

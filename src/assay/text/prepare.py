@@ -29,6 +29,7 @@ from assay.text.nltk_grammar import nltk_text
 from assay.text.oracle import refuse_unreachable
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
+from assay.text.repeated_tests import refuse_repeated
 from assay.text.setup import TextSetup
 from assay.text.sizes import refuse_long_sentences
 from assay.text.spacing import joined_as, of_run
@@ -240,6 +241,7 @@ def setup_text(
     if not stored:  # (a stored run is replayed, resumed and shown as it was made)
         oracle_now = test.make_oracle(Sampler(test.grammar, max_depth=test.max_depth))
         refuse_unreachable(oracle_now, test.grammar, test.max_depth)
+        refuse_repeated(test.grammar, oracle)
     invocation: dict[str, Any] = {
         # paths as absolute: a resume may run in another directory
         "models": [absolute_spec(s) if isinstance(s, str) else None for s in specs],

@@ -19,6 +19,7 @@ from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_de
 from assay.text.grammar import Grammar, Invariant
 from assay.text.lag_beside import lag_unused
 from assay.text.oracle import Oracle
+from assay.text.still_tests import still_tests
 
 __all__ = [
     "BOUND",
@@ -210,6 +211,7 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
     drawn = drawn if drawn is not None and len(drawn) == len(tests) else None
     every_one = one_label(engine) == list(engine.oracle.layout.names)
     blind = set(_blind_tests(engine)) if every_one else set()
+    blind |= set(still_tests(engine))
     apart = getattr(engine, "apart_tests", None)  # (None or short: a run stored before)
     same = {r for r in range(len(tests)) if apart and len(apart) == len(tests) and not apart[r]}
     out = []
@@ -294,7 +296,9 @@ def too_few_reason(summary: dict[str, Any], kind: str, budget: str | None = None
 def _judged(test: dict[str, Any]) -> str:
     """A test's cases judged, none failing, in ``too_few_reason``'s words."""
     cases = int(test.get("cases") or 0)
-    if cases and test.get("outcome") == "not tested":  # (``one_label``)
+    if cases and test.get("outcome") == "not tested":  # (``one_label``, ``still_tests``)
+        if "%directional" in str(test.get("test")):
+            return f"0 of {cases:,}, every classifier giving one answer to every sentence"
         return f"0 of {cases:,}, every classifier giving one label to every sentence"
     if cases and test.get("outcome") == NO_VARIANT:
         return f"0 of {cases:,}, every variant asked being its sentence itself"
@@ -584,7 +588,8 @@ def build_summary(
     if engine.shrink_incomplete:
         notes.append(
             f"{engine.shrink_incomplete:,} errors were not fully shrunk: the budget "
-            "ran out while shrinking"
+            "ran out, or a classifier failed, while shrinking (each is kept as far as it "
+            "was shrunk)"
         )
     if (unused_lag := lag_unused(config)) is not None:  # (ASSAY_TEXT_LAG beside lanes)
         notes.append(unused_lag)
