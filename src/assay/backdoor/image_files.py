@@ -414,8 +414,7 @@ def _channels_first(shape: tuple[int, ...]) -> str:
     """The refusal of an array held channels first.  ``--channels-last`` is offered only
     where the last axis can be channels (1, 3 or 4): a torch batch (40, 3, 32, 32) was told
     "or --channels-last for 3x32 images of 32 channels", which refused again as pasted.
-    (No "assay reads ..." here: a message naming ``assay `` keeps its options unturned into
-    the API's keywords, and a notebook was told ``--input-shape`` and ``--channels-last``.)"""
+    (A notebook is told ``input_shape`` and ``channels_last=True``: ``core.keywords``.)"""
     _, c, h, w = shape
     first = (
         f"array has shape {shape}: {c} plane(s) of {h}x{w} pixels, channels first as torch "

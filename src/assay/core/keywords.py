@@ -215,14 +215,21 @@ def _store_in_keywords(message: str) -> str:
 
     if message.startswith(f"{DEFAULT_STORE}:"):
         message = f"{DEFAULT_STORE.absolute()}{message[len(str(DEFAULT_STORE)) :]}"
-    message = message.replace("give another --store", "give store= another path")
-    message = message.replace("pass --store elsewhere", "give store= another path")
-    return re.sub(r"--store\b ?", "store=", message)
+
+    def turn(part: str) -> str:
+        part = part.replace("give another --store", "give store= another path")
+        part = part.replace("pass --store elsewhere", "give store= another path")
+        return re.sub(r"--store\b ?", "store=", part)
+
+    # (an ``assay resume RUN --store PATH`` printed whole stays as typed, or is the call)
+    return _outside_commands(calls_for_commands(message), turn)
 
 
 _FLAG = re.compile(r"--([a-z][a-z-]*)")
 # an option and its value where the keyword takes more than the command line's FILE
 _API_FORMS = {
+    "--input-shape C,H,W": "input_shape=(C, H, W)",
+    "--label decided": 'label="decided"',
     "--label-map FILE": "label_map= (a file, or a dict {CLASSIFIER: {LABEL: COMMON}}, the "
     "classifier by its position from 0 or its name)",
     "--missing drop": 'missing="drop"',
@@ -246,15 +253,42 @@ _PAIR = re.compile(r"--range (-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)\b")
 _CHOICE = re.compile(r"--(strategy|oracle|mode) ([a-z][a-z0-9]*)\b")
 
 
+# a command line quoted whole for the shell (``a stopped run: assay resume RUN_ID
+# --batch-size 8``, ``assay fairness --export``), to the end of its clause: its options stay
+# as typed.  Prose naming assay ("assay reads 16-bit images as 0..65535 ...; give --range",
+# "--input-shape C,H,W tells assay the model takes them so") is no command: its options are
+# the caller's keywords (a message holding "assay " kept every option unturned, left52c)
+_QUOTED_COMMAND = re.compile(
+    r"\bassay (?:fairness|text|backdoor|demo|runs|show|report|resume|verify|delete|prune"
+    r"|salvage|code)\b[^;()]*?(?=[;()]|, |\. |\.?$)"
+)
+
+
 def _prose_in_keywords(
     message: str, accepted: set[str], renamed: Mapping[str, str] | None = None
 ) -> str:
     """A message's command-line options in the caller's keywords (``--max-queries`` ->
     ``max_queries``; ``renamed``: an option whose keyword is named otherwise, ``--range`` ->
-    ``value_range``); left alone when it quotes an ``assay`` command, meant for the shell, or
-    already gives the Python form beside the command line's ("in Python ...")."""
-    if "assay " in message or "in Python" in message:  # (written for both already)
+    ``value_range``), but those of an ``assay`` command it quotes for the shell
+    (``_QUOTED_COMMAND``); left alone when it already gives the Python form beside the
+    command line's ("in Python ...")."""
+    if "in Python" in message:  # (written for both already)
         return message
+    return _outside_commands(message, lambda part: _options_in_keywords(part, accepted, renamed))
+
+
+def _outside_commands(message: str, turn: Callable[[str], str]) -> str:
+    """``message`` with ``turn`` applied to each stretch of it outside the ``assay``
+    commands it quotes (``_QUOTED_COMMAND``), which stay as typed."""
+    parts = _QUOTED_COMMAND.split(message)
+    commands = [m.group(0) for m in _QUOTED_COMMAND.finditer(message)]
+    return "".join(turn(p) + c for p, c in zip(parts, [*commands, ""], strict=True))
+
+
+def _options_in_keywords(
+    message: str, accepted: set[str], renamed: Mapping[str, str] | None = None
+) -> str:
+    """``_prose_in_keywords`` of a message (or a part of one) quoting no command."""
     other = dict(renamed or {})
     if other.get("range") in accepted:  # ("--range 0,255": value_range=(0, 255))
         message = _PAIR.sub(lambda m: f"{other['range']}=({m[1]}, {m[2]})", message)
