@@ -231,9 +231,26 @@ def _check_rows(out: np.ndarray, inputs: ModelInputs) -> None:
         raise ModelError(
             f"the model's class probabilities for input {i} sum to {out[i].sum():.4g}, not 1 "
             f"({np.round(out[i], 4).tolist()}; {int(off.sum()):,} of {len(out):,} rows do "
-            f"not): it must answer one probability per class, the row summing to 1 (e.g. "
-            f"np.column_stack([1 - p, p])); first such input: {describe_input(inputs, i)}"
+            f"not): it must answer one probability per class, the row summing to 1 "
+            f"({_sum_fix(out[i])}); first such input: {describe_input(inputs, i)}"
         )
+
+
+def _sum_fix(row: np.ndarray) -> str:
+    """How a row of probabilities that does not sum to 1 is made to, by its column count: a
+    binary model's ``[p, p]`` is ``[1 - p, p]``; a 10-class model answering its top 5 (the
+    others 0) was told that binary fix too (hostile52b)."""
+    k = len(row)
+    if k == 2:
+        return "e.g. np.column_stack([1 - p, p]) of the positive class's p"
+    given = int(np.count_nonzero(row))
+    every = f"the softmax over all {k} classes (scipy.special.softmax(logits, axis=1))"
+    if given < k:
+        return (
+            f"this row gives {given} of its {k} classes a probability, the others 0: a top "
+            f"{given} kept? answer every class's, e.g. {every}"
+        )
+    return f"e.g. {every}, or p / p.sum(axis=1, keepdims=True) of scores per class"
 
 
 def _length(raw: Any) -> int:
