@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.label_files import class_of
+from assay.backdoor.npz_arrays import array_header, images_key, labels_keys, npz_member
 from assay.backdoor.pixels import check_room, check_sizes, pixels, read_file
 from assay.backdoor.unread import IMAGE_SUFFIXES, refuse_unread, unread
 from assay.core.kept_words import keep_on_one_line
@@ -56,7 +57,10 @@ class ImageFiles:
 def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
     p = Path(path)
     if not p.exists():
-        raise UsageError("no such file or folder", argument=argument, path=str(p))
+        member = npz_member(os.fspath(path))  # (FILE.npz:ARRAY names one of its arrays)
+        if member is None:
+            raise UsageError("no such file or folder", argument=argument, path=str(p))
+        return _read_array(member[0], argument, member[1])
     if p.is_dir():
         return _read_folder(p, argument)
     suffix = p.suffix.lower()
@@ -440,37 +444,9 @@ def _first(values: np.ndarray) -> bool:
     return a in (1, 3, 4) and b == c and a != b
 
 
-def _images_key(keys: list[str], p: Path, argument: str) -> str:
-    """The array of an .npz file that holds the images: ``images`` (``x``, ``X``), or its
-    only array besides the labels; several others are refused (the first was taken: the
-    labels, or another set, could be scanned as images)."""
-    named = next((k for k in ("images", "x", "X") if k in keys), None)
-    if named is not None:
-        return named
-    others = [k for k in keys if k not in ("labels", "y")]
-    if len(others) == 1:
-        return others[0]
-    if not others:
-        raise UsageError(
-            "the .npz file holds no images array" + (f" (only {', '.join(keys)})" if keys else ""),
-            argument=argument,
-            path=str(p),
-        )
-    raise UsageError(
-        f"the .npz file holds several arrays ({', '.join(others)}); which are the images is "
-        "unknown: name that array 'images' (and the true labels 'labels')",
-        argument=argument,
-        path=str(p),
-    )
-
-
 def _header_shape(fh: Any) -> tuple[int, ...]:
     """The shape an .npy stream's header declares (its data is not read)."""
-    from numpy.lib import format as npformat
-
-    version = npformat.read_magic(fh)
-    read = npformat.read_array_header_1_0 if version == (1, 0) else npformat.read_array_header_2_0
-    return tuple(int(v) for v in read(fh)[0])
+    return array_header(fh)[0]
 
 
 def _check_header(fh: Any, p: Path, argument: str) -> int:
@@ -498,7 +474,9 @@ def _check_labels(z: Any, key: str, n: int, p: Path, argument: str) -> None:
         )
 
 
-def _read_array(p: Path, argument: str) -> ImageFiles:
+def _read_array(p: Path, argument: str, asked: str | None = None) -> ImageFiles:
+    """An .npy file's images, or an .npz file's (its array ``asked``, ``FILE.npz:ARRAY``, or
+    the one ``npz_arrays.images_key`` finds) with their true labels if it holds them."""
     labels = None
     try:
         with p.open("rb") as fh:  # our handle: closed even when numpy fails half-way
@@ -508,14 +486,14 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
                     # ``KeyError``, exit 5; it is no array numpy reads)
                     members = set(z.zip.namelist())
                     keys = [k for k in z.files if f"{k}.npy" in members]
-                    key = _images_key(keys, p, argument)
+                    key = images_key(z, keys, p, argument, asked)
                     with z.zip.open(f"{key}.npy") as member:
                         n = _check_header(member, p, argument)
-                    for k in ("labels", "y"):
+                    for k in labels_keys(key):
                         if k in keys:
                             _check_labels(z, k, n, p, argument)
                     values = z[key]
-                    for k in ("labels", "y"):
+                    for k in labels_keys(key):
                         if k in keys:
                             labels = _class_indices(np.asarray(z[k]).reshape(-1), k, p, argument)
             else:

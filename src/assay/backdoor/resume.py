@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assay.backdoor.npz_arrays import still_there
 from assay.backdoor.phases import BackdoorResult, _execute, _result, record_rates
 from assay.backdoor.prepare import BackdoorSetup, _array_digests, setup_backdoor
 from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
@@ -239,7 +240,7 @@ def replay_backdoor_run(
             f"the run scanned {stored}'s own digits, whose clean images go with the built-in "
             "models only: scan your model with your clean images (--clean)"
         )
-    elif clean is None and isinstance(inv.get("clean"), str) and not Path(inv["clean"]).exists():
+    elif clean is None and isinstance(inv.get("clean"), str) and not still_there(inv["clean"]):
         no_clean = f"the run's clean images ({inv['clean']}) are gone"
     elif inv.get("clean") is None and clean is None and not demo:
         no_clean = (

@@ -79,7 +79,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 help="Images to scan: a folder of PNG/JPEG/BMP/GIF/TIFF/WebP (or of class "
                 "subfolders, images/cat/1.png: the subfolder names are the labels; a folder "
                 "holding images assay does not read, HEIC or raw, is refused), one image, or "
-                ".npy/.npz (n,H,W[,C]: channels last)."
+                ".npy/.npz (n,H,W[,C]: channels last; FILE.npz:ARRAY names one of its arrays)."
             ),
         ] = None,
         clean: Annotated[
