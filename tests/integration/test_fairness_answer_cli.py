@@ -69,7 +69,7 @@ def test_exact_share_and_fail_on_expression(biased: tuple[Path, Path], tmp_path:
     code, out, doc = _run(biased, tmp_path, "--fail-on", "share>0.5", "--exact")
     assert code == 0, out
     summary = doc["run"]["summary"]
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     (verdict,) = summary["verdict"]
     assert verdict["basis"] == "exact" and verdict["level"] == "pass"
     assert verdict["share_uniform"] == pytest.approx(0.2)

@@ -648,7 +648,7 @@ def test_report_format_snippet_names_exist() -> None:
     for module, names in imports:
         for name in names.split(","):
             assert callable(resolve(f"{module}.{name.strip()}")), name
-    assert resolve("assay.report.load_schema")()["properties"]["schema_version"]["const"] == 2
+    assert resolve("assay.report.load_schema")()["properties"]["schema_version"]["const"] == 3
 
 
 def test_schema_format_examples_load_alike(tmp_path: Path) -> None:

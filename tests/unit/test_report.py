@@ -129,7 +129,7 @@ def _parse(html: str) -> _Tags:
 def test_document_counts_examples_and_vocabulary(tmp_path: Path) -> None:
     store, run_id = _store_with_run(tmp_path)
     doc = build_document(store, run_id[:8])  # a unique prefix names the run
-    assert doc["schema_version"] == SCHEMA_VERSION == 2
+    assert doc["schema_version"] == SCHEMA_VERSION == 3
     assert doc["run"]["id"] == run_id and doc["rerun"] == doc["run"]["command"]
     findings = doc["findings"]
     assert findings["total"] == 5 and findings["by_kind"] == {"pair": 2, "text": 3}
@@ -177,7 +177,9 @@ def test_schema_file_matches_documents(tmp_path: Path) -> None:
     doc = build_document(store, run_id)
     assert set(schema["required"]) <= set(doc)
     assert set(schema["$defs"]["findings"]["required"]) <= set(doc["findings"])
-    assert set(schema["$defs"]["finding"]["properties"]) == set(doc["findings"]["examples"][0])
+    # (inputs_scale: a JSON file's image examples of whole pixels only, ``pixels_json``)
+    given = set(doc["findings"]["examples"][0])
+    assert set(schema["$defs"]["finding"]["properties"]) - {"inputs_scale"} == given
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(doc, schema)

@@ -38,6 +38,7 @@ from assay.errors import UsageError
 from assay.report.html import render_html
 from assay.report.json_text import dumps_document
 from assay.report.junit import render_junit
+from assay.report.pixels_json import pixels_as_floats, pixels_as_integers
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -49,7 +50,9 @@ __all__ = [
     "write_reports",
 ]
 
-SCHEMA_VERSION = 2  # 2: fairness verdict, direction, regions and exact figures in the summary
+# 2: fairness verdict, direction, regions and exact figures in the summary; 3: an image
+# example's whole 8-bit pixels written as integers with ``inputs_scale`` (``pixels_json``)
+SCHEMA_VERSION = 3
 EXAMPLE_VALUES = 1 << 20
 """Values in the report's examples at most (a finding of a 100,000-column table holds
 200,000: five of them, not 50): ``findings.shown_capped`` says so."""
@@ -295,7 +298,7 @@ def write_reports(
     """
     names = {"json": "--json", "html": "--html", "junit": "--junit", **(arguments or {})}
     jobs: list[tuple[str | os.PathLike[str] | None, str, Callable[[], str]]] = [
-        (json_path, names["json"], partial(dumps_document, doc)),
+        (json_path, names["json"], partial(_json_text, doc)),
         (html_path, names["html"], partial(render_html, doc)),
         (junit_path, names["junit"], partial(render_junit, doc)),
     ]
@@ -315,6 +318,11 @@ def write_reports(
             ) from exc
         written.append(path)
     return written
+
+
+def _json_text(doc: dict[str, Any]) -> str:
+    """The JSON file's text: the document, its image examples' pixels as integers."""
+    return dumps_document(pixels_as_integers(doc))
 
 
 def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -347,7 +355,7 @@ def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise UsageError(f"not an assay report: missing {', '.join(missing)}", path=where)
     if not isinstance(doc["run"], dict) or not isinstance(doc["findings"], dict):
         raise UsageError("not an assay report: 'run' and 'findings' must be objects", path=where)
-    return doc
+    return pixels_as_floats(doc)
 
 
 def bytes_bound(counts: dict[str, dict[str, Any]], keep: int | None) -> str | None:
