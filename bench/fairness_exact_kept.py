@@ -25,6 +25,7 @@ from assay.fairness.exact.ensemble import _KernelArrays
 from assay.fairness.exact.jit import jit
 from assay.fairness.exact.settle import settle, workspace, worth
 from fairness_exact_cpu import MODELS, _flat
+from fairness_exact_step import _state
 
 Model = tuple[np.ndarray, ...]
 
@@ -106,15 +107,7 @@ def _kept_first(
     lows = np.empty(n_alpha)
     highs = np.empty(n_alpha)
     score = np.empty(n_feat)
-    parent = (
-        np.empty((n_trees, n_alpha)),
-        np.empty((n_trees, n_alpha)),
-        np.empty(n_trees),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-    )
+    parent = _state(n_trees, n_alpha)
     b_tree = np.empty(n_trees, dtype=np.int64)
     b_tmn = np.empty((n_trees, n_alpha))
     b_tmx = np.empty((n_trees, n_alpha))

@@ -34,6 +34,20 @@ Model = tuple[np.ndarray, ...]
 
 
 @jit  # type: ignore[misc]
+def _state(n_trees: int, n_alpha: int) -> tuple[np.ndarray, ...]:
+    """The arrays ``kernel._walk`` fills (``st``), zeroed."""
+    return (
+        np.zeros((n_trees, n_alpha)),
+        np.zeros((n_trees, n_alpha)),
+        np.zeros(n_trees),
+        np.zeros(n_trees, dtype=np.int64),
+        np.zeros(n_trees, dtype=np.int64),
+        np.zeros(n_trees, dtype=np.int64),
+        np.zeros(n_trees, dtype=np.int64),
+    )
+
+
+@jit  # type: ignore[misc]
 def _walk_count(
     t: int,
     lo: np.ndarray,
@@ -172,15 +186,7 @@ def _walks(
     outputs, the nodes visited and the straddling trees (once)."""
     n_trees = len(model[6])
     queue = np.empty(tree_size + 2, dtype=np.int64)
-    st = (
-        np.empty((n_trees, n_alpha)),
-        np.empty((n_trees, n_alpha)),
-        np.empty(n_trees),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-    )
+    st = _state(n_trees, n_alpha)
     check = 0.0
     for _ in range(reps):
         for i in range(len(boxes)):
@@ -206,28 +212,12 @@ def _joint_walks(
     n_trees = len(model[6])
     queue = np.empty(tree_size + 2, dtype=np.int64)
     first = np.empty(n_alpha, dtype=np.int64)
-    st = (
-        np.zeros((n_trees, n_alpha)),
-        np.zeros((n_trees, n_alpha)),
-        np.zeros(n_trees),
-        np.zeros(n_trees, dtype=np.int64),
-        np.zeros(n_trees, dtype=np.int64),
-        np.zeros(n_trees, dtype=np.int64),
-        np.zeros(n_trees, dtype=np.int64),
-    )
+    st = _state(n_trees, n_alpha)
     for _ in range(reps):
         for i in range(len(boxes)):
             for t in range(n_trees):
                 _walk_joint(t, boxes[i, 0], boxes[i, 1], attr, n_alpha, model, queue, first, st)
-    ref = (
-        np.zeros((n_trees, n_alpha)),
-        np.zeros((n_trees, n_alpha)),
-        np.zeros(n_trees),
-        np.zeros(n_trees, dtype=np.int64),
-        np.zeros(n_trees, dtype=np.int64),
-        np.zeros(n_trees, dtype=np.int64),
-        np.zeros(n_trees, dtype=np.int64),
-    )
+    ref = _state(n_trees, n_alpha)
     differ = 0
     for i in range(len(boxes)):
         for t in range(n_trees):
@@ -262,15 +252,7 @@ def _halves(
     n_trees = len(model[6])
     n_feat = boxes.shape[2]
     queue = np.empty(tree_size + 2, dtype=np.int64)
-    st = (
-        np.empty((n_trees, n_alpha)),
-        np.empty((n_trees, n_alpha)),
-        np.empty(n_trees),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-    )
+    st = _state(n_trees, n_alpha)
     lows = np.empty(n_alpha)
     highs = np.empty(n_alpha)
     score = np.empty(n_feat)
@@ -314,15 +296,7 @@ def _outcomes(
     n_trees = len(model[6])
     n_feat = boxes.shape[2]
     queue = np.empty(4096, dtype=np.int64)
-    st = (
-        np.empty((n_trees, n_alpha)),
-        np.empty((n_trees, n_alpha)),
-        np.empty(n_trees),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-    )
+    st = _state(n_trees, n_alpha)
     lows = np.empty(n_alpha)
     highs = np.empty(n_alpha)
     score = np.empty(n_feat)
