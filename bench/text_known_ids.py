@@ -1,12 +1,12 @@
 """The word ids a known-error check reads, made both ways (prints; not a test).
 
-Records the cases a run of pair (a) checks against its known minimal errors
-(``Engine._known_within``), then makes each case's ids both ways, CPU ns a check (min of 9):
-the texts route (the case's sentence, remembered by the engine, split and each word looked up:
-``KnownErrors.within``'s reading) and the ids route (``Vocab.rendered`` of its draft's ids:
-``within_ids``' reading, what the engine uses), and checks they are equal::
+For drafts of pair (a)'s engine (sentences drawn by its sampler, flattened with their words'
+ids as the walk's drafts are), each draft's ids made both ways, CPU ns a check (min of 9):
+the texts route (the sentence, made once, split and each word looked up:
+``KnownErrors.within``'s reading) and the ids route (``Vocab.rendered`` of the draft's ids:
+``within_ids``' reading, what the engine uses for a drafted case); and checks they are equal::
 
-    PYTHONPATH=src ASSAY_COMPILED=0 python bench/text_known_ids.py --seed 1 --queries 20000
+    PYTHONPATH=src ASSAY_COMPILED=0 python bench/text_known_ids.py --sentences 5000
 
 Run it under each build (``ASSAY_COMPILED=0`` for the pure one).
 """
@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-from text_cpu import runner  # bench/text_cpu.py (this script's directory is on the path)
+import numpy as np
 
 
 def best_ns(fn: Callable[[], None], n: int, reps: int = 9) -> float:
@@ -35,33 +32,28 @@ def best_ns(fn: Callable[[], None], n: int, reps: int = 9) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--queries", type=int, default=20_000)
+    ap.add_argument("--sentences", type=int, default=5000)
     args = ap.parse_args()
-    os.environ.setdefault("ASSAY_TEXT_WORKER", "inline")
-    from assay.text import engine as E
+    from assay.core.budget import BudgetedModel
     from assay.text import vocab as V
+    from assay.text.api import builtin_classifier, setup_text
+    from assay.text.flat import text as flat_text
+    from assay.text.generate import Draws
+    from assay.text.oracle import Case
 
-    cases: list[Any] = []
-    engines: list[Any] = []
-    original = E.Engine._known_within
-
-    def record(self: Any, case: Any, sig: str | None) -> str | None:
-        if not engines:
-            engines.append(self)
-        if len(self._known) and case.draft is not None and case.draft.ids is not None:
-            cases.append(case)
-        return original(self, case, sig)
-
-    E.Engine._known_within = record  # type: ignore[method-assign]
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            runner("a", args.queries, Path(tmp))(args.seed)
-    finally:
-        E.Engine._known_within = original  # type: ignore[method-assign]
-    engine = engines[0]
-    texts = [engine.texts(c) for c in cases]  # (remembered in a run: made before the check)
-    drafts = [c.draft.ids for c in cases]
+    names = ["tfidf", "tfidf-nonegation"]
+    setup = setup_text(
+        [builtin_classifier(n) for n in names], names=names, grammar="builtin:reviews"
+    )
+    model = BudgetedModel(setup.model, max_queries=1000)
+    engine = setup.test.search(model, np.random.default_rng(1)).engine
+    draws = Draws(np.random.default_rng(2))
+    flats = [
+        engine.flatten_case(Case(engine.sampler.sentence_tree(draws)))
+        for _ in range(args.sentences)
+    ]
+    texts = [[flat_text(f)] for f in flats]
+    drafts = [f.ids for f in flats]
     split, get, rendered = engine._words.words, engine.vocab.ids.get, engine.vocab.rendered
 
     def by_texts() -> None:
@@ -77,10 +69,11 @@ def main() -> None:
         for d, tx in zip(drafts, texts, strict=True)
     )
     build = "compiled" if str(V.__file__).endswith((".so", ".pyd")) else "pure"
-    a1, b1 = best_ns(by_texts, len(cases)), best_ns(by_ids, len(cases))
-    a2, b2 = best_ns(by_texts, len(cases)), best_ns(by_ids, len(cases))
+    n = len(flats)
+    a1, b1 = best_ns(by_texts, n), best_ns(by_ids, n)
+    a2, b2 = best_ns(by_texts, n), best_ns(by_ids, n)
     print(
-        f"{len(cases):,} checks, vocab {build}, equal {same}: texts route {a1:.0f}, {a2:.0f} ns;"
+        f"{n:,} drafts, vocab {build}, equal {same}: texts route {a1:.0f}, {a2:.0f} ns;"
         f" ids route {b1:.0f}, {b2:.0f} ns; load {os.getloadavg()[0]:.1f}"
     )
 
