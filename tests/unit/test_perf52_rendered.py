@@ -16,6 +16,7 @@ from assay.text.flat import Draft
 from assay.text.flat import text as flat_text
 from assay.text.generate import Draws
 from assay.text.known import KnownErrors
+from assay.text.oracle import Case
 from assay.text.segment import Words
 from assay.text.vocab import Vocab
 
@@ -68,6 +69,13 @@ def test_a_word_the_rule_does_not_cover_gives_none(words: list[str]) -> None:
     assert vocab.rendered(vocab.of(["a", "b"])) == list(vocab.of(["a", "b"]))
 
 
+def _compiled() -> bool:
+    from assay.text import engine
+
+    return not str(engine.__file__).endswith(".py")
+
+
+@pytest.mark.skipif(_compiled(), reason="patches the engine's methods (pure build only)")
 def test_the_engine_matches_known_errors_on_draft_ids_as_on_split_sentences() -> None:
     """A run's known-error checks of drafted cases go by the drafts' ids, and give what the
     split sentences give, for every case the run checked and for random ones."""
@@ -112,16 +120,32 @@ def test_the_engine_matches_known_errors_on_draft_ids_as_on_split_sentences() ->
         sig = sigs[j % len(sigs)]
         assert known.within_ids([ids], sig) == known.within(texts, sig)
         assert engine._known_within(case, sig) == known.within(texts, sig)
+    _random_drafts_match(engine, draws)
+
+
+def _random_drafts_match(engine: Any, draws: Draws) -> None:
+    """For 200 random drafts, ``rendered`` is the split and ``within_ids`` is ``within``."""
+    known, vocab, split = engine._known, engine.vocab, Words(engine.g).words
+    get = vocab.ids.get
     hits = 0
     for _ in range(200):
-        tree = engine.sampler.sentence_tree(draws)
-        flat = engine.flatten_case(type(drafted[0])(tree))
+        flat = engine.flatten_case(Case(engine.sampler.sentence_tree(draws)))
         ids = vocab.rendered(flat.ids)
         assert ids == [get(w, -1) for w in split(flat_text(flat))]
-        got = known.within_ids([ids], None)
-        assert got == known.within([flat_text(flat)], None)
-        hits += got is not None
+        for sig in (None, *dict.fromkeys(str(r["signature"]) for r in engine.minimal.values())):
+            got = known.within_ids([ids], sig)
+            assert got == known.within([flat_text(flat)], sig)
+            hits += got is not None
     assert hits
+
+
+def test_random_drafts_match_known_errors_by_ids_as_by_split_sentences() -> None:
+    """(In either build.)  A run's known errors, matched against random drafts' ids."""
+    engine = _engine(seed=4)
+    for _ in range(6):
+        engine.step()
+    assert len(engine._known) >= 20
+    _random_drafts_match(engine, Draws(np.random.default_rng(7)))
 
 
 def test_within_ids_is_within_for_errors_of_glued_words() -> None:
