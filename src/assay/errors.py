@@ -24,7 +24,9 @@ class AssayError(Exception):
     Its message is masked as the CLI prints it (``core.message_secrets.redact_message``: a
     URL's credentials, a value named as a credential, a token of a known shape, a credential
     variable's value): a model's error text quoting its key reaches an API caller, a log or
-    a store masked whatever path built the message."""
+    a store masked whatever path built the message; and cut to 20,000 characters
+    (``redact_cut``: a module raising a 50 MB message on import took minutes to mask, and
+    went whole into the JUnit file)."""
 
     def __init__(self, *args: object) -> None:
         super().__init__(*(_masked(a) if isinstance(a, str) else a for a in args))
@@ -32,9 +34,9 @@ class AssayError(Exception):
 
 def _masked(text: str) -> str:
     # (imported here: ``core.redact`` imports this module)
-    from assay.core.message_secrets import redact_message
+    from assay.core.message_secrets import redact_cut
 
-    return redact_message(text)
+    return redact_cut(text, said=True)
 
 
 class UsageError(AssayError):

@@ -25,12 +25,22 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
+from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
 from assay.core.redact import MASK, redact_text, scrub
 from assay.errors import AssayError, UsageError
 
-__all__ = ["environment_secrets", "object_secrets", "redact_message", "secrets_masked"]
+__all__ = [
+    "callable_parts",
+    "environment_secrets",
+    "object_secrets",
+    "redact_cut",
+    "redact_message",
+    "secrets_masked",
+    "text_start",
+]
 
 _NAME = (
     r"(?:[A-Za-z_\-]*(?:api[_\-]?key|apikey|token|secret|passw(?:or)?d|pwd|credential"
@@ -89,28 +99,62 @@ _SPECIAL = re.compile(r"_*(pad|unk|eos|bos|sep|cls|mask|additional_special)_toke
 def object_secrets(obj: Any) -> list[str]:
     """The string values of ``obj``'s credential-named attributes (``api_key``, ``token``,
     ``password``: its own and its class's), and of the objects it holds, two levels down;
-    longest first.  Read from ``__dict__`` only: no property is run."""
+    longest first.  Read from ``__dict__`` only: no property is run.  A callable is read
+    for what its code holds (``callable_parts``): a bound method's object
+    (``check_fairness(client.predict, ...)``), a partial's function, arguments and
+    keywords, a function's closure by its variables' names and its module's
+    credential-named strings (``API_KEY = "..."``)."""
     found: set[str] = set()
     seen: set[int] = set()
+
+    def take(name: str | None, value: Any, depth: int) -> None:
+        if isinstance(value, str):
+            named = name is not None and _ENV_NAME.search(name) and not _SPECIAL.match(name)
+            if named and len(value) >= _MIN_ATTRIBUTE:
+                found.add(value)
+        elif not isinstance(value, ModuleType):
+            walk(value, depth)
 
     def walk(o: Any, depth: int) -> None:
         if id(o) in seen or depth > _DEPTH or isinstance(o, str | bytes | int | float):
             return
         seen.add(id(o))
+        for name, value, deeper in callable_parts(o):
+            take(name, value, depth + deeper)
         for owner in (o, type(o)):
             own = getattr(owner, "__dict__", None)
             if not isinstance(own, Mapping):
                 continue
             for name, value in list(own.items())[:200]:
                 if isinstance(value, str):
-                    named = _ENV_NAME.search(str(name)) and not _SPECIAL.match(str(name))
-                    if named and len(value) >= _MIN_ATTRIBUTE:
-                        found.add(value)
+                    take(str(name), value, depth)
                 elif owner is o and not callable(value):
                     walk(value, depth + 1)
 
     walk(obj, 0)
     return sorted(found, key=lambda v: (-len(v), v))
+
+
+def callable_parts(o: Any) -> Iterator[tuple[str | None, Any, int]]:
+    """What a callable's code reads, as ``(name or None, value, 0 at the callable's own
+    level or 1 below it)``: a bound method's object and function, a partial's function,
+    arguments and keywords, a function's closure cells (named by their variables) and the
+    strings of its module's globals.  Nothing for any other object."""
+    if isinstance(o, MethodType):
+        yield None, o.__self__, 0
+        yield None, o.__func__, 0
+    elif isinstance(o, partial):
+        yield None, o.func, 0
+        yield from ((None, a, 1) for a in o.args)
+        yield from ((str(k), v, 1) for k, v in o.keywords.items())
+    elif isinstance(o, FunctionType):
+        for name, cell in zip(o.__code__.co_freevars, o.__closure__ or (), strict=False):
+            try:
+                yield name, cell.cell_contents, 1
+            except ValueError:  # (a cell not filled yet)
+                continue
+        # (a module's other globals, its imports and classes, are not its credentials)
+        yield from ((str(k), v, 1) for k, v in o.__globals__.items() if isinstance(v, str))
 
 
 _VARIABLE = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -143,6 +187,36 @@ def redact_message(text: str) -> str:
     the credentials it carries elsewhere masked (see the module's docstring)."""
     text = scrub(redact_text(text), environment_secrets())
     return _KNOWN.sub(_known, _NAMED.sub(_named, text))
+
+
+# a message longer than this is cut (a terminal line is cut there too: ``core.terminal``)
+MESSAGE_MOST = 20_000
+# a text this much longer than it is to be shown is cut before it is masked
+_MARGIN = 4096
+_LAST_WORD = re.compile(r"\S+\Z")
+
+
+def text_start(text: str, n: int) -> str:
+    """The first ``n`` characters of ``text``, without the word the cut fell in (a key cut
+    in two is no longer one the masking's patterns see); ``text`` itself when not longer."""
+    if len(text) <= n:
+        return text
+    head = text[:n]
+    word = _LAST_WORD.search(head)
+    return head if word is None or len(word.group()) >= _MARGIN else head[: word.start()]
+
+
+def redact_cut(text: str, limit: int = MESSAGE_MOST, *, said: bool = False) -> str:
+    """``text`` masked (``redact_message``) and cut to ``limit`` characters, ``...`` ending
+    it (``said``: and how long it was).  A text far longer is cut before it is masked
+    (``text_start``): a model's 50 MB error took 7-27 s of CPU to mask whole (once per
+    ``AssayError`` holding it) for its first 300 characters to be shown, and a module's
+    50 MB import error went whole into the JUnit file."""
+    head = text_start(text, limit + _MARGIN)
+    out = redact_message(head)
+    if len(out) <= limit and head is text:
+        return out
+    return out[: limit - 3] + "..." + (f" ({len(text):,} characters in all)" if said else "")
 
 
 def _known(m: re.Match[str]) -> str:

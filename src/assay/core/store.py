@@ -67,6 +67,7 @@ from assay.core.setstate import (
     is_set_part,
     load_parts,
 )
+from assay.core.state_once import SAME, Row, appends_read, stored_once
 from assay.core.store_blobs import (
     alike_groups,
     array_bytes,
@@ -1286,15 +1287,15 @@ class RunStore:
         chunks = [(name, "append", arr) for name, arr in snap.appends.items()]
         # a set's new keys, sorted: stored as the gaps between neighbours
         chunks += [(name, FRESH, np.sort(arr)) for name, arr in snap.sets.items() if len(arr)]
+        rows: list[Row] = []
         for name, part, arr in chunks:
             (seq,) = db.execute(
                 "SELECT COALESCE(MAX(seq) + 1, 0) FROM state WHERE run_id=? AND name=?",
                 (run_id, name),
             ).fetchone()
-            db.execute(
-                "INSERT INTO state VALUES (?, ?, ?, ?, ?)",
-                (run_id, name, seq, part, array_bytes(arr)),
-            )
+            rows.append((name, seq, part, array_bytes(arr)))
+        for row in stored_once(rows):  # (the same keys under three names: once)
+            db.execute("INSERT INTO state VALUES (?, ?, ?, ?, ?)", (run_id, *row))
 
     def load_snapshot(self, run_id: str) -> Snapshot | None:
         rows = self._db.execute(
@@ -1303,9 +1304,9 @@ class RunStore:
         if not rows:
             return None
         snap = Snapshot()
-        parts: dict[str, list[np.ndarray]] = {}
+        parts: list[tuple[str, int, bytes, bool]] = []
         sets: list[tuple[str, bytes]] = []
-        for name, _seq, part, data in rows:
+        for name, seq, part, data in rows:
             if part == "values":
                 snap.values = values_from(data)
             elif part == "array":
@@ -1313,8 +1314,8 @@ class RunStore:
             elif is_set_part(part):
                 sets.append((name, data))
             else:
-                parts.setdefault(name, []).append(array_from(data))
-        snap.appends = {k: np.concatenate(v) for k, v in parts.items()}
+                parts.append((name, seq, data, part == SAME))
+        snap.appends = appends_read(parts, array_from)
         snap.sets = load_parts(sets)
         return snap
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from assay.core.calls import OwnExit, shielded
 from assay.core.keywords import BATCH_HINT
-from assay.core.message_secrets import redact_message
+from assay.core.message_secrets import redact_cut, text_start
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
 from assay.core.redact import scrub
 from assay.core.workdir import take_back
@@ -121,8 +121,9 @@ def missing_hint(inputs: ModelInputs) -> str:
 def _short(text: str, hidden: list[str]) -> str:
     """A model's error message on one line, cut, its credentials masked (``hidden``: those
     the model object holds; the exception itself stays the error's ``__cause__``)."""
-    text = redact_message(scrub(" ".join(text.split()), hidden))
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 3] + "..."
+    head = text_start(text, _MESSAGE_LIMIT * 64)  # (a 50 MB message: its start alone)
+    out = redact_cut(scrub(" ".join(head.split()), hidden), _MESSAGE_LIMIT)
+    return out if head is text or out.endswith("...") else out + "..."
 
 
 class CheckedModel:

@@ -303,7 +303,10 @@ def load_model(
         )
     info["type"] = kind
     model = CheckedModel(inner, max_batch=limit)
-    model.hidden = hidden
+    # (a ``file.py:fn`` named on the command line: its module's credentials, read once it is
+    # imported, kept out of the run's errors; its loading probe's are not)
+    fn = getattr(inner, "fn", None) if isinstance(spec, str) else None
+    model.hidden = hidden if fn is None else object_secrets(fn)
     model.spec_info = describe(model, extra=info)
     return model
 
