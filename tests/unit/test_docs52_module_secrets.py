@@ -47,7 +47,8 @@ def test_a_text_classifiers_module_credential_is_masked_in_its_probe(tmp_path: P
     import assay
 
     spec = _module(
-        tmp_path, "def predict(texts):\n    raise RuntimeError(f'login refused for {SERVICE_PASSWORD}')\n"
+        tmp_path,
+        "def predict(texts):\n    raise RuntimeError(f'login refused for {SERVICE_PASSWORD}')\n",
     )
     grammar = 's -> "the" N "was" Q\nN -> "food" | "pasta"\nQ -> "good" | "bad"\n%invariant N\n'
     with pytest.raises(AssayError) as err:
