@@ -61,7 +61,8 @@ def test_fairness_page_quotes_nothing_to_retrain_beside_a_finding_as_said() -> N
     assert said.startswith(" This run found discrimination all the same (3 findings stored)")
     assert "keeps its exit 1" in page
     for part in (
-        "the model is unchanged and still holds it, so what the run found, and its exit code, stand",
+        "the model is unchanged and still holds it, so what the run found, and its exit code, "
+        "stand",
         "a larger --max-queries (in Python max_queries) gives it inputs to retrain with",
     ):
         assert part in said and part in page, part
