@@ -19,6 +19,7 @@ from assay.errors import ModelError, UsageError
 from assay.models.batch_limit import limited
 from assay.models.callable import (
     DECLARED_BY,
+    FramedFunction,
     NamedLabelsModel,
     declared_capabilities,
     declared_model,
@@ -306,7 +307,8 @@ def load_model(
     # (a ``file.py:fn`` named on the command line: its module's credentials, read once it is
     # imported, kept out of the run's errors; its loading probe's by ``_from_string``)
     fn = getattr(inner, "fn", None) if isinstance(spec, str) else None
-    fn = getattr(fn, "fn", fn)  # (a function of a DataFrame: ``FramedFunction`` holds it)
+    if isinstance(fn, FramedFunction):  # (a function of a DataFrame, held by its wrapper)
+        fn = fn.fn
     model.hidden = hidden if fn is None else object_secrets(fn)
     model.spec_info = describe(model, extra=info)
     return model
