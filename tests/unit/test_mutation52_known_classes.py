@@ -71,6 +71,9 @@ class _Store:
     def checkpoint(self, run_id: str, *, summary: dict[str, Any]) -> None:
         self.written.append(summary)
 
+    def iter_batches(self, run_id: str) -> list[Any]:
+        return []  # (no stored findings: left52's workers' classes read none)
+
 
 @dataclass
 class _Model:

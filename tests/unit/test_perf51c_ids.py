@@ -17,7 +17,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.checkpoint import Snapshot
 from assay.text.api import setup_text
 from assay.text.engine import _SEP, _stats_of
-from assay.text.flat import Draft
+from assay.text.flat import Draft, node_arrays
 from assay.text.generate import Draws
 from assay.text.known import KnownErrors
 from assay.text.oracle import Case
@@ -157,9 +157,10 @@ def test_shrinkings_candidate_drafts_carry_their_words_ids() -> None:
 
 
 def test_a_flats_per_node_arrays_are_what_a_kernel_reads_without_a_copy() -> None:
-    """``Flat``'s ``end``, ``depth``, ``first`` and ``last`` are arrays of 64-bit ints: read
-    as numpy views (no copy, what a kernel takes), each node's subtree is its range of
-    productions and of word ids, at its depth; the views share the arrays' memory."""
+    """``Flat``'s ``end``, ``depth``, ``first`` and ``last`` as arrays of 64-bit ints
+    (``node_arrays``): read as numpy views (no copy, what a kernel takes), each node's
+    subtree is its range of productions and of word ids, at its depth; the views share the
+    arrays' memory."""
     from assay.text.flat import flatten
     from assay.text.generate import subtree_at, tree_productions, tree_words
 
@@ -173,9 +174,8 @@ def test_a_flats_per_node_arrays_are_what_a_kernel_reads_without_a_copy() -> Non
         assert flat.ids is not None
         ids = np.asarray(flat.ids, dtype=np.int64)
         prods = np.asarray(flat.prods, dtype=np.int64)
-        end, depth, first, last = (
-            np.frombuffer(a, dtype=np.int64) for a in (flat.end, flat.depth, flat.first, flat.last)
-        )
+        arrays = node_arrays(flat)  # (perf52: ``Flat``'s lists, as arrays when asked)
+        end, depth, first, last = (np.frombuffer(a, dtype=np.int64) for a in arrays)
         assert len(end) == len(depth) == len(first) == len(last) == len(prods)
         for i, path in enumerate(flat.paths):
             sub = subtree_at(tree, path)
@@ -184,6 +184,6 @@ def test_a_flats_per_node_arrays_are_what_a_kernel_reads_without_a_copy() -> Non
             assert tuple(ids[first[i] : last[i]].tolist()) == want
             assert depth[i] == len(path)
             nodes += 1
-        flat.end[0] += 1  # (a view, not a copy: it sees the array change)
-        assert end[0] == flat.end[0]
+        arrays[0][0] += 1  # (a view, not a copy: it sees the array change)
+        assert end[0] == arrays[0][0] == flat.end[0] + 1
     assert nodes > 1000

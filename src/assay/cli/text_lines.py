@@ -111,7 +111,11 @@ def _told(test: dict[str, Any]) -> str:
     if test.get("outcome") == "its failures did not replay":
         said += ": NOTHING OF IT WAS SHOWN (the classifiers are not deterministic)"
     elif test.get("outcome") == "not tested" and test.get("cases"):
-        said += ": NOTHING OF IT WAS TESTED (one label to every sentence: no swap could change it)"
+        said += ": NOTHING OF IT WAS TESTED " + (
+            "(one answer to every sentence: no edit could move it)"
+            if _directional(test)
+            else "(one label to every sentence: no swap could change it)"
+        )
     elif test.get("outcome") == NO_VARIANT and test.get("cases"):
         said += (
             ": NOTHING OF IT WAS TESTED (every variant asked was its sentence itself: its "
@@ -128,6 +132,12 @@ def _told(test: dict[str, Any]) -> str:
     elif isinstance(bound, int | float):
         said += f"; failure rate below {percent_up(bound)} % (95 %)"
     return said
+
+
+def _directional(test: dict[str, Any]) -> bool:
+    """A ``%directional`` test (its name ``line N: %directional ...``): an edit, not a swap,
+    and one still only when no classifier's answer moved, its probabilities too."""
+    return str(test.get("test", "")).split(": ", 1)[-1].startswith("%directional")
 
 
 def _say_tests(out: Output, tests: list[dict[str, Any]]) -> None:

@@ -19,6 +19,7 @@ the seconds so added; the reports say it (``cut_note``).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import threading
@@ -66,12 +67,18 @@ class Heartbeat:
         return self
 
     def stop(self) -> None:
-        """No beat from now on (one under way finishes first; never from the beat itself)."""
+        """No beat from now on: a beat under way finishes first, and the thread has ended
+        (its ``end`` run: its own connection closed on its own thread) when this returns, so
+        that a connection closed after it is one no beat uses (beat52: a store dropped while
+        it beat closed the beat's connection under a beat, a SIGSEGV).  From the beat's own
+        thread (its store dropped by the beat): no further beat, the thread ends after it."""
         if self._thread is threading.current_thread():
             self._stopped.set()
             return
         with self._lock:
             self._stopped.set()
+        if self._thread.ident is not None:  # (started: ended before this returns)
+            self._thread.join()
 
     def _loop(self) -> None:
         try:
@@ -103,6 +110,18 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _stop_all() -> None:
+    """At the interpreter's exit (a program or a notebook that kept a store open): every
+    heartbeat stopped, its thread ended, before the interpreter finalizes (a daemon thread
+    would beat through SQLite meanwhile)."""
+    for heart in list(_HEARTS):
+        with contextlib.suppress(Exception):
+            heart.stop()
+
+
+atexit.register(_stop_all)
 
 
 def cut_note(config: Any) -> str | None:

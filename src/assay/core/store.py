@@ -380,6 +380,12 @@ class RunStore:
         # beside the file
         try:
             disarm(id(self))
+            # its beats stopped, their threads ended, before any connection is closed: a
+            # beat under way (its heart reaches the store being finalized: its weak
+            # reference still answers) ran its statement on the connection closed here, a
+            # SIGSEGV (beat52: ``check_backdoor``'s store dropped as it returned, beating)
+            if hasattr(self, "_hearts"):
+                self._stop_beating()
             if hasattr(self, "_kept") and self._index_lost():
                 return
             for db in [getattr(self, "_conn", None), *getattr(self, "_others", [])]:
@@ -524,11 +530,13 @@ class RunStore:
         if db is None or self._index_lost():
             return
         self._theirs.db = None
-        with self._others_lock:
-            if db in self._others:
+        with self._others_lock:  # (closed by whoever takes it from the list: once)
+            mine = db in self._others
+            if mine:
                 self._others.remove(db)
-        with contextlib.suppress(sqlite3.Error):
-            db.close()
+        if mine:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
 
     def _write_beat(self, run_id: str, clock: SessionClock) -> None:
         """One beat: the session's clock row alone, through this thread's own connection,
@@ -568,11 +576,15 @@ class RunStore:
             self.ride(run_id, key, None)
 
     def _stop_beating(self, run_id: str | None = None) -> None:
-        """The session stops: no more beats of its run (``run_id``; None: every run's)."""
+        """The session stops: no more beats of its run (``run_id``; None: every run's), each
+        heart's thread ended (its connection closed on it) before this returns; a heart is
+        forgotten only once stopped (an interrupt in its stop leaves it for ``close``)."""
         for rid in [run_id] if run_id is not None else list(self._hearts):
-            heart = self._hearts.pop(rid, None)
+            heart = self._hearts.get(rid)
             if heart is not None:
                 heart.stop()
+                if self._hearts.get(rid) is heart:
+                    del self._hearts[rid]
 
     def _not_another_hosts(self, run_id: str) -> None:
         """Refuse a run whose lock file names another host's process while the run is

@@ -19,6 +19,7 @@ from assay.errors import ModelError, UsageError
 from assay.models.batch_limit import limited
 from assay.models.callable import (
     DECLARED_BY,
+    FramedFunction,
     NamedLabelsModel,
     declared_capabilities,
     declared_model,
@@ -304,8 +305,10 @@ def load_model(
     info["type"] = kind
     model = CheckedModel(inner, max_batch=limit)
     # (a ``file.py:fn`` named on the command line: its module's credentials, read once it is
-    # imported, kept out of the run's errors; its loading probe's are not)
+    # imported, kept out of the run's errors; its loading probe's by ``_from_string``)
     fn = getattr(inner, "fn", None) if isinstance(spec, str) else None
+    if isinstance(fn, FramedFunction):  # (a function of a DataFrame, held by its wrapper)
+        fn = fn.fn
     model.hidden = hidden if fn is None else object_secrets(fn)
     model.spec_info = describe(model, extra=info)
     return model
@@ -471,7 +474,10 @@ def _from_string(
         return inner, kind
     obj = _resolve_spec(spec)
     common["model_type"] = "sklearn" if kind == "sklearn" else None
-    inner, sub = _from_object(obj, **common)
+    # (its module's credentials, known once it is imported, kept out of its probe's error:
+    # a ``file.py:fn`` failing on loading's first call quoted its SERVICE_PASSWORD whole)
+    with secrets_masked(object_secrets(obj)):
+        inner, sub = _from_object(obj, **common)
     return inner, "callable" if sub == "callable" else f"callable:{sub}"
 
 

@@ -917,6 +917,12 @@ class Engine(Dispatch, EngineState):
         way (the first smallest, signatures in the order they were first seen)."""
         if not len(self._known):
             return None
+        draft = case.draft
+        if self._single and draft is not None and draft.ids is not None:
+            # (its sentence's words as ids, from its words' ids: no sentence split)
+            ids = self.vocab.rendered(draft.ids)
+            if ids is not None:
+                return self._known.within_ids([ids], sig)
         return self._known.within(self.texts(case), sig)
 
     def _batch(self, rows: list[dict[str, Any]]) -> FindingBatch:

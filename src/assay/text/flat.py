@@ -25,7 +25,16 @@ from assay.text.generate import Tree, detok
 if TYPE_CHECKING:
     from assay.text.vocab import Vocab
 
-__all__ = ["Draft", "Flat", "flatten", "replaced", "subtree_draft", "text", "words_of"]
+__all__ = [
+    "Draft",
+    "Flat",
+    "flatten",
+    "node_arrays",
+    "replaced",
+    "subtree_draft",
+    "text",
+    "words_of",
+]
 
 
 class Draft:
@@ -45,71 +54,63 @@ class Draft:
 class Flat(Draft):
     """A ``Draft`` with, per node in preorder: where its subtree ends in ``prods`` (``end``),
     its depth, its path in the tree, and the range of ``words`` its subtree holds
-    (``first``, ``last``: ``words[first[i]:last[i]]``).  The four of integers are arrays of
-    64-bit ints (``array.array("q")``: what a compiled kernel reads without a copy, as
-    ``np.frombuffer``; read from Python as fast as a list's), made once the walk is done."""
+    (``first``, ``last``: ``words[first[i]:last[i]]``).  The four of integers are lists
+    (what the round's Python and its mypyc build read fastest: as ``array.array`` they cost
+    the compiled build ~0.6 us/q, perf52); ``node_arrays`` gives them as 64-bit arrays, for
+    a kernel."""
 
     __slots__ = ("depth", "end", "first", "last", "paths")
 
     def __init__(self) -> None:
         super().__init__([], ())
-        self.end: array[int] = array("q")
-        self.depth: array[int] = array("q")
+        self.end: list[int] = []
+        self.depth: list[int] = []
         self.paths: list[tuple[int, ...]] = []
-        self.first: array[int] = array("q")
-        self.last: array[int] = array("q")
+        self.first: list[int] = []
+        self.last: list[int] = []
+
+
+def node_arrays(flat: Flat) -> tuple[array[int], array[int], array[int], array[int]]:
+    """``flat``'s ``end``, ``depth``, ``first`` and ``last`` as arrays of 64-bit ints
+    (``array.array("q")``: what a compiled kernel reads without a further copy, as
+    ``np.frombuffer``), made when asked."""
+    return (
+        array("q", flat.end),
+        array("q", flat.depth),
+        array("q", flat.first),
+        array("q", flat.last),
+    )
 
 
 def flatten(tree: Tree, vocab: Vocab | None = None) -> Flat:
     """The ``Flat`` of a derivation tree (one walk); its words' ids from ``vocab``."""
     flat = Flat()
     words: list[str] = []
-    nodes = _Nodes()
-    _walk(tree, (), 0, flat, nodes, words)
-    # (the walk fills lists, made arrays at once: an array's appends cost more than its
-    # making from a list)
-    flat.end = array("q", nodes.end)
-    flat.depth = array("q", nodes.depth)
-    flat.first = array("q", nodes.first)
-    flat.last = array("q", nodes.last)
+    _walk(tree, (), 0, flat, words)
     flat.words = tuple(words)
     if vocab is not None:
         flat.ids = vocab.of(words)
     return flat
 
 
-class _Nodes:
-    """``flatten``'s per-node lists while it walks (``Flat``'s arrays when it is done)."""
-
-    __slots__ = ("depth", "end", "first", "last")
-
-    def __init__(self) -> None:
-        self.end: list[int] = []
-        self.depth: list[int] = []
-        self.first: list[int] = []
-        self.last: list[int] = []
-
-
-def _walk(
-    t: Tree, path: tuple[int, ...], depth: int, flat: Flat, nodes: _Nodes, words: list[str]
-) -> None:
+def _walk(t: Tree, path: tuple[int, ...], depth: int, flat: Flat, words: list[str]) -> None:
     """``flatten``'s walk: a function of the module, not a closure calling itself (a
     reference cycle the search's frozen rounds would never free: ``Engine.step``)."""
     i = len(flat.prods)
     flat.prods.append(t[0])
-    nodes.end.append(0)
-    nodes.depth.append(depth)
+    flat.end.append(0)
+    flat.depth.append(depth)
     flat.paths.append(path)
-    nodes.first.append(len(words))
-    nodes.last.append(0)
+    flat.first.append(len(words))
+    flat.last.append(0)
     for k, c in enumerate(t[1]):
         if c.__class__ is str:
             if c:
                 words.append(c)
         else:
-            _walk(c, (*path, k), depth + 1, flat, nodes, words)
-    nodes.end[i] = len(flat.prods)
-    nodes.last[i] = len(words)
+            _walk(c, (*path, k), depth + 1, flat, words)
+    flat.end[i] = len(flat.prods)
+    flat.last[i] = len(words)
 
 
 def subtree_draft(tree: Tree, vocab: Vocab | None = None) -> Draft:

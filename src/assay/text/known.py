@@ -1,9 +1,10 @@
 """The minimal errors a text run knows, for asking which of them a case holds.
 
-``KnownErrors.within(texts, sig)`` gives the smallest known minimal error (fewest words; ties:
-signatures in the order first seen, then the order found) failing as ``sig`` (None: in any
-way) whose every sentence is a subsequence of the words of ``texts``' (``segment.Words``:
-a sentence of Chinese is split into the grammar's words).  It is asked for most
+``KnownErrors.within(texts, sig)`` (``within_ids``: the texts' words as ids) gives the
+smallest known minimal error (fewest words; ties: signatures in the order first seen, then
+the order found) failing as ``sig`` (None: in any way) whose every sentence is a subsequence
+of the words of ``texts``' (``segment.Words``: a sentence of Chinese is split into the
+grammar's words).  It is asked for most
 failing cases of a run, so its cost must not grow with the run as a scan would: every known
 error is filed under one of its words (the one fewest known errors held when it was added),
 and a case looks only in the files of its own words: an error whose words the case holds is
@@ -105,7 +106,13 @@ class KnownErrors:
             return None
         get = self._vocab.ids.get
         # each sentence's words as ids (-1: a word no error holds)
-        ids = [[get(w, -1) for w in self._split(t)] for t in texts]
+        return self.within_ids([[get(w, -1) for w in self._split(t)] for t in texts], sig)
+
+    def within_ids(self, ids: list[list[int]], sig: str | None) -> str | None:
+        """``within`` of sentences given as the ids of their words (as ``self._split`` reads
+        them: ``vocab.Vocab.rendered``; -1: a word never interned)."""
+        if not self._entries or (sig is not None and sig not in self._order):
+            return None
         have: set[int] = set().union(*ids)
         have.discard(-1)
         want = None if sig is None else self._order[sig]

@@ -9,6 +9,12 @@ word met later (a shrinking candidate's, split at its spaces; a known minimal er
 stored: a checkpoint stores words as strings (``WordStats.as_dict``), so a state reads back
 whatever order a process interned them in.
 
+``Vocab.rendered`` gives the words of a draft's sentence (``flat.text``: ``generate.detok``
+of its words joined by spaces) as ``str.split`` reads them, as ids, from the draft's ids
+alone: ``detok``'s rule for ASCII on ids (each word's parts at its spaces; a part made only
+of ``,.!?;:`` joins the word before it), so a case's known minimal errors are matched on ids
+(``known.KnownErrors.within_ids``), with no sentence split.
+
 ``WordStats`` holds the statistics of words (cases judged with the word, and failing) as
 lists indexed by id, and the order in which words were first counted: the dict of word
 strings (``as_dict``), in that order, is made only where a checkpoint (``words_json``), a
@@ -26,19 +32,27 @@ if TYPE_CHECKING:
 
 __all__ = ["Vocab", "WordStats"]
 
+GLUED = ",.!?;:"  # a part made only of these follows the part before it with no space
+# a word's kind (``Vocab.kind``): ``rendered`` reads it as one part, as one part joining the
+# part before it, as several parts (its ``parts``), or not at all (not ASCII, another
+# whitespace than single spaces between its parts, empty: ``None``)
+ONE, GLUE, SEVERAL, OTHER = 0, 1, 2, 3
+
 _LOCK = threading.RLock()  # (re-entered: a word's parts are added inside its own ``_add``)
 
 
 class Vocab:
     """Words (terminals, and their parts) by id, interned once."""
 
-    __slots__ = ("ids", "parts", "prod_words", "strs")
+    __slots__ = ("ids", "kind", "parts", "prod_words", "strs")
 
     def __init__(self, g: Grammar | None = None) -> None:
         self.ids: dict[str, int] = {}
         self.strs: list[str] = []
         # per id: the ids of the word's parts, as the statistics count a word
         self.parts: list[tuple[int, ...]] = []
+        # per id: how ``rendered`` reads the word (``ONE``, ``GLUE``, ``SEVERAL``, ``OTHER``)
+        self.kind: list[int] = []
         # per production: its non-empty terminals' ids, in order (``flat.words_of``'s)
         self.prod_words: list[tuple[int, ...]] = []
         if g is not None:
@@ -73,12 +87,52 @@ class Vocab:
             i = len(self.strs)
             self.strs.append(word)
             self.parts.append((i,))
+            self.kind.append(_kind(word))
             # the parts as ``engine._stats_of`` always split a word: at whitespace when it
             # holds a space (or is empty: no part), else the word itself
             if " " in word or not word:
                 self.parts[i] = tuple(self.id(p) for p in word.split())
             self.ids[word] = i  # (last: a word is known once its parts are)
             return i
+
+    def rendered(self, ids: Sequence[int]) -> list[int] | None:
+        """The ids of the words ``str.split`` reads in ``flat.text`` of a draft of words
+        ``ids`` (-1: a word never interned); None when a word is one ``detok``'s rule for
+        ASCII does not cover (``OTHER``: the caller splits the sentence)."""
+        kind, parts, strs = self.kind, self.parts, self.strs
+        out: list[int] = []
+        joined = ""  # the last word's text when parts were joined into it (else "")
+        for x in ids:
+            k = kind[x]
+            if k == ONE:
+                out.append(x)
+                joined = ""
+            elif k == GLUE:
+                if out:
+                    joined = (joined or strs[out[-1]]) + strs[x]
+                    out[-1] = self.ids.get(joined, -1)
+                else:
+                    out.append(x)
+            elif k == SEVERAL:
+                for y in parts[x]:
+                    if kind[y] == GLUE and out:
+                        joined = (joined or strs[out[-1]]) + strs[y]
+                        out[-1] = self.ids.get(joined, -1)
+                    else:
+                        out.append(y)
+                        joined = ""
+            else:
+                return None
+        return out
+
+
+def _kind(word: str) -> int:
+    """How ``Vocab.rendered`` reads ``word`` (``ONE``, ``GLUE``, ``SEVERAL``, ``OTHER``)."""
+    if not word or not word.isascii() or word.split(" ") != word.split():
+        return OTHER
+    if " " in word:
+        return SEVERAL
+    return GLUE if all(c in GLUED for c in word) else ONE
 
 
 class WordStats:
