@@ -120,3 +120,18 @@ def test_assay_resume_takes_executor(tmp_path: Path, monkeypatch: pytest.MonkeyP
     res = CliRunner().invoke(app, [*args, "--executor", "inprocess"])
     assert res.exit_code == 1, res.output  # (german by sex: found)
     assert _as_it_was(db, run_id)[0] == "completed"
+
+
+def test_a_run_begun_here_resumes_on_a_local_cluster_to_the_same_findings(
+    tmp_path: Path,
+) -> None:
+    """The other way: begun in this process, its units resumed on a local Dask cluster
+    (``assay resume RUN --workers N``): the same findings; later resumes run there."""
+    pytest.importorskip("distributed")
+    ref = assay.check_fairness(**ASKED, units=2, store=tmp_path / "ref.db")
+    db = tmp_path / "runs.db"
+    run_id = _stopped(db, None)
+    result = assay.resume_run(run_id, store=db, workers=1)
+    assert result.status == "completed"
+    assert _findings(db, run_id) == _findings(tmp_path / "ref.db", ref.run_id)
+    assert _as_it_was(db, run_id)[3] == {**DASK, "workers": 1}
