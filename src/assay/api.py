@@ -178,7 +178,10 @@ def resume_run(
         # where its units run (a Dask run's cluster gone: here), checked before it is touched
         moved = moved_execution(record, executor, workers, scheduler)
         if moved is None and not finishing:
-            check_stored(record, run_line("resume", record.id, the_store.path))
+            here = f"{run_line('resume', record.id, the_store.path)} --executor inprocess"
+            if not from_the_command_line():
+                here = f"resume_run({record.id!r}, executor='inprocess')"
+            check_stored(record, here)
         if read:  # (the store does not make assay import code, --force or not: core.named_code)
             check_run_named(record, model, verb="resume", force=force, store=the_store.path)
         given: dict[str, Any] = {}

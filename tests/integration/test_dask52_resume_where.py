@@ -62,7 +62,7 @@ def test_a_dask_run_resumed_without_dask_is_refused_and_left_as_it_was(
     monkeypatch.setitem(sys.modules, "distributed", None)  # (as if not installed)
     with pytest.raises(UsageError) as got:
         assay.resume_run(run_id, store=db)
-    assert "has no Dask" in str(got.value) and "--executor inprocess" in str(got.value)
+    assert "has no Dask" in str(got.value) and "executor='inprocess')" in str(got.value)
     assert _as_it_was(db, run_id) == before  # (before: failed, its options blamed)
 
 
@@ -79,7 +79,7 @@ def test_a_dask_run_whose_scheduler_is_gone_is_refused_and_left_as_it_was(
     with pytest.raises(UsageError) as got:
         assay.resume_run(run_id, store=db)
     said = str(got.value)
-    assert "cannot reach the Dask scheduler" in said and "--executor inprocess" in said
+    assert "cannot reach the Dask scheduler" in said and "executor='inprocess')" in said
     assert _as_it_was(db, run_id) == before
 
 
@@ -116,6 +116,7 @@ def test_assay_resume_takes_executor(tmp_path: Path, monkeypatch: pytest.MonkeyP
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 2, res.output
     assert "argument --executor:" in res.stderr and "it is as it was" in res.stdout
+    assert f"assay resume {run_id} --store" in res.stderr and "--executor inprocess" in res.stderr
     assert "fix the problem in a new run" not in res.output
     res = CliRunner().invoke(app, [*args, "--executor", "inprocess"])
     assert res.exit_code == 1, res.output  # (german by sex: found)

@@ -49,15 +49,14 @@ def moved_execution(
     return execution_config(executor, workers, scheduler, int(units) if units else None)
 
 
-def check_stored(record: Any, resume: str) -> None:
+def check_stored(record: Any, here: str) -> None:
     """A ``UsageError`` naming ``--executor`` (or ``--scheduler``) when the run's own executor
     cannot run its units here (no Dask installed; its scheduler does not answer), with the
-    resume that can (``resume``: the command resuming the run, without options): before the
-    run is touched, so it is left as it was."""
+    resume that can (``here``: the command, or the call, that resumes it in this process):
+    before the run is touched, so it is left as it was."""
     stored = dict((record.config or {}).get("execution") or {})
     if stored.get("executor") != "dask":
         return
-    here = f"{resume} --executor inprocess"
     try:
         import distributed  # noqa: F401
     except ImportError:
