@@ -44,6 +44,7 @@ from assay.core.store import DEFAULT_STORE, ENDED, RunStore, is_default_store, r
 from assay.core.terminal import shell_join
 from assay.core.workdir import anchored
 from assay.errors import ModelError, UsageError
+from assay.execution.resume_where import check_stored, moved_execution
 from assay.fairness import loading as fairness_loading
 from assay.fairness.api import (
     FairnessResult,
@@ -102,6 +103,9 @@ def resume_run(
     stop: StopEvent | None = None,
     batch_size: int | None = None,
     label_map: Any = None,
+    executor: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
     A run stopped after its search ended (killed, interrupted or stopped while a fairness run
@@ -125,6 +129,11 @@ def resume_run(
     served model's requests and a local model's (a function's, a file's) calls alike (a run
     stopped by a 413, or by a model failing on batches over some size; kept for later
     resumes, as ``serving={"batch_size": N}`` is: ``core.resume_batch``).
+    ``executor``, ``workers``, ``scheduler``: where a run split into units runs the units it
+    has left from now on (kept for later resumes): ``executor="inprocess"`` here, a Dask run's
+    cluster gone; ``workers=N`` a local Dask cluster; ``scheduler=ADDRESS`` an existing one
+    (the same units, the same findings: ``execution.resume_where``).  Given none, a run made
+    on Dask whose cluster cannot be had here is refused before it is touched.
     ``label_map``: a text run's lines added to its map of the classifiers' labels (a file or
     the dict ``check_text`` takes): a wording no map named stopped it; a label the run's map
     maps otherwise is refused (``text.label_map_added``); stored with the run.
@@ -166,6 +175,13 @@ def resume_run(
         for note in notes:
             if on_note is not None:
                 on_note(note)
+        # where its units run (a Dask run's cluster gone: here), checked before it is touched
+        moved = moved_execution(record, executor, workers, scheduler)
+        if moved is None and not finishing:
+            here = f"{run_line('resume', record.id, the_store.path)} --executor inprocess"
+            if not from_the_command_line():
+                here = f"resume_run({record.id!r}, executor='inprocess')"
+            check_stored(record, here)
         if read:  # (the store does not make assay import code, --force or not: core.named_code)
             check_run_named(record, model, verb="resume", force=force, store=the_store.path)
         given: dict[str, Any] = {}
@@ -209,6 +225,8 @@ def resume_run(
             the_store.set_budget(record.id, call_timeout=float(call_timeout))
         if batch_size is not None:
             set_batch_size(the_store, record, batch_size)
+        if moved is not None:
+            the_store.set_config(record.id, execution=moved)
         # (the exit code of the command that last ran it is no longer the run's: ``assay
         # resume`` marked the run its own in on_start, keeping its code as it ends; a call
         # from Python keeps none, and is marked until it returns: ``core.command_exit``)

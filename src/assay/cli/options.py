@@ -134,6 +134,15 @@ Workers = Annotated[
 Scheduler = Annotated[
     str | None, typer.Option(help="--executor dask: an existing cluster, tcp://host:8786.")
 ]
+ResumeExecutor = Annotated[
+    str | None,
+    typer.Option(
+        "--executor",
+        help="Where the run's units (--units) run from now on: inprocess (a Dask run's "
+        "cluster gone) or dask (with --workers or --scheduler); the same units, the same "
+        "findings. Default: where the run ran.",
+    ),
+]
 Units = Annotated[
     int | None,
     typer.Option(

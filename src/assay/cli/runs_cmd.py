@@ -18,7 +18,17 @@ from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.export_pending import export_before_resume, export_moved
-from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
+from assay.cli.options import (
+    AsJson,
+    Html,
+    JsonReport,
+    Junit,
+    Overlap,
+    Quiet,
+    ResumeExecutor,
+    Scheduler,
+    Workers,
+)
 from assay.cli.reporting import (
     export_command,
     finish_run,
@@ -412,6 +422,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "run).",
             ),
         ] = None,
+        executor: ResumeExecutor = None,
+        workers: Workers = None,
+        scheduler: Scheduler = None,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
@@ -491,6 +504,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 call_timeout=call_timeout,
                 batch_size=batch_size,
                 label_map=None if label_map is None else str(label_map),
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
                 # said once the run is checked: a refused one (a changed model) is not
                 # announced as resuming first
                 on_start=began,

@@ -337,10 +337,26 @@ class Sealed:
         return f"<credentials of {len(self.values)} served model(s), not shown>"
 
 
-def _loaded(blob: bytes) -> Any:
+class NotLoaded(Exception):
+    """On a worker: the technique or the model could not be loaded from its pickle (a module
+    it names that the worker lacks, another version of one); one plain message, so that it
+    comes back to the client whole."""
+
+
+def _loaded(blob: bytes, what: str = "the model") -> Any:
     """On a worker: the technique or the model, from its pickle (a task, so that a copy lost
-    with its worker is loaded again)."""
-    return pickle.loads(blob)
+    with its worker is loaded again).  One that cannot be loaded there is ``NotLoaded``, said
+    on the client as the cluster's failure (it was an internal error of assay, exit 5)."""
+    try:
+        return pickle.loads(blob)
+    except Exception as exc:
+        from distributed import get_worker
+
+        try:
+            where = f"on the Dask worker {get_worker().address}"
+        except ValueError:
+            where = "on a Dask worker"
+        raise NotLoaded(f"{what} cannot be loaded {where}: {type(exc).__name__}: {exc}") from None
 
 
 _local = threading.local()
@@ -538,7 +554,14 @@ class DaskUnits:
         sealed = Sealed(model)
         with quiet(r"distributed\b", message=".*large graph"):  # (a large model: Dask's note)
             tech_f, model_f = (
-                client.submit(_loaded, blob, key=f"assay-{name}-{tag}", pure=False, resources=needs)
+                client.submit(
+                    _loaded,
+                    blob,
+                    f"the {name}",
+                    key=f"assay-{name}-{tag}",
+                    pure=False,
+                    resources=needs,
+                )
                 for name, blob in zip(("technique", "model"), blobs, strict=True)
             )
             del blobs
@@ -668,6 +691,12 @@ def _result(future: Any, unit: Unit) -> UnitResult:
         ) from None
     except AssayError:
         raise
+    except NotLoaded as exc:
+        raise ClusterError(
+            f"{exc}; the workers need what it needs here (the same packages and versions, "
+            "its modules on their path): install them where the workers run, then assay "
+            "resume runs the units, or run in this process (--executor inprocess)"
+        ) from None
     except (distributed.client.FutureCancelledError, OSError) as exc:
         raise ClusterError(
             f"the Dask cluster dropped unit {unit.index + 1} of {unit.n_units} "

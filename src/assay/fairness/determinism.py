@@ -200,8 +200,11 @@ def confirm_findings(
     }
 
 
-def section(check: dict[str, Any], confirmation: dict[str, Any] | None) -> dict[str, Any]:
-    """A report section (and a warning when the model is not deterministic)."""
+def section(
+    check: dict[str, Any], confirmation: dict[str, Any] | None, apart: str = ""
+) -> dict[str, Any]:
+    """A report section (and a warning when the model is not deterministic; ``apart`` as
+    ``batch_bound``'s)."""
     rate = float(check["flip_rate"])
     if check.get("skipped"):
         text = f"Determinism NOT checked: {check['skipped']}."
@@ -223,7 +226,7 @@ def section(check: dict[str, Any], confirmation: dict[str, Any] | None) -> dict[
             f"values), {check['batch_changed']:,} of them were answered otherwise."
         )
     out: dict[str, Any] = {"title": "Determinism", "text": text}
-    bound = start_batch_bound(check) or batch_bound(check, confirmation)
+    bound = start_batch_bound(check) or batch_bound(check, confirmation, apart)
     if bound is not None:
         out["note"] = bound
     if check["deterministic"] is False:
@@ -255,13 +258,16 @@ def start_batch_bound(check: dict[str, Any]) -> str | None:
     )
 
 
-def batch_bound(check: dict[str, Any], confirmation: dict[str, Any] | None) -> str | None:
+def batch_bound(
+    check: dict[str, Any], confirmation: dict[str, Any] | None, apart: str = ""
+) -> str | None:
     """The warning for a model that answered the same batch alike twice, yet whose stored
     IDIs did not all hold when asked again in another batch: its answer to an input depends
     on the batch (its other inputs, their order or number: a normalisation by the batch's
     own statistics, answers read by a pandas index in another order, a cache by identity).
     Its IDIs may not reproduce one by one, and nothing else said so (hostile39: 160 of 294
-    no longer failing under ``assay verify``, the run silent).  None otherwise."""
+    no longer failing under ``assay verify``, the run silent).  ``apart``: the other cause,
+    said after (``core.process_bound``: units that ran in other processes).  None otherwise."""
     if check.get("deterministic") is not True or not confirmation:
         return None
     sampled = int(confirmation.get("sampled") or 0)
@@ -273,6 +279,6 @@ def batch_bound(check: dict[str, Any], confirmation: dict[str, Any] | None) -> s
         f"when asked again, though the model answered the same inputs alike when asked twice "
         f"in one batch: its answer to an input depends on the batch it comes in (the other "
         f"inputs, their order or number: statistics of the batch, answers read by a pandas "
-        f"index, a cache). Counts of IDIs include some that do not reproduce one by one "
+        f"index, a cache){apart}. Counts of IDIs include some that do not reproduce one by one "
         f"(assay verify replays them); the confirmation rate above is the share that held."
     )

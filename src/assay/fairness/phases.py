@@ -26,6 +26,7 @@ from assay.core.failed_clock import record_failed_clock
 from assay.core.finishing import left_to_finish
 from assay.core.interrupted import raised_for
 from assay.core.model import Capabilities, Model
+from assay.core.process_bound import on_other_processes
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
 from assay.core.served_answers import redeploy_unseen
@@ -274,7 +275,8 @@ def _record_determinism(
     # is finished with them (``fairness.finish``)
     confirmation = {**confirmation, "queries": sent(setup) - before}
     summary["determinism"] = {**check, "confirmation": confirmation}
-    section = determinism_section(check, confirmation)
+    apart = on_other_processes(record.config.get("execution"))  # (its units on Dask)
+    section = determinism_section(check, confirmation, apart)
     summary["sections"] = [*summary.get("sections", []), section]
     metrics = dict(summary.get("metrics") or {})
     if not check.get("skipped"):
@@ -288,7 +290,7 @@ def _record_determinism(
     sessions = int(record.config.get("sessions") or 1)
     served = served_model(setup.raw_model) is not None
     other = redeploy_unseen(run_id, sessions) if served else ""
-    said = _determinism_warning(check, confirmation, other)
+    said = _determinism_warning(check, confirmation, apart + other)
     if said is not None:
         summary["warnings"] = [*summary.get("warnings", []), str(section["note"])]
         summary["headline"] = f"{summary.get('headline', '')} (warning: {said})"
