@@ -244,7 +244,8 @@ class PanelWorker:
         if self._lock.acquire(blocking=False):
             try:
                 while self._out and self._ready(0):
-                    self._take()
+                    batch, reply = self._take()  # (kept for the ``predict`` that collects it)
+                    self._read[id(batch)] = (batch, reply)
             except (EOFError, OSError):  # the worker is gone: ``predict`` says how
                 pass
             finally:
