@@ -26,7 +26,7 @@ def test_the_note_points_at_the_first_tokens_quote() -> None:
 def test_one_token_written_twice_is_one_terminal_named_once() -> None:
     said = _tokens_note('S -> "the" N "\'s" N "\'s"\nN -> "food"\n')
     assert 'the terminal "\'s" is sent' in said and "reads it so" in said, said
-    assert said.count("\"'s\"") == 1, said
+    assert said.count('"\'s"') == 1, said
 
 
 def test_three_tokens_are_named_whole_and_a_fourth_is_not() -> None:
