@@ -1,0 +1,83 @@
+"""A classifier failing while a round's disagreements are shrunk (hostile52's
+``Engine._shrink_rows`` path), under each way of shrinking: the walk's lazy waves and a
+strategy shrinking a round at once (``random``): the disagreements found are kept, the
+classifier is not asked again once it failed, and the summary says they were not fully shrunk
+(mutation52b: the X mutants surviving main's test, which runs the walk only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import assay
+from assay.core.store import RunStore
+
+pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
+
+GRAMMAR = """S -> C | C "and" S
+C -> "the" N "was" D A
+D -> "" | "very" | "quite" | "really"
+N -> "food" | "pasta" | "service" | "room" | "wine" | "view"
+A -> "good" | "great" | "fine" | "bad" | "awful" | "poor"
+"""
+
+
+def base(texts: list[str]) -> list[str]:
+    return ["neg" if any(w in t for w in ("bad", "awful", "poor")) else "pos" for t in texts]
+
+
+base.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+class Breaks:
+    """``neg`` on pasta; from its ``at``-th call after the first in which it disagreed with
+    ``base`` (a call of the shrinking), raises (a GPU out of memory); each call and failure
+    written to ``log`` (the classifier may be asked from another process)."""
+
+    def __init__(self, log: Path, at: int) -> None:
+        self.classes_ = ["neg", "pos"]
+        self.after = -1
+        self.at = at  # (the call after the disagreeing one that fails)
+        self.log = str(log)
+
+    def _note(self, what: str) -> None:
+        with open(self.log, "a", encoding="utf-8") as fh:
+            fh.write(what + "\n")
+
+    def __call__(self, texts: list[str]) -> list[str]:
+        self._note("call")
+        if self.after >= 0:
+            self.after += 1
+            if self.after >= self.at:
+                self._note("raised")
+                raise RuntimeError("CUDA out of memory")
+        out = ["neg" if "pasta" in t else b for t, b in zip(texts, base(texts), strict=True)]
+        if self.after < 0 and out != base(texts):
+            self.after = 0
+        return out
+
+
+@pytest.mark.parametrize(("strategy", "at"), [("walk", 2), ("random", 1)])
+def test_a_failure_in_shrinking_keeps_the_disagreements_and_asks_no_more(
+    tmp_path: Path, strategy: str, at: int
+) -> None:
+    log = tmp_path / "calls.log"
+    with pytest.raises(assay.ModelError, match="CUDA out of memory"):
+        assay.check_text(
+            [base, Breaks(log, at)],
+            grammar=GRAMMAR,
+            max_queries=400,
+            seed=1,
+            store=tmp_path / "s.db",
+            determinism_check=False,
+            strategy=strategy,
+        )
+    calls = log.read_text(encoding="utf-8").split()
+    assert calls.count("raised") == 1, calls  # (not asked again once it failed)
+    with RunStore(tmp_path / "s.db") as store:
+        (record,) = store.list_runs()
+        sentences = {str(s) for b in store.iter_batches(record.id) for row in b.inputs for s in row}
+    assert record.status == "failed"
+    assert "were not fully shrunk" in str(record.summary)
+    assert sentences and all("pasta" in s for s in sentences), sentences
