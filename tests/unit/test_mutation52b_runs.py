@@ -81,3 +81,37 @@ def test_a_failure_in_shrinking_keeps_the_disagreements_and_asks_no_more(
     assert record.status == "failed"
     assert "were not fully shrunk" in str(record.summary)
     assert sentences and all("pasta" in s for s in sentences), sentences
+
+
+STILL = """S -> "the" N "was" neg A
+N -> "food" | "pasta" | "service" | "room" | "wine"
+neg -> "" | "not"
+A -> "good" | "great" | "bad" | "fine" | "poor" | "nice"
+%directional neg: "" -> "not" not-up pos
+"""
+
+
+def constant(texts: list[str]) -> list[list[float]]:
+    return [[0.3, 0.7] for _ in texts]
+
+
+constant.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+def test_a_directional_test_alone_that_no_answer_moved_is_not_tested_in_its_table(
+    tmp_path: Path,
+) -> None:
+    """Alone, the run says NOTHING WAS TESTED; its Tests table said "no failure in every
+    case" with a bound on the failure rate (9.6 %), as though the test had been passed."""
+    result = assay.check_text(
+        constant,
+        grammar=STILL,
+        oracle="directional",
+        max_queries=300,
+        seed=1,
+        store=tmp_path / "s.db",
+    )
+    assert not result.passed
+    assert "NOTHING WAS TESTED" in str(result.headline)
+    (row,) = result.summary["sections"][0]["table"]["rows"]
+    assert row[-1] == "not tested" and row[-2] is None, row
