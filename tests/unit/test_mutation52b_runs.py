@@ -13,21 +13,9 @@ import pytest
 import assay
 from assay.core.store import RunStore
 
+from test_hostile52_failed_shrinking import GRAMMAR, base  # isort: skip
+
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
-
-GRAMMAR = """S -> C | C "and" S
-C -> "the" N "was" D A
-D -> "" | "very" | "quite" | "really"
-N -> "food" | "pasta" | "service" | "room" | "wine" | "view"
-A -> "good" | "great" | "fine" | "bad" | "awful" | "poor"
-"""
-
-
-def base(texts: list[str]) -> list[str]:
-    return ["neg" if any(w in t for w in ("bad", "awful", "poor")) else "pos" for t in texts]
-
-
-base.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
 
 
 class Breaks:
