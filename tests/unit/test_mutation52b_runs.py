@@ -13,20 +13,19 @@ import pytest
 import assay
 from assay.core.store import RunStore
 
-from test_hostile52_failed_shrinking import GRAMMAR, base  # isort: skip
+from test_hostile52_failed_shrinking import GRAMMAR, BreaksAfterDisagreeing, base  # isort: skip
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
 
 
-class Breaks:
-    """``neg`` on pasta; from its ``at``-th call after the first in which it disagreed with
-    ``base`` (a call of the shrinking), raises (a GPU out of memory); each call and failure
-    written to ``log`` (the classifier may be asked from another process)."""
+class Breaks(BreaksAfterDisagreeing):
+    """hostile52's classifier (``neg`` on pasta, raising from its second call after the first
+    in which it disagreed with ``base``), raising from its ``at``-th call; each call and
+    failure written to ``log`` (the classifier may be asked from another process)."""
 
     def __init__(self, log: Path, at: int) -> None:
-        self.classes_ = ["neg", "pos"]
-        self.after = -1
-        self.at = at  # (the call after the disagreeing one that fails)
+        super().__init__()
+        self.at = at
         self.log = str(log)
 
     def _note(self, what: str) -> None:
@@ -35,14 +34,13 @@ class Breaks:
 
     def __call__(self, texts: list[str]) -> list[str]:
         self._note("call")
-        if self.after >= 0:
-            self.after += 1
-            if self.after >= self.at:
-                self._note("raised")
-                raise RuntimeError("CUDA out of memory")
-        out = ["neg" if "pasta" in t else b for t, b in zip(texts, base(texts), strict=True)]
-        if self.after < 0 and out != base(texts):
-            self.after = 0
+        try:
+            out = super().__call__(texts)
+        except RuntimeError:
+            self._note("raised")
+            raise
+        if self.after == 0:  # (the disagreeing call: counted on from 2 - at)
+            self.after = 2 - self.at
         return out
 
 
