@@ -24,6 +24,7 @@ from assay.core.textfile import read_text_file
 from assay.errors import AssayError, ModelError, UsageError
 from assay.text.label_map_line import MapLineError, read_map_line
 from assay.text.lines import file_lines
+from assay.text.map_guess import map_guess_hint
 from assay.text.shared_labels import shared_hint
 
 __all__ = [
@@ -224,7 +225,8 @@ def _refuse_disjoint_answers(models: Sequence[Model], names: Sequence[str]) -> N
             f"{_own(models[0], ())}; {names[k]} has {_own(models[k], ())}, none in common, so "
             "every sentence would be a disagreement. Give --label-map FILE mapping each one's "
             "labels to common ones (docs/text.md, Labels and label maps), or declare them "
-            "beside each function in the same names: `FUNCTION.classes_ = ['neg', 'pos']`",
+            "beside each function in the same names: `FUNCTION.classes_ = ['neg', 'pos']`"
+            f"{map_guess_hint(first, other, k, True)}",
             argument="--label-map",
         )
 
@@ -287,7 +289,8 @@ def build_layout(
                         f"{_own(models[0], labels[0])}; {names[k]} has "
                         f"{_own(models[k], labels[k])}{', none in common' if apart else ''}. "
                         "Give --label-map FILE mapping each one's labels to common ones"
-                        f"{hint}{shared_hint(seen, k)}",
+                        f"{hint}{shared_hint(seen, k)}"
+                        f"{map_guess_hint(seen[0], seen[k], k, apart)}",
                         argument="--label-map",
                     )
         if differential:  # read off the answers: widened with each other's, never disjoint
