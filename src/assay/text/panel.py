@@ -115,15 +115,19 @@ class Layout:
             "folded": [list(f) for f in self.folded],
         }
 
-    def answer_text(self, row: np.ndarray, *, named: bool = True) -> str:
+    def answer_text(
+        self, row: np.ndarray, *, named: bool = True, only: Sequence[int] | None = None
+    ) -> str:
         """One row of the classifiers' answers in their own labels: ``strlab: 'pos'`` (a
         label), ``vader: negative 0.61`` (the most likely class and its probability);
-        ``named`` False: without the classifiers' names."""
+        ``named`` False: without the classifiers' names; ``only``: those classifiers'."""
         row = np.asarray(row, dtype=np.float64)
         if row.shape != (self.width,):
             return ", ".join(f"{v:g}" for v in row[:6])
         parts = []
         for k, name in enumerate(self.names):
+            if only is not None and k not in only:
+                continue
             block = self.block(row[None], k)[0]
             top = int(np.argmax(block))
             one_hot = block[top] == 1.0 and np.count_nonzero(block) == 1
