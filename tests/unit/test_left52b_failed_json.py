@@ -20,6 +20,8 @@ from assay.cli.app import guarded, main
 from assay.core.store import RunStore
 from assay.errors import UsageError
 
+from test_mutation49_store_clock import _create  # isort: skip
+
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
 
 LATE = """
@@ -111,11 +113,7 @@ def test_a_run_whose_options_failed_gives_no_resume_line(
 
     def fairness(**_: Any) -> None:  # (named as a command that makes runs)
         with RunStore(store) as s:
-            s.create_run(
-                run_id="r-1", technique="fairness", seed=0,
-                command="assay fairness m.py --data d.csv --protected sex",
-                config={}, model={}, versions={},
-            )  # fmt: skip
+            _create(s)  # (r-1, made by "assay fairness m.py --data d.csv --protected sex")
             s.checkpoint("r-1", status="failed")
         leftover.started("r-1", store)
         leftover.began()
