@@ -145,3 +145,29 @@ def test_a_failure_before_any_run_gives_every_key_empty(
         "status": None, "findings": None, "store": None, "headline": None,
         "command": None, "resume": None, "next": [], "reports": [],
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("status", ["interrupted", "completed"])
+def test_an_interrupted_runs_json_gives_its_continue_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], status: str
+) -> None:
+    """A run stopped by Ctrl-C (or a CI job's SIGTERM) prints its run document: its
+    ``resume`` is the "interrupted; continue with: ..." line the terminal printed (main: no
+    such key); null for a run that ended."""
+    from assay.cli.console import Output
+    from assay.cli.reporting import finish_run
+
+    with RunStore(tmp_path / "runs.db") as store:
+        _create(store)
+        store.checkpoint("r-1", status=status)
+        finish_run(
+            Output(quiet=False, as_json=True), store=store, run_id="r-1", junit=tmp_path / "j.xml"
+        )
+    said = capsys.readouterr()
+    doc = _json(said.out)
+    if status == "completed":
+        assert doc["resume"] is None and "continue with" not in said.err
+        return
+    printed = said.err.split("interrupted; continue with: ", 1)[1].splitlines()[0]
+    assert doc["resume"] == printed, (doc.get("resume"), said.err)
+    assert printed.startswith("assay resume r-1 --store ") and "--junit" in printed
