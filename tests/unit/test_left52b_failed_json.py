@@ -21,6 +21,7 @@ from assay.core.store import RunStore
 from assay.errors import UsageError
 
 from test_mutation49_store_clock import _create  # isort: skip
+from test_mutation49b_json_error import failed_in_run  # isort: skip
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
 
@@ -110,18 +111,8 @@ def test_a_run_whose_options_failed_gives_no_resume_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = tmp_path / "runs.db"
-
-    def fairness(**_: Any) -> None:  # (named as a command that makes runs)
-        with RunStore(store) as s:
-            _create(s)  # (r-1, made by "assay fairness m.py --data d.csv --protected sex")
-            s.checkpoint("r-1", status="failed")
-        leftover.started("r-1", store)
-        leftover.began()
-        raise UsageError("--cutoff 2 is above every score the model gave")
-
-    with pytest.raises(typer.Exit) as stopped:
-        guarded(fairness)(store=str(store), junit=None, as_json=True)
-    assert stopped.value.exit_code == 2
+    refused = UsageError("--cutoff 2 is above every score the model gave")
+    assert failed_in_run(store, refused, status="failed") == 2
     said = capsys.readouterr()
     doc = _json(said.out)
     fresh = "a resume keeps this run's options: fix the problem in a new run"
