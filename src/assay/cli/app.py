@@ -107,9 +107,10 @@ def guarded(fn: F) -> F:
 
         def fail(code: int, kind: str, message: str, why: str | None = None) -> typer.Exit:
             _exit_kept(command, code, why)  # (before its reports: they say it)
-            code = _left_behind(command, kwargs, code, kind, message)
+            told: dict[str, Any] = {}  # (what the lines say of the run left: --json too)
+            code = _left_behind(command, kwargs, code, kind, message, told)
             if kwargs.get("as_json"):  # a JSON reader gets JSON, whatever went wrong
-                _json_error(code, kind, message, command)
+                _json_error(code, kind, message, command, told)
             return typer.Exit(code)
 
         kwargs = {key: home_expanded(value) for key, value in kwargs.items()}
@@ -221,15 +222,27 @@ def _exit_kept(command: str, code: int, why: str | None = None) -> None:
         kept(store, made[0], code, command, why)
 
 
-def _json_error(code: int, kind: str, message: str, command: str | None = None) -> None:
+def _json_error(
+    code: int,
+    kind: str,
+    message: str,
+    command: str | None = None,
+    told: dict[str, Any] | None = None,
+) -> None:
     """``--json``'s document for a command that failed: what went wrong and its exit code,
     with the run it made (if any), so that a CI step parsing stdout reads the failure (it
-    read an empty file).  ``assay resume``'s says whether it resumed the run (``resumed``:
-    false when refused or interrupted before it began, the run as it was)."""
+    read an empty file), and what the terminal's lines said of that run (``told``, filled by
+    ``_left_behind``: its status, the findings its store keeps, the store, the resume line
+    and the lines on how to go on, as printed: ``cli.failed_json``).  ``assay resume``'s says
+    whether it resumed the run (``resumed``: false when refused or interrupted before it
+    began, the run as it was)."""
+    from assay.cli.failed_json import left_fields
+
     made = leftover.current()
     # (its commands for the run filled in, as the terminal's line: ``cli.run_placeholders``)
     document: dict[str, Any] = {"error": filled(message), "kind": kind, "exit_code": code}
     document["run_id"] = made[0] if made else None
+    document.update(left_fields(told))
     if command == "resume":
         document["resumed"] = made is not None and leftover.running_command() is not None
     # (stdout itself may have failed, on a full disk: said on stderr already)
@@ -242,24 +255,34 @@ def _as_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, message: str) -> int:
+def _left_behind(
+    command: str,
+    options: dict[str, Any],
+    code: int,
+    kind: str,
+    message: str,
+    told: dict[str, Any] | None = None,
+) -> int:
     """What a command that failed leaves: the reports of the run it made (or resumed), as
     that run stands, with the resume line when it can go on; without a run, its ``--junit``
     file as one error naming the problem (never an earlier run's pass, nor nothing).
-    Returns ``code``."""
+    ``told`` (given): filled with what its lines say of the run, for ``--json``'s document
+    (``cli.failed_json``).  Returns ``code``."""
+    told = {} if told is None else told
     made = leftover.current()
     if made is None:
         leftover.error_junit(
             options.get("junit"), command, kind, redact_message(message), code=code
         )
         return code
-    from assay.cli.reporting import report_command, resume_command
-    from assay.core.finishing import finishable, shown_status
+    from assay.cli.reporting import report_command
+    from assay.core.finishing import shown_status
     from assay.core.runinfo import pasteable
-    from assay.core.store import ENDED, RunStore
+    from assay.core.store import RunStore
     from assay.report import build_document, write_reports
 
     run_id, store_path = made
+    told["store"] = os.path.abspath(store_path)
     # (``--json``: the lines go to stderr, stdout holds the error's JSON document)
     out = Output(quiet=bool(options.get("quiet")), as_json=bool(options.get("as_json")))
     # a resume refused (or interrupted) before it began: the run is as it was and none of
@@ -287,7 +310,11 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             said = _reports_unmade(run_id, store_path, options, wrote)
             if said:
                 out.say(said)
+                told["next"] = [said]
         return code
+    resume, go_on, fresh, forced = _ways_on(record, store_path, options, kind, message, refused)
+    if not refused:  # (its JUnit file's error says them too: ``report.junit``)
+        doc = {**doc, "resume": resume, "next": [t for t in (go_on, fresh, forced) if t]}
     unwritten = False
     try:
         if refused:
@@ -341,7 +368,54 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             for word in (flag, os.path.abspath(path))
         ]
         line = report_command(run_id, store_path, *asked)
-        out.say(f"once they can be written (a full disk, a read-only folder), write them: {line}")
+        rewrite = f"once they can be written (a full disk, a read-only folder), write them: {line}"
+        out.say(rewrite)
+    told.update(
+        status=status,
+        findings=record.n_findings,
+        headline=None if refused else doc.get("headline"),
+        command=again,
+        resume=resume,
+        next=[t for t in (rewrite if unwritten else "", go_on, fresh, forced) if t],
+        reports=[str(path) for path in written],
+    )
+    if out.quiet:
+        # --quiet keeps errors only, and how to go on is part of this one (as an interrupted
+        # run's "continue with" under --quiet): a CI log must say how to continue, or how to
+        # reproduce a run that cannot be continued
+        said = go_on or f"seed {record.seed}; to reproduce: {again}"
+        out.error(f"{stands}, {record.n_findings:,} findings stored; {said}")
+        for line in (fresh, forced):
+            if line:
+                out.error(line)
+        return code
+    for line in (go_on, fresh, forced):
+        if line:
+            out.say(line)
+    return code
+
+
+_NEW_RUN = "a resumed run keeps this one's options"  # (a model failure that says so)
+
+
+def _ways_on(
+    record: Any,
+    store_path: Path,
+    options: dict[str, Any],
+    kind: str,
+    message: str,
+    refused: bool,
+) -> tuple[str | None, str, str, str]:
+    """How a failed command's run goes on, as its lines say it: the resume line (``None``:
+    none), the line giving it ("once the problem is fixed, continue with: ..."), the line
+    saying a resume keeps the options that failed, and the line on ``--force`` (each ""
+    when not said)."""
+    from assay.cli.reporting import resume_command
+    from assay.core.finishing import finishable
+    from assay.core.store import ENDED
+
+    run_id = record.id
+    line: str | None = None
     go_on = fresh = ""
     if record.status in ENDED and finishable(record):  # (failed after its search ended)
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
@@ -373,23 +447,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             f"model: add --force to keep this run's {record.n_findings:,} findings with "
             "the fixed one, or start a new run"
         )
-    if out.quiet:
-        # --quiet keeps errors only, and how to go on is part of this one (as an interrupted
-        # run's "continue with" under --quiet): a CI log must say how to continue, or how to
-        # reproduce a run that cannot be continued
-        said = go_on or f"seed {record.seed}; to reproduce: {again}"
-        out.error(f"{stands}, {record.n_findings:,} findings stored; {said}")
-        for line in (fresh, forced):
-            if line:
-                out.error(line)
-        return code
-    for line in (go_on, fresh, forced):
-        if line:
-            out.say(line)
-    return code
-
-
-_NEW_RUN = "a resumed run keeps this one's options"  # (a model failure that says so)
+    return line, go_on, fresh, forced
 
 
 def _options_refused(kind: str, status: str, message: str) -> bool:

@@ -431,17 +431,19 @@ def finish_run(
     out.say(f"seed {record.seed}; to reproduce: {again}")
     if caveat := rerun_note(record.config, record.command, summary=record.summary):
         out.say(f"note: {caveat}")
+    go_on: str | None = None  # (the line that continues it, as printed: --json's ``resume``)
     if record.status == "interrupted":
         # its verdict as the stored outputs say it ("it has not ended; its findings so far":
         # report46b), said here too: the terminal said no verdict of an interrupted run
         out.say(verdict_line(verdict, record.status, record.command))
-        line = "interrupted; continue with: " + resume_command(
+        go_on = resume_command(
             record.id,
             store.path,
             record.command,
             {"--html": html, "--junit": junit, "--report": report},
             record.config,
         )
+        line = "interrupted; continue with: " + go_on
         # the run did not end (exit 130): said under --quiet too, as an error is
         (out.error if out.quiet else out.note)(line)
     # the reports this command wrote, where it wrote them (a page only when it wrote none)
@@ -526,6 +528,8 @@ def finish_run(
                 else summary,
                 "reports": [str(p) for p in written],
                 "exports": exports or {},
+                # an interrupted run's "continue with" line, as printed (left52b); else null
+                "resume": go_on,
             }
         )
     return verdict.code

@@ -159,7 +159,8 @@ def render_junit(doc: dict[str, Any]) -> str:
     elif failed:
         case = _case(classname, "run")
         error = safe_text(run.get("error") or "the run failed")
-        _child(case, "error", message=error.splitlines()[0][:500], type="run_failed", text=error)
+        text = error + _left(doc, run)  # (what the failed command's terminal said after it)
+        _child(case, "error", message=error.splitlines()[0][:500], type="run_failed", text=text)
         cases.append(case)
     elif ended not in ENDED and status_note(ended):
         # interrupted, still running, or its served model gone: nothing found so far is
@@ -231,6 +232,19 @@ def render_junit(doc: dict[str, Any]) -> str:
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _left(doc: dict[str, Any], run: dict[str, Any]) -> str:
+    """A failed run's findings kept and how to go on, as the command that failed printed
+    them below its error (its ``next`` lines, which only that command's reports carry:
+    ``cli.app._left_behind``); "" in a report built later."""
+    lines = doc.get("next")
+    if not isinstance(lines, list):
+        return ""
+    n = run.get("n_findings")
+    kept = f"{n:,}" if isinstance(n, int) and not isinstance(n, bool) else "its"
+    said = [f"run {run.get('id', '')}: {document_status(run)}, {kept} findings stored"]
+    return "\n" + "\n".join(safe_text(str(line)) for line in [*said, *lines])
 
 
 def _store(store: dict[str, Any]) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from assay.core.textfile import read_text_file
 from assay.errors import AssayError, ModelError, UsageError
 from assay.text.label_map_line import MapLineError, read_map_line
 from assay.text.lines import file_lines
+from assay.text.map_guess import map_guess_hint
 from assay.text.shared_labels import shared_hint
 
 __all__ = [
@@ -114,15 +115,19 @@ class Layout:
             "folded": [list(f) for f in self.folded],
         }
 
-    def answer_text(self, row: np.ndarray, *, named: bool = True) -> str:
+    def answer_text(
+        self, row: np.ndarray, *, named: bool = True, only: Sequence[int] | None = None
+    ) -> str:
         """One row of the classifiers' answers in their own labels: ``strlab: 'pos'`` (a
         label), ``vader: negative 0.61`` (the most likely class and its probability);
-        ``named`` False: without the classifiers' names."""
+        ``named`` False: without the classifiers' names; ``only``: those classifiers'."""
         row = np.asarray(row, dtype=np.float64)
         if row.shape != (self.width,):
             return ", ".join(f"{v:g}" for v in row[:6])
         parts = []
         for k, name in enumerate(self.names):
+            if only is not None and k not in only:
+                continue
             block = self.block(row[None], k)[0]
             top = int(np.argmax(block))
             one_hot = block[top] == 1.0 and np.count_nonzero(block) == 1
@@ -224,7 +229,8 @@ def _refuse_disjoint_answers(models: Sequence[Model], names: Sequence[str]) -> N
             f"{_own(models[0], ())}; {names[k]} has {_own(models[k], ())}, none in common, so "
             "every sentence would be a disagreement. Give --label-map FILE mapping each one's "
             "labels to common ones (docs/text.md, Labels and label maps), or declare them "
-            "beside each function in the same names: `FUNCTION.classes_ = ['neg', 'pos']`",
+            "beside each function in the same names: `FUNCTION.classes_ = ['neg', 'pos']`"
+            f"{map_guess_hint(first, other, k, True)}",
             argument="--label-map",
         )
 
@@ -287,7 +293,8 @@ def build_layout(
                         f"{_own(models[0], labels[0])}; {names[k]} has "
                         f"{_own(models[k], labels[k])}{', none in common' if apart else ''}. "
                         "Give --label-map FILE mapping each one's labels to common ones"
-                        f"{hint}{shared_hint(seen, k)}",
+                        f"{hint}{shared_hint(seen, k)}"
+                        f"{map_guess_hint(seen[0], seen[k], k, apart)}",
                         argument="--label-map",
                     )
         if differential:  # read off the answers: widened with each other's, never disjoint

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["shared_hint"]
+__all__ = ["shared_hint", "shown_label"]
 
 
-def _shown(label: str) -> str:
+def shown_label(label: str) -> str:
     """``label`` as a label map line writes it: quoted (``\\`` and ``\"`` escaped) when it
     is empty or holds a space or a double quote."""
     if label and not any(c.isspace() or c == '"' for c in label):
@@ -27,7 +27,7 @@ def shared_hint(mapped: Sequence[Sequence[str]], k: int) -> str:
     if len(shared) < 2:
         return ""
     left = [x for x in (*first, *other) if x not in shared]
-    line = f"{k + 1} {_shown(shared[0])} -> {_shown(shared[0])}"
+    line = f"{k + 1} {shown_label(shared[0])} -> {shown_label(shared[0])}"
     return (
         f"; they share {', '.join(shared)}: a label map of one line, `{line}`, compares "
         f"them on those, {', '.join(dict.fromkeys(left))} left without a counterpart "

@@ -19,6 +19,7 @@ from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_de
 from assay.text.grammar import Grammar, Invariant
 from assay.text.lag_beside import lag_unused
 from assay.text.oracle import Oracle
+from assay.text.still_answers import still_answers
 from assay.text.still_tests import still_tests
 
 __all__ = [
@@ -457,6 +458,9 @@ def build_summary(
             f"{'it' if len(blind) == 1 else 'them'}: those tests tested nothing of "
             f"{'it' if len(blind) == 1 else 'them'}"
         )
+    stood = still_answers(engine, untested)  # (a classifier that never varied: warned)
+    if stood:
+        headline += f" (warning: {stood})"
     few = [t["test"] for t in tests if t["outcome"] == "too few cases to tell"]
     if few and kind != "suite" and len(tests) < 2:  # (else ``too_few_reason`` says it first)
         headline += (
@@ -593,12 +597,15 @@ def build_summary(
         )
     if (unused_lag := lag_unused(config)) is not None:  # (ASSAY_TEXT_LAG beside lanes)
         notes.append(unused_lag)
+    if stood:
+        notes.append(f"warning: {stood}")
     if notes:
         sections.append({"title": "Notes", "text": "\n\n".join(notes)})
     return {
         "headline": headline,
         "metrics": metrics,
         "sections": sections,
+        **({"warnings": [stood]} if stood else {}),
         # the classifiers' seconds, for their share of the wall clock from the command's start
         # (``phases.record_rates``: loading counted, as every rate is)
         "classifier_seconds": round(model_seconds, 6),
