@@ -25,7 +25,6 @@ __all__ = [
     "SENTENCE_MOST",
     "cut_sentence",
     "cut_strings",
-    "is_cut",
     "sentence_digest",
     "sentences_cut_note",
 ]
@@ -70,11 +69,6 @@ def cut_strings(value: Any) -> Any:
         cut = {k: cut_strings(v) for k, v in value.items()}
         return value if all(cut[k] is v for k, v in value.items()) else cut
     return value
-
-
-def is_cut(sentence: Any) -> bool:
-    """Whether ``sentence`` is a cut form (``cut_sentence``'s)."""
-    return isinstance(sentence, str) and CUT_MARK in sentence and sentence.endswith(f"; {_WHOLE}]")
 
 
 def sentences_cut_note(cut: int, run_id: str | None = None) -> str:
