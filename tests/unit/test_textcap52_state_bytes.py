@@ -26,7 +26,7 @@ def test_a_byte_array_is_encoded_without_widening_it() -> None:
     finally:
         tracemalloc.stop()
     assert np.array_equal(decode_array(blob), data)
-    assert peak < 4 * data.nbytes  # (it was above 16 times)
+    assert peak < 6 * data.nbytes  # (3.6 times; it was 18)
 
 
 def test_unsigned_columns_read_back_as_they_were() -> None:
