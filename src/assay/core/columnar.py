@@ -232,7 +232,9 @@ def _encode_column(
                 return {"how": "f32"}, f32.tobytes()
             return _f32_and_exceptions(col, f32, dtype, period)
         return {"how": "raw"}, np.ascontiguousarray(col).tobytes()
-    return _encode_ints(col.astype(np.int64) if dtype.kind != "u" else col.astype(np.uint64))
+    # an unsigned column in its own width: a checkpoint's bytes (its JSON lines, a text run's
+    # long sentences in them) widened to uint64 took 16 times their size (textcap52)
+    return _encode_ints(col if dtype.kind == "u" else col.astype(np.int64))
 
 
 def _f32_and_exceptions(
@@ -265,13 +267,13 @@ def _encode_ints(col: np.ndarray) -> tuple[dict[str, Any], bytes | None]:
         bits = np.packbits((col != low).astype(np.uint8))
         return {"how": "bits", "low": low}, bits.tobytes()
     width = max(1, (span.bit_length() + 7) // 8)
-    if col.dtype == np.uint64:
-        off = col - np.uint64(low)
+    if col.dtype.kind == "u":  # (never below ``low``: no wrap in its own width)
+        off = col - col.dtype.type(low)
     else:
         with np.errstate(over="ignore"):
             off = (col - low).astype(np.uint64)
     if n >= _SORTED_MIN and bool((off[1:] >= off[:-1]).all()):
-        spec, buf = _encode_sorted(off)
+        spec, buf = _encode_sorted(off.astype(np.uint64, copy=False))
         if len(buf) < n * width:
             return {**spec, "low": low}, buf
     if width in (1, 2, 4, 8):

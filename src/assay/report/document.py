@@ -30,6 +30,7 @@ from assay.core.outfile import write_whole
 from assay.core.retention import STALLED, status_of
 from assay.core.run_commands import filled_for, filled_in, resume_command
 from assay.core.runinfo import pasteable, rerun_note
+from assay.core.sentence_cut import cut_strings
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
 from assay.core.verdict import run_verdict, verdict_line
@@ -231,7 +232,10 @@ def _scan_findings(
             order = candidates[np.argsort(-sev[candidates], kind="stable")][:max_examples]
             for i in order.tolist():
                 number = int(numbers[i])
-                best.append((-float(sev[i]), number, {"index": number, **batch[i].to_json()}))
+                example = batch[i].to_json()
+                if batch.inputs.dtype.kind == "U":  # a text run's sentences: cut when long
+                    example = cut_strings(example)  # (``core.sentence_cut``; store52: 1 MB)
+                best.append((-float(sev[i]), number, {"index": number, **example}))
             best.sort(key=lambda t: (t[0], t[1]))
             del best[max_examples:]
         total += n

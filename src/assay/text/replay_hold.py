@@ -25,6 +25,7 @@ from assay.core.display import count
 from assay.core.findings import FindingBatch
 from assay.core.model import Model
 from assay.core.outcome import UNCONFIRMED
+from assay.core.sentence_cut import cut_sentence
 from assay.core.store import RunStore
 from assay.core.unfinished import KEY, reason
 from assay.errors import AssayError
@@ -229,8 +230,11 @@ def hold_findings(
     finally:
         guarded.close()
     withdrawn = sum(int((~m).sum()) for m in masks)
+    # the withdrawn minimal sentences as the summary keeps them (``core.sentence_cut``)
     gone = [
-        str(s) for b, m in zip(batches, masks, strict=True) for s in np.asarray(b.inputs)[~m, 0]
+        cut_sentence(str(s))
+        for b, m in zip(batches, masks, strict=True)
+        for s in np.asarray(b.inputs)[~m, 0]
     ]
     per_test: dict[int, int] = {}  # withdrawn findings by the test (relation) they failed
     for b, m in zip(batches, masks, strict=True):
@@ -314,7 +318,7 @@ def _said(
     if could:
         dropped = set(gone)
         _errors_held(metrics, text, dropped, withdrawn)
-        text["minimal"] = [r for r in text.get("minimal") or [] if r.get("sentence") not in dropped]
+        text["minimal"] = [r for r in text.get("minimal") or [] if not _among(r, dropped)]
         if isinstance(text.get("distinct_minimal"), int):
             text["distinct_minimal"] = max(text["distinct_minimal"] - withdrawn, 0)
         # the metrics' count is the findings' (those that held), the search's beside it: it
@@ -419,13 +423,20 @@ def held_errors(
 ) -> int:
     """The errors the minimal sentences that held stand for: their counts (the failing
     sentences that shrank to each) added, over ``minimal`` (the summary's ranked records,
-    most counted first, at most ``summary._MAX_MINIMAL``) less those ``dropped``; a held one
-    beyond the list (``distinct`` in all, ``withdrawn`` of them withdrawn) counts once, the
-    least it stands for: exact when the list holds them all, never more than the truth."""
-    held = sum(int(r.get("count") or 0) for r in minimal if r.get("sentence") not in dropped)
-    listed_gone = sum(1 for r in minimal if r.get("sentence") in dropped)
+    most counted first, at most ``summary._MAX_MINIMAL``) less those ``dropped`` (as
+    ``core.sentence_cut`` cuts them); a held one beyond the list (``distinct`` in all,
+    ``withdrawn`` of them withdrawn) counts once, the least it stands for: exact when the
+    list holds them all, never more than the truth."""
+    held = sum(int(r.get("count") or 0) for r in minimal if not _among(r, dropped))
+    listed_gone = sum(1 for r in minimal if _among(r, dropped))
     unlisted = max(distinct - len(minimal), 0)
     return held + max(unlisted - max(withdrawn - listed_gone, 0), 0)
+
+
+def _among(record: dict[str, Any], dropped: set[str]) -> bool:
+    """Whether a summary's minimal record is of a sentence in ``dropped`` (cut forms: a
+    summary stored before the cut kept its sentences whole, so its own is cut here too)."""
+    return cut_sentence(record.get("sentence")) in dropped
 
 
 def _errors_held(

@@ -11,6 +11,7 @@ import numpy as np
 
 from assay.core.display import percent_up, rounded_up
 from assay.core.outcome import NO_VARIANT
+from assay.core.sentence_cut import cut_sentence, sentences_cut_note
 from assay.text.bound import TOO_FEW, upper_tail, zero_bound
 from assay.text.depth import beyond_depth
 from assay.text.distance_seen import distance_note, largest_distance
@@ -51,6 +52,7 @@ RUN_RATE = "errors per second"
 SEARCH_RATE = "errors per second of the search phase only"
 
 _MAX_MINIMAL = 200
+_CUT_KEYS = ("sentence", "variant", "original")  # (a minimal record's sentences)
 UNTESTED = ("not tested", NO_VARIANT)  # (a test's outcomes when no case of it could fail)
 
 
@@ -129,6 +131,12 @@ def _fewest(n: int, e: int, units: int, repeated: int | None) -> tuple[int, int]
     return k, k + (n - e)
 
 
+def _cut_names(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """``rows`` with their names cut as sentences are (``core.sentence_cut``): a grammar's
+    100,000-character terminal is a word and a production of its own."""
+    return [{**r, name: cut_sentence(r[name])} for r in rows]
+
+
 def _ranked(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["possibly chance"], -r["lift"], -r["errors"], r[name]))
 
@@ -153,8 +161,8 @@ def lift_table(engine: EngineView, *, limit: int = 15, min_count: int = 5) -> di
             if n >= min_count:
                 words.append({"word": w, **_lift_row(n, e, base, units, repeated)})
     return {
-        "productions": _ranked(prods, "production")[:limit],
-        "words": _ranked(words, "word")[:limit],
+        "productions": _cut_names(_ranked(prods, "production")[:limit], "production"),
+        "words": _cut_names(_ranked(words, "word")[:limit], "word"),
         "base_rate": base,
     }
 
@@ -190,7 +198,7 @@ def odd_members(minimal: list[dict[str, Any]], *, limit: int = 10) -> list[dict[
         for m in set((r.get("detail") or {}).get("odd") or ()):
             counts[str(m)] = counts.get(str(m), 0) + 1
     ranked = sorted(counts.items(), key=lambda mn: (-mn[1], mn[0]))[:limit]
-    return [{"member": m, "failures": n, "of": len(minimal)} for m, n in ranked]
+    return [{"member": cut_sentence(m), "failures": n, "of": len(minimal)} for m, n in ranked]
 
 
 def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any]]:
@@ -509,9 +517,11 @@ def build_summary(
             per.append(entry)
         ranked.append(
             {
-                "sentence": r["sentence"],
-                "variant": r["variant"],
-                "original": r["original"],
+                # each cut to ``SENTENCE_MOST`` characters (``core.sentence_cut``): whole in
+                # the findings, 200 of 1 MB made a 265 MB summary row (store52)
+                "sentence": cut_sentence(r["sentence"]),
+                "variant": cut_sentence(r["variant"]),
+                "original": cut_sentence(r["original"]),
                 "count": r["count"],
                 "margin": round(float(r["margin"]), 6),
                 "words": r["words"],
@@ -599,6 +609,9 @@ def build_summary(
         notes.append(unused_lag)
     if stood:
         notes.append(f"warning: {stood}")
+    cut = sum(r[k] != c[k] for r, c in zip(minimal, ranked, strict=False) for k in _CUT_KEYS)
+    if cut:
+        notes.append(sentences_cut_note(cut))
     if notes:
         sections.append({"title": "Notes", "text": "\n\n".join(notes)})
     return {
