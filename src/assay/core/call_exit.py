@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from assay.core import kept_signals, kept_streams
 from assay.core.finishing import UNFINISHED, finishable
+from assay.core.opened_within import within
 from assay.core.store import ENDED, RunRecord, RunStore, open_stores
 from assay.core.workdir import held
 from assay.errors import ModelError
@@ -54,26 +55,30 @@ def leaves_nothing(fn: F) -> F:
 @contextlib.contextmanager
 def nothing_held() -> Iterator[None]:
     """Within the block: the stores this thread opens are closed at its end, and the runs it
-    claims through stores open before it are let go of (those held before stay held)."""
+    claims through stores open before it are let go of (those held before stay held).  The
+    stores it opens are held (``core.opened_within``) until then: seen only through the weak
+    set of open stores, the run's store dropped as the call returned was finalized, never
+    closed (its run's lock dropped, not let go of; its clock not put back; beat52)."""
     me = threading.current_thread()
     before: dict[RunStore, frozenset[str]] = {s: s.claims() for s in _this_threads(me)}
-    try:
-        yield
-    except ModelError as exc:
-        _name_failed_run(exc, me, before)
-        raise
-    finally:
-        for store in _this_threads(me):
-            with contextlib.suppress(sqlite3.Error, OSError):  # (the call's error matters more)
-                if store not in before:
-                    store.close()
-                else:
-                    for run_id in store.claims() - before[store]:
-                        store.let_go(run_id)
+    with within() as kept:
+        try:
+            yield
+        except ModelError as exc:
+            _name_failed_run(exc, _these(me, kept), before)
+            raise
+        finally:
+            for store in _these(me, kept):
+                with contextlib.suppress(sqlite3.Error, OSError):  # (the call's error matters more)
+                    if store not in before:
+                        store.close()
+                    else:
+                        for run_id in store.claims() - before[store]:
+                            store.let_go(run_id)
 
 
 def _name_failed_run(
-    exc: ModelError, me: threading.Thread, before: dict[RunStore, frozenset[str]]
+    exc: ModelError, stores: list[RunStore], before: dict[RunStore, frozenset[str]]
 ) -> None:
     """``exc`` told the run it ended (the one run this call claimed, now marked failed, or
     ended and left unfinished by a failure after its search): its id, its store and the
@@ -84,7 +89,7 @@ def _name_failed_run(
         return
     ended = [
         (store, run_id)
-        for store in _this_threads(me)
+        for store in stores
         for run_id in store.claims() - before.get(store, frozenset())
     ]
     if len(ended) != 1:
@@ -106,3 +111,9 @@ def name_run(exc: ModelError, store: RunStore, record: RunRecord, status: str) -
 
 def _this_threads(me: threading.Thread) -> list[RunStore]:
     return [s for s in open_stores() if s.thread is me]
+
+
+def _these(me: threading.Thread, kept: list[RunStore]) -> list[RunStore]:
+    """This thread's open stores and those the block opened still open (each once)."""
+    still = set(open_stores())
+    return list(dict.fromkeys([*_this_threads(me), *(s for s in kept if s in still)]))

@@ -40,6 +40,7 @@ from assay.core.config_cache import parsed_entry
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.heartbeat import CUT, Heartbeat
 from assay.core.message_secrets import redact_message
+from assay.core.opened_within import opened
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
 from assay.core.runlock import (
@@ -263,6 +264,7 @@ class RunStore:
         if read_only:
             self._conn = open_read_only(self.path)
             _OPEN.add(self)
+            opened(self)  # (held by the API call that opened it until it closes it)
             return
         _lost_here(self._where)  # (before ``make_private`` makes a new file there)
         if self.path.is_dir():
@@ -331,6 +333,7 @@ class RunStore:
         # its log and index beside it, this connection's (``_check_still_there``)
         self._beside = {s: identity(Path(f"{self.path}{s}")) for s in BESIDE}
         _OPEN.add(self)
+        opened(self)  # (held by the API call that opened it until it closes it)
         me = weakref.ref(self)
         # a SIGBUS of its index made unwritable after the ask: its words, exit 4
         arm(id(self), self._where, partial(_lost_words, me, self.path))
@@ -789,8 +792,9 @@ class RunStore:
         elif status is not None:  # the run stops here (for now): no merge may outlive it
             self._stop_compaction(run_id, abandon=status in ENDED)
             if run_id in self._locks and not follows:
-                self._locks[run_id].deactivate()
-                self._stop_beating(run_id)  # (its clock written as stopped in words)
+                self._stops_here(run_id)
+        elif self._last_part(run_id, summary):  # (what followed its search: all added)
+            self._stops_here(run_id)
         try:
             with self._tx(run_id):
                 self._checkpoint(run_id, findings, snapshot, progress, status, summary, error)
@@ -1012,6 +1016,24 @@ class RunStore:
                 f"{self.path}: the runs were deleted, but their space was not given back: {exc}"
             ) from exc
         return None
+
+    def _stops_here(self, run_id: str) -> None:
+        """The run ends in this write: another thread may take it up, no more beats."""
+        self._locks[run_id].deactivate()
+        self._stop_beating(run_id)  # (its clock written as stopped in words)
+
+    def _last_part(self, run_id: str, summary: dict[str, Any] | None) -> bool:
+        """Whether ``summary`` adds the last part that followed the run's ended search
+        (``core.unfinished``): the run stays claimed and beating until then, and stopped
+        there (its ended status is stored already); it beat on until its store was closed
+        (beat52's Left: a held store's run beat through its reports)."""
+        if summary is None or run_id not in self._locks or _still_to_come(summary):
+            return False
+        try:
+            row = self._db.execute("SELECT status FROM runs WHERE id=?", (run_id,)).fetchone()
+        except sqlite3.Error:
+            return False  # (the write says why)
+        return row is not None and row[0] in ENDED
 
     def _checkpoint(
         self,
