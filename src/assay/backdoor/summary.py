@@ -14,7 +14,6 @@ import numpy as np
 from assay.backdoor.again import AGAIN, asked_figures, stuck_reason
 from assay.backdoor.carried import carry_words
 from assay.backdoor.changed import changed_during_scan
-from assay.backdoor.duels import duel_words
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.modelscan import anomaly_index, scan_sizes
 from assay.backdoor.patches import paste
@@ -1114,7 +1113,6 @@ def _model_summary(search: Any) -> dict[str, Any]:
         queries = run_queries
     if suspects:
         parts = []
-        duels = verdict.get("duels") or {}
         for c in suspects:
             s = scans[c]
             extra = "" if s.pixels is None else f"; {s.pixels} effective pixels"
@@ -1129,7 +1127,6 @@ def _model_summary(search: Any) -> dict[str, Any]:
                     else ")"
                 )
                 + carry_words(s.carry, _namer(search)(c))
-                + duel_words(duels.get(str(c)), verdict.get("duel_queries"), len(duels))
             )
         for c, by in (verdict.get("outshone") or {}).items():
             parts.append(

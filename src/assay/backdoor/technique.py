@@ -26,7 +26,6 @@ from assay.backdoor.common_pattern import (
     pattern_skipped,
 )
 from assay.backdoor.control_odds import with_counted
-from assay.backdoor.duels import DUEL_CLASSES, duel_score, half_pixels, read
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
 from assay.backdoor.masks import with_masks
@@ -385,7 +384,6 @@ class BackdoorSearch:
         self.threshold: float | None = None
         self.clean_entropy: list[float] = []
         self.verdict: dict[str, Any] | None = None
-        self.duel_queries = 0  # the duel check's queries (``_duels``), when it ran
         # STRIP's second opinion on the images the scan left unconfirmed (``second``)
         self.second: dict[str, Any] | None = None
         # each image's coarse windows whose refill changed its answer, with the answer then
@@ -1086,10 +1084,6 @@ class BackdoorSearch:
             SHORTCUT_RATIO,
         )
         suspects = [s for s in suspects if s.target not in beside]
-        # where none is named on a grey model, the classes whose patches keep half their flip
-        # rate with far fewer pixels than the others' AND win their duels (``duels``)
-        duelled = self._duels() if not suspects and not colour else {}
-        suspects += [self.class_scans[c] for c, f in duelled.items() if f["named"]]
         for s in suspects:  # where its patch acts, against the clean images (no query)
             s.carry = carried(t.clean, s.box, s.content, s.cells)
         self.verdict = {
@@ -1108,9 +1102,6 @@ class BackdoorSearch:
             # a weak suspect set aside beside a suspect needing a third or less of its pixels
             "outshone": {str(c): t for c, t in beside.items()},
         }
-        if duelled:
-            self.verdict["duels"] = {str(c): f for c, f in duelled.items()}
-            self.verdict["duel_queries"] = self.duel_queries
         if colour:
             self.verdict["grey_kept"] = {
                 str(s.target): None if s.grey_kept is None else round(s.grey_kept, 3)
@@ -1166,33 +1157,6 @@ class BackdoorSearch:
             for s, a in zip(self.class_scans, index, strict=True)
             if s.size is not None and (a >= limit or by_pixels.get(s.target, 0.0) >= PIXEL_RATIO)
         ]
-
-    def _duels(self) -> dict[int, dict[str, float]]:
-        """``duels.read`` of the classes a patch was found for (at least ``DUEL_CLASSES``):
-        each one's half-rate pixels on its search pool and its duels on the clean images of
-        neither class; the queries counted on the class's scan and in ``duel_queries``."""
-        t = self.test
-        assert self.clean_labels is not None
-        reached = [s for s in self.class_scans if s.size is not None]
-        if len(reached) < DUEL_CLASSES:
-            return {}
-        q0 = self.model.queries
-        half = {}
-        for s in reached:
-            k = self._on_pool(s, half_pixels)
-            if k is None:
-                return {}
-            half[s.target] = int(k)
-        patches = {s.target: (s.box, s.content) for s in reached}
-        duels = {}
-        for s in reached:
-            q1 = self.model.queries
-            duels[s.target] = duel_score(
-                s.target, patches, t.clean, self.clean_labels, lambda x: self._labels(self.model, x)
-            )
-            s.queries += self.model.queries - q1
-        self.duel_queries = self.model.queries - q0
-        return read(half, duels)
 
     def _alone(self, scan: ClassScan) -> bool:
         """Is the class the only one a patch up to the largest size reaches?  Then its
