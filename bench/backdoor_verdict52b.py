@@ -20,6 +20,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,13 +128,13 @@ def one(
     }
 
 
-def digits(args: argparse.Namespace) -> list[dict[str, Any]]:
+def scanned(args: argparse.Namespace) -> Iterator[tuple[str, int | None, Any, dict[str, Any]]]:
+    """Each bench model (``backdoor.build_models``: checkerboards, ``--seeds``; clean models of
+    ``--clean-from`` on) with its name, target and main's model scan."""
     clean_seeds = list(range(args.clean_from, args.clean_from + args.clean_models))
     models = bench.build_models(
         args.side, args.seeds, clean_seeds, False, ["checker"], args.cache, args.arch
     )
-    out = []
-    t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         for k, (group, d, trig) in enumerate(models):
             scan = scan8.scan_one(d, Path(tmp) / f"s{k}.db")
@@ -141,48 +142,46 @@ def digits(args: argparse.Namespace) -> list[dict[str, Any]]:
                 name = f"clean {clean_seeds[k - 9 * len(args.seeds)]}"
             else:
                 name = f"{group} {list(trig.box)} s{args.seeds[k // 9]} -> {trig.target}"
-            target = None if trig is None else int(trig.target)
-            r = one(name, target, scan, probs_fn(d), d.clean_images[:200], d.clean_images[200:])
-            out.append(r)
-            print(line(r, time.time() - t0), flush=True)
+            yield name, None if trig is None else int(trig.target), d, scan
+
+
+def digits(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The pair measured beside main's scan (``one``) on every bench model."""
+    out = []
+    t0 = time.time()
+    for name, target, d, scan in scanned(args):
+        r = one(name, target, scan, probs_fn(d), d.clean_images[:200], d.clean_images[200:])
+        out.append(r)
+        print(line(r, time.time() - t0), flush=True)
     return out
 
 
 def wired(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The model scan as wired (``duels`` in ``technique._model_verdict``): main's suspects are
-    the verdict's less the classes the duel route named (it runs only where main names none)."""
-    clean_seeds = list(range(args.clean_from, args.clean_from + args.clean_models))
-    models = bench.build_models(
-        args.side, args.seeds, clean_seeds, False, ["checker"], args.cache, args.arch
-    )
+    """The model scan as wired (commit 715fda1f: ``duels`` in ``technique._model_verdict``):
+    main's suspects are the verdict's less the classes the duel route named (it runs only where
+    main names none)."""
     out = []
     t0 = time.time()
-    with tempfile.TemporaryDirectory() as tmp:
-        for k, (group, d, trig) in enumerate(models):
-            scan = scan8.scan_one(d, Path(tmp) / f"s{k}.db")
-            v = scan["verdict"]
-            duels = {int(c): f for c, f in (v.get("duels") or {}).items()}
-            more = sorted(c for c, f in duels.items() if f["named"])
-            if trig is None:
-                name = f"clean {clean_seeds[k - 9 * len(args.seeds)]}"
-            else:
-                name = f"{group} {list(trig.box)} s{args.seeds[k // 9]} -> {trig.target}"
-            rows = [
-                {"class": c, "k50": int(f["half_pixels"]), "dominance": f["duel"]}
-                | {"z_k50": f["half_pixels_z"], "gap_dominance": f["duel_lead"]}
-                for c, f in sorted(duels.items())
-            ]
-            r = {
-                "name": name,
-                "target": None if trig is None else int(trig.target),
-                "suspects": [c for c in v["suspects"] if c not in more],
-                "added": more,
-                "rows": rows,
-                "scan_queries": scan["queries"] - int(v.get("duel_queries", 0)),
-                "extra_queries": int(v.get("duel_queries", 0)),
-            }
-            out.append(r)
-            print(line(r, time.time() - t0), flush=True)
+    for name, target, _, scan in scanned(args):
+        v = scan["verdict"]
+        duels = {int(c): f for c, f in (v.get("duels") or {}).items()}
+        more = sorted(c for c, f in duels.items() if f["named"])
+        rows = [
+            {"class": c, "k50": int(f["half_pixels"]), "dominance": f["duel"]}
+            | {"z_k50": f["half_pixels_z"], "gap_dominance": f["duel_lead"]}
+            for c, f in sorted(duels.items())
+        ]
+        r = {
+            "name": name,
+            "target": target,
+            "suspects": [c for c in v["suspects"] if c not in more],
+            "added": more,
+            "rows": rows,
+            "scan_queries": scan["queries"] - int(v.get("duel_queries", 0)),
+            "extra_queries": int(v.get("duel_queries", 0)),
+        }
+        out.append(r)
+        print(line(r, time.time() - t0), flush=True)
     return out
 
 

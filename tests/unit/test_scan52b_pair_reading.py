@@ -5,24 +5,12 @@ lead the best other class's by 0.5."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _bench() -> ModuleType:
-    sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(
-        "bench_verdict52b", BENCH / "backdoor_verdict52b.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import backdoor_verdict52b as b
 
 
 def _rows(k50: list[int], duels: list[float]) -> list[dict[str, Any]]:
@@ -33,7 +21,6 @@ def _rows(k50: list[int], duels: list[float]) -> list[dict[str, Any]]:
 
 
 def test_both_signals_are_needed_and_main_s_suspects_come_first() -> None:
-    b = _bench()
     few = [9, 10, 2, 9, 11]
     assert b.added(_rows(few, [-0.4, 0.1, 0.8, -0.2, 0.2]), []) == [2]
     assert b.added(_rows(few, [-0.4, 0.1, 0.8, -0.2, 0.4]), []) == []  # duels lead by 0.4
@@ -43,7 +30,6 @@ def test_both_signals_are_needed_and_main_s_suspects_come_first() -> None:
 
 
 def test_a_model_counts_as_named_only_with_its_target_alone(capsys: Any) -> None:
-    b = _bench()
     tro = {"target": 5, "suspects": [], "added": [5], "extra_queries": 10}
     wrong = {"target": 5, "suspects": [], "added": [3], "extra_queries": 10, "name": "w"}
     clean = {"target": None, "suspects": [], "added": [1], "extra_queries": 10, "name": "c"}
