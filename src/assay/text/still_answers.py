@@ -23,14 +23,20 @@ from assay.text.untested import untested_part
 
 __all__ = ["still_answers"]
 
+# the fewest sentences asked for the warning: a handful answered alike says nothing (a run
+# ended by its budget after loading's two sentences and one case of two); ten distinct
+# sentences answered alike, probabilities and all, are a classifier not reading them (a
+# grammar of fifteen sentences asked whole is its whole language)
+FEWEST = 10
+
 
 def still_answers(engine: Any, untested: str | None) -> str | None:
     """The warning for the classifiers whose every column stood still over the sentences
-    asked (two or more), or ``None``."""
+    asked (``FEWEST`` or more), or ``None``."""
     oracle = getattr(engine, "oracle", None)
     first = getattr(engine, "first_answer", None)
     asked = len(getattr(engine, "asked", ()) or ())
-    if untested is not None or oracle is None or first is None or asked < 2:
+    if untested is not None or oracle is None or first is None or asked < FEWEST:
         return None
     lay = oracle.layout
     if len(first) != lay.width or untested_part(engine):
