@@ -57,4 +57,4 @@ def test_workers_lacking_the_models_module_are_a_cluster_error_naming_it(
         )  # fmt: skip
     said = str(got.value)
     assert "the model cannot be loaded on the Dask worker tcp://" in said, said
-    assert "No module named 'dask52dep'" in said and "--executor inprocess" in said
+    assert "No module named 'dask52dep'" in said and 'executor="inprocess"' in said

@@ -215,7 +215,7 @@ def test_a_wording_met_later_names_the_label_map_for_an_endpoint(tmp_path: Path)
             max_queries=400, seed=1, store=tmp_path / "w.db", serving={"batch_size": 4},
         )  # fmt: skip
     said = str(info.value)
-    assert "'The sentiment is positive'" in said and "--label-map" in said, said
+    assert "'The sentiment is positive'" in said and "label_map=" in said, said
     assert "FUNCTION.classes_" not in said and "the endpoint http://127.0.0.1" in said, said
 
 
@@ -292,7 +292,7 @@ def test_a_413_naming_its_limit_is_advised_that_batch_size(tmp_path: Path) -> No
             [llm.url, three], grammar="builtin:reviews", label_map={0: MAP},
             max_queries=400, seed=1, store=tmp_path / "b.db",
         )  # fmt: skip
-    assert "status 413" in str(info.value) and "--batch-size 4;" in str(info.value)
+    assert "status 413" in str(info.value) and 'serving={"batch_size": 4};' in str(info.value)
 
 
 def test_one_label_beside_refusals_tested_nothing(tmp_path: Path) -> None:

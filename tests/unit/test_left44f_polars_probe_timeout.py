@@ -47,7 +47,7 @@ def test_a_model_hanging_on_the_polars_probe_meets_the_call_timeout(tmp_path: Pa
     release = threading.Event()
     model = _HangsOnItsFirstCall(release)
     try:
-        with pytest.raises(assay.ModelError, match="--call-timeout"):
+        with pytest.raises(assay.ModelError, match=r"\(call_timeout\)"):
             assay.check_fairness(
                 model,
                 _data(),

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from assay.errors import ModelError, ModelUnavailable, StoreError, UsageError
+from assay.errors import ClusterError, ModelError, ModelUnavailable, StoreError, UsageError
 
 __all__ = [
     "BATCH_HINT",
@@ -104,7 +104,12 @@ def in_callers_terms(
                 return fn(*args, **kwargs)
             except ModelError as exc:
                 if not _command_line(kwargs):  # (the same error, its cause and type kept)
-                    exc.args = (_model_error_for_python(str(exc), exc),)
+                    said = _model_error_for_python(str(exc), exc)
+                    exc.args = (_failure_in_keywords(said, accepted, other_names),)
+                raise
+            except ClusterError as exc:
+                if not _command_line(kwargs):
+                    exc.args = (_failure_in_keywords(str(exc), accepted, other_names),)
                 raise
             except StoreError as exc:
                 if _command_line(kwargs) or type(exc) is not StoreError or "store" not in accepted:
@@ -186,6 +191,43 @@ def _model_error_for_python(message: str, exc: ModelError) -> str:
     )
 
 
+# the served-model options a model's failure advises (``--rate-limit``, ``--header-env``):
+# a Python caller gives them in ``serving={...}``
+_SERVING = (
+    "rate-limit",
+    "header-env",
+    "concurrency",
+    "timeout",
+    "retries",
+    "max-error-rate",
+    "batch-size",
+)
+_SERVING_FLAG = re.compile(r"--(" + "|".join(_SERVING) + r")\b(?!-)(?: (\d+(?:\.\d+)?)\b)?")
+
+
+def _failure_in_keywords(message: str, accepted: set[str], renamed: Mapping[str, str]) -> str:
+    """A model's or a cluster's failure as a Python caller reads it: its options as the
+    call's keywords (``--call-timeout`` -> ``call_timeout``, ``--max-time`` -> ``max_time``)
+    and the served-model ones as ``serving``'s keys (``--rate-limit`` ->
+    ``serving["rate_limit"]``), but those of an ``assay`` command quoted for the shell (the
+    same rule as a usage error's, ``_prose_in_keywords``)."""
+
+    def serving(part: str) -> str:
+        if "serving" not in accepted:
+            return part
+
+        def key(m: re.Match[str]) -> str:
+            name = m[1].replace("-", "_")  # (a keyword of its own, resume_run's batch_size)
+            if name in accepted:
+                return m[0]
+            return f'serving["{name}"]' if m[2] is None else f'serving={{"{name}": {m[2]}}}'
+
+        return _SERVING_FLAG.sub(key, part)
+
+    said = _outside_commands(calls_for_commands(message), serving)
+    return _prose_in_keywords(said, accepted, renamed)
+
+
 def _positional(fn: Callable[..., Any]) -> tuple[str, ...]:
     """The names of the parameters ``fn`` takes by position, in order."""
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -235,6 +277,7 @@ _API_FORMS = {
     "--missing drop": 'missing="drop"',
     "--missing value": 'missing="value"',
     "--no-second-opinion": "second_opinion=False",
+    "--executor inprocess": 'executor="inprocess"',
     "--strategy strip": 'strategy="strip"',
     "--strategy assay": 'strategy="assay"',
 }
@@ -325,6 +368,7 @@ _VALUED = {
     "--model": "model",
     "--store": "store",
     "--call-timeout": "call_timeout",
+    "--batch-size": "batch_size",
     "--label-map": "label_map",
     "--model-type": "model_type",
 }

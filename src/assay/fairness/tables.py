@@ -51,6 +51,9 @@ NUMBERS_ATTR = "assay.read_as_numbers"
 # ``--export`` writes its file the same way, so that it reads back where the data was made
 WRITTEN_ATTR = "assay.written_as"
 LINE_ATTR = "assay.first_line"  # file line of the first data row; None: rows have no lines
+# how a text file was read ({"encoding", "delimiter"}; delimiter None: JSON lines), so that
+# an error can find a row's own line again (blank lines and quoted line breaks before it)
+READ_ATTR = "assay.read_with"
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -105,6 +108,7 @@ def read_table(
         frame, first_line = _read_feather(p, name), None
     elif kind == "jsonl":
         frame, first_line = _read_jsonl(p, name, encoding)
+        frame.attrs[READ_ATTR] = {"encoding": encoding, "delimiter": None}
         frame = _numbers_as_text(frame, set(text))
     else:
         frame, first_line = _read_csv(p, name, encoding, set(text))
@@ -275,6 +279,7 @@ def _read_csv(
         _check_short_rows(p, name, encoding, delimiter, frame.shape[1])
     if delimiter == ";":  # a spreadsheet's export where the comma is the decimal mark
         frame = _decimal_commas(frame, as_text)
+    frame.attrs[READ_ATTR] = {"encoding": encoding, "delimiter": delimiter}
     frame.attrs[WRITTEN_ATTR] = {
         "delimiter": ";" if delimiter == ";" else ",",  # (a tab or a bar: a .csv's comma)
         "bom": encoding == "utf-8-sig" and _starts_with_bom(p),

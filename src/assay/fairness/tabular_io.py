@@ -24,9 +24,10 @@ from assay.core.terminal import shell_word
 from assay.errors import UsageError
 from assay.fairness.column_blocks import encode_numbers, numeric_features, plain_numeric
 from assay.fairness.incomplete import ROWS_ATTR
+from assay.fairness.row_lines import row_line
 from assay.fairness.schema import LONGEST_CATEGORY, Feature, Schema, too_long
 from assay.fairness.schema_files import load_schema
-from assay.fairness.tables import LINE_ATTR, SOURCE_ATTR, read_table
+from assay.fairness.tables import LINE_ATTR, READ_ATTR, SOURCE_ATTR, read_table
 from assay.fairness.written_names import unicode_form
 
 __all__ = [
@@ -347,10 +348,16 @@ class _Where:
         self.positions = frame.attrs.get(ROWS_ATTR)
         first = frame.attrs.get(LINE_ATTR, 2 if in_file else None)
         self.first_line: int | None = None if first is None else int(first)
+        self.read_with = frame.attrs.get(READ_ATTR)  # to find a row's line again
+        self.file = str(frame.attrs.get(SOURCE_ATTR, ""))
 
     def error(self, row: int, column: str, message: str) -> UsageError:
         place = row if self.positions is None else int(self.positions[row])
-        line = None if self.first_line is None else self.first_line + place
+        line = (
+            None
+            if self.first_line is None
+            else row_line(self.read_with, self.file, self.first_line, place)
+        )
         label = "" if self.index is None else f" (index {_plain(self.index[row])!r})"
         at = f"row {place + 1}{label}, column {column!r}"
         return UsageError(f"{at}: {message}", path=self.source, line=line)
