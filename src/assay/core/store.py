@@ -83,6 +83,7 @@ from assay.core.store_blobs import (
     values_from,
 )
 from assay.core.store_bus import arm, disarm
+from assay.core.store_conn import SharedConnection
 from assay.core.store_file import (
     SCHEMA_VERSION,
     Transaction,
@@ -292,7 +293,11 @@ class RunStore:
             # a run's periodic checkpoints are written on a background thread, one at a time
             # (``core.run``): the connection is used by one thread at a time, not always the same
             self._conn = sqlite3.connect(
-                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+                str(self.path),
+                timeout=30.0,
+                isolation_level=None,
+                check_same_thread=False,
+                factory=SharedConnection,  # (its close waits for another thread's statement)
             )
             refuse_foreign(self._db, self.path)  # before anything is written to it
             # a new file gives back the pages of deleted resume state (takes effect only

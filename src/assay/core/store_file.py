@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.core.kept_streams import own_stderr
+from assay.core.store_conn import SharedConnection
 from assay.core.terminal import shell_join, shell_word
 from assay.errors import NotAStoreError, StoreError
 
@@ -216,7 +217,11 @@ def open_another(path: Path) -> sqlite3.Connection:
     thread of its own (``RunStore._db``)."""
     try:
         return sqlite3.connect(
-            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+            str(path),
+            timeout=30.0,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=SharedConnection,  # (closed by the store, from whichever thread)
         )
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open the run store: {exc}") from exc
@@ -253,7 +258,8 @@ def open_read_only(path: Path) -> sqlite3.Connection:
                 uri=True,
                 timeout=30.0,
                 isolation_level=None,
-                check_same_thread=False,  # (closed by the store, from whichever thread)
+                check_same_thread=False,
+                factory=SharedConnection,  # (closed by the store, from whichever thread)
             )
             if query == "mode=rw":
                 db.execute("PRAGMA query_only=ON")
