@@ -42,6 +42,7 @@ from assay.core.served_answers import ServedModelChanged, forced
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, is_default_store, run_store
 from assay.core.terminal import shell_join
+from assay.core.unfinished import nothing_to_resume
 from assay.core.workdir import anchored
 from assay.errors import ModelError, UsageError
 from assay.execution.resume_where import check_stored, moved_execution
@@ -155,7 +156,15 @@ def resume_run(
     the_store = run_store(store if isinstance(store, RunStore) else _existing_path(anchored(store)))
     # this process's alone from here (another running it: refused), then read as it is
     # now: a run another process ended meanwhile is not restarted
-    claimed = the_store.get_run(run_id).id
+    first = the_store.get_run(run_id)
+    claimed = first.id
+    if first.status in ENDED and not finishable(first):
+        # (nothing to resume, told without taking the run: the call or command that ended it
+        # holds it while it writes its reports, and was named as "being run" meanwhile; the
+        # refusal ``assay resume`` gives, before it claims; left53)
+        raise UsageError(
+            nothing_to_resume(first.id, first.status, first.summary), argument="RUN_ID"
+        )
     held = the_store.claimed(claimed)  # (a caller's store that holds it already keeps it)
     the_store.claim(claimed)
     try:

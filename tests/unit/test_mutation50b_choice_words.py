@@ -19,7 +19,7 @@ def test_mode_and_oracle_are_said_as_keywords_to_a_python_caller() -> None:
 
 def test_a_text_runs_depth_and_a_backdoor_runs_options_are_keywords() -> None:
     said = in_callers_terms("give --max-depth 12", "assay.check_text(...)")
-    assert said == "give max_depth 12", said
+    assert said == "give max_depth=12", said  # (left53: the number its keyword takes)
     said = in_callers_terms(
         "give --images, --max-trigger 6 and --fpr 0.01", "assay.check_backdoor("
     )

@@ -267,7 +267,11 @@ def _store_in_keywords(message: str) -> str:
     return _outside_commands(calls_for_commands(message), turn)
 
 
-_FLAG = re.compile(r"--([a-z][a-z-]*)")
+# an option, and the number given it: advised ("give --call-timeout 120", "(--call-timeout
+# 120; ...)"), the keyword as typed, ``call_timeout=120``; said of a run ("at or above
+# --fail-on 0", "with --cutoff 600"), prose as before: ``fail_on 0`` (left53)
+_FLAG = re.compile(r"--([a-z][a-z-]*)(?: (-?\d+(?:\.\d+)?)\b(?![.,]\d))?")
+_ADVISED = ("give ", "(", "try ", "e.g. ", "use ", "set ", "pass ")
 # an option and its value where the keyword takes more than the command line's FILE
 _API_FORMS = {
     "--input-shape C,H,W": "input_shape=(C, H, W)",
@@ -346,6 +350,11 @@ def _options_in_keywords(
         name = other.get(name, name)
         if name not in accepted:
             return m.group(0)
+        if m.group(2) is not None:  # (advised, ``call_timeout 120`` read as two words)
+            before = m.string[: m.start()]
+            if before.endswith(_ADVISED):
+                return f"{name}={m.group(2)}"
+            return f"{name} {m.group(2)}"
         after = m.string[m.end() :]
         # a switch given alone ("pass --force to continue"): its Python form is name=True
         alone = not after or after.startswith((" to ", " again", ",", ";", ".", ")"))
