@@ -267,7 +267,7 @@ def _read_csv(
         raise UsageError("the file is empty", path=name)
     text = _whole_header(p, name, encoding, text)
     delimiter = "\t" if ".tsv" in p.name.lower() else _sniff_delimiter(text)
-    header_line = _check_header(text, delimiter, name)
+    header_line, first_line = _check_header(text, delimiter, name)
     as_text: set[str] = set(text_columns or ())
     frame = _read_csv_chunks(p, name, encoding, delimiter, as_text)
     if frame is None:  # a column numeric in some chunks and text in others: read it as text
@@ -285,7 +285,7 @@ def _read_csv(
         "bom": encoding == "utf-8-sig" and _starts_with_bom(p),
         "decimal": "," if frame.attrs.get(NUMBERS_ATTR) and delimiter == ";" else ".",
     }
-    return frame, header_line + 1
+    return frame, first_line
 
 
 def _starts_with_bom(p: Path) -> bool:
@@ -550,11 +550,15 @@ def _refuse_wide(n: int, said: str, name: str, line: int | None = None) -> None:
         )
 
 
-def _check_header(text: str, delimiter: str, name: str) -> int:
-    """The header's line number; raises on repeated or empty column names."""
-    lines = text.splitlines() or [""]
+def _check_header(text: str, delimiter: str, name: str) -> tuple[int, int]:
+    """The header's first line and the line after it (the first data line: a quoted column
+    name holding a line break spans two); raises on repeated or empty column names.  The
+    header was read from its first line alone: such a name's columns after the break went
+    unchecked, and every data row's line was said one too early (left53)."""
+    lines = io.StringIO(text, newline="").readlines() or [""]
     number = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
-    header = next(csv.reader([lines[number]], delimiter=delimiter, skipinitialspace=True))
+    reader = csv.reader(lines[number:], delimiter=delimiter, skipinitialspace=True)
+    header = next(reader, [])
     _refuse_wide(len(header), "the header names", name, line=number + 1)
     seen: set[str] = set()
     for col in header:
@@ -563,7 +567,7 @@ def _check_header(text: str, delimiter: str, name: str) -> int:
                 f"column {col!r} appears twice in the header", path=name, line=number + 1
             )
         seen.add(col.strip())
-    return number + 1
+    return number + 1, number + 1 + max(reader.line_num, 1)
 
 
 def _text_lines(p: Path, name: str, encoding: str) -> Iterator[str]:

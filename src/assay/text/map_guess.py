@@ -36,17 +36,52 @@ def _near(a: str, b: str) -> bool:
     return len(short) >= 2 and short[0].isalpha() and long.startswith(short)
 
 
+# a label naming a number: ``LABEL_1`` (a Hugging Face model's default), ``class 1``,
+# ``1 star``, ``1``: its letters before or after the number dropped (left53)
+_NUMBERED = re.compile(r"^(?:[a-z]+)?(\d+)(?:[a-z]+)?$")
+
+
+def _number(key: str) -> int | None:
+    match = _NUMBERED.match(key)
+    return None if match is None else int(match[1])
+
+
+def _by_number(
+    left_first: list[tuple[str, str]], left_other: list[tuple[str, str]]
+) -> list[tuple[str, str]] | None:
+    """The pairs of labels naming the same number (``LABEL_0``/``0``, ``1 star``/``1``),
+    when every label left on either side names one, each a different one, and both sides
+    name the same numbers (``0``, ``1`` against ``1 star``, ``2 stars``: counted from 0 and
+    from 1, no pair told); None otherwise."""
+    firsts = {_number(k): a for a, k in left_first}
+    others = {_number(k): b for b, k in left_other}
+    if (
+        None in firsts
+        or None in others
+        or len(firsts) != len(left_first)
+        or len(others) != len(left_other)
+        or set(firsts) != set(others)
+        or not firsts
+    ):
+        return None
+    return [(b, firsts[n]) for n, b in others.items()]
+
+
 def inferred_pairs(first: Sequence[str], other: Sequence[str]) -> list[tuple[str, str]]:
     """``(label of other, label of first)`` for each label of ``other`` not written as one of
     ``first``'s whose name begins (or is begun by) exactly one of ``first``'s such labels,
     which begins (or is begun by) no other of ``other``'s: the pairs the names make
-    unambiguous, in ``other``'s order."""
+    unambiguous, in ``other``'s order.  Labels naming numbers (``LABEL_0``, ``LABEL_1``
+    against ``0``, ``1``) pair by them, where both sides name the same numbers."""
     from assay.text.panel import fold_label
 
     theirs = {fold_label(b) for b in other}
     ours = {fold_label(a) for a in first}
     left_first = [(a, _key(a)) for a in dict.fromkeys(first) if fold_label(a) not in theirs]
     left_other = [(b, _key(b)) for b in dict.fromkeys(other) if fold_label(b) not in ours]
+    numbered = _by_number(left_first, left_other)
+    if numbered is not None:
+        return numbered
     pairs = []
     for b, kb in left_other:
         near = [(a, ka) for a, ka in left_first if _near(ka, kb)]
@@ -70,10 +105,13 @@ def map_guess_hint(first: Sequence[str], other: Sequence[str], k: int, apart: bo
             return ""
         return (
             "; their names cannot tell which labels are one class (no name of one begins "
-            f"one of the other's): write a line for each of classifier {k + 1}'s labels, "
+            "one of the other's, nor do both name the same numbers): write a line for each of "
+            f"classifier {k + 1}'s labels, "
             f"`{k + 1} LABEL -> COMMON`, COMMON a label of the first"
         )
     lines = ", ".join(f"`{k + 1} {shown_label(b)} -> {shown_label(a)}`" for b, a in pairs)
+    numbered = all(_number(_key(x)) is not None for pair in pairs for x in pair)
+    how = "each pair names one number" if numbered else "one label begins the other, and no third"
     matched = {b for b, _ in pairs} | {a for _, a in pairs}
     from assay.text.panel import fold_label
 
@@ -90,7 +128,7 @@ def map_guess_hint(first: Sequence[str], other: Sequence[str], k: int, apart: bo
         else ""
     )
     return (
-        f"; from their names (one label begins the other, and no third) a label map file "
+        f"; from their names ({how}) a label map file "
         f"of the line{'s' if len(pairs) > 1 else ''} {lines} compares them: check that "
         f"each pair is one class{rest}"
     )
