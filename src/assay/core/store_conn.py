@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["SharedConnection"]
@@ -41,26 +42,21 @@ class SharedConnection(sqlite3.Connection):
             if self._closing and self._running == 0:
                 super().close()  # (asked while this statement ran: closed as it ends)
 
-    def execute(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+    def _counted(self, run: Callable[..., sqlite3.Cursor], *args: Any) -> sqlite3.Cursor:
         self._enter()
         try:
-            return super().execute(*args)
+            return run(*args)
         finally:
             self._leave()
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        return self._counted(super().execute, *args)
 
     def executemany(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
-        self._enter()
-        try:
-            return super().executemany(*args)
-        finally:
-            self._leave()
+        return self._counted(super().executemany, *args)
 
     def executescript(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
-        self._enter()
-        try:
-            return super().executescript(*args)
-        finally:
-            self._leave()
+        return self._counted(super().executescript, *args)
 
     def close(self) -> None:
         """Closed now when no statement runs; else by the thread running it, as it ends."""

@@ -21,7 +21,7 @@ import numpy as np
 
 from assay.core.findings import FindingBatch
 from assay.fairness.form import InputForm
-from assay.fairness.row_labels import ROW, data_rows, said_rows
+from assay.fairness.row_labels import data_rows, row_column, said_rows
 from assay.fairness.schema import Schema
 
 __all__ = ["findings_frame", "relabelled"]
@@ -77,7 +77,7 @@ def findings_frame(
             held = pd.Series(_classes_held(class_names, class_values))
             empty[own("prediction")] = empty[own("prediction")].astype(held.dtype)
         if row_labels is not None:
-            empty[own(ROW)] = pd.Series([], dtype=object)
+            empty[own(row_column(row_labels))] = pd.Series([], dtype=object)
         return _with_bins(empty.rename(columns=labels or {}), schema, None, own, labels)
     ins, outs, gen = np.concatenate(inputs), np.concatenate(outputs), np.concatenate(generated)
     n, k, d = ins.shape
@@ -108,7 +108,8 @@ def findings_frame(
             label = names[c] if c < len(names) else str(c)
             frame[own(f"p({label})")] = probs[:, c]
     if row_labels is not None:
-        frame[own(ROW)] = pd.Series(said_rows(np.concatenate(rows), row_labels, k), dtype=object)
+        said = said_rows(np.concatenate(rows), row_labels, k)
+        frame[own(row_column(row_labels))] = pd.Series(said, dtype=object)
     return _with_bins(frame, schema, ins.reshape(n * k, d), own, labels)
 
 

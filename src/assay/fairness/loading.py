@@ -45,6 +45,7 @@ from assay.fairness.favourable_given import AS_BOOLS
 from assay.fairness.form import InputForm
 from assay.fairness.frame_dtypes import frame_dtypes, merged_steady
 from assay.fairness.incomplete import (
+    ROWS_ATTR,
     Empty,
     Incomplete,
     check_missing,
@@ -56,11 +57,12 @@ from assay.fairness.known_classes import ClassWatch, known_of
 from assay.fairness.label_forms import dotted_class
 from assay.fairness.listed import add_listed
 from assay.fairness.real_args import real_numbers
+from assay.fairness.row_lines import FileLines
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.single_valued import encoder_values_said
-from assay.fairness.tables import NUMBERS_ATTR, SOURCE_ATTR, WRITTEN_ATTR
+from assay.fairness.tables import LINE_ATTR, NUMBERS_ATTR, READ_ATTR, SOURCE_ATTR, WRITTEN_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.fairness.unknown_refused import refuse_unknown
 from assay.fairness.unread_columns import unread_hint
@@ -922,11 +924,22 @@ def _setup(
 
 
 def _row_labels(frame: Any, encoded: np.ndarray | None) -> Any:
-    """A DataFrame given in memory: its index, whose labels name the data rows tested (a
-    file's rows have lines, not labels: None)."""
-    if frame is None or encoded is None or SOURCE_ATTR in frame.attrs:
+    """A DataFrame given in memory: its index, whose labels name the data rows tested; a
+    data file's rows: their lines, found when a findings frame asks (``FileLines``)."""
+    if frame is None or encoded is None or len(frame.index) != len(encoded):
         return None
-    return frame.index if len(frame.index) == len(encoded) else None
+    if SOURCE_ATTR not in frame.attrs:
+        return frame.index
+    first = frame.attrs.get(LINE_ATTR)
+    if first is None:  # (Parquet, Feather: rows without lines)
+        return None
+    return FileLines(
+        frame.attrs.get(READ_ATTR),
+        str(frame.attrs[SOURCE_ATTR]),
+        int(first),
+        len(encoded),
+        frame.attrs.get(ROWS_ATTR),
+    )
 
 
 def _columns_alone(model: Any, cutoff: Any, threshold: Any, n_classes: Any) -> bool:

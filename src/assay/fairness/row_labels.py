@@ -2,7 +2,7 @@
 its protected values perhaps another's: no other feature changed from the row the search
 started at) is named by the row's own index label in the user's DataFrame (``p17``,
 ``case-42``), so ``frame.loc[label]`` finds it; any other finding (a neighbour, a uniform
-sample) has none (hostile51c)."""
+sample) has none (hostile51c).  A data file's row is named by its line (left53)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 
 from assay.core.findings import FindingBatch
 
-__all__ = ["ROW", "data_rows", "said_rows"]
+__all__ = ["LINE", "ROW", "data_rows", "row_column", "said_rows"]
 
 ROW = "row"
 """The findings frame's column of the data row's index label."""
@@ -29,11 +29,23 @@ def data_rows(batch: FindingBatch, n: int) -> np.ndarray:
     return np.where(np.asarray(changed[:n]) == 0, origin, -1)
 
 
+LINE = "line"
+"""The findings frame's column of a data file's row's line (``row_lines.FileLines``)."""
+
+
+def row_column(index: Any) -> str:
+    """The column naming the data rows: ``line`` for a file's rows, else ``row``."""
+    return LINE if hasattr(index, "lines") else ROW
+
+
 def said_rows(rows: np.ndarray, index: Any, repeat: int) -> list[Any]:
-    """Each finding's data row label (None where it is no data row), each said ``repeat``
-    times (once per variant row of the frame)."""
+    """Each finding's data row label, or for a file's rows its line (None where it is no
+    data row), each said ``repeat`` times (once per variant row of the frame)."""
     size = len(index)
-    said = [_plain(index[r]) if 0 <= r < size else None for r in rows.tolist()]
+    if hasattr(index, "lines"):  # (a file's rows: read once for all of them, left53)
+        said = index.lines(rows.tolist())
+    else:
+        said = [_plain(index[r]) if 0 <= r < size else None for r in rows.tolist()]
     return [label for label in said for _ in range(repeat)]
 
 
