@@ -27,9 +27,9 @@ def _rows(n: int) -> list[tuple[int, str, int]]:
     ]
 
 
-def _check(path: Path, tmp_path: Path, read: dict[int, tuple[int, int]]) -> None:
+def _check(path: Path, tmp_path: Path, read: dict[int, tuple[int, int]], **more: str) -> None:
     result = assay.check_fairness(
-        predict, path, protected="sex", max_queries=1500, seed=0, store=tmp_path / "s.db"
+        predict, path, protected="sex", max_queries=1500, seed=0, store=tmp_path / "s.db", **more
     )
     frame = result.findings(limit=None)
     assert "line" in frame.columns and "row" not in frame.columns  # (main: neither)
@@ -69,3 +69,18 @@ def test_a_json_lines_files_idis_name_their_lines(tmp_path: Path) -> None:
         line += 1
     path.write_text("".join(text), encoding="utf-8")
     _check(path, tmp_path, read)
+
+
+def test_rows_set_aside_before_a_row_leave_its_line_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    text, read, line = ["age,sex,income\n"], {}, 2
+    for i, (age, sex, income) in enumerate(_rows(300)):
+        if i % 30 == 4:  # an empty income: set aside (missing="drop")
+            text.append(f"{age},{sex},\n")
+            line += 1
+            continue
+        text.append(f"{age},{sex},{income}\n")
+        read[line] = (age, income)
+        line += 1
+    path.write_text("".join(text), encoding="utf-8")
+    _check(path, tmp_path, read, missing="drop")
