@@ -11,20 +11,12 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from test_left52b_map_guess import GRAMMAR, _neg  # (left52b's grammar and sentiment)
 
 import assay
 from assay.text.map_guess import inferred_pairs, map_guess_hint
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
-
-GRAMMAR = """S -> "the" N "was" A
-N -> "food" | "pasta" | "service" | "room"
-A -> "good" | "great" | "bad" | "awful"
-"""
-
-
-def _neg(text: str) -> bool:
-    return "bad" in text or "awful" in text
 
 
 class _Config:
