@@ -86,3 +86,31 @@ def test_the_labels_probe_of_an_undeclared_classifier_masks_its_credentials(
     assert "on its first call (a probe batch of" in said, said
     assert "login refused for ***" in said, said
     assert "lettersonly" not in said
+
+
+def _closure(name: str, value: str) -> object:
+    """A function whose closure holds ``value`` in a variable named ``name``."""
+    namespace: dict[str, object] = {}
+    exec(  # (the variable's name is the case's)
+        f"def make(v):\n    {name} = v\n    def f(x):\n        return {name}, x\n    return f\n",
+        namespace,
+    )
+    return namespace["make"](value)  # type: ignore[operator]
+
+
+def test_a_tokenizers_special_tokens_in_a_closure_are_no_credentials() -> None:
+    # E5 (``take``'s ``_SPECIAL`` guard dropped): a closure's ``pad_token`` ("[PAD]") and
+    # ``eos_token`` were masked as credentials, "[PAD]" said "***" in every error
+    from assay.core.message_secrets import object_secrets
+
+    assert object_secrets(_closure("pad_token", "[PAD]")) == []
+    assert object_secrets(_closure("eos_token", "</s>")) == []
+    assert object_secrets(_closure("auth_token", "[PAD]")) == ["[PAD]"]
+
+
+def test_a_credential_of_exactly_four_characters_in_a_closure_is_listed() -> None:
+    # E14 (``len(value) >= _MIN_ATTRIBUTE`` -> ``>``): a four-character key was not listed
+    from assay.core.message_secrets import object_secrets
+
+    assert object_secrets(_closure("api_key", "abcd")) == ["abcd"]
+    assert object_secrets(_closure("api_key", "abc")) == []

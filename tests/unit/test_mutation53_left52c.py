@@ -1,0 +1,52 @@
+"""mutation53: left52c's refusals and JSON forms (``models.checked._sum_fix``,
+``report.pixels_json``, ``backdoor.npz_arrays``, ``core.keywords``) at the edges their own
+tests left open (a surviving mutant named by each test)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assay.errors import ModelError
+from assay.models.checked import _check_rows
+
+
+def test_a_row_with_one_class_given_no_probability_is_told_so() -> None:
+    # G1 (``given < k`` -> ``given < k - 1``): three classes, one of them 0 (a top 2 of 3
+    # kept) was told to normalise its scores, not that a class was left out
+    p = np.array([[0.5, 0.3, 0.0], [0.2, 0.2, 0.0]])
+    with pytest.raises(ModelError) as info:
+        _check_rows(p, np.zeros((2, 3)))
+    said = str(info.value)
+    assert "gives 2 of its 3 classes a probability, the others 0" in said, said
+    assert "p / p.sum" not in said
+
+
+def test_a_table_rows_zeros_and_ones_stay_as_they_are() -> None:
+    # G2 (``values.ndim < 3`` -> ``< 2``): a fairness finding's rows of 0/1 features (two
+    # dimensions: rows, columns) were written as 0/255 with ``inputs_scale`` 255
+    from assay.report.pixels_json import pixels_as_integers
+
+    rows = {"index": 1, "inputs": [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0]]}
+    doc = {"findings": {"examples": [rows]}}
+    assert pixels_as_integers(doc)["findings"]["examples"] == [rows]
+    image = {"index": 2, "inputs": [[[0.0, 1.0], [2 / 255, 1.0]]]}
+    (got,) = pixels_as_integers({"findings": {"examples": [image]}})["findings"]["examples"]
+    assert got["inputs"] == [[[0, 255], [2, 255]]] and got["inputs_scale"] == 255
+
+
+def test_a_serving_option_the_call_takes_as_its_own_keyword_stays_its_own() -> None:
+    # H5 (``_failure_in_keywords``' ``if name in accepted: return m[0]`` dropped): a call
+    # taking ``batch_size`` itself (``resume_run``) beside ``serving`` was told
+    # ``serving={"batch_size": 22}``, a key its ``serving`` does not read
+    from assay.core.keywords import in_callers_terms
+
+    @in_callers_terms()
+    def run(*, serving: object = None, batch_size: int | None = None) -> None:
+        raise ModelError("a batch of 44 refused (HTTP 413): give --batch-size 22, or --timeout 30")
+
+    with pytest.raises(ModelError) as info:
+        run()
+    said = str(info.value)
+    assert "batch_size 22" in said and 'serving={"batch_size"' not in said, said
+    assert 'serving={"timeout": 30}' in said

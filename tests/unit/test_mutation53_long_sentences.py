@@ -1,0 +1,78 @@
+"""mutation53: textcap52's cut of long sentences (``core.sentence_cut``) at the edges its
+own tests left open: a sentence of exactly the most characters, an invariance run's odd
+members and its CSV's variants (a surviving mutant named by each test)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assay.core.sentence_cut import CUT_MARK, SENTENCE_MOST, cut_sentence
+
+csv.field_size_limit(sys.maxsize)
+
+WORD = "lorem" * 500  # a 2,500-character member of an invariance class
+
+
+def test_a_sentence_of_exactly_the_most_characters_is_kept_whole() -> None:
+    # D1 (``len(sentence) <= most`` -> ``<``): a sentence of exactly 2,000 characters was cut
+    exact = "a" * SENTENCE_MOST
+    assert cut_sentence(exact) == exact
+    over = cut_sentence("a" * (SENTENCE_MOST + 1))
+    assert len(over) == SENTENCE_MOST and CUT_MARK in over
+
+
+@pytest.fixture(scope="module")
+def long_members(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    """An invariance run one of whose class members is 2,500 characters long (answered
+    unlike the others), its findings exported as CSV."""
+    import assay
+    from assay.core.store import RunStore
+    from assay.text.exports import export_findings
+
+    tmp = tmp_path_factory.mktemp("members")
+    (tmp / "g.cfg").write_text(
+        f"S -> 'the' N 'was' A\nN -> 'food' | 'pasta' | '{WORD}'\nA -> 'good' | 'bad' | 'fine'\n"
+        "%invariant N\n",
+        encoding="utf-8",
+    )
+    (tmp / "m.py").write_text(
+        "def c(texts):\n"
+        "    return ['neg' if ('bad' in t or len(t) > 2000) else 'pos' for t in texts]\n"
+        "c.classes_ = ['neg', 'pos']\n",
+        encoding="utf-8",
+    )
+    result = assay.check_text(
+        f"{tmp / 'm.py'}:c",
+        grammar=tmp / "g.cfg",
+        oracle="invariance",
+        max_queries=300,
+        seed=1,
+        store=tmp / "r.db",
+    )
+    with RunStore(tmp / "r.db") as store:
+        export_findings(store, result.run_id, tmp / "f.csv")
+    return result, tmp / "f.csv"
+
+
+def test_an_invariance_runs_odd_member_is_cut(long_members: tuple[Any, Path]) -> None:
+    # D11 (``odd_members``' ``cut_sentence(m)`` dropped): the 2,500-character member was kept
+    # whole in the summary's odd members (and its "Members answered unlike" table)
+    result, _ = long_members
+    members = result.summary["text"]["odd_members"]
+    assert any(CUT_MARK in m["member"] for m in members), members
+    assert all(len(m["member"]) <= SENTENCE_MOST for m in members)
+
+
+def test_an_invariance_runs_csv_cuts_its_variants(long_members: tuple[Any, Path]) -> None:
+    # D3 (the CSV's ``variant`` column not cut): an invariance finding's variant, the
+    # sentence with the long member swapped in, went whole into the spreadsheet's cell
+    _, path = long_members
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and any(CUT_MARK in r["variant"] for r in rows), [r["variant"][:40] for r in rows]
+    assert all(len(r[k]) <= SENTENCE_MOST for r in rows for k in ("minimal", "sentence", "variant"))
