@@ -114,3 +114,14 @@ def test_a_credential_of_exactly_four_characters_in_a_closure_is_listed() -> Non
 
     assert object_secrets(_closure("api_key", "abcd")) == ["abcd"]
     assert object_secrets(_closure("api_key", "abc")) == []
+
+
+def test_an_error_of_a_hundred_thousand_characters_is_cut_to_twenty_thousand() -> None:
+    # E8 (``MESSAGE_MOST`` 200,000): store52's tests cut messages of millions of characters,
+    # which any limit below them cuts; 100,000 characters went whole into the JUnit file
+    from assay.errors import ModelError
+
+    said = str(ModelError("word " * 20_000))
+    assert said.endswith("... (100,000 characters in all)"), said[-60:]
+    assert len(said) == 20_000 + len(" (100,000 characters in all)")
+    assert str(ModelError("word " * 3_999 + "word")) == "word " * 3_999 + "word"
