@@ -27,3 +27,13 @@ def test_whole_values_up_to_one_are_not_told_to_be_8_bit_pixels() -> None:
     twos = np.array([[0, 2], [1, 0]], dtype=np.int64)
     said = eight_bit_fix(twos, "linear", (0.0, 1.0))
     assert said is not None and said.startswith("an int64 array of whole values 0..255")
+
+
+def test_fractional_values_are_not_told_to_be_8_bit_pixels() -> None:
+    # J6 (``whole`` always): float values with fractions (a model's own 0..255 floats,
+    # 12.5) were told "whole values 0..255 (8-bit pixels?)"
+    halves = np.array([[0.0, 12.5], [200.25, 3.0]])
+    assert eight_bit_fix(halves, "linear", (0.0, 1.0)) is None
+    whole = np.array([[0.0, 12.0], [200.0, 3.0]])
+    said = eight_bit_fix(whole, "linear", (0.0, 1.0))
+    assert said is not None and said.startswith("a float64 array of whole values 0..255")

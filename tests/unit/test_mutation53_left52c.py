@@ -4,6 +4,8 @@ tests left open (a surviving mutant named by each test)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -50,3 +52,26 @@ def test_a_serving_option_the_call_takes_as_its_own_keyword_stays_its_own() -> N
     said = str(info.value)
     assert "batch_size 22" in said and 'serving={"batch_size"' not in said, said
     assert 'serving={"timeout": 30}' in said
+
+
+def test_an_npz_named_in_capitals_names_its_array(tmp_path: Path) -> None:
+    # G5 (``head.lower()`` dropped): ``DIGITS.NPZ:x_test`` was no member spec, read as a
+    # file of that whole name (not found)
+    from assay.backdoor.npz_arrays import npz_member
+
+    path = tmp_path / "DIGITS.NPZ"
+    with path.open("wb") as fh:  # (``np.savez`` given a name adds ``.npz`` to ``.NPZ``)
+        np.savez(fh, x_test=np.zeros((2, 8, 8)), y_test=np.zeros(2))
+    assert npz_member(f"{path}:x_test") == (path, "x_test")
+    assert npz_member(f"{tmp_path / 'none.NPZ'}:x_test") is None
+
+
+def test_an_images_array_named_in_capitals_reads_its_labels_alike() -> None:
+    # G6 (``("X", "y")`` dropped): ``X_test`` (scikit-learn's capital) read its labels from
+    # ``labels``/``y``, not ``y_test``
+    from assay.backdoor.npz_arrays import labels_keys
+
+    assert labels_keys("X_test") == ("y_test",)
+    assert labels_keys("x_train") == ("y_train",)
+    assert labels_keys("images_val") == ("labels_val",)
+    assert labels_keys("digits") == ("labels", "y")
