@@ -75,3 +75,27 @@ def test_an_images_array_named_in_capitals_reads_its_labels_alike() -> None:
     assert labels_keys("x_train") == ("y_train",)
     assert labels_keys("images_val") == ("labels_val",)
     assert labels_keys("digits") == ("labels", "y")
+
+
+def _npz_refusal(path: Path, **arrays: np.ndarray) -> str:
+    from assay.backdoor.npz_arrays import images_key
+    from assay.errors import UsageError
+
+    np.savez(path, **arrays)  # type: ignore[arg-type]
+    with np.load(path) as z, pytest.raises(UsageError) as info:
+        images_key(z, list(z.files), path, "--clean", None)
+    return str(info.value)
+
+
+def test_the_npz_refusal_names_labels_only_where_the_file_holds_them(tmp_path: Path) -> None:
+    # G11 (``_pairs`` dropped from the refusal): arrays x_a and x_b with no y_a or y_b were
+    # said to read their true labels "alike: x_a's from y_a", arrays the file lacks
+    said = _npz_refusal(tmp_path / "two.npz", x_a=np.zeros((2, 8, 8)), x_b=np.zeros((3, 8, 8)))
+    assert "several arrays" in said and "true labels" not in said, said
+    said = _npz_refusal(
+        tmp_path / "keras.npz",
+        x_train=np.zeros((4, 8, 8)),
+        y_train=np.zeros(4),
+        x_test=np.zeros((2, 8, 8)),
+    )
+    assert "(the true labels read alike: x_train's from y_train)" in said, said

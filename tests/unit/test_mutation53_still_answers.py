@@ -89,3 +89,16 @@ def test_only_the_classifier_that_never_varied_is_named(tmp_path: Path) -> None:
     (warning,) = result.summary["warnings"]
     assert warning.startswith(f"prior: pos 0.7: {WARNED}"), warning
     assert "reads:" not in warning, warning
+
+
+def test_a_classifier_the_run_already_says_tested_nothing_is_not_warned_twice(
+    tmp_path: Path,
+) -> None:
+    # A7 (the ``untested_part`` guard dropped): an invariance run of two classifiers, one of
+    # them constant, headlined "NOT EVERYTHING WAS TESTED: prior gave the same answer ..."
+    # and then warned of the same classifier again
+    grammar = _grammar(10).replace('%expect A: "good" | "great" -> pos', "%invariant N")
+    result = _run([prior, reads], tmp_path, grammar, oracle="invariance")
+    said = str(result.headline)
+    assert said.startswith("NOT EVERYTHING WAS TESTED: prior gave the same answer"), said
+    assert "(warning:" not in said and not result.summary.get("warnings"), said
