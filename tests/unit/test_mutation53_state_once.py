@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from assay.core.checkpoint import Snapshot
-from assay.core.store import RunStore
+
+from test_store52_state_once import _store  # isort: skip
 
 
 def test_a_set_whose_keys_an_append_holds_is_read_back_as_a_set(tmp_path: Path) -> None:
@@ -16,16 +17,7 @@ def test_a_set_whose_keys_an_append_holds_is_read_back_as_a_set(tmp_path: Path) 
     # byte for byte an append of the same checkpoint, were stored as a reference and read
     # back as an append: the set came back empty, the keys under its name an append
     keys = np.sort(np.random.default_rng(0).integers(0, 2**62, 500, dtype=np.int64))
-    with RunStore(tmp_path / "runs.db") as store:
-        store.create_run(
-            run_id="t-1",
-            technique="text",
-            seed=1,
-            command="assay text",
-            config={},
-            model={},
-            versions={},
-        )
+    with _store(tmp_path) as store:  # (run t-1)
         snap = Snapshot(appends={"search.asked": keys.copy()}, sets={"search.seen": keys.copy()})
         store.checkpoint("t-1", snapshot=snap)
         back = store.load_snapshot("t-1")
