@@ -76,3 +76,30 @@ def test_an_invariance_runs_csv_cuts_its_variants(long_members: tuple[Any, Path]
         rows = list(csv.DictReader(fh))
     assert rows and any(CUT_MARK in r["variant"] for r in rows), [r["variant"][:40] for r in rows]
     assert all(len(r[k]) <= SENTENCE_MOST for r in rows for k in ("minimal", "sentence", "variant"))
+
+
+def test_one_sentence_cut_is_said(tmp_path: Path) -> None:
+    # D6 (the note only for more than one): a run whose one long sentence (a variant) was
+    # cut said nothing of it in its Notes
+    import assay
+
+    (tmp_path / "g.cfg").write_text(
+        f"S -> 'the' N 'was' 'good'\nN -> '{WORD}' | 'food'\n%invariant N\n", encoding="utf-8"
+    )
+    (tmp_path / "m.py").write_text(
+        "def c(texts):\n    return ['neg' if len(t) > 2000 else 'pos' for t in texts]\n"
+        "c.classes_ = ['neg', 'pos']\n",
+        encoding="utf-8",
+    )
+    result = assay.check_text(
+        f"{tmp_path / 'm.py'}:c",
+        grammar=tmp_path / "g.cfg",
+        oracle="invariance",
+        max_queries=300,
+        seed=1,
+        store=tmp_path / "r.db",
+    )
+    (record,) = result.summary["text"]["minimal"]
+    assert CUT_MARK in record["variant"] and CUT_MARK not in record["sentence"], record
+    notes = [s["text"] for s in result.summary["sections"] if s["title"] == "Notes"]
+    assert notes and "1 sentence longer than 2,000 characters is cut here" in notes[0], notes
