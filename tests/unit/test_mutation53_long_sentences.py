@@ -103,3 +103,32 @@ def test_one_sentence_cut_is_said(tmp_path: Path) -> None:
     assert CUT_MARK in record["variant"] and CUT_MARK not in record["sentence"], record
     notes = [s["text"] for s in result.summary["sections"] if s["title"] == "Notes"]
     assert notes and "1 sentence longer than 2,000 characters is cut here" in notes[0], notes
+
+
+def test_a_long_terminal_is_cut_in_the_lift_table(tmp_path: Path) -> None:
+    # D10 (the lift table's words not cut): a 2,500-character terminal is a word of its own,
+    # kept whole in the summary's lift table (its production was cut)
+    import assay
+
+    (tmp_path / "g.cfg").write_text(
+        f"S -> A A A B\nA -> '{WORD}' | 'short' | 'tiny'\nB -> 'good' | 'bad'\n", encoding="utf-8"
+    )
+    (tmp_path / "m.py").write_text(
+        "def a(s):\n    return ['pos' if t.endswith('good') else 'neg' for t in s]\n"
+        "def b(s):\n"
+        "    return ['pos' if t.endswith('good') and len(t) < 2000 else 'neg' for t in s]\n"
+        "a.classes_ = b.classes_ = ['neg', 'pos']\n",
+        encoding="utf-8",
+    )
+    result = assay.check_text(
+        [f"{tmp_path / 'm.py'}:a", f"{tmp_path / 'm.py'}:b"],
+        grammar=tmp_path / "g.cfg",
+        max_queries=300,
+        seed=1,
+        store=tmp_path / "r.db",
+    )
+    lift = result.summary["text"]["lift"]
+    words = [r["word"] for r in lift["words"]]
+    assert any(CUT_MARK in w for w in words), [w[:20] for w in words]
+    assert all(len(w) <= SENTENCE_MOST for w in words)
+    assert all(len(r["production"]) <= SENTENCE_MOST for r in lift["productions"])
