@@ -37,3 +37,22 @@ def test_fractional_values_are_not_told_to_be_8_bit_pixels() -> None:
     whole = np.array([[0.0, 12.0], [200.0, 3.0]])
     said = eight_bit_fix(whole, "linear", (0.0, 1.0))
     assert said is not None and said.startswith("a float64 array of whole values 0..255")
+
+
+def test_a_strip_scan_of_a_one_class_model_is_told_its_inputs() -> None:
+    # J8 (the STRIP site's ``+ ONE_CLASS_INPUTS`` dropped): hostile52b's test reaches the
+    # model scan's words and STRIP's from another check, never this one
+    from types import SimpleNamespace
+
+    from assay.backdoor.summary import _strip_cannot_flag
+
+    search = SimpleNamespace(
+        test=SimpleNamespace(strategy="strip", mode="inputs"),
+        threshold=0.1,
+        rows=[],
+        clean_labels=np.zeros(10, dtype=int),
+        clean_entropy=np.ones(10),
+    )
+    said = _strip_cannot_flag(search, {"tested": True})
+    assert said is not None and "STRIP blends images with them" in said, said
+    assert said.endswith("value range it was trained on (--input-shape, --layout, --range)")

@@ -36,3 +36,20 @@ def test_a_dask_run_whose_search_ended_is_finished_without_dask(
     monkeypatch.setitem(sys.modules, "distributed", None)  # (as if not installed)
     finished = assay.resume_run(result.run_id, store=db)
     assert finished.status == "completed"
+
+
+def test_a_run_not_split_into_units_resumes_in_this_process_when_asked(tmp_path: Path) -> None:
+    # I2 (``if not units and executor != "inprocess"`` -> ``if not units``): a run never
+    # split into units, resumed with ``executor="inprocess"`` (where it runs anyway), was
+    # refused as "not split into units"
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    db = tmp_path / "runs.db"
+    result = assay.check_fairness(
+        dataset="german", protected="sex", max_queries=300, seed=3, store=db, stop=stop
+    )
+    assert result.status == "interrupted"
+    resumed = assay.resume_run(result.run_id, store=db, executor="inprocess")
+    assert resumed.status in ("completed", "budget_exhausted"), resumed.status
