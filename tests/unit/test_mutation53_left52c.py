@@ -99,3 +99,35 @@ def test_the_npz_refusal_names_labels_only_where_the_file_holds_them(tmp_path: P
         x_test=np.zeros((2, 8, 8)),
     )
     assert "(the true labels read alike: x_train's from y_train)" in said, said
+
+
+def _refusal_for_python(message: str) -> str:
+    from assay.core.keywords import in_callers_terms
+    from assay.errors import UsageError
+
+    @in_callers_terms()
+    def run(
+        *, max_queries: int | None = None, batch_size: int | None = None, executor: str = "dask"
+    ) -> None:
+        raise UsageError(message, argument="--max-queries")
+
+    with pytest.raises(UsageError) as info:
+        run()
+    return str(info.value)
+
+
+def test_a_message_naming_python_otherwise_is_still_turned() -> None:
+    # G13 (``"in Python" in message`` -> ``"Python" in message``): dask52's "this Python
+    # has no Dask ... give --executor inprocess" kept the command line's option
+    said = _refusal_for_python("this Python has no Dask: install it, or give --executor inprocess")
+    assert 'executor="inprocess"' in said and "--executor" not in said, said
+
+
+def test_a_quoted_command_ends_at_its_clause() -> None:
+    # G14 (the quoted command's stretch greedy): the options after a quoted command, in the
+    # same sentence past a ", ", were kept as typed
+    said = _refusal_for_python(
+        "its report: assay report RUN_ID --html out.html, or give --max-queries 10; then retry"
+    )
+    assert "assay report RUN_ID --html out.html" in said, said  # (a command: as typed)
+    assert "give max_queries 10" in said and "--max-queries" not in said, said
