@@ -26,33 +26,39 @@ def test_a_sentence_of_exactly_the_most_characters_is_kept_whole() -> None:
     assert len(over) == SENTENCE_MOST and CUT_MARK in over
 
 
+def _run(tmp: Path, grammar: str, models: str, names: tuple[str, ...] = ("c",)) -> Any:
+    """A run of the classifiers ``names`` of the module ``models`` over ``grammar``: an
+    invariance run for one, a differential run for several."""
+    import assay
+
+    (tmp / "g.cfg").write_text(grammar, encoding="utf-8")
+    (tmp / "m.py").write_text(models, encoding="utf-8")
+    specs = [f"{tmp / 'm.py'}:{name}" for name in names]
+    return assay.check_text(
+        specs[0] if len(specs) == 1 else specs,
+        grammar=tmp / "g.cfg",
+        oracle="invariance" if len(specs) == 1 else "differential",
+        max_queries=300,
+        seed=1,
+        store=tmp / "r.db",
+    )
+
+
 @pytest.fixture(scope="module")
 def long_members(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     """An invariance run one of whose class members is 2,500 characters long (answered
     unlike the others), its findings exported as CSV."""
-    import assay
     from assay.core.store import RunStore
     from assay.text.exports import export_findings
 
     tmp = tmp_path_factory.mktemp("members")
-    (tmp / "g.cfg").write_text(
+    result = _run(
+        tmp,
         f"S -> 'the' N 'was' A\nN -> 'food' | 'pasta' | '{WORD}'\nA -> 'good' | 'bad' | 'fine'\n"
         "%invariant N\n",
-        encoding="utf-8",
-    )
-    (tmp / "m.py").write_text(
         "def c(texts):\n"
         "    return ['neg' if ('bad' in t or len(t) > 2000) else 'pos' for t in texts]\n"
         "c.classes_ = ['neg', 'pos']\n",
-        encoding="utf-8",
-    )
-    result = assay.check_text(
-        f"{tmp / 'm.py'}:c",
-        grammar=tmp / "g.cfg",
-        oracle="invariance",
-        max_queries=300,
-        seed=1,
-        store=tmp / "r.db",
     )
     with RunStore(tmp / "r.db") as store:
         export_findings(store, result.run_id, tmp / "f.csv")
@@ -81,23 +87,11 @@ def test_an_invariance_runs_csv_cuts_its_variants(long_members: tuple[Any, Path]
 def test_one_sentence_cut_is_said(tmp_path: Path) -> None:
     # D6 (the note only for more than one): a run whose one long sentence (a variant) was
     # cut said nothing of it in its Notes
-    import assay
-
-    (tmp_path / "g.cfg").write_text(
-        f"S -> 'the' N 'was' 'good'\nN -> '{WORD}' | 'food'\n%invariant N\n", encoding="utf-8"
-    )
-    (tmp_path / "m.py").write_text(
+    result = _run(
+        tmp_path,
+        f"S -> 'the' N 'was' 'good'\nN -> '{WORD}' | 'food'\n%invariant N\n",
         "def c(texts):\n    return ['neg' if len(t) > 2000 else 'pos' for t in texts]\n"
         "c.classes_ = ['neg', 'pos']\n",
-        encoding="utf-8",
-    )
-    result = assay.check_text(
-        f"{tmp_path / 'm.py'}:c",
-        grammar=tmp_path / "g.cfg",
-        oracle="invariance",
-        max_queries=300,
-        seed=1,
-        store=tmp_path / "r.db",
     )
     (record,) = result.summary["text"]["minimal"]
     assert CUT_MARK in record["variant"] and CUT_MARK not in record["sentence"], record
@@ -108,24 +102,14 @@ def test_one_sentence_cut_is_said(tmp_path: Path) -> None:
 def test_a_long_terminal_is_cut_in_the_lift_table(tmp_path: Path) -> None:
     # D10 (the lift table's words not cut): a 2,500-character terminal is a word of its own,
     # kept whole in the summary's lift table (its production was cut)
-    import assay
-
-    (tmp_path / "g.cfg").write_text(
-        f"S -> A A A B\nA -> '{WORD}' | 'short' | 'tiny'\nB -> 'good' | 'bad'\n", encoding="utf-8"
-    )
-    (tmp_path / "m.py").write_text(
+    result = _run(
+        tmp_path,
+        f"S -> A A A B\nA -> '{WORD}' | 'short' | 'tiny'\nB -> 'good' | 'bad'\n",
         "def a(s):\n    return ['pos' if t.endswith('good') else 'neg' for t in s]\n"
         "def b(s):\n"
         "    return ['pos' if t.endswith('good') and len(t) < 2000 else 'neg' for t in s]\n"
         "a.classes_ = b.classes_ = ['neg', 'pos']\n",
-        encoding="utf-8",
-    )
-    result = assay.check_text(
-        [f"{tmp_path / 'm.py'}:a", f"{tmp_path / 'm.py'}:b"],
-        grammar=tmp_path / "g.cfg",
-        max_queries=300,
-        seed=1,
-        store=tmp_path / "r.db",
+        ("a", "b"),
     )
     lift = result.summary["text"]["lift"]
     words = [r["word"] for r in lift["words"]]
