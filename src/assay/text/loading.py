@@ -227,6 +227,7 @@ def _labels_as_answered(
     without asking again: a resumed session asking 64 sentences more took them from the
     determinism re-check's reserve and beyond it from the search, whose findings then were
     not the uninterrupted run's."""
+    from assay.core.message_secrets import secrets_masked
     from assay.models import probed
     from assay.models.batch_limit import limited
     from assay.models.callable import NamedLabelsModel, probe_call
@@ -255,7 +256,14 @@ def _labels_as_answered(
         _refuse_beyond(max_queries, needed, names[k], needed - 1, _LABELS_HINT)
         info = inner.info  # a function's, or an endpoint's answering labels by name
         what = f"the function {info['callable']}" if "callable" in info else info.get("url")
-        with probed.counting() as tally, limited(getattr(m, "limit", None)):
+        # (its credentials kept out of this probe's error, as out of loading's first:
+        # ``load_model``'s ``secrets_masked``; this one is asked after it, mutation53)
+        hidden = getattr(m, "hidden", None) or ()
+        with (
+            probed.counting() as tally,
+            limited(getattr(m, "limit", None)),
+            secrets_masked(hidden),
+        ):
             said = probe_call(
                 inner.labels_answered,
                 more,
