@@ -50,7 +50,7 @@ def test_a_serving_option_the_call_takes_as_its_own_keyword_stays_its_own() -> N
     with pytest.raises(ModelError) as info:
         run()
     said = str(info.value)
-    assert "batch_size 22" in said and 'serving={"batch_size"' not in said, said
+    assert "batch_size=22" in said and 'serving={"batch_size"' not in said, said
     assert 'serving={"timeout": 30}' in said
 
 
@@ -130,4 +130,4 @@ def test_a_quoted_command_ends_at_its_clause() -> None:
         "its report: assay report RUN_ID --html out.html, or give --max-queries 10; then retry"
     )
     assert "assay report RUN_ID --html out.html" in said, said  # (a command: as typed)
-    assert "give max_queries 10" in said and "--max-queries" not in said, said
+    assert "give max_queries=10" in said and "--max-queries" not in said, said
