@@ -55,6 +55,7 @@ from assay.fairness.incomplete import (
 from assay.fairness.known_classes import ClassWatch, known_of
 from assay.fairness.label_forms import dotted_class
 from assay.fairness.listed import add_listed
+from assay.fairness.object_numbers import numbers_as_numbers
 from assay.fairness.real_args import real_numbers
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
@@ -587,7 +588,7 @@ def _setup(
         in_index = [*names, label, *index_columns]
         if frame is not None:  # the user's own DataFrame: its findings come back in its dtypes
             index_levels = _levels(frame)
-            frame = _index_as_columns(frame, in_index)
+            frame = numbers_as_numbers(_index_as_columns(frame, in_index))  # (df.values)
             user_dtypes = {str(c): t for c, t in frame.dtypes.items()}
             user_columns = {
                 str(c): c
