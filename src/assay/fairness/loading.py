@@ -194,6 +194,8 @@ def _data_path(data: Any, model: Any = None) -> str | os.PathLike[str]:
     fitted = getattr(model, "feature_names_in_", None)
     if callable(getattr(data, "collect", None)):  # a polars LazyFrame: a query, no rows
         way = "collect its rows first (data=lazy_frame.collect())"
+    elif callable(getattr(data, "read_all", None)):  # a pyarrow RecordBatchReader: a stream
+        way = "read its batches first (data=reader.read_all(), a pyarrow Table)"
     elif fitted is not None and shape is not None and len(shape) == 2 and shape[1] == len(fitted):
         shown = ", ".join(str(c) for c in list(fitted)[:8]) + (", ..." if len(fitted) > 8 else "")
         way = (
