@@ -354,7 +354,7 @@ def first_idi(summary: dict[str, Any]) -> str | None:
         if e.get("from_real_row"):
             values += " (a real row)"
         answers = "; ".join(
-            ", ".join(f"{k} {val}" for k, val in (x.get("protected") or {}).items())
+            ", ".join(f"{k} {listed(val)}" for k, val in (x.get("protected") or {}).items())
             + f": {x.get('prediction')}"
             for x in variants
         )

@@ -119,6 +119,7 @@ def select_declared(
     feature (``unusable``) and that the model takes, or that a model naming none of its
     columns might take, is refused with why (and, when the model's ``ColumnTransformer``
     never reads it, with the value to give it: ``unread_hint``)."""
+    from assay.fairness.read_dates import read_date_refusal
     from assay.fairness.unread_columns import unread_hint
 
     declared = None if fitted is None or numbered(fitted) else [str(c) for c in fitted]
@@ -134,7 +135,9 @@ def select_declared(
                     line=exc.line,
                     column=exc.column,
                 ) from None
-            raise exc  # the model takes it, or names none of its columns: it may
+            if declared is not None:  # (it takes it: a date it reads, the way to give it)
+                raise read_date_refusal(name, exc) or exc
+            raise exc  # the model names none of its columns: it may take it
     if declared is None:
         return schema, encoded, ()
     have = set(schema.names)

@@ -56,6 +56,7 @@ from assay.fairness.incomplete import (
 from assay.fairness.known_classes import ClassWatch, known_of
 from assay.fairness.label_forms import dotted_class
 from assay.fairness.listed import add_listed
+from assay.fairness.object_numbers import numbers_as_numbers
 from assay.fairness.real_args import real_numbers
 from assay.fairness.row_lines import FileLines
 from assay.fairness.schema import Schema
@@ -195,6 +196,8 @@ def _data_path(data: Any, model: Any = None) -> str | os.PathLike[str]:
     fitted = getattr(model, "feature_names_in_", None)
     if callable(getattr(data, "collect", None)):  # a polars LazyFrame: a query, no rows
         way = "collect its rows first (data=lazy_frame.collect())"
+    elif callable(getattr(data, "read_all", None)):  # a pyarrow RecordBatchReader: a stream
+        way = "read its batches first (data=reader.read_all(), a pyarrow Table)"
     elif fitted is not None and shape is not None and len(shape) == 2 and shape[1] == len(fitted):
         shown = ", ".join(str(c) for c in list(fitted)[:8]) + (", ..." if len(fitted) > 8 else "")
         way = (
@@ -589,7 +592,7 @@ def _setup(
         in_index = [*names, label, *index_columns]
         if frame is not None:  # the user's own DataFrame: its findings come back in its dtypes
             index_levels = _levels(frame)
-            frame = _index_as_columns(frame, in_index)
+            frame = numbers_as_numbers(_index_as_columns(frame, in_index))  # (df.values)
             user_dtypes = {str(c): t for c, t in frame.dtypes.items()}
             user_columns = {
                 str(c): c

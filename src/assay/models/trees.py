@@ -119,13 +119,22 @@ def read_trees(
 # -- scikit-learn ---------------------------------------------------------------------------------
 
 
+def _resampler(step: Any) -> bool:
+    """A step that resamples the training rows and transforms none (imbalanced-learn's
+    ``RandomOverSampler``, ``SMOTE``): a Pipeline that can hold one (imblearn's) skips it
+    when it predicts, so it is no part of what the trees are fed."""
+    return callable(getattr(step, "fit_resample", None)) and not hasattr(step, "transform")
+
+
 def _from_sklearn(
     adapter: Any, deadline: float | None = None, convert: bool = True
 ) -> Ensemble | str:
     est = adapter.estimator
     steps: list[Any] = []
     if type(est).__name__ == "Pipeline":
-        steps = [s for _, s in est.steps[:-1] if s not in (None, "passthrough")]
+        steps = [
+            s for _, s in est.steps[:-1] if s not in (None, "passthrough") and not _resampler(s)
+        ]
         est = est.steps[-1][1]
     name = type(est).__name__
     if getattr(adapter, "use_proba", True) is False and not hasattr(est, "classes_"):

@@ -198,6 +198,13 @@ def share_text(v: dict[str, Any]) -> str:
     return text + (" (exact)" if v["basis"] == "exact" else "")
 
 
+def _named(value: object) -> str:
+    """A value in a sentence (``the M variant``): quoted when spaces surround it or it is
+    empty (``the 'M ' variant``: a fixed-width export's padding, invisible bare)."""
+    shown = str(value)
+    return shown if shown and shown == shown.strip() else "'" + shown.replace("'", "\\'") + "'"
+
+
 def favoured_text(
     rows: list[dict[str, Any]], favourable: str | None, of: str, where: str = "overall"
 ) -> str:
@@ -210,19 +217,21 @@ def favoured_text(
     gets = f"gets {favourable!r}" if favourable else "is favoured"
     top = max(rows, key=lambda d: d["favoured_in"] or 0)
     share = top["favoured_in"] or 0
-    tied = [str(d["value"]) for d in rows if d is not top and (d["favoured_in"] or 0) == share]
+    tied = [_named(d["value"]) for d in rows if d is not top and (d["favoured_in"] or 0) == share]
     if share == 0:  # (more than two classes: the outcome changes between the others)
         the = of if of.startswith("the ") else f"the {of}"
         as_class = f"no variant {gets} in any of {the}"
     elif len(tied) == len(rows) - 1:
         as_class = f"every variant {gets} in {percent(share)} of {of}"
     else:  # (a tie named by its first value alone would name that one the favoured)
-        as_class = f"the {top['value']} variant {gets} in {percent(share)} of {of}"
+        as_class = f"the {_named(top['value'])} variant {gets} in {percent(share)} of {of}"
         as_class += f" (as does the {', '.join(tied)} variant)" if tied else ""
         low = min(rows, key=lambda d: d["favoured_in"] or 0)
         if len(rows) > 2:  # (of three values and more, the
             # least favoured one is not the others' complement: said, as it is the one hurt)
-            as_class += f", the {low['value']} variant in {percent(low['favoured_in'] or 0)}"
+            as_class += (
+                f", the {_named(low['value'])} variant in {percent(low['favoured_in'] or 0)}"
+            )
         as_class += _not_told_apart(top, [d for d in rows if d is not top], where)
     if not rows or any(d.get("highest_p_in") is None for d in rows):
         return as_class
@@ -241,15 +250,15 @@ def favoured_text(
                 f"{by_p.get('p_favourable') or 0:.3f} for each)"
             )
         return (
-            f"the {by_p['value']} variant gets the highest {what} in "
+            f"the {_named(by_p['value'])} variant gets the highest {what} in "
             f"{percent(by_p['highest_p_in'])} of {of} (on average "
             f"{by_p.get('p_favourable') or 0:.3f}, against {low.get('p_favourable') or 0:.3f}"
-            f" for {low['value']}); as a class, {as_class.replace(f' of {of}', ' of them')}"
+            f" for {_named(low['value'])}); as a class, {as_class.replace(f' of {of}', ' of them')}"
         )
     if by_p is not top:  # the class decides; the probability, telling otherwise, is said
         return (
-            f"{as_class} (by probability, the {by_p['value']} variant: the highest {what} in "
-            f"{percent(by_p['highest_p_in'])} of them)"
+            f"{as_class} (by probability, the {_named(by_p['value'])} variant: the highest "
+            f"{what} in {percent(by_p['highest_p_in'])} of them)"
         )
     return as_class
 
@@ -269,8 +278,8 @@ def _not_told_apart(
     if near["favoured_high"] < low:
         return ""
     return (  # (the named value's share said again: not read as the last one named's)
-        f"; the {top['value']} variant's {percent(top.get('favoured_in') or 0)} is not "
-        f"told apart from the {near['value']} variant's "
+        f"; the {_named(top['value'])} variant's {percent(top.get('favoured_in') or 0)} is not "
+        f"told apart from the {_named(near['value'])} variant's "
         f"{percent(near['favoured_in'] or 0)} (95 % intervals {percent(low)} to "
         f"{percent(top.get('favoured_high'))} and {percent(near.get('favoured_low'))} to "
         f"{percent(near['favoured_high'])} overlap): the sample shows no value favoured {where}"
@@ -283,7 +292,7 @@ def outcomes_text(rows: list[dict[str, Any]]) -> str | None:
     'review' 0.00 %, 'decline' 50.00 %; M: ...``.  The favourable class's share alone left
     unsaid between which other outcomes the rest changed."""
     said = [
-        f"{d['value']}: "
+        f"{_named(d['value'])}: "
         + ", ".join(f"{name!r} {percent(share)}" for name, share in d["gets"].items())
         for d in rows
         if isinstance(d.get("gets"), dict)
