@@ -303,7 +303,7 @@ def test_a_resumed_run_keeps_the_requests_of_the_session_that_stopped(
     url = serve(flaky)
     store = tmp_path / "r.db"
     run_id, _ = _stopped_run(
-        url, store, "--max-queries", "3000", "--batch-size", "20", "--retries", "0"
+        url, store, "--max-queries", "1000", "--batch-size", "20", "--retries", "0"
     )
     first = RunStore(store).get_run(run_id).summary["serving"]
     assert first["statuses"].get("503", 0) > 0
