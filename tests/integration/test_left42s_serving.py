@@ -45,7 +45,7 @@ def test_a_run_resumed_with_a_smaller_batch_size_reruns_with_it(
 
     store = tmp_path / "r.db"
     run_id, _ = _stopped_run(
-        serve(limited), store, "--max-queries", "1500", "--no-determinism-check"
+        serve(limited), store, "--max-queries", "500", "--no-determinism-check"
     )
     html, junit, report = tmp_path / "r.html", tmp_path / "j.xml", tmp_path / "r.json"
     result = runner.invoke(
