@@ -108,9 +108,9 @@ BESIDE := $(filter-out $(TIMED),$(wildcard tests/unit/test_*.py tests/quality/te
 # a clock (no --max-time, query budgets of at most 100,000 or a pinned --optimize, so that
 # auto never measures the model; stops set by phase or a findings count, kill -9 at a named
 # function; all their tests pass in a process that loaded torch first), ~2.4-3.3 min at
-# run 192's load, and cut ~50 s from four served-model tests of the rest: about 21.7 min
-# for the rest and 22.0 for these expected (bench/RESULTS.md, ci53).  The rest is left the
-# shorter: new integration files go there unless named here.  Not to move: the exact
+# run 192's load, and cut ~40 s from four served-model tests of the rest and ~10 s from the
+# moved ones: about 21.8 min for the rest and 21.9 for these expected (bench/RESULTS.md,
+# ci53).  New integration files go to the rest unless named here.  Not to move: the exact
 # analysis's files (its time budget), test_fairness_batching (auto measures the model),
 # test_cli (a 10**7 budget: auto measures), test_hostile27b_embedded (forks a pool here).
 
