@@ -75,26 +75,26 @@ def test_a_run_killed_after_its_search_kept_its_wall_clock(
 
 
 def test_a_text_runs_finish_counts_the_killed_sessions_loading(files: Path) -> None:
+    """The killed session kept its wall clock through its search, its slow loading included;
+    the finish loaded the classifiers again: the run's wall clock is the killed session's
+    and one loading more.  (Compared with a clean run made after it before ci53: the load
+    moving between the two runs moved the figures by more than the slack.)"""
     (files / "c.py").write_text(CLASSIFIERS)
     args = ["text", "c.py:a", "c.py:b", "--grammar", "builtin:reviews"]
     args += ["--max-queries", "2000", "--seed", "2"]
-    killed, clean = files / "killed.db", files / "clean.db"
+    killed = files / "killed.db"
     done = killed_at("assay.text.recheck:recheck", args, killed)
     assert done.returncode == -9, done.stderr
     record, _ = the_run(killed)
+    kept = record.summary.get("metrics", {}).get("wall-clock seconds")
+    assert kept is not None and kept >= SLOW_LOADING, record.summary.get("metrics")
     env = {**os.environ, "PYTHONPATH": str(Path(assay.__file__).parents[1])}
+    started = time.monotonic()
     resumed = subprocess.run(
         [sys.executable, "-m", "assay", "resume", record.id, "--store", str(killed), "--quiet"],
         env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert resumed.returncode == 1, resumed.stderr
-    started = time.monotonic()
-    whole = subprocess.run(
-        [sys.executable, "-m", "assay", *args, "--store", str(clean), "--quiet"],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert whole.returncode == 1, whole.stderr
-    assert time.monotonic() - started >= SLOW_LOADING
-    # the killed session did all the run not killed did but its checks, then the finish
-    # loaded the classifiers again: its wall clock is the whole run's and one loading more
-    assert _wall(killed) >= _wall(clean) + SLOW_LOADING - 1.0, (_wall(killed), _wall(clean))
+    assert time.monotonic() - started >= SLOW_LOADING  # (the finish loaded them again)
+    # the finish's wall clock added to the killed session's, not to its engine's seconds
+    assert _wall(killed) >= kept + SLOW_LOADING - 1.0, (_wall(killed), kept)

@@ -68,7 +68,7 @@ def _refused(run_id: str, store: Path) -> None:
 def _text_run(url: str, store: Path, **kw: Any) -> str:
     result = _stopped_from_another_thread(
         lambda **more: assay.check_text(
-            [LEXICON, url], grammar="builtin:reviews", max_queries=3_000, seed=1, store=store,
+            [LEXICON, url], grammar="builtin:reviews", max_queries=1_000, seed=1, store=store,
             **kw, **more,
         )
     )  # fmt: skip
@@ -104,7 +104,7 @@ def test_a_text_resume_against_a_redeployed_classifier_is_refused(
     assert back.exit_code in (0, 1), back.output
     # the probe asked again is counted within the budget, as a resumed loading was
     queries = RunStore(store).get_run(run_id).summary["model_queries"]
-    assert queries["loading_resumed"] == 2 and queries["total"] <= 3_000, queries
+    assert queries["loading_resumed"] == 2 and queries["total"] <= 1_000, queries
 
 
 def test_a_backdoor_resume_against_a_redeployed_model_is_refused(

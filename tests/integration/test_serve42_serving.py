@@ -257,7 +257,7 @@ def test_a_run_stopped_by_a_413_resumes_with_a_smaller_batch_size(
 
     url = serve(limited)
     store = tmp_path / "r.db"
-    run_id, said = _stopped_run(url, store, "--max-queries", "1500", "--no-determinism-check")
+    run_id, said = _stopped_run(url, store, "--max-queries", "500", "--no-determinism-check")
     assert "--batch-size" in said
     assert f"continue with: assay resume {run_id} --store {store} --batch-size 16" in said, said
     first = RunStore(store).get_run(run_id).summary["serving"]["statuses"]
@@ -303,7 +303,7 @@ def test_a_resumed_run_keeps_the_requests_of_the_session_that_stopped(
     url = serve(flaky)
     store = tmp_path / "r.db"
     run_id, _ = _stopped_run(
-        url, store, "--max-queries", "3000", "--batch-size", "20", "--retries", "0"
+        url, store, "--max-queries", "1000", "--batch-size", "20", "--retries", "0"
     )
     first = RunStore(store).get_run(run_id).summary["serving"]
     assert first["statuses"].get("503", 0) > 0
