@@ -22,7 +22,9 @@ from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind, de
 from assay.core.named_code import remember, remember_module
 from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
+from assay.models.answer_form import answer_form_hint
 from assay.models.answer_order import in_input_order
+from assay.models.batch_form import other_batch_form, spacy_like
 from assay.models.batch_limit import current_limit, in_chunks
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
@@ -238,7 +240,7 @@ def infer_capabilities(
     raise UsageError(
         f"cannot tell what the model answers from an answer of shape {out.shape} and type "
         f"{out.dtype}; it must answer a batch with one class index per input (labels) or one "
-        "row of class probabilities per input",
+        f"row of class probabilities per input{answer_form_hint(answer)}",
         argument="MODEL",
     )
 
@@ -875,6 +877,13 @@ def from_callable(
                 dtypes=dtypes,
             )
         except ModelError as exc:  # ('list' object has no attribute 'lower')
+            other = (
+                spacy_like(fn) or other_batch_form(str(exc), _bare(fn))
+                if modality == "text"
+                else None
+            )
+            if other is not None:  # (a function of a pandas Series or DataFrame)
+                raise ModelError(f"{exc}; {other}") from exc
             if modality == "text" and "'list'" in str(exc):
                 raise ModelError(f"{exc}; {_ONE_SENTENCE.format(_bare(fn))}") from exc
             raise
