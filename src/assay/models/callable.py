@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import DEFAULT_CALL_TIMEOUT, OwnExit, WatchedCaller
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, CallTimeout, OwnExit, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind, describe_input
 from assay.core.named_code import remember, remember_module
@@ -41,6 +41,7 @@ from assay.models.pipeline_answers import (
     ranked_to_labels,
     ranked_to_proba,
 )
+from assay.models.probe_timeout import probe_timed_out
 from assay.models.row_sums import refuse_rows_not_one
 from assay.models.score_dicts import read_score_dicts
 
@@ -724,6 +725,8 @@ def probe_call(
             raise
     except OwnExit as exc:  # (said of the model by its name)
         raise exc.named(what, f"on its first call (a probe batch of {len(probe)} inputs)") from None
+    except CallTimeout as exc:  # (which model, and a way on for one that is only slow)
+        raise probe_timed_out(exc, what, len(probe)) from None
     except AssayError:
         raise
     except Exception as exc:
