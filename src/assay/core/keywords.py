@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from assay.core.map_lines import lines_as_dict
 from assay.errors import ClusterError, ModelError, ModelUnavailable, StoreError, UsageError
 
 __all__ = [
@@ -340,6 +341,8 @@ def _options_in_keywords(
     for flag, python in _API_FORMS.items():  # (a keyword taking more than the option)
         if _keyword_of(flag) in accepted:
             message = message.replace(flag, python)
+    if "label_map" in accepted:  # (its lines, counted from 1, as the dict, from 0)
+        message = lines_as_dict(message)
 
     def keyword(m: re.Match[str]) -> str:
         name = m.group(1).replace("-", "_")
