@@ -66,6 +66,15 @@ def series_of_dicts(batch: list[str]) -> pd.Series:
     return pd.Series([d.cats for d in nlp.pipe(batch)])
 
 
+def frame_with_text(batch: list[str]) -> pd.DataFrame:
+    p = [p_pos(t) for t in batch]
+    return pd.DataFrame({"text": batch, "neg": [1 - x for x in p], "pos": p})
+
+
+def frame_of_labels(batch: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"label": labels(batch), "score": [0.9] * len(batch)})
+
+
 def of_a_series(texts: pd.Series) -> pd.Series:
     return texts.map(lambda t: "pos" if p_pos(t) > 0.5 else "neg")
 
@@ -106,6 +115,16 @@ def runs(model: object, tmp_path: Path) -> None:
             series_of_dicts,
             "a pandas Series of {class: score} dicts",
             lambda batch: list(series_of_dicts(batch)),
+        ),
+        (
+            frame_with_text,
+            "it answered a DataFrame of columns 'text', 'neg', 'pos', not all numbers",
+            lambda batch: frame_with_text(batch)[["neg", "pos"]],
+        ),
+        (
+            frame_of_labels,
+            "it answered a DataFrame of columns 'label', 'score'",
+            lambda batch: list(frame_of_labels(batch)["label"]),
         ),
     ],
 )

@@ -49,6 +49,34 @@ def _holder(value: Any) -> str | None:
     return None
 
 
+def _is_frame(answer: Any) -> bool:
+    """Whether ``answer`` is a pandas DataFrame."""
+    try:
+        import pandas as pd
+    except ImportError:
+        return False
+    return isinstance(answer, pd.DataFrame)
+
+
+def _frame_hint(answer: Any) -> str:
+    """A DataFrame of columns not all numbers (the sentence beside its probabilities, a
+    label and its score): its columns named, and the one (or ones) to answer."""
+    columns = [str(c) for c in answer.columns]
+    numeric = [str(c) for c in answer.select_dtypes("number").columns]
+    named = ", ".join(map(repr, columns[:8]))
+    if "label" in columns:
+        return (
+            f"; it answered a DataFrame of columns {named}: give its labels, "
+            "`lambda batch: list(FUNCTION(batch)['label'])`"
+        )
+    if len(numeric) >= 2:
+        return (
+            f"; it answered a DataFrame of columns {named}, not all numbers: give the class "
+            f"probabilities alone, `lambda batch: FUNCTION(batch)[{numeric!r}]`"
+        )
+    return f"; it answered a DataFrame of columns {named}"
+
+
 def answer_form_hint(answer: Any) -> str:
     """What ``answer`` (one value per input, none of a form assay reads) holds and how to
     read it ("" when nothing can be said)."""
@@ -58,6 +86,8 @@ def answer_form_hint(answer: Any) -> str:
         series = isinstance(answer, pd.Series)
     except ImportError:
         series = False
+    if _is_frame(answer):
+        return _frame_hint(answer)
     there, first = _first(answer)
     if not there:
         return ""
