@@ -161,3 +161,22 @@ def test_a_function_of_one_sentence_keeps_its_advice(tmp_path: Path) -> None:
 
     message = refused(one, tmp_path)
     assert "`lambda batch: [one(s) for s in batch]`" in message, message
+
+
+def test_a_dict_of_classifiers_is_told_the_list_and_names(tmp_path: Path) -> None:
+    """(`{"v1": a, "v2": b}` was refused as one model: "a dict is not a model: expected a
+    fitted estimator, a callable, ...")"""
+    models = {"v1": labels, "v2": lambda batch: [labels([t])[0] for t in batch]}
+    with pytest.raises(AssayError) as caught:
+        assay.check_text(models, grammar=GRAMMAR, max_queries=100, seed=1, store=tmp_path / "d")
+    said = str(caught.value)
+    assert "`check_text(list(models.values()), names=list(models), ...)`" in said, said
+    result = assay.check_text(
+        list(models.values()),
+        names=list(models),
+        grammar=GRAMMAR,
+        max_queries=100,
+        seed=1,
+        store=tmp_path / "d",
+    )
+    assert result.summary["text"]["classifiers"] == ["v1", "v2"]
