@@ -44,6 +44,7 @@ from assay.models.pipeline_answers import (
 from assay.models.probe_timeout import probe_timed_out
 from assay.models.row_sums import refuse_rows_not_one
 from assay.models.score_dicts import read_score_dicts
+from assay.models.sentence_index import in_sentence_order
 
 __all__ = [
     "CallableModel",
@@ -74,7 +75,13 @@ class CallableModel:
         self.info: dict[str, Any] = {"callable": _qualname(fn)}
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
-        return np.asarray(in_input_order(self.fn(inputs), len(inputs)))
+        return np.asarray(in_input_order(self._in_order(self.fn(inputs), inputs), len(inputs)))
+
+    def _in_order(self, answer: Any, inputs: ModelInputs) -> Any:
+        """A text classifier's answer indexed by its sentences, in the batch's order."""
+        if self.capabilities.modality != "text":
+            return answer
+        return in_sentence_order(answer, inputs)
 
     def __repr__(self) -> str:
         return f"CallableModel({_qualname(self.fn)})"
@@ -411,6 +418,8 @@ class NamedLabelsModel(CallableModel):
         """``answer``, the function's answer to ``inputs``, as ``predict`` reads it (score
         dicts and ranked labels into class scores): also loading's probe answer, checked
         before a run is made (``backdoor.first_answer``) with no call more."""
+        if self.capabilities.modality == "text":  # (indexed by its sentences, reordered)
+            answer = in_sentence_order(answer, inputs)
         raw = by_column_names(in_input_order(answer, len(inputs)), self._index)
         self._same_form(raw)
         if is_ranked(raw):
