@@ -75,6 +75,10 @@ def frame_of_labels(batch: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"label": labels(batch), "score": [0.9] * len(batch)})
 
 
+def pairs(batch: list[str]) -> list[tuple[str, float]]:
+    return [(label, 0.9) for label in labels(batch)]
+
+
 def of_a_series(texts: pd.Series) -> pd.Series:
     return texts.map(lambda t: "pos" if p_pos(t) > 0.5 else "neg")
 
@@ -125,6 +129,11 @@ def runs(model: object, tmp_path: Path) -> None:
             frame_of_labels,
             "it answered a DataFrame of columns 'label', 'score'",
             lambda batch: list(frame_of_labels(batch)["label"]),
+        ),
+        (
+            pairs,
+            "each answer is a (label, score) pair",
+            lambda batch: [label for label, score in pairs(batch)],
         ),
     ],
 )
@@ -180,3 +189,16 @@ def test_a_dict_of_classifiers_is_told_the_list_and_names(tmp_path: Path) -> Non
         store=tmp_path / "d",
     )
     assert result.summary["text"]["classifiers"] == ["v1", "v2"]
+
+
+def by_sentence(batch: list[str]) -> dict[str, str]:
+    return dict(zip(batch, labels(batch), strict=True))
+
+
+def test_a_dict_of_the_sentences_is_told_to_answer_in_order(tmp_path: Path) -> None:
+    """(told `lambda batch: [by_sentence(s) for s in batch]`, which calls it with a
+    sentence: a dict of its characters)"""
+    message = refused(by_sentence, tmp_path)
+    wrapper = "`lambda batch: [d[s] for d in [by_sentence(batch)] for s in batch]`"
+    assert wrapper in message, message
+    runs(lambda batch: [d[s] for d in [by_sentence(batch)] for s in batch], tmp_path)

@@ -10,6 +10,7 @@ input": neither what it answered nor what to write (hostile53).
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any
 
 from assay.models.score_dicts import is_score_dicts
@@ -32,6 +33,8 @@ def _shown(value: Any) -> str:
     if isinstance(value, dict):  # (NumPy's scalars as the numbers they are: 0.52, not
         # np.float64(0.52))
         value = {k: v.item() if hasattr(v, "item") else v for k, v in value.items()}
+    elif isinstance(value, tuple):
+        value = tuple(v.item() if hasattr(v, "item") else v for v in value)
     text = repr(value)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
 
@@ -109,6 +112,16 @@ def answer_form_hint(answer: Any) -> str:
             f"; it answered {kind} objects, their scores in .cats ({_shown(cats)}), as "
             "spaCy's nlp.pipe(batch) does: give `lambda batch: [doc.cats for doc in "
             "FUNCTION(batch)]` (spaCy: `lambda batch: [doc.cats for doc in nlp.pipe(batch)]`)"
+        )
+    if (
+        isinstance(first, tuple)
+        and len(first) == 2
+        and isinstance(first[0], str)
+        and isinstance(first[1], Real)
+    ):
+        return (
+            f"; each answer is a (label, score) pair ({_shown(first)}): give its label, "
+            "`lambda batch: [label for label, score in FUNCTION(batch)]`"
         )
     if isinstance(first, dict):
         keys = ", ".join(map(repr, list(first)[:6]))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["other_batch_form", "spacy_like"]
+__all__ = ["by_sentence", "other_batch_form", "spacy_like"]
 
 # an attribute the failing code read of the list: "'list' object has no attribute 'map'"
 _ATTRIBUTE = re.compile(r"'list' object has no attribute '([A-Za-z_][A-Za-z0-9_]*)'")
@@ -63,4 +63,22 @@ def spacy_like(fn: object) -> str | None:
         f"row of probabilities) per sentence; {type(fn).__name__} has a .pipe(texts), as "
         "spaCy's nlp does: give `lambda batch: [doc.cats for doc in nlp.pipe(batch)]`, nlp "
         "the object"
+    )
+
+
+def by_sentence(answer: object, batch: object, name: str) -> str | None:
+    """The wrapper for a function answering a dict of the batch's sentences to their
+    answers (``{"the food was good": "pos", ...}``), told before "for a function of one
+    sentence give `lambda batch: [f(s) for s in batch]`", which calls it with a sentence
+    (None: ``answer`` is no such dict)."""
+    if not isinstance(answer, dict) or not isinstance(batch, list | tuple):
+        return None
+    if not answer or not all(isinstance(k, str) for k in answer):
+        return None
+    if not set(answer) <= set(batch):
+        return None
+    return (
+        "a text classifier answers a list, one label (or row of probabilities) per sentence "
+        "in the batch's order; this one answers a dict of the sentences to their answers: "
+        f"give `lambda batch: [d[s] for d in [{name}(batch)] for s in batch]`"
     )

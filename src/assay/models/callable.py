@@ -24,7 +24,7 @@ from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
 from assay.models.answer_form import answer_form_hint
 from assay.models.answer_order import in_input_order
-from assay.models.batch_form import other_batch_form, spacy_like
+from assay.models.batch_form import by_sentence, other_batch_form, spacy_like
 from assay.models.batch_limit import current_limit, in_chunks
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
@@ -902,7 +902,8 @@ def from_callable(
         if modality == "text" and _one_value(answer):
             raise UsageError(
                 f"{_qualname(fn)} answered one value ({answer!r}) to a batch of "
-                f"{len(probe)} sentences; {_ONE_SENTENCE.format(_bare(fn))}",
+                f"{len(probe)} sentences; "
+                f"{by_sentence(answer, probe, _bare(fn)) or _ONE_SENTENCE.format(_bare(fn))}",
                 argument="MODEL",
             )
         fn, answer = read_score_dicts(fn, answer)  # spaCy's cats: {class: score} per input
