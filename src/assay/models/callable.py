@@ -28,6 +28,7 @@ from assay.models.batch_form import by_sentence, other_batch_form, spacy_like
 from assay.models.batch_limit import current_limit, in_chunks
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
+from assay.models.column_classes import refuse_other_columns
 from assay.models.empty_text import dropped_text_hint, empty_text_hint
 from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
@@ -420,6 +421,7 @@ class NamedLabelsModel(CallableModel):
         before a run is made (``backdoor.first_answer``) with no call more."""
         if self.capabilities.modality == "text":  # (indexed by its sentences, reordered)
             answer = in_sentence_order(answer, inputs)
+            refuse_other_columns(answer, list(self._index), self.who)
         raw = by_column_names(in_input_order(answer, len(inputs)), self._index)
         self._same_form(raw)
         if is_ranked(raw):
@@ -661,6 +663,11 @@ def declared_model(
         several = independent_scores(raw, probe) if modality == "text" else None
         if several is not None:
             raise UsageError(f"the function {several}", argument="MODEL")
+        if modality == "text":  # (columns naming other classes: before a run is made)
+            try:
+                refuse_other_columns(raw, list(names), f"the function {_qualname(fn)}")
+            except ModelError as exc:
+                raise UsageError(str(exc), argument="MODEL") from None
         answer = np.asarray(raw) if not is_ranked(raw) else np.zeros((0, 0), dtype=object)
         if is_ranked(raw) and covers(raw, names) and not is_partial(raw):
             outputs = "proba"

@@ -1,0 +1,81 @@
+"""A text classifier declaring `classes_ = ["neg", "pos"]` and answering a DataFrame of
+columns `positive`, `negative` was read by position, `positive` taken for `neg` (hostile53:
+279 disagreements / 147 minimal where the classifier has 130 / 26).  It is refused before
+the run, naming both; declared as its columns name them, it is read right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import assay
+
+pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
+
+GRAMMAR = """S -> "the" N "was" neg A
+N -> "food" | "pasta" | "service" | "room" | "wine" | "soup"
+neg -> "" | "not"
+A -> "good" | "great" | "bad" | "poor" | "fine" | "nice"
+"""
+
+
+def p_pos(text: str) -> float:
+    bad = any(w in text for w in ("bad", "poor"))
+    return 0.2 if bad != ("not" in text.split()) else 0.8
+
+
+def frame(batch: list[str]) -> pd.DataFrame:
+    p = [p_pos(t) for t in batch]
+    return pd.DataFrame({"positive": p, "negative": [1 - x for x in p]})
+
+
+def mislabelled(batch: list[str]) -> pd.DataFrame:
+    return frame(batch)
+
+
+mislabelled.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+def declared_as_named(batch: list[str]) -> pd.DataFrame:
+    return frame(batch)
+
+
+declared_as_named.classes_ = ["positive", "negative"]  # type: ignore[attr-defined]
+
+
+def ordered(batch: list[str]) -> pd.DataFrame:
+    return frame(batch)[["negative", "positive"]].set_axis(["neg", "pos"], axis=1)
+
+
+def blind(batch: list[str]) -> list[str]:
+    return ["neg" if "bad" in t or "poor" in t else "pos" for t in batch]
+
+
+def test_columns_naming_other_classes_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(assay.UsageError) as caught:
+        assay.check_text(
+            [mislabelled, blind], grammar=GRAMMAR, max_queries=300, seed=1, store=tmp_path / "r"
+        )
+    said = str(caught.value)
+    assert "columns 'positive', 'negative', but declares its classes as 'neg', 'pos'" in said
+    assert "`classes_ = ['positive', 'negative']`" in said, said
+
+
+def test_declared_as_its_columns_it_is_read_right(tmp_path: Path) -> None:
+    def found(model: object, label_map: object, name: str) -> set[str]:
+        result = assay.check_text(
+            [blind, model],
+            grammar=GRAMMAR,
+            max_queries=300,
+            seed=1,
+            label_map=label_map,
+            store=tmp_path / name,
+        )
+        return set(result.findings()["minimal"])
+
+    expected = found(ordered, None, "a")
+    assert expected and all("not" in s.split() for s in expected), expected
+    named = {1: {"negative": "neg", "positive": "pos"}}
+    assert found(declared_as_named, named, "b") == expected
