@@ -9,21 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hostile53_reviews import GRAMMAR, blind, p_pos
 
 import assay
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
-
-GRAMMAR = """S -> "the" N "was" neg A
-N -> "food" | "pasta" | "service" | "room" | "wine" | "soup"
-neg -> "" | "not"
-A -> "good" | "great" | "bad" | "poor" | "fine" | "nice"
-"""
-
-
-def p_pos(text: str) -> float:
-    bad = any(w in text for w in ("bad", "poor"))
-    return 0.2 if bad != ("not" in text.split()) else 0.8
 
 
 def frame(batch: list[str]) -> pd.DataFrame:
@@ -47,10 +37,6 @@ declared_as_named.classes_ = ["positive", "negative"]  # type: ignore[attr-defin
 
 def ordered(batch: list[str]) -> pd.DataFrame:
     return frame(batch)[["negative", "positive"]].set_axis(["neg", "pos"], axis=1)
-
-
-def blind(batch: list[str]) -> list[str]:
-    return ["neg" if "bad" in t or "poor" in t else "pos" for t in batch]
 
 
 def test_columns_naming_other_classes_are_refused(tmp_path: Path) -> None:

@@ -10,21 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hostile53_reviews import GRAMMAR, blind, p_pos
 
 import assay
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
-
-GRAMMAR = """S -> "the" N "was" neg A
-N -> "food" | "pasta" | "service" | "room" | "wine" | "soup"
-neg -> "" | "not"
-A -> "good" | "great" | "bad" | "poor" | "fine" | "nice"
-"""
-
-
-def p_pos(text: str) -> float:
-    bad = any(w in text for w in ("bad", "poor"))
-    return 0.2 if bad != ("not" in text.split()) else 0.8
 
 
 def in_order(batch: list[str]) -> pd.DataFrame:
@@ -39,11 +29,6 @@ def sorted_by_text(batch: list[str]) -> pd.DataFrame:
 def labels_sorted_by_text(batch: list[str]) -> pd.Series:
     labels = ["pos" if p_pos(t) > 0.5 else "neg" for t in batch]
     return pd.Series(labels, index=list(batch)).sort_index()
-
-
-def blind(batch: list[str]) -> list[str]:
-    """Misses every negation: disagrees with the others on each "not" sentence."""
-    return ["neg" if "bad" in t or "poor" in t else "pos" for t in batch]
 
 
 def minimal(model: object, tmp_path: Path, name: str) -> set[str]:

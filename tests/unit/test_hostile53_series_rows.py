@@ -10,21 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hostile53_reviews import GRAMMAR, blind, p_pos
 
 import assay
 
 pytestmark = pytest.mark.filterwarnings("ignore::assay.AssayWarning")
-
-GRAMMAR = """S -> "the" N "was" neg A
-N -> "food" | "pasta" | "service" | "room" | "wine" | "soup"
-neg -> "" | "not"
-A -> "good" | "great" | "bad" | "poor" | "fine" | "nice"
-"""
-
-
-def p_pos(text: str) -> float:
-    bad = any(w in text for w in ("bad", "poor"))
-    return 0.2 if bad != ("not" in text.split()) else 0.8
 
 
 def as_dicts(batch: list[str]) -> list[dict[str, float]]:
@@ -40,10 +30,6 @@ def declared(batch: list[str]) -> list[pd.Series]:
 
 
 declared.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
-
-
-def blind(batch: list[str]) -> list[str]:
-    return ["neg" if "bad" in t or "poor" in t else "pos" for t in batch]
 
 
 def minimal(model: object, tmp_path: Path, name: str) -> set[str]:
