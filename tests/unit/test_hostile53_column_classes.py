@@ -65,3 +65,21 @@ def test_declared_as_its_columns_it_is_read_right(tmp_path: Path) -> None:
     assert expected and all("not" in s.split() for s in expected), expected
     named = {1: {"negative": "neg", "positive": "pos"}}
     assert found(declared_as_named, named, "b") == expected
+
+
+def pipeline_ids(batch: list[str]) -> list[dict[str, object]]:
+    return [{"label": f"LABEL_{int(p_pos(t) > 0.5)}", "score": 0.9} for t in batch]
+
+
+pipeline_ids.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+def test_a_label_the_declared_classes_lack_is_refused_before_the_run(tmp_path: Path) -> None:
+    """(a run was made and failed on its first batch: exit 3, "0 findings stored")"""
+    with pytest.raises(assay.UsageError) as caught:
+        assay.check_text(
+            [pipeline_ids, blind], grammar=GRAMMAR, max_queries=300, seed=1, store=tmp_path / "r"
+        )
+    said = str(caught.value)
+    assert "which is not one of the classes declared in classes_ ['neg', 'pos']" in said, said
+    assert "to loading's probe" in said and "run " not in said, said

@@ -696,9 +696,23 @@ def declared_model(
                 refuse_rows_not_one(answer, probe, who or f"the function {_qualname(fn)}")
             outputs = "proba"
     caps = Capabilities(modality=modality, n_classes=len(names), outputs=outputs, class_names=names)
-    return NamedLabelsModel(
+    model = NamedLabelsModel(
         fn, caps, names, declared_by=declared_by, who=who or f"the function {_qualname(fn)}"
     )
+    if modality == "text" and probe is not None and outputs == "labels":
+        # a label the probe answered that the declared classes lack: refused before the
+        # run (a run was made and failed on its first batch, exit 3: hostile53)
+        try:
+            model.read(raw, probe)
+        except ModelError as exc:
+            if "which is not one of the classes declared" not in str(exc):
+                raise
+            raise UsageError(
+                f"{exc}, to loading's probe; declare every label it answers, in order, or "
+                "answer the declared ones",
+                argument="MODEL",
+            ) from None
+    return model
 
 
 def _noun(declared_by: str) -> str:
