@@ -6,6 +6,7 @@ file, runs (text42)."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -38,12 +39,12 @@ def test_the_refusal_names_the_shared_labels_and_a_map_that_runs(tmp_path: Path)
         assay.check_text([two, three], grammar=GRAMMAR, max_queries=200, seed=1, store=store)
     said = str(caught.value)
     assert "they share neg, pos" in said and "neutral left without a counterpart" in said, said
-    line = re.search(r"`(2 [^`]+)`", said)
-    assert line is not None, said
-    (tmp_path / "map.txt").write_text(line.group(1) + "\n", encoding="utf-8")
+    # (a Python caller is given the dict, counted from 0: hostile53; the line before)
+    given = re.search(r"`label_map=(\{[^`]+\})`", said)
+    assert given is not None, said
     result = assay.check_text(
         [two, three], grammar=GRAMMAR, max_queries=200, seed=1, store=store,
-        label_map=str(tmp_path / "map.txt"),
+        label_map=ast.literal_eval(given.group(1)),
     )  # fmt: skip
     assert set(result.findings()["minimal"]) == {"the pasta was good"}
 

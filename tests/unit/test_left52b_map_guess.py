@@ -5,6 +5,7 @@ FILE mapping each one's labels to common ones")."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from typing import ClassVar
@@ -71,13 +72,15 @@ def test_the_refusal_suggests_the_lines_the_names_give_and_they_run(tmp_path: Pa
     assert "name their labels differently" in said
     # main: "... none in common. Give --label-map FILE mapping each one's labels to common
     # ones", no line
-    lines = re.findall(r"`(2 \w+ -> \w+)`", said)
-    assert lines == ["2 neg -> NEGATIVE", "2 pos -> POSITIVE"], said
-    (tmp_path / "map.txt").write_text("\n".join(lines) + "\n")
+    # (to a Python caller, the dict, counted from 0: hostile53; the lines before)
+    given = re.search(r"`label_map=(\{[^`]+\})`", said)
+    assert given is not None, said
+    mapping = ast.literal_eval(given.group(1))
+    assert mapping == {1: {"neg": "NEGATIVE", "pos": "POSITIVE"}}, said
     result = assay.check_text(
         [Pipeline(), short_names],
         grammar=GRAMMAR,
-        label_map=tmp_path / "map.txt",
+        label_map=mapping,
         max_queries=200,
         seed=1,
         store=tmp_path / "s.db",
@@ -88,7 +91,7 @@ def test_the_refusal_suggests_the_lines_the_names_give_and_they_run(tmp_path: Pa
 def test_the_refusal_says_plainly_when_the_names_give_nothing(tmp_path: Path) -> None:
     said = _refusal([Pipeline(), numbered], tmp_path)
     assert "their names cannot tell which labels are one class" in said, said
-    assert "`2 LABEL -> COMMON`" in said
+    assert "`label_map={1: {LABEL: COMMON}}`" in said, said  # (the line `2 LABEL -> COMMON`)
     assert "--label-map" not in said and "label_map=" in said  # (a Python caller's terms)
 
 

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from assay.core.map_lines import lines_as_dict
+from assay.core.slow_resume import longer_deadline
 from assay.errors import ClusterError, ModelError, ModelUnavailable, StoreError, UsageError
 
 __all__ = [
@@ -185,6 +187,9 @@ def _model_error_for_python(message: str, exc: ModelError) -> str:
     kept = f"{said}; run {exc.run_id} {how}, {stored}"
     if _NEW_RUN in said:  # (its options are what failed, and a resume keeps them)
         return kept
+    # (a slow model, not a broken one: the command line's resume line gives it 4 times the
+    # deadline, --call-timeout 4 of 1; a Python caller was told the call without it)
+    where += longer_deadline(message)
     return (
         f"{kept}; once the problem is fixed, continue it with assay.resume_run("
         f"{exc.run_id!r}{where}) {again}"
@@ -344,6 +349,8 @@ def _options_in_keywords(
     for flag, python in _API_FORMS.items():  # (a keyword taking more than the option)
         if _keyword_of(flag) in accepted:
             message = message.replace(flag, python)
+    if "label_map" in accepted:  # (its lines, counted from 1, as the dict, from 0)
+        message = lines_as_dict(message)
 
     def keyword(m: re.Match[str]) -> str:
         name = m.group(1).replace("-", "_")

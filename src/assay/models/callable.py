@@ -16,16 +16,19 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import DEFAULT_CALL_TIMEOUT, OwnExit, WatchedCaller
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, CallTimeout, OwnExit, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind, describe_input
 from assay.core.named_code import remember, remember_module
 from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
+from assay.models.answer_form import answer_form_hint
 from assay.models.answer_order import in_input_order
+from assay.models.batch_form import by_sentence, other_batch_form, spacy_like
 from assay.models.batch_limit import current_limit, in_chunks
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
+from assay.models.column_classes import refuse_other_columns
 from assay.models.empty_text import dropped_text_hint, empty_text_hint
 from assay.models.lazy_answers import refuse_lazy
 from assay.models.pipeline_answers import (
@@ -39,8 +42,10 @@ from assay.models.pipeline_answers import (
     ranked_to_labels,
     ranked_to_proba,
 )
+from assay.models.probe_timeout import probe_timed_out
 from assay.models.row_sums import refuse_rows_not_one
 from assay.models.score_dicts import read_score_dicts
+from assay.models.sentence_index import in_sentence_order
 
 __all__ = [
     "CallableModel",
@@ -71,7 +76,13 @@ class CallableModel:
         self.info: dict[str, Any] = {"callable": _qualname(fn)}
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
-        return np.asarray(in_input_order(self.fn(inputs), len(inputs)))
+        return np.asarray(in_input_order(self._in_order(self.fn(inputs), inputs), len(inputs)))
+
+    def _in_order(self, answer: Any, inputs: ModelInputs) -> Any:
+        """A text classifier's answer indexed by its sentences, in the batch's order."""
+        if self.capabilities.modality != "text":
+            return answer
+        return in_sentence_order(answer, inputs)
 
     def __repr__(self) -> str:
         return f"CallableModel({_qualname(self.fn)})"
@@ -238,7 +249,7 @@ def infer_capabilities(
     raise UsageError(
         f"cannot tell what the model answers from an answer of shape {out.shape} and type "
         f"{out.dtype}; it must answer a batch with one class index per input (labels) or one "
-        "row of class probabilities per input",
+        f"row of class probabilities per input{answer_form_hint(answer)}",
         argument="MODEL",
     )
 
@@ -408,6 +419,9 @@ class NamedLabelsModel(CallableModel):
         """``answer``, the function's answer to ``inputs``, as ``predict`` reads it (score
         dicts and ranked labels into class scores): also loading's probe answer, checked
         before a run is made (``backdoor.first_answer``) with no call more."""
+        if self.capabilities.modality == "text":  # (indexed by its sentences, reordered)
+            answer = in_sentence_order(answer, inputs)
+            refuse_other_columns(answer, list(self._index), self.who)
         raw = by_column_names(in_input_order(answer, len(inputs)), self._index)
         self._same_form(raw)
         if is_ranked(raw):
@@ -649,6 +663,11 @@ def declared_model(
         several = independent_scores(raw, probe) if modality == "text" else None
         if several is not None:
             raise UsageError(f"the function {several}", argument="MODEL")
+        if modality == "text":  # (columns naming other classes: before a run is made)
+            try:
+                refuse_other_columns(raw, list(names), f"the function {_qualname(fn)}")
+            except ModelError as exc:
+                raise UsageError(str(exc), argument="MODEL") from None
         answer = np.asarray(raw) if not is_ranked(raw) else np.zeros((0, 0), dtype=object)
         if is_ranked(raw) and covers(raw, names) and not is_partial(raw):
             outputs = "proba"
@@ -677,9 +696,23 @@ def declared_model(
                 refuse_rows_not_one(answer, probe, who or f"the function {_qualname(fn)}")
             outputs = "proba"
     caps = Capabilities(modality=modality, n_classes=len(names), outputs=outputs, class_names=names)
-    return NamedLabelsModel(
+    model = NamedLabelsModel(
         fn, caps, names, declared_by=declared_by, who=who or f"the function {_qualname(fn)}"
     )
+    if modality == "text" and probe is not None and outputs == "labels":
+        # a label the probe answered that the declared classes lack: refused before the
+        # run (a run was made and failed on its first batch, exit 3: hostile53)
+        try:
+            model.read(raw, probe)
+        except ModelError as exc:
+            if "which is not one of the classes declared" not in str(exc):
+                raise
+            raise UsageError(
+                f"{exc}, to loading's probe; declare every label it answers, in order, or "
+                "answer the declared ones",
+                argument="MODEL",
+            ) from None
+    return model
 
 
 def _noun(declared_by: str) -> str:
@@ -722,6 +755,8 @@ def probe_call(
             raise
     except OwnExit as exc:  # (said of the model by its name)
         raise exc.named(what, f"on its first call (a probe batch of {len(probe)} inputs)") from None
+    except CallTimeout as exc:  # (which model, and a way on for one that is only slow)
+        raise probe_timed_out(exc, what, len(probe)) from None
     except AssayError:
         raise
     except Exception as exc:
@@ -875,13 +910,21 @@ def from_callable(
                 dtypes=dtypes,
             )
         except ModelError as exc:  # ('list' object has no attribute 'lower')
+            other = (
+                spacy_like(fn) or other_batch_form(str(exc), _bare(fn))
+                if modality == "text"
+                else None
+            )
+            if other is not None:  # (a function of a pandas Series or DataFrame)
+                raise ModelError(f"{exc}; {other}") from exc
             if modality == "text" and "'list'" in str(exc):
                 raise ModelError(f"{exc}; {_ONE_SENTENCE.format(_bare(fn))}") from exc
             raise
         if modality == "text" and _one_value(answer):
             raise UsageError(
                 f"{_qualname(fn)} answered one value ({answer!r}) to a batch of "
-                f"{len(probe)} sentences; {_ONE_SENTENCE.format(_bare(fn))}",
+                f"{len(probe)} sentences; "
+                f"{by_sentence(answer, probe, _bare(fn)) or _ONE_SENTENCE.format(_bare(fn))}",
                 argument="MODEL",
             )
         fn, answer = read_score_dicts(fn, answer)  # spaCy's cats: {class: score} per input

@@ -20,9 +20,22 @@ import numpy as np
 __all__ = ["ScoreDictFunction", "as_ranked", "is_score_dicts", "read_score_dicts"]
 
 
+def _as_dict(v: Any) -> Any:
+    """A pandas Series of a score per class name (``pd.Series(doc.cats)``) as its dict:
+    read by its index, never by position (its rows read as unnamed columns ``0``, ``1``,
+    a row's order is its own: a pipeline's scores sorted best first, hostile53)."""
+    to_dict = getattr(v, "to_dict", None)
+    if isinstance(v, dict) or not callable(to_dict) or getattr(v, "ndim", None) != 1:
+        return v
+    if not all(isinstance(k, str) for k in getattr(v, "index", ())):
+        return v
+    return to_dict()
+
+
 def _is_score_dict(v: Any) -> bool:
     """``{class name: number}`` with two or more classes (not a pipeline's top entry
     ``{"label": ..., "score": ...}``, which names one class)."""
+    v = _as_dict(v)
     if not isinstance(v, dict) or len(v) < 2 or ("label" in v and "score" in v):
         return False
     return all(
@@ -54,7 +67,10 @@ def as_ranked(answer: Any) -> list[list[dict[str, Any]]]:
         names = answer.dtype.names
         answer = [{n: float(record[n]) for n in names} for record in answer]
     return [
-        [{"label": k, "score": s} for k, s in sorted(row.items(), key=lambda e: -float(e[1]))]
+        [
+            {"label": k, "score": s}
+            for k, s in sorted(_as_dict(row).items(), key=lambda e: -float(e[1]))
+        ]
         for row in answer
     ]
 

@@ -70,6 +70,7 @@ from assay.text.finish import resumed_session
 from assay.text.lag_beside import KEY as LAG_UNUSED
 from assay.text.lag_beside import lag_unused
 from assay.text.loading import BUILTIN_CLASSIFIERS, builtin_classifier
+from assay.text.models_dict import refuse_models_dict
 from assay.text.phases import record_rates, run_session, text_environment
 from assay.text.prepare import setup_from_record, setup_text, text_fingerprints
 from assay.text.result import TextResult
@@ -185,6 +186,7 @@ def check_text(
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     if setup is None:  # a misspelt option named in the caller's terms
         check_keywords("check_text", options, (check_text, setup_text))
+        refuse_models_dict(models)  # ({"v1": a, "v2": b}: a list and names=)
     given_queries = max_queries  # (the call's, shown in its rerun: not the default)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES

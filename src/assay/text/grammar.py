@@ -40,6 +40,7 @@ from assay.core.textfile import read_text_file
 from assay.errors import UsageError
 from assay.text.lexicon import read_lexicon
 from assay.text.lines import file_lines
+from assay.text.odd_chars import odd_char_hint
 from assay.text.split_tokens import FIRST as TOKEN_FIRST
 from assay.text.split_tokens import is_split_token, split_tokens_note
 
@@ -367,6 +368,7 @@ class _Lexer:
                 if json
                 else ""
             )
+            hint = hint or odd_char_hint(found[:1])
             raise self.error(f"expected a symbol name, found {found!r}{hint}")
         col = self.i
         self.i = m.end()
@@ -566,7 +568,7 @@ def _read_heads(text: str, source: str, notes: list[str], base: Path) -> _Heads:
         if not lex.text.startswith("->", lex.i):
             printed = stripped.startswith("Grammar with ") and "productions" in stripped
             raise lex.error(
-                f"expected '->' after {lhs!r}"
+                f"expected '->' after {lhs!r}{odd_char_hint(lex.text[lex.i : lex.i + 1])}"
                 + (
                     "; this is str() of an NLTK grammar: give the grammar itself (Python: "
                     "grammar=nltk.CFG.fromstring(...)) or the text it was read from"

@@ -110,7 +110,7 @@ class Oracle:
             )
         if kind == "invariance" and not grammar.invariants:
             raise UsageError(
-                f"the grammar {grammar.source} declares no invariance class (%invariant NAME)",
+                f"{_grammar_named(grammar.source)} declares no invariance class (%invariant NAME)",
                 argument="--grammar",
             )
         if kind == "directional" and not grammar.directionals:
@@ -748,3 +748,9 @@ def _refuse_deep_source(
             path=grammar.source,
             line=rel.line,
         )
+
+
+def _grammar_named(source: str) -> str:
+    """The grammar as a message names it: ``the grammar g.cfg``, ``the grammar text`` (a
+    grammar given as text is its source's own words: "the grammar the grammar text")."""
+    return source if source.startswith("the grammar") else f"the grammar {source}"
