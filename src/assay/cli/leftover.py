@@ -269,6 +269,9 @@ def interrupted_before_it_began(args: list[str]) -> None:
     drop_stale_reports(options)
     command = args[0] if args and not args[0].startswith("-") else "assay"
     error_junit(junit, command, "interrupted", "interrupted before the command began")
+    from assay.cli.early_json import interrupted_json
+
+    interrupted_json(args, "interrupted before the command began")  # (--json: its document)
 
 
 def drop_stale_reports(args: list[str]) -> None:
