@@ -7,6 +7,7 @@ read "no test report" instead of the error).  Now every command makes them (host
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -62,3 +63,25 @@ def test_a_file_in_the_way_is_still_refused(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2 and "is a file, not a folder" in done.stderr, done.stderr
     assert (tmp_path / "rep").read_text() == "mine\n"
+
+
+def test_resuming_an_ended_run_names_the_command_of_its_verdict(tmp_path: Path) -> None:
+    """The next CI job's ``assay resume RUN`` of a run its last job's timeout stopped as it
+    ended: exit 2, "nothing to resume", and now the command that gives the run's reports and
+    exits with its verdict, which pastes."""
+    done = _assay(
+        tmp_path, "fairness", "--dataset", "german", "--protected", "sex", "--max-queries",
+        "300", "--seed", "1", "--store", "s.db",
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        (run_id,) = db.execute("select id from runs").fetchone()
+    refused = _assay(tmp_path, "resume", run_id, "--store", "s.db", "--junit", "j.xml")
+    assert refused.returncode == 2 and "nothing to resume" in refused.stderr
+    line = refused.stderr.split("nothing to resume; ", 1)[1].split(" writes its reports")[0]
+    words = shlex.split(line)
+    assert words[:3] == ["assay", "report", run_id], line
+    (tmp_path / "elsewhere").mkdir()
+    verdict = _assay(tmp_path / "elsewhere", *words[1:], "--junit", "j.xml")
+    assert verdict.returncode == done.returncode, verdict.stderr
+    assert (tmp_path / "elsewhere" / "j.xml").is_file()
