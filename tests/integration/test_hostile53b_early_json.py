@@ -17,22 +17,9 @@ import pytest
 import assay
 from assay.cli.failed_json import LEFT_KEYS
 
+from test_docs46_early_junit import HOOK  # isort: skip
+
 SRC = Path(assay.__file__).parents[1]
-
-# imported at the interpreter's start (``sitecustomize`` on PYTHONPATH): the signal named by
-# ASSAY_TEST_SIGNAL is sent when the module ASSAY_TEST_AT is first imported
-HOOK = """
-import os, signal, sys
-
-class _SendAt:
-    def find_spec(self, name, path=None, target=None):
-        if name == os.environ["ASSAY_TEST_AT"]:
-            sys.meta_path.remove(self)
-            os.kill(os.getpid(), getattr(signal, os.environ["ASSAY_TEST_SIGNAL"]))
-        return None
-
-sys.meta_path.insert(0, _SendAt())
-"""
 
 
 # numpy: imported in ``assay.__main__.run``'s guard; assay.cli.backdoor_cmd: while
