@@ -67,6 +67,9 @@ def test_a_home_that_cannot_be_written_gives_resume_lines_that_paste(tmp_path: P
     said, _ = _run(tmp_path, state)
     assert "could not note" in said and "--model" in said
     line = _started(said)
+    run_id = line.split()[2] if line.startswith("assay") else line.split("resume ")[1].split()[0]
+    bare = _assay(tmp_path, state, ["resume", run_id, "--store", "runs.db"])
+    assert bare.returncode == 2 and "could not note it" in bare.stderr, bare.stderr
     assert "--model" in line and "m.py:predict" in line
     resumed = _pasted(tmp_path, state, line)
     assert "Python code" not in resumed.stderr, resumed.stderr

@@ -392,7 +392,7 @@ def check_named(
         )
         raise UsageError(
             f"run {run_id}'s model is Python code ({spec}) that assay never imported as a "
-            "model on this account: a store from elsewhere (committed, "
+            f"model on this account{_unkept()}: a store from elsewhere (committed, "
             "downloaded, a shared cache) does not make assay run code; read it, and if it is "
             "yours name it: "
             + imported_so(config, shell_join(["assay", verb, run_id, *where, "--model", spec]))
@@ -400,6 +400,21 @@ def check_named(
             argument="--model",
             path=code[0],
         )
+
+
+def _unkept() -> str:
+    """`` (or could not note ...)`` when this account's record cannot be written (a runner's
+    read-only home, a state folder under a file): its own runs' code was never noted either
+    (hostile53b); "" otherwise."""
+    try:
+        folder = record_path().parent
+    except RuntimeError:
+        return " (or could not note it: no home folder is known)"
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.is_dir() and os.access(folder, os.W_OK):
+        return ""
+    return f" (or could not note it: {folder} cannot be written)"
 
 
 def check_run_named(
