@@ -6,27 +6,17 @@ read "no test report" instead of the error).  Now every command makes them (host
 
 from __future__ import annotations
 
-import os
 import shlex
 import sqlite3
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from test_hostile53b_named_code import _assay as _in  # isort: skip
+
 
 def _assay(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    env["XDG_STATE_HOME"] = str(tmp / "state")
-    return subprocess.run(
-        [sys.executable, "-m", "assay", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        cwd=tmp,
-        check=False,
-    )
+    return _in(tmp, tmp / "state", list(args))
 
 
 def test_fairness_and_report_make_the_report_folders(tmp_path: Path) -> None:
