@@ -126,8 +126,8 @@ def _replaceable(path: Path) -> bool:
     which a CI job would otherwise read as this one's).  Any other file is left alone: the
     error may have come before assay knew which files the command reads."""
     try:
-        if not path.exists():
-            return path.parent.is_dir() or not str(path.parent)
+        if not path.exists():  # (its missing folders made, as a run's own reports make them)
+            return _creatable_folder(path.parent)
         if not path.is_file():
             return False
         with path.open("rb") as f:
@@ -135,6 +135,14 @@ def _replaceable(path: Path) -> bool:
     except OSError:
         return False
     return not head or b"<testsuites" in head or b"<testsuite" in head
+
+
+def _creatable_folder(folder: Path) -> bool:
+    """Whether ``folder`` is one, or could be made: its nearest existing ancestor is a
+    folder (a CI job's ``--junit reports/junit.xml`` before ``reports`` exists: hostile53b)."""
+    while str(folder) and not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return not str(folder) or folder.is_dir()
 
 
 def _drop_broken(path: Path) -> None:
@@ -169,6 +177,7 @@ def error_junit(
         return False
     body = error_junit_text(command, kind, message, before, code)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_whole(path, body)  # (a link at the path is replaced, never followed)
     except OSError:
         _drop_broken(path)
@@ -269,6 +278,9 @@ def interrupted_before_it_began(args: list[str]) -> None:
     drop_stale_reports(options)
     command = args[0] if args and not args[0].startswith("-") else "assay"
     error_junit(junit, command, "interrupted", "interrupted before the command began")
+    from assay.cli.early_json import interrupted_json
+
+    interrupted_json(args, "interrupted before the command began")  # (--json: its document)
 
 
 def drop_stale_reports(args: list[str]) -> None:

@@ -218,7 +218,8 @@ def announce(
         owned(store)(run_id, seed, command)
         record_reports(store, run_id, reports)
         config = _keep_model_words(store, run_id)
-        imports = {k: config.get(k) for k in ("environment", "cwd")}  # (``import_setting``)
+        # (``import_setting``; the model code a resume names again: ``named_code.unnamed``)
+        imports = {k: config.get(k) for k in ("environment", "cwd", "invocation")}
         line = resume_command(run_id, store, command, reports, imports)
         out.note(f"run {run_id}, seed {seed}; resume with: {line}")
 

@@ -15,7 +15,7 @@ import typer
 from assay.cli import leftover, lost_stdout
 from assay.cli.answer_lines import answer_notes, say_answer
 from assay.cli.backdoor_cmd import filter_export, filter_line
-from assay.cli.checks import check_creatable, check_outputs, check_writable
+from assay.cli.checks import check_creatable, check_outputs
 from assay.cli.console import Output
 from assay.cli.export_pending import export_before_resume, export_moved
 from assay.cli.options import (
@@ -325,7 +325,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         check_outputs(outputs, [store, *_files_read(record)])
         for path, flag in outputs:
-            (check_creatable if flag == "--export" else check_writable)(path, flag)
+            check_creatable(path, flag)  # (missing folders made, as the writers do)
         if export is not None:
             from assay.text.api import write_findings
 
@@ -460,7 +460,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
             )
         for path, flag in outputs:  # (an export's missing folders are made, as by the run)
-            (check_creatable if flag == "--export" else check_writable)(path, flag)
+            check_creatable(path, flag)  # (missing folders made, as the writers do)
         # (a fairness run's --export a kill cut short: checked, or replaced by --export)
         finish_exports = export_before_resume(record, export)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it

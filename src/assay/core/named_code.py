@@ -24,7 +24,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ __all__ = [
     "record_path",
     "remember",
     "remember_module",
+    "unnamed",
     "was_named",
 ]
 
@@ -157,12 +158,28 @@ def _add(line: str) -> None:
     (resumes then ask)."""
     if "\n" in line[:-1]:
         return  # (a path holding a line break is asked for each time)
+    record: Path | None = None
     try:
         record = record_path()
         with _locked(record):
             _added(record, line)
-    except (OSError, ValueError, RuntimeError):  # (RuntimeError: no home known)
-        return
+    except (OSError, ValueError, RuntimeError) as exc:  # (RuntimeError: no home known)
+        _unrecorded(Entry(line), record, exc)
+
+
+def _unrecorded(entry: Entry, record: Path | None, exc: BaseException) -> None:
+    """Say that ``entry`` could not be noted (a read-only or full home, no home: a CI
+    runner's): the run's resume lines give its model again (``unnamed``), which a resume
+    would otherwise refuse as code this account never named (hostile53b)."""
+    from assay.core.notices import warn
+
+    reason = getattr(exc, "strerror", None) or exc
+    where = f"{record}" if record is not None else "the account's state folder"
+    warn(
+        f"could not note {entry.shown} as model code this account named ({where}: {reason}): "
+        "`assay resume` and `assay verify` of this run name it again with --model, as the "
+        "resume lines printed here do"
+    )
 
 
 def _added(record: Path, line: str) -> None:
@@ -296,6 +313,24 @@ def was_named(path: str | os.PathLike[str]) -> bool:
         return False
 
 
+def unnamed(config: Mapping[str, Any] | None) -> list[str]:
+    """The model specs a run's ``config`` stores (its ``invocation``'s ``models``, else its
+    ``model``) that are Python code this account's record does not hold, in order: a resume
+    or verify is refused unless each is given again (``--model``), so a printed resume line
+    gives them (``run_commands.resume_command``)."""
+    inv = (config or {}).get("invocation")
+    if not isinstance(inv, Mapping):
+        return []
+    models = inv.get("models")
+    stored = models if isinstance(models, list) else [inv.get("model")]
+    out: list[str] = []
+    for spec in stored:
+        code = _stored_code(spec)
+        if code is not None and (code[1] is None or not _noted(code[1])):
+            out.append(str(spec))
+    return out
+
+
 def _stored_code(spec: Any) -> tuple[str | None, str | None] | None:
     """What a stored spec would import: ``(file, line)`` (``file``: the file imported, when
     known; ``line``: the record's line that admits it, None when nothing can: a module not
@@ -357,7 +392,7 @@ def check_named(
         )
         raise UsageError(
             f"run {run_id}'s model is Python code ({spec}) that assay never imported as a "
-            "model on this account: a store from elsewhere (committed, "
+            f"model on this account{_unkept()}: a store from elsewhere (committed, "
             "downloaded, a shared cache) does not make assay run code; read it, and if it is "
             "yours name it: "
             + imported_so(config, shell_join(["assay", verb, run_id, *where, "--model", spec]))
@@ -365,6 +400,21 @@ def check_named(
             argument="--model",
             path=code[0],
         )
+
+
+def _unkept() -> str:
+    """`` (or could not note ...)`` when this account's record cannot be written (a runner's
+    read-only home, a state folder under a file): its own runs' code was never noted either
+    (hostile53b); "" otherwise."""
+    try:
+        folder = record_path().parent
+    except RuntimeError:
+        return " (or could not note it: no home folder is known)"
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.is_dir() and os.access(folder, os.W_OK):
+        return ""
+    return f" (or could not note it: {folder} cannot be written)"
 
 
 def check_run_named(

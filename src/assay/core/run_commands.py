@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from assay.core.named_code import unnamed
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import imported_so
 from assay.core.shell_bytes import for_terminal
@@ -60,10 +61,12 @@ def resume_command(
     run was asked to write (``reports``: option -> path, e.g. ``{"--junit": ...}``), so that a
     CI job resumed from it writes them too (with ``config``, the run's, also those it keeps,
     ``record_reports``); with ``--model URL`` when the run's model URL held
-    credentials (never stored: they must be given again), and with ``--allow-pickle`` when the
-    run was allowed to load a pickle (asked again).  Its paths are absolute: the line works
-    pasted in any directory (the run keeps its model's and data's paths absolute).  A text
-    run of classifiers given as Python objects is continued from Python: that call."""
+    credentials (never stored: they must be given again), with ``--allow-pickle`` when the
+    run was allowed to load a pickle (asked again), and with ``--model SPEC`` for model code
+    this account's record does not hold (``named_code.unnamed``: refused otherwise).  Its
+    paths are absolute: the line works pasted in any directory (the run keeps its model's and
+    data's paths absolute).  A text run of classifiers given as Python objects is continued
+    from Python: that call."""
     objects = ((config or {}).get("invocation") or {}).get("models") or []
     if any(m is None for m in objects):  # (no command line can give objects again)
         return f"assay.resume_run({run_id!r}, store={str(anywhere(store))!r}, model=[...])"
@@ -84,6 +87,10 @@ def resume_command(
     if is_redacted(redact_text(command)):
         line += " --model URL"
     line = f"{line} --allow-pickle" if "--allow-pickle" in words else line
+    # its model code, when this account's record of the code it named does not hold it (a
+    # home that could not be written, a CI job's fresh one): refused unless named again
+    for spec in unnamed(config):
+        line += f" --model {shell_word(spec)}"
     # (a model imported through PYTHONPATH: a fresh shell's resume imports it so too)
     return for_terminal(imported_so(config, line))
 

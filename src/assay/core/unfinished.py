@@ -99,4 +99,9 @@ def nothing_to_resume(run_id: str, status: str, summary: Mapping[str, Any]) -> s
     that is missing (one stopped before its answer or determinism section is finished
     instead: ``core.finishing``)."""
     del summary  # (what was missing once: now finished, never refused)
-    return f"run {run_id} already ended ({status}); nothing to resume"
+    # (a CI job resuming the run its last job's timeout stopped as it ended: its verdict and
+    # reports are there to be had, hostile53b)
+    return (
+        f"run {run_id} already ended ({status}); nothing to resume; assay report {run_id} "
+        "writes its reports and exits with its verdict"
+    )

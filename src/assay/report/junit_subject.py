@@ -39,6 +39,15 @@ def _protected(spec: object) -> str:
     return (repr(name) if "," in name else name) + bins + edges
 
 
+def _builtin(config: dict[str, Any]) -> str | None:
+    """A fairness run's built-in model as its command named it (``builtin:forest``; the
+    default ``builtin:tree``), where the stored model's spec is the trained object's class
+    (``<sklearn.pipeline.Pipeline>`` for every built-in model of a data set: two suites of one
+    name in one CI job, hostile53b); None for any other model."""
+    spec = _dict(config.get("invocation")).get("model")
+    return spec if isinstance(spec, str) and spec.startswith("builtin:") else None
+
+
 def _subject(run: dict[str, Any], technique: str) -> str:
     model = _dict(run.get("model"))
     config = _dict(run.get("config"))
@@ -68,7 +77,7 @@ def _subject(run: dict[str, Any], technique: str) -> str:
         data = _name(source.get("data") or source.get("dataset"))
         strategy = config.get("strategy")
         parts = [
-            model.get("spec"),
+            _builtin(config) or model.get("spec"),
             f"data {data}" if data else None,  # (two data files: two suites)
             named,
             f"strategy {strategy}" if strategy and strategy != "walk" else None,
