@@ -128,7 +128,6 @@ class Vocab:
                 return None
         return out
 
-
     def text(self, ids: Sequence[int]) -> str | None:
         """``flat.text`` of a draft of words ``ids`` (``generate.detok`` of the words joined
         by spaces) from the words' pieces alone, no regex: for ASCII words of parts at single
