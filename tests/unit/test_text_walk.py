@@ -410,8 +410,9 @@ def test_remembered_sizes_equal_the_plain_walk() -> None:
 
 @pytest.mark.pure_text
 def test_keepable_subtrees_are_those_without_a_steered_production() -> None:
-    """``_keepable`` (one reduceat over the tree's productions) keeps exactly the movable
-    nodes whose subtree holds no production with a bias above 1, as a plain walk finds."""
+    """``_keepable`` (each subtree's largest bias, over its range of productions) keeps
+    exactly the movable nodes whose subtree holds no production with a bias above 1, as a
+    plain walk finds."""
     from assay.text.flat import flatten
     from assay.text.generate import subtree_at
     from assay.text.vocab import Vocab
@@ -437,7 +438,7 @@ def test_keepable_subtrees_are_those_without_a_steered_production() -> None:
     for _ in range(300):
         case = Case(sampler.sentence_tree(draws))
         bias = rng.choice([0.5, 1.0, 2.0], size=g.n_productions, p=[0.45, 0.45, 0.1])
-        spots = _movable(engine, case)[0]  # type: ignore[arg-type]
+        spots = _movable(engine, case)  # type: ignore[arg-type]
         want = [
             sp
             for sp in spots

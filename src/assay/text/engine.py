@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 _SEP = "\x1f"
+_new = object.__new__
 _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
 _RENDERED = 16_384  # entries of ``Engine._rendered`` (cleared when full; ~1 kB each)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
@@ -312,7 +313,7 @@ class Engine(Dispatch, EngineState):
         if done is None:
             if self._single:  # one sentence per case (a differential oracle)
                 # (a drafted case's words are listed already: ``flat.Draft``)
-                text = tree_text(case.tree) if case.draft is None else flat_text(case.draft)
+                text = tree_text(case.tree) if case.draft is None else self._text_of(case.draft)
                 key = text_key(text)
                 done = ([text], [key], key)
             else:
@@ -342,15 +343,31 @@ class Engine(Dispatch, EngineState):
         remembered with its sentence and key."""
         if not self._single:
             return self.oracle.refocus(case, replace_at(case.tree, path, new), draft)
-        text = flat_text(draft)
+        text = self._text_of(draft)
         key = text_key(text)
         if key in self.keys:
             return None
-        made = Case(replace_at(case.tree, path, new), draft=draft)
+        # (``Case(tree, draft=draft)``: the same case, its fields set as a frozen dataclass's
+        # ``__init__`` sets them, without its four ``object.__setattr__`` calls)
+        made = _new(Case)
+        fields = made.__dict__
+        fields["tree"] = replace_at(case.tree, path, new)
+        fields["focus"] = None
+        fields["relation"] = -1
+        fields["draft"] = draft
         if len(self._texts) >= _RENDERED:
             self._texts.clear()
         self._texts[id(made)] = (made, [text], [key], key)
         return made
+
+    def _text_of(self, draft: Any) -> str:
+        """``flat.text(draft)``, from its words' ids when it has them (``Vocab.text``)."""
+        ids = draft.ids
+        if ids is not None:
+            got = self.vocab.text(ids)
+            if got is not None:
+                return got
+        return flat_text(draft)
 
     def case_key(self, case: Case) -> int:
         """The 64-bit key of ``key(case)`` (``text_key``), as ``keys`` holds them."""

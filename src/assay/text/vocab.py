@@ -44,7 +44,7 @@ _LOCK = threading.RLock()  # (re-entered: a word's parts are added inside its ow
 class Vocab:
     """Words (terminals, and their parts) by id, interned once."""
 
-    __slots__ = ("ids", "kind", "parts", "prod_words", "strs")
+    __slots__ = ("ids", "kind", "parts", "piece", "prod_words", "strs")
 
     def __init__(self, g: Grammar | None = None) -> None:
         self.ids: dict[str, int] = {}
@@ -53,6 +53,8 @@ class Vocab:
         self.parts: list[tuple[int, ...]] = []
         # per id: how ``rendered`` reads the word (``ONE``, ``GLUE``, ``SEVERAL``, ``OTHER``)
         self.kind: list[int] = []
+        # per id: the word as ``text`` writes it after the words before it (``_piece``)
+        self.piece: list[str | None] = []
         # per production: its non-empty terminals' ids, in order (``flat.words_of``'s)
         self.prod_words: list[tuple[int, ...]] = []
         if g is not None:
@@ -88,6 +90,7 @@ class Vocab:
             self.strs.append(word)
             self.parts.append((i,))
             self.kind.append(_kind(word))
+            self.piece.append(_piece(word))
             # the parts as ``engine._stats_of`` always split a word: at whitespace when it
             # holds a space (or is empty: no part), else the word itself
             if " " in word or not word:
@@ -124,6 +127,30 @@ class Vocab:
             else:
                 return None
         return out
+
+    def text(self, ids: Sequence[int]) -> str | None:
+        """``flat.text`` of a draft of words ``ids`` (``generate.detok`` of the words joined
+        by spaces) from the words' pieces alone, no regex: for ASCII words of parts at single
+        spaces, ``detok`` drops exactly the space before a part made only of ``,.!?;:`` (a
+        part holds no space, so such a run of marks reaching a space or the end is a whole
+        part); each word's piece is its parts so joined, each after a space but those; the
+        sentence is the pieces joined, less the space before the first.  None when a word is
+        one the rule does not cover (``OTHER``: the caller renders the words)."""
+        piece = self.piece
+        try:
+            out = "".join([piece[x] for x in ids])  # type: ignore[misc]
+        except TypeError:  # (a word of no piece: None)
+            return None
+        return out[1:] if out[:1] == " " else out
+
+
+def _piece(word: str) -> str | None:
+    """``word`` as ``Vocab.text`` writes it after the words before it (None: ``OTHER``)."""
+    kind = _kind(word)
+    if kind == OTHER:
+        return None
+    parts = word.split(" ")
+    return "".join([p if _kind(p) == GLUE else " " + p for p in parts])
 
 
 def _kind(word: str) -> int:

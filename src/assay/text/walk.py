@@ -31,40 +31,47 @@ _KINDS = ("swap", "restructure")  # the walk's moves
 Spot = tuple[tuple[int, ...], int, int, int]  # a node: its path, production, depth, place
 
 
-def _movable(engine: Engine, case: Case) -> tuple[list[Spot], np.ndarray, np.ndarray]:
+def _movable(engine: Engine, case: Case) -> list[Spot]:
     """The nodes a re-derivation may replace (their symbol has another alternative; not the
-    node a relation is about, nor below it), with the productions of the whole tree in
-    preorder (and one more at the end: see ``_keepable``) and, per node, where its subtree
-    begins and ends in them (``bounds``: begin, end, begin, end...).  From the case's
-    ``Flat`` (``flat_of``): a node's place in preorder is where its subtree begins."""
+    node a relation is about, nor below it), from the case's ``Flat`` (``flat_of``): a
+    node's place in preorder is where its subtree begins (``Flat.end``: where it ends)."""
     g = engine.g
     focus = case.focus
     flat = flat_of(engine, case)
     spots: list[Spot] = []
-    bounds: list[int] = []
-    paths, depth, end = flat.paths, flat.depth, flat.end
+    paths, depth = flat.paths, flat.depth
+    alternatives, productions = g.alternatives, g.productions
     for i, p in enumerate(flat.prods):
-        if len(g.alternatives[g.productions[p][0]]) < 2:
+        if len(alternatives[productions[p][0]]) < 2:
             continue
         path = paths[i]
         if focus is not None and path[: len(focus)] == focus:
             continue
         spots.append((path, p, depth[i], i))
-        bounds.append(i)
-        bounds.append(end[i])
-    return spots, np.asarray([*flat.prods, 0], dtype=np.int64), np.asarray(bounds, dtype=np.int64)
+    return spots
 
 
 def _keepable(engine: Engine, case: Case, bias: np.ndarray) -> list[Spot]:
-    """The movable nodes whose subtree holds no production with ``bias`` above 1."""
-    spots, prods, bounds = engine.lasting("movable", case, lambda c: _movable(engine, c))
+    """The movable nodes whose subtree holds no production with ``bias`` above 1: each
+    subtree's largest bias, over its range of the productions in preorder (in plain
+    Python: a tree of a dozen nodes; numpy's ``reduceat`` over them cost more in its calls
+    than in its sums, and the maximum of the same floats is the same)."""
+    spots = engine.lasting("movable", case, lambda c: _movable(engine, c))
     if not spots:
         return []
-    # each subtree's largest bias: reduced over [begin, end) at the even places (the odd
-    # ones reduce the gaps between subtrees, or overlap: not read; the extra production
-    # at the end keeps a last ``end`` inside the array)
-    top = np.maximum.reduceat(bias[prods], bounds)[::2]
-    return [sp for sp, ok in zip(spots, (top <= 1.0).tolist(), strict=True) if ok]
+    flat = flat_of(engine, case)
+    prods, end = flat.prods, flat.end
+    weight = bias.tolist()
+    out: list[Spot] = []
+    for sp in spots:
+        at = sp[3]
+        top = weight[prods[at]]
+        for p in prods[at + 1 : end[at]]:
+            if weight[p] > top:
+                top = weight[p]
+        if top <= 1.0:
+            out.append(sp)
+    return out
 
 
 def _prefixes(paths: set[tuple[int, ...]]) -> set[tuple[int, ...]]:
@@ -272,7 +279,7 @@ class WalkStrategy:
                 kb = bias if keep_bias is None else keep_bias
                 spots = engine.memo("keepable", case, lambda c: _keepable(engine, c, kb))
             else:
-                spots = engine.lasting("movable", case, lambda c: _movable(engine, c))[0]
+                spots = engine.lasting("movable", case, lambda c: _movable(engine, c))
             if avoid:
                 # a subtree holding an avoided node: its path is a prefix of that node's
                 if above is None:
