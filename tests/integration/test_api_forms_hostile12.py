@@ -148,19 +148,15 @@ def test_an_onnx_model_with_one_input_per_column_is_fed_by_name(tmp_path: Path) 
     assert result.n_findings > 0
 
 
-@pytest.mark.parametrize("kind", ["datetime64", "date", "Decimal"])
+# (a column of ``Decimal`` numbers is read as numbers since hostile53c:
+# tests/unit/test_hostile53c_object_numbers.py)
+@pytest.mark.parametrize("kind", ["datetime64", "date"])
 def test_a_date_column_is_refused_by_name_not_with_a_traceback(tmp_path: Path, kind: str) -> None:
-    import decimal
-
     frame = _frame()
     days = pd.date_range("2020-01-01", periods=len(frame), freq="D")
-    frame["when"] = {
-        "datetime64": days,
-        "date": [d.date() for d in days],
-        "Decimal": [decimal.Decimal(i % 7) for i in range(len(frame))],
-    }[kind]
+    frame["when"] = {"datetime64": days, "date": [d.date() for d in days]}[kind]
     text = _refused(frame, tmp_path)
-    assert "'when'" in text and ("date" in text or "Decimal" in text)
+    assert "'when'" in text and "date" in text
     assert not (tmp_path / "s.db").exists() or not assay.RunStore(tmp_path / "s.db").list_runs()
 
 
