@@ -25,8 +25,10 @@ as named when it is the one class named; a clean model as flagged when any class
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -184,6 +186,43 @@ def line(r: dict[str, Any], secs: float) -> str:
     )
 
 
+LINE = re.compile(
+    r"^  (?P<name>.+?): main (?P<main>None|\[.*?\]) b3d (?P<named>\[.*?\]); queries b3d "
+    r"(?P<q>[\d,]+) main (?P<mq>[\d,]+); cpu (?P<cpu>[\d.]+) s; .*?; l1 \(index\) (?P<rows>.*)$"
+)
+ROW = re.compile(r"(\d+):([\d.]+)(!?)\(([+-][\d.]+)\)")
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    """A dump (.json), or the lines a run printed (.out: a run stopped before its dump)."""
+    if path.suffix == ".json":
+        out: list[dict[str, Any]] = json.loads(path.read_text())
+        return out
+    res = []
+    for text in path.read_text().splitlines():
+        m = LINE.match(text)
+        if m is None:
+            continue
+        name = m["name"]
+        rows = [
+            {"class": int(c), "l1": float(v), "reached": not bang, "index": float(i)}
+            for c, v, bang, i in ROW.findall(m["rows"])
+        ]
+        res.append(
+            {
+                "name": name,
+                "target": int(name.rsplit("-> ", 1)[1]) if "-> " in name else None,
+                "main": ast.literal_eval(m["main"]),
+                "named": ast.literal_eval(m["named"]),
+                "queries": int(m["q"].replace(",", "")),
+                "main_queries": int(m["mq"].replace(",", "")) or None,
+                "cpu": float(m["cpu"]),
+                "rows": rows,
+            }
+        )
+    return res
+
+
 def counts(results: list[dict[str, Any]], index: float | None = None) -> dict[str, Any]:
     """Targets named and clean models flagged by main, B3D and B3D where main names none."""
 
@@ -192,12 +231,18 @@ def counts(results: list[dict[str, Any]], index: float | None = None) -> dict[st
             return list(r["named"])
         return [x["class"] for x in r["rows"] if x["index"] > index]
 
+    def lowest(r: dict[str, Any]) -> list[int]:
+        low = min(r["rows"], key=lambda x: x["l1"])
+        return [low["class"]] if index is not None and low["index"] > index else []
+
     tro = [r for r in results if r["target"] is not None]
     clean = [r for r in results if r["target"] is None]
     verdicts = {
         "main": lambda r: r["main"] or [],
         "b3d": b3d,
         "main, else b3d": lambda r: r["main"] or b3d(r),
+        "b3d lowest": lowest,
+        "main, else lowest": lambda r: r["main"] or lowest(r),
     }
     out: dict[str, Any] = {}
     for how, fn in verdicts.items():
@@ -209,6 +254,9 @@ def counts(results: list[dict[str, Any]], index: float | None = None) -> dict[st
         )
     out["wrong"] = [r["name"] for r in tro if b3d(r) and b3d(r) != [r["target"]]]
     out["flagged"] = [f"{r['name']} {b3d(r)}" for r in clean if b3d(r)]
+    out["flagged where main names none"] = [
+        f"{r['name']} {lowest(r)}" for r in clean if lowest(r) and not r["main"]
+    ]
     return out
 
 
@@ -216,16 +264,28 @@ def report(results: list[dict[str, Any]], title: str) -> None:
     q = sorted(r["queries"] for r in results)
     mq = sorted(r["main_queries"] for r in results if r["main_queries"])
     print(f"{title} ({len(results)} models)")
-    for index in (2.0, 3.0):
+    for index in (1.5, 2.0, 2.5, 3.0):
         c = counts(results, index)
-        parts = [f"{h} {a}/{b}, clean {f}/{n}" for h, (a, b, f, n) in list(c.items())[:3]]
+        parts = [f"{h} {a}/{b}, clean {f}/{n}" for h, (a, b, f, n) in list(c.items())[:5]]
         print(f"  index > {index}: " + "; ".join(parts))
-        print(f"    b3d wrong class on {c['wrong'] or 'none'}; clean flagged {c['flagged']}")
+        print(
+            f"    b3d names more or another class than the target on {c['wrong'] or 'none'}; "
+            f"clean flagged {c['flagged']}"
+        )
+        print(
+            f"    lowest: clean flagged where main names none {c['flagged where main names none']}"
+        )
     print(
         f"  queries per model: b3d {q[0]:,} / {q[len(q) // 2]:,} / {q[-1]:,}"
         + (f"; main {mq[0]:,} / {mq[len(mq) // 2]:,} / {mq[-1]:,}" if mq else "")
     )
     tro = [r for r in results if r["target"] is not None]
+    top = sorted(max(x["index"] for x in r["rows"]) for r in results if r["target"] is None)
+    own = sorted(r["rows"][r["target"]]["index"] for r in tro)
+    lowest = sum(min(r["rows"], key=lambda x: x["l1"])["class"] == r["target"] for r in tro)
+    print(f"  clean models' highest index: {' '.join(f'{v:.1f}' for v in top)}")
+    print(f"  targets' index: {' '.join(f'{v:.1f}' for v in own)}")
+    print(f"  target the lowest |m|_1 of its model: {lowest}/{len(tro)}")
     for r in tro:
         rank = sorted(x["l1"] for x in r["rows"]).index(r["rows"][r["target"]]["l1"])
         ti = r["rows"][r["target"]]["index"]
@@ -254,11 +314,18 @@ def main() -> None:
     ap.add_argument("--init-logit", type=float, default=-2.0)
     ap.add_argument("--index", type=float, default=2.0)
     ap.add_argument("--dump", type=Path)
-    ap.add_argument("--load", type=Path, nargs="+")
+    ap.add_argument("--load", type=Path, nargs="+", help="dumps (.json) or printed runs (.out)")
+    ap.add_argument("--merge", action="store_true", help="--load's files as one set")
     args = ap.parse_args()
     if args.load:
+        if args.merge:
+            seen: dict[str, dict[str, Any]] = {}
+            for path in args.load:
+                seen.update({r["name"]: r for r in read(path)})
+            report(list(seen.values()), " + ".join(map(str, args.load)))
+            return
         for path in args.load:
-            report(json.loads(path.read_text()), str(path))
+            report(read(path), str(path))
         return
     with threadpool_limits(1):  # one thread: many small calls, a shared machine
         results = run(args)

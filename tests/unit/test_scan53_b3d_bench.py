@@ -1,8 +1,9 @@
 """How bench/backdoor_b3d53.py searches and counts (the figures of bench/RESULTS.md's scan53
 section rest on it): the NES search for a class's soft mask reaches a one-pixel trigger with a
 mask of about one pixel, far below what a class needing a whole image costs; the anomaly index
-names the low outlier only; a model counts as named only with its target alone, and B3D is
-asked only where main names none in the combined verdict."""
+names the low outlier only; a model counts as named only with its target alone (every class
+over the index, or the lowest |m|_1 alone), and B3D is asked only where main names none in the
+combined verdict."""
 
 from __future__ import annotations
 
@@ -53,7 +54,10 @@ def test_the_anomaly_index_names_the_low_outlier_only() -> None:
 
 
 def _r(target: int | None, main: list[int], b3d: list[int]) -> dict[str, Any]:
-    rows = [{"class": c, "index": 3.0 if c in b3d else 0.0} for c in range(4)]
+    rows = [
+        {"class": c, "index": 3.0 + c if c in b3d else 0.0, "l1": 5.0 - c if c in b3d else 9.0}
+        for c in range(4)
+    ]
     return {"name": "m", "target": target, "main": main, "named": b3d, "rows": rows}
 
 
@@ -69,3 +73,6 @@ def test_a_target_counts_alone_and_b3d_is_asked_where_main_names_none() -> None:
     assert c["main"] == (1, 3, 1, 2)
     assert c["b3d"] == (1, 3, 1, 2)
     assert c["main, else b3d"] == (2, 3, 2, 2)
+    # the lowest |m|_1 alone: the model naming 0 and 3 gives 3 (the lower), its target
+    assert c["b3d lowest"] == (2, 3, 1, 2)
+    assert c["main, else lowest"] == (3, 3, 2, 2)
