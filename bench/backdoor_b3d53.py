@@ -264,7 +264,7 @@ def report(results: list[dict[str, Any]], title: str) -> None:
     q = sorted(r["queries"] for r in results)
     mq = sorted(r["main_queries"] for r in results if r["main_queries"])
     print(f"{title} ({len(results)} models)")
-    for index in (1.5, 2.0, 2.5, 3.0):
+    for index in (1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5):
         c = counts(results, index)
         parts = [f"{h} {a}/{b}, clean {f}/{n}" for h, (a, b, f, n) in list(c.items())[:5]]
         print(f"  index > {index}: " + "; ".join(parts))
