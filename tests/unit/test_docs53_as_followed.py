@@ -69,8 +69,8 @@ def test_an_ended_runs_refusal_names_the_report_line_as_the_readme_says() -> Non
     assert "nothing to resume; assay report R writes its reports and exits with its verdict" in told
     said = _flat(README)
     assert (
-        '"already ended", naming the `assay report RUN --store S` that writes its reports and exits with its verdict'
-        in said
+        '"already ended", naming the `assay report RUN --store S` that writes its reports '
+        "and exits with its verdict" in said
     )
 
 
