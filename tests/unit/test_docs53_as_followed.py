@@ -149,3 +149,13 @@ def test_the_fairness_page_quotes_the_date_recipe_and_reads_object_numbers() -> 
     assert "`" + call.removesuffix(", ...)") in page
     assert "are read as numbers, their findings `int64` or `float64`" in page
     assert "`Pipeline`'s samplers, `RandomOverSampler`, skipped as its `predict` skips them" in page
+
+
+def test_the_text_page_says_labels_naming_numbers_pair_by_them() -> None:
+    # left53 #4: `LABEL_0`/`0` paired in the refusal's map lines; the page said only prefixes
+    page = _page("text.md")
+    assert '`2 0 -> LABEL_0`, `2 1 -> LABEL_1`, "(each pair names one number)"' in page
+    from assay.text.map_guess import map_guess_hint
+
+    told = map_guess_hint(["LABEL_0", "LABEL_1"], ["0", "1"], 1, True)
+    assert "(each pair names one number)" in told and "`2 0 -> LABEL_0`, `2 1 -> LABEL_1`" in told
