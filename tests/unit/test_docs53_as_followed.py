@@ -159,3 +159,10 @@ def test_the_text_page_says_labels_naming_numbers_pair_by_them() -> None:
 
     told = map_guess_hint(["LABEL_0", "LABEL_1"], ["0", "1"], 1, True)
     assert "(each pair names one number)" in told and "`2 0 -> LABEL_0`, `2 1 -> LABEL_1`" in told
+
+
+def test_the_readme_names_a_data_files_line_column() -> None:
+    # left53: a data file's IDIs carry `line` (docs/fairness.md says how); the README's
+    # findings() line named neither `row` nor `line`
+    assert "a data row's index label `row`, or its file's `line`)" in README
+    assert "for data read from a CSV or JSON-lines file `line`" in _page("fairness.md")
