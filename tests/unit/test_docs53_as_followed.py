@@ -166,3 +166,33 @@ def test_the_readme_names_a_data_files_line_column() -> None:
     # findings() line named neither `row` nor `line`
     assert "a data row's index label `row`, or its file's `line`)" in README
     assert "for data read from a CSV or JSON-lines file `line`" in _page("fairness.md")
+
+
+def test_a_resume_of_an_ended_run_leaves_its_junit_file_as_the_readme_says(
+    tmp_path: Path,
+) -> None:
+    # hostile53b's Left 5: the README said every --junit FILE given is the command's own (and
+    # a refused resume's one error); a resume of an ended run leaves the files alone
+    from typer.testing import CliRunner
+
+    from assay import RunStore
+    from assay.cli.app import app, register
+
+    said = _flat(README)
+    assert (
+        "but for `assay resume` of a run that has ended, which leaves its files as they are" in said
+    )
+    store = RunStore(tmp_path / "runs.db")
+    run_id = "fairness-20260101-000000-abcd"
+    store.create_run(run_id=run_id, technique="fairness", seed=1, command="assay", config={},
+                     model={}, versions={})  # fmt: skip
+    store.checkpoint(run_id, status="completed", summary={"headline": "none found"})
+    store.close()
+    if not app.registered_commands:
+        register()
+    junit = tmp_path / "j.xml"
+    argv = ["resume", run_id, "--store", str(tmp_path / "runs.db"), "--junit", str(junit)]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    assert "writes its reports and exits with its verdict" in _flat(result.output)
+    assert not junit.exists()
