@@ -45,3 +45,21 @@ def test_a_globbed_thumbs_db_is_told_to_be_left_out(tmp_path: Path) -> None:
     said = str(info.value)
     assert "Thumbs.db" in said
     assert "leave it out of the list, or give the folder itself" in said
+
+
+def test_the_second_opinion_says_its_sample_was_drawn_from_how_many() -> None:
+    from assay.backdoor.second import describe
+
+    opinion = {
+        "given": False,
+        "low": 0,
+        "sampled": 31,
+        "unconfirmed": 9000,
+        "clean_low": 1,
+        "clean": 30,
+        "line": 0.116,
+        "queries": 492,
+    }
+    said = describe(opinion)
+    assert "STRIP's second opinion on 31 unconfirmed images, drawn from the 9,000 (492" in said
+    assert "drawn from" not in describe({**opinion, "unconfirmed": 31})
