@@ -92,7 +92,8 @@ def image_list(value: Any, argument: str) -> ImageFiles | None:
         if f.suffix.lower() not in _SUFFIXES:
             raise UsageError(
                 f"not an image file ({f.suffix or 'no suffix'}); a list holds image files "
-                f"({', '.join(_SUFFIXES)})",
+                f"({', '.join(_SUFFIXES)}): leave it out of the list, or give the folder "
+                "itself, whose files of other kinds (Thumbs.db, .DS_Store) are passed over",
                 argument=argument,
                 path=str(f),
             )

@@ -133,6 +133,18 @@ def _pillow(argument: str) -> tuple[Any, Any]:
     return Image, UnidentifiedImageError
 
 
+def _unreadable(p: Path, exc: BaseException, argument: str) -> UsageError:
+    """A file Pillow cannot read (cut short, damaged, or no image under an image suffix):
+    named, and what to do (it said the error alone: "not a readable image (OSError: image
+    file is truncated)", hostile53d)."""
+    return UsageError(
+        f"not a readable image ({type(exc).__name__}: {exc}): the file is damaged, cut short "
+        f"or not an image; save it again from its source, or leave it out of {argument}",
+        argument=argument,
+        path=str(p),
+    )
+
+
 def read_file(p: Path, argument: str) -> np.ndarray:
     """One image file's pixels (H, W, 1) for grey images (a palette of greys included), else
     (H, W, 3); uint8, or float64 in [0, 1] for a 16-bit or float grey file (``pixels``)."""
@@ -146,9 +158,7 @@ def read_file(p: Path, argument: str) -> np.ndarray:
     except Image.DecompressionBombError as exc:
         raise _too_large(p, exc, argument) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise UsageError(
-            f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
-        ) from None
+        raise _unreadable(p, exc, argument) from None
 
 
 # EXIF orientations (tag 0x0112) that turn the stored image by 90 or 270 degrees
@@ -215,11 +225,7 @@ def check_sizes(files: list[Path], names: list[str], argument: str) -> None:
         except Image.DecompressionBombError as exc:
             raise _too_large(f, exc, argument) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise UsageError(
-                f"not a readable image ({type(exc).__name__}: {exc})",
-                argument=argument,
-                path=str(f),
-            ) from None
+            raise _unreadable(f, exc, argument) from None
         h, w, _ = sizes[-1]
         if (h, w) != sizes[0][:2]:
             raise UsageError(

@@ -19,6 +19,7 @@ import numpy as np
 
 from assay.backdoor.array_forms import as_pixels, eight_bit_fix, not_images
 from assay.backdoor.first_answer import check_first_answer
+from assay.backdoor.first_form import form_hint
 from assay.backdoor.image_files import (
     ImageFiles,
     arrays_channels_last,
@@ -487,7 +488,9 @@ def setup_backdoor(
                 raw = load(guess.to_model(clean_x[:2]))
             probe_answers = kept
         except ModelError as exc:
-            raise _shape_refused(exc, input_shape, layout) from exc
+            if input_shape or layout:
+                raise _shape_refused(exc, input_shape, layout) from exc
+            raise form_hint(exc, guess, guess.to_model(clean_x[:2])) from exc
         found = _declared_shape(raw)
         if found is None and declared is None:
             found = _open_size_shape(raw, shape[0], shape[1])

@@ -247,7 +247,8 @@ def describe(opinion: dict[str, Any] | None, name: Callable[[int], str] = str) -
     )
     if not opinion["given"]:
         return (
-            f"; STRIP's second opinion on {sampled} unconfirmed images{cost_words(opinion)}: "
+            f"; STRIP's second opinion on {sampled} unconfirmed images{_drawn_from(opinion)}"
+            f"{cost_words(opinion)}: "
             f"{low} keep one answer under blending ({where}): nothing more than clean images "
             "show"
             + pattern_words(opinion.get("pattern"), name)
@@ -274,6 +275,16 @@ def unblended_words(opinion: dict[str, Any]) -> str:
         f"; {n} of the {opinion['unconfirmed']} unconfirmed images were not blended (the "
         "query budget ran short: raise --max-queries to judge them)"
     )
+
+
+def _drawn_from(opinion: dict[str, Any]) -> str:
+    """``, drawn from the 9,000``: how many unconfirmed images the sample judged was drawn
+    from, where it is not all of them (a 10,000-image run said "on 31 unconfirmed images"
+    of its 9,000 unconfirmed, read as 31 left unconfirmed, hostile53d)."""
+    n, sampled = opinion.get("unconfirmed"), opinion.get("sampled")
+    if not isinstance(n, int) or not isinstance(sampled, int) or sampled >= n:
+        return ""
+    return f", drawn from the {n:,}"
 
 
 def cost_words(opinion: dict[str, Any]) -> str:
