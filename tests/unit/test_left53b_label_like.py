@@ -48,6 +48,18 @@ def test_a_column_named_like_a_label_is_named() -> None:
     assert len(said) == 1 and "'income' (named like a label)" in said[0], said
 
 
+def test_a_function_of_a_dataframe_given_the_label_too_is_told() -> None:
+    def by_name(X: pd.DataFrame) -> np.ndarray:  # (fails on a numpy array: given DataFrames)
+        return np.asarray((X["age"] > 40).astype(int))
+
+    data = _FRAME.assign(target=np.where(_AGE > 40, "y", "n"))
+    result = check_fairness(
+        by_name, data, protected=["sex"], classes=[0, 1], max_queries=300, seed=0
+    )
+    said = [w for w in result.warnings if "look like the true label" in w]
+    assert len(said) == 1 and "'target' (named like a label; its values agree" in said[0], said
+
+
 def test_no_word_when_the_label_is_named_or_nothing_looks_like_one() -> None:
     assert _warned(_FRAME.assign(outcome=(_AGE > 40).astype(int)), label="outcome") == []
     assert _warned(_FRAME) == []  # (hours, age: many values; sex: protected)

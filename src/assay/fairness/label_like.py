@@ -1,6 +1,7 @@
 """A column left in the data that looks like the true label, beside a model that names none
-of its columns (hostile53c #10): such a model is given every column of the data in their
-order, so a target left in the frame is searched as one more feature (its values changed in
+of its columns (hostile53c #10): such a model (a function of a numpy array or of a
+DataFrame, a matrix-fitted estimator) is given every column of the data, so a target left
+in the frame is searched as one more feature (its values changed in
 the generated inputs, the inputs' space another), and nothing said it.  A column named like
 a label (``income``, ``target``, ``label``, ``y``, ``class``) or whose values agree with the
 model's answers on the data rows asked at loading (one to one, on at least ``AGREEING`` of
@@ -70,7 +71,7 @@ def label_like_note(
     ask: Callable[[np.ndarray], np.ndarray | None] | None,
 ) -> str | None:
     """The warning on the columns that look like the true label (None: none does), for a
-    model given the data's columns by position with no label named: ``rows`` the data rows
+    model naming none of its columns, with no label named: ``rows`` the data rows
     to compare on (encoded), ``ask`` the model's class indices for them (None: compared by
     name alone; called only when a column may agree)."""
     found = candidates(schema, rows, n_classes)
@@ -107,7 +108,7 @@ def _words(said: Sequence[str], names: Sequence[str]) -> str:
     return (
         f"The data's column(s) {', '.join(said)} look like the true label, yet are searched "
         "as the model's inputs (a model that names none of its columns is given every column "
-        f"of the data in order): if {which} the label, name it, label={first!r} in Python, "
+        f"of the data): if {which} the label, name it, label={first!r} in Python, "
         f"--label {shell_word(first)} on the command line (the group metrics use it, and it "
         f"is no longer searched), or set it aside (data.drop(columns=[{first!r}]); --drop "
         f"{shell_word(first)})"

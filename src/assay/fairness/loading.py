@@ -715,6 +715,7 @@ def _setup(
         ) from None
 
     by_position: tuple[str, ...] | None = None  # columns fed in order to a model naming none
+    undeclared = False  # (a model naming none of its columns: given every column of the data)
     set_aside: tuple[str, ...] = ()  # data columns the model declares it does not take
     if model is None or (isinstance(model, str) and model.startswith("builtin:")):
         kind = "tree" if model is None else model.split(":", 1)[1]
@@ -795,7 +796,8 @@ def _setup(
         if fitted is not None:
             _check_names(fitted, the_schema.names, schema_file=schema)
         framed = getattr(getattr(inner, "fn", None), "frame_columns", None)  # by name
-        if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1 and not framed:
+        undeclared = fitted is None or numbered(fitted)
+        if undeclared and len(the_schema.names) > 1 and not framed:
             by_position = tuple(the_schema.names)
     raw_model = decided(raw_model, cutoff, threshold, estimator, probe_answers, probe)
     scores_read = None  # (several numbers per input, no classes declared: read as logits)
@@ -898,7 +900,7 @@ def _setup(
         watch = ClassWatch(known, by_probability=True)
     label_like = (
         _label_like(the_schema, encoded, raw_model, call_timeout, served=serving_opts is not None)
-        if by_position and labels is None and encoded is not None and dataset is None
+        if undeclared and labels is None and encoded is not None and dataset is None
         else None
     )
     test = FairnessTest(
@@ -946,7 +948,7 @@ def _setup(
 def _label_like(
     schema: Schema, encoded: np.ndarray, model: Any, call_timeout: float | None, *, served: bool
 ) -> str | None:
-    """``label_like_note`` of a model given the data's columns by position: its class
+    """``label_like_note`` of a model naming none of its columns: its class
     indices for the data's first complete rows asked once more (only when a column may
     agree with them; a model failing them, or a served one, whose requests may be billed:
     compared by name alone)."""
