@@ -192,12 +192,43 @@ def test_concurrency_sends_requests_at_once_in_order(server: _Counting) -> None:
     assert server.max_in_flight >= 3  # one at a time would be 1
 
 
-def test_rate_limit_spaces_requests(server: _Counting) -> None:
+class _ThreadClocks:
+    """``time`` for ``assay.models.http`` where each thread's clock moves only by its own
+    sleeps: the limiter's send times as it meant them, whatever the machine's load (the
+    server's arrival times, measured before, put a request held up on its way beside the next
+    one on time: CI saw gaps under 30 ms with the limiter right)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self.sends: list[float] = []
+
+    def monotonic(self) -> float:
+        return 1000.0 + float(getattr(self._local, "slept", 0.0))
+
+    def sleep(self, seconds: float) -> None:
+        self._local.slept = float(getattr(self._local, "slept", 0.0)) + seconds
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+def test_rate_limit_spaces_requests(server: _Counting, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay.models import http
+
+    clocks = _ThreadClocks()
+    read = http.read_answer  # type: ignore[attr-defined]
+
+    def sent(*args: Any, **kwargs: Any) -> Any:
+        clocks.sends.append(clocks.monotonic())  # (the limiter let this request go)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(http, "time", clocks)
+    monkeypatch.setattr(http, "read_answer", sent)
     model = HttpModel(server.url, capabilities=CAPS, max_batch=1, concurrency=4, rate_limit=20)
     model.predict(np.zeros((6, 3)))
     model.close()
-    gaps = np.diff(sorted(server.times))
-    assert len(gaps) == 5 and gaps.min() > 0.03  # 20/s: 50 ms apart (with some slack)
+    assert len(server.times) == 6
+    assert np.diff(sorted(clocks.sends)) == pytest.approx([0.05] * 5)  # 20/s: 50 ms apart
 
 
 def test_retry_after_is_honoured() -> None:

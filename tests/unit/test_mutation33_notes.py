@@ -33,8 +33,14 @@ def test_each_note_is_a_warning_or_not_as_it_says(monkeypatch: pytest.MonkeyPatc
     for name in WARNINGS | NOTES:
         monkeypatch.setattr(notes, name, lambda setup, name=name: name)
     setup = SimpleNamespace(
-        labels_left_out="labels_left_out", scores_read="scores_read", incomplete=None, empty=None
-    )  # (``scores_read``: several numbers read as logits, a warning since hostile47s2)
+        labels_left_out="labels_left_out",
+        scores_read="scores_read",
+        label_like="label_like",
+        incomplete=None,
+        empty=None,
+    )  # (``scores_read``: several numbers read as logits, a warning since hostile47s2;
+    # ``label_like``: a column like the true label searched as an input, left53b)
     said = notes.setup_notes(setup)  # type: ignore[arg-type]
-    assert set(said) == WARNINGS | NOTES | {"labels_left_out", "scores_read"}
-    assert set(notes.setup_warnings(setup)) == WARNINGS | {"scores_read"}  # type: ignore[arg-type]
+    assert set(said) == WARNINGS | NOTES | {"labels_left_out", "scores_read", "label_like"}
+    warned = notes.setup_warnings(setup)  # type: ignore[arg-type]
+    assert set(warned) == WARNINGS | {"scores_read", "label_like"}

@@ -23,4 +23,4 @@ def test_a_text_runs_depth_and_a_backdoor_runs_options_are_keywords() -> None:
     said = in_callers_terms(
         "give --images, --max-trigger 6 and --fpr 0.01", "assay.check_backdoor("
     )
-    assert said == "give images, max_trigger 6 and fpr 0.01", said
+    assert said == "give images, max_trigger=6 and fpr=0.01", said  # (left53b: each advised)

@@ -277,6 +277,9 @@ def _store_in_keywords(message: str) -> str:
 # --fail-on 0", "with --cutoff 600"), prose as before: ``fail_on 0`` (left53)
 _FLAG = re.compile(r"--([a-z][a-z-]*)(?: (-?\d+(?:\.\d+)?)\b(?![.,]\d))?")
 _ADVISED = ("give ", "(", "try ", "e.g. ", "use ", "set ", "pass ")
+# the options listed before one in the same advice ("give --images, --max-trigger 6 and
+# --fpr 0.01": each of them advised, not only the first after "give")
+_LISTED_BEFORE = re.compile(r"(?:--[a-z][a-z-]*(?: -?\d+(?:\.\d+)?)?(?:,? and |,? or |, ))+$")
 # an option and its value where the keyword takes more than the command line's FILE
 _API_FORMS = {
     "--input-shape C,H,W": "input_shape=(C, H, W)",
@@ -358,7 +361,7 @@ def _options_in_keywords(
         if name not in accepted:
             return m.group(0)
         if m.group(2) is not None:  # (advised, ``call_timeout 120`` read as two words)
-            before = m.string[: m.start()]
+            before = _LISTED_BEFORE.sub("", m.string[: m.start()])
             if before.endswith(_ADVISED):
                 return f"{name}={m.group(2)}"
             return f"{name} {m.group(2)}"

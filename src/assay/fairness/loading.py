@@ -55,6 +55,7 @@ from assay.fairness.incomplete import (
 )
 from assay.fairness.known_classes import ClassWatch, known_of
 from assay.fairness.label_forms import dotted_class
+from assay.fairness.label_like import label_like_note
 from assay.fairness.listed import add_listed
 from assay.fairness.object_numbers import numbers_as_numbers
 from assay.fairness.real_args import real_numbers
@@ -63,7 +64,14 @@ from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.single_valued import encoder_values_said
-from assay.fairness.tables import LINE_ATTR, NUMBERS_ATTR, READ_ATTR, SOURCE_ATTR, WRITTEN_ATTR
+from assay.fairness.tables import (
+    CONVERTED_ATTR,
+    LINE_ATTR,
+    NUMBERS_ATTR,
+    READ_ATTR,
+    SOURCE_ATTR,
+    WRITTEN_ATTR,
+)
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.fairness.unknown_refused import refuse_unknown
 from assay.fairness.unread_columns import unread_hint
@@ -236,7 +244,10 @@ def _as_frame(data: Any) -> Any:
                 argument="data",
             ) from None
         frame = pd.DataFrame(columns(as_series=False))
-    return frame if isinstance(frame, pd.DataFrame) else None
+    if not isinstance(frame, pd.DataFrame):
+        return None
+    frame.attrs[CONVERTED_ATTR] = type(data).__name__  # (its rows: no index, said by number)
+    return frame
 
 
 def _index_as_columns(frame: Any, names: Sequence[Any]) -> Any:
@@ -704,6 +715,7 @@ def _setup(
         ) from None
 
     by_position: tuple[str, ...] | None = None  # columns fed in order to a model naming none
+    undeclared = False  # (a model naming none of its columns: given every column of the data)
     set_aside: tuple[str, ...] = ()  # data columns the model declares it does not take
     if model is None or (isinstance(model, str) and model.startswith("builtin:")):
         kind = "tree" if model is None else model.split(":", 1)[1]
@@ -784,7 +796,8 @@ def _setup(
         if fitted is not None:
             _check_names(fitted, the_schema.names, schema_file=schema)
         framed = getattr(getattr(inner, "fn", None), "frame_columns", None)  # by name
-        if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1 and not framed:
+        undeclared = fitted is None or numbered(fitted)
+        if undeclared and len(the_schema.names) > 1 and not framed:
             by_position = tuple(the_schema.names)
     raw_model = decided(raw_model, cutoff, threshold, estimator, probe_answers, probe)
     scores_read = None  # (several numbers per input, no classes declared: read as logits)
@@ -885,6 +898,11 @@ def _setup(
             watch.check(answer, asked)
     elif known is not None and _columns_alone(raw_model, cutoff, threshold, n_classes):
         watch = ClassWatch(known, by_probability=True)
+    label_like = (
+        _label_like(the_schema, encoded, raw_model, call_timeout, served=serving_opts is not None)
+        if undeclared and labels is None and encoded is not None and dataset is None
+        else None
+    )
     test = FairnessTest(
         schema=the_schema,
         data=encoded,
@@ -923,7 +941,30 @@ def _setup(
         listed=unheld_tested,
         scores_read=scores_read,
         row_labels=_row_labels(frame, encoded),
+        label_like=label_like,
     )
+
+
+def _label_like(
+    schema: Schema, encoded: np.ndarray, model: Any, call_timeout: float | None, *, served: bool
+) -> str | None:
+    """``label_like_note`` of a model naming none of its columns: its class
+    indices for the data's first complete rows asked once more (only when a column may
+    agree with them; a model failing them, or a served one, whose requests may be billed:
+    compared by name alone)."""
+    from assay.core.model import labels_of
+
+    rows = encoded[~np.isnan(np.asarray(encoded, dtype=np.float64)).any(axis=1)][:PROBE_ROWS]
+    caps = model.capabilities
+
+    def ask(asked: np.ndarray) -> np.ndarray | None:
+        try:
+            answers = _timed(call_timeout)(lambda: model.predict(schema.decode(asked)))
+            return np.asarray(labels_of(np.asarray(answers), caps))
+        except Exception:  # (a model refusing them: no worse than the probe's words)
+            return None
+
+    return label_like_note(schema, rows, caps.n_classes, None if served else ask)
 
 
 def _row_labels(frame: Any, encoded: np.ndarray | None) -> Any:

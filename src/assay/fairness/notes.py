@@ -313,6 +313,7 @@ def _said(setup: FairnessSetup) -> list[tuple[str | None, bool]]:
         (listed_categories_note(setup), False),
         (mixed_numbers_note(setup), True),
         (by_position_note(setup), True),
+        (setup.label_like, True),
         (setup.scores_read, True),
         (frame_note(setup), False),
         (polars_note(setup), False),

@@ -63,3 +63,5 @@ class FairnessSetup:
     row_labels: Any = None
     # several numbers per input read as a classifier's logits (``models.class_scores``)
     scores_read: str | None = None
+    # the columns that look like the true label, searched as inputs (``fairness.label_like``)
+    label_like: str | None = None

@@ -54,6 +54,9 @@ LINE_ATTR = "assay.first_line"  # file line of the first data row; None: rows ha
 # how a text file was read ({"encoding", "delimiter"}; delimiter None: JSON lines), so that
 # an error can find a row's own line again (blank lines and quoted line breaks before it)
 READ_ATTR = "assay.read_with"
+# the type of a table made a pandas DataFrame by assay (``to_pandas()``: a polars DataFrame, a
+# pyarrow Table): its rows have no index of the user's, only their positions
+CONVERTED_ATTR = "assay.converted_from"
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 _PARQUET_SUFFIXES = (".parquet", ".pq")

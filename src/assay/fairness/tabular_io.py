@@ -27,7 +27,7 @@ from assay.fairness.incomplete import ROWS_ATTR
 from assay.fairness.row_lines import row_line
 from assay.fairness.schema import LONGEST_CATEGORY, Feature, Schema, too_long
 from assay.fairness.schema_files import load_schema
-from assay.fairness.tables import LINE_ATTR, READ_ATTR, SOURCE_ATTR, read_table
+from assay.fairness.tables import CONVERTED_ATTR, LINE_ATTR, READ_ATTR, SOURCE_ATTR, read_table
 from assay.fairness.written_names import unicode_form
 
 __all__ = [
@@ -338,12 +338,14 @@ def _encoded_dtype(schema: Schema, dtype: Any) -> np.dtype[Any]:
 
 class _Where:
     """Turns a row position into a file line for error messages (a DataFrame made in memory,
-    not read by assay, has no lines: its rows go by their index labels)."""
+    not read by assay, has no lines: its rows go by their index labels; a polars DataFrame or
+    a pyarrow Table has no index either: its rows go by their numbers alone)."""
 
     def __init__(self, frame: pd.DataFrame, source: str | None) -> None:
         self.source = source or str(frame.attrs.get(SOURCE_ATTR, "data"))
         in_file = SOURCE_ATTR in frame.attrs
         self.index = None if in_file else frame.index
+        self.labelled = self.index is not None and CONVERTED_ATTR not in frame.attrs
         # rows were set aside (--missing drop): each kept row's position in the data as given
         self.positions = frame.attrs.get(ROWS_ATTR)
         first = frame.attrs.get(LINE_ATTR, 2 if in_file else None)
@@ -358,7 +360,11 @@ class _Where:
             if self.first_line is None
             else row_line(self.read_with, self.file, self.first_line, place)
         )
-        label = "" if self.index is None else f" (index {_plain(self.index[row])!r})"
+        label = (
+            f" (index {_plain(self.index[row])!r})"
+            if self.labelled and self.index is not None
+            else ""
+        )
         at = f"row {place + 1}{label}, column {column!r}"
         return UsageError(f"{at}: {message}", path=self.source, line=line)
 
