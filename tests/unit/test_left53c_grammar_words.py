@@ -8,21 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import assay
+from test_hostile53_grammar_chars import refused  # isort: skip
 
 RULES = 's -> subj "ist" adj\nadj -> "gut" | "schlecht"\nsubj -> "das Essen" | "der Kellner"\n'
-
-
-def labels(batch: list[str]) -> list[str]:
-    return ["neg" if "schlecht" in t else "pos" for t in batch]
-
-
-def refused(grammar: str, tmp_path: Path, oracle: str = "invariance") -> str:
-    with pytest.raises(assay.UsageError) as caught:
-        assay.check_text(
-            [labels], oracle=oracle, grammar=grammar, max_queries=100, store=tmp_path / "r.db"
-        )
-    return str(caught.value)
 
 
 @pytest.mark.parametrize(

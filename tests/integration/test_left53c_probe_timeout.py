@@ -9,27 +9,14 @@ from typing import Any
 from assay.core.callers_prose import summary_in_callers_terms
 from assay.text.recheck import record_recheck
 
+from test_hostile39b_batch_start import _Store  # isort: skip
+
 WHY = "the model did not answer within 1.5 s (--call-timeout); it may be hung"
-
-
-class _Store:
-    """The calls ``record_recheck`` makes of a store."""
-
-    def __init__(self) -> None:
-        self.summary: dict[str, Any] = {"headline": "26 failing sentences found"}
-
-    def get_run(self, run_id: str) -> Any:
-        return type("R", (), {"summary": self.summary})()
-
-    def count_findings(self, run_id: str) -> int:
-        return 0
-
-    def checkpoint(self, run_id: str, *, summary: dict[str, Any]) -> None:
-        self.summary = summary
 
 
 def _checked() -> dict[str, Any]:
     store = _Store()
+    store.summary = {"headline": "26 failing sentences found"}
     probed = {"sentences": 0, "changed": 0, "classifiers": [], "skipped": WHY}
     record_recheck(store, "r", None, call_timeout=1.5, probed=probed)  # type: ignore[arg-type]
     return store.summary
