@@ -531,8 +531,9 @@ def test_a_run_is_locked_whatever_path_leads_to_its_store(tmp_path: Path) -> Non
 def test_resuming_a_run_that_ended_leaves_its_reports_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A CI retry that pastes the resume line of a run that had in fact completed: refused
-    (exit 2), and the JUnit file that line names, the run's own verdict, was removed."""
+    """A CI retry that pastes the resume line of a run that had in fact completed: nothing
+    resumed, and the JUnit file that line names is the run's own verdict, written again
+    (left53c: it was left as it was, exit 2; a fresh CI job then read none)."""
     (tmp_path / "slow2.py").write_text(SLOW2)
     _people(tmp_path)
     args = _fairness_args("slow2.py:predict", "--max-queries", "300", "--store", "s.db")
@@ -545,8 +546,9 @@ def test_resuming_a_run_that_ended_leaves_its_reports_alone(
         cwd=tmp_path, env={**ENV, "SLOW_SECONDS": "0"}, capture_output=True, text=True,
         timeout=300,
     )  # fmt: skip
-    assert again.returncode == 2 and "already ended" in again.stderr, again.stderr
-    assert (tmp_path / "j.xml").read_text() == verdict
+    assert again.returncode == run.returncode and "already ended" in again.stderr, again.stderr
+    now = (tmp_path / "j.xml").read_text()
+    assert now.count("<failure") == verdict.count("<failure") > 0, now
 
 
 @pytest.mark.parametrize("status", ["failed", "model_unavailable"])

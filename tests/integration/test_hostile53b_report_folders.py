@@ -66,7 +66,7 @@ def test_resuming_an_ended_run_names_the_command_of_its_verdict(tmp_path: Path) 
     assert done.returncode in (0, 1), done.stderr
     with sqlite3.connect(tmp_path / "s.db") as db:
         (run_id,) = db.execute("select id from runs").fetchone()
-    refused = _assay(tmp_path, "resume", run_id, "--store", "s.db", "--junit", "j.xml")
+    refused = _assay(tmp_path, "resume", run_id, "--store", "s.db")  # (--junit: written)
     assert refused.returncode == 2 and "nothing to resume" in refused.stderr
     line = refused.stderr.split("nothing to resume; ", 1)[1].split(" writes its reports")[0]
     words = shlex.split(line)

@@ -15,10 +15,11 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
+from rich.progress import Progress, ProgressColumn, Task, TextColumn
 from rich.text import Text
 
 from assay.cli import lost_stdout
+from assay.cli.ascii_bar import bar_column
 from assay.cli.run_placeholders import filled
 from assay.cli.user_words import on_one_line
 from assay.core.kept_streams import call_streams, commanded
@@ -197,7 +198,7 @@ class Output:
         clock = _RunClock(started)
         columns = (
             TextColumn("[bold]{task.fields[phase]:<9}"),
-            BarColumn(),
+            bar_column(),  # (ASCII where the terminal or locale shows no more)
             TextColumn("{task.fields[queries]:>12,} queries"),
             TextColumn("{task.fields[findings]:>10,} findings"),
             clock,

@@ -301,8 +301,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Render a run's reports from the store (at any time, even mid-run).  Exits with the
         run's verdict as it stands (0 only for a run that ended, tested, with nothing at or
         above its --fail-on), so that a CI step gating on it agrees with its JUnit file."""
-        from assay.report import build_document, write_reports
-
         out = Output(quiet=quiet, as_json=as_json)
         if not (json_path or html or junit or as_json or export):
             raise UsageError(
@@ -334,24 +332,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             if note := formula_note(path, guarded):
                 out.note(note)
         if json_path or html or junit or as_json:
-            doc = build_document(the_store, record.id, files_now=True)
-            written = write_reports(
-                doc,
-                json_path=json_path,
-                html_path=html,
-                junit_path=junit,
-                arguments={"json": "--report"},
-            )
-            for p in written:
-                out.say(f"wrote {p}")
-            if as_json:
-                out.emit_json(doc)
+            _write_stored(out, the_store, record.id, json_path, html, junit, as_json=as_json)
         verdict = run_verdict(the_store, record.id)
-        # stalled as `show`, `runs` and the document it wrote say (it read "the run is
-        # running" for a run whose process was gone: docs47)
-        line = verdict_line(
-            verdict, _status(the_store, the_store.get_run(record.id)), record.command
-        )
+        line = _verdict_said(the_store, record.id)
         if exit_zero and verdict.code:  # (the code the verdict gives is not this command's)
             for said in (f"exit {verdict.code})", f"exits {verdict.code})"):  # (an API run's)
                 line = line.replace(f"{said}", f"{said[:-1]} without --exit-zero)")
@@ -456,6 +439,19 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # an ended run's reports are left as they are (they are its verdict's), but for one
         # stopped after its search ended, before what follows it: finished (core.finishing)
         if record.status in ENDED and not finishable(record):
+            if html or junit or json_path:
+                # a CI job resuming the run its timeout stopped as it ended reads the report
+                # it asked for: the run's verdict, as `assay report` writes it (left53c)
+                for path, flag in outputs:
+                    check_creatable(path, flag)
+                out.note(
+                    f"run {record.id} already ended ({record.status}); nothing to resume: "
+                    f"its reports are written as assay report {record.id} writes them, and "
+                    "this command exits with its verdict"
+                )
+                _write_stored(out, the_store, record.id, json_path, html, junit, as_json=as_json)
+                out.say(_verdict_said(the_store, record.id))
+                raise typer.Exit(run_verdict(the_store, record.id).code)
             raise leftover.ReportsLeftAlone(
                 nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
             )
@@ -804,6 +800,37 @@ def _shown_json(
         shown, lambda text: filled_for(text, record.id, store, lambda: line), _KEPT
     )
     return whole
+
+
+def _write_stored(
+    out: Output,
+    the_store: RunStore,
+    run_id: str,
+    json_path: Path | None,
+    html: Path | None,
+    junit: Path | None,
+    *,
+    as_json: bool,
+) -> None:
+    """Write a stored run's reports as they stand (``assay report``; ``assay resume`` of a
+    run that already ended), each file said; ``--json``'s document emitted."""
+    from assay.report import build_document, write_reports
+
+    doc = build_document(the_store, run_id, files_now=True)
+    written = write_reports(
+        doc, json_path=json_path, html_path=html, junit_path=junit, arguments={"json": "--report"}
+    )
+    for p in written:
+        out.say(f"wrote {p}")
+    if as_json:
+        out.emit_json(doc)
+
+
+def _verdict_said(the_store: RunStore, run_id: str) -> str:
+    """A stored run's verdict line, stalled as `show`, `runs` and its documents say (it read
+    "the run is running" for a run whose process was gone: docs47)."""
+    record = the_store.get_run(run_id)
+    return verdict_line(run_verdict(the_store, run_id), _status(the_store, record), record.command)
 
 
 _KEPT = frozenset({("command",), ("config",)})  # (the run's own: never filled)

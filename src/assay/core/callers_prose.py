@@ -22,9 +22,10 @@ __all__ = [
 # image's own budget, the exact answer's time; the strategy, oracle or mode to use instead,
 # a backdoor scan's images and clean images, STRIP's blends and rate, a trigger's largest
 # side, a grammar's depth: a Python run's headline said "--strategy strip looks at those"
-# and "the clean images (--clean)" before hostile50)
+# and "the clean images (--clean)" before hostile50; a call's timeout: left53c)
 _KEYWORDS = frozenset(
     {
+        "call_timeout",
         "exact_time",
         "floor",
         "max_depth",

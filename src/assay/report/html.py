@@ -45,7 +45,7 @@ from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
 from assay.report.region_text import covered_text
 from assay.report.text_html import render_text_section
-from assay.report.verdict_text import run_verdict_text, suite_fails_nothing
+from assay.report.verdict_text import bounded_text, run_verdict_text, suite_fails_nothing
 
 __all__ = ["render_html"]
 
@@ -116,6 +116,8 @@ def _environment() -> jinja2.Environment:
     env.filters["cell"] = _cell
     env.filters["num"] = format_number
     env.filters["pct"] = _pct
+    # a bounded share's interval as the terminal says it: one answer (left53c)
+    env.filters["bounded"] = lambda v: bounded_text(v).strip().removeprefix("(").removesuffix(")")
     env.filters["covered"] = covered_text  # a region's share of the IDIs, as the terminal says
     env.filters["severity_level"] = _severity_level
     env.filters["dict_values"] = lambda d: list(d.values()) if isinstance(d, dict) else []

@@ -146,27 +146,7 @@ def share_text(v: dict[str, Any]) -> str:
     if v.get("may_be_missing"):  # (--missing value: "missing" is drawn as one more value)
         text += f" (with {', '.join(v['may_be_missing'])} missing as one more value)"
     if v["basis"] == "bounded":
-        if v.get("exact_estimate_low") is not None and v.get("exact_estimate_high") is not None:
-            # the share is the analysis' own estimate (the trees on samples of the boxes it
-            # left undecided): its interval, not the answer sample's, goes with it
-            sampled = (
-                f"95 % CI {percent(v['exact_estimate_low'])} to "
-                f"{percent(v['exact_estimate_high'])}, the trees on samples of what the "
-                "analysis left undecided; "
-            )
-        elif v.get("uniform_low") is not None and v.get("uniform_high") is not None:
-            sampled = (
-                f"95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
-                f"{int(v.get('uniform_sampled') or 0):,} sampled; "
-            )  # (bounds of 0-100 % alone would hide the sample's interval)
-        else:
-            sampled = ""
-        low, high = v.get("exact_uniform_low"), v.get("exact_uniform_high")
-        if low is not None and high is not None and low <= 0.0 and high >= 1.0:
-            # bounds that decide nothing are no figure
-            text += f" ({sampled}the exact analysis decided nothing in its time)"
-        else:
-            text += f" ({sampled}exact bounds {percent(low)} to {percent(high)})"
+        text += bounded_text(v)
     elif v["basis"] != "exact":
         text += (
             f" (95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
@@ -196,6 +176,45 @@ def share_text(v: dict[str, Any]) -> str:
             text += " (exact)"
         return text
     return text + (" (exact)" if v["basis"] == "exact" else "")
+
+
+def bounded_text(v: dict[str, Any]) -> str:
+    """A bounded share's parenthesis: one answer, never two that disagree (left53c).  The
+    exact bounds are proven; an interval (the analysis' own estimate's, else the answer
+    sample's) is shown inside them: whole when it lies within, clipped to them when it
+    crosses one, and, when the bounds lie inside it (an analysis stopped early under load
+    yet narrower than the sample), the bounds are the answer and the wider interval is
+    named as the sample's alone, not as the share's range."""
+    low, high = v.get("exact_uniform_low"), v.get("exact_uniform_high")
+    if v.get("exact_estimate_low") is not None and v.get("exact_estimate_high") is not None:
+        # the share is the analysis' own estimate (the trees on samples of the boxes it
+        # left undecided): its interval, not the answer sample's, goes with it
+        ci = (v["exact_estimate_low"], v["exact_estimate_high"])
+        of = "the trees on samples of what the analysis left undecided"
+    elif v.get("uniform_low") is not None and v.get("uniform_high") is not None:
+        ci = (v["uniform_low"], v["uniform_high"])  # (bounds of 0-100 % would hide it)
+        of = f"{int(v.get('uniform_sampled') or 0):,} sampled"
+    else:
+        ci, of = None, ""
+    if low is None or high is None:
+        return "" if ci is None else f" (95 % CI {percent(ci[0])} to {percent(ci[1])}, {of})"
+    if low <= 0.0 and high >= 1.0:  # bounds that decide nothing are no figure
+        said = "" if ci is None else f"95 % CI {percent(ci[0])} to {percent(ci[1])}, {of}; "
+        return f" ({said}the exact analysis decided nothing in its time)"
+    bounds = f"exact bounds {percent(low)} to {percent(high)}"
+    if ci is None or ci[1] < low or ci[0] > high:  # (none, or apart: both said as they are)
+        said = "" if ci is None else f"95 % CI {percent(ci[0])} to {percent(ci[1])}, {of}; "
+        return f" ({said}{bounds})"
+    if ci[0] <= low and ci[1] >= high and (ci[0], ci[1]) != (low, high):
+        return (
+            f" ({bounds}, the answer: the exact analysis proves the share within them though "
+            f"it stopped in its time; the wider 95 % CI {percent(ci[0])} to {percent(ci[1])} "
+            f"is the sample's alone, {of})"
+        )
+    if ci[0] < low or ci[1] > high:  # crosses one bound: the share cannot lie past it
+        clipped = f"{percent(max(ci[0], low))} to {percent(min(ci[1], high))}"
+        return f" (95 % CI {clipped}, {of}, clipped to the {bounds})"
+    return f" (95 % CI {percent(ci[0])} to {percent(ci[1])}, {of}; {bounds})"
 
 
 def _named(value: object) -> str:

@@ -22,7 +22,8 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
     """The run's findings as a DataFrame: minimal sentence, sentence found, margin, labels
     (a list, one per classifier, as in the JSON exports), ``failed`` (the classifiers that
     failed the test, a list: a metamorphic run of several classifiers only), and each
-    classifier's probabilities for the minimal sentence (the first ``limit``)."""
+    classifier's probabilities for the minimal sentence (the first ``limit``); a classifier
+    that answered labels has 1.0/0.0 there, said in ``frame.attrs["notes"]``."""
     import numpy as np
     import pandas as pd
 
@@ -67,11 +68,27 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
         empty = pd.DataFrame(columns=[*_FINDING_COLUMNS, *scores])
         return empty.astype({"times_found": "Int64"})
     frame = pd.DataFrame(rows)
+    if notes := _one_hot_notes((record.config or {}).get("layout") or {}):
+        frame.attrs["notes"] = notes
     # pandas' nullable whole numbers: <NA> (empty in CSV, null in JSON) where unknown; it
     # was object, None there (f.times_found.astype(int) raised, .dtype said nothing)
     found = _times_found(record.summary or {}, frame)
     frame.insert(1, "times_found", pd.Series(found, dtype="Int64", index=frame.index))
     return frame
+
+
+def _one_hot_notes(layout: dict[str, Any]) -> list[str]:
+    """What a labels-only classifier's columns hold (a top-1 pipeline answers one score, of
+    its top class: no row of scores exists): 1.0 for the label it answered, 0.0 for the
+    others, not its confidence (hostile53's Left).  Kept in ``frame.attrs["notes"]``: the
+    columns keep their ``NAME: LABEL`` names, which code reads."""
+    names, scored = layout.get("names") or [], layout.get("scored") or []
+    return [
+        f"{name} answered labels, not scores: its columns ({name}: LABEL) are 1.0 for the "
+        "label it answered and 0.0 for the others, not its confidence"
+        for name, has in zip(names, scored, strict=False)
+        if not has
+    ]
 
 
 # a findings frame's columns before the classifiers' scores ("NAME: LABEL")

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from assay.core.textfile import read_text_file
 from assay.errors import UsageError
+from assay.text.did_you_mean import did_you_mean
 from assay.text.lexicon import read_lexicon
 from assay.text.lines import file_lines
 from assay.text.odd_chars import odd_char_hint
@@ -658,7 +659,8 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
                     continue
                 if value not in ids:
                     raise UsageError(
-                        f"unknown symbol {value!r}: no rule defines it (symbols defined: "
+                        f"unknown symbol {value!r}: no rule defines it"
+                        f"{did_you_mean(value, names)} (symbols defined: "
                         f"{', '.join(names[:12])}{', ...' if len(names) > 12 else ''}); "
                         "quote it if it is a word",
                         path=source,
@@ -847,7 +849,9 @@ def _directive_head(g: Grammar, raw: str, n: int, source: str) -> tuple[_Lexer, 
     lex.symbol()
     name, col = lex.symbol()
     if name not in g.names:
-        raise lex.error(f"unknown symbol {name!r} in the directive", col)
+        raise lex.error(
+            f"unknown symbol {name!r} in the directive{did_you_mean(name, g.names)}", col
+        )
     return lex, g.names.index(name)
 
 
@@ -860,7 +864,7 @@ def _match_alt(g: Grammar, s: int, alt: _Alt, lex: _Lexer) -> int:
         elif value in g.names:
             items.append(g.names.index(value))
         else:
-            raise lex.error(f"unknown symbol {value!r}", col)
+            raise lex.error(f"unknown symbol {value!r}{did_you_mean(value, g.names)}", col)
     for a, p in enumerate(g.alternatives[s]):
         if g.productions[p][1] == tuple(items):
             return a

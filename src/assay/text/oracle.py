@@ -105,7 +105,9 @@ class Oracle:
         if kind == "differential" and len(layout.names) < 2:
             raise UsageError(
                 "differential testing needs two or more classifiers; for one, "
-                "use --oracle invariance or directional",
+                # (each value with its flag: a Python caller reads both as keywords, not
+                # `oracle="invariance" or directional`: hostile53's Left)
+                "use --oracle invariance or --oracle directional",
                 argument="MODEL",
             )
         if kind == "invariance" and not grammar.invariants:

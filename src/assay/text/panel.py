@@ -113,6 +113,9 @@ class Layout:
             "maps": [list(m) for m in self.maps],
             "unmapped": self.unmapped(),
             "folded": [list(f) for f in self.folded],
+            # (per classifier, when known: scores, or labels shown one-hot, which the
+            # findings frame says: left53c)
+            **({"scored": list(self.scored)} if self.scored else {}),
         }
 
     def answer_text(
