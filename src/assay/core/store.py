@@ -84,6 +84,7 @@ from assay.core.store_blobs import (
 )
 from assay.core.store_bus import arm, disarm
 from assay.core.store_conn import SharedConnection
+from assay.core.store_damage import stored_row
 from assay.core.store_file import (
     SCHEMA_VERSION,
     Transaction,
@@ -1182,7 +1183,10 @@ class RunStore:
             if "no such table" in str(exc):
                 return None
             raise
-        return None if row is None else Tallies.from_json(json.loads(row[0]))
+        if row is None:
+            return None
+        with stored_row(self.path, run_id, "tallies (its counts of findings)"):
+            return Tallies.from_json(json.loads(row[0]))
 
     def _writer_tallies(self, run_id: str) -> Tallies:
         """The run's tallies for writing: cached, or loaded with their samples rebuilt (a
@@ -1330,6 +1334,12 @@ class RunStore:
         ).fetchall()
         if not rows:
             return None
+        with stored_row(self.path, run_id, "resume state"):
+            return self._snapshot(rows)
+
+    @staticmethod
+    def _snapshot(rows: Sequence[Sequence[Any]]) -> Snapshot:
+        """``load_snapshot``'s snapshot of the run's ``state`` rows."""
         snap = Snapshot()
         parts: list[tuple[str, int, bytes, bool]] = []
         sets: list[tuple[str, bytes]] = []
@@ -1370,6 +1380,13 @@ class RunStore:
         ).fetchone()
         if row is None:
             row = self._match_prefix(run_id)
+        with stored_row(self.path, row[0], "record"):
+            return self._record(row, brief=brief, summary_keys=summary_keys, lean=lean)
+
+    def _record(
+        self, row: Sequence[Any], *, brief: bool, summary_keys: Sequence[str], lean: bool
+    ) -> RunRecord:
+        """``get_run``'s record of its ``row`` (its JSON columns parsed)."""
         summary = json.loads(row[9])
         if isinstance(summary, list):  # (the keys picked, in their order)
             summary = {k: v for k, v in zip(summary_keys, summary, strict=False) if v is not None}
@@ -1497,11 +1514,13 @@ class RunStore:
                 continue
             raw = bytes(row[0])
             if not is_columnar(raw):
-                b = FindingBatch.from_bytes(raw)
+                with stored_row(self.path, run_id, f"findings (batch {seq})"):
+                    b = FindingBatch.from_bytes(raw)
                 yield b, np.arange(counter, counter + len(b), dtype=np.int64)
                 counter += len(b)
                 continue
-            b, idx, provisional = decode_witnesses(raw)
+            with stored_row(self.path, run_id, f"findings (batch {seq})"):
+                b, idx, provisional = decode_witnesses(raw)
             if not provisional:
                 yield b, idx
             elif tallies is not None:
