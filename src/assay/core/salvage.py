@@ -240,9 +240,10 @@ def _check_back(store: RunStore, run: SavedRun) -> str:
         run.kept = sum(len(batch) for batch, _ in store.iter_witnesses(run.id))
         store.count_findings(run.id)
     except Exception as exc:  # damaged content: any decoding error means the run is not whole
+        cause: BaseException = exc
         if isinstance(exc, DamagedRowError) and exc.__cause__ is not None:
-            exc = exc.__cause__  # (the decoding's own error: the store's words say salvage)
-        return f"its findings do not decode ({type(exc).__name__}: {exc})"
+            cause = exc.__cause__  # (the decoding's own error: the store's words say salvage)
+        return f"its findings do not decode ({type(cause).__name__}: {cause})"
     run.findings = record.n_findings
     return ""
 
