@@ -106,3 +106,40 @@ def test_a_command_on_a_damaged_row_exits_4_not_as_a_bug(tmp_path: Path) -> None
     assert code == 4, said
     assert "internal error" not in said and "run toy-a's record does not read" in said
     assert "assay salvage" in said
+
+
+def _listing(tmp_path: Path, *extra: str) -> tuple[int, str, str]:
+    from assay.cli.app import main
+
+    path = tmp_path / "runs.db"
+    _store(path)
+    _flip(path, "UPDATE runs SET summary='{\"a\": 1,,}' WHERE id='toy-a'")
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(["runs", "--store", str(path), *extra])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_one_damaged_run_leaves_the_others_listed_and_is_named(tmp_path: Path) -> None:
+    """One flipped byte in one run's row of a team's 1,500-run store ended `assay runs`
+    with no line at all (exit 5; SQLite's "malformed JSON" of the brief listing, exit 4)."""
+    code, out, err = _listing(tmp_path)
+    assert code == 4
+    assert "toy-b" in out and "toy-a" not in out
+    assert "--limit" not in out  # (the damaged run was not hidden by the limit)
+    assert "toy-a" in err and "assay salvage" in err
+
+
+def test_runs_json_lists_a_damaged_run_in_its_place_in_one_document(tmp_path: Path) -> None:
+    import json
+
+    code, out, _ = _listing(tmp_path, "--json")
+    assert code == 4
+    runs = json.loads(out)["runs"]
+    assert [r["id"] for r in runs] == ["toy-b", "toy-a"]
+    assert runs[0]["status"] != "damaged" and runs[1]["status"] == "damaged"
+    assert "assay salvage" in runs[1]["error"]

@@ -84,7 +84,7 @@ from assay.core.store_blobs import (
 )
 from assay.core.store_bus import arm, disarm
 from assay.core.store_conn import SharedConnection
-from assay.core.store_damage import stored_row
+from assay.core.store_damage import DamagedRowError, stored_row
 from assay.core.store_file import (
     SCHEMA_VERSION,
     Transaction,
@@ -1373,11 +1373,12 @@ class RunStore:
         columns = _WHOLE
         if brief:
             columns = _BRIEF if not summary_keys else _BRIEF[:-4] + _picked(summary_keys)
-        row = self._db.execute(
-            f"SELECT id, technique, status, seed, command, {columns},"
-            " error, created, updated FROM runs WHERE id=?",
-            (run_id,),
-        ).fetchone()
+        with stored_row(self.path, run_id, "record"):
+            row = self._db.execute(
+                f"SELECT id, technique, status, seed, command, {columns},"
+                " error, created, updated FROM runs WHERE id=?",
+                (run_id,),
+            ).fetchone()
         if row is None:
             row = self._match_prefix(run_id)
         with stored_row(self.path, row[0], "record"):
@@ -1461,24 +1462,35 @@ class RunStore:
         )
 
     def list_runs(
-        self, limit: int = 50, *, brief: bool = False, summary_keys: Sequence[str] = ()
+        self,
+        limit: int = 50,
+        *,
+        brief: bool = False,
+        summary_keys: Sequence[str] = (),
+        damaged: list[DamagedRowError] | None = None,
     ) -> list[RunRecord]:
         """The newest ``limit`` runs (-1: all), newest first.  ``brief``: without their
         config, model, versions, progress and summary but its ``summary_keys`` (see
         ``get_run``): what choosing among every run of a store kept for months needs
         (``core.retention``), and what ``assay runs`` prints, where reading each run's
         whole JSON took 0.6 MB of memory a run (400 MB for 600)."""
-        return list(self.iter_runs(limit, brief=brief, summary_keys=summary_keys))
+        return list(self.iter_runs(limit, brief=brief, summary_keys=summary_keys, damaged=damaged))
 
     def count_runs(self) -> int:
         """How many runs the store holds."""
         return int(self._db.execute("SELECT count(*) FROM runs").fetchone()[0])
 
     def iter_runs(
-        self, limit: int = 50, *, brief: bool = False, summary_keys: Sequence[str] = ()
+        self,
+        limit: int = 50,
+        *,
+        brief: bool = False,
+        summary_keys: Sequence[str] = (),
+        damaged: list[DamagedRowError] | None = None,
     ) -> Iterator[RunRecord]:
         """``list_runs``, one run read at a time (``assay runs --json`` holds one run
-        parsed, not all of them)."""
+        parsed, not all of them).  ``damaged``: a run whose record does not parse is left
+        out and its error put there (one damaged row ended the listing of every run)."""
         ids = [
             r[0]
             for r in self._db.execute(
@@ -1486,7 +1498,14 @@ class RunStore:
             ).fetchall()
         ]
         for i in ids:
-            yield self.get_run(i, brief=brief, summary_keys=summary_keys)
+            try:
+                record = self.get_run(i, brief=brief, summary_keys=summary_keys)
+            except DamagedRowError as exc:
+                if damaged is None:
+                    raise
+                damaged.append(exc)
+                continue
+            yield record
 
     def iter_batches(self, run_id: str) -> Iterator[FindingBatch]:
         """The kept witnesses: those kept for good in the order found, then, per kind, the

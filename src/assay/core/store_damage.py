@@ -11,6 +11,7 @@ the run and what of it does not read, and the salvage line that copies the runs 
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import struct
 import zlib
 from collections.abc import Iterator
@@ -54,6 +55,13 @@ def stored_row(path: Path | str, run_id: str, what: str) -> Iterator[None]:
         yield
     except AssayError:
         raise
+    except sqlite3.OperationalError as exc:  # (SQLite's json_extract of a brief listing)
+        if "malformed json" not in str(exc).lower():
+            raise
+        raise DamagedRowError(
+            f"{path}: run {run_id}'s {what} does not read ({exc})" + damage_hint(path, "malformed"),
+            run_id=run_id,
+        ) from exc
     except PARSE_ERRORS as exc:
         reason = f"{type(exc).__name__}: {exc}"
         if len(reason) > 200:
