@@ -40,6 +40,7 @@ from assay.core.config_cache import parsed_entry
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.heartbeat import CUT, Heartbeat
 from assay.core.message_secrets import redact_message
+from assay.core.near_ids import near_ids
 from assay.core.opened_within import opened
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
@@ -1450,8 +1451,10 @@ class RunStore:
             else f"{run_id[:60]!r}... ({len(run_id):,} characters)"
         )
         if not rows:
+            near = near_ids(run_id, (r[0] for r in self._db.execute("SELECT id FROM runs")))
             raise UsageError(
                 f"no run {shown} in {self.path.absolute()}"
+                + (f"; did you mean {' or '.join(near)}?" if near else "")
                 + (f"; latest runs: {', '.join(known)}" if known else " (the store is empty)"),
                 argument="RUN_ID",
             )
