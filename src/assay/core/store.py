@@ -113,6 +113,7 @@ from assay.core.store_index import (
 from assay.core.store_legacy import adopt
 from assay.core.terminal import shell_word
 from assay.core.unfinished import KEY as UNFINISHED_KEY
+from assay.core.wal_alone import keep_wal_alone
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TIE, Tallies
 from assay.errors import NotAStoreError, StoreError, UsageError
 
@@ -291,6 +292,7 @@ class RunStore:
                 "command again"
             )
         try:
+            keep_wal_alone(self.path)  # (a WAL left without its store: moved aside, said)
             make_private(self.path)  # a new store is its user's alone (0700 / 0600)
             # a run's periodic checkpoints are written on a background thread, one at a time
             # (``core.run``): the connection is used by one thread at a time, not always the same
