@@ -58,16 +58,15 @@ def stored_row(path: Path | str, run_id: str, what: str) -> Iterator[None]:
     except sqlite3.OperationalError as exc:  # (SQLite's json_extract of a brief listing)
         if "malformed json" not in str(exc).lower():
             raise
-        raise DamagedRowError(
-            f"{path}: run {run_id}'s {what} does not read ({exc})" + damage_hint(path, "malformed"),
-            run_id=run_id,
-        ) from exc
+        raise _damaged(path, run_id, what, str(exc)) from exc
     except PARSE_ERRORS as exc:
-        reason = f"{type(exc).__name__}: {exc}"
-        if len(reason) > 200:
-            reason = reason[:200] + "..."
-        raise DamagedRowError(
-            f"{path}: run {run_id}'s {what} does not read ({reason})"
-            + damage_hint(path, "malformed"),
-            run_id=run_id,
-        ) from exc
+        raise _damaged(path, run_id, what, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _damaged(path: Path | str, run_id: str, what: str, reason: str) -> DamagedRowError:
+    if len(reason) > 200:
+        reason = reason[:200] + "..."
+    return DamagedRowError(
+        f"{path}: run {run_id}'s {what} does not read ({reason})" + damage_hint(path, "malformed"),
+        run_id=run_id,
+    )
