@@ -17,6 +17,7 @@ from assay.cli.answer_lines import answer_notes, say_answer
 from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs
 from assay.cli.console import Output
+from assay.cli.damaged_runs import exit_if_damaged, json_items, raise_damaged
 from assay.cli.export_pending import export_before_resume, export_moved
 from assay.cli.options import (
     AsJson,
@@ -58,6 +59,7 @@ from assay.core.run_commands import filled_for, filled_in
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.runlock import QUIET_SECONDS
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
+from assay.core.store_damage import DamagedRowError
 from assay.core.unfinished import KEY, nothing_to_resume
 from assay.core.witnesses import stored_keep
 from assay.errors import StoreError, UsageError
@@ -157,17 +159,22 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         limit = min(limit, _MOST)  # (a larger one was exit 5: SQLite's integers end there)
         the_store = _open(store, read_only=True)
         lost_stdout.answer("the list of runs")
+        damaged: list[DamagedRowError] = []  # (the other runs listed, then these said)
         if as_json:  # each run read and written one at a time; whole with --full
             out.emit_json_list(
                 "runs",
-                (
-                    _listed(_shown_json(r, store, the_store), full=full)
-                    for r in the_store.iter_runs(limit)
+                json_items(
+                    the_store.iter_runs(limit, damaged=damaged),
+                    damaged,
+                    lambda r: _listed(_shown_json(r, store, the_store), full=full),
                 ),
             )
+            exit_if_damaged(damaged)  # (its runs in the document, "status": "damaged")
             return
         # what the lines print, no more: a run's whole JSON is ~0.6 MB of memory parsed
-        records = the_store.list_runs(limit, brief=True, summary_keys=(*PASS_KEYS, KEY))
+        records = the_store.list_runs(
+            limit, brief=True, summary_keys=(*PASS_KEYS, KEY), damaged=damaged
+        )
         if not records:
             out.say(f"no runs in {store}")
         wide = max((len(r.id) for r in records), default=0)  # (text-... ids are shorter)
@@ -180,7 +187,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"seed {r.seed}  {_when(r.created)}" + (f"  {failed[0].upper()}" if failed else "")
             )
         held = the_store.count_runs()
-        if held > len(records):  # a CI job's store grows by a run a job: say so, and the cure
+        # (a CI job's store grows by a run a job: say so, and the cure; a damaged run is
+        # said at the end, not as one --limit hid)
+        if held > len(records) + len(damaged):
             prune = shlex.join(["assay", "prune", "--keep-last", "N", "--store", str(store)])
             out.say(
                 f"{len(records):,} of {held:,} runs shown (--limit N shows more); the store "
@@ -199,6 +208,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"  {_resume_hint(the_store.get_run(r.id), store)}")
             if r.error:  # it failed there (a model, a bug): its resume finishes it once fixed
                 out.say(f"    (it failed after its search: {_first_line(r.error)})")
+        raise_damaged(damaged)
 
     @app.command("show")
     @guarded

@@ -27,6 +27,7 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 
+from assay.core.lock_modes import lock_file_mode, share_like_store
 from assay.core.paths import own_folder, run_file_name
 
 try:
@@ -141,8 +142,14 @@ class RunLock:
         busy = 0
         for _ in range(20):  # (the file may be removed under us by its owner: try again)
             try:
+                made = not self.path.parent.is_dir()
                 own_folder(self.path.parent)
+                share_like_store(self.path.parent, made)  # (a team's store: the team's locks)
+                fresh = not self.path.exists()
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+                if fresh:  # (its bits as the store's, the umask left out; another's file kept)
+                    with contextlib.suppress(OSError):
+                        os.fchmod(fd, lock_file_mode(self.path.parent))
             except OSError:
                 if self.path.is_symlink():  # planted: the link goes, its target stays
                     with contextlib.suppress(OSError):

@@ -29,6 +29,7 @@ from typing import Any
 
 from assay.core.runlock import held_runs, holder
 from assay.core.store import ENDED, RunStore
+from assay.core.store_damage import DamagedRowError
 from assay.core.store_file import SCHEMA_VERSION, schema_version
 from assay.errors import StoreError, UsageError
 
@@ -239,7 +240,10 @@ def _check_back(store: RunStore, run: SavedRun) -> str:
         run.kept = sum(len(batch) for batch, _ in store.iter_witnesses(run.id))
         store.count_findings(run.id)
     except Exception as exc:  # damaged content: any decoding error means the run is not whole
-        return f"its findings do not decode ({type(exc).__name__}: {exc})"
+        cause: BaseException = exc
+        if isinstance(exc, DamagedRowError) and exc.__cause__ is not None:
+            cause = exc.__cause__  # (the decoding's own error: the store's words say salvage)
+        return f"its findings do not decode ({type(cause).__name__}: {cause})"
     run.findings = record.n_findings
     return ""
 

@@ -40,6 +40,7 @@ from assay.core.config_cache import parsed_entry
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.heartbeat import CUT, Heartbeat
 from assay.core.message_secrets import redact_message
+from assay.core.near_ids import near_ids
 from assay.core.opened_within import opened
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
@@ -84,6 +85,7 @@ from assay.core.store_blobs import (
 )
 from assay.core.store_bus import arm, disarm
 from assay.core.store_conn import SharedConnection
+from assay.core.store_damage import DamagedRowError, stored_row
 from assay.core.store_file import (
     SCHEMA_VERSION,
     Transaction,
@@ -111,6 +113,7 @@ from assay.core.store_index import (
 from assay.core.store_legacy import adopt
 from assay.core.terminal import shell_word
 from assay.core.unfinished import KEY as UNFINISHED_KEY
+from assay.core.wal_alone import keep_wal_alone
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TIE, Tallies
 from assay.errors import NotAStoreError, StoreError, UsageError
 
@@ -289,6 +292,7 @@ class RunStore:
                 "command again"
             )
         try:
+            keep_wal_alone(self.path)  # (a WAL left without its store: moved aside, said)
             make_private(self.path)  # a new store is its user's alone (0700 / 0600)
             # a run's periodic checkpoints are written on a background thread, one at a time
             # (``core.run``): the connection is used by one thread at a time, not always the same
@@ -1182,7 +1186,10 @@ class RunStore:
             if "no such table" in str(exc):
                 return None
             raise
-        return None if row is None else Tallies.from_json(json.loads(row[0]))
+        if row is None:
+            return None
+        with stored_row(self.path, run_id, "tallies (its counts of findings)"):
+            return Tallies.from_json(json.loads(row[0]))
 
     def _writer_tallies(self, run_id: str) -> Tallies:
         """The run's tallies for writing: cached, or loaded with their samples rebuilt (a
@@ -1330,6 +1337,12 @@ class RunStore:
         ).fetchall()
         if not rows:
             return None
+        with stored_row(self.path, run_id, "resume state"):
+            return self._snapshot(rows)
+
+    @staticmethod
+    def _snapshot(rows: Sequence[Sequence[Any]]) -> Snapshot:
+        """``load_snapshot``'s snapshot of the run's ``state`` rows."""
         snap = Snapshot()
         parts: list[tuple[str, int, bytes, bool]] = []
         sets: list[tuple[str, bytes]] = []
@@ -1363,13 +1376,21 @@ class RunStore:
         columns = _WHOLE
         if brief:
             columns = _BRIEF if not summary_keys else _BRIEF[:-4] + _picked(summary_keys)
-        row = self._db.execute(
-            f"SELECT id, technique, status, seed, command, {columns},"
-            " error, created, updated FROM runs WHERE id=?",
-            (run_id,),
-        ).fetchone()
+        with stored_row(self.path, run_id, "record"):
+            row = self._db.execute(
+                f"SELECT id, technique, status, seed, command, {columns},"
+                " error, created, updated FROM runs WHERE id=?",
+                (run_id,),
+            ).fetchone()
         if row is None:
             row = self._match_prefix(run_id)
+        with stored_row(self.path, row[0], "record"):
+            return self._record(row, brief=brief, summary_keys=summary_keys, lean=lean)
+
+    def _record(
+        self, row: Sequence[Any], *, brief: bool, summary_keys: Sequence[str], lean: bool
+    ) -> RunRecord:
+        """``get_run``'s record of its ``row`` (its JSON columns parsed)."""
         summary = json.loads(row[9])
         if isinstance(summary, list):  # (the keys picked, in their order)
             summary = {k: v for k, v in zip(summary_keys, summary, strict=False) if v is not None}
@@ -1432,8 +1453,10 @@ class RunStore:
             else f"{run_id[:60]!r}... ({len(run_id):,} characters)"
         )
         if not rows:
+            near = near_ids(run_id, (r[0] for r in self._db.execute("SELECT id FROM runs")))
             raise UsageError(
                 f"no run {shown} in {self.path.absolute()}"
+                + (f"; did you mean {' or '.join(near)}?" if near else "")
                 + (f"; latest runs: {', '.join(known)}" if known else " (the store is empty)"),
                 argument="RUN_ID",
             )
@@ -1444,24 +1467,35 @@ class RunStore:
         )
 
     def list_runs(
-        self, limit: int = 50, *, brief: bool = False, summary_keys: Sequence[str] = ()
+        self,
+        limit: int = 50,
+        *,
+        brief: bool = False,
+        summary_keys: Sequence[str] = (),
+        damaged: list[DamagedRowError] | None = None,
     ) -> list[RunRecord]:
         """The newest ``limit`` runs (-1: all), newest first.  ``brief``: without their
         config, model, versions, progress and summary but its ``summary_keys`` (see
         ``get_run``): what choosing among every run of a store kept for months needs
         (``core.retention``), and what ``assay runs`` prints, where reading each run's
         whole JSON took 0.6 MB of memory a run (400 MB for 600)."""
-        return list(self.iter_runs(limit, brief=brief, summary_keys=summary_keys))
+        return list(self.iter_runs(limit, brief=brief, summary_keys=summary_keys, damaged=damaged))
 
     def count_runs(self) -> int:
         """How many runs the store holds."""
         return int(self._db.execute("SELECT count(*) FROM runs").fetchone()[0])
 
     def iter_runs(
-        self, limit: int = 50, *, brief: bool = False, summary_keys: Sequence[str] = ()
+        self,
+        limit: int = 50,
+        *,
+        brief: bool = False,
+        summary_keys: Sequence[str] = (),
+        damaged: list[DamagedRowError] | None = None,
     ) -> Iterator[RunRecord]:
         """``list_runs``, one run read at a time (``assay runs --json`` holds one run
-        parsed, not all of them)."""
+        parsed, not all of them).  ``damaged``: a run whose record does not parse is left
+        out and its error put there (one damaged row ended the listing of every run)."""
         ids = [
             r[0]
             for r in self._db.execute(
@@ -1469,7 +1503,14 @@ class RunStore:
             ).fetchall()
         ]
         for i in ids:
-            yield self.get_run(i, brief=brief, summary_keys=summary_keys)
+            try:
+                record = self.get_run(i, brief=brief, summary_keys=summary_keys)
+            except DamagedRowError as exc:
+                if damaged is None:
+                    raise
+                damaged.append(exc)
+                continue
+            yield record
 
     def iter_batches(self, run_id: str) -> Iterator[FindingBatch]:
         """The kept witnesses: those kept for good in the order found, then, per kind, the
@@ -1497,11 +1538,13 @@ class RunStore:
                 continue
             raw = bytes(row[0])
             if not is_columnar(raw):
-                b = FindingBatch.from_bytes(raw)
+                with stored_row(self.path, run_id, f"findings (batch {seq})"):
+                    b = FindingBatch.from_bytes(raw)
                 yield b, np.arange(counter, counter + len(b), dtype=np.int64)
                 counter += len(b)
                 continue
-            b, idx, provisional = decode_witnesses(raw)
+            with stored_row(self.path, run_id, f"findings (batch {seq})"):
+                b, idx, provisional = decode_witnesses(raw)
             if not provisional:
                 yield b, idx
             elif tallies is not None:
