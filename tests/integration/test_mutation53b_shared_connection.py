@@ -45,7 +45,9 @@ def work():
         if how == "execute":
             db.execute("INSERT INTO t VALUES (hold())")
         elif how == "executescript":
-            db.executescript("INSERT INTO t VALUES (hold()); INSERT INTO t VALUES (8);")
+            # (more statements after the held one: closed under it, the script's next
+            # statements ran on a freed connection, some refused, InterfaceError)
+            db.executescript("INSERT INTO t VALUES (hold()); " + "INSERT INTO t VALUES (8); " * 200)
         else:
             db.executemany("INSERT INTO t VALUES (?)", rows())
         got["ran"] = "ended"
@@ -68,7 +70,7 @@ again = sqlite3.connect(path)
 print("rows:", sorted(x for (x,) in again.execute("SELECT x FROM t")))
 """
 
-WRITTEN = {"execute": [7], "executescript": [7, 8], "executemany": [1, 2]}
+WRITTEN = {"execute": [7], "executescript": [7] + [8] * 200, "executemany": [1, 2]}
 
 
 @pytest.mark.parametrize("how", ["execute", "executescript", "executemany"])
