@@ -8,6 +8,7 @@ is a SIGSEGV there, a failed assertion here."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,59 @@ def test_a_store_closed_during_a_statement_of_any_of_its_connections_waits_for_i
     # its row read, or the fetch after it refused (the connection closed as it ended)
     assert lines[0] in ("row: (7,)", "row: ProgrammingError"), done.stdout
     assert lines[1:] == ["closed: yes"], (done.stdout, done.stderr[-2000:])
+
+
+# three threads read a read-only store while the main thread closes it, again and again
+# (left53's stress, of a store opened read-only: its connections are ``open_read_only``'s)
+READ_ONLY_STRESS = """
+import json, sys, threading, time
+from assay.core.store import RunStore
+
+sys.setswitchinterval(1e-6)
+path, rounds = sys.argv[1], int(sys.argv[2])
+s = RunStore(path, compaction="off")
+for i in range(3):
+    s.create_run(run_id=f"fairness-{i}", technique="fairness", seed=0, command="c",
+                 config={}, model={}, versions={})
+    s.let_go(f"fairness-{i}")
+s.close()
+kinds = set()
+
+def read(s, stop):
+    while not stop.is_set():
+        try:
+            s.list_runs()
+            s.count_runs()
+        except Exception as exc:
+            kinds.add(f"{type(exc).__name__}: {exc}")
+            return
+
+for i in range(rounds):
+    s = RunStore(path, read_only=True)
+    stop = threading.Event()
+    threads = [threading.Thread(target=read, args=(s, stop)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.002)
+    s.close()
+    stop.set()
+    for t in threads:
+        t.join()
+print(json.dumps(sorted(kinds)))
+"""
+
+
+def test_threads_reading_a_read_only_store_closed_under_them_do_not_crash(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "stress.py"
+    script.write_text(READ_ONLY_STRESS)
+    done = subprocess.run(
+        [sys.executable, "-X", "faulthandler", str(script), str(tmp_path / "runs.db"), "200"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]  # (plain connections: -11, SIGSEGV)
+    said = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(said) <= {"ProgrammingError: Cannot operate on a closed database."}, said
