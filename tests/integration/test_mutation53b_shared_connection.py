@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
+from test_left53_close_readers import STRESS  # isort: skip
+
 # a statement held (a SQL function, or the parameters executemany reads, waiting on an event)
 # while the main thread closes the connection; then released
 HELD = """
@@ -161,44 +164,11 @@ def test_a_store_closed_during_a_statement_of_any_of_its_connections_waits_for_i
     assert lines[1:] == ["closed: yes"], (done.stdout, done.stderr[-2000:])
 
 
-# three threads read a read-only store while the main thread closes it, again and again
-# (left53's stress, of a store opened read-only: its connections are ``open_read_only``'s)
-READ_ONLY_STRESS = """
-import json, sys, threading, time
-from assay.core.store import RunStore
-
-sys.setswitchinterval(1e-6)
-path, rounds = sys.argv[1], int(sys.argv[2])
-s = RunStore(path, compaction="off")
-for i in range(3):
-    s.create_run(run_id=f"fairness-{i}", technique="fairness", seed=0, command="c",
-                 config={}, model={}, versions={})
-    s.let_go(f"fairness-{i}")
-s.close()
-kinds = set()
-
-def read(s, stop):
-    while not stop.is_set():
-        try:
-            s.list_runs()
-            s.count_runs()
-        except Exception as exc:
-            kinds.add(f"{type(exc).__name__}: {exc}")
-            return
-
-for i in range(rounds):
-    s = RunStore(path, read_only=True)
-    stop = threading.Event()
-    threads = [threading.Thread(target=read, args=(s, stop)) for _ in range(3)]
-    for t in threads:
-        t.start()
-    time.sleep(0.002)
-    s.close()
-    stop.set()
-    for t in threads:
-        t.join()
-print(json.dumps(sorted(kinds)))
-"""
+# left53's stress (three threads read a store while the main thread closes it, again and
+# again), of a store opened read-only: its connections are ``open_read_only``'s
+_OPENED = '    s = RunStore(path, compaction="off")\n    stop'
+assert STRESS.count(_OPENED) == 1
+READ_ONLY_STRESS = STRESS.replace(_OPENED, "    s = RunStore(path, read_only=True)\n    stop")
 
 
 def test_threads_reading_a_read_only_store_closed_under_them_do_not_crash(

@@ -7,6 +7,7 @@ a Parquet file's rows have no lines: its findings frame has neither column, and 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,18 +30,22 @@ def _data() -> pd.DataFrame:
     return pd.DataFrame({"sex": rng.choice(["F", "M"], n), "age": rng.integers(20, 70, n)})
 
 
-def test_a_csv_run_that_found_nothing_has_the_line_column(tmp_path: Path) -> None:
-    _data().to_csv(tmp_path / "d.csv", index=False)
+def _findings(model: Any, path: Path) -> pd.DataFrame:
     result = assay.check_fairness(
-        lambda X: (X["age"] > 40).to_numpy().astype(int),
-        tmp_path / "d.csv",
+        model,
+        path,
         protected="sex",
         classes=[0, 1],
         max_queries=200,
         seed=0,
-        store=tmp_path / "s.db",
+        store=path.parent / "s.db",
     )
-    frame = result.findings(limit=None)
+    return result.findings(limit=None)
+
+
+def test_a_csv_run_that_found_nothing_has_the_line_column(tmp_path: Path) -> None:
+    _data().to_csv(tmp_path / "d.csv", index=False)
+    frame = _findings(lambda X: (X["age"] > 40).to_numpy().astype(int), tmp_path / "d.csv")
     assert len(frame) == 0
     assert "line" in frame.columns and "row" not in frame.columns, list(frame.columns)
 
@@ -48,15 +53,9 @@ def test_a_csv_run_that_found_nothing_has_the_line_column(tmp_path: Path) -> Non
 def test_a_parquet_runs_findings_have_no_line_column(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     _data().to_parquet(tmp_path / "d.parquet")
-    result = assay.check_fairness(
+    frame = _findings(
         lambda X: ((X["sex"] == "M") & (X["age"] > 40)).to_numpy().astype(int),
         tmp_path / "d.parquet",
-        protected="sex",
-        classes=[0, 1],
-        max_queries=200,
-        seed=0,
-        store=tmp_path / "s.db",
     )
-    frame = result.findings(limit=None)
     assert len(frame) > 0
     assert "line" not in frame.columns and "row" not in frame.columns, list(frame.columns)
