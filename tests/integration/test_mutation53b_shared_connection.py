@@ -3,8 +3,10 @@ thread's statement runs is done by that thread as its statement ends (not left u
 file stays open, its lock and WAL kept, until the object is collected), and a statement run
 by ``executemany`` or ``executescript`` counts as one under way as ``execute``'s does (a
 store writes its findings with ``executemany`` and makes its schema with ``executescript``):
-a close during one waits for it.  Each case runs in a subprocess: a close inside a statement
-is a SIGSEGV there, a failed assertion here."""
+a close during one waits for it.  And every connection of a store is one (left53's stress
+read only other threads' connections of a writable store): the store's own, in the thread
+that opened it, and a read-only store's.  Each case runs in a subprocess: a close inside a
+statement is a SIGSEGV there, a failed assertion here."""
 
 from __future__ import annotations
 
@@ -183,5 +185,63 @@ def test_threads_reading_a_read_only_store_closed_under_them_do_not_crash(
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]  # (plain connections: -11, SIGSEGV)
+    said = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(said) <= {"ProgrammingError: Cannot operate on a closed database."}, said
+
+
+# a thread opens the store (its own connection: ``RunStore._conn``) and reads it, again and
+# again, while the main thread closes it a few milliseconds in
+OWN_STRESS = """
+import json, sys, threading, time
+from assay.core.store import RunStore
+
+sys.setswitchinterval(1e-6)
+path, rounds, read_only = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "ro"
+s = RunStore(path, compaction="off")
+for i in range(3):
+    s.create_run(run_id=f"fairness-{i}", technique="fairness", seed=0, command="c",
+                 config={}, model={}, versions={})
+    s.let_go(f"fairness-{i}")
+s.close()
+kinds = set()
+
+def read(got, opened, stop):
+    got.append(RunStore(path, read_only=True) if read_only else RunStore(path))
+    opened.set()
+    while not stop.is_set():
+        try:
+            got[0].list_runs()
+            got[0].count_runs()
+        except Exception as exc:
+            kinds.add(f"{type(exc).__name__}: {exc}")
+            return
+
+for i in range(rounds):
+    got, opened, stop = [], threading.Event(), threading.Event()
+    thread = threading.Thread(target=read, args=(got, opened, stop))
+    thread.start()
+    opened.wait(20)
+    time.sleep(0.002)
+    got[0].close()
+    stop.set()
+    thread.join()
+print(json.dumps(sorted(kinds)))
+"""
+
+
+@pytest.mark.parametrize("read_only", ["rw", "ro"])
+def test_a_thread_reading_the_store_it_opened_closed_under_it_does_not_crash(
+    tmp_path: Path, read_only: str
+) -> None:
+    script = tmp_path / "own.py"
+    script.write_text(OWN_STRESS)
+    db = str(tmp_path / "runs.db")
+    done = subprocess.run(
+        [sys.executable, "-X", "faulthandler", str(script), db, "200", read_only],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]  # (a plain connection: -11, SIGSEGV)
     said = json.loads(done.stdout.strip().splitlines()[-1])
     assert set(said) <= {"ProgrammingError: Cannot operate on a closed database."}, said
