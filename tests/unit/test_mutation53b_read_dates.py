@@ -1,12 +1,13 @@
 """mutation53b, over hostile53c's ``fairness.read_dates``: the way given for a date column
 the model reads turns the days back into dates from the first date (``start + ...``: days
 alone are durations, which the model's own ``.dt`` of a date refuses); a duration column's
-way needs no start (``.dt.days`` and ``pd.to_timedelta``); and a model that names none of
-its columns (a function) is told, as before, to set the column aside or make it a number:
-nothing says it takes it."""
+way needs no start (``.dt.days`` and ``pd.to_timedelta``); and a model file that names
+none of its columns (a pickle fit on an array) is told, as before, to set the column aside
+or make it a number: nothing says it takes it."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+from sklearn.tree import DecisionTreeClassifier
 
 import assay
 
@@ -75,7 +77,14 @@ def test_the_way_for_a_column_the_model_reads_turns_its_days_back(
         assert "start" not in said
 
 
-def test_a_model_naming_no_columns_is_told_to_set_a_date_aside(tmp_path: Path) -> None:
-    said = _refusal(lambda X: np.ones(len(X)), _frame("date"), tmp_path, classes=[0.0, 1.0])
+def test_a_model_file_naming_no_columns_is_told_to_set_a_date_aside(tmp_path: Path) -> None:
+    # a pickle may declare its columns (they are set aside once it is loaded): this one, fit
+    # on an array, declares none, so nothing says it takes the date
+    frame = _frame("date")
+    rng = np.random.default_rng(1)
+    X = np.c_[(frame["sex"] == "M").to_numpy(), rng.integers(0, 90, len(frame))]
+    path = tmp_path / "m.pkl"
+    path.write_bytes(pickle.dumps(DecisionTreeClassifier().fit(X, frame["label"])))
+    said = _refusal(str(path), frame, tmp_path, allow_pickle=True)
     assert "if the model does not take it, set it aside" in said, said
     assert "feature_names_in_" not in said and "the model takes it" not in said
