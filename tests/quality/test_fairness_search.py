@@ -419,22 +419,6 @@ def test_ledger_settles_batches_in_order_and_forgets_failed_ones() -> None:
     assert again.known(a).tolist() == [1, 0] * 5 and again.generated == 10
 
 
-@pytest.mark.parametrize("strategy", ["walk", "random"])
-def test_a_full_seen_set_ends_the_search_instead_of_the_machine(strategy: str) -> None:
-    """The set of evaluated classes has a memory ceiling: reaching it ends the search
-    cleanly (stop reason "memory"), with every class still evaluated once."""
-    search, found = run(strategy, narrow, queries=200_000, seen_memory=200_000)
-    limit = search.max_classes  # type: ignore[attr-defined]
-    assert 1_000 < limit < 12_000
-    assert search.ledger.seen.nbytes <= 200_000  # type: ignore[attr-defined]
-    assert search.done and search.stop_reason == "memory"  # type: ignore[attr-defined]
-    s = search.summary()
-    assert s["generated"] == limit and s["queries"] == 2 * limit
-    assert s["parameters"]["max_classes"] == limit
-    rows = rows_of(found)
-    assert len(np.unique(rows, axis=0)) == len(rows) == s["idis"]
-
-
 def test_the_report_says_the_search_ended_on_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     import assay.fairness.search.base as base_module
 
@@ -500,39 +484,6 @@ def _first(
         pass
     search.flush()
     return search
-
-
-def test_a_slow_model_gets_the_query_efficient_mode_which_beats_aequitas_per_query() -> None:
-    queries = 10_000  # looked at after 10,000 queries of a large budget (a small one would
-    # choose the query mode without measuring the model)
-    summary = _first(SlowRule(wide), queries).summary()
-    assert summary["optimize"] == "queries" and "slow" in summary["optimize_note"]
-    aeq, _ = run("aequitas-full", wide, queries=queries, seed=1, per_step=500)
-    assert summary["idis_per_1000_queries"] > aeq.summary()["idis_per_1000_queries"]
-    # a fast model with a large budget keeps the search in its time mode; a small budget
-    # takes the query mode; the mode can be pinned either way
-    fast, _ = run(DEFAULT_STRATEGY, wide, queries=200_000, seed=1)
-    assert fast.summary()["optimize"] == "time"
-    small, _ = run(DEFAULT_STRATEGY, wide, queries=queries, seed=1)
-    assert small.summary()["optimize"] == "queries"
-    fast, _ = run(DEFAULT_STRATEGY, wide, queries=queries, seed=1, optimize="time")
-    assert fast.summary()["optimize"] == "time"
-    pinned, _ = run(DEFAULT_STRATEGY, wide, queries=queries, seed=1, optimize="queries")
-    assert pinned.summary()["optimize"] == "queries"
-    assert pinned.summary()["idis_per_1000_queries"] > fast.summary()["idis_per_1000_queries"]
-
-
-def test_under_a_time_budget_alone_the_mode_follows_what_a_query_costs_in_batches() -> None:
-    """Bounded by time alone, the search aims at IDIs per second: a model slow per call but
-    cheap per row (25 ms a call: 190 us a query in the first round, under 10 us a query in
-    large rounds) keeps the time mode; a model slow per row takes the query mode."""
-    summary = _first(SlowRule(wide), 20_000, by_time=True).summary()
-    assert summary["optimize"] == "time", summary["optimize_note"]
-    assert "us a query" in summary["optimize_note"]
-    search = _first(RowCostRule(wide), 3_000, by_time=True)
-    summary = search.summary()
-    assert summary["optimize"] == "queries", summary["optimize_note"]
-    assert "slow model" in summary["optimize_note"] and "us a query" in summary["optimize_note"]
 
 
 def test_a_served_model_gets_the_query_efficient_mode_at_once() -> None:
