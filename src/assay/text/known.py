@@ -65,6 +65,7 @@ class KnownErrors:
             tuple[frozenset[int], list[tuple[int, ...]], str, tuple[int, int], int]
         ] = []
         self._bags: list[frozenset[int]] = []  # per error, its word ids (``_entries``' first)
+        self._holding: dict[int, list[int]] = {}  # word id -> every error holding it
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -79,8 +80,10 @@ class KnownErrors:
         if bag:
             rarest = min(bag, key=lambda w: (held.get(w, 0), w))
             self._filed.setdefault(rarest, []).append(n)
+            holding = self._holding
             for w in bag:
                 held[w] = held.get(w, 0) + 1
+                holding.setdefault(w, []).append(n)
             if len(bag) == 1:
                 self._single.append(n)
             elif len(bag) <= _PAIRED:  # (a case holding more words looks by single words)
@@ -146,6 +149,60 @@ class KnownErrors:
             if filed:
                 out.extend(filed)
         return out
+
+    def key(self, i: int) -> str:
+        """The key of the ``i``-th error found."""
+        return self._entries[i][2]
+
+    def held(self, ids: list[int]) -> list[int]:
+        """Every error of one sentence whose words ``ids`` keep in order, as indices, in
+        ``within_ids``' order (words, signature's order, order found): the first is
+        ``within_ids([ids], None)``'s."""
+        have = set(ids)
+        have.discard(-1)
+        return self._held_among(ids, have, self._candidates(have))
+
+    def _held_among(self, ids: list[int], have: set[int], pick: Iterable[int]) -> list[int]:
+        bags, entries = self._bags, self._entries
+        found = sorted(
+            (entries[i][3], i) for i in set(pick) if entries[i][4] == 1 and bags[i] <= have
+        )
+        return [i for _, i in found if _in_order(entries[i][1][0], ids)]
+
+    def held_since(
+        self, ids: list[int], was: list[int], was_held: list[int], n0: int
+    ) -> list[int] | None:
+        """``held(ids)`` from another sentence's: ``was_held`` = ``held(was)`` when ``n0``
+        errors were known (``was`` rendered then).  None when more than ``_MID`` ids differ
+        (the whole look is cheaper).
+
+        An error ``ids`` holds without using an id between ``ids``' and ``was``' common
+        start and end (``mid``) is one ``was`` holds: a known one then is in ``was_held``.
+        So ``ids`` holds only errors of ``was_held``, those found since and those holding
+        a word of ``mid``; each is checked."""
+        n, m = len(ids), len(was)
+        lo = 0
+        top = min(n, m)
+        while lo < top and ids[lo] == was[lo]:
+            lo += 1
+        hi = 0
+        while hi < top - lo and ids[n - 1 - hi] == was[m - 1 - hi]:
+            hi += 1
+        mid = ids[lo : n - hi]
+        if len(mid) > _MID:
+            return None
+        pick = [*was_held, *range(n0, len(self._entries))]
+        holding = self._holding
+        for x in mid:
+            filed = holding.get(x)
+            if filed:
+                pick.extend(filed)
+        have = set(ids)
+        have.discard(-1)
+        return self._held_among(ids, have, pick)
+
+
+_MID = 8  # ``held_since``: more ids changed than this, the whole look is cheaper
 
 
 def _in_order(small: tuple[int, ...], big: list[int]) -> bool:
