@@ -6,13 +6,15 @@ look (``Engine.known_core``), compared on every call of whole runs of ``text_cpu
 
 Runs ``text_cpu.py`` with its arguments, ``core_since.smallest_key`` wrapped: each call's
 key is checked against ``engine.known_core(case)`` (a mismatch stops the run), and counted
-by route (from the last look, the whole look when too many ids differ, no look: first of a
+and timed against it (the key's look alone: the paths' walk after it is the same), by
+route (from the last look, the whole look when it could not tell, no look: first of a
 walker or not drafted of ids).  The pure build only (the wrapper is a module global)."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ import text_cpu
 from assay.text import core_since
 
 ROUTES: Counter[str] = Counter()
+NS: Counter[str] = Counter()  # nanoseconds per route, summed over the calls
 
 
 def main() -> None:
@@ -31,7 +34,7 @@ def main() -> None:
 
     def checked(engine: Any, case: Any, was: Any) -> Any:
         store = engine._known
-        before = store.held_since
+        before = store.smallest_since
         said: list[Any] = []
 
         def since(*args: Any) -> Any:
@@ -39,12 +42,17 @@ def main() -> None:
             said.append(got)
             return got
 
-        store.held_since = since
+        store.smallest_since = since
+        t0 = time.perf_counter_ns()
         try:
             key, look = inner(engine, case, was)
         finally:
-            del store.held_since
+            del store.smallest_since
+        t1 = time.perf_counter_ns()
         fresh = engine.known_core(case)
+        t2 = time.perf_counter_ns()
+        NS["from the last look"] += t1 - t0
+        NS["known_core"] += t2 - t1
         if key != fresh:
             raise SystemExit(f"core_since: {key!r} != known_core's {fresh!r}")
         if look is None:
@@ -52,7 +60,7 @@ def main() -> None:
         elif not said:
             ROUTES["no last look"] += 1
         elif said[0] is None:
-            ROUTES["more than _MID ids differ: whole look"] += 1
+            ROUTES["could not tell: whole look"] += 1
         else:
             ROUTES["from the last look"] += 1
         return key, look
@@ -63,6 +71,9 @@ def main() -> None:
     finally:
         core_since.smallest_key = inner
         print("core_since routes (every key equal to known_core's):", dict(ROUTES))
+        calls = max(1, sum(ROUTES.values()))
+        for what, ns in NS.items():
+            print(f"  {what}: {ns / calls / 1000:.1f} us a call, {ns / 1e6:.0f} ms in all")
 
 
 if __name__ == "__main__":

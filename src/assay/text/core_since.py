@@ -1,13 +1,14 @@
-"""A walker's failing core from the one it had last (``KnownErrors.held_since``).
+"""A walker's failing core from the one it had last (``KnownErrors.smallest_since``).
 
 ``moves.core_paths`` looks up the smallest known minimal error a walker's case holds among
 every known error filed under its words; a walker's case is most often a neighbour of the
 case it had when it last looked (one edit away), and the errors known since are few.  The
-errors the new case holds are among those the old one held, the errors found since and
-those holding a word that differs between the two sentences' rendered ids (their common
-start and end set aside): ``KnownErrors.held_since`` checks only those (the whole look
-when more than a few ids differ).  Whatever the edit (a word swapped, a subtree
-re-derived, a restart elsewhere): the argument needs only the two sentences' ids.
+smallest error the new case holds is the old one's, or one found since or holding a word
+that differs between the two sentences' rendered ids (their common start and end set
+aside) and of no more words: ``KnownErrors.smallest_since`` checks only those (the whole
+look when the old one is lost or more than a few ids differ).  Whatever the edit (a word
+swapped, a subtree re-derived, a restart elsewhere): the argument needs only the two
+sentences' ids.
 Exact: the same key as ``Engine.known_core`` on every call (``bench/text_core_since.py``
 compares both routes).
 """
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
     from assay.text.engine import Engine
     from assay.text.oracle import Case
 
-# what a walker's last look was: (its case's rendered ids, the errors it held
-# (``KnownErrors.held``), how many errors were known)
-Look = tuple[list[int], list[int], int]
+# what a walker's last look was: (its case's rendered ids, the smallest error it held
+# (its index, -1: none), how many errors were known)
+Look = tuple[list[int], int, int]
 
 
 def smallest_key(engine: Engine, case: Case, was: Look | None) -> tuple[str | None, Look | None]:
@@ -39,11 +40,11 @@ def smallest_key(engine: Engine, case: Case, was: Look | None) -> tuple[str | No
     known = engine._known
     n = len(known)
     if not n:
-        return None, (ids, [], 0)
-    held = None if was is None else known.held_since(ids, *was)
-    if held is None:
-        held = known.held(ids)
-    return (known.key(held[0]) if held else None), (ids, held, n)
+        return None, (ids, -1, 0)
+    i = None if was is None else known.smallest_since(ids, *was)
+    if i is None:
+        i = known.smallest(ids)
+    return (None if i < 0 else known.key(i)), (ids, i, n)
 
 
 def walker_core(
