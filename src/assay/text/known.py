@@ -65,8 +65,6 @@ class KnownErrors:
             tuple[frozenset[int], list[tuple[int, ...]], str, tuple[int, int], int]
         ] = []
         self._bags: list[frozenset[int]] = []  # per error, its word ids (``_entries``' first)
-        # word id -> words in all -> every error of that many words holding it
-        self._holding: dict[int, dict[int, list[int]]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -81,10 +79,8 @@ class KnownErrors:
         if bag:
             rarest = min(bag, key=lambda w: (held.get(w, 0), w))
             self._filed.setdefault(rarest, []).append(n)
-            holding, size = self._holding, sum(len(w) for w in words)
             for w in bag:
                 held[w] = held.get(w, 0) + 1
-                holding.setdefault(w, {}).setdefault(size, []).append(n)
             if len(bag) == 1:
                 self._single.append(n)
             elif len(bag) <= _PAIRED:  # (a case holding more words looks by single words)
@@ -150,71 +146,6 @@ class KnownErrors:
             if filed:
                 out.extend(filed)
         return out
-
-    def key(self, i: int) -> str:
-        """The key of the ``i``-th error found."""
-        return self._entries[i][2]
-
-    def smallest(self, ids: list[int]) -> int:
-        """``within_ids([ids], None)``'s error as its index (-1: none)."""
-        have = set(ids)
-        have.discard(-1)
-        return self._first_among(ids, have, self._candidates(have))
-
-    def _first_among(self, ids: list[int], have: set[int], pick: Iterable[int]) -> int:
-        """The smallest error of one sentence among ``pick`` whose words ``ids`` keep in
-        order, in ``within_ids``' order (words, signature's order, order found); -1: none."""
-        bags, entries = self._bags, self._entries
-        found = sorted(
-            (entries[i][3], i) for i in set(pick) if entries[i][4] == 1 and bags[i] <= have
-        )
-        for _, i in found:
-            if _in_order(entries[i][1][0], ids):
-                return i
-        return -1
-
-    def smallest_since(self, ids: list[int], was: list[int], k: int, n0: int) -> int | None:
-        """``smallest(ids)`` from another sentence's answer: ``k`` = ``smallest(was)`` when
-        ``n0`` errors were known (``was`` rendered then).  None when it cannot tell (``k``
-        lost) or more than ``_MID`` ids differ (the whole look is cheaper).
-
-        An error ``ids`` holds without using an id between ``ids``' and ``was``' common
-        start and end (``mid``) is one ``was`` held: a known one then is ``k`` or ranks
-        after it.  So the answer is ``k``, or one found since or holding a word of ``mid``
-        and of no more words than ``k`` (ranks start with the words in all): exact when
-        ``ids`` still holds ``k``, holds one ranked before it, or ``was`` held none."""
-        n, m = len(ids), len(was)
-        lo = 0
-        top = min(n, m)
-        while lo < top and ids[lo] == was[lo]:
-            lo += 1
-        hi = 0
-        while hi < top - lo and ids[n - 1 - hi] == was[m - 1 - hi]:
-            hi += 1
-        mid = ids[lo : n - hi]
-        if len(mid) > _MID:
-            return None
-        entries = self._entries
-        most = entries[k][3][0] if k >= 0 else 1 << 30  # (more words rank after ``k``)
-        pick = [i for i in range(n0, len(entries)) if entries[i][3][0] <= most]
-        if k >= 0:
-            pick.append(k)
-        holding = self._holding
-        for x in mid:
-            filed = holding.get(x)
-            if filed:
-                for size, errors in filed.items():
-                    if size <= most:
-                        pick.extend(errors)
-        have = set(ids)
-        have.discard(-1)
-        i = self._first_among(ids, have, pick)
-        if k >= 0 and i != k and (i < 0 or (entries[i][3], i) > (entries[k][3], k)):
-            return None  # (``k`` lost: an error ``was`` held after it may be the answer)
-        return i
-
-
-_MID = 8  # ``smallest_since``: more ids changed than this, the whole look is cheaper
 
 
 def _in_order(small: tuple[int, ...], big: list[int]) -> bool:

@@ -28,7 +28,6 @@ from assay.text.spacing import BEYOND_ASCII, glued, rule
 
 __all__ = [
     "core_paths",
-    "core_paths_of",
     "drafted",
     "flat_of",
     "fresh_random",
@@ -389,11 +388,7 @@ def core_paths(engine: Engine, case: Case) -> set[tuple[int, ...]]:
     """Where the smallest known minimal error that ``case`` holds lies in its tree (its
     failing core): the paths of the nodes holding its words (matched leftmost, in order).
     Empty when ``case`` holds no known minimal error."""
-    return core_paths_of(engine, case, engine.known_core(case))
-
-
-def core_paths_of(engine: Engine, case: Case, key: str | None) -> set[tuple[int, ...]]:
-    """``core_paths`` given the key of that error (``Engine.known_core``'s answer)."""
+    key = engine.known_core(case)
     if key is None:
         return set()
     first = key.split(_SEP)[0]

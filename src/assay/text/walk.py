@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from assay.text.core_since import Look, walker_core
 from assay.text.engine import Engine, Evaluated
 from assay.text.generate import (
     tree_productions,
@@ -17,6 +16,7 @@ from assay.text.generate import (
 from assay.text.moves import (
     _case_from,
     _case_json,
+    core_paths,
     flat_of,
     fresh_random,
     subtree_case,
@@ -183,9 +183,6 @@ class WalkStrategy:
         # delta debugging, the walker learns which parts of its sentence make it fail, and
         # leaves them alone); forgotten when the walker restarts or re-derives a subtree
         self.critical: list[set[tuple[int, ...]]] = [set() for _ in range(walkers)]
-        # per walker: its last look for its failing core (``core_since``): the next one
-        # starts from it
-        self.looks: list[Look | None] = [None] * walkers
         # per walker region (0 outside, 1 inside the error region) and move kind: cases
         # proposed and errors among them; moves are chosen by their observed yield
         self.yields = np.zeros((2, len(_KINDS), 2), dtype=np.int64)
@@ -426,9 +423,7 @@ class WalkStrategy:
                 # (it changes only when a minimal error is found: kept across rounds
                 # until then, for the walkers that stay)
                 known = f"core {len(engine.minimal)}"
-                core = engine.lasting(
-                    known, case, lambda c, w=w, looks=self.looks: walker_core(engine, c, looks, w)
-                )
+                core = engine.lasting(known, case, lambda c: core_paths(engine, c))
             # the nodes this walker leaves alone (the same for all its moves this round)
             avoid = self.critical[w] if self.errs[w] else None
             # an exploring walker's move that leaves its core alone is a harvesting move:
