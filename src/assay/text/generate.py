@@ -245,7 +245,9 @@ class Sampler:
         words: list[str],
     ) -> Tree:
         """``_biased``, appending each production (before its children's) and each
-        non-empty terminal (in order) as it draws."""
+        non-empty terminal (in order) as it draws.  (Its choice of production is
+        ``_biased``'s lines, not a shared method: a call more per node would cost about
+        what the second walk it saves does.)"""
         got = steered.get((s, budget))
         if got is None:
             alts = self.choices(s, budget)[0]
