@@ -223,60 +223,6 @@ class Sampler:
             ),
         )
 
-    def tree_drafted(
-        self, s: int, budget: int, draws: Draws, bias: np.ndarray
-    ) -> tuple[Tree, list[int], list[str]]:
-        """``tree(s, budget, draws, bias)`` (the same draws) with its productions in preorder
-        and its non-empty terminals in order, as drawn (``flat.subtree_draft``'s, without
-        its walk)."""
-        prods: list[int] = []
-        words: list[str] = []
-        got = self._biased_into(s, budget, draws.next, bias, self.steered(bias), prods, words)
-        return got, prods, words
-
-    def _biased_into(
-        self,
-        s: int,
-        budget: int,
-        draw: Any,
-        bias: np.ndarray,
-        steered: dict[Any, Any],
-        prods: list[int],
-        words: list[str],
-    ) -> Tree:
-        """``_biased``, appending each production (before its children's) and each
-        non-empty terminal (in order) as it draws.  (Its choice of production is
-        ``_biased``'s lines, not a shared method: a call more per node would cost about
-        what the second walk it saves does.)"""
-        got = steered.get((s, budget))
-        if got is None:
-            alts = self.choices(s, budget)[0]
-            got = steered[s, budget] = (
-                alts,
-                None if len(alts) == 1 else self._steered_cum(alts, bias),
-            )
-        alts, bcum = got
-        if bcum is None:
-            p = alts[0]
-        else:
-            u = draw() * bcum[-1]
-            p = alts[min(bisect.bisect_right(bcum, u), len(bcum) - 1)]
-        prods.append(p)
-        g = self.g
-        items = g.productions[p][1]
-        if g.lexical[p]:  # (its terminals alone)
-            words.extend([it for it in items if isinstance(it, str) and it])
-            return (p, items)
-        kids: list[Any] = []
-        for it in items:
-            if isinstance(it, str):
-                if it:
-                    words.append(it)
-                kids.append(it)
-            else:
-                kids.append(self._biased_into(it, budget - 1, draw, bias, steered, prods, words))
-        return (p, tuple(kids))
-
     def _steered_cum(self, prods: Sequence[int], bias: np.ndarray) -> list[float] | np.ndarray:
         """The cumulative weights of ``prods`` steered by ``bias``: added in order, in numpy
         for a symbol of many alternatives (the same sums: a cumulative sum adds in order),

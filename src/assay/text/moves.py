@@ -331,26 +331,19 @@ def subtree_case(
     path: tuple[int, ...],
     at: int,
     new: Tree,
-    drawn: tuple[list[int], list[str]] | None = None,
 ) -> Case | None:
     """``case`` with the subtree at ``path`` (its words from the ``at``-th) re-derived as
     ``new`` (made once per ``memo``); None when ``new`` is that subtree already, or when
     the oracle compares one sentence per case and this one was judged (the walk skips
-    those).  ``drawn``: ``new``'s productions and words as ``Sampler.tree_drafted`` gave
-    them (``subtree_draft``'s, without its walk)."""
+    those)."""
     made = _drafts_of(engine, case, memo)
     edit = (path, new)
     cand = made.get(edit, _UNMADE)
     if cand is _UNMADE:
         if new == subtree_at(case.tree, path):
             return None
-        if drawn is None:
-            sub = subtree_draft(new, engine.vocab)
-            prods, words, ids = sub.prods, sub.words, sub.ids
-        else:
-            prods, words = drawn[0], tuple(drawn[1])
-            ids = engine.vocab.of(words)
-        draft = replaced(flat_of(engine, case), at, prods, words, ids)
+        sub = subtree_draft(new, engine.vocab)
+        draft = replaced(flat_of(engine, case), at, sub.prods, sub.words, sub.ids)
         cand = made[edit] = engine.drafted_case(case, path, new, draft)
     return cast("Case | None", cand)
 

@@ -291,11 +291,8 @@ class WalkStrategy:
             return None, None
         path, p, depth, at = spots[engine.draws.below(len(spots))]
         s = g.productions[p][0]
-        # (its productions and words as drawn: no second walk of it)
-        new, prods, words = engine.sampler.tree_drafted(
-            s, engine.sampler.max_depth - depth, engine.draws, bias
-        )
-        cand = subtree_case(engine, case, memo, path, at, new, (prods, words))
+        new = engine.sampler.tree(s, engine.sampler.max_depth - depth, engine.draws, bias)
+        cand = subtree_case(engine, case, memo, path, at, new)
         if cand is None and (again := unweighted_tree(engine, s, depth)) is not None:
             cand = subtree_case(engine, case, memo, path, at, again)  # (weights set aside)
         return (None, None) if cand is None else (cand, path)
