@@ -8,17 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
-
-from assay import check_fairness
-from assay.errors import UsageError
-
-_COLUMNS: dict[str, list[Any]] = {
-    "age": [25, 47, 33, 58, 41, 29],
-    "sex": ["F", "M", "F", None, "M", "F"],
-}
+from test_left53b_row_numbers import _COLUMNS, _refusal
 
 
 def _table(module: str, name: str) -> Any:
@@ -26,16 +18,6 @@ def _table(module: str, name: str) -> Any:
         return pd.DataFrame(_COLUMNS)
 
     return type(name, (), {"__module__": module, "to_pandas": to_pandas})()
-
-
-def _answers(X: Any) -> np.ndarray:
-    return np.asarray((X["age"] > 40).astype(int))
-
-
-def _refusal(data: Any) -> str:
-    with pytest.raises(UsageError) as info:
-        check_fairness(_answers, data, protected=["sex"], classes=[0, 1], max_queries=200)
-    return str(info.value)
 
 
 @pytest.mark.parametrize(
