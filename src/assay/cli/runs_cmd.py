@@ -47,6 +47,7 @@ from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.command_exit import begun
 from assay.core.exports import check_export
+from assay.core.failed_clock import FAILED
 from assay.core.finishing import finishable, missing_parts, shown_status
 from assay.core.heartbeat import cut_note
 from assay.core.integrity import files_changed, model_changed
@@ -234,7 +235,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if _stale(the_store, r):
             again = _resume_hint(r, store)
             out.say(f"          (no checkpoint since {_when(r.updated)}; resume: {again})")
-        elif r.status == "interrupted":
+        elif r.status in ("interrupted", *FAILED):  # (its headline: "resume ...": the line)
             out.say(f"          (resume: {_resume_hint(r, store)})")
         elif finishable(r):  # stopped after its search ended: its resume adds what it lacks
             out.say(f"          (finish it, no new search: {_resume_hint(r, store)})")

@@ -246,7 +246,8 @@ def _as_frame(data: Any) -> Any:
         frame = pd.DataFrame(columns(as_series=False))
     if not isinstance(frame, pd.DataFrame):
         return None
-    frame.attrs[CONVERTED_ATTR] = type(data).__name__  # (its rows: no index, said by number)
+    # (its rows: no index, said by number; its package names the advice: polars.DataFrame)
+    frame.attrs[CONVERTED_ATTR] = f"{type(data).__module__.split('.')[0]}.{type(data).__name__}"
     return frame
 
 

@@ -55,7 +55,8 @@ LINE_ATTR = "assay.first_line"  # file line of the first data row; None: rows ha
 # an error can find a row's own line again (blank lines and quoted line breaks before it)
 READ_ATTR = "assay.read_with"
 # the type of a table made a pandas DataFrame by assay (``to_pandas()``: a polars DataFrame, a
-# pyarrow Table): its rows have no index of the user's, only their positions
+# pyarrow Table), its package first ("polars.DataFrame"): its rows have no index of the
+# user's, only their positions, and its own way of dropping empty values
 CONVERTED_ATTR = "assay.converted_from"
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")

@@ -336,6 +336,11 @@ def _encoded_dtype(schema: Schema, dtype: Any) -> np.dtype[Any]:
     return out
 
 
+# how a table assay converted (``CONVERTED_ATTR``: its package) drops its rows with an empty
+# value, in its own words (left53b: polars data was told pandas' ``frame.dropna()``)
+_DROP_EMPTY = {"polars": "frame.drop_nulls()", "pyarrow": "table.drop_null()"}
+
+
 class _Where:
     """Turns a row position into a file line for error messages (a DataFrame made in memory,
     not read by assay, has no lines: its rows go by their index labels; a polars DataFrame or
@@ -346,6 +351,8 @@ class _Where:
         in_file = SOURCE_ATTR in frame.attrs
         self.index = None if in_file else frame.index
         self.labelled = self.index is not None and CONVERTED_ATTR not in frame.attrs
+        origin = str(frame.attrs.get(CONVERTED_ATTR, "")).split(".")[0]
+        self.drop_empty = _DROP_EMPTY.get(origin, "frame.dropna()")
         # rows were set aside (--missing drop): each kept row's position in the data as given
         self.positions = frame.attrs.get(ROWS_ATTR)
         first = frame.attrs.get(LINE_ATTR, 2 if in_file else None)
@@ -379,7 +386,7 @@ class _Where:
             if self.index is None
             else '; set such rows aside with missing="drop", test the empty value as one '
             'more value with missing="value" (a model that reads missing values), or drop '
-            "or fill them first (frame.dropna())"
+            f"or fill them first ({self.drop_empty})"
         )
         return f"the value is empty{many}{fix}"
 
