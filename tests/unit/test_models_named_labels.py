@@ -66,7 +66,11 @@ def test_undeclared_names_of_a_tabular_model_are_a_usage_error_saying_how() -> N
 def test_a_name_not_declared_is_a_model_error_naming_it() -> None:
     fn: Any = lambda texts: ["neutral" if "bad" in t else "pos" for t in texts]  # noqa: E731
     fn.classes_ = ["neg", "pos"]
-    model = from_callable(fn, modality="text", probe=PROBE)
+    # refused at loading's probe since hostile53 (a run was made, then failed on its first
+    # batch); a model checked later (no probe) still fails its call naming the name
+    with pytest.raises(UsageError, match="'neutral' for input 1"):
+        from_callable(fn, modality="text", probe=PROBE)
+    model = from_callable(fn, modality="text")
     with pytest.raises(ModelError, match="'neutral' for input 1"):
         model.predict(PROBE)
 

@@ -41,7 +41,9 @@ def test_a_junit_file_that_could_not_be_written_is_named_as_not_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACME_SERVICE_KEY", SECRET)
-    junit = tmp_path / "no such folder" / "r.xml"
+    # (a missing folder is made since hostile53b: a file in the folder's place cannot be)
+    (tmp_path / "in the way").write_text("a file")
+    junit = tmp_path / "in the way" / "r.xml"
     line = _leave({"junit": junit})
     assert not junit.exists()
     assert line.startswith(f"assay: not written: --junit {junit} (the store cannot be read"), line
