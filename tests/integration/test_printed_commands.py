@@ -59,7 +59,9 @@ def test_the_commands_the_demo_prints_work_as_printed(
         argv = shlex.split(command)[1:]
         result = runner.invoke(app, argv)
         if argv[0] == "resume" and "already ended" in result.output:
-            assert result.exit_code == 2, result.output
+            # given report files it writes them and exits with the verdict (left53c)
+            reports = {"--junit", "--html", "--report"} & set(argv)
+            assert result.exit_code in ((0, 1) if reports else (2,)), result.output
             continue
         assert result.exit_code in (0, 1), f"{command}\n{result.output}"
         if argv[0] == "runs":
